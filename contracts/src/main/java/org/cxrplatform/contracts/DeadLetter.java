@@ -1,0 +1,44 @@
+package org.cxrplatform.contracts;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A message the platform gave up on, with why, published on {@link Topics#DLQ}. The original
+ * payload is kept byte for byte (base64) so an operator can fix and replay it.
+ *
+ * @param schemaVersion    version of the schema this event was written with
+ * @param stage            where it failed
+ * @param reason           a precise, human-readable reason
+ * @param errorClass       the exception type, when there was one
+ * @param attempts         how many times it was tried
+ * @param originalTopic    where it came from (null for inputs that never reached Kafka, such as DICOM files)
+ * @param originalKey      its Kafka key
+ * @param originalPayload  base64 of the original bytes (for DICOM: a reference to the quarantined file instead)
+ * @param payloadRef       where a large original is kept (spool quarantine path), or null
+ * @param studyInstanceUid study, when it could be read
+ * @param failedAt         when it was given up on
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DeadLetter(
+        int schemaVersion,
+        Stage stage,
+        String reason,
+        String errorClass,
+        int attempts,
+        String originalTopic,
+        String originalKey,
+        String originalPayload,
+        String payloadRef,
+        String studyInstanceUid,
+        Instant failedAt) {
+
+    public static final int SCHEMA_VERSION = 1;
+    public static final String CE_TYPE = "org.cxrplatform.deadletter";
+
+    public DeadLetter {
+        Objects.requireNonNull(stage, "stage");
+        Objects.requireNonNull(reason, "reason");
+    }
+}
