@@ -1,0 +1,49 @@
+package org.cxrplatform.devstack;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs one real server in the foreground for local runs (the {@code ./cxr} launcher starts each
+ * as a background process):
+ * <pre>
+ *   java -cp $(cat devstack/target/classpath.txt):devstack/target/classes \
+ *        org.cxrplatform.devstack.DevstackMain kafka    DATA_DIR PORT [TOPIC ...]
+ *   java ... org.cxrplatform.devstack.DevstackMain postgres DATA_DIR PORT [DATABASE ...]
+ * </pre>
+ * Prints {@code READY <address>} once clients can connect, and stops cleanly on SIGTERM.
+ */
+public final class DevstackMain {
+
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length < 3 || !List.of("kafka", "postgres").contains(args[0])) {
+            System.err.println("usage: DevstackMain kafka|postgres DATA_DIR PORT [TOPIC|DATABASE ...]");
+            System.exit(2);
+        }
+        Path data = Path.of(args[1]);
+        int port = Integer.parseInt(args[2]);
+        List<String> names = Arrays.asList(args).subList(3, args.length);
+        CountDownLatch stopped = new CountDownLatch(1);
+        long t0 = System.nanoTime();
+        if (args[0].equals("kafka")) {
+            KafkaBroker kafka = new KafkaBroker(data, port).start();
+            if (!names.isEmpty()) {
+                kafka.createTopics(names, 3);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> { kafka.stop(); stopped.countDown(); }));
+            System.out.printf("READY %s (%d ms)%n", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
+        } else {
+            Postgres pg = new Postgres(data, port).start();
+            names.forEach(pg::createDatabase);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> { pg.stop(); stopped.countDown(); }));
+            System.out.printf("READY %s (%d ms)%n", pg.jdbcUrl("postgres"), (System.nanoTime() - t0) / 1_000_000);
+        }
+        System.out.flush();
+        stopped.await();
+    }
+
+    private DevstackMain() {
+    }
+}

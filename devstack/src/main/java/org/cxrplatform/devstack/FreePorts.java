@@ -1,0 +1,22 @@
+package org.cxrplatform.devstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
+/** Picks free loopback ports for servers that need a port fixed before they start. */
+public final class FreePorts {
+
+    private FreePorts() {
+    }
+
+    public static int next() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+}

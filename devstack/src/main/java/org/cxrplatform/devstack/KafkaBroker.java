@@ -1,0 +1,177 @@
+package org.cxrplatform.devstack;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A real Apache Kafka broker (KRaft, combined broker and controller) running inside this JVM.
+ * Its log directory and ports survive {@link #stop()} / {@link #start()}, so tests can restart
+ * the broker under a running producer exactly as an operator would restart a pod.
+ *
+ * <p>Not thread-safe: start and stop from one thread.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private final Path logDir;
+    private final int port;
+    private final int controllerPort;
+    private final String clusterId;
+    private KafkaRaftServer server;
+
+    /**
+     * @param logDir where the broker keeps its data (created and formatted on first start)
+     * @param port   the client port, 0 for any free port
+     */
+    public KafkaBroker(Path logDir, int port) {
+        this.logDir = logDir;
+        this.port = port == 0 ? FreePorts.next() : port;
+        this.controllerPort = FreePorts.next();
+        this.clusterId = Uuid.randomUuid().toString();
+    }
+
+    /** Formats the log directory if it is new and starts the broker; returns once it accepts clients. */
+    public synchronized KafkaBroker start() {
+        if (server != null) {
+            return this;
+        }
+        try {
+            Files.createDirectories(logDir);
+            Path config = logDir.resolve("server.properties");
+            Properties props = properties();
+            try (Writer w = Files.newBufferedWriter(config)) {
+                props.store(w, "devstack KRaft broker");
+            }
+            if (!Files.exists(logDir.resolve("meta.properties"))) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                int rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString(),
+                        "--ignore-formatted"}, new PrintStream(out, true, StandardCharsets.UTF_8));
+                if (rc != 0) {
+                    throw new IllegalStateException("kafka storage format failed: " + out.toString(StandardCharsets.UTF_8));
+                }
+            }
+            server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
+            server.startup();
+            awaitReady();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start Kafka in " + logDir, e);
+        }
+    }
+
+    private Properties properties() {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", logDir.toAbsolutePath().toString());
+        // One broker: internal topics cannot have more replicas than brokers.
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "5");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        // Tests join consumer groups constantly; the default 3 s delay would dominate them.
+        p.put("group.initial.rebalance.delay.ms", "0");
+        // The default 128 MiB dedupe buffer is far more than a test broker needs.
+        p.put("log.cleaner.dedupe.buffer.size", "2097152");
+        p.put("num.partitions", "3");
+        p.put("auto.create.topics.enable", "true");
+        return p;
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try (Admin admin = admin()) {
+                admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                return;
+            } catch (Exception e) {
+                last = new IllegalStateException("Kafka at " + bootstrapServers() + " not ready", e);
+            }
+        }
+        throw last;
+    }
+
+    /** Creates the topics that do not exist yet (replication factor 1). */
+    public void createTopics(Collection<String> topics, int partitions) {
+        try (Admin admin = admin()) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String t : topics) {
+                if (!existing.contains(t)) {
+                    missing.add(new NewTopic(t, partitions, (short) 1));
+                }
+            }
+            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topics " + topics, e.getCause());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topics " + topics, e);
+        }
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
+    }
+
+    /** For clients: {@code 127.0.0.1:port}. Stable across restarts. */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    /** Stops the broker, keeping its data, as a crash-free shutdown would. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
