@@ -38,6 +38,8 @@ public record CriticalAlert(
 
     public static final int SCHEMA_VERSION = 1;
     public static final String CE_TYPE = "org.cxrplatform.alert.critical";
+    /** JSON Schema of this version, under {@code schemas/} on the classpath. */
+    public static final String SCHEMA = "critical-alert.v1.json";
 
     public CriticalAlert {
         Objects.requireNonNull(alertId, "alertId");

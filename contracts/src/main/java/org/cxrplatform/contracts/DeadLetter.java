@@ -36,6 +36,8 @@ public record DeadLetter(
 
     public static final int SCHEMA_VERSION = 1;
     public static final String CE_TYPE = "org.cxrplatform.deadletter";
+    /** JSON Schema of this version, under {@code schemas/} on the classpath. */
+    public static final String SCHEMA = "dead-letter.v1.json";
 
     public DeadLetter {
         Objects.requireNonNull(stage, "stage");

@@ -48,6 +48,8 @@ public record ReportEvent(
 
     public static final int SCHEMA_VERSION = 2;
     public static final String CE_TYPE = "org.cxrplatform.report.generated";
+    /** JSON Schema of this version, under {@code schemas/} on the classpath. */
+    public static final String SCHEMA = "report-event.v2.json";
 
     public ReportEvent {
         Objects.requireNonNull(reportId, "reportId");

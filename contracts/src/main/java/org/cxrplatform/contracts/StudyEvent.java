@@ -43,6 +43,8 @@ public record StudyEvent(
 
     public static final int SCHEMA_VERSION = 2;
     public static final String CE_TYPE = "org.cxrplatform.study.ready";
+    /** JSON Schema of this version, under {@code schemas/} on the classpath. */
+    public static final String SCHEMA = "study-event.v2.json";
 
     public StudyEvent {
         Objects.requireNonNull(studyInstanceUid, "studyInstanceUid");
