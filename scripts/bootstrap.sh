@@ -6,7 +6,7 @@
 set -euo pipefail
 
 PACKAGES=(libpixelmed-java libpixelmed-imageio-java libgdcm-java libgdcm-tools dcmtk orthanc
-          orthanc-dicomweb dicom3tools python3-pil zip chromium chromium-driver)
+          orthanc-dicomweb dicom3tools python3-pil zip jq curl chromium chromium-driver)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
