@@ -1,0 +1,98 @@
+package org.cxrplatform.llava.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.cxrplatform.llava.CheckpointException;
+
+/**
+ * The {@code chat_template} of {@code tokenizer_config.json}, rendered with Jinja semantics
+ * (trim_blocks, lstrip_blocks, {@code raise_exception}) as transformers' apply_chat_template does.
+ */
+public final class ChatTemplate {
+
+  /** One chat message: role is "system", "user" or "assistant". */
+  public record Message(String role, String content) {}
+
+  private final String template;
+  private final String bosToken;
+  private final String eosToken;
+  private final Jinjava jinjava;
+
+  public ChatTemplate(String template, String bosToken, String eosToken) {
+    this.template = template;
+    this.bosToken = bosToken;
+    this.eosToken = eosToken;
+    this.jinjava = new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build());
+    jinjava.getGlobalContext().registerFunction(
+        new ELFunctionDefinition("", "raise_exception", ChatTemplate.class, "raiseException", String.class));
+  }
+
+  public static ChatTemplate read(Path modelDir) {
+    Path file = modelDir.resolve("tokenizer_config.json");
+    if (!Files.isRegularFile(file)) {
+      throw new CheckpointException("no tokenizer_config.json in " + modelDir);
+    }
+    try {
+      JsonNode cfg = new ObjectMapper().readTree(file.toFile());
+      String template = cfg.path("chat_template").asText("");
+      if (template.isBlank()) {
+        throw new CheckpointException("tokenizer_config.json has no chat_template: " + file);
+      }
+      return new ChatTemplate(template, tokenText(cfg.get("bos_token"), "<s>"), tokenText(cfg.get("eos_token"), "</s>"));
+    } catch (IOException e) {
+      throw new CheckpointException("cannot parse " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String tokenText(JsonNode node, String fallback) {
+    if (node == null || node.isNull()) {
+      return fallback;
+    }
+    return node.isObject() ? node.path("content").asText(fallback) : node.asText(fallback);
+  }
+
+  /** Called by the template on malformed chats; surfaces as a render error. */
+  public static String raiseException(String message) {
+    throw new IllegalArgumentException(message);
+  }
+
+  public String render(List<Message> messages) {
+    List<Map<String, Object>> msgs = messages.stream()
+        .map(m -> Map.<String, Object>of("role", m.role(), "content", m.content()))
+        .collect(Collectors.toList());
+    Map<String, Object> bindings = new HashMap<>();
+    bindings.put("messages", msgs);
+    bindings.put("bos_token", bosToken);
+    bindings.put("eos_token", eosToken);
+    bindings.put("add_generation_prompt", false);
+    RenderResult result = jinjava.renderForResult(template, bindings);
+    List<TemplateError> errors = result.getErrors().stream()
+        .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
+        .collect(Collectors.toList());
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException("chat template failed: "
+          + errors.stream().map(TemplateError::getMessage).collect(Collectors.joining("; ")));
+    }
+    return result.getOutput();
+  }
+
+  public String bosToken() {
+    return bosToken;
+  }
+
+  public String eosToken() {
+    return eosToken;
+  }
+}

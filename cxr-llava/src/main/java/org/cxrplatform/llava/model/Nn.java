@@ -1,0 +1,50 @@
+package org.cxrplatform.llava.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+
+/** The few neural-network primitives the forward passes use, each as PyTorch computes it. */
+final class Nn {
+
+  private static final float SQRT_HALF = (float) Math.sqrt(0.5);
+
+  private Nn() {}
+
+  /** {@code x @ w.T + b}, w in PyTorch's [out, in] layout. */
+  static NDArray linear(NDArray x, NDArray w, NDArray b) {
+    return Linear.linear(x, w, b).singletonOrThrow();
+  }
+
+  /** {@code x @ w.T}, no bias. */
+  static NDArray linear(NDArray x, NDArray w) {
+    return Linear.linear(x, w).singletonOrThrow();
+  }
+
+  /** LayerNorm over the last axis, eps 1e-5 (open_clip's default). */
+  static NDArray layerNorm(NDArray x, NDArray weight, NDArray bias) {
+    return LayerNorm.layerNorm(x, new Shape(weight.getShape().get(0)), weight, bias, 1e-5f).singletonOrThrow();
+  }
+
+  /** LLaMA RMSNorm: {@code x * rsqrt(mean(x²) + eps) * weight}, computed in float32. */
+  static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
+    DataType dtype = x.getDataType();
+    NDArray x32 = dtype == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+    NDArray variance = x32.square().mean(new int[] {-1}, true);
+    NDArray normed = x32.div(variance.add(eps).sqrt());
+    return (dtype == DataType.FLOAT32 ? normed : normed.toType(dtype, false)).mul(weight);
+  }
+
+  /** Exact GELU: {@code 0.5 x (1 + erf(x / √2))}. */
+  static NDArray gelu(NDArray x) {
+    return x.mul(SQRT_HALF).erf().add(1f).mul(x).mul(0.5f);
+  }
+
+  /** SiLU: {@code x σ(x)}. */
+  static NDArray silu(NDArray x) {
+    return x.mul(Activation.sigmoid(x));
+  }
+}
