@@ -63,8 +63,12 @@ public final class ChatTemplate {
     return node.isObject() ? node.path("content").asText(fallback) : node.asText(fallback);
   }
 
-  /** Called by the template on malformed chats; surfaces as a render error. */
+  /** Jinjava wraps function exceptions without their message; keep it for the error we throw. */
+  private static final ThreadLocal<String> RAISED = new ThreadLocal<>();
+
+  /** Called by the template on malformed chats ({@code raise_exception('...')}); surfaces as a render error. */
   public static String raiseException(String message) {
+    RAISED.set(message);
     throw new IllegalArgumentException(message);
   }
 
@@ -77,7 +81,13 @@ public final class ChatTemplate {
     bindings.put("bos_token", bosToken);
     bindings.put("eos_token", eosToken);
     bindings.put("add_generation_prompt", false);
+    RAISED.remove();
     RenderResult result = jinjava.renderForResult(template, bindings);
+    String raised = RAISED.get();
+    RAISED.remove();
+    if (raised != null) {
+      throw new IllegalArgumentException("chat template raised: " + raised);
+    }
     List<TemplateError> errors = result.getErrors().stream()
         .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
         .collect(Collectors.toList());
