@@ -1,0 +1,39 @@
+package org.cxrplatform.deploy;
+
+import com.networknt.schema.ValidationMessage;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every object of every scenario parses strictly (fabric8 models or the CRD schemas in the repo). */
+class RenderedObjectsTest {
+
+    @ParameterizedTest
+    @EnumSource(Scenarios.class)
+    void everyRenderedObjectIsAValidKubernetesObject(Scenarios scenario) {
+        List<Chart.Obj> objects = scenario.objects();
+        assertThat(objects).isNotEmpty();
+        List<String> problems = new ArrayList<>();
+        for (Chart.Obj obj : objects) {
+            try {
+                StrictModels.metadata(obj);
+                if (StrictModels.modelFor(obj.apiVersion(), obj.kind()).isPresent()) {
+                    StrictModels.parse(obj);
+                } else if (CrdSchemas.schemaFor(obj.apiVersion(), obj.kind()).isPresent()) {
+                    Set<ValidationMessage> errors = CrdSchemas.validate(obj);
+                    errors.forEach(e -> problems.add(obj.id() + ": " + e.getMessage()));
+                } else {
+                    problems.add(obj.id() + ": neither a fabric8 model nor a CRD schema covers this kind");
+                }
+            } catch (RuntimeException e) {
+                problems.add(obj.id() + ": " + e.getMessage());
+            }
+        }
+        assertThat(problems).as("objects rendered for %s", scenario.description).isEmpty();
+    }
+}
