@@ -1,0 +1,90 @@
+package org.cxrplatform.inference;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.cxrplatform.inference.config.InferenceConfig;
+import org.cxrplatform.inference.model.ModelService;
+import org.cxrplatform.inference.model.ReportModel;
+import org.cxrplatform.inference.pipeline.FindingsReader;
+import org.cxrplatform.inference.pipeline.InferenceMetrics;
+import org.cxrplatform.inference.pipeline.InferenceWorker;
+import org.cxrplatform.inference.pipeline.WorkerSettings;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts the replica: loads the model off the start-up thread (readiness stays DOWN meanwhile),
+ * then runs the {@link InferenceWorker} loop on its own thread. On shutdown the worker finishes
+ * the batch in progress and commits it, or — past {@code cxr.inference.shutdown-timeout} — is
+ * left with its offsets uncommitted, so the batch is re-delivered to another replica.
+ */
+@ApplicationScoped
+public class InferenceService {
+
+    private static final Logger LOG = Logger.getLogger(InferenceService.class);
+
+    @Inject
+    InferenceConfig config;
+
+    @Inject
+    ModelService models;
+
+    @Inject
+    FindingsReader findings;
+
+    @Inject
+    MeterRegistry registry;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "127.0.0.1:9092")
+    String bootstrapServers;
+
+    private volatile InferenceWorker worker;
+    private volatile Thread thread;
+
+    void onStart(@Observes StartupEvent event) {
+        WorkerSettings settings = WorkerSettings.from(config, bootstrapServers, models.generationOptions());
+        InferenceMetrics metrics = new InferenceMetrics(registry);
+        thread = new Thread(() -> run(settings, metrics), "cxr-inference");
+        thread.setDaemon(true); // a stuck batch must not keep the JVM alive past the shutdown timeout
+        thread.start();
+    }
+
+    private void run(WorkerSettings settings, InferenceMetrics metrics) {
+        ReportModel model;
+        try {
+            model = models.load();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "model not loaded, this replica stays not-ready: %s", e.getMessage());
+            return;
+        }
+        InferenceWorker w = new InferenceWorker(settings, model, models.identity(), findings, metrics);
+        worker = w;
+        w.run();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        InferenceWorker w = worker;
+        if (w == null) {
+            return;
+        }
+        w.requestStop();
+        Duration timeout = config.inference().shutdownTimeout();
+        try {
+            if (!w.awaitStop(timeout)) {
+                LOG.warnf("batch still running after %s; leaving its offsets uncommitted (it will be re-delivered)", timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The running worker, or null before the model is loaded. */
+    public InferenceWorker worker() {
+        return worker;
+    }
+}

@@ -1,0 +1,99 @@
+package org.cxrplatform.inference.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Every setting of inference-service, under {@code cxr.*}. Defaults run the bundled tiny model on
+ * CPU against {@code kafka.bootstrap.servers}; each key is documented in application.properties.
+ * {@link Settings} turns this into validated values and names the key of any bad value.
+ */
+@ConfigMapping(prefix = "cxr")
+public interface InferenceConfig {
+
+    Model model();
+
+    Generation generation();
+
+    Inference inference();
+
+    interface Model {
+        /** Checkpoint folder; empty means the tiny demo model bundled with cxr-llava. */
+        Optional<String> dir();
+
+        @WithDefault("cpu")
+        String device();
+
+        @WithDefault("fp32")
+        String dtype();
+    }
+
+    interface Generation {
+        /** Token budget per report; empty means the library's default. */
+        OptionalInt maxNewTokens();
+
+        /** 0 = greedy (reproducible reports). */
+        @WithDefault("0")
+        float temperature();
+
+        @WithDefault("1.0")
+        float topP();
+
+        @WithDefault("0")
+        long seed();
+    }
+
+    interface Inference {
+        /** Lanes this replica consumes: "stat", "routine" or both. */
+        @WithDefault("stat,routine")
+        List<String> lanes();
+
+        /** Consumer group prefix; each lane uses {@code <group-id>-<lane>}. */
+        @WithDefault("cxr-inference")
+        String groupId();
+
+        Stat stat();
+
+        Routine routine();
+
+        /** Share of model calls given to routine while both lanes have work (0 = strict priority, 1 = alternate). */
+        @WithDefault("0.2")
+        double routineShare();
+
+        /** Attempts before a failing study goes to the dead-letter topic. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Findings that raise a CriticalAlert when PRESENT or UNCERTAIN. */
+        @WithDefault("PNEUMOTHORAX")
+        List<String> criticalFindings();
+
+        /** Successful batches after an out-of-memory halving before the batch size doubles again. */
+        @WithDefault("20")
+        int oomRecoveryBatches();
+
+        /** How long shutdown waits for the batch in progress before leaving its offsets uncommitted. */
+        @WithDefault("30s")
+        Duration shutdownTimeout();
+    }
+
+    interface Stat {
+        @WithDefault("4")
+        int batchSize();
+
+        @WithDefault("20ms")
+        Duration maxWait();
+    }
+
+    interface Routine {
+        @WithDefault("16")
+        int batchSize();
+
+        @WithDefault("500ms")
+        Duration maxWait();
+    }
+}

@@ -1,0 +1,56 @@
+package org.cxrplatform.inference.model;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.cxrplatform.contracts.ModelIdentity;
+import org.cxrplatform.inference.config.InferenceConfig;
+import org.cxrplatform.llava.GenerationOptions;
+import org.cxrplatform.llava.ModelInfo;
+
+/** GET /model: which model this replica runs, how, and whether it is loaded. */
+@Path("/model")
+public class ModelResource {
+
+    @Inject
+    ModelService models;
+
+    @Inject
+    InferenceConfig config;
+
+    /** The model's identity (the one every output carries), its shape, runtime and generation mode. */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> model() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("state", models.state().name());
+        ModelIdentity identity = models.identity();
+        if (identity != null) {
+            body.put("identity", identity);
+            body.put("version", identity.version());
+        }
+        ReportModel model = models.model();
+        if (model != null) {
+            ModelInfo info = model.info();
+            body.put("info", info);
+        }
+        if (models.modelDir() != null) {
+            body.put("dir", models.modelDir().toString());
+        }
+        body.put("device", config.model().device());
+        body.put("dtype", config.model().dtype());
+        GenerationOptions g = models.generationOptions();
+        body.put("generation", Map.of("mode", models.generationLabel(), "maxNewTokens", g.maxNewTokens(),
+                "temperature", g.temperature(), "topP", g.topP(), "seed", g.seed()));
+        body.put("lanes", config.inference().lanes());
+        body.put("loadMillis", models.loadMillis());
+        if (models.error() != null) {
+            body.put("error", models.error());
+        }
+        return body;
+    }
+}
