@@ -1,0 +1,199 @@
+package org.cxrplatform.llava.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import org.cxrplatform.llava.BundledModel;
+import org.cxrplatform.llava.CheckpointException;
+import org.cxrplatform.llava.CxrLlava;
+import org.cxrplatform.llava.Generation;
+import org.cxrplatform.llava.GenerationOptions;
+import org.cxrplatform.llava.GenerationRequest;
+import org.cxrplatform.llava.RuntimeOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar cxr-llava.jar generate --model DIR --image FILE [--task report|differential |
+ * --question TEXT] [--max-new-tokens N] [--temperature T] [--top-p P] [--seed S] [--json]}.
+ * Exit codes: 0 ok, 2 bad arguments or inputs (unreadable image, not 8-bit greyscale, bad model folder).
+ */
+@Command(name = "cxr-llava", mixinStandardHelpOptions = true, subcommands = {CxrLlavaCli.Generate.class},
+    description = "CXR-LLaVA v2 chest X-ray reports on DJL (PyTorch engine).")
+public final class CxrLlavaCli implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (generate)");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams; returns the exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new CxrLlavaCli());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof IllegalArgumentException || e instanceof CheckpointException || e instanceof IOException) {
+        cmd.getErr().println("error: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    return cl.execute(args);
+  }
+
+  @Command(name = "generate", mixinStandardHelpOptions = true,
+      description = "Generate a report (or an answer) for one 8-bit greyscale image.")
+  static final class Generate implements Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "DIR",
+        description = "Hugging Face model folder (default: the bundled tiny random-weight demo model)")
+    Path model;
+
+    @Option(names = "--image", paramLabel = "FILE", required = true, description = "8-bit greyscale PNG/JPEG")
+    Path image;
+
+    @Option(names = "--task", paramLabel = "report|differential", defaultValue = "report",
+        description = "report (default) or differential")
+    String task;
+
+    @Option(names = "--question", paramLabel = "TEXT", description = "a free question instead of a task")
+    String question;
+
+    @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "0",
+        description = "token limit; 0 = reference default min(512, 2048 - prompt length - 1)")
+    int maxNewTokens;
+
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0", description = "0 = greedy (default)")
+    float temperature;
+
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "0.8", description = "nucleus size when sampling")
+    float topP;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "sampling seed")
+    long seed;
+
+    @Option(names = "--json", description = "print one JSON object instead of the text")
+    boolean json;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N")
+    String device;
+
+    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32; fp16 or bf16 on a GPU")
+    String dtype;
+
+    @Option(names = "--no-kv-cache", description = "recompute the whole sequence every step (parity checks)")
+    boolean noKvCache;
+
+    @Override
+    public Integer call() throws IOException {
+      if (!Files.isRegularFile(image)) {
+        throw new IllegalArgumentException("image not found: " + image);
+      }
+      BufferedImage img = ImageIO.read(image.toFile());
+      if (img == null) {
+        throw new IllegalArgumentException("not a readable image: " + image);
+      }
+      GenerationRequest request = request(img);
+      Path dir = model != null ? model : BundledModel.extractToTempDir();
+      GenerationOptions options = new GenerationOptions(maxNewTokens, temperature, topP, seed, !noKvCache);
+      PrintWriter out = spec.commandLine().getOut();
+      long t0 = System.nanoTime();
+      try (CxrLlava llava = CxrLlava.load(dir, new RuntimeOptions(device, dtype))) {
+        long loadMs = (System.nanoTime() - t0) / 1_000_000L;
+        Generation g = llava.generate(List.of(request), options, null).get(0);
+        if (json) {
+          out.println(toJson(llava, g, loadMs));
+        } else {
+          out.println(g.text());
+        }
+      }
+      return 0;
+    }
+
+    private GenerationRequest request(BufferedImage img) {
+      if (question != null) {
+        return GenerationRequest.question(img, question);
+      }
+      return switch (task) {
+        case "report" -> GenerationRequest.report(img);
+        case "differential" -> GenerationRequest.differential(img);
+        default -> throw new CommandLine.ParameterException(spec.commandLine(),
+            "--task must be report or differential, got '" + task + "'");
+      };
+    }
+
+    private String toJson(CxrLlava llava, Generation g, long loadMs) throws IOException {
+      ObjectMapper mapper = new ObjectMapper();
+      ObjectNode root = mapper.createObjectNode();
+      root.put("model_id", llava.info().modelId());
+      root.put("weights_digest", llava.info().weightsDigest());
+      root.put("prompt_version", CxrLlava.PROMPT_VERSION);
+      root.put("prompt", g.prompt());
+      ArrayNode in = root.putArray("input_ids");
+      for (int id : g.inputIds()) {
+        in.add(id);
+      }
+      ArrayNode gen = root.putArray("generated_ids");
+      for (int id : g.generatedIds()) {
+        gen.add(id);
+      }
+      root.put("text", g.text());
+      Map<String, String> findings = Findings.extract(g.text());
+      if (findings != null) {
+        ObjectNode f = root.putObject("findings");
+        findings.forEach(f::put);
+      } else {
+        root.putNull("findings");
+      }
+      root.put("image_tokens", g.imageTokens());
+      ObjectNode t = root.putObject("timings");
+      t.put("load_ms", loadMs);
+      t.put("vision_ms", g.visionMs());
+      t.put("prefill_ms", g.prefillMs());
+      t.put("decode_ms", g.decodeMs());
+      int steps = Math.max(0, g.generatedIds().length - 1);
+      t.put("decode_tokens_per_s", g.decodeMs() > 0 ? steps * 1000.0 / g.decodeMs() : null);
+      return mapper.writeValueAsString(root);
+    }
+  }
+
+  /** The contracts module's FindingsExtractor, when that version of contracts is on the class path. */
+  static final class Findings {
+    private Findings() {}
+
+    static Map<String, String> extract(String text) {
+      try {
+        Class<?> cls = Class.forName("org.cxrplatform.contracts.findings.FindingsExtractor");
+        Object extractor = cls.getDeclaredConstructor().newInstance();
+        Method extract = cls.getMethod("extract", String.class);
+        Map<?, ?> result = (Map<?, ?>) extract.invoke(extractor, text);
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        result.forEach((k, v) -> out.put(((Enum<?>) k).name().toLowerCase(java.util.Locale.ROOT),
+            ((Enum<?>) v).name().toLowerCase(java.util.Locale.ROOT)));
+        return out;
+      } catch (ReflectiveOperationException | LinkageError e) {
+        return null;
+      }
+    }
+  }
+}
