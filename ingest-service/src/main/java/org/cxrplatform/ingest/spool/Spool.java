@@ -1,0 +1,184 @@
+package org.cxrplatform.ingest.spool;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * The on-disk spool of received instances. The SCP streams a data set into
+ * {@code incoming/<uuid>.part}; {@link #commit} writes a small sidecar (calling AE, move
+ * originator, receive time) and renames the file to {@code incoming/<uuid>.dcm} atomically, so a
+ * {@code .dcm} is always complete. A committed file is deleted once its event is acknowledged by
+ * Kafka ({@link #delete}), or moved to {@code quarantine/} when it goes to the dead-letter topic.
+ * After a crash, {@link #pending()} lists the committed files to process again, and
+ * {@link #removePartials()} drops the incomplete ones (their senders never got a success).
+ *
+ * <p>Thread-safe (operations are per file).
+ */
+public final class Spool {
+
+    /** A committed instance and what the sidecar says about it. */
+    public record Entry(Path file, String callingAe, String moveOriginatorAe, Instant receivedAt) {
+    }
+
+    private final Path incoming;
+    private final Path quarantine;
+
+    public Spool(Path root) {
+        this.incoming = root.resolve("incoming");
+        this.quarantine = root.resolve("quarantine");
+        try {
+            Files.createDirectories(incoming);
+            Files.createDirectories(quarantine);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create spool folders under " + root, e);
+        }
+    }
+
+    public Path incomingDir() {
+        return incoming;
+    }
+
+    public Path quarantineDir() {
+        return quarantine;
+    }
+
+    /** Makes a fully received {@code .part} file a spool entry. */
+    public Entry commit(Path part, String callingAe, String moveOriginatorAe, Instant receivedAt) throws IOException {
+        String base = part.getFileName().toString().replaceFirst("\\.part$", "");
+        Path sidecar = incoming.resolve(base + ".properties");
+        Properties p = new Properties();
+        p.setProperty("callingAe", callingAe == null ? "" : callingAe);
+        p.setProperty("moveOriginatorAe", moveOriginatorAe == null ? "" : moveOriginatorAe);
+        p.setProperty("receivedAt", receivedAt.toString());
+        try (Writer w = Files.newBufferedWriter(sidecar)) {
+            p.store(w, null);
+        }
+        Path dcm = incoming.resolve(base + ".dcm");
+        move(part, dcm);
+        return new Entry(dcm, callingAe, moveOriginatorAe, receivedAt);
+    }
+
+    /** Removes an entry whose event Kafka acknowledged (or that was refused). */
+    public void delete(Entry entry) {
+        try {
+            Files.deleteIfExists(entry.file());
+            Files.deleteIfExists(sidecar(entry.file()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete spool entry " + entry.file(), e);
+        }
+    }
+
+    /** Moves an entry into quarantine and returns where it now lives. */
+    public Path quarantine(Entry entry) throws IOException {
+        Path target = quarantine.resolve(entry.file().getFileName());
+        move(entry.file(), target);
+        Files.deleteIfExists(sidecar(entry.file()));
+        return target;
+    }
+
+    /** Moves a quarantined file back out of quarantine into the spool's trash: used when the DLQ record failed. */
+    public void unquarantine(Path quarantined) {
+        try {
+            Files.deleteIfExists(quarantined);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + quarantined, e);
+        }
+    }
+
+    /** Committed entries not yet acknowledged, oldest first. */
+    public List<Entry> pending() {
+        List<Entry> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(incoming, "*.dcm")) {
+            for (Path f : ds) {
+                out.add(read(f));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + incoming, e);
+        }
+        out.sort((a, b) -> a.receivedAt().compareTo(b.receivedAt()));
+        return out;
+    }
+
+    /** Deletes partial files left by a crash; returns how many. */
+    public int removePartials() {
+        int n = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(incoming, "*.part")) {
+            for (Path f : ds) {
+                Files.deleteIfExists(f);
+                n++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean " + incoming, e);
+        }
+        return n;
+    }
+
+    /** Bytes currently held in the spool (incoming and quarantine). */
+    public long sizeBytes() {
+        return size(incoming) + size(quarantine);
+    }
+
+    /** Committed files waiting for Kafka. */
+    public long pendingCount() {
+        try (Stream<Path> s = Files.list(incoming)) {
+            return s.filter(f -> f.toString().endsWith(".dcm")).count();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static long size(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0; // deleted meanwhile
+                }
+            }).sum();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private Entry read(Path dcm) throws IOException {
+        Path sidecar = sidecar(dcm);
+        Properties p = new Properties();
+        if (Files.exists(sidecar)) {
+            try (Reader r = Files.newBufferedReader(sidecar)) {
+                p.load(r);
+            }
+        }
+        String receivedAt = p.getProperty("receivedAt");
+        return new Entry(dcm, blankToNull(p.getProperty("callingAe")), blankToNull(p.getProperty("moveOriginatorAe")),
+                receivedAt == null ? Files.getLastModifiedTime(dcm).toInstant() : Instant.parse(receivedAt));
+    }
+
+    private static Path sidecar(Path dcm) {
+        return dcm.resolveSibling(dcm.getFileName().toString().replaceFirst("\\.dcm$", "") + ".properties");
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.cxrplatform.ingest.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.cxrplatform.devstack.samples.SampleStudies;
+import org.cxrplatform.devstack.samples.SampleTranscoder;
+import org.cxrplatform.devstack.samples.SampleTranscoder.Syntax;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class GreyscaleRendererTest {
+
+    @TempDir
+    static Path tmp;
+    static List<SampleStudies.Sample> samples;
+    final GreyscaleRenderer renderer = new GreyscaleRenderer(RenderSettings.defaults());
+
+    @BeforeAll
+    static void samples() {
+        samples = SampleStudies.write(tmp.resolve("samples"), SampleStudies.DEFAULT_SEED);
+    }
+
+    static int[] pixels(RenderedImage r) throws Exception {
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(r.png()));
+        assertThat(img.getType()).isEqualTo(BufferedImage.TYPE_BYTE_GRAY);
+        return img.getRaster().getSamples(0, 0, img.getWidth(), img.getHeight(), 0, (int[]) null);
+    }
+
+    @Test
+    void everySampleRendersAsALungFieldDarkerThanTheMediastinum() throws Exception {
+        for (SampleStudies.Sample s : samples) {
+            RenderedImage r = renderer.render(s.file());
+            assertThat(r.width()).isEqualTo(512);
+            assertThat(r.height()).isEqualTo(600);
+            int[] px = pixels(r);
+            if (s.frontalChest()) {
+                int lung = px[300 * 512 + 150];
+                int mediastinum = px[300 * 512 + 256];
+                assertThat(lung).as(s.label() + " lung vs mediastinum").isLessThan(mediastinum - 40);
+                assertThat(px[5 * 512 + 5]).as(s.label() + " air is dark").isLessThan(lung);
+            }
+        }
+    }
+
+    @Test
+    void voiChoiceFollowsTheHeader() throws Exception {
+        assertThat(renderer.render(samples.get(0).file()).voi()).isEqualTo("window");
+        assertThat(renderer.render(samples.get(2).file()).voi()).isEqualTo("voi-lut"); // MONOCHROME1, VOI LUT + 2 windows
+        assertThat(renderer.render(samples.get(3).file()).voi()).isEqualTo("window"); // rescale
+        assertThat(renderer.render(samples.get(4).file()).voi()).isEqualTo("percentile"); // signed, no window
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Syntax.class)
+    void compressedSyntaxesRenderLikeTheOriginal(Syntax syntax) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(SampleTranscoder.available(syntax));
+        for (SampleStudies.Sample s : samples) {
+            if (syntax == Syntax.JPEG_EXTENDED_12BIT && s.bitsStored() > 12) {
+                continue; // JPEG extended carries at most 12 bits
+            }
+            Path encoded = SampleTranscoder.transcode(s.file(), syntax, tmp.resolve(syntax.name()));
+            RenderedImage original = renderer.render(s.file());
+            RenderedImage r = renderer.render(encoded);
+            int[] a = pixels(original);
+            int[] b = pixels(r);
+            double diff = 0;
+            for (int i = 0; i < a.length; i++) {
+                diff += Math.abs(a[i] - b[i]);
+            }
+            diff /= a.length;
+            String expected = switch (syntax) {
+                case EXPLICIT_LE, IMPLICIT_LE, EXPLICIT_BE, DEFLATE -> "native";
+                case JPEG_LS, JPEG_EXTENDED_12BIT -> "gdcm"; // beyond PixelMed's ImageIO codecs
+                default -> "pixelmed";
+            };
+            assertThat(r.decoder()).as(s.label() + " " + syntax).startsWith(expected);
+            boolean lossy = syntax == Syntax.JPEG_EXTENDED_12BIT;
+            assertThat(diff).as(s.label() + " " + syntax + " via " + r.decoder()).isLessThanOrEqualTo(lossy ? 3.0 : 0.0);
+        }
+    }
+
+    @Test
+    void downscalesTheLongestEdge() throws Exception {
+        GreyscaleRenderer small = new GreyscaleRenderer(new RenderSettings(300, 50_000_000L, 16384, 1L << 28,
+                RenderSettings.defaults().gdcmLibrary(), "gdcmconv"));
+        RenderedImage r = small.render(samples.get(0).file());
+        assertThat(r.height()).isEqualTo(300);
+        assertThat(r.width()).isEqualTo(256);
+    }
+
+    @Test
+    void refusesAbsurdDimensionsBeforeDecoding() {
+        assertThatThrownBy(() -> renderer.checkDimensions(100_000, 100_000, 16)).isInstanceOf(RenderException.class)
+                .hasMessageContaining("exceeds");
+        assertThatThrownBy(() -> renderer.checkDimensions(0, 512, 16)).hasMessageContaining("0 rows");
+    }
+
+    @Test
+    void percentileIgnoresOutliers() {
+        int[] v = new int[1000];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i;
+        }
+        v[0] = -30000;
+        v[999] = 60000;
+        int[] p = GreyscaleRenderer.percentiles(v, 0.005, 0.995);
+        assertThat(p[0]).isBetween(1, 10);
+        assertThat(p[1]).isBetween(990, 998);
+    }
+}
