@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -38,6 +37,8 @@ public final class SafeTensorsFile implements AutoCloseable {
   private final FileChannel channel;
   private final long dataStart;
   private final Map<String, TensorInfo> tensors;
+  /** One read-only mapping per tensor, made on first use (an embedding lookup per token must not mmap). */
+  private final java.util.concurrent.ConcurrentHashMap<String, ByteBuffer> mapped = new java.util.concurrent.ConcurrentHashMap<>();
 
   private SafeTensorsFile(Path path, FileChannel channel, long dataStart, Map<String, TensorInfo> tensors) {
     this.path = path;
@@ -129,7 +130,7 @@ public final class SafeTensorsFile implements AutoCloseable {
     if (n > Integer.MAX_VALUE) {
       throw new CheckpointException("tensor " + name + " has " + n + " elements, more than one Java array holds");
     }
-    return read(info, 0, (int) n);
+    return read(map(info), info, 0, (int) n);
   }
 
   /** Row {@code row} of a 2-D tensor as float32 (an embedding lookup straight from the mapped file). */
@@ -139,7 +140,8 @@ public final class SafeTensorsFile implements AutoCloseable {
     if (row < 0 || row >= info.shape()[0]) {
       throw new IllegalArgumentException("row " + row + " outside tensor " + name + " with " + info.shape()[0] + " rows");
     }
-    return read(info, (long) row * cols, cols);
+    // rows are read once per token: keep this tensor's mapping
+    return read(mapped.computeIfAbsent(name, n -> map(info)), info, (long) row * cols, cols);
   }
 
   private TensorInfo info(String name) {
@@ -150,16 +152,10 @@ public final class SafeTensorsFile implements AutoCloseable {
     return info;
   }
 
-  private float[] read(TensorInfo info, long firstElement, int count) {
+  private float[] read(ByteBuffer mapping, TensorInfo info, long firstElement, int count) {
     int width = bytesPerElement(info.dtype(), path, info.name());
-    MappedByteBuffer mapped;
-    try {
-      mapped = channel.map(FileChannel.MapMode.READ_ONLY,
-          dataStart + info.begin() + firstElement * width, (long) count * width);
-    } catch (IOException e) {
-      throw new CheckpointException("cannot map tensor " + info.name() + " of " + path + ": " + e.getMessage(), e);
-    }
-    ByteBuffer buf = mapped.order(ByteOrder.LITTLE_ENDIAN);
+    // duplicate(): positions are per reader, the mapping may be shared
+    ByteBuffer buf = mapping.duplicate().position((int) (firstElement * width)).slice().order(ByteOrder.LITTLE_ENDIAN);
     float[] out = new float[count];
     switch (info.dtype()) {
       case "F32" -> buf.asFloatBuffer().get(out);
@@ -194,8 +190,17 @@ public final class SafeTensorsFile implements AutoCloseable {
     return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
   }
 
+  private ByteBuffer map(TensorInfo info) {
+    try {
+      return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin(), info.end() - info.begin());
+    } catch (IOException e) {
+      throw new CheckpointException("cannot map tensor " + info.name() + " of " + path + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void close() {
+    mapped.clear();
     closeQuietly(channel);
   }
 }
