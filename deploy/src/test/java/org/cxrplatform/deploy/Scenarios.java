@@ -19,7 +19,8 @@ import java.util.function.UnaryOperator;
 enum Scenarios {
     DEFAULT("default values", c -> c),
     PRODUCTION("values-production.yaml", c -> c.withValuesFile(Chart.PRODUCTION_VALUES)),
-    HPA_CPU("KEDA absent: HPA on CPU", c -> c.set("keda.enabled", false)),
+    HPA_CPU("KEDA absent: HPA on CPU; model on a claim the chart creates",
+            c -> c.set("keda.enabled", false).set("inference.model.source", "pvc").set("inference.model.pvc.create", true)),
     HPA_EXTERNAL("KEDA absent: HPA on the external lag metric",
             c -> c.set("keda.enabled", false).set("hpaFallback.metric", "external")),
     FIXED_REPLICAS("no autoscaler", c -> c.set("keda.enabled", false).set("hpaFallback.enabled", false)),
