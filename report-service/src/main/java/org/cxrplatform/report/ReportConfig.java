@@ -1,0 +1,128 @@
+package org.cxrplatform.report;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Every {@code cxr.report.*} key, with its default; documented in application.properties and the README. */
+@ConfigMapping(prefix = "cxr.report")
+public interface ReportConfig {
+
+    /** Where the dev signing key pair lives. */
+    @WithDefault("data/report-service")
+    Path dataDir();
+
+    /** Enables POST /auth/dev-token and a generated signing key (never in production). */
+    @WithDefault("false")
+    boolean devAuth();
+
+    Ris ris();
+
+    Pacs pacs();
+
+    Fhir fhir();
+
+    Outbox outbox();
+
+    Alerts alerts();
+
+    interface Ris {
+        /** When false no HL7 message is queued at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** One or more RIS MLLP listeners; every ORU goes to each of them. */
+        List<Endpoint> endpoints();
+
+        @WithDefault("CXR_AI")
+        String sendingApplication();
+
+        @WithDefault("CXR_PLATFORM")
+        String sendingFacility();
+
+        @WithDefault("RIS")
+        String receivingApplication();
+
+        @WithDefault("HOSPITAL")
+        String receivingFacility();
+
+        /** How long to wait for the ACK before the attempt counts as failed. */
+        @WithDefault("10s")
+        Duration ackTimeout();
+    }
+
+    interface Endpoint {
+        String host();
+
+        int port();
+
+        /** Name used in the outbox destination; defaults to host:port. */
+        Optional<String> name();
+
+        default String destination() {
+            return "RIS:" + name().orElse(host() + ":" + port());
+        }
+    }
+
+    interface Pacs {
+        /** When true every report change is also exported as a DICOM SR with C-STORE. */
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("127.0.0.1")
+        String host();
+
+        @WithDefault("4242")
+        int port();
+
+        @WithDefault("ORTHANC")
+        String aeTitle();
+
+        @WithDefault("CXR_AI")
+        String callingAeTitle();
+
+        /** COMPREHENSIVE (coded findings) or BASIC_TEXT. */
+        @WithDefault("COMPREHENSIVE")
+        SrKind srKind();
+    }
+
+    enum SrKind { COMPREHENSIVE, BASIC_TEXT }
+
+    interface Fhir {
+        /** When set, every report change is PUT to this FHIR R4 base URL as a transaction bundle. */
+        Optional<URI> pushUrl();
+    }
+
+    interface Outbox {
+        /** How often the delivery worker looks for due messages. */
+        @WithDefault("1s")
+        Duration poll();
+
+        /** Attempts before a message is parked (visible at GET /api/outbox?status=PARKED). */
+        @WithDefault("10")
+        int maxAttempts();
+
+        /** Delay after the first failure; doubles after each further failure. */
+        @WithDefault("2s")
+        Duration initialBackoff();
+
+        @WithDefault("5m")
+        Duration maxBackoff();
+
+        /** Messages looked at per poll. */
+        @WithDefault("100")
+        int batchSize();
+    }
+
+    interface Alerts {
+        /** Critical alerts are POSTed here as JSON; unset means worklist only. */
+        Optional<URI> webhookUrl();
+
+        @WithDefault("5s")
+        Duration webhookTimeout();
+    }
+}

@@ -1,0 +1,133 @@
+package org.cxrplatform.report.ris;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.cxrplatform.report.ReportConfig;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * Drains the outbox: every poll it takes the due head of each (destination, order key) line,
+ * sends it while holding its row lock (so replicas never send the same entry twice at once), and
+ * records the outcome in the same transaction. Failures back off exponentially
+ * ({@code initial-backoff * 2^(attempts-1)}, capped at {@code max-backoff}); after
+ * {@code max-attempts} the entry is parked and blocks later entries of its line until an admin
+ * re-sends it. State lives only in the database, so a restart resumes where it stopped.
+ */
+@ApplicationScoped
+public class OutboxWorker {
+
+    private static final Logger LOG = Logger.getLogger(OutboxWorker.class);
+
+    @Inject
+    OutboxRepository repository;
+
+    @Inject
+    Instance<OutboxSender> senders;
+
+    @Inject
+    ReportConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final AtomicLong risPending = new AtomicLong();
+    private final Map<String, OutboxSender> byKind = new HashMap<>();
+
+    void onStart(@Observes StartupEvent start) {
+        registry.gauge("cxr.ris.outbox.pending", risPending);
+        senders.forEach(s -> byKind.put(s.kind(), s));
+    }
+
+    @Scheduled(every = "${cxr.report.outbox.poll}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        drain();
+    }
+
+    /** Sends everything that is due now; returns how many entries were delivered. */
+    public int drain() {
+        int delivered = 0;
+        for (int round = 0; round < 50; round++) {
+            List<Long> due = QuarkusTransaction.requiringNew().call(() -> repository.dueHeads(config.outbox().batchSize()));
+            int progressed = 0;
+            for (long id : due) {
+                if (deliver(id)) {
+                    progressed++;
+                }
+            }
+            delivered += progressed;
+            if (progressed == 0) {
+                break;
+            }
+        }
+        risPending.set(QuarkusTransaction.requiringNew().call(() -> repository.countPending(OutboxEntry.HL7)));
+        return delivered;
+    }
+
+    private boolean deliver(long id) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Optional<OutboxEntry> locked = repository.lockDue(id);
+            if (locked.isEmpty()) {
+                return false;
+            }
+            OutboxEntry entry = locked.get();
+            MDC.put("outboxId", entry.id());
+            MDC.put("destination", entry.destination());
+            try {
+                OutboxSender sender = byKind.get(entry.kind());
+                if (sender == null) {
+                    throw new IllegalStateException("no sender for outbox kind " + entry.kind());
+                }
+                String note = sender.send(entry);
+                repository.markDelivered(entry.id(), note);
+                counter("cxr.outbox.delivered", entry.kind()).increment();
+                LOG.infof("delivered %s #%d to %s (%s) after %d attempt(s)", entry.summary(), entry.id(), entry.destination(), note,
+                        entry.attempts() + 1);
+                return true;
+            } catch (Exception e) {
+                int attempts = entry.attempts() + 1;
+                boolean park = attempts >= config.outbox().maxAttempts();
+                String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+                repository.markFailed(entry.id(), error, Instant.now().plus(backoff(attempts)), park);
+                counter("cxr.outbox.failures", entry.kind()).increment();
+                if (park) {
+                    LOG.errorf("parked %s #%d for %s after %d attempts: %s (re-send with POST /api/outbox/%d/resend)",
+                            entry.summary(), entry.id(), entry.destination(), attempts, error, entry.id());
+                } else {
+                    LOG.warnf("attempt %d of %s #%d to %s failed: %s", attempts, entry.summary(), entry.id(), entry.destination(),
+                            error);
+                }
+                return false;
+            } finally {
+                MDC.remove("outboxId");
+                MDC.remove("destination");
+            }
+        });
+    }
+
+    Duration backoff(int attempts) {
+        Duration initial = config.outbox().initialBackoff();
+        Duration max = config.outbox().maxBackoff();
+        int shift = Math.min(attempts - 1, 30);
+        Duration d = initial.multipliedBy(1L << shift);
+        return d.compareTo(max) > 0 || d.isNegative() ? max : d;
+    }
+
+    private Counter counter(String name, String kind) {
+        return registry.counter(name, "kind", kind);
+    }
+}

@@ -1,0 +1,37 @@
+package org.cxrplatform.report.ris;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.cxrplatform.report.ReportConfig;
+import org.cxrplatform.report.store.StoredReport;
+
+/** One ORU^R01 per report change, queued once per configured RIS endpoint with the same MSH-10. */
+@ApplicationScoped
+public class RisExporter implements ReportExporter {
+
+    @Inject
+    ReportConfig config;
+
+    @Inject
+    OruBuilder oru;
+
+    @Inject
+    OutboxRepository outbox;
+
+    @Override
+    public void enqueue(StoredReport report, ResultStatus status, String actor, Instant at) {
+        if (!config.ris().enabled() || config.ris().endpoints().isEmpty()) {
+            return;
+        }
+        String controlId = outbox.nextControlId();
+        String signer = status == ResultStatus.PRELIMINARY ? null : actor;
+        byte[] message = oru.build(report, status, controlId, signer, at).getBytes(StandardCharsets.UTF_8);
+        for (ReportConfig.Endpoint endpoint : config.ris().endpoints()) {
+            outbox.insert(OutboxEntry.HL7, endpoint.destination(), report.orderKey(), report.pk(), null,
+                    "ORU^R01 " + status.obr25() + (status == ResultStatus.WITHDRAWN ? "/W" : "") + " " + report.reportId(),
+                    controlId, message);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package org.cxrplatform.report.store;
+
+import java.time.Instant;
+import java.util.Map;
+import org.cxrplatform.contracts.Lane;
+import org.cxrplatform.contracts.ModelIdentity;
+import org.cxrplatform.contracts.Patient;
+import org.cxrplatform.contracts.Timings;
+import org.cxrplatform.contracts.findings.Finding;
+import org.cxrplatform.contracts.findings.FindingState;
+
+/** One row of {@code report}: the AI draft as generated plus its current (reviewed) form. */
+public record StoredReport(
+        long pk,
+        String reportId,
+        String studyInstanceUid,
+        String sopInstanceUid,
+        String accessionNumber,
+        String modelVersion,
+        ModelIdentity model,
+        Lane lane,
+        int triagePriority,
+        String aiText,
+        Map<Finding, FindingState> aiFindings,
+        String text,
+        Map<Finding, FindingState> findings,
+        ReportStatus status,
+        Patient patient,
+        Timings timings,
+        String orderKey,
+        Instant createdAt,
+        Instant updatedAt,
+        String reviewedBy,
+        Instant reviewedAt) {
+}

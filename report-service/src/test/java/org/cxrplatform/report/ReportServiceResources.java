@@ -1,0 +1,49 @@
+package org.cxrplatform.report;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.HashMap;
+import java.util.Map;
+import org.cxrplatform.contracts.Topics;
+import org.cxrplatform.devstack.Devstack;
+import org.cxrplatform.devstack.FreePorts;
+
+/**
+ * The test wiring shared by every {@code @QuarkusTest} of this module (one application start):
+ * topics on the real broker, a RIS endpoint on a free port (the tests start and stop the real
+ * MLLP listener there), an alert webhook on a free port, and short outbox timings.
+ */
+public class ReportServiceResources implements QuarkusTestResourceLifecycleManager {
+
+    public static final String RIS_PORT = "cxr.test.ris.port";
+    public static final String WEBHOOK_PORT = "cxr.test.webhook.port";
+    public static final String PACS_PORT = "cxr.test.pacs.port";
+
+    @Override
+    public Map<String, String> start() {
+        Devstack.createTopics(Topics.ALL, 3);
+        int ris = FreePorts.next();
+        int webhook = FreePorts.next();
+        int pacs = FreePorts.next();
+        System.setProperty(RIS_PORT, Integer.toString(ris));
+        System.setProperty(WEBHOOK_PORT, Integer.toString(webhook));
+        System.setProperty(PACS_PORT, Integer.toString(pacs));
+        Map<String, String> config = new HashMap<>();
+        config.put("cxr.report.ris.endpoints[0].host", "127.0.0.1");
+        config.put("cxr.report.ris.endpoints[0].port", Integer.toString(ris));
+        config.put("cxr.report.ris.ack-timeout", "1s");
+        config.put("cxr.report.outbox.poll", "1s"); // the scheduler's minimum
+        config.put("cxr.report.outbox.initial-backoff", "100ms");
+        config.put("cxr.report.outbox.max-backoff", "400ms");
+        config.put("cxr.report.outbox.max-attempts", "6");
+        config.put("cxr.report.alerts.webhook-url", "http://127.0.0.1:" + webhook + "/hook");
+        config.put("cxr.report.pacs.enabled", "true");
+        config.put("cxr.report.pacs.port", Integer.toString(pacs));
+        config.put("cxr.report.pacs.ae-title", "TESTPACS");
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        // shared broker and database are stopped by devstack's shutdown hooks
+    }
+}

@@ -1,0 +1,245 @@
+package org.cxrplatform.report;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.cxrplatform.contracts.DeadLetter;
+import org.cxrplatform.contracts.EventJson;
+import org.cxrplatform.contracts.Lane;
+import org.cxrplatform.contracts.ReportEvent;
+import org.cxrplatform.contracts.Stage;
+import org.cxrplatform.devstack.Devstack;
+import org.cxrplatform.devstack.KafkaTestResource;
+import org.cxrplatform.devstack.PostgresTestResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kafka → PostgreSQL → outbox → a real MLLP listener, through NACKs, timeouts and an outage.
+ * The resources declared here apply to every @QuarkusTest of the module (one application start).
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "report_service_test"))
+@QuarkusTestResource(ReportServiceResources.class)
+class StoreAndRisTest {
+
+    static RisListener ris;
+
+    @BeforeAll
+    static void startRis() {
+        ris = new RisListener(Integer.getInteger(ReportServiceResources.RIS_PORT), 1500).start();
+    }
+
+    @AfterAll
+    static void stopRis() throws Exception {
+        ris.close();
+    }
+
+    @BeforeEach
+    void quiet() {
+        ris.start();
+        awaitOutboxIdle();
+        ris.clear();
+    }
+
+    static void awaitOutboxIdle() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(Fixtures.admin())
+                .get("/api/outbox?status=PENDING&kind=HL7").then().statusCode(200).extract().jsonPath().getList("$").isEmpty());
+    }
+
+    static Map<String, Object> awaitReport(String reportId) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(Fixtures.viewer())
+                .get("/api/reports/" + reportId).statusCode() == 200);
+        return given().auth().oauth2(Fixtures.viewer()).get("/api/reports/" + reportId).then().extract().jsonPath().getMap("$");
+    }
+
+    @Test
+    void draftIsStoredWithFindingsTimingsAndModelAndReachesTheRisAsPreliminary() {
+        ReportEvent event = Fixtures.report("ACC-" + UUID.randomUUID().toString().substring(0, 8));
+        Fixtures.publish(event);
+        Map<String, Object> stored = awaitReport(event.reportId());
+        assertThat(stored).containsEntry("status", "DRAFT").containsEntry("lane", "ROUTINE").containsEntry("triagePriority", 3)
+                .containsEntry("modelVersion", Fixtures.MODEL.version()).containsEntry("text", event.text());
+        assertThat((Map<String, Object>) stored.get("findings")).containsEntry("PLEURAL_EFFUSION", "PRESENT")
+                .containsEntry("PNEUMOTHORAX", "ABSENT").hasSize(7);
+        assertThat((Map<String, Object>) stored.get("timings")).containsEntry("decodeMs", 1500);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> !ris.accepted().isEmpty());
+        RisListener.Received r = ris.accepted().get(0);
+        assertThat(r.accession()).isEqualTo(event.accessionNumber());
+        assertThat(r.resultStatus()).isEqualTo("P");
+        assertThat(r.patientId()).isEqualTo("ACC-" + event.accessionNumber());
+        assertThat(r.text()).isEqualTo(event.text());
+    }
+
+    @Test
+    void redeliveredEventChangesNothing() {
+        ReportEvent event = Fixtures.report("ACC-R" + UUID.randomUUID().toString().substring(0, 6));
+        Fixtures.publish(event);
+        awaitReport(event.reportId());
+        awaitOutboxIdle();
+        // the same event again, twice, and once with a different text (a re-run with sampling): first write wins
+        Fixtures.publish(event);
+        Fixtures.publish(event);
+        ReportEvent rerun = new ReportEvent(event.schemaVersion(), event.reportId(), event.studyInstanceUid(), event.sopInstanceUid(),
+                event.accessionNumber(), event.lane(), event.triagePriority(), "Different text.", event.findings(), event.model(),
+                event.timings(), event.patient());
+        Fixtures.publish(rerun);
+        // a marker event published after them on the same partition (same key) proves they were consumed
+        ReportEvent marker = Fixtures.report(event.accessionNumber(), null, Lane.ROUTINE, "marker", Fixtures.MODEL);
+        marker = new ReportEvent(marker.schemaVersion(), ReportEvent.reportIdOf(event.studyInstanceUid(), "9.9", otherModel()),
+                event.studyInstanceUid(), "9.9", event.accessionNumber(), Lane.ROUTINE, null, "marker", marker.findings(), otherModel(),
+                null, null);
+        Fixtures.publish(marker);
+        awaitReport(marker.reportId());
+
+        List<Map<String, Object>> sameStudy = given().auth().oauth2(Fixtures.viewer()).get("/api/reports?limit=1000").then()
+                .statusCode(200).extract().jsonPath().getList("findAll { it.studyInstanceUid == '" + event.studyInstanceUid() + "' }");
+        assertThat(sameStudy).hasSize(2); // one per model version
+        Map<String, Object> original = awaitReport(event.reportId());
+        assertThat(original).containsEntry("text", event.text());
+        List<Object> history = given().auth().oauth2(Fixtures.viewer()).get("/api/reports/" + event.reportId() + "/history").then()
+                .statusCode(200).extract().jsonPath().getList("$");
+        assertThat(history).hasSize(1);
+        awaitOutboxIdle();
+        List<String> hl7ForAccession = given().auth().oauth2(Fixtures.admin()).get("/api/outbox?kind=HL7&limit=1000").then()
+                .extract().jsonPath().getList("findAll { it.summary.contains('" + event.reportId() + "') }.id", Object.class).stream()
+                .map(String::valueOf).toList();
+        assertThat(hl7ForAccession).hasSize(1);
+        assertThat(ris.accepted()).filteredOn(r -> r.accession().equals(event.accessionNumber())).hasSize(2); // original + marker
+    }
+
+    static org.cxrplatform.contracts.ModelIdentity otherModel() {
+        return new org.cxrplatform.contracts.ModelIdentity("ECOFRI/CXR-LLAVA-v2", "ffffeeeeddddcccc", "p2", "greedy");
+    }
+
+    @Test
+    void everyMessageArrivesExactlyOnceInOrderPerPatientThroughNacksTimeoutsAndAnOutage() {
+        ris.stop(); // the RIS is down for a while
+        String p1 = "PAT-" + UUID.randomUUID().toString().substring(0, 6);
+        String p2 = "PAT-" + UUID.randomUUID().toString().substring(0, 6);
+        List<ReportEvent> events = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            events.add(Fixtures.report("A" + p1 + i, Fixtures.patient(p1), Lane.STAT, "Study " + i + " of " + p1 + ".", Fixtures.MODEL));
+            events.add(Fixtures.report("A" + p2 + i, Fixtures.patient(p2), Lane.ROUTINE, "Study " + i + " of " + p2 + ".", Fixtures.MODEL));
+        }
+        events.forEach(Fixtures::publish);
+        events.forEach(e -> awaitReport(e.reportId()));
+        // decisions while the RIS is still down: P, then F (accept) and C (edit) queue behind it
+        ReportEvent first = events.get(0);
+        given().auth().oauth2(Fixtures.radiologist()).post("/api/reports/" + first.reportId() + "/accept").then().statusCode(200);
+        given().auth().oauth2(Fixtures.radiologist()).contentType(ContentType.JSON)
+                .body(Map.of("text", "Study 0 corrected.\nSmall right pneumothorax."))
+                .post("/api/reports/" + first.reportId() + "/edit").then().statusCode(200);
+
+        // only the head of each patient's line is tried (connection refused); the others wait behind it untouched
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().auth().oauth2(Fixtures.admin())
+                .get("/api/outbox?status=PENDING&kind=HL7").then().extract().jsonPath()
+                .getList("findAll { it.attempts > 0 }").size() == 2);
+        List<Map<String, Object>> pending = given().auth().oauth2(Fixtures.admin()).get("/api/outbox?status=PENDING&kind=HL7").then()
+                .extract().jsonPath().getList("$");
+        assertThat(pending).hasSize(8);
+        assertThat(pending).filteredOn(e -> (Integer) e.get("attempts") > 0).hasSize(2)
+                .allSatisfy(e -> assertThat((String) e.get("lastError")).contains("onnect"));
+
+        ris.script(RisListener.Reply.AE, RisListener.Reply.TIMEOUT, RisListener.Reply.AR, RisListener.Reply.AE);
+        ris.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> ris.accepted().size() >= 8);
+        awaitOutboxIdle();
+
+        List<RisListener.Received> got = ris.accepted();
+        assertThat(got).hasSize(8);
+        assertThat(got.stream().map(RisListener.Received::controlId).distinct().count()).isEqualTo(8);
+        assertThat(ris.arrivals().size()).isGreaterThanOrEqualTo(12); // the four scripted failures were retried
+        // per patient, messages arrive in the order they were queued (control ids come from one sequence)
+        for (String p : List.of(p1, p2)) {
+            List<Long> seq = got.stream().filter(r -> r.patientId().equals(p)).map(r -> Long.parseLong(r.controlId().substring(3))).toList();
+            assertThat(seq).isSorted();
+        }
+        List<String> firstStatuses = got.stream().filter(r -> r.accession().equals(first.accessionNumber()))
+                .map(RisListener.Received::resultStatus).collect(Collectors.toList());
+        assertThat(firstStatuses).containsExactly("P", "F", "C");
+        assertThat(got.stream().filter(r -> r.accession().equals(first.accessionNumber()) && r.resultStatus().equals("C")).findFirst()
+                .orElseThrow().text()).isEqualTo("Study 0 corrected.\nSmall right pneumothorax.");
+    }
+
+    @Test
+    void aMessageThatKeepsFailingIsParkedVisibleAndCanBeResent() {
+        ris.script(RisListener.Reply.AE, RisListener.Reply.AE, RisListener.Reply.AR, RisListener.Reply.AE, RisListener.Reply.AE,
+                RisListener.Reply.AE);
+        ReportEvent event = Fixtures.report("ACC-PARK" + UUID.randomUUID().toString().substring(0, 4));
+        Fixtures.publish(event);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !given().auth().oauth2(Fixtures.admin()).get("/api/outbox?status=PARKED")
+                .then().extract().jsonPath().getList("findAll { it.summary.contains('" + event.reportId() + "') }").isEmpty());
+        Map<String, Object> parked = given().auth().oauth2(Fixtures.admin()).get("/api/outbox?status=PARKED").then().extract().jsonPath()
+                .getMap("find { it.summary.contains('" + event.reportId() + "') }");
+        assertThat(parked).containsEntry("attempts", 6);
+        assertThat((String) parked.get("lastError")).contains("AE");
+        assertThat(ris.accepted()).isEmpty();
+
+        given().auth().oauth2(Fixtures.radiologist()).post("/api/outbox/" + parked.get("id") + "/resend").then().statusCode(403);
+        given().auth().oauth2(Fixtures.admin()).post("/api/outbox/" + parked.get("id") + "/resend").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> ris.accepted().size() == 1);
+        assertThat(ris.accepted().get(0).accession()).isEqualTo(event.accessionNumber());
+        given().auth().oauth2(Fixtures.admin()).get("/api/audit?targetType=outbox&targetId=" + parked.get("id")).then().statusCode(200)
+                .extract().jsonPath().getList("action").contains("RESEND");
+    }
+
+    @Test
+    void invalidPayloadsGoToTheDeadLetterTopicWithTheOriginalBytes() {
+        String key = "bad-" + UUID.randomUUID();
+        byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
+        Fixtures.publish("cxr.reports", key, garbage, ReportEvent.CE_TYPE);
+        String key2 = "bad-" + UUID.randomUUID();
+        byte[] noText = ("{\"schemaVersion\":2,\"reportId\":\"x\",\"studyInstanceUid\":\"1.2\",\"lane\":\"STAT\","
+                + "\"model\":{\"modelId\":\"m\"}}").getBytes(StandardCharsets.UTF_8);
+        Fixtures.publish("cxr.reports", key2, noText, ReportEvent.CE_TYPE);
+
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Devstack.kafkaBootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-check-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<DeadLetter> letters = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("cxr.dlq"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (key.equals(r.key()) || key2.equals(r.key())) {
+                        letters.add(EventJson.read(r.value(), DeadLetter.class));
+                    }
+                }
+                return letters.size() == 2;
+            });
+        }
+        assertThat(letters).allSatisfy(l -> {
+            assertThat(l.stage()).isEqualTo(Stage.REPORT);
+            assertThat(l.originalTopic()).isEqualTo("cxr.reports");
+        });
+        DeadLetter bad = letters.stream().filter(l -> key.equals(l.originalKey())).findFirst().orElseThrow();
+        assertThat(Base64.getDecoder().decode(bad.originalPayload())).isEqualTo(garbage);
+        assertThat(bad.reason()).contains("ReportEvent");
+        assertThat(letters.stream().filter(l -> key2.equals(l.originalKey())).findFirst().orElseThrow().reason()).contains("text");
+    }
+}
