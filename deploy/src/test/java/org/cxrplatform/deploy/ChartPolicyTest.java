@@ -182,9 +182,12 @@ class ChartPolicyTest {
     void twoInferenceDeploymentsFromOneTemplateWithTheirLanes() {
         Workloads w = Workloads.of(Scenarios.DEFAULT.objects());
         assertThat(env(w.deployment("-inference-stat"))).containsEntry("CXR_INFERENCE_LANES", "stat")
-                .containsEntry("CXR_INFERENCE_BATCH_SIZE", "1").containsEntry("CXR_MODEL_DEVICE", "gpu");
+                .containsEntry("CXR_INFERENCE_STAT_BATCH_SIZE", "2").containsEntry("CXR_INFERENCE_STAT_MAX_WAIT", "20ms")
+                .containsEntry("CXR_MODEL_DEVICE", "gpu").doesNotContainKey("CXR_INFERENCE_ROUTINE_BATCH_SIZE");
         assertThat(env(w.deployment("-inference-batch"))).containsEntry("CXR_INFERENCE_LANES", "routine")
-                .containsEntry("CXR_INFERENCE_BATCH_SIZE", "8").containsEntry("CXR_MODEL_DTYPE", "bf16");
+                .containsEntry("CXR_INFERENCE_ROUTINE_BATCH_SIZE", "16").containsEntry("CXR_MODEL_DTYPE", "bf16")
+                .doesNotContainKey("CXR_INFERENCE_STAT_BATCH_SIZE");
+        assertThat(configMap(Scenarios.DEFAULT.objects(), "-inference").getData()).containsEntry("CXR_INFERENCE_GROUP_ID", "cxr-inference");
     }
 
     @ParameterizedTest
@@ -201,10 +204,14 @@ class ChartPolicyTest {
             JsonNode trigger = so.at("/spec/triggers/0");
             assertThat(trigger.path("type").asText()).isEqualTo("kafka");
             String lane = so.name().endsWith("-stat") ? "STAT" : "ROUTINE";
+            // the service consumes lane L with group <cxr.inference.group-id>-L
             assertThat(trigger.at("/metadata/consumerGroup").asText()).as("KEDA watches the group the pods use")
-                    .isEqualTo(inferenceConfig.getData().get("CXR_INFERENCE_CONSUMER_GROUP_" + lane));
-            assertThat(trigger.at("/metadata/topic").asText())
-                    .isEqualTo(inferenceConfig.getData().get("CXR_TOPIC_STUDIES_" + lane));
+                    .isEqualTo(inferenceConfig.getData().get("CXR_INFERENCE_GROUP_ID") + "-" + lane.toLowerCase(java.util.Locale.ROOT));
+            assertThat(trigger.at("/metadata/topic").asText()).as("contracts Topics")
+                    .isEqualTo(lane.equals("STAT") ? "cxr.studies.stat" : "cxr.studies.routine");
+            Deployment target = Workloads.of(objects).deployment(so.name().substring(so.name().lastIndexOf('-')));
+            assertThat(env(target).get("CXR_INFERENCE_LANES")).as("the scaled Deployment reads the lane")
+                    .contains(lane.toLowerCase(java.util.Locale.ROOT));
             assertThat(trigger.at("/metadata/bootstrapServers").asText()).isNotBlank();
         }
         Chart.Obj batch = byName(scaledObjects, "-inference-batch");
@@ -378,14 +385,20 @@ class ChartPolicyTest {
     }
 
     @Test
-    void reportServiceGetsDatabaseRisPacsAndOidcSettings() {
+    void reportServiceGetsDatabaseRisPacsAndJwtSettingsUnderItsConfigKeys() {
         ConfigMap report = configMap(Scenarios.PRODUCTION.objects(), "-report");
+        // env names are the SmallRye mapping of cxr.report.* (e.g. cxr.report.ris.endpoints[0].host)
         assertThat(report.getData())
                 .containsEntry("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://pg-reports.db.example:5432/cxr_reports?sslmode=verify-full")
                 .containsEntry("QUARKUS_DATASOURCE_USERNAME", "cxr_app")
-                .containsEntry("CXR_RIS_HOST", "ris.hospital.example").containsEntry("CXR_RIS_PORT", "2575")
-                .containsEntry("CXR_PACS_PORT", "104").containsEntry("CXR_PACS_AE_TITLE", "PACS_ARCHIVE")
+                .containsEntry("CXR_REPORT_DEV_AUTH", "false")
+                .containsEntry("CXR_REPORT_RIS_ENDPOINTS_0__HOST", "ris.hospital.example")
+                .containsEntry("CXR_REPORT_RIS_ENDPOINTS_0__PORT", "2575")
+                .containsEntry("CXR_REPORT_PACS_ENABLED", "true").containsEntry("CXR_REPORT_PACS_PORT", "104")
+                .containsEntry("CXR_REPORT_PACS_AE_TITLE", "PACS_ARCHIVE")
                 .containsEntry("MP_JWT_VERIFY_ISSUER", "https://sso.hospital.example/realms/radiology");
+        assertThat(configMap(Scenarios.DEFAULT.objects(), "-report").getData()).containsEntry("CXR_REPORT_PACS_ENABLED", "false")
+                .doesNotContainKey("CXR_REPORT_FHIR_PUSH_URL").doesNotContainKey("MP_JWT_VERIFY_ISSUER");
     }
 
     // ---------------------------------------------------------------- network policy

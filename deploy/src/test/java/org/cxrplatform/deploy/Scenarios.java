@@ -41,8 +41,8 @@ enum Scenarios {
                     .set("ingest.dicomService.type", "NodePort")
                     .set("ingest.dicomService.nodePort", 31112)
                     .set("ingest.spool.persistence.enabled", false)
-                    .set("report.oidc.publicKeyLocation", "")
-                    .set("report.oidc.publicKeyPem", "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----")
+                    .set("report.jwt.publicKeyLocation", "")
+                    .set("report.jwt.publicKeyPem", "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----")
                     .set("inference.model.pvc.create", true));
 
     final String description;
