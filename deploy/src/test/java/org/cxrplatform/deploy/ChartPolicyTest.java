@@ -401,6 +401,28 @@ class ChartPolicyTest {
                 .doesNotContainKey("CXR_REPORT_FHIR_PUSH_URL").doesNotContainKey("MP_JWT_VERIFY_ISSUER");
     }
 
+    @Test
+    void bundledKafkaAndPostgresqlAreFoundByTheirReleaseServiceNames() {
+        List<Chart.Obj> objects = Scenarios.BUNDLED.objects();
+        String bootstrap = "cxr-kafka.radiology.svc.cluster.local:9092";
+        assertThat(env(Workloads.of(objects).deployment("-inference-stat"))).containsEntry("KAFKA_BOOTSTRAP_SERVERS", bootstrap)
+                .doesNotContainKey("KAFKA_SECURITY_PROTOCOL");
+        assertThat(ofKind(objects, "ScaledObject")).allSatisfy(so ->
+                assertThat(so.at("/spec/triggers/0/metadata/bootstrapServers").asText()).isEqualTo(bootstrap));
+        assertThat(configMap(objects, "-report").getData()).containsEntry("QUARKUS_DATASOURCE_JDBC_URL",
+                "jdbc:postgresql://cxr-postgresql.radiology.svc.cluster.local:5432/cxr_reports");
+        EnvVar password = Workloads.of(objects).deployment("-report").getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getEnv().stream().filter(e -> e.getName().equals("QUARKUS_DATASOURCE_PASSWORD")).findFirst().orElseThrow();
+        assertThat(password.getValueFrom().getSecretKeyRef().getName()).as("the Bitnami chart's Secret").isEqualTo("cxr-postgresql");
+        assertThat(ofKind(objects, "Secret")).isEmpty();
+        NetworkPolicy report = policy(ofKind(objects, "NetworkPolicy").stream().map(o -> (NetworkPolicy) StrictModels.parse(o)).toList(), "-report");
+        assertThat(report.getSpec().getEgress()).anySatisfy(r -> assertThat(r.getTo()).anySatisfy(peer ->
+                assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "kafka")
+                        .containsEntry("app.kubernetes.io/instance", "cxr")));
+        assertThat(report.getSpec().getEgress()).anySatisfy(r -> assertThat(r.getTo()).anySatisfy(peer ->
+                assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "postgresql")));
+    }
+
     // ---------------------------------------------------------------- network policy
 
     @ParameterizedTest

@@ -23,6 +23,8 @@ enum Scenarios {
             c -> c.set("keda.enabled", false).set("inference.model.source", "pvc").set("inference.model.pvc.create", true)),
     HPA_EXTERNAL("KEDA absent: HPA on the external lag metric",
             c -> c.set("keda.enabled", false).set("hpaFallback.metric", "external")),
+    BUNDLED("Kafka and PostgreSQL installed as subcharts (stand-ins, see Chart)",
+            c -> c.set("kafka.enabled", true).set("postgresql.enabled", true)),
     FIXED_REPLICAS("no autoscaler", c -> c.set("keda.enabled", false).set("hpaFallback.enabled", false)),
     VARIANTS("SASL Kafka with chart Secret, model by init container, PodMonitor, NodePort DICOM, CPU inference, inline JWT key",
             c -> c.withValuesFile(Chart.PRODUCTION_VALUES)
