@@ -1,5 +1,6 @@
 package org.cxrplatform.report.review;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -36,10 +37,11 @@ public class FindingsExtraction {
     private static final List<String> HEDGES = List.of("may ", "might", "possibl", "cannot exclude", "cannot be excluded", "can't exclude",
             "likely", "suggest", "questionable", "concern for", "versus", "vs.", "could ");
 
-    private final Object extractor;
-    private final Method extract;
+    private Object extractor;
+    private Method extract;
 
-    public FindingsExtraction() {
+    @PostConstruct
+    void init() {
         Object instance = null;
         Method method = null;
         try {

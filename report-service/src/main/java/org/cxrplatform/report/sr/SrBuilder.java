@@ -4,6 +4,7 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeFactory;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.CodeStringAttribute;
 import com.pixelmed.dicom.CodedSequenceItem;
 import com.pixelmed.dicom.ContentItem;
 import com.pixelmed.dicom.ContentItemFactory;
@@ -47,6 +48,8 @@ public final class SrBuilder {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HHmmss").withZone(ZoneOffset.UTC);
     private static final String AE = "CXR_AI";
+    /** (0040,A496) Preliminary Flag. */
+    private static final AttributeTag PRELIMINARY_FLAG = new AttributeTag(0x0040, 0xA496);
 
     private SrBuilder() {
     }
@@ -111,7 +114,9 @@ public final class SrBuilder {
             boolean signed = status != ResultStatus.PRELIMINARY;
             put(list, TagFromName.CompletionFlag, signed ? "COMPLETE" : "PARTIAL");
             put(list, TagFromName.VerificationFlag, signed ? "VERIFIED" : "UNVERIFIED");
-            put(list, TagFromName.PreliminaryFlag, signed ? "FINAL" : "PRELIMINARY");
+            CodeStringAttribute preliminary = new CodeStringAttribute(PRELIMINARY_FLAG); // not in PixelMed 20220618's dictionary
+            preliminary.addValue(signed ? "FINAL" : "PRELIMINARY");
+            list.put(preliminary);
             put(list, TagFromName.ContentDate, DATE.format(at));
             put(list, TagFromName.ContentTime, TIME.format(at));
             if (signed) {

@@ -1,0 +1,80 @@
+package org.cxrplatform.report.sr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.cxrplatform.contracts.Lane;
+import org.cxrplatform.contracts.ModelIdentity;
+import org.cxrplatform.contracts.Patient;
+import org.cxrplatform.contracts.findings.Finding;
+import org.cxrplatform.contracts.findings.FindingState;
+import org.cxrplatform.report.ReportConfig.SrKind;
+import org.cxrplatform.report.ris.ResultStatus;
+import org.cxrplatform.report.store.ReportStatus;
+import org.cxrplatform.report.store.StoredReport;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every SR variant passes dicom3tools' dciodvfy without errors and carries the text and coded findings (dcmtk dsrdump). */
+class SrBuilderTest {
+
+    @TempDir
+    Path dir;
+
+    static StoredReport report(Patient patient) {
+        Map<Finding, FindingState> findings = new EnumMap<>(Finding.class);
+        for (Finding f : Finding.values()) {
+            findings.put(f, FindingState.NOT_MENTIONED);
+        }
+        findings.put(Finding.PNEUMOTHORAX, FindingState.PRESENT);
+        findings.put(Finding.PLEURAL_EFFUSION, FindingState.ABSENT);
+        findings.put(Finding.CARDIOMEGALY, FindingState.UNCERTAIN);
+        ModelIdentity model = new ModelIdentity("ECOFRI/CXR-LLAVA-v2", "0123456789abcdef", "p1", "greedy");
+        return new StoredReport(1, "r1", "1.2.826.0.1.3680043.8.498.1", "1.2.826.0.1.3680043.8.498.2", "ACC1", model.version(), model,
+                Lane.STAT, 1, "Large right pneumothorax. No pleural effusion. Heart size may be enlarged.", findings,
+                "Large right pneumothorax. No pleural effusion. Heart size may be enlarged.", findings, ReportStatus.DRAFT, patient, null,
+                "accession:ACC1", Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:00:00Z"), null, null);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"COMPREHENSIVE,PRELIMINARY,true", "COMPREHENSIVE,FINAL,false", "COMPREHENSIVE,CORRECTED,true", "BASIC_TEXT,FINAL,true",
+        "COMPREHENSIVE,WITHDRAWN,false"})
+    void passesDciodvfyWithoutErrors(SrKind kind, ResultStatus status, boolean withPatient) throws Exception {
+        Patient patient = withPatient ? new Patient("PID1", "HOSP", "DOE^JANE", LocalDate.of(1950, 3, 4), "F") : null;
+        SrBuilder.Built sr = SrBuilder.build(report(patient), status, "dr.house", Instant.parse("2026-11-28T11:00:00Z"), kind, "CXR");
+        Path file = dir.resolve("sr.dcm");
+        Files.write(file, sr.bytes());
+
+        String verify = run("dciodvfy", file.toString());
+        List<String> errors = verify.lines().filter(l -> l.startsWith("Error")).toList();
+        assertThat(errors).as(verify).isEmpty();
+        assertThat(verify).contains(kind == SrKind.BASIC_TEXT ? "BasicTextSR" : "ComprehensiveSR");
+
+        String dump = run("dsrdump", "+Pl", file.toString());
+        assertThat(dump).contains("Large right pneumothorax. No pleural effusion.");
+        assertThat(run("dcmdump", "+P", "StudyInstanceUID", file.toString())).contains("1.2.826.0.1.3680043.8.498.1");
+        if (kind == SrKind.COMPREHENSIVE) {
+            assertThat(dump).contains("Pneumothorax").contains("Present").contains("Pleural effusion").contains("Absent")
+                    .contains("Undetermined").doesNotContain("Atelectasis");
+        } else {
+            assertThat(dump).doesNotContain("Undetermined");
+        }
+        assertThat(dump).contains(status == ResultStatus.PRELIMINARY ? "UNVERIFIED" : "VERIFIED");
+    }
+
+    static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+}
