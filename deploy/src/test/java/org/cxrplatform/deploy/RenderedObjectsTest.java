@@ -1,9 +1,13 @@
 package org.cxrplatform.deploy;
 
 import com.networknt.schema.ValidationMessage;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -35,5 +39,20 @@ class RenderedObjectsTest {
             }
         }
         assertThat(problems).as("objects rendered for %s", scenario.description).isEmpty();
+    }
+
+    /** deploy/rendered holds example output for readers; it must be what the chart renders today. */
+    @Test
+    void renderedExamplesInTheRepositoryAreCurrent() throws IOException {
+        Path dir = Path.of(System.getProperty("cxr.rendered.dir", "rendered"));
+        for (Scenarios s : List.of(Scenarios.DEFAULT, Scenarios.PRODUCTION)) {
+            s.objects(); // renders (and, with -Dcxr.rendered.out, rewrites) the example
+            Path file = dir.resolve(s.name().toLowerCase(java.util.Locale.ROOT) + ".yaml");
+            assertThat(file).as("rendered example; regenerate as deploy/README.md says").exists();
+            String committed = Files.readString(file);
+            String body = committed.substring(committed.indexOf('\n') + 1);
+            assertThat(body).as(file + " is stale: regenerate it as deploy/README.md says")
+                    .isEqualTo(Files.readString(Path.of("target", "rendered", file.getFileName().toString())));
+        }
     }
 }
