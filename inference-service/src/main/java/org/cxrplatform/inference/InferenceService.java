@@ -73,7 +73,7 @@ public class InferenceService {
             return;
         }
         w.requestStop();
-        Duration timeout = config.inference().shutdownTimeout();
+        Duration timeout = config.shutdownTimeout();
         try {
             if (!w.awaitStop(timeout)) {
                 LOG.warnf("batch still running after %s; leaving its offsets uncommitted (it will be re-delivered)", timeout);

@@ -4,82 +4,46 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
- * Every setting of inference-service, under {@code cxr.*}. Defaults run the bundled tiny model on
- * CPU against {@code kafka.bootstrap.servers}; each key is documented in application.properties.
- * {@link Settings} turns this into validated values and names the key of any bad value.
+ * {@code cxr.inference.*}: lanes, batching, priority and failure handling. Documented with defaults
+ * in application.properties; {@link org.cxrplatform.inference.pipeline.WorkerSettings} validates
+ * the values and names the key of any bad one.
  */
-@ConfigMapping(prefix = "cxr")
+@ConfigMapping(prefix = "cxr.inference")
 public interface InferenceConfig {
 
-    Model model();
+    /** Lanes this replica consumes: "stat", "routine" or both. */
+    @WithDefault("stat,routine")
+    List<String> lanes();
 
-    Generation generation();
+    /** Consumer group prefix; each lane uses {@code <group-id>-<lane>}. */
+    @WithDefault("cxr-inference")
+    String groupId();
 
-    Inference inference();
+    Stat stat();
 
-    interface Model {
-        /** Checkpoint folder; empty means the tiny demo model bundled with cxr-llava. */
-        Optional<String> dir();
+    Routine routine();
 
-        @WithDefault("cpu")
-        String device();
+    /** Share of model calls given to routine while both lanes have work (0 = strict priority, 1 = alternate). */
+    @WithDefault("0.2")
+    double routineShare();
 
-        @WithDefault("fp32")
-        String dtype();
-    }
+    /** Attempts before a failing study goes to the dead-letter topic. */
+    @WithDefault("3")
+    int maxAttempts();
 
-    interface Generation {
-        /** Token budget per report; empty means the library's default. */
-        OptionalInt maxNewTokens();
+    /** Findings that raise a CriticalAlert when PRESENT or UNCERTAIN. */
+    @WithDefault("PNEUMOTHORAX")
+    List<String> criticalFindings();
 
-        /** 0 = greedy (reproducible reports). */
-        @WithDefault("0")
-        float temperature();
+    /** Successful batches after an out-of-memory halving before the batch size doubles again. */
+    @WithDefault("20")
+    int oomRecoveryBatches();
 
-        @WithDefault("1.0")
-        float topP();
-
-        @WithDefault("0")
-        long seed();
-    }
-
-    interface Inference {
-        /** Lanes this replica consumes: "stat", "routine" or both. */
-        @WithDefault("stat,routine")
-        List<String> lanes();
-
-        /** Consumer group prefix; each lane uses {@code <group-id>-<lane>}. */
-        @WithDefault("cxr-inference")
-        String groupId();
-
-        Stat stat();
-
-        Routine routine();
-
-        /** Share of model calls given to routine while both lanes have work (0 = strict priority, 1 = alternate). */
-        @WithDefault("0.2")
-        double routineShare();
-
-        /** Attempts before a failing study goes to the dead-letter topic. */
-        @WithDefault("3")
-        int maxAttempts();
-
-        /** Findings that raise a CriticalAlert when PRESENT or UNCERTAIN. */
-        @WithDefault("PNEUMOTHORAX")
-        List<String> criticalFindings();
-
-        /** Successful batches after an out-of-memory halving before the batch size doubles again. */
-        @WithDefault("20")
-        int oomRecoveryBatches();
-
-        /** How long shutdown waits for the batch in progress before leaving its offsets uncommitted. */
-        @WithDefault("30s")
-        Duration shutdownTimeout();
-    }
+    /** How long shutdown waits for the batch in progress before leaving its offsets uncommitted. */
+    @WithDefault("30s")
+    Duration shutdownTimeout();
 
     interface Stat {
         @WithDefault("4")

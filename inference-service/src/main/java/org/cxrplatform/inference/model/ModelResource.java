@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cxrplatform.contracts.ModelIdentity;
 import org.cxrplatform.inference.config.InferenceConfig;
+import org.cxrplatform.inference.config.ModelConfig;
 import org.cxrplatform.llava.GenerationOptions;
 import org.cxrplatform.llava.ModelInfo;
 
@@ -18,6 +19,9 @@ public class ModelResource {
 
     @Inject
     ModelService models;
+
+    @Inject
+    ModelConfig modelConfig;
 
     @Inject
     InferenceConfig config;
@@ -41,12 +45,12 @@ public class ModelResource {
         if (models.modelDir() != null) {
             body.put("dir", models.modelDir().toString());
         }
-        body.put("device", config.model().device());
-        body.put("dtype", config.model().dtype());
+        body.put("device", modelConfig.device());
+        body.put("dtype", modelConfig.dtype());
         GenerationOptions g = models.generationOptions();
         body.put("generation", Map.of("mode", models.generationLabel(), "maxNewTokens", g.maxNewTokens(),
                 "temperature", g.temperature(), "topP", g.topP(), "seed", g.seed()));
-        body.put("lanes", config.inference().lanes());
+        body.put("lanes", config.lanes());
         body.put("loadMillis", models.loadMillis());
         if (models.error() != null) {
             body.put("error", models.error());

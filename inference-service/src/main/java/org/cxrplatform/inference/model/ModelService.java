@@ -7,7 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.cxrplatform.contracts.ModelIdentity;
-import org.cxrplatform.inference.config.InferenceConfig;
+import org.cxrplatform.inference.config.GenerationConfig;
+import org.cxrplatform.inference.config.ModelConfig;
 import org.cxrplatform.inference.pipeline.InferenceWorker;
 import org.cxrplatform.llava.BundledModel;
 import org.cxrplatform.llava.GenerationOptions;
@@ -28,7 +29,10 @@ public class ModelService {
     public enum State { LOADING, LOADED, FAILED }
 
     @Inject
-    InferenceConfig config;
+    ModelConfig config;
+
+    @Inject
+    GenerationConfig generation;
 
     private volatile State state = State.LOADING;
     private volatile ReportModel model;
@@ -45,8 +49,8 @@ public class ModelService {
         long start = System.currentTimeMillis();
         state = State.LOADING;
         try {
-            RuntimeOptions runtime = new RuntimeOptions(config.model().device(), config.model().dtype());
-            Path dir = config.model().dir().filter(s -> !s.isBlank()).map(Path::of).orElse(null);
+            RuntimeOptions runtime = new RuntimeOptions(config.device(), config.dtype());
+            Path dir = config.dir().filter(s -> !s.isBlank()).map(Path::of).orElse(null);
             if (dir == null) {
                 dir = BundledModel.extractToTempDir();
                 LOG.infof("cxr.model.dir not set: using the bundled demo model %s (random weights, meaningless text)", BundledModel.NAME);
@@ -71,7 +75,7 @@ public class ModelService {
 
     /** Generation settings from {@code cxr.generation.*}; validated by the library. */
     public GenerationOptions generationOptions() {
-        InferenceConfig.Generation g = config.generation();
+        GenerationConfig g = generation;
         try {
             return new GenerationOptions(g.maxNewTokens().orElse(0), g.temperature(), g.topP(), g.seed());
         } catch (IllegalArgumentException e) {
@@ -81,7 +85,7 @@ public class ModelService {
 
     /** "greedy" or "sample(t=…,p=…,seed=…)", as {@link ModelIdentity#generation()} documents. */
     public String generationLabel() {
-        InferenceConfig.Generation g = config.generation();
+        GenerationConfig g = generation;
         return g.temperature() == 0f ? "greedy"
                 : String.format(Locale.ROOT, "sample(t=%s,p=%s,seed=%d)", g.temperature(), g.topP(), g.seed());
     }

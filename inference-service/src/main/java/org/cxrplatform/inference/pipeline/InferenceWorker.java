@@ -10,7 +10,9 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -85,6 +87,7 @@ public final class InferenceWorker implements Runnable {
     private volatile boolean consuming;
     private volatile Throwable died;
     private volatile Consumer<Lane> beforeCommit = lane -> { };
+    private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
 
     public InferenceWorker(WorkerSettings settings, ReportModel model, ModelIdentity identity, FindingsReader findings,
                            InferenceMetrics metrics) {
@@ -205,16 +208,19 @@ public final class InferenceWorker implements Runnable {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 state.dropFetched(partitions);
+                assigned.removeAll(partitions);
             }
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                assigned.addAll(partitions);
                 LOG.infof("%s: %s assigned %s", instanceId, lane, partitions);
             }
 
             @Override
             public void onPartitionsLost(Collection<TopicPartition> partitions) {
                 state.dropFetched(partitions);
+                assigned.removeAll(partitions);
             }
         });
         return state;
@@ -490,6 +496,11 @@ public final class InferenceWorker implements Runnable {
     /** The error that ended the loop, or null. */
     public Throwable died() {
         return died;
+    }
+
+    /** Study partitions currently assigned to this worker, all lanes. */
+    public Set<TopicPartition> assignedPartitions() {
+        return Set.copyOf(assigned);
     }
 
     /** Short random id of this worker, in its Kafka client ids and thread name. */

@@ -85,7 +85,7 @@ public final class StudyDecoder {
         StudyImage image = event.image();
         if (image.pngBase64() != null) {
             try {
-                return Base64.getMimeDecoder().decode(image.pngBase64());
+                return Base64.getDecoder().decode(image.pngBase64().replaceAll("\\s", ""));
             } catch (IllegalArgumentException e) {
                 throw new StudyDecodeException("image.pngBase64 is not base64: " + e.getMessage(), true, event, e);
             }

@@ -78,7 +78,7 @@ public record WorkerSettings(
 
     /** The service's settings: platform topic names, values from configuration. */
     public static WorkerSettings from(InferenceConfig config, String bootstrapServers, GenerationOptions generation) {
-        InferenceConfig.Inference c = config.inference();
+        InferenceConfig c = config;
         Map<Lane, BatchPolicy> batch = new EnumMap<>(Lane.class);
         batch.put(Lane.STAT, policy("stat", c.stat().batchSize(), c.stat().maxWait()));
         batch.put(Lane.ROUTINE, policy("routine", c.routine().batchSize(), c.routine().maxWait()));
