@@ -134,6 +134,18 @@ class GenerationTest {
   }
 
   @Test
+  void requestsLeaveNoNativeArraysBehind() {
+    model.generate(List.of(GenerationRequest.report(image)), GenerationOptions.greedy().withMaxNewTokens(2), null);
+    int before = model.model().liveNativeArrays();
+    assertThat(before).as("the weights are counted").isGreaterThan(40);
+    for (boolean cache : new boolean[] {true, false}) {
+      model.generate(List.of(GenerationRequest.report(image), GenerationRequest.differential(image)),
+          GenerationOptions.greedy().withMaxNewTokens(6).withKvCache(cache), (r, t, s) -> { });
+    }
+    assertThat(model.model().liveNativeArrays()).isEqualTo(before);
+  }
+
+  @Test
   void defaultTokenLimitIsTheReferences() {
     assertThat(org.cxrplatform.llava.generate.Generator.defaultMaxNewTokens(104)).isEqualTo(512);
     assertThat(org.cxrplatform.llava.generate.Generator.defaultMaxNewTokens(1800)).isEqualTo(247);

@@ -96,6 +96,11 @@ public final class CxrLlavaModel implements AutoCloseable {
     return new DecodeSession(request, decoder, layout, cache, config.hiddenSize(), dtype);
   }
 
+  /** Native arrays the model's manager (and its sub-managers) hold: the weights when nothing leaks. */
+  public int liveNativeArrays() {
+    return manager.getManagedArrays().size();
+  }
+
   @Override
   public void close() {
     manager.close();
