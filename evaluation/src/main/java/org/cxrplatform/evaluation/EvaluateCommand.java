@@ -80,6 +80,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "were left out, instead of stopping.")
     boolean skipMissing;
 
+    @Option(names = "--views", paramLabel = "CSV", description = "With per-study labels (study_id): metadata CSV with "
+            + "dicom_id and ViewPosition (MIMIC-CXR-JPG's mimic-cxr-2.0.0-metadata.csv) to take a PA, else AP, image of "
+            + "each study; without it the first image in path order is taken.")
+    Path views;
+
     @Option(names = "--labeler-sentences", paramLabel = "JSONL", description = "Labelled sentence set to measure the findings "
             + "extractor on (default: the set bundled with this module).")
     Path labelerSentences;
@@ -115,7 +120,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         };
         Evaluator.Settings settings = new Evaluator.Settings(labels, images, reports, out, dataset, policies,
                 blank == BlankChoice.negative ? BlankPolicy.NEGATIVE : BlankPolicy.EXCLUDE,
-                batch, bootstrap, seed, gallery, skipMissing, labelerSentences);
+                batch, bootstrap, seed, gallery, skipMissing, labelerSentences, views);
         GenerationOptions options = GenerationOptions.greedy().withMaxNewTokens(maxNewTokens);
         try {
             new Evaluator(labeler, stdout, stderr).run(settings,
@@ -123,6 +128,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             return 0;
         } catch (Evaluator.UsageException | IllegalArgumentException | IllegalStateException e) {
             stderr.println("error: " + e.getMessage());
+            return 2;
+        } catch (java.nio.file.NoSuchFileException e) {
+            stderr.println("error: no such file: " + e.getFile());
             return 2;
         }
     }

@@ -18,6 +18,10 @@ public final class EvaluationCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // DJL logs through SLF4J: warnings and errors only, on stderr, unless the user says otherwise.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         System.exit(new CommandLine(new EvaluationCli()).execute(args));
     }
 }

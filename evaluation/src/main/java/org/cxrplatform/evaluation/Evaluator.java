@@ -68,7 +68,8 @@ public final class Evaluator {
             long seed,
             int gallery,
             boolean skipMissing,
-            Path labelerSentences) {}
+            Path labelerSentences,
+            Path views) {}
 
     /** A failure with a message meant for the user (exit code 2, no stack trace). */
     public static final class UsageException extends RuntimeException {
@@ -98,6 +99,7 @@ public final class Evaluator {
         LabelsCsv.Labels labels = LabelsCsv.read(s.labels());
         Files.createDirectories(s.out());
         ImageIndex images = s.images() == null ? null : ImageIndex.scan(s.images());
+        if (images != null && s.views() != null) images.preferViews(s.views());
 
         Map<String, String> reports = new LinkedHashMap<>();
         Map<String, String> imageNames = new LinkedHashMap<>();
@@ -213,6 +215,7 @@ public final class Evaluator {
                     log.requireSource(sourceId);
                     ProgressBar bar = new ProgressBar(stderr, System.console() != null && stderr == System.err, System::nanoTime,
                             inputs.size(), inputs.size() - pending.size());
+                    bar.start();
                     for (int from = 0; from < pending.size(); from += s.batch()) {
                         List<StudyInput> batch = pending.subList(from, Math.min(pending.size(), from + s.batch()));
                         List<Generated> out = source.generate(batch);

@@ -81,7 +81,7 @@ class ModelPathTest {
         // Interrupted: the process dies after its first batch of 2, in the middle of writing a third line.
         Path resumed = dir.resolve("resumed");
         Evaluator.Settings settings = new Evaluator.Settings(labels, images, null, resumed, null,
-                List.of(UncertainPolicy.POSITIVE, UncertainPolicy.NEGATIVE), BlankPolicy.NEGATIVE, 2, 200, 9, 12, false, null);
+                List.of(UncertainPolicy.POSITIVE, UncertainPolicy.NEGATIVE), BlankPolicy.NEGATIVE, 2, 200, 9, 12, false, null, null);
         PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         assertThatThrownBy(() -> new Evaluator(ReportLabeler.platform(), sink, sink).run(settings, n -> new DiesAfterOneBatch(
                 ModelReportSource.load(model, RuntimeOptions.cpu(), GenerationOptions.greedy().withMaxNewTokens(12)))))

@@ -98,7 +98,7 @@ public final class LabelsCsv {
     }
 
     /** RFC 4180: comma separated, double-quoted fields may hold commas, quotes ("") and newlines. */
-    static List<List<String>> parse(String text) {
+    public static List<List<String>> parse(String text) {
         List<List<String>> rows = new ArrayList<>();
         List<String> row = new ArrayList<>();
         StringBuilder field = new StringBuilder();

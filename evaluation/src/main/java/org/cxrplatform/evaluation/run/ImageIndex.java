@@ -20,10 +20,10 @@ import java.util.stream.Stream;
  *       matches {@code valid/patient1/study1/view1_frontal.jpg} under the folder), else the file
  *       name without extension;</li>
  *   <li>{@code dicom_id}: the file name without extension (MIMIC-CXR-JPG's {@code <dicom_id>.jpg});</li>
- *   <li>{@code study_id}: the first image, in path order, under a folder named {@code s<study_id>}
- *       or {@code <study_id>} (MIMIC-CXR's {@code files/p10/p100.../s5xxxxxxx/}). The labels are
- *       per study but the model reads one image: give a {@code dicom_id} or {@code path} file to
- *       choose the view.</li>
+ *   <li>{@code study_id}: an image under a folder named {@code s<study_id>} or {@code <study_id>}
+ *       (MIMIC-CXR's {@code files/p10/p100.../s5xxxxxxx/}). The labels are per study but the model
+ *       reads one image: with {@link #preferViews} (MIMIC-CXR-JPG's metadata CSV) a PA view is
+ *       taken first, then AP, then any other; without it, the first image in path order.</li>
  * </ul>
  */
 public final class ImageIndex {
@@ -32,6 +32,7 @@ public final class ImageIndex {
     private final Map<String, Path> byRelative = new HashMap<>();
     private final Map<String, List<Path>> byStem = new HashMap<>();
     private final Map<String, List<Path>> byFolder = new HashMap<>();
+    private Map<String, String> viewByStem = Map.of();
 
     private ImageIndex(Path root) {
         this.root = root;
@@ -63,8 +64,41 @@ public final class ImageIndex {
     public Optional<Path> find(String keyColumn, String key) {
         return switch (keyColumn) {
             case "dicom_id" -> first(byStem.get(key));
-            case "study_id" -> first(byFolder.get("s" + key)).or(() -> first(byFolder.get(key)));
+            case "study_id" -> bestView(byFolder.get("s" + key)).or(() -> bestView(byFolder.get(key)));
             default -> byPath(key);
+        };
+    }
+
+    /**
+     * Reads a metadata CSV with {@code dicom_id} and {@code ViewPosition} columns (MIMIC-CXR-JPG's
+     * {@code mimic-cxr-2.0.0-metadata.csv}) so that per-study labels pick a frontal image.
+     */
+    public void preferViews(Path metadataCsv) throws IOException {
+        List<List<String>> rows = org.cxrplatform.evaluation.labels.LabelsCsv.parse(Files.readString(metadataCsv));
+        if (rows.isEmpty()) throw new IllegalArgumentException(metadataCsv + ": empty");
+        int id = rows.get(0).indexOf("dicom_id"), view = rows.get(0).indexOf("ViewPosition");
+        if (id < 0 || view < 0) {
+            throw new IllegalArgumentException(metadataCsv + ": needs dicom_id and ViewPosition columns, has " + rows.get(0));
+        }
+        Map<String, String> views = new HashMap<>();
+        for (List<String> row : rows.subList(1, rows.size())) {
+            if (row.size() > Math.max(id, view)) views.put(row.get(id).trim(), row.get(view).trim().toUpperCase(java.util.Locale.ROOT));
+        }
+        viewByStem = views;
+    }
+
+    private Optional<Path> bestView(List<Path> files) {
+        if (files == null || files.isEmpty()) return Optional.empty();
+        return files.stream().min(Comparator.comparingInt((Path p) -> viewRank(p)).thenComparing(p -> relative(root, p)));
+    }
+
+    private int viewRank(Path file) {
+        String view = viewByStem.get(stem(file.getFileName().toString()));
+        if (view == null) return 3;
+        return switch (view) {
+            case "PA" -> 0;
+            case "AP" -> 1;
+            default -> 2;
         };
     }
 

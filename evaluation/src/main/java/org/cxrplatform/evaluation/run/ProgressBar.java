@@ -35,6 +35,11 @@ public final class ProgressBar {
         return new ProgressBar(System.err, System.console() != null, System::nanoTime, total, alreadyDone);
     }
 
+    /** Shows the bar before the first batch, which with a real model can take a while. */
+    public void start() {
+        advance(0);
+    }
+
     public void advance(int studies) {
         done += studies;
         String line = render();
