@@ -39,8 +39,8 @@ public final class Benchmark {
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    System.out.printf("cores %d, max heap %d MiB%n", Runtime.getRuntime().availableProcessors(),
-        Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf("cores %d, max heap %d MiB, load average at start: %s%n",
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, loadAverage());
     double gemmGflops = gemmGflops();
     double bandwidthGbs = bandwidthGbs();
     System.out.printf("ceiling: GEMM %.1f GFLOP/s (fp32, 1024x1024x2816), memory %.1f GB/s (sum over 512 MiB)%n",
@@ -114,6 +114,7 @@ public final class Benchmark {
         System.out.printf("batch %d: %.1f s for %d reports of %d tokens = %.1f reports/min (%.2fx batch 1)%n",
             batch, s, batch, newTokens, perMin, perMin / perMin1);
       }
+      System.out.printf("load average at end: %s%n", loadAverage());
     }
   }
 
@@ -198,6 +199,15 @@ public final class Benchmark {
         s.close();
       }
       return n * 4.0 / best / 1e9;
+    }
+  }
+
+  /** /proc/loadavg: other processes share these cores, which the figures must be read against. */
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException | RuntimeException e) {
+      return "n/a";
     }
   }
 
