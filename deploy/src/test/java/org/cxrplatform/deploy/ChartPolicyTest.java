@@ -511,6 +511,10 @@ class ChartPolicyTest {
                 .hasMessageContaining("lagThreshold");
         assertThatThrownBy(() -> Chart.template(c -> c.set("ingest.dicomService.type", "External")))
                 .hasMessageContaining("dicomService");
+        assertThatThrownBy(() -> Chart.template(c -> c.set("inferance.device", "cpu")))
+                .as("misspelt top-level key").hasMessageContaining("inferance");
+        assertThatThrownBy(() -> Chart.template(c -> c.set("inference.device", "cpu")))
+                .as("CPU with the bf16 default").hasMessageContaining("fp32");
     }
 
     // ---------------------------------------------------------------- helpers
