@@ -29,19 +29,19 @@ public final class SampleTranscoder {
         /** JPEG lossless, first-order prediction (process 14 SV1): 12- and 16-bit friendly. */
         JPEG_LOSSLESS("1.2.840.10008.1.2.4.70", "dcmcjpeg", "+e1"),
         /** JPEG extended (process 2 and 4), lossy 12-bit: PixelMed's JDK JPEG reader cannot decode it. */
-        JPEG_EXTENDED_12BIT("1.2.840.10008.1.2.4.51", "dcmcjpeg", "+ee"),
+        JPEG_EXTENDED_12BIT("1.2.840.10008.1.2.4.51", "dcmcjpeg", "+ee", "+un"), // keep the SOP Instance UID
         JPEG_LS("1.2.840.10008.1.2.4.80", "dcmcjpls", "+el"),
-        RLE("1.2.840.10008.1.2.5", "dcmcrle", null),
+        RLE("1.2.840.10008.1.2.5", "dcmcrle"),
         JPEG2000("1.2.840.10008.1.2.4.91", "gdcmconv", "--j2k");
 
         public final String uid;
         final String tool;
-        final String option;
+        final String[] options;
 
-        Syntax(String uid, String tool, String option) {
+        Syntax(String uid, String tool, String... options) {
             this.uid = uid;
             this.tool = tool;
-            this.option = option;
+            this.options = options;
         }
     }
 
@@ -71,9 +71,7 @@ public final class SampleTranscoder {
             Path out = outDir.resolve(name + "." + syntax.name().toLowerCase().replace('_', '-') + ".dcm");
             List<String> cmd = new ArrayList<>();
             cmd.add(syntax.tool);
-            if (syntax.option != null) {
-                cmd.add(syntax.option);
-            }
+            cmd.addAll(List.of(syntax.options));
             cmd.add(in.toString());
             cmd.add(out.toString());
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

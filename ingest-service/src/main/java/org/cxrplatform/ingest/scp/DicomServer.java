@@ -42,6 +42,21 @@ public final class DicomServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DicomServer.class);
     private static final AtomicInteger ASSOCIATION_IDS = new AtomicInteger();
 
+    static {
+        // PixelMed waits a fixed 5 s after sending A-RELEASE-RP before closing (its ARTIM timer),
+        // holding the association's thread and slot even though the peer closes at once. A short
+        // wait keeps the protocol's intent (let the peer close first) without throttling routers
+        // that open one association per study.
+        try {
+            java.lang.reflect.Field artim = Association.class
+                    .getDeclaredField("associationReleaseToTransportConnectionCloseTimeoutInMilliseconds");
+            artim.setAccessible(true);
+            artim.setInt(null, 200);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.infof("PixelMed release timer left at its default: %s", e.toString());
+        }
+    }
+
     private final ScpSettings settings;
     private final InstanceSink sink;
     private final MeterRegistry metrics;
@@ -137,7 +152,7 @@ public final class DicomServer implements AutoCloseable {
                     AssociationFactory.getDefaultReceiveBufferSize(), AssociationFactory.getDefaultSendBufferSize(),
                     new AnyExplicitStorePresentationContextSelectionPolicy());
             LOG.debugf("association %d accepted from %s (%s)", id, rq.callingAe(), socket.getRemoteSocketAddress());
-            serveRequests(association);
+            serveRequests(association, id);
         } catch (SocketException e) {
             LOG.debugf("association %d closed: %s", id, e.getMessage());
         } catch (Exception e) {
@@ -152,7 +167,8 @@ public final class DicomServer implements AutoCloseable {
         }
     }
 
-    private void serveRequests(Association association) throws Exception {
+    private void serveRequests(Association association, int id) throws Exception {
+        int requests = 0;
         while (true) {
             DimseHandler handler = new DimseHandler(settings.incomingDir(), settings.maxInstanceBytes());
             try {
@@ -169,7 +185,9 @@ public final class DicomServer implements AutoCloseable {
                     response = handler.storeResponse(deliver(handler));
                 }
                 association.send(handler.presentationContextId(), response, null);
+                requests++;
             } catch (AReleaseException e) {
+                LOG.debugf("association %d released after %d requests", id, requests);
                 return; // the peer released: normal end
             } finally {
                 handler.discard(); // no-op once the sink took the file

@@ -1,0 +1,113 @@
+package org.cxrplatform.ingest;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.cxrplatform.ingest.pipeline.IngestPipeline;
+import org.cxrplatform.ingest.publish.EventPublisher;
+import org.cxrplatform.ingest.scp.DicomServer;
+import org.cxrplatform.ingest.scp.ScpSettings;
+import org.cxrplatform.ingest.select.LaneRules;
+import org.cxrplatform.ingest.select.Selection;
+import org.cxrplatform.ingest.spool.Spool;
+import org.jboss.logging.Logger;
+
+/**
+ * The ingest node assembled: spool, Kafka publisher, pipeline and the DICOM SCP, plus a
+ * background task that re-processes what the spool still holds (after a crash or a Kafka
+ * outage). The Quarkus application runs one; tests and the benchmark build their own.
+ *
+ * <pre>{@code
+ * try (IngestNode node = new IngestNode(settings, new SimpleMeterRegistry()).start()) {
+ *     // storescu -aec <settings.scp().aeTitle()> localhost <node.port()> file.dcm
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class IngestNode implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(IngestNode.class);
+
+    private final IngestSettings settings;
+    private final MeterRegistry metrics;
+    private Spool spool;
+    private EventPublisher publisher;
+    private IngestPipeline pipeline;
+    private DicomServer server;
+    private ScheduledExecutorService recovery;
+
+    public IngestNode(IngestSettings settings, MeterRegistry metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    public synchronized IngestNode start() {
+        spool = new Spool(settings.spoolDir());
+        publisher = new EventPublisher(settings.kafkaBootstrap(), settings.deliveryTimeout(), Map.of(), metrics);
+        pipeline = new IngestPipeline(spool, new Selection(settings.selection()), new LaneRules(settings.lanes()),
+                settings.render(), publisher, settings.pipeline(), metrics);
+        ScpSettings scp = settings.scp();
+        ScpSettings withSpool = new ScpSettings(scp.aeTitle(), scp.bindAddress(), scp.port(), scp.allowedCallingAes(),
+                scp.maxAssociations(), scp.maxInstanceBytes(), scp.idleTimeout(), spool.incomingDir());
+        recovery = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "spool-recovery");
+            t.setDaemon(true);
+            return t;
+        });
+        // Leftovers first: partial files must be gone before the SCP writes new ones.
+        spool.removePartials();
+        server = new DicomServer(withSpool, pipeline, metrics).start();
+        long every = Math.max(1, settings.recoveryInterval().toMillis());
+        recovery.scheduleWithFixedDelay(this::recoverQuietly, 0, every, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void recoverQuietly() {
+        try {
+            if (spool.pendingCount() > 0) {
+                int n = pipeline.recover();
+                if (n > 0) {
+                    LOG.infof("spool recovery settled %d instances", n);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("spool recovery failed: %s", e.getMessage());
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String aeTitle() {
+        return settings.scp().aeTitle();
+    }
+
+    public IngestPipeline pipeline() {
+        return pipeline;
+    }
+
+    public Spool spool() {
+        return spool;
+    }
+
+    public IngestSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (recovery != null) {
+            recovery.shutdownNow();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+}

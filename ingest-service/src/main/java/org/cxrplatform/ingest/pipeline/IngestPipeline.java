@@ -1,0 +1,312 @@
+package org.cxrplatform.ingest.pipeline;
+
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.TagFromName;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import org.cxrplatform.contracts.Acquisition;
+import org.cxrplatform.contracts.DeadLetter;
+import org.cxrplatform.contracts.EventHeaders;
+import org.cxrplatform.contracts.EventJson;
+import org.cxrplatform.contracts.Patient;
+import org.cxrplatform.contracts.Stage;
+import org.cxrplatform.contracts.StudyEvent;
+import org.cxrplatform.contracts.StudyImage;
+import org.cxrplatform.contracts.Topics;
+import org.cxrplatform.ingest.publish.EventPublisher;
+import org.cxrplatform.ingest.publish.PublishException;
+import org.cxrplatform.ingest.render.GreyscaleRenderer;
+import org.cxrplatform.ingest.render.RenderException;
+import org.cxrplatform.ingest.render.RenderSettings;
+import org.cxrplatform.ingest.render.RenderedImage;
+import org.cxrplatform.ingest.scp.DicomStatus;
+import org.cxrplatform.ingest.scp.InstanceSink;
+import org.cxrplatform.ingest.scp.StoreOutcome;
+import org.cxrplatform.ingest.scp.StoreRequest;
+import org.cxrplatform.ingest.select.InstanceHeader;
+import org.cxrplatform.ingest.select.LaneRules;
+import org.cxrplatform.ingest.select.Selection;
+import org.cxrplatform.ingest.spool.Spool;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * What happens to one received instance, from spool file to acknowledged Kafka record:
+ * header (no pixel data) → selection → dimension guard → lane → render → {@link StudyEvent} on
+ * the lane's topic, acknowledged → spool entry deleted → C-STORE success. Every other path ends
+ * in a precise outcome:
+ * <ul>
+ *   <li>unparseable header, missing UIDs: refused (0xC000 / 0xA900), nothing kept;</li>
+ *   <li>absurd dimensions: refused with 0xA700 before any decoding;</li>
+ *   <li>not a frontal chest radiograph: success, skipped with a reason (log + metric);</li>
+ *   <li>cannot become an image (no pixel data, wrong length, unsupported photometric, codec
+ *       failure, non-image SOP class): success, {@link DeadLetter} on {@code cxr.dlq} with the file
+ *       kept in quarantine;</li>
+ *   <li>Kafka does not acknowledge: 0xA700, the entry is dropped so the router's retry is the
+ *       only copy (or, for spool recovery, kept for the next attempt).</li>
+ * </ul>
+ *
+ * <p>Thread-safe: called concurrently by associations; decodes are bounded by a semaphore.
+ */
+public final class IngestPipeline implements InstanceSink {
+
+    private static final Logger LOG = Logger.getLogger(IngestPipeline.class);
+
+    private final Spool spool;
+    private final Selection selection;
+    private final LaneRules lanes;
+    private final GreyscaleRenderer renderer;
+    private final GreyscaleRenderer smallRenderer;
+    private final EventPublisher publisher;
+    private final PipelineSettings settings;
+    private final MeterRegistry metrics;
+    private final Semaphore decodes;
+    private final Set<Path> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile BacklogHook backlog = BacklogHook.NONE;
+
+    public IngestPipeline(Spool spool, Selection selection, LaneRules lanes, RenderSettings render,
+                          EventPublisher publisher, PipelineSettings settings, MeterRegistry metrics) {
+        this.spool = spool;
+        this.selection = selection;
+        this.lanes = lanes;
+        this.renderer = new GreyscaleRenderer(render);
+        this.smallRenderer = new GreyscaleRenderer(new RenderSettings(512, render.maxPixels(), render.maxDimension(),
+                render.maxFrameBytes(), render.gdcmLibrary(), render.gdcmconv()));
+        this.publisher = publisher;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.decodes = new Semaphore(Math.max(1, settings.maxConcurrentDecodes()));
+        metrics.gauge("cxr.ingest.spool.bytes", spool, Spool::sizeBytes);
+        metrics.gauge("cxr.ingest.spool.pending", spool, Spool::pendingCount);
+    }
+
+    public void backlogHook(BacklogHook hook) {
+        this.backlog = hook == null ? BacklogHook.NONE : hook;
+    }
+
+    @Override
+    public StoreOutcome store(StoreRequest request) {
+        metrics.counter("cxr.ingest.instances.received").increment();
+        Spool.Entry entry;
+        try {
+            entry = spool.commit(request.file(), request.callingAeTitle(), request.moveOriginatorAe(), request.receivedAt());
+        } catch (IOException e) {
+            LOG.errorf("spool write failed for %s: %s", request.sopInstanceUid(), e.getMessage());
+            return reject("spool", StoreOutcome.failure(DicomStatus.OUT_OF_RESOURCES, "spool write failed"));
+        }
+        return process(entry, true);
+    }
+
+    /**
+     * Re-processes what a previous run left in the spool. Entries Kafka still does not take stay
+     * for the next call. Returns how many were settled.
+     */
+    public int recover() {
+        int removed = spool.removePartials();
+        if (removed > 0) {
+            LOG.infof("spool: removed %d partial transfers (their senders got no success)", removed);
+        }
+        int settled = 0;
+        for (Spool.Entry entry : spool.pending()) {
+            StoreOutcome outcome = process(entry, false);
+            if (outcome != null && outcome.status() != DicomStatus.OUT_OF_RESOURCES) {
+                settled++;
+            }
+        }
+        return settled;
+    }
+
+    /**
+     * @param live true when a peer waits for the answer (failures drop the entry: the peer retries);
+     *             false for spool recovery (transient failures keep it)
+     * @return the outcome, or null when the entry is already being processed
+     */
+    StoreOutcome process(Spool.Entry entry, boolean live) {
+        if (!inFlight.add(entry.file())) {
+            return null;
+        }
+        String traceparent = EventHeaders.newTraceparent();
+        MDC.put("traceparent", traceparent);
+        try {
+            return processOwned(entry, live, traceparent);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            LOG.errorf(e, "unexpected failure processing %s", entry.file());
+            if (live) {
+                spool.delete(entry);
+            }
+            return reject("internal", StoreOutcome.failure(DicomStatus.PROCESSING_FAILURE,
+                    "processing failure: " + e.getClass().getSimpleName()));
+        } finally {
+            inFlight.remove(entry.file());
+            MDC.remove("traceparent");
+            MDC.remove("studyInstanceUid");
+        }
+    }
+
+    private StoreOutcome processOwned(Spool.Entry entry, boolean live, String traceparent) {
+        InstanceHeader header;
+        try {
+            AttributeList list = new AttributeList();
+            list.read(entry.file().toFile(), TagFromName.PixelData);
+            header = InstanceHeader.of(list);
+        } catch (Exception | OutOfMemoryError e) {
+            spool.delete(entry);
+            LOG.warnf("refused %s: unparseable DICOM (%s)", entry.file().getFileName(), e.getMessage());
+            return reject("unparseable", StoreOutcome.failure(DicomStatus.CANNOT_UNDERSTAND,
+                    "cannot parse data set: " + e.getClass().getSimpleName()));
+        }
+        if (header.studyInstanceUid() == null || header.sopInstanceUid() == null) {
+            spool.delete(entry);
+            return reject("missing-uid", StoreOutcome.failure(DicomStatus.DATASET_DOES_NOT_MATCH_SOP_CLASS,
+                    "missing Study or SOP Instance UID"));
+        }
+        MDC.put("studyInstanceUid", header.studyInstanceUid());
+        String job = backlog.jobOf(header.sopInstanceUid());
+        if (job == null && entry.moveOriginatorAe() != null && entry.moveOriginatorAe().equals(settings.backlogAeTitle())) {
+            job = "retrieve";
+        }
+        if (!header.hasImagePixelModule()) {
+            return deadLetter(entry, header, job, live, "non-image", "SOP class " + header.sopClassUid()
+                    + " has no image pixel module (Rows/Columns/Bits Allocated)");
+        }
+        Selection.Decision decision = selection.decide(header);
+        if (!decision.selected()) {
+            spool.delete(entry);
+            metrics.counter("cxr.ingest.instances.skipped", "reason", decision.code()).increment();
+            LOG.infof("skipped %s of study %s: %s", header.sopInstanceUid(), header.studyInstanceUid(), decision.reason());
+            settle(job, header, false, "skipped: " + decision.reason());
+            return StoreOutcome.SUCCESS;
+        }
+        try {
+            renderer.checkDimensions(header.rows(), header.columns(), header.bitsAllocated());
+        } catch (RenderException e) {
+            if ("too-large".equals(e.code())) {
+                spool.delete(entry);
+                LOG.warnf("refused %s: %s", header.sopInstanceUid(), e.getMessage());
+                settle(job, header, false, e.getMessage());
+                return reject("too-large", StoreOutcome.failure(DicomStatus.OUT_OF_RESOURCES, e.getMessage()));
+            }
+            return deadLetter(entry, header, job, live, e.code(), e.getMessage());
+        }
+        LaneRules.LaneDecision lane = lanes.decide(header, entry.callingAe(), job);
+        RenderedImage image;
+        try {
+            image = render(entry.file(), renderer);
+            String b64 = Base64.getEncoder().encodeToString(image.png());
+            if (b64.length() > settings.maxInlineBytes()) {
+                image = render(entry.file(), smallRenderer);
+            }
+        } catch (RenderException e) {
+            return deadLetter(entry, header, job, live, e.code(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return transientFailure(entry, live, "interrupted");
+        }
+        StudyEvent event = event(header, entry, lane, image);
+        try {
+            publisher.publish(lane.lane().topic(), header.studyInstanceUid(), EventJson.write(event), event.eventId(),
+                    StudyEvent.CE_TYPE, "study-event.v2.json", traceparent);
+        } catch (PublishException e) {
+            LOG.warnf("instance %s not acknowledged by Kafka: %s", header.sopInstanceUid(), e.getMessage());
+            return transientFailure(entry, live, "Kafka unavailable");
+        }
+        spool.delete(entry);
+        metrics.counter("cxr.ingest.instances.accepted", "lane", lane.lane().name()).increment();
+        LOG.infof("queued %s of study %s on %s (%s), %dx%d png %d bytes via %s/%s", header.sopInstanceUid(),
+                header.studyInstanceUid(), lane.lane(), lane.reason(), image.width(), image.height(), image.png().length,
+                image.decoder(), image.voi());
+        settle(job, header, true, lane.reason());
+        return StoreOutcome.SUCCESS;
+    }
+
+    private RenderedImage render(Path file, GreyscaleRenderer r) throws RenderException, InterruptedException {
+        decodes.acquire();
+        long start = System.nanoTime();
+        String decoder = "failed";
+        try {
+            RenderedImage image = r.render(file);
+            decoder = image.decoder();
+            return image;
+        } finally {
+            decodes.release();
+            Timer.builder("cxr.ingest.decode.time").tag("decoder", decoder).register(metrics)
+                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private StudyEvent event(InstanceHeader h, Spool.Entry entry, LaneRules.LaneDecision lane, RenderedImage image) {
+        String sha = sha256(image.png());
+        String eventId = UUID.nameUUIDFromBytes((h.sopInstanceUid() + "|" + sha).getBytes(StandardCharsets.UTF_8)).toString();
+        StudyImage img = new StudyImage(image.width(), image.height(), Base64.getEncoder().encodeToString(image.png()),
+                null, sha);
+        Acquisition acq = new Acquisition(h.modality(), h.viewPosition(), h.bodyPartExamined(), h.studyDate(),
+                h.studyDescription(), h.sopClassUid(), entry.callingAe(), h.institutionName());
+        Patient patient = settings.phiInEvents()
+                ? new Patient(h.patientId(), h.issuerOfPatientId(), h.patientName(), h.patientBirthDate(), h.patientSex())
+                : null;
+        return new StudyEvent(StudyEvent.SCHEMA_VERSION, eventId, h.studyInstanceUid(), h.seriesInstanceUid(),
+                h.sopInstanceUid(), h.accessionNumber(), lane.lane(), lane.reason(), img, acq, patient, entry.receivedAt());
+    }
+
+    private StoreOutcome deadLetter(Spool.Entry entry, InstanceHeader h, String job, boolean live, String code,
+                                    String reason) {
+        Path target = spool.quarantineDir().resolve(entry.file().getFileName());
+        DeadLetter dl = new DeadLetter(DeadLetter.SCHEMA_VERSION, Stage.INGEST, code + ": " + reason, null, 1, null,
+                h.studyInstanceUid(), null, target.toString(), h.studyInstanceUid(), Instant.now());
+        String eventId = UUID.nameUUIDFromBytes(("dlq|" + h.sopInstanceUid()).getBytes(StandardCharsets.UTF_8)).toString();
+        try {
+            publisher.publish(Topics.DLQ, h.studyInstanceUid(), EventJson.write(dl), eventId, DeadLetter.CE_TYPE,
+                    "dead-letter.v1.json", MDC.get("traceparent") instanceof String s ? s : null);
+        } catch (PublishException e) {
+            LOG.warnf("dead letter for %s not acknowledged: %s", h.sopInstanceUid(), e.getMessage());
+            return transientFailure(entry, live, "Kafka unavailable");
+        }
+        try {
+            spool.quarantine(entry);
+        } catch (IOException e) {
+            LOG.errorf("cannot quarantine %s: %s", entry.file(), e.getMessage());
+        }
+        metrics.counter("cxr.ingest.instances.deadlettered", "reason", code).increment();
+        LOG.warnf("dead-lettered %s of study %s: %s (kept at %s)", h.sopInstanceUid(), h.studyInstanceUid(), reason, target);
+        settle(job, h, false, "dead-lettered: " + reason);
+        return StoreOutcome.SUCCESS;
+    }
+
+    private StoreOutcome transientFailure(Spool.Entry entry, boolean live, String why) {
+        if (live) {
+            spool.delete(entry); // the peer gets a failure and retries: its copy is the one that counts
+        }
+        return reject("kafka-unavailable", StoreOutcome.failure(DicomStatus.OUT_OF_RESOURCES, why + ", retry later"));
+    }
+
+    private StoreOutcome reject(String reason, StoreOutcome outcome) {
+        metrics.counter("cxr.ingest.instances.rejected", "reason", reason).increment();
+        return outcome;
+    }
+
+    private void settle(String job, InstanceHeader h, boolean queued, String reason) {
+        if (job != null) {
+            backlog.settled(h.sopInstanceUid(), queued, reason);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
