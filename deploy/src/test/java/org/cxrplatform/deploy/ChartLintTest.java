@@ -50,6 +50,21 @@ class ChartLintTest {
         assertThat(String.join("\n", result.getMessages())).contains("/inference/device").contains("must be one of");
     }
 
+    @Test
+    void clientOnlyInstallDryRunPrintsUsableNotes() {
+        // NOTES.txt is not part of `helm template`: render it through a client-only dry-run install
+        String prod = new Helm(Chart.renderDir()).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
+                .withKubeVersion(Chart.KUBE_VERSION).withValuesFile(Chart.PRODUCTION_VALUES).clientOnly().dryRun()
+                .call().getOutput();
+        assertThat(prod).contains("AE title CXR_AI").contains("cxr-cxr-platform-ingest-dicom")
+                .contains("stat: reads stat, scales 2..6 on lag of cxr-inference-stat (threshold 2)")
+                .contains("batch: reads routine, scales 0..12 on lag of cxr-inference-routine (threshold 100)")
+                .doesNotContain("WARNING");
+        String defaults = new Helm(Chart.renderDir()).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
+                .withKubeVersion(Chart.KUBE_VERSION).clientOnly().dryRun().call().getOutput();
+        assertThat(defaults).contains("WARNING: report.jwt.publicKeyLocation");
+    }
+
     private static void assertClean(LintResult result) {
         List<String> messages = result.getMessages();
         System.out.println("helm lint: " + messages);

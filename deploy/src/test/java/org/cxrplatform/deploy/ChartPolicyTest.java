@@ -169,6 +169,28 @@ class ChartPolicyTest {
     }
 
     @Test
+    void statInferenceMayPreemptBatchInferenceForGpus() {
+        List<Chart.Obj> objects = Scenarios.PRODUCTION.objects();
+        Map<String, Integer> priority = ofKind(objects, "PriorityClass").stream()
+                .map(o -> (io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass) StrictModels.parse(o))
+                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getValue()));
+        Workloads w = Workloads.of(objects);
+        String stat = w.deployment("-inference-stat").getSpec().getTemplate().getSpec().getPriorityClassName();
+        String batch = w.deployment("-inference-batch").getSpec().getTemplate().getSpec().getPriorityClassName();
+        assertThat(priority).containsKeys(stat, batch);
+        assertThat(priority.get(stat)).isGreaterThan(priority.get(batch));
+        assertThat(ofKind(Scenarios.DEFAULT.objects(), "PriorityClass")).as("cluster-scoped: opt-in").isEmpty();
+    }
+
+    @Test
+    void extraVolumesReachThePod() {
+        Deployment report = Workloads.of(Scenarios.VARIANTS.objects()).deployment("-report");
+        assertThat(volume(report, "db-ca").getSecret().getSecretName()).isEqualTo("cxr-db-ca");
+        assertThat(report.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts())
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/cxr/db-ca"));
+    }
+
+    @Test
     void gpuCountAndResourceNameComeFromValues() {
         Workloads w = Workloads.of(Chart.render(c -> c.set("inference.gpu.count", 2)
                 .set("inference.gpu.resourceName", "amd.com/gpu")));

@@ -45,7 +45,12 @@ enum Scenarios {
                     .set("ingest.spool.persistence.enabled", false)
                     .set("report.jwt.publicKeyLocation", "")
                     .set("report.jwt.publicKeyPem", "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----")
-                    .set("inference.model.pvc.create", true));
+                    .set("inference.model.pvc.create", true)
+                    .set("report.extraVolumes[0].name", "db-ca")
+                    .set("report.extraVolumes[0].secret.secretName", "cxr-db-ca")
+                    .set("report.extraVolumeMounts[0].name", "db-ca")
+                    .set("report.extraVolumeMounts[0].mountPath", "/etc/cxr/db-ca")
+                    .set("report.extraVolumeMounts[0].readOnly", true));
 
     final String description;
     final UnaryOperator<TemplateCommand> values;
