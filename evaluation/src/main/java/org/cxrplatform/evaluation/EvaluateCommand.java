@@ -109,6 +109,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             stderr.println("error: --model is required unless --reports is given");
             return 2;
         }
+        if (reports != null && model != null) {
+            stderr.println("note: --reports given, so --model is not used");
+        }
         if (batch < 1) {
             stderr.println("error: --batch must be at least 1, not " + batch);
             return 2;
