@@ -23,6 +23,7 @@ final class LlamaDecoder {
   private final int kvHeads;  // KV
   private final int headDim;  // dh = D / H
   private final float eps;
+  private final float scale; // 1/√dh
   private final float[] invFreq; // [dh/2] theta^(-2i/dh), float32 as transformers computes it
   private final Layer[] layers;
   private final NDArray norm;   // [D]
@@ -35,6 +36,7 @@ final class LlamaDecoder {
     kvHeads = c.kvHeads();
     headDim = c.headDim();
     eps = c.rmsNormEps();
+    scale = (float) (1.0 / Math.sqrt(headDim));
     dtype = t.dtype();
     invFreq = new float[headDim / 2];
     for (int i = 0; i < invFreq.length; i++) {
@@ -89,7 +91,7 @@ final class LlamaDecoder {
       }
       k = repeatKv(k);                                                               // [B,H,end,dh]
       v = repeatKv(v);                                                               // [B,H,end,dh]
-      NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul((float) (1.0 / Math.sqrt(headDim))); // [B,H,T,end]
+      NDArray scores = q.mul(scale).matMul(k.transpose(0, 1, 3, 2));                 // [B,H,T,end] q·kᵀ/√dh
       NDArray probs = maskedSoftmax32(scores, mask);                                 // [B,H,T,end]
       NDArray att = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, dim);        // [B,T,D]
       x = x.add(Nn.linear(att, w.wo));                                               // [B,T,D]
