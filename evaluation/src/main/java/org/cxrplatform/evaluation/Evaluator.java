@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.function.Function;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.evaluation.labeler.ExtractorQuality;
-import org.cxrplatform.contracts.findings.LabelledSentence;
 import org.cxrplatform.evaluation.labeler.ReportLabeler;
 import org.cxrplatform.evaluation.labels.LabelledStudy;
 import org.cxrplatform.evaluation.labels.LabelsCsv;
@@ -152,9 +151,9 @@ public final class Evaluator {
         List<PolicyResult> results = new ArrayList<>();
         for (UncertainPolicy p : s.policies()) results.add(scorer.score(scored, columns, p));
 
-        List<LabelledSentence> sentences = s.labelerSentences() == null ? ExtractorQuality.bundled() : ExtractorQuality.read(s.labelerSentences());
-        String setName = s.labelerSentences() == null ? "the evaluation module's bundled set" : s.labelerSentences().getFileName().toString();
-        ExtractorQuality.Result quality = ExtractorQuality.measure(setName, sentences, labeler);
+        ExtractorQuality.SentenceSet set = s.labelerSentences() == null ? ExtractorQuality.defaultSet()
+                : new ExtractorQuality.SentenceSet(s.labelerSentences().getFileName().toString(), ExtractorQuality.read(s.labelerSentences()));
+        ExtractorQuality.Result quality = ExtractorQuality.measure(set.name(), set.sentences(), labeler);
 
         List<String> notInLabels = new ArrayList<>();
         for (Finding f : Finding.values()) if (!columns.contains(f)) notInLabels.add(f.chexpertColumn());

@@ -147,8 +147,39 @@ class SyntheticEvaluationTest {
 
     @Test
     void printsTheExtractorsQuality() {
-        assertThat(run.stdout()).contains("== findings extractor quality (64 labelled sentences: the evaluation module's bundled set) ==");
+        assertThat(run.stdout()).containsPattern("== findings extractor quality \\(\\d+ labelled sentences: (the evaluation module's bundled set|contracts' labelled sentence set)\\) ==");
         assertThat(run.stdout()).containsPattern("(?m)^Pleural Effusion\\s+\\d+\\s+\\d\\.\\d{3}\\s+\\d\\.\\d{3}\\s+\\d\\.\\d{3}\\s+");
+    }
+
+    /** Chromium's log line for any console message (error, warning, log) or uncaught exception. */
+    static final Pattern CONSOLE_OR_ERROR = Pattern.compile("(?i):CONSOLE|uncaught");
+
+    @Test
+    void measuresTheExtractorOnAnotherSentenceSetWhenGivenOne() throws Exception {
+        Path set = dir.resolve("three.tsv");
+        // the third is labelled wrongly on purpose: the extractor reads it PRESENT
+        Files.writeString(set, "No pneumothorax.\tPNEUMOTHORAX=ABSENT\nModerate cardiomegaly.\tCARDIOMEGALY=PRESENT\n"
+                + "Small right apical pneumothorax.\tPNEUMOTHORAX=ABSENT\n");
+        Cli.Result r = Cli.run("evaluate", "--reports", reports.toString(), "--labels", labels.toString(),
+                "--out", dir.resolve("out-sentences").toString(), "--bootstrap", "0", "--labeler-sentences", set.toString());
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("== findings extractor quality (3 labelled sentences: three.tsv) ==");
+        // pneumothorax: 2 sentences; ABSENT one-vs-rest TP 1, FN 1 -> F1 2/3; PRESENT TP 0, FP 1 -> F1 0
+        assertThat(r.stdout()).containsPattern("(?m)^Pneumothorax\\s+2\\s+0\\.500\\s+0\\.000\\s+0\\.667\\s+n/a$");
+        assertThat(r.stdout()).containsPattern("(?m)^Cardiomegaly\\s+1\\s+1\\.000\\s+1\\.000\\s+n/a\\s+n/a$");
+        assertThat(r.stdout()).contains("misread: \"Small right apical pneumothorax.\": Pneumothorax expected ABSENT, read PRESENT;");
+    }
+
+    @Test
+    void theChromiumCheckSeesConsoleMessagesAndScriptErrors() throws Exception {
+        assumeThat(Files.isExecutable(Chromium.BINARY)).as("Debian chromium installed").isTrue();
+        Path broken = dir.resolve("broken.html");
+        Files.writeString(broken, "<html><body><script>console.warn('careful'); notDefined();</script></body></html>");
+        Chromium.Page page = Chromium.dumpDom(broken, dir);
+        List<String> flagged = page.log().lines().filter(l -> CONSOLE_OR_ERROR.matcher(l).find()).toList();
+        assertThat(flagged).hasSize(2);
+        assertThat(flagged.get(0)).contains("careful");
+        assertThat(flagged.get(1)).contains("Uncaught ReferenceError");
     }
 
     @Test
@@ -164,8 +195,8 @@ class SyntheticEvaluationTest {
 
         Chromium.Page page = Chromium.dumpDom(html, dir);
         Files.writeString(dir.resolve("chromium.log"), page.log());
-        assertThat(Pattern.compile("(?i)uncaught|CONSOLE.*error").matcher(page.log()).find())
-                .as("script errors in the Chromium log " + dir.resolve("chromium.log")).isFalse();
+        assertThat(CONSOLE_OR_ERROR.matcher(page.log()).find())
+                .as("console output or script errors in the Chromium log " + dir.resolve("chromium.log")).isFalse();
         assertThat(page.dom().contains("data-errors=\"")).as("window.onerror fired").isFalse();
         // F1 + precision-recall + 2 policies x 7 confusion matrices
         assertThat(page.dom().contains("data-charts=\"16\"")).as("16 charts drawn").isTrue();

@@ -27,6 +27,11 @@ import org.cxrplatform.contracts.findings.LabelledSentence;
 public final class ExtractorQuality {
 
     public static final String BUNDLED = "/org/cxrplatform/evaluation/labeler/labelled-sentences.tsv";
+    /** Where contracts' own (larger) set would be if it were shipped in its jar rather than its tests. */
+    public static final String CONTRACTS = "/findings/labelled-sentences.tsv";
+
+    /** A sentence set and what to call it in the outputs. */
+    public record SentenceSet(String name, List<LabelledSentence> sentences) {}
     private static final int MAX_MISREAD = 20;
 
     /** Per finding: how many sentences mention it, and the one-versus-rest F1 of each state. */
@@ -38,6 +43,20 @@ public final class ExtractorQuality {
                          List<String> misread) {}
 
     private ExtractorQuality() {}
+
+    /**
+     * The default set: contracts' labelled sentences when its jar ships them ({@link #CONTRACTS}),
+     * else the one bundled with this module ({@link #BUNDLED}).
+     */
+    public static SentenceSet defaultSet() throws IOException {
+        try (InputStream in = ExtractorQuality.class.getResourceAsStream(CONTRACTS)) {
+            if (in != null) {
+                return new SentenceSet("contracts' labelled sentence set",
+                        LabelledSentence.readTsv(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))));
+            }
+        }
+        return new SentenceSet("the evaluation module's bundled set", bundled());
+    }
 
     public static List<LabelledSentence> bundled() throws IOException {
         try (InputStream in = ExtractorQuality.class.getResourceAsStream(BUNDLED)) {
