@@ -10,13 +10,17 @@ import org.cxrplatform.devstack.FreePorts;
 /**
  * The test wiring shared by every {@code @QuarkusTest} of this module (one application start):
  * topics on the real broker, a RIS endpoint on a free port (the tests start and stop the real
- * MLLP listener there), an alert webhook on a free port, and short outbox timings.
+ * MLLP listener there), an alert webhook on a free port, a real Orthanc as the PACS, and short outbox timings.
  */
 public class ReportServiceResources implements QuarkusTestResourceLifecycleManager {
 
     public static final String RIS_PORT = "cxr.test.ris.port";
     public static final String WEBHOOK_PORT = "cxr.test.webhook.port";
     public static final String PACS_PORT = "cxr.test.pacs.port";
+    public static final String PACS_HTTP_PORT = "cxr.test.pacs.http.port";
+    public static final String PACS_AE = "TESTPACS";
+
+    private Orthanc orthanc;
 
     @Override
     public Map<String, String> start() {
@@ -27,6 +31,13 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
         System.setProperty(RIS_PORT, Integer.toString(ris));
         System.setProperty(WEBHOOK_PORT, Integer.toString(webhook));
         System.setProperty(PACS_PORT, Integer.toString(pacs));
+        int pacsHttp = FreePorts.next();
+        System.setProperty(PACS_HTTP_PORT, Integer.toString(pacsHttp));
+        try {
+            orthanc = new Orthanc(PACS_AE, pacs, pacsHttp);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start Orthanc for the tests", e);
+        }
         Map<String, String> config = new HashMap<>();
         config.put("cxr.report.ris.endpoints[0].host", "127.0.0.1");
         config.put("cxr.report.ris.endpoints[0].port", Integer.toString(ris));
@@ -36,14 +47,18 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
         config.put("cxr.report.outbox.max-backoff", "400ms");
         config.put("cxr.report.outbox.max-attempts", "6");
         config.put("cxr.report.alerts.webhook-url", "http://127.0.0.1:" + webhook + "/hook");
+        config.put("cxr.report.fhir.push-url", "http://127.0.0.1:" + webhook + "/fhir");
         config.put("cxr.report.pacs.enabled", "true");
         config.put("cxr.report.pacs.port", Integer.toString(pacs));
-        config.put("cxr.report.pacs.ae-title", "TESTPACS");
+        config.put("cxr.report.pacs.ae-title", PACS_AE);
         return config;
     }
 
     @Override
     public void stop() {
         // shared broker and database are stopped by devstack's shutdown hooks
+        if (orthanc != null) {
+            orthanc.close();
+        }
     }
 }

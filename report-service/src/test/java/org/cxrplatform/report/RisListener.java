@@ -36,6 +36,19 @@ public final class RisListener implements ReceivingApplication<Message>, AutoClo
     private final List<Received> accepted = new CopyOnWriteArrayList<>();
     private final List<String> arrivals = new CopyOnWriteArrayList<>();
     private HL7Service server;
+    private static RisListener shared;
+
+    /**
+     * The one listener of the test run on the configured RIS port, started on first use and
+     * stopped at JVM exit, so no test class leaves the RIS "down" for the next one by accident.
+     */
+    public static synchronized RisListener shared() {
+        if (shared == null) {
+            shared = new RisListener(Integer.getInteger(ReportServiceResources.RIS_PORT), 1500).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
+        }
+        return shared.start();
+    }
 
     public RisListener(int port, long timeoutSleepMs) {
         this.port = port;

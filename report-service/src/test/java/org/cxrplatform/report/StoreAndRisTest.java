@@ -49,12 +49,14 @@ class StoreAndRisTest {
 
     @BeforeAll
     static void startRis() {
-        ris = new RisListener(Integer.getInteger(ReportServiceResources.RIS_PORT), 1500).start();
+        HookServer.shared();
+        ris = RisListener.shared();
     }
 
     @AfterAll
-    static void stopRis() throws Exception {
-        ris.close();
+    static void leaveRisRunning() {
+        ris.start();
+        ris.clear();
     }
 
     @BeforeEach
@@ -191,9 +193,9 @@ class StoreAndRisTest {
                 RisListener.Reply.AE);
         ReportEvent event = Fixtures.report("ACC-PARK" + UUID.randomUUID().toString().substring(0, 4));
         Fixtures.publish(event);
-        await().atMost(Duration.ofSeconds(30)).until(() -> !given().auth().oauth2(Fixtures.admin()).get("/api/outbox?status=PARKED")
+        await().atMost(Duration.ofSeconds(30)).until(() -> !given().auth().oauth2(Fixtures.admin()).get("/api/outbox?status=PARKED&kind=HL7")
                 .then().extract().jsonPath().getList("findAll { it.summary.contains('" + event.reportId() + "') }").isEmpty());
-        Map<String, Object> parked = given().auth().oauth2(Fixtures.admin()).get("/api/outbox?status=PARKED").then().extract().jsonPath()
+        Map<String, Object> parked = given().auth().oauth2(Fixtures.admin()).get("/api/outbox?status=PARKED&kind=HL7").then().extract().jsonPath()
                 .getMap("find { it.summary.contains('" + event.reportId() + "') }");
         assertThat(parked).containsEntry("attempts", 6);
         assertThat((String) parked.get("lastError")).contains("AE");

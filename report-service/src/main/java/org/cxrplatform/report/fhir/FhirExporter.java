@@ -1,0 +1,33 @@
+package org.cxrplatform.report.fhir;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.cxrplatform.report.ReportConfig;
+import org.cxrplatform.report.ris.OutboxEntry;
+import org.cxrplatform.report.ris.OutboxRepository;
+import org.cxrplatform.report.ris.ReportExporter;
+import org.cxrplatform.report.ris.ResultStatus;
+import org.cxrplatform.report.store.StoredReport;
+
+/** Queues the DiagnosticReport of every report version for {@code cxr.report.fhir.push-url} (when set). */
+@ApplicationScoped
+public class FhirExporter implements ReportExporter {
+
+    @Inject
+    ReportConfig config;
+
+    @Inject
+    OutboxRepository outbox;
+
+    @Override
+    public void enqueue(StoredReport report, ResultStatus status, String actor, Instant at) {
+        if (config.fhir().pushUrl().isEmpty()) {
+            return;
+        }
+        byte[] json = FhirMapper.json(FhirMapper.diagnosticReport(report)).getBytes(StandardCharsets.UTF_8);
+        outbox.insert(OutboxEntry.FHIR, "FHIR", report.orderKey(), report.pk(), null, "DiagnosticReport " + report.status() + " "
+                + report.reportId(), report.reportId(), json);
+    }
+}

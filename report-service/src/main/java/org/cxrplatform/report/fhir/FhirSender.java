@@ -1,0 +1,44 @@
+package org.cxrplatform.report.fhir;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.cxrplatform.report.ReportConfig;
+import org.cxrplatform.report.ris.OutboxEntry;
+import org.cxrplatform.report.ris.OutboxSender;
+
+/** PUTs a queued DiagnosticReport to {@code <push-url>/DiagnosticReport/<id>} (update-as-create); 2xx is success. */
+@ApplicationScoped
+public class FhirSender implements OutboxSender {
+
+    @Inject
+    ReportConfig config;
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @Override
+    public String kind() {
+        return OutboxEntry.FHIR;
+    }
+
+    @Override
+    public String send(OutboxEntry entry) throws IOException, InterruptedException {
+        URI base = config.fhir().pushUrl().orElseThrow(() -> new IllegalStateException("cxr.report.fhir.push-url is not set"));
+        String b = base.toString().endsWith("/") ? base.toString() : base + "/";
+        HttpRequest request = HttpRequest.newBuilder(URI.create(b + "DiagnosticReport/" + entry.messageId()))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", FhirResource.FHIR_JSON)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(entry.payload()))
+                .build();
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("FHIR server answered HTTP " + response.statusCode());
+        }
+        return "HTTP " + response.statusCode();
+    }
+}

@@ -1,0 +1,184 @@
+package org.cxrplatform.report;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.cxrplatform.contracts.CriticalAlert;
+import org.cxrplatform.contracts.EventJson;
+import org.cxrplatform.contracts.Lane;
+import org.cxrplatform.contracts.ReportEvent;
+import org.cxrplatform.contracts.findings.Finding;
+import org.cxrplatform.contracts.findings.FindingState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** SR into a real Orthanc, FHIR read and push, critical alerts to a webhook with acknowledgement. */
+@QuarkusTest
+class PacsFhirAlertsTest {
+
+    static HttpServer hooks;
+    static final List<String> alertCalls = new CopyOnWriteArrayList<>();
+    static final List<Instant> alertCallTimes = new CopyOnWriteArrayList<>();
+    static final List<String> fhirPuts = new CopyOnWriteArrayList<>();
+    static final AtomicInteger failNextAlerts = new AtomicInteger(1);
+
+    @BeforeAll
+    static void startHooks() throws Exception {
+        RisListener.shared();
+        HookServer.stopShared(); // this class answers the webhook and FHIR calls itself
+        hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.getInteger(ReportServiceResources.WEBHOOK_PORT)), 0);
+        hooks.createContext("/hook", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            int status = failNextAlerts.getAndDecrement() > 0 ? 503 : 200;
+            if (status == 200) {
+                alertCalls.add(body);
+                alertCallTimes.add(Instant.now());
+            }
+            ex.sendResponseHeaders(status, -1);
+            ex.close();
+        });
+        hooks.createContext("/fhir", ex -> {
+            fhirPuts.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " "
+                    + new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        hooks.start();
+    }
+
+    @AfterAll
+    static void stopHooks() {
+        hooks.stop(0);
+        HookServer.shared();
+    }
+
+
+    @Test
+    void srOfDraftAndSignedReportLandsInOrthancInTheOriginalStudy() throws Exception {
+        ReportEvent event = Fixtures.report("SR-" + UUID.randomUUID().toString().substring(0, 8), Fixtures.patient("PSR1"), Lane.STAT,
+                "Small left pleural effusion.\nNo pneumothorax.", Fixtures.MODEL);
+        Fixtures.publish(event);
+        ReviewAndSecurityTest.awaitStored(event);
+        given().auth().oauth2(Fixtures.radiologist()).post("/api/reports/" + event.reportId() + "/accept").then().statusCode(200);
+
+        int http = Integer.getInteger(ReportServiceResources.PACS_HTTP_PORT);
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        String query = "{\"Level\":\"Instance\",\"Expand\":true,\"Query\":{\"StudyInstanceUID\":\"" + event.studyInstanceUid() + "\"}}";
+        JsonNode[] found = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            String body = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + http + "/tools/find"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(query)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            found[0] = EventJson.mapper().readTree(body);
+            return found[0].size() == 2 && given().auth().oauth2(Fixtures.admin()).get("/api/outbox?kind=DICOM_SR&status=DELIVERED&limit=1000")
+                    .then().extract().jsonPath().getList("findAll { it.summary.contains('" + event.reportId() + "') }").size() == 2;
+        });
+        List<String> sopUids = given().auth().oauth2(Fixtures.admin()).get("/api/outbox?kind=DICOM_SR&status=DELIVERED&limit=1000").then()
+                .extract().jsonPath().getList("findAll { it.summary.contains('" + event.reportId() + "') }.messageId");
+        assertThat(sopUids).hasSize(2);
+        for (JsonNode instance : found[0]) {
+            assertThat(sopUids).contains(instance.get("MainDicomTags").get("SOPInstanceUID").asText());
+        }
+        // the SR's tags as Orthanc stored them
+        String id = found[0].get(0).get("ID").asText();
+        String tags = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + http + "/instances/" + id
+                + "/simplified-tags")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        JsonNode t = EventJson.mapper().readTree(tags);
+        assertThat(t.get("Modality").asText()).isEqualTo("SR");
+        assertThat(t.get("SOPClassUID").asText()).isEqualTo("1.2.840.10008.5.1.4.1.1.88.33");
+        assertThat(t.get("PatientID").asText()).isEqualTo("PSR1");
+        assertThat(t.get("AccessionNumber").asText()).isEqualTo(event.accessionNumber());
+    }
+
+    @Test
+    void fhirDiagnosticReportWithOneObservationPerFindingIsReadableAndPushed() throws Exception {
+        ReportEvent event = Fixtures.report("FHIR-" + UUID.randomUUID().toString().substring(0, 8), Fixtures.patient("PF1"), Lane.ROUTINE,
+                "Small left pleural effusion.\nNo pneumothorax.", Fixtures.MODEL);
+        Fixtures.publish(event);
+        ReviewAndSecurityTest.awaitStored(event);
+
+        String json = given().auth().oauth2(Fixtures.viewer()).get("/fhir/DiagnosticReport/" + event.reportId()).then().statusCode(200)
+                .contentType("application/fhir+json").extract().asString();
+        JsonNode dr = EventJson.mapper().readTree(json);
+        assertThat(dr.get("resourceType").asText()).isEqualTo("DiagnosticReport");
+        assertThat(dr.get("status").asText()).isEqualTo("preliminary");
+        assertThat(dr.get("contained")).hasSize(7);
+        assertThat(dr.get("result")).hasSize(7);
+        assertThat(dr.get("conclusion").asText()).isEqualTo(event.text());
+        JsonNode effusion = null;
+        for (JsonNode o : dr.get("contained")) {
+            if (o.get("code").get("coding").get(0).get("code").asText().equals("60046008")) {
+                effusion = o;
+            }
+        }
+        assertThat(effusion).isNotNull();
+        assertThat(effusion.get("valueCodeableConcept").get("coding").get(0).get("code").asText()).isEqualTo("52101004");
+
+        for (String q : List.of("_id=" + event.reportId(), "identifier=urn:cxrplatform:accession|" + event.accessionNumber(),
+                "identifier=" + event.accessionNumber(), "subject=Patient/PF1")) {
+            JsonNode bundle = EventJson.mapper().readTree(given().auth().oauth2(Fixtures.viewer()).get("/fhir/DiagnosticReport?" + q)
+                    .then().statusCode(200).extract().asString());
+            assertThat(bundle.get("type").asText()).as(q).isEqualTo("searchset");
+            assertThat(bundle.get("entry").findValuesAsText("id")).as(q).contains(event.reportId());
+        }
+        given().auth().oauth2(Fixtures.viewer()).get("/fhir/DiagnosticReport/nope").then().statusCode(404);
+
+        given().auth().oauth2(Fixtures.radiologist()).post("/api/reports/" + event.reportId() + "/accept").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> fhirPuts.stream()
+                .filter(p -> p.startsWith("PUT /fhir/DiagnosticReport/" + event.reportId())).count() == 2);
+        assertThat(fhirPuts.stream().filter(p -> p.contains(event.reportId())).reduce((a, b) -> b).orElseThrow())
+                .contains("\"status\":\"final\"");
+    }
+
+    @Test
+    void criticalAlertReachesTheWebhookOnceWithinSecondsAndIsAcknowledged() throws Exception {
+        ReportEvent report = Fixtures.report("ALERT-" + UUID.randomUUID().toString().substring(0, 8), null, Lane.STAT,
+                "Large right pneumothorax.", Fixtures.MODEL);
+        CriticalAlert alert = new CriticalAlert(CriticalAlert.SCHEMA_VERSION, CriticalAlert.alertIdOf(report.reportId(), Finding.PNEUMOTHORAX),
+                report.reportId(), report.studyInstanceUid(), report.accessionNumber(), Lane.STAT, Finding.PNEUMOTHORAX,
+                FindingState.PRESENT, "Large right pneumothorax.", Fixtures.MODEL, Instant.now());
+        alertCalls.clear();
+        failNextAlerts.set(1); // the first call fails: retried
+        Instant sent = Instant.now();
+        Fixtures.publish("cxr.alerts", alert.studyInstanceUid(), EventJson.write(alert), CriticalAlert.CE_TYPE);
+        Fixtures.publish("cxr.alerts", alert.studyInstanceUid(), EventJson.write(alert), CriticalAlert.CE_TYPE); // re-delivery
+        await().atMost(Duration.ofSeconds(15)).until(() -> !alertCalls.isEmpty());
+        long latencyMs = Duration.between(sent, alertCallTimes.get(0)).toMillis();
+        System.out.printf("critical alert webhook latency (one failed attempt, then success): %d ms%n", latencyMs);
+        assertThat(latencyMs).isLessThan(10_000);
+        Thread.sleep(2500);
+        assertThat(alertCalls).hasSize(1);
+        assertThat(EventJson.read(alertCalls.get(0).getBytes(StandardCharsets.UTF_8), CriticalAlert.class).alertId()).isEqualTo(alert.alertId());
+
+        List<Map<String, Object>> open = given().auth().oauth2(Fixtures.viewer()).get("/api/alerts?acknowledged=false").then()
+                .statusCode(200).extract().jsonPath().getList("$");
+        assertThat(open).extracting(a -> a.get("alertId")).contains(alert.alertId());
+
+        // the report of an alerted study goes to the top of the worklist, ahead of priority-1 reports
+        Fixtures.publish(report);
+        ReviewAndSecurityTest.awaitStored(report);
+        String first = given().auth().oauth2(Fixtures.viewer()).get("/api/reports?status=DRAFT&limit=1000").then().extract().jsonPath()
+                .getString("[0].id");
+        assertThat(first).isEqualTo(report.reportId());
+
+        given().auth().oauth2(Fixtures.radiologist()).post("/api/alerts/" + alert.alertId() + "/acknowledge").then().statusCode(200)
+                .body("acknowledgedBy", org.hamcrest.Matchers.equalTo("dr.house"));
+        given().auth().oauth2(Fixtures.radiologist()).post("/api/alerts/" + alert.alertId() + "/acknowledge").then().statusCode(409);
+        assertThat(given().auth().oauth2(Fixtures.viewer()).get("/api/alerts?acknowledged=false").then().extract().jsonPath()
+                .getList("alertId", String.class)).doesNotContain(alert.alertId());
+    }
+}

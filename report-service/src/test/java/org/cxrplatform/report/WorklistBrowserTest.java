@@ -1,0 +1,132 @@
+package org.cxrplatform.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.cxrplatform.contracts.Lane;
+import org.cxrplatform.contracts.ModelIdentity;
+import org.cxrplatform.contracts.ReportEvent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The worklist page in headless Debian Chromium: a radiologist signs in, accepts one draft, edits
+ * one and rejects one; the real MLLP listener must receive the final, corrected and withdrawn results.
+ */
+@QuarkusTest
+class WorklistBrowserTest {
+
+    static RisListener ris;
+    static WebDriver browser;
+    static Path profile;
+
+    @TestHTTPResource("/index.html")
+    URL page;
+
+    @BeforeAll
+    static void start() throws Exception {
+        HookServer.shared();
+        ris = RisListener.shared();
+        profile = Files.createTempDirectory("cxr-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + profile, "--window-size=1400,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new java.io.File("/usr/bin/chromedriver"))
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void radiologistAcceptsEditsAndRejectsAndTheRisGetsFinalAndCorrectedResults() {
+        String tag = "WEB" + UUID.randomUUID().toString().substring(0, 6);
+        ModelIdentity model = new ModelIdentity("ECOFRI/CXR-LLAVA-v2", "b70" + UUID.randomUUID().toString().replace("-", ""), "web", "greedy");
+        ReportEvent toAccept = Fixtures.report(tag + "-1", Fixtures.patient(tag), Lane.STAT, "Small left pleural effusion.", model);
+        ReportEvent toEdit = Fixtures.report(tag + "-2", Fixtures.patient(tag + "B"), Lane.ROUTINE, "No acute findings.", model);
+        ReportEvent toReject = Fixtures.report(tag + "-3", Fixtures.patient(tag + "C"), Lane.ROUTINE, "Cardiomegaly.", model);
+        for (ReportEvent e : List.of(toAccept, toEdit, toReject)) {
+            Fixtures.publish(e);
+        }
+        for (ReportEvent e : List.of(toAccept, toEdit, toReject)) {
+            ReviewAndSecurityTest.awaitStored(e);
+        }
+
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        browser.get(page.toString());
+        browser.findElement(By.id("user")).clear();
+        browser.findElement(By.id("user")).sendKeys("dr.browser");
+        new Select(browser.findElement(By.id("role"))).selectByVisibleText("radiologist");
+        browser.findElement(By.id("login")).click();
+        wait.until(d -> d.findElement(By.id("who")).getText().contains("dr.browser"));
+
+        openReport(wait, toAccept.reportId());
+        browser.findElement(By.id("accept")).click();
+        wait.until(d -> d.findElement(By.id("detail-status")).getText().equals("ACCEPTED"));
+
+        openReport(wait, toEdit.reportId());
+        WebElement text = browser.findElement(By.id("detail-text"));
+        text.clear();
+        text.sendKeys("Moderate right pleural effusion. No pneumothorax.");
+        browser.findElement(By.id("edit")).click();
+        wait.until(d -> d.findElement(By.id("detail-status")).getText().equals("EDITED"));
+        wait.until(d -> d.findElement(By.cssSelector("#detail-findings tbody")).getText().contains("PRESENT"));
+
+        openReport(wait, toReject.reportId());
+        browser.findElement(By.id("reject-reason")).sendKeys("artefact");
+        browser.findElement(By.id("reject")).click();
+        wait.until(d -> d.findElement(By.id("detail-status")).getText().equals("REJECTED"));
+
+        // the live acceptance figure for this model version: 1 of 3 accepted as written
+        wait.until(d -> {
+            try {
+                return d.findElement(By.cssSelector("#acceptance tr[data-model='" + model.version() + "'] .rate-accepted")).getText()
+                        .startsWith("33.3 %");
+            } catch (org.openqa.selenium.NoSuchElementException | StaleElementReferenceException e) {
+                return false;
+            }
+        });
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ris.accepted().stream().filter(r -> r.accession().startsWith(tag)).count() == 6);
+        List<String> results = ris.accepted().stream().filter(r -> r.accession().startsWith(tag))
+                .map(r -> r.accession().substring(tag.length()) + ":" + r.resultStatus() + "/" + r.obx11()).toList();
+        assertThat(results).containsExactlyInAnyOrder("-1:P/P", "-2:P/P", "-3:P/P", "-1:F/F", "-2:C/C", "-3:C/W");
+        assertThat(ris.accepted().stream().filter(r -> r.accession().equals(tag + "-2") && r.resultStatus().equals("C")).findFirst()
+                .orElseThrow().text()).isEqualTo("Moderate right pleural effusion. No pneumothorax.");
+    }
+
+    private void openReport(WebDriverWait wait, String reportId) {
+        wait.until(d -> {
+            try {
+                d.findElement(By.cssSelector("#worklist tr[data-id='" + reportId + "']")).click();
+                return reportId.equals(d.findElement(By.id("detail-panel")).getAttribute("data-id"));
+            } catch (org.openqa.selenium.NoSuchElementException | StaleElementReferenceException e) {
+                return false;
+            }
+        });
+    }
+}
