@@ -64,6 +64,18 @@ class PreprocessingTest {
   }
 
   @Test
+  void pixelsOfASubImageAreItsOwn() throws IOException {
+    BufferedImage full = resource("case1-in.png");
+    BufferedImage sub = full.getSubimage(13, 7, 50, 40);
+    byte[] px = CxrPreprocessor.greyPixels(sub);
+    for (int y = 0; y < 40; y++) {
+      for (int x = 0; x < 50; x++) {
+        assertThat(px[y * 50 + x] & 0xff).isEqualTo(full.getRaster().getSample(13 + x, 7 + y, 0));
+      }
+    }
+  }
+
+  @Test
   void sixteenBitImagesAreRefused() {
     BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_USHORT_GRAY);
     assertThatThrownBy(() -> CxrPreprocessor.greyPixels(img))

@@ -1,7 +1,6 @@
 package org.cxrplatform.llava.image;
 
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 
 /**
@@ -34,9 +33,7 @@ public final class CxrPreprocessor {
     int w = image.getWidth();
     int h = image.getHeight();
     byte[] out = new byte[w * h];
-    if (raster.getDataBuffer() instanceof DataBufferByte) {
-      raster.getDataElements(0, 0, w, h, out);
-    }
+    raster.getDataElements(0, 0, w, h, out); // TYPE_BYTE_GRAY: one byte per pixel, any raster offset
     return out;
   }
 
