@@ -1,0 +1,118 @@
+package org.cxrplatform.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.cxrplatform.contracts.findings.FindingsExtractor;
+import org.cxrplatform.devstack.samples.SampleStudies;
+import org.cxrplatform.e2e.harness.Codes;
+import org.cxrplatform.e2e.harness.Dcmtk;
+import org.cxrplatform.e2e.harness.Pipeline;
+import org.cxrplatform.e2e.harness.Platform;
+import org.cxrplatform.e2e.harness.PlatformExtension;
+import org.cxrplatform.e2e.harness.RisServer;
+import org.cxrplatform.e2e.harness.StudyFactory;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The pipeline as a hospital sees it: studies sent with DCMTK's storescu reach the RIS as HL7 ORU,
+ * the PACS (Orthanc) as DICOM SR and the FHIR API as DiagnosticReports, each exactly once, and the
+ * three say the same thing.
+ */
+@Order(1)
+@ExtendWith(PlatformExtension.class)
+class EndToEndTest {
+
+    private static final Duration PIPELINE = Duration.ofSeconds(150);
+
+    @Test
+    void samplesReachRisPacsAndFhirExactlyOnceAndAgree(Platform p) throws Exception {
+        StudyFactory factory = new StudyFactory(p.work().resolve("e2e-studies"), "A");
+        List<SampleStudies.Sample> samples = factory.samples();
+        // Two more studies with the pixels of sample 01: the greedy model must write the same report.
+        StudyFactory.Study twin1 = factory.make(StudyFactory.Template.ROUTINE_PA);
+        StudyFactory.Study twin2 = factory.make(StudyFactory.Template.ROUTINE_PA);
+        List<Path> files = new ArrayList<>(samples.stream().map(SampleStudies.Sample::file).toList());
+        files.add(twin1.file());
+        files.add(twin2.file());
+
+        Dcmtk.Result sent = Dcmtk.storescu(p.options().callingAe(), p.aeTitle(), p.dicomPort(), files);
+        assertThat(sent.allStored(files.size())).as("storescu output:\n%s", sent.output()).isTrue();
+
+        Set<String> expected = new LinkedHashSet<>();
+        samples.stream().filter(SampleStudies.Sample::frontalChest).forEach(s -> expected.add(s.accessionNumber()));
+        expected.add(twin1.accessionNumber());
+        expected.add(twin2.accessionNumber());
+        Set<String> notChest = new LinkedHashSet<>();
+        samples.stream().filter(s -> !"CHEST".equals(s.bodyPart())).forEach(s -> notChest.add(s.accessionNumber()));
+
+        assertThat(Pipeline.awaitOrus(p, expected, PIPELINE)).as("accessions without an ORU at the RIS").isEmpty();
+        // Let any duplicate that was going to come arrive.
+        Thread.sleep(5000);
+
+        FindingsExtractor extractor = new FindingsExtractor();
+        for (String accession : expected) {
+            List<RisServer.Oru> orus = p.ris().forAccession(accession);
+            assertThat(orus).as("ORUs for %s", accession).hasSize(1);
+            RisServer.Oru oru = orus.get(0);
+            assertThat(oru.resultStatus()).as("OBR-25 of an AI draft").isEqualTo("P");
+            assertThat(oru.text()).isNotBlank();
+            assertThat(oru.findings()).as("one coded OBX per finding").hasSize(7)
+                    .isEqualTo(Codes.coded(extractor.extract(oru.text())));
+
+            List<JsonNode> fhir = Pipeline.entries(p.api().fhirByAccession(accession));
+            assertThat(fhir).as("FHIR DiagnosticReports for %s", accession).hasSize(1);
+            JsonNode dr = fhir.get(0);
+            assertThat(dr.path("status").asText()).isEqualTo("preliminary");
+            assertThat(dr.path("conclusion").asText()).as("FHIR conclusion = ORU text").isEqualTo(oru.text());
+            assertThat(Pipeline.fhirFindings(dr)).as("FHIR observations = ORU findings").isEqualTo(oru.findings());
+
+            JsonNode rest = Pipeline.report(p, Pipeline.id(dr));
+            assertThat(rest.path("accessionNumber").asText()).isEqualTo(accession);
+            assertThat(rest.path("text").asText()).as("REST text = ORU text").isEqualTo(oru.text());
+            assertThat(Pipeline.restFindings(rest)).as("REST findings = ORU findings").isEqualTo(oru.findings());
+            assertThat(rest.path("modelVersion").asText()).isEqualTo(oru.modelVersion());
+        }
+        for (String accession : notChest) {
+            assertThat(p.ris().forAccession(accession)).as("no report for a non-chest study %s", accession).isEmpty();
+        }
+
+        // Deterministic greedy output: the same pixels give the same report.
+        String original = p.ris().forAccession(samples.get(0).accessionNumber()).get(0).text();
+        assertThat(p.ris().forAccession(twin1.accessionNumber()).get(0).text()).isEqualTo(original);
+        assertThat(p.ris().forAccession(twin2.accessionNumber()).get(0).text()).isEqualTo(original);
+
+        // STAT study: STAT lane in the store.
+        SampleStudies.Sample stat = samples.stream().filter(SampleStudies.Sample::stat).findFirst().orElseThrow();
+        JsonNode statReport = Pipeline.report(p, Pipeline.id(Pipeline.entries(p.api().fhirByAccession(stat.accessionNumber())).get(0)));
+        assertThat(statReport.path("lane").asText()).isEqualTo("STAT");
+
+        // One SR per reported study in the PACS.
+        if (p.pacs() != null) {
+            Set<String> studies = new LinkedHashSet<>();
+            samples.stream().filter(SampleStudies.Sample::frontalChest).forEach(s -> studies.add(s.studyInstanceUid()));
+            studies.add(twin1.studyInstanceUid());
+            studies.add(twin2.studyInstanceUid());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            Map<String, Integer> sr = p.pacs().srInstancesByStudy();
+            while (!studies.stream().allMatch(s -> sr.getOrDefault(s, 0) >= 1) && System.nanoTime() < deadline) {
+                Thread.sleep(1000);
+                sr.clear();
+                sr.putAll(p.pacs().srInstancesByStudy());
+            }
+            for (String s : studies) {
+                assertThat(sr.getOrDefault(s, 0)).as("SR instances in the PACS for study %s", s).isEqualTo(1);
+            }
+        }
+        assertThat(p.ris().duplicateAccessions()).isEmpty();
+    }
+}

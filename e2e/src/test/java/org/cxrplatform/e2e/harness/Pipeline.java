@@ -1,0 +1,99 @@
+package org.cxrplatform.e2e.harness;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.cxrplatform.contracts.DeadLetter;
+import org.cxrplatform.contracts.EventJson;
+import org.cxrplatform.contracts.Topics;
+import org.cxrplatform.contracts.findings.Finding;
+import org.cxrplatform.contracts.findings.FindingState;
+
+/** What tests and campaigns ask of a running platform: waiting for ORUs, reading the DLQ, the REST/FHIR view of a report. */
+public final class Pipeline {
+
+    private Pipeline() {
+    }
+
+    /** Waits until every accession has reached the RIS; returns the accessions still missing at the deadline. */
+    public static Set<String> awaitOrus(Platform p, Collection<String> accessions, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Set<String> missing;
+        do {
+            Set<String> seen = p.ris().received().stream().map(RisServer.Oru::accession).collect(Collectors.toSet());
+            missing = accessions.stream().filter(a -> !seen.contains(a)).collect(Collectors.toCollection(java.util.TreeSet::new));
+            if (missing.isEmpty()) {
+                return missing;
+            }
+            ServiceProcess.sleep(500);
+        } while (System.nanoTime() < deadline);
+        return missing;
+    }
+
+    /** Dead letters on cxr.dlq, parsed. */
+    public static List<DeadLetter> deadLetters(Platform p) {
+        List<DeadLetter> out = new ArrayList<>();
+        for (TopicReader.Rec r : TopicReader.readAll(p.kafka().bootstrapServers(), List.of(Topics.DLQ))) {
+            try {
+                out.add(EventJson.read(r.value(), DeadLetter.class));
+            } catch (RuntimeException e) {
+                out.add(new DeadLetter(DeadLetter.SCHEMA_VERSION, org.cxrplatform.contracts.Stage.INGEST,
+                        "UNREADABLE DLQ RECORD: " + r.valueText(), null, 0, null, r.key(), null, null, null, null));
+            }
+        }
+        return out;
+    }
+
+    /** The REST view of one report, by id. */
+    public static JsonNode report(Platform p, String reportId) {
+        return p.api().getJson("/api/reports/" + reportId);
+    }
+
+    /** REST findings as finding code to state code. */
+    public static Map<String, String> restFindings(JsonNode report) {
+        Map<Finding, FindingState> m = new LinkedHashMap<>();
+        report.path("findings").fields().forEachRemaining(e -> m.put(Finding.valueOf(e.getKey()), FindingState.valueOf(e.getValue().asText())));
+        return Codes.coded(m);
+    }
+
+    /** FHIR findings (contained Observations) as finding code to state code. */
+    public static Map<String, String> fhirFindings(JsonNode diagnosticReport) {
+        Map<String, String> out = new HashMap<>();
+        for (JsonNode c : diagnosticReport.path("contained")) {
+            if ("Observation".equals(c.path("resourceType").asText())) {
+                out.put(c.path("code").path("coding").path(0).path("code").asText(),
+                        c.path("valueCodeableConcept").path("coding").path(0).path("code").asText());
+            }
+        }
+        return out;
+    }
+
+    /** The DiagnosticReports a FHIR searchset holds. */
+    public static List<JsonNode> entries(JsonNode bundle) {
+        List<JsonNode> out = new ArrayList<>();
+        bundle.path("entry").forEach(e -> out.add(e.path("resource")));
+        return out;
+    }
+
+    /** Report id of a FHIR DiagnosticReport (its id). */
+    public static String id(JsonNode diagnosticReport) {
+        return diagnosticReport.path("id").asText();
+    }
+
+    /** Counts for a summary line. */
+    public static Map<String, Object> counts(Platform p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("orus", p.ris().received().size());
+        m.put("distinctAccessions", p.ris().received().stream().map(RisServer.Oru::accession).distinct().count());
+        m.put("duplicates", p.ris().duplicateAccessions().size());
+        m.put("retransmissions", p.ris().retransmissions());
+        return m;
+    }
+}

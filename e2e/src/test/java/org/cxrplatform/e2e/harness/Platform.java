@@ -1,0 +1,320 @@
+package org.cxrplatform.e2e.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.cxrplatform.contracts.Topics;
+import org.cxrplatform.devstack.Devstack;
+import org.cxrplatform.devstack.FreePorts;
+import org.cxrplatform.devstack.Postgres;
+
+/**
+ * The whole platform on this machine, as a hospital runs it: the Kafka broker (its own JVM),
+ * PostgreSQL (devstack's embedded server, a child process of this JVM), the three packaged
+ * services as separate {@code java -jar quarkus-run.jar} processes on free ports, Orthanc as the
+ * PACS and a HAPI MLLP listener as the RIS. Every process logs to {@code e2e/target/e2e-logs/<run>/}.
+ *
+ * <pre>{@code
+ * try (Platform p = Platform.start(Platform.Options.defaults("demo"))) {
+ *     Dcmtk.storescu(p.options().callingAe(), p.aeTitle(), p.dicomPort(), files);
+ *     // p.ris().received(), p.pacs().srInstancesByStudy(), p.api().fhirByAccession(...)
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe for start/stop; the accessors are.
+ */
+public final class Platform implements AutoCloseable {
+
+    /** The ingest AE title the services run with. */
+    public static final String AE_TITLE = "CXR_AI";
+    /** The PACS AE title. */
+    public static final String PACS_AE = "E2E_PACS";
+
+    /**
+     * @param name            run name: log and work folder
+     * @param maxNewTokens    report length budget of the tiny model (short keeps CI quick)
+     * @param callingAes      routers the SCP admits
+     * @param pacs            start Orthanc and export DICOM SR to it
+     * @param extra           more -D properties per service (ingest-service, inference-service, report-service)
+     */
+    public record Options(String name, int maxNewTokens, List<String> callingAes, boolean pacs,
+                          Map<String, Map<String, String>> extra) {
+        public static Options defaults(String name) {
+            return new Options(name, 24, List.of("E2E_ROUTER", "ER_ROUTER", "BENCH"), true, Map.of());
+        }
+
+        public String callingAe() {
+            return callingAes.get(0);
+        }
+
+        public Options withMaxNewTokens(int n) {
+            return new Options(name, n, callingAes, pacs, extra);
+        }
+
+        public Options withPacs(boolean on) {
+            return new Options(name, maxNewTokens, callingAes, on, extra);
+        }
+
+        public Options with(String service, String key, String value) {
+            Map<String, Map<String, String>> copy = new LinkedHashMap<>();
+            extra.forEach((k, v) -> copy.put(k, new LinkedHashMap<>(v)));
+            copy.computeIfAbsent(service, s -> new LinkedHashMap<>()).put(key, value);
+            return new Options(name, maxNewTokens, callingAes, pacs, copy);
+        }
+    }
+
+    public static final String INGEST = "ingest-service";
+    public static final String INFERENCE = "inference-service";
+    public static final String REPORT = "report-service";
+    public static final List<String> SERVICES = List.of(INGEST, INFERENCE, REPORT);
+    public static final String DATABASE = "cxr_report";
+    private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
+    private final Options options;
+    private final Path work;
+    private final Path logs;
+    private final int dicomPort = FreePorts.next();
+    /** Each platform its own database on the shared server, so runs in one JVM never see each other's rows. */
+    private final String database = DATABASE + "_" + RUNS.incrementAndGet();
+    private KafkaProcess kafka;
+    private Postgres postgres;
+    private RisServer ris;
+    private Orthanc pacs;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private ReportApi api;
+
+    private Platform(Options options) {
+        this.options = options;
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        this.work = RepoRoot.get().resolve("e2e/target/e2e-work/" + options.name() + "-" + stamp);
+        this.logs = RepoRoot.logDir().resolve(options.name() + "-" + stamp);
+        try {
+            Files.createDirectories(work);
+            Files.createDirectories(logs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** True when every service has been packaged ({@code <module>/target/quarkus-app/quarkus-run.jar}). */
+    public static boolean packaged() {
+        return SERVICES.stream().allMatch(s -> Files.isRegularFile(RepoRoot.quarkusJar(s)));
+    }
+
+    public static Platform start(Options options) {
+        Platform p = new Platform(options);
+        try {
+            p.startAll();
+            return p;
+        } catch (RuntimeException | Error e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        long t0 = System.nanoTime();
+        CompletableFuture<Void> broker = CompletableFuture.runAsync(() -> {
+            kafka = KafkaProcess.create(work.resolve("kafka"), logs);
+            kafka.startAndWait(Duration.ofSeconds(120));
+        });
+        CompletableFuture<Void> db = CompletableFuture.runAsync(() -> {
+            postgres = Devstack.postgres();
+            postgres.createDatabase(database);
+        });
+        CompletableFuture<Void> peers = CompletableFuture.runAsync(() -> {
+            ris = new RisServer(0).accept();
+            if (options.pacs()) {
+                pacs = Orthanc.create(work.resolve("orthanc"), logs, PACS_AE, AE_TITLE, dicomPort).startAndWait(Duration.ofSeconds(60));
+            }
+        });
+        CompletableFuture.allOf(broker, db, peers).join();
+        for (String s : SERVICES) {
+            services.put(s, newService(s));
+        }
+        services.values().forEach(ManagedProcess::start);
+        for (ServiceProcess s : services.values()) {
+            s.awaitReady(Duration.ofSeconds(240));
+        }
+        api = new ReportApi(services.get(REPORT));
+        System.out.printf("platform %s up in %d s: kafka %s, postgres %d, RIS %d, PACS %s, DICOM %s@127.0.0.1:%d, logs %s%n",
+                options.name(), (System.nanoTime() - t0) / 1_000_000_000, kafka.bootstrapServers(), postgres.port(), ris.port(),
+                pacs == null ? "off" : String.valueOf(pacs.dicomPort()), AE_TITLE, dicomPort, logs);
+    }
+
+    private ServiceProcess newService(String name) {
+        int http = FreePorts.next();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("quarkus.http.port", String.valueOf(http));
+        props.put("quarkus.http.host", "127.0.0.1");
+        props.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        // Plain-text logs are easier to read in target/e2e-logs than %prod's JSON.
+        props.put("quarkus.log.console.json.enabled", "false");
+        List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Djava.awt.headless=true"));
+        switch (name) {
+            case INGEST -> {
+                jvm.add("-Xmx768m");
+                jvm.add("-Djava.library.path=/usr/lib/x86_64-linux-gnu/jni");
+                env.put("CXR_INGEST_DICOM_PORT", String.valueOf(dicomPort));
+                env.put("CXR_INGEST_AE_TITLE", AE_TITLE);
+                env.put("CXR_INGEST_DATA_DIR", work.resolve("ingest").toString());
+                env.put("CXR_INGEST_ALLOWED_CALLING_AES", String.join(",", options.callingAes()));
+            }
+            case INFERENCE -> {
+                jvm.add("-Xmx1g");
+                props.put("cxr.generation.max-new-tokens", String.valueOf(options.maxNewTokens()));
+            }
+            case REPORT -> {
+                jvm.add("-Xmx768m");
+                props.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(database));
+                props.put("quarkus.datasource.username", Postgres.USER);
+                props.put("quarkus.datasource.password", Postgres.PASSWORD);
+                props.put("cxr.report.data-dir", work.resolve("report").toString());
+                props.put("cxr.report.dev-auth", "true");
+                props.put("cxr.report.ris.endpoints[0].host", "127.0.0.1");
+                props.put("cxr.report.ris.endpoints[0].port", String.valueOf(ris.port()));
+                props.put("cxr.report.outbox.poll", "250ms");
+                // Defaults park a message after 10 attempts (about 18 min with a 5 min ceiling); a shorter ceiling
+                // re-delivers promptly after an outage, more attempts keep a 2 min outage from parking anything.
+                props.put("cxr.report.outbox.initial-backoff", "1s");
+                props.put("cxr.report.outbox.max-backoff", "10s");
+                props.put("cxr.report.outbox.max-attempts", "100");
+                props.put("cxr.report.pacs.enabled", String.valueOf(pacs != null));
+                if (pacs != null) {
+                    props.put("cxr.report.pacs.host", "127.0.0.1");
+                    props.put("cxr.report.pacs.port", String.valueOf(pacs.dicomPort()));
+                    props.put("cxr.report.pacs.ae-title", pacs.aeTitle());
+                    props.put("cxr.report.pacs.calling-ae-title", AE_TITLE);
+                }
+            }
+            default -> throw new IllegalArgumentException(name);
+        }
+        props.putAll(options.extra().getOrDefault(name, Map.of()));
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Java.executable());
+        cmd.addAll(jvm);
+        props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-jar");
+        cmd.add(RepoRoot.quarkusJar(name).toString());
+        return new ServiceProcess(name, cmd, env, logs.resolve(name + ".log"), http);
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public ServiceProcess ingest() {
+        return services.get(INGEST);
+    }
+
+    public ServiceProcess inference() {
+        return services.get(INFERENCE);
+    }
+
+    public ServiceProcess report() {
+        return services.get(REPORT);
+    }
+
+    public ServiceProcess service(String name) {
+        return services.get(name);
+    }
+
+    public Map<String, ServiceProcess> services() {
+        return services;
+    }
+
+    public KafkaProcess kafka() {
+        return kafka;
+    }
+
+    public Postgres postgres() {
+        return postgres;
+    }
+
+    public RisServer ris() {
+        return ris;
+    }
+
+    public Orthanc pacs() {
+        return pacs;
+    }
+
+    public ReportApi api() {
+        return api;
+    }
+
+    public int dicomPort() {
+        return dicomPort;
+    }
+
+    public String aeTitle() {
+        return AE_TITLE;
+    }
+
+    public Path work() {
+        return work;
+    }
+
+    public Path logs() {
+        return logs;
+    }
+
+    /** kill -9 a service and start it again; returns once it is ready. */
+    public void crash(String service, Duration down) {
+        ServiceProcess s = services.get(service);
+        s.kill9();
+        ServiceProcess.sleep(down.toMillis());
+        s.restart(Duration.ofSeconds(240));
+    }
+
+    /** Every service answers ready. */
+    public boolean allReady() {
+        return services.values().stream().allMatch(ServiceProcess::ready);
+    }
+
+    /** All records of every platform topic. */
+    public List<TopicReader.Rec> topicRecords() {
+        return TopicReader.readAll(kafka.bootstrapServers(), Topics.ALL);
+    }
+
+    @Override
+    public void close() {
+        List<ManagedProcess> order = new ArrayList<>(services.values());
+        java.util.Collections.reverse(order);
+        for (ManagedProcess p : order) {
+            try {
+                p.stop(Duration.ofSeconds(20));
+            } catch (RuntimeException e) {
+                System.err.println("cannot stop " + p + ": " + e);
+            }
+        }
+        if (pacs != null) {
+            pacs.stop(Duration.ofSeconds(10));
+        }
+        if (ris != null) {
+            try {
+                ris.close();
+            } catch (IOException | RuntimeException e) {
+                System.err.println("cannot stop the RIS: " + e);
+            }
+        }
+        if (kafka != null) {
+            kafka.stop(Duration.ofSeconds(20));
+        }
+        // PostgreSQL is devstack's shared server; it stops with this JVM. Make sure it is up for the next user.
+        if (postgres != null && !postgres.isRunning()) {
+            postgres.start();
+        }
+    }
+}
