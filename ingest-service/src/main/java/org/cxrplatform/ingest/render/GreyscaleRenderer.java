@@ -79,7 +79,7 @@ public final class GreyscaleRenderer {
         }
         Attribute pixelData = list.get(TagFromName.PixelData);
         if (pixelData == null) {
-            throw new RenderException("no-pixel-data", "no Pixel Data (7FE0,0010)");
+            throw new RenderException("no-pixel-data", "no readable Pixel Data (7FE0,0010): missing or truncated");
         }
         Frame frame = decode(file, list, pixelData, ts, rows, columns, bitsAllocated);
         int[] values = normalise(frame.values(), bitsStored, signed);

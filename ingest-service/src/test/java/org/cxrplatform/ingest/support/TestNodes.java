@@ -26,7 +26,9 @@ public final class TestNodes {
     }
 
     public static IngestSettings settings(Path spool, int port, Duration deliveryTimeout) {
-        Devstack.createTopics(Topics.ALL, 3);
+        if (Devstack.kafka().isRunning()) {
+            Devstack.createTopics(Topics.ALL, 3);
+        }
         ScpSettings scp = new ScpSettings(AE, "127.0.0.1", port, Set.of(ROUTER, ER_ROUTER, "PACS", "BENCH"), 16,
                 64L * 1024 * 1024, Duration.ofSeconds(30), spool.resolve("incoming"));
         LaneSettings lanes = new LaneSettings(Set.of("STAT"), Set.of("ED", "EMERGENCY"), Set.of(ER_ROUTER));
