@@ -78,6 +78,10 @@ public final class IngestNode implements AutoCloseable {
         }
     }
 
+    public boolean isListening() {
+        return server != null && server.isListening();
+    }
+
     public int port() {
         return server.port();
     }

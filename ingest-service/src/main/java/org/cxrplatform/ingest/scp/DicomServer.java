@@ -98,6 +98,11 @@ public final class DicomServer implements AutoCloseable {
         return this;
     }
 
+    /** Whether the port is bound and the acceptor runs. */
+    public boolean isListening() {
+        return running && serverSocket != null && serverSocket.isBound() && !serverSocket.isClosed() && acceptor.isAlive();
+    }
+
     public int port() {
         return serverSocket.getLocalPort();
     }
