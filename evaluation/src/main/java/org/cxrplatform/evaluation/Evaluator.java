@@ -151,9 +151,11 @@ public final class Evaluator {
         List<PolicyResult> results = new ArrayList<>();
         for (UncertainPolicy p : s.policies()) results.add(scorer.score(scored, columns, p));
 
-        ExtractorQuality.SentenceSet set = s.labelerSentences() == null ? ExtractorQuality.defaultSet()
-                : new ExtractorQuality.SentenceSet(s.labelerSentences().getFileName().toString(), ExtractorQuality.read(s.labelerSentences()));
-        ExtractorQuality.Result quality = ExtractorQuality.measure(set.name(), set.sentences(), labeler);
+        List<ExtractorQuality.SentenceSet> sets = s.labelerSentences() == null ? ExtractorQuality.defaultSets()
+                : List.of(new ExtractorQuality.SentenceSet(s.labelerSentences().getFileName().toString(),
+                        ExtractorQuality.read(s.labelerSentences())));
+        List<ExtractorQuality.Result> quality = sets.stream()
+                .map(set -> ExtractorQuality.measure(set.name(), set.sentences(), labeler)).toList();
 
         List<String> notInLabels = new ArrayList<>();
         for (Finding f : Finding.values()) if (!columns.contains(f)) notInLabels.add(f.chexpertColumn());

@@ -45,17 +45,20 @@ public final class ExtractorQuality {
     private ExtractorQuality() {}
 
     /**
-     * The default set: contracts' labelled sentences when its jar ships them ({@link #CONTRACTS}),
-     * else the one bundled with this module ({@link #BUNDLED}).
+     * The default sets: contracts' labelled sentences when its jar ships them ({@link #CONTRACTS};
+     * the extractor was written against them, so they flatter it), and always the set bundled with
+     * this module ({@link #BUNDLED}), labelled independently of the extractor.
      */
-    public static SentenceSet defaultSet() throws IOException {
+    public static List<SentenceSet> defaultSets() throws IOException {
+        List<SentenceSet> sets = new ArrayList<>();
         try (InputStream in = ExtractorQuality.class.getResourceAsStream(CONTRACTS)) {
             if (in != null) {
-                return new SentenceSet("contracts' labelled sentence set",
-                        LabelledSentence.readTsv(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))));
+                sets.add(new SentenceSet("contracts' labelled sentence set, which the extractor was developed on",
+                        LabelledSentence.readTsv(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)))));
             }
         }
-        return new SentenceSet("the evaluation module's bundled set", bundled());
+        sets.add(new SentenceSet("the evaluation module's set, labelled independently of the extractor", bundled()));
+        return sets;
     }
 
     public static List<LabelledSentence> bundled() throws IOException {

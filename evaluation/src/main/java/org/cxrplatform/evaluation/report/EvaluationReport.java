@@ -13,7 +13,7 @@ public record EvaluationReport(
         List<String> findingsNotInLabels,
         List<PolicyResult> results,
         PaperComparison paper,
-        ExtractorQuality.Result labeler) {
+        List<ExtractorQuality.Result> labeler) {
 
     /** How the run was made (file names, not paths: outputs do not depend on where they are). */
     public record Settings(

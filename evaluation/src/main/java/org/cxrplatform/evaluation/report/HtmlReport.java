@@ -95,7 +95,7 @@ public final class HtmlReport {
             h.append("</div>\n");
         }
 
-        h.append(labelerSection(report.labeler()));
+        for (ExtractorQuality.Result q : report.labeler()) h.append(labelerSection(q));
 
         h.append("<h2>Largest disagreements</h2>\n<p class=\"note\">Studies with the most findings on which the label and the "
                 + "model's report disagree under ").append(report.results().isEmpty() ? "" : esc(report.results().get(0).policyLabel()))
@@ -144,7 +144,7 @@ public final class HtmlReport {
     }
 
     private static String labelerSection(ExtractorQuality.Result q) {
-        StringBuilder t = new StringBuilder("<h2>Findings extractor quality</h2>\n<p class=\"note\">Every figure above is read from "
+        StringBuilder t = new StringBuilder("<h2>Findings extractor quality: " + esc(q.sentenceSet()) + "</h2>\n<p class=\"note\">Every figure above is read from "
                 + "report text by the findings extractor; measured here on " + q.sentences() + " labelled sentences ("
                 + esc(q.sentenceSet()) + "). State accuracy over all sentences and findings: " + TextSummary.num(q.accuracy())
                 + ".</p>\n<table class=\"m\"><tr><th>finding</th><th>sentences mentioning</th>"

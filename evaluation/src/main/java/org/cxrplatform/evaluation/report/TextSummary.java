@@ -64,19 +64,20 @@ public final class TextSummary {
             out.append('\n');
         }
 
-        ExtractorQuality.Result q = r.labeler();
-        out.append("\n== findings extractor quality (").append(q.sentences()).append(" labelled sentences: ")
-                .append(q.sentenceSet()).append(") ==\n");
-        out.append("Every figure above is read from report text by this extractor; its own errors are in them.\n");
-        out.append(String.format(Locale.ROOT, "%-18s %9s %12s %10s %9s %12s%n",
-                "finding", "mentioned", "mentioned F1", "present F1", "absent F1", "uncertain F1"));
-        for (ExtractorQuality.FindingQuality f : q.findings()) {
-            out.append(String.format(Locale.ROOT, "%-18s %9d %12s %10s %9s %12s%n", f.column(), f.mentioned(),
-                    num(f.mentionedCorrectlyF1()), num(f.presentF1()), num(f.absentF1()), num(f.uncertainF1())));
+        for (ExtractorQuality.Result q : r.labeler()) {
+            out.append("\n== findings extractor quality (").append(q.sentences()).append(" labelled sentences: ")
+                    .append(q.sentenceSet()).append(") ==\n");
+            out.append("Every figure above is read from report text by this extractor; its own errors are in them.\n");
+            out.append(String.format(Locale.ROOT, "%-18s %9s %12s %10s %9s %12s%n",
+                    "finding", "mentioned", "mentioned F1", "present F1", "absent F1", "uncertain F1"));
+            for (ExtractorQuality.FindingQuality f : q.findings()) {
+                out.append(String.format(Locale.ROOT, "%-18s %9d %12s %10s %9s %12s%n", f.column(), f.mentioned(),
+                        num(f.mentionedCorrectlyF1()), num(f.presentF1()), num(f.absentF1()), num(f.uncertainF1())));
+            }
+            out.append("(mentioned F1: mentioned with the right state; state accuracy over all sentences and findings ")
+                    .append(num(q.accuracy())).append(")\n");
+            for (String m : q.misread()) out.append("  misread: ").append(m).append('\n');
         }
-        out.append("(mentioned F1: mentioned with the right state; state accuracy over all sentences and findings ")
-                .append(num(q.accuracy())).append(")\n");
-        for (String m : q.misread()) out.append("  misread: ").append(m).append('\n');
         return out.toString();
     }
 
