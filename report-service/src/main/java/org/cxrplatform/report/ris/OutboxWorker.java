@@ -47,6 +47,7 @@ public class OutboxWorker {
 
     private final AtomicLong risPending = new AtomicLong();
     private final Map<String, OutboxSender> byKind = new HashMap<>();
+    private volatile Instant lastPollFinished;
 
     void onStart(@Observes StartupEvent start) {
         registry.gauge("cxr.ris.outbox.pending", risPending);
@@ -75,7 +76,13 @@ public class OutboxWorker {
             }
         }
         risPending.set(QuarkusTransaction.requiringNew().call(() -> repository.countPending(OutboxEntry.HL7)));
+        lastPollFinished = Instant.now();
         return delivered;
+    }
+
+    /** When the last poll completed (null before the first), for the liveness check. */
+    public Instant lastPollFinished() {
+        return lastPollFinished;
     }
 
     private boolean deliver(long id) {

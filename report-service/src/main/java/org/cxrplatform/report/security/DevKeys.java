@@ -42,16 +42,20 @@ public class DevKeys {
     @ConfigProperty(name = "mp.jwt.verify.issuer", defaultValue = "cxr-report-dev")
     String issuer;
 
+    @ConfigProperty(name = "mp.jwt.verify.publickey.location", defaultValue = "")
+    String verifyKeyLocation;
+
     private PrivateKey privateKey;
 
     @PostConstruct
     void init() {
-        if (!config.devAuth()) {
-            return;
-        }
         Path dir = config.dataDir().resolve("jwt");
         Path priv = dir.resolve("private-key.pem");
         Path pub = dir.resolve("public-key.pem");
+        if (!config.devAuth()) {
+            lockedKey(pub);
+            return;
+        }
         try {
             Files.createDirectories(dir);
             if (!Files.exists(priv) || !Files.exists(pub)) {
@@ -68,6 +72,31 @@ public class DevKeys {
             throw new UncheckedIOException("cannot prepare the dev token keys in " + dir + " (cxr.report.data-dir)", e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot read the dev token key " + priv, e);
+        }
+    }
+
+    /**
+     * Dev-auth off and the verification key still pointing at the data dir (no identity provider
+     * configured): writes a public key whose private half is thrown away, so the service starts and
+     * answers 401 to every token instead of failing on a missing key file.
+     */
+    private void lockedKey(Path pub) {
+        String location = verifyKeyLocation.replaceFirst("^file:", "");
+        if (location.isEmpty() || !Path.of(location).toAbsolutePath().normalize().equals(pub.toAbsolutePath().normalize())
+                || Files.exists(pub)) {
+            return;
+        }
+        try {
+            Files.createDirectories(pub.getParent());
+            KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+            gen.initialize(2048);
+            writeAtomically(pub, pem("PUBLIC KEY", gen.generateKeyPair().getPublic().getEncoded()));
+            LOG.warnf("no identity provider configured (mp.jwt.verify.publickey.location) and dev-auth is off:"
+                    + " the API refuses every token until one is configured");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + pub + " (cxr.report.data-dir)", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 
