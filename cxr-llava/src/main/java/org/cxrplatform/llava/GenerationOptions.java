@@ -4,7 +4,8 @@ package org.cxrplatform.llava;
  * Decoding settings.
  *
  * @param maxNewTokens at most this many new tokens; ≤ 0 means the reference's
- *     {@code min(512, 2048 - prompt length - 1)} (prompt length counts the image tokens)
+ *     {@code min(512, 2048 - prompt length - 1)} (prompt length counts the image tokens); never
+ *     more than {@code max_position_embeddings - prompt length}
  * @param temperature 0 = greedy (argmax); otherwise logits / temperature, then top-p
  * @param topP nucleus size in (0, 1]; ignored when greedy
  * @param seed seeds each row's own random stream, so a row samples the same alone or in a batch

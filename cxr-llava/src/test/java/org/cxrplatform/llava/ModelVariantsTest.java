@@ -27,6 +27,11 @@ class ModelVariantsTest {
 
   /** Copies the tiny model into {@code name} with every tensor passed through {@code edit} (null drops it). */
   private Path variant(String name, int kvHeads, BiFunction<String, Tensor, Tensor> edit) throws IOException {
+    return variant(name, kvHeads, 4096, edit);
+  }
+
+  private Path variant(String name, int kvHeads, int maxPositions, BiFunction<String, Tensor, Tensor> edit)
+      throws IOException {
     Path src = Fixtures.model(Fixtures.TINY);
     Path dir = tmp.resolve(name);
     Files.createDirectories(dir);
@@ -36,7 +41,7 @@ class ModelVariantsTest {
     }
     ObjectMapper json = new ObjectMapper();
     ObjectNode config = (ObjectNode) json.readTree(src.resolve("config.json").toFile());
-    ((ObjectNode) config.get("llama")).put("num_key_value_heads", kvHeads);
+    ((ObjectNode) config.get("llama")).put("num_key_value_heads", kvHeads).put("max_position_embeddings", maxPositions);
     json.writeValue(dir.resolve("config.json").toFile(), config);
     Map<String, Tensor> all = new LinkedHashMap<>();
     for (String shard : List.of("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors")) {
@@ -89,6 +94,21 @@ class ModelVariantsTest {
     assertThat(gqaIds).containsExactly(mhaIds);
     int[] fixture = Fixtures.ints(Fixtures.expected(Fixtures.TINY).get("generated_ids"));
     assertThat(gqaIds).isNotEqualTo(java.util.Arrays.copyOf(fixture, 16)); // the variant really changed the model
+  }
+
+  @Test
+  void generationStaysWithinTheModelsPositions() throws IOException {
+    Path dir = variant("short", 4, 110, (n, t) -> t); // the report prompt takes 104 positions
+    try (CxrLlava m = CxrLlava.load(dir, RuntimeOptions.cpu())) {
+      Generation g = m.generate(List.of(GenerationRequest.report(image)),
+          GenerationOptions.greedy().withMaxNewTokens(50), null).get(0);
+      assertThat(g.generatedIds()).hasSize(6);
+      GenerationRequest longer = new GenerationRequest(image, Task.QUESTION, "x ".repeat(80), List.of());
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+          () -> m.generate(List.of(longer), GenerationOptions.greedy(), null))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("the model has 110");
+    }
   }
 
   @Test

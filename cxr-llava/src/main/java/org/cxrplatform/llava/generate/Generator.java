@@ -107,7 +107,12 @@ public final class Generator {
     for (int r = 0; r < b; r++) {
       lengths[r] = sequenceLength(prepared.get(r).inputIds());
       longest = Math.max(longest, lengths[r]);
-      maxNew[r] = options.maxNewTokens() > 0 ? options.maxNewTokens() : defaultMaxNewTokens(lengths[r]);
+      int room = config.maxPositionEmbeddings() - lengths[r];
+      if (room < 1) {
+        throw new IllegalArgumentException("prompt of request " + r + " takes " + lengths[r]
+            + " positions, the model has " + config.maxPositionEmbeddings());
+      }
+      maxNew[r] = Math.min(room, options.maxNewTokens() > 0 ? options.maxNewTokens() : defaultMaxNewTokens(lengths[r]));
       mostNew = Math.max(mostNew, maxNew[r]);
     }
     int[] pads = new int[b];
