@@ -63,6 +63,7 @@ public class InferenceService {
             return;
         }
         InferenceWorker w = new InferenceWorker(settings, model, models.identity(), findings, metrics);
+        LOG.infof("deployment %s consumes %s", config.laneName().orElse("(unnamed)"), settings.lanes());
         worker = w;
         w.run();
     }

@@ -1,6 +1,7 @@
 package org.cxrplatform.inference;
 
 import org.cxrplatform.inference.model.CxrLlavaReportModel;
+import org.cxrplatform.inference.model.ModelService;
 import org.cxrplatform.inference.model.ReportModel;
 import org.cxrplatform.llava.BundledModel;
 import org.cxrplatform.llava.GenerationOptions;
@@ -19,6 +20,7 @@ public final class TinyModel {
 
     public static synchronized ReportModel get() {
         if (model == null) {
+            ModelService.cpuThreads(1); // the service's default
             model = CxrLlavaReportModel.load(BundledModel.extractToTempDir(), RuntimeOptions.cpu());
         }
         return model;

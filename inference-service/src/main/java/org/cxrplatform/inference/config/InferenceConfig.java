@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code cxr.inference.*}: lanes, batching, priority and failure handling. Documented with defaults
@@ -16,6 +17,9 @@ public interface InferenceConfig {
     /** Lanes this replica consumes: "stat", "routine" or both. */
     @WithDefault("stat,routine")
     List<String> lanes();
+
+    /** Name of this deployment (the Helm chart sets it, e.g. "stat" or "batch"); shown in logs. */
+    Optional<String> laneName();
 
     /** Consumer group prefix; each lane uses {@code <group-id>-<lane>}. */
     @WithDefault("cxr-inference")

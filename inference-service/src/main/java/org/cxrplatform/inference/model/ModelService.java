@@ -50,6 +50,7 @@ public class ModelService {
         state = State.LOADING;
         try {
             RuntimeOptions runtime = new RuntimeOptions(config.device(), config.dtype());
+            cpuThreads(config.cpuThreads());
             Path dir = config.dir().filter(s -> !s.isBlank()).map(Path::of).orElse(null);
             if (dir == null) {
                 dir = BundledModel.extractToTempDir();
@@ -70,6 +71,21 @@ public class ModelService {
             state = State.FAILED;
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
             throw e;
+        }
+    }
+
+    /** Sets DJL's PyTorch thread counts, read once when the engine starts; explicit -D settings win. */
+    public static void cpuThreads(int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("cxr.model.cpu-threads must be >= 0, was " + threads);
+        }
+        if (threads > 0) {
+            if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+                System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+            }
+            if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+                System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(threads));
+            }
         }
     }
 

@@ -1,0 +1,89 @@
+package org.cxrplatform.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.cxrplatform.contracts.EventJson;
+import org.cxrplatform.contracts.Lane;
+import org.cxrplatform.contracts.ReportEvent;
+import org.cxrplatform.contracts.Topics;
+import org.cxrplatform.devstack.Devstack;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * kill -9 of the packaged service mid-batch, then a restart: every study gets its report and a
+ * re-delivered study keeps its report id. Needs {@code target/quarkus-app} from an earlier
+ * {@code verify}, so it is not in the default run:
+ * <pre>
+ * mvn -B -o -pl inference-service verify -DskipTests
+ * mvn -B -o -pl inference-service surefire:test -Dgroups=process -Dtest.excludedGroups=none -Dtest=KillNineProcessTest
+ * </pre>
+ */
+@Tag("process")
+class KillNineProcessTest {
+
+    private static Process start(Path log) throws Exception {
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+        assertThat(jar).as("package the service first").exists();
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-jar", jar.toString());
+        pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", KafkaTestSupport.bootstrap());
+        pb.environment().put("QUARKUS_HTTP_PORT", "0");
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return pb.start();
+    }
+
+    @Test
+    void killNineMidBatchLosesNothingAndRedeliversTheSameReportIds() throws Exception {
+        Devstack.createTopics(Topics.ALL, 3);
+        Path log = Files.createTempFile("inference-service-", ".log");
+        List<ProducerRecord<String, byte[]>> sent = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            sent.add(TestStudies.record(Topics.STUDIES_ROUTINE, TestStudies.event(TestStudies.newUid(), Lane.ROUTINE, 9000 + i)));
+        }
+        Set<String> expected = sent.stream().map(ProducerRecord::key).collect(Collectors.toSet());
+        try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer();
+             KafkaTestSupport.TopicReader reports = new KafkaTestSupport.TopicReader(Topics.REPORTS)) {
+            KafkaTestSupport.send(producer, sent);
+            Process first = start(log);
+            List<ConsumerRecord<String, byte[]>> beforeKill = reports.readUntil(rs -> !rs.isEmpty(), Duration.ofMinutes(5));
+            assertThat(beforeKill).as("the service produced reports (log: " + log + ")").isNotEmpty();
+            first.destroyForcibly(); // SIGKILL: no shutdown hook, no commit
+            first.waitFor();
+            int killedAfter = reports.drain(Duration.ofMillis(500)).size();
+            assertThat(killedAfter).as("killed before the backlog was done").isLessThan(sent.size());
+
+            Process second = start(log);
+            try {
+                List<ConsumerRecord<String, byte[]>> all = reports.readUntil(rs -> rs.stream()
+                        .map(ConsumerRecord::key).collect(Collectors.toSet()).containsAll(expected), Duration.ofMinutes(10));
+                Map<String, Set<String>> ids = new HashMap<>();
+                for (ConsumerRecord<String, byte[]> r : all) {
+                    ReportEvent e = EventJson.read(r.value(), ReportEvent.class);
+                    ids.computeIfAbsent(e.studyInstanceUid(), k -> new HashSet<>()).add(e.reportId());
+                }
+                assertThat(ids.keySet()).containsAll(expected);
+                assertThat(ids.values()).allMatch(s -> s.size() == 1);
+                System.out.printf("kill -9 after %d of %d reports; %d reports in total after the restart (%d re-delivered)%n",
+                        killedAfter, sent.size(), all.size(), all.size() - sent.size());
+            } finally {
+                second.destroy();
+                second.waitFor();
+            }
+        }
+    }
+}
