@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
                 "Runs the model on a labelled set of chest X-rays (or scores reports written before), and writes per-finding "
-                        + "precision, recall, F1, support, 95 % bootstrap intervals, macro averages, confusion matrices, "
+                        + "precision, recall, F1, support, 95 %% bootstrap intervals, macro averages, confusion matrices, "
                         + "per-study outputs and a self-contained HTML report into --out.",
                 "Labels: CSV in the CheXpert / MIMIC-CXR-JPG convention, a key column (Path, dicom_id or study_id) and one "
                         + "column per finding (Atelectasis, Cardiomegaly, Consolidation, Edema, Pleural Effusion, Pneumothorax, "
@@ -62,7 +62,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE}, the CheXpert convention: not mentioned).")
     BlankChoice blank;
 
-    @Option(names = "--bootstrap", defaultValue = "1000", description = "Bootstrap resamples for the 95 % intervals "
+    @Option(names = "--bootstrap", defaultValue = "1000", description = "Bootstrap resamples for the 95 %% intervals "
             + "(default ${DEFAULT-VALUE}; 0 for none).")
     int bootstrap;
 
@@ -85,8 +85,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "each study; without it the first image in path order is taken.")
     Path views;
 
-    @Option(names = "--labeler-sentences", paramLabel = "JSONL", description = "Labelled sentence set to measure the findings "
-            + "extractor on (default: the set bundled with this module).")
+    @Option(names = "--labeler-sentences", paramLabel = "TSV", description = "Labelled sentences (contracts' TSV format: "
+            + "sentence<TAB>FINDING=STATE ...) to measure the findings extractor on (default: contracts' shipped set and "
+            + "this module's independent one).")
     Path labelerSentences;
 
     @Option(names = "--device", defaultValue = "cpu", description = "Model device: cpu or cuda:N (default ${DEFAULT-VALUE}).")
