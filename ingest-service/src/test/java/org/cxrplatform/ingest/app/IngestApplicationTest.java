@@ -49,4 +49,13 @@ class IngestApplicationTest {
                 .body(containsString("cxr_ingest_decode_time_seconds"))
                 .body(containsString("cxr_ingest_spool_bytes"));
     }
+
+    @Test
+    void jobsApiValidatesAndSaysWhenNoPacsIsConfigured() {
+        given().contentType("application/json").body("{\"from\":\"2024-02-01\",\"to\":\"2024-01-01\"}")
+                .post("/jobs").then().statusCode(400);
+        given().contentType("application/json").body("{\"from\":\"2024-01-01\",\"to\":\"2024-12-31\",\"modality\":\"CR\"}")
+                .post("/jobs").then().statusCode(503).body("error", containsString("pacs-host"));
+        given().get("/jobs/nope").then().statusCode(404);
+    }
 }

@@ -1,0 +1,47 @@
+package org.cxrplatform.ingest.app;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Optional;
+import org.cxrplatform.ingest.backlog.BacklogService;
+import org.cxrplatform.ingest.backlog.JobStore;
+import org.cxrplatform.ingest.backlog.PacsClient;
+
+/** Builds the backlog service when a PACS is configured, hooks it into the pipeline, resumes saved jobs. */
+@ApplicationScoped
+public class BacklogProducer {
+
+    private final IngestConfig config;
+    private final IngestLifecycle lifecycle;
+    private volatile BacklogService service;
+
+    public BacklogProducer(IngestConfig config, IngestLifecycle lifecycle) {
+        this.config = config;
+        this.lifecycle = lifecycle;
+    }
+
+    // After IngestLifecycle (default priority): the pipeline must exist.
+    void onStart(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 1000) StartupEvent event) {
+        IngestConfig.Backlog b = config.backlog();
+        if (b.pacsHost().isEmpty()) {
+            return;
+        }
+        service = new BacklogService(new JobStore(config.dataDir().resolve("jobs")),
+                new PacsClient(b.pacsHost().get(), b.pacsPort(), b.pacsAeTitle(), config.aeTitle()), b.ratePerSecond());
+        lifecycle.node().pipeline().backlogHook(service);
+        service.resumeUnfinished();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    public Optional<BacklogService> service() {
+        return Optional.ofNullable(service);
+    }
+}
