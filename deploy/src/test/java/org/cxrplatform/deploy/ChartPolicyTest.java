@@ -323,16 +323,23 @@ class ChartPolicyTest {
         });
         Service prod = service(Scenarios.PRODUCTION.objects(), "-ingest-dicom");
         assertThat(prod.getSpec().getType()).isEqualTo("LoadBalancer");
-        assertThat(prod.getSpec().getLoadBalancerSourceRanges()).containsExactly("10.50.0.0/16");
+        assertThat(prod.getSpec().getLoadBalancerSourceRanges()).containsExactly("10.50.0.0/16", "10.60.2.0/28");
         assertThat(prod.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
         Service nodePort = service(Scenarios.VARIANTS.objects(), "-ingest-dicom");
         assertThat(nodePort.getSpec().getType()).isEqualTo("NodePort");
         assertThat(nodePort.getSpec().getPorts().get(0).getNodePort()).isEqualTo(31112);
 
+        // env names are the SmallRye mapping of cxr.ingest.* (IngestConfig)
         ConfigMap ingest = configMap(Scenarios.PRODUCTION.objects(), "-ingest");
         assertThat(ingest.getData()).containsEntry("CXR_INGEST_AE_TITLE", "CXR_AI")
                 .containsEntry("CXR_INGEST_DICOM_PORT", "11112")
-                .containsEntry("CXR_INGEST_ALLOWED_CALLING_AES", "ROUTER1,ROUTER2,CR_ER1");
+                .containsEntry("CXR_INGEST_ALLOWED_CALLING_AES", "ROUTER1,ROUTER2,CR_ER1,PACS_ARCHIVE")
+                .containsEntry("CXR_INGEST_LANES_STAT_CALLING_AES", "CR_ER1")
+                .containsEntry("CXR_INGEST_DATA_DIR", "/var/lib/cxr/ingest")
+                .containsEntry("CXR_INGEST_BACKLOG_PACS_HOST", "pacs.hospital.example");
+        // empty lists are left out (an empty value would not mean "any" to every config reader)
+        assertThat(configMap(Scenarios.DEFAULT.objects(), "-ingest").getData())
+                .doesNotContainKey("CXR_INGEST_ALLOWED_CALLING_AES").doesNotContainKey("CXR_INGEST_BACKLOG_PACS_HOST");
     }
 
     @Test
@@ -345,7 +352,7 @@ class ChartPolicyTest {
         });
         assertThat(ingest.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenScaled()).isEqualTo("Retain");
         assertThat(ingest.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts())
-                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/var/lib/cxr/spool"));
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/var/lib/cxr/ingest"));
     }
 
     // ---------------------------------------------------------------- model volume
@@ -476,8 +483,9 @@ class ChartPolicyTest {
         NetworkPolicy ingest = policy(policies, "-ingest");
         assertThat(ingest.getSpec().getIngress()).anySatisfy(r -> {
             assertThat(r.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(11112));
-            assertThat(r.getFrom()).extracting(f -> f.getIpBlock().getCidr()).containsExactly("10.50.0.0/16");
+            assertThat(r.getFrom()).extracting(f -> f.getIpBlock().getCidr()).containsExactly("10.50.0.0/16", "10.60.2.0/28");
         });
+        assertThat(egressCidrsOnPort(ingest, 104)).as("PACS for backlog C-FIND/C-MOVE").containsExactly("10.60.2.0/28");
         NetworkPolicy report = policy(policies, "-report");
         assertThat(egressCidrsOnPort(report, 2575)).as("RIS").containsExactly("10.60.1.15/32");
         assertThat(egressCidrsOnPort(report, 104)).as("PACS").containsExactly("10.60.2.0/28");
