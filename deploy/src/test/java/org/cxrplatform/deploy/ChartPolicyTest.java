@@ -210,6 +210,10 @@ class ChartPolicyTest {
                 .containsEntry("CXR_INFERENCE_ROUTINE_BATCH_SIZE", "16").containsEntry("CXR_MODEL_DTYPE", "bf16")
                 .doesNotContainKey("CXR_INFERENCE_STAT_BATCH_SIZE");
         assertThat(configMap(Scenarios.DEFAULT.objects(), "-inference").getData()).containsEntry("CXR_INFERENCE_GROUP_ID", "cxr-inference");
+        assertThat(env(w.deployment("-inference-stat"))).containsEntry("CXR_INFERENCE_LANE_NAME", "stat")
+                .doesNotContainKey("CXR_MODEL_CPU_THREADS");
+        assertThat(env(Workloads.of(Scenarios.VARIANTS.objects()).deployment("-inference-batch")))
+                .containsEntry("CXR_MODEL_DEVICE", "cpu").containsEntry("CXR_MODEL_CPU_THREADS", "8");
     }
 
     @ParameterizedTest

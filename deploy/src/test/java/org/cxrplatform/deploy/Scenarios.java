@@ -38,6 +38,7 @@ enum Scenarios {
                     .set("inference.model.initContainer.egressCidrs[0]", "10.70.0.0/16")
                     .set("inference.device", "cpu")
                     .set("inference.dtype", "fp32")
+                    .set("inference.cpuThreads", 8)
                     .set("metrics.serviceMonitor.enabled", false)
                     .set("metrics.podMonitor.enabled", true)
                     .set("ingest.dicomService.type", "NodePort")
