@@ -32,6 +32,7 @@ public final class Orthanc implements AutoCloseable {
         Files.writeString(file, config);
         process = new ProcessBuilder("/usr/sbin/Orthanc", file.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("orthanc.log").toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "orthanc-stop"));
         Instant deadline = Instant.now().plusSeconds(30);
         while (true) {
             try {

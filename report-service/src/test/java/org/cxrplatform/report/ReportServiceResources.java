@@ -45,7 +45,7 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
         config.put("cxr.report.outbox.poll", "1s"); // the scheduler's minimum
         config.put("cxr.report.outbox.initial-backoff", "100ms");
         config.put("cxr.report.outbox.max-backoff", "400ms");
-        config.put("cxr.report.outbox.max-attempts", "6");
+        config.put("cxr.report.outbox.max-attempts", "8");
         config.put("cxr.report.alerts.webhook-url", "http://127.0.0.1:" + webhook + "/hook");
         config.put("cxr.report.fhir.push-url", "http://127.0.0.1:" + webhook + "/fhir");
         config.put("cxr.report.pacs.enabled", "true");

@@ -189,15 +189,17 @@ class StoreAndRisTest {
 
     @Test
     void aMessageThatKeepsFailingIsParkedVisibleAndCanBeResent() {
-        ris.script(RisListener.Reply.AE, RisListener.Reply.AE, RisListener.Reply.AR, RisListener.Reply.AE, RisListener.Reply.AE,
-                RisListener.Reply.AE);
+        int maxAttempts = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("cxr.report.outbox.max-attempts", Integer.class);
+        for (int i = 0; i < maxAttempts; i++) {
+            ris.script(i % 3 == 2 ? RisListener.Reply.AR : RisListener.Reply.AE);
+        }
         ReportEvent event = Fixtures.report("ACC-PARK" + UUID.randomUUID().toString().substring(0, 4));
         Fixtures.publish(event);
         await().atMost(Duration.ofSeconds(30)).until(() -> !given().auth().oauth2(Fixtures.admin()).get("/api/outbox?status=PARKED&kind=HL7")
                 .then().extract().jsonPath().getList("findAll { it.summary.contains('" + event.reportId() + "') }").isEmpty());
         Map<String, Object> parked = given().auth().oauth2(Fixtures.admin()).get("/api/outbox?status=PARKED&kind=HL7").then().extract().jsonPath()
                 .getMap("find { it.summary.contains('" + event.reportId() + "') }");
-        assertThat(parked).containsEntry("attempts", 6);
+        assertThat(parked).containsEntry("attempts", maxAttempts);
         assertThat((String) parked.get("lastError")).contains("AE");
         assertThat(ris.accepted()).isEmpty();
 
@@ -207,6 +209,28 @@ class StoreAndRisTest {
         assertThat(ris.accepted().get(0).accession()).isEqualTo(event.accessionNumber());
         given().auth().oauth2(Fixtures.admin()).get("/api/audit?targetType=outbox&targetId=" + parked.get("id")).then().statusCode(200)
                 .extract().jsonPath().getList("action").contains("RESEND");
+    }
+
+    @Test
+    void aDatabaseOutageIsWaitedOutWithoutLosingOrDeadLetteringTheReport() {
+        ReportEvent before = Fixtures.report("ACC-DB0" + UUID.randomUUID().toString().substring(0, 4));
+        Fixtures.publish(before);
+        awaitReport(before.reportId());
+        Devstack.postgres().stop();
+        ReportEvent during = Fixtures.report("ACC-DB1" + UUID.randomUUID().toString().substring(0, 4));
+        try {
+            Fixtures.publish(during);
+            given().auth().oauth2(Fixtures.viewer()).get("/api/reports").then().statusCode(500);
+            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        } finally {
+            Devstack.postgres().start();
+        }
+        Map<String, Object> stored = awaitReport(during.reportId());
+        assertThat(stored).containsEntry("status", "DRAFT");
+        await().atMost(Duration.ofSeconds(30)).until(() -> ris.accepted().stream().anyMatch(r -> r.accession().equals(during.accessionNumber())));
+        given().get("/q/health/ready").then().statusCode(200);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("cxr_ris_outbox_pending").contains("cxr_outbox_delivered_total");
     }
 
     @Test
