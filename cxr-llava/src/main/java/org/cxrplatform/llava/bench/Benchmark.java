@@ -21,7 +21,8 @@ import org.cxrplatform.llava.model.SequenceLayout;
  * Speed of the engine on a medium random model in the published layout, beside the machine's own
  * ceilings (GEMM GFLOP/s and memory bandwidth measured with the same engine).
  *
- * <pre>java -cp cxr-llava/target/cxr-llava.jar org.cxrplatform.llava.bench.Benchmark [--model DIR] [--new-tokens N] [--quick]</pre>
+ * <pre>java -cp cxr-llava/target/cxr-llava.jar org.cxrplatform.llava.bench.Benchmark [--model DIR] [--new-tokens N]
+ *     [--threads N] [--quick]</pre>
  */
 public final class Benchmark {
 
@@ -36,11 +37,14 @@ public final class Benchmark {
         case "--model" -> modelDir = Path.of(args[++i]);
         case "--new-tokens" -> newTokens = Integer.parseInt(args[++i]);
         case "--quick" -> quick = true;
+        // PyTorch intra-op threads; must be set before the engine starts
+        case "--threads" -> System.setProperty("ai.djl.pytorch.num_threads", args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     System.out.printf("cores %d, max heap %d MiB, load average at start: %s%n",
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, loadAverage());
+    System.out.printf("PyTorch intra-op threads: %s%n", System.getProperty("ai.djl.pytorch.num_threads", "engine default"));
     double gemmGflops = gemmGflops();
     double bandwidthGbs = bandwidthGbs();
     System.out.printf("ceiling: GEMM %.1f GFLOP/s (fp32, 1024x1024x2816), memory %.1f GB/s (sum over 512 MiB)%n",
