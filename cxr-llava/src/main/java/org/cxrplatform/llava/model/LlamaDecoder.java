@@ -77,30 +77,45 @@ final class LlamaDecoder {
     NDArray[] rope = rotaryTables(m, layout, start, t);                        // cos, sin [B,1,T,dh]
     NDArray mask = m.create(layout.mask(start, t, end), new Shape(b, 1, t, end)); // [B,1,T,end] float32
     for (int l = 0; l < layers.length; l++) {
-      Layer w = layers[l];
-      NDArray h = Nn.rmsNorm(x, w.inNorm, eps);                                      // [B,T,D]
-      NDArray q = Nn.linear(h, w.wq).reshape(b, t, heads, headDim).transpose(0, 2, 1, 3);   // [B,H,T,dh]
-      NDArray k = Nn.linear(h, w.wk).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3); // [B,KV,T,dh]
-      NDArray v = Nn.linear(h, w.wv).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3); // [B,KV,T,dh]
-      q = applyRope(q, rope[0], rope[1]);                                            // [B,H,T,dh]
-      k = applyRope(k, rope[0], rope[1]);                                            // [B,KV,T,dh]
-      if (cache != null) {
-        cache.write(l, start, k, v);
-        k = cache.keys(l, end);                                                      // [B,KV,end,dh]
-        v = cache.values(l, end);                                                    // [B,KV,end,dh]
+      NDArray in = x;
+      int layer = l;
+      x = Nn.scoped(() -> layer(in, layer, rope[0], rope[1], mask, start, cache)); // [B,T,D]
+      if (l > 0) {
+        in.close(); // the previous layer's output; the caller owns the input embeddings
       }
-      k = repeatKv(k);                                                               // [B,H,end,dh]
-      v = repeatKv(v);                                                               // [B,H,end,dh]
-      NDArray scores = q.mul(scale).matMul(k.transpose(0, 1, 3, 2));                 // [B,H,T,end] q·kᵀ/√dh
-      NDArray probs = maskedSoftmax32(scores, mask);                                 // [B,H,T,end]
-      NDArray att = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, dim);        // [B,T,D]
-      x = x.add(Nn.linear(att, w.wo));                                               // [B,T,D]
-      h = Nn.rmsNorm(x, w.postNorm, eps);                                            // [B,T,D]
-      NDArray gate = Nn.silu(Nn.linear(h, w.wGate));                                 // [B,T,F]
-      NDArray up = Nn.linear(h, w.wUp);                                              // [B,T,F]
-      x = x.add(Nn.linear(gate.mul(up), w.wDown));                                   // [B,T,D]
     }
     return Nn.rmsNorm(x, norm, eps);                                                 // [B,T,D]
+  }
+
+  /** One decoder layer: x [B,T,D] at slots start..start+T-1 → [B,T,D]. */
+  private NDArray layer(NDArray x, int l, NDArray cos, NDArray sin, NDArray mask, int start, KvCache cache) {
+    Layer w = layers[l];
+    int b = (int) x.getShape().get(0);
+    int t = (int) x.getShape().get(1);
+    int end = start + t;
+    NDArray h = Nn.rmsNorm(x, w.inNorm, eps);                                      // [B,T,D]
+    NDArray q = Nn.linear(h, w.wq).reshape(b, t, heads, headDim).transpose(0, 2, 1, 3);   // [B,H,T,dh]
+    NDArray k = Nn.linear(h, w.wk).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3); // [B,KV,T,dh]
+    NDArray v = Nn.linear(h, w.wv).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3); // [B,KV,T,dh]
+    q = applyRope(q, cos, sin);                                                    // [B,H,T,dh]
+    k = applyRope(k, cos, sin);                                                    // [B,KV,T,dh]
+    if (cache != null) {
+      cache.write(l, start, k, v);
+      k = cache.keys(l, end);                                                      // [B,KV,end,dh]
+      v = cache.values(l, end);                                                    // [B,KV,end,dh]
+    }
+    k = repeatKv(k);                                                               // [B,H,end,dh]
+    v = repeatKv(v);                                                               // [B,H,end,dh]
+    NDArray scores = q.mul(scale).matMul(k.transpose(0, 1, 3, 2));                 // [B,H,T,end] q·kᵀ/√dh
+    NDArray probs = maskedSoftmax32(scores, mask);                                 // [B,H,T,end]
+    NDArray att = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, dim);        // [B,T,D]
+    probs.close();
+    x = x.add(Nn.linear(att, w.wo));                                               // [B,T,D]
+    h = Nn.rmsNorm(x, w.postNorm, eps);                                            // [B,T,D]
+    NDArray gate = Nn.silu(Nn.linear(h, w.wGate));                                 // [B,T,F]
+    NDArray up = Nn.linear(h, w.wUp);                                              // [B,T,F]
+    x = x.add(Nn.linear(gate.mul(up), w.wDown));                                   // [B,T,D]
+    return x;
   }
 
   /** Logits of the last slot of every row: hidden [B,T,D] → [B,V] float32. */
@@ -113,9 +128,11 @@ final class LlamaDecoder {
   /** softmax(scores + mask) in float32, back in the compute dtype. */
   private NDArray maskedSoftmax32(NDArray scores, NDArray mask) {
     if (scores.getDataType() == DataType.FLOAT32) {
-      return scores.add(mask).softmax(-1);
+      return Nn.maskedSoftmax(scores, mask);
     }
-    return scores.toType(DataType.FLOAT32, false).add(mask).softmax(-1).toType(dtype, false);
+    NDArray probs = Nn.maskedSoftmax(scores.toType(DataType.FLOAT32, false), mask);
+    scores.close();
+    return probs.toType(dtype, false);
   }
 
   /** Rotate-half RoPE: (x1·cos − x2·sin, x2·cos + x1·sin) with the frequencies repeated for both halves. */

@@ -1,11 +1,13 @@
 package org.cxrplatform.llava.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import java.util.function.Supplier;
 
 /** The few neural-network primitives the forward passes use, each as PyTorch computes it. */
 final class Nn {
@@ -13,6 +15,30 @@ final class Nn {
   private static final float SQRT_HALF = (float) Math.sqrt(0.5);
 
   private Nn() {}
+
+  /**
+   * Runs one block in its own NDScope: its intermediates are freed when it returns and only its
+   * result moves to the enclosing scope, so a forward pass holds one block's temporaries at a time.
+   */
+  static NDArray scoped(Supplier<NDArray> block) {
+    NDArray out;
+    try (NDScope scope = new NDScope()) {
+      out = block.get();
+      NDScope.unregister(out);
+    }
+    NDScope.register(out);
+    return out;
+  }
+
+  /** softmax(scores + mask) over the last axis, freeing the [.., T, T] scores as soon as possible. */
+  static NDArray maskedSoftmax(NDArray scores, NDArray mask) {
+    if (mask != null) {
+      scores.addi(mask);
+    }
+    NDArray probs = scores.softmax(-1);
+    scores.close();
+    return probs;
+  }
 
   /** {@code x @ w.T + b}, w in PyTorch's [out, in] layout. */
   static NDArray linear(NDArray x, NDArray w, NDArray b) {

@@ -74,14 +74,20 @@ final class VisionTower {
     x = x.add(posEmb);                                         // [B,1+G²,W]
     x = Nn.layerNorm(x, lnPreW, lnPreB);                       // [B,1+G²,W]
     for (Block blk : blocks) {
-      x = x.add(attention(Nn.layerNorm(x, blk.ln1W, blk.ln1B), blk));   // [B,1+G²,W]
-      NDArray h = Nn.layerNorm(x, blk.ln2W, blk.ln2B);                  // [B,1+G²,W]
-      h = Nn.gelu(Nn.linear(h, blk.fcW, blk.fcB));                      // [B,1+G²,mlp·W]
-      x = x.add(Nn.linear(h, blk.projW, blk.projB));                    // [B,1+G²,W]
+      NDArray in = x;
+      x = Nn.scoped(() -> resblock(in, blk));                  // [B,1+G²,W]
     }
     x = Nn.layerNorm(x, lnPostW, lnPostB);                     // [B,1+G²,W]
     x = x.get(":, 1:, :");                                     // [B,G²,W] drop the class token
     return Nn.linear(x, projectorW, projectorB);               // [B,G²,D]
+  }
+
+  /** Pre-norm residual block: attention then MLP. */
+  private NDArray resblock(NDArray x, Block blk) {
+    x = x.add(attention(Nn.layerNorm(x, blk.ln1W, blk.ln1B), blk));   // [B,1+G²,W]
+    NDArray h = Nn.layerNorm(x, blk.ln2W, blk.ln2B);                  // [B,1+G²,W]
+    h = Nn.gelu(Nn.linear(h, blk.fcW, blk.fcB));                      // [B,1+G²,mlp·W]
+    return x.add(Nn.linear(h, blk.projW, blk.projB));                 // [B,1+G²,W]
   }
 
   /** Bidirectional multi-head self-attention; in_proj rows are q, k, v. */
@@ -93,7 +99,9 @@ final class VisionTower {
     NDArray k = qkv.get(":, :, {}:{}", width, 2 * width).reshape(b, t, heads, headWidth).transpose(0, 2, 1, 3); // [B,H,T,hw]
     NDArray v = qkv.get(":, :, {}:", 2 * width).reshape(b, t, heads, headWidth).transpose(0, 2, 1, 3);        // [B,H,T,hw]
     NDArray scores = q.mul((float) (1.0 / Math.sqrt(headWidth))).matMul(k.transpose(0, 1, 3, 2)); // [B,H,T,T]
-    NDArray out = scores.softmax(-1).matMul(v);                                   // [B,H,T,hw]
+    NDArray probs = Nn.maskedSoftmax(scores, null);                               // [B,H,T,T]
+    NDArray out = probs.matMul(v);                                                // [B,H,T,hw]
+    probs.close();
     out = out.transpose(0, 2, 1, 3).reshape(b, t, width);                         // [B,T,W]
     return Nn.linear(out, blk.outW, blk.outB);                                    // [B,T,W]
   }
