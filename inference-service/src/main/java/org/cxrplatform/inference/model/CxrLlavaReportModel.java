@@ -2,6 +2,7 @@ package org.cxrplatform.inference.model;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 import org.cxrplatform.llava.CxrLlava;
 import org.cxrplatform.llava.Generation;
 import org.cxrplatform.llava.GenerationOptions;
@@ -21,7 +22,23 @@ public final class CxrLlavaReportModel implements ReportModel {
 
     /** Loads a checkpoint folder; throws {@link org.cxrplatform.llava.CheckpointException} when it is not one. */
     public static CxrLlavaReportModel load(Path modelDir, RuntimeOptions options) {
-        return new CxrLlavaReportModel(CxrLlava.load(modelDir, options));
+        return withLibraryClassLoader(() -> new CxrLlavaReportModel(CxrLlava.load(modelDir, options)));
+    }
+
+    /**
+     * Runs library code with the library's class loader as context class loader: Jinjava's EL
+     * implementation loads its tree builder through the context class loader, and under Quarkus'
+     * class loaders a thread's inherited one can hold a second copy of it (ClassCastException).
+     */
+    private static <T> T withLibraryClassLoader(Supplier<T> call) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(CxrLlava.class.getClassLoader());
+        try {
+            return call.get();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 
     @Override
@@ -36,7 +53,7 @@ public final class CxrLlavaReportModel implements ReportModel {
 
     @Override
     public List<Generation> generate(List<GenerationRequest> batch, GenerationOptions options, TokenListener listener) {
-        return model.generate(batch, options, listener);
+        return withLibraryClassLoader(() -> model.generate(batch, options, listener));
     }
 
     @Override
