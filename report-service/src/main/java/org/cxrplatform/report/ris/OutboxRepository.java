@@ -60,22 +60,26 @@ public class OutboxRepository {
      * Ids of entries that may be sent now: pending, due, and first in line of their destination
      * and order key (an earlier pending or parked message of the same patient blocks later ones).
      */
-    public List<Long> dueHeads(int limit) {
-        String sql = "SELECT o.id FROM outbox o WHERE o.status = 'PENDING' AND o.next_attempt_at <= now()"
+    public List<Due> dueHeads(int limit) {
+        String sql = "SELECT o.id, o.destination FROM outbox o WHERE o.status = 'PENDING' AND o.next_attempt_at <= now()"
                 + " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination AND p.order_key = o.order_key"
                 + " AND p.id < o.id AND p.status <> 'DELIVERED') ORDER BY o.id LIMIT ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, limit);
-            List<Long> ids = new ArrayList<>();
+            List<Due> due = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getLong(1));
+                    due.add(new Due(rs.getLong(1), rs.getString(2)));
                 }
             }
-            return ids;
+            return due;
         } catch (SQLException e) {
             throw new StoreException("cannot find due outbox entries", e);
         }
+    }
+
+    /** An entry that may be sent now. */
+    public record Due(long id, String destination) {
     }
 
     /** Locks one due entry for sending, skipping it when another worker (replica) holds it. */

@@ -5,16 +5,22 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.cxrplatform.report.ReportConfig;
 import org.jboss.logging.Logger;
@@ -48,6 +54,16 @@ public class OutboxWorker {
     private final AtomicLong risPending = new AtomicLong();
     private final Map<String, OutboxSender> byKind = new HashMap<>();
     private volatile Instant lastPollFinished;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "outbox-sender");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @PreDestroy
+    void stop() {
+        executor.shutdownNow();
+    }
 
     void onStart(@Observes StartupEvent start) {
         registry.gauge("cxr.ris.outbox.pending", risPending);
@@ -59,17 +75,32 @@ public class OutboxWorker {
         drain();
     }
 
-    /** Sends everything that is due now; returns how many entries were delivered. */
+    /**
+     * Sends everything that is due now; returns how many entries were delivered. Destinations are
+     * drained in parallel (one thread each), so a RIS that times out does not hold back the PACS,
+     * the FHIR server, the alert webhook or another RIS; within a destination, entries go one by one.
+     */
     public int drain() {
         int delivered = 0;
         for (int round = 0; round < 50; round++) {
-            List<Long> due = QuarkusTransaction.requiringNew().call(() -> repository.dueHeads(config.outbox().batchSize()));
-            int progressed = 0;
-            for (long id : due) {
-                if (deliver(id)) {
-                    progressed++;
-                }
+            List<OutboxRepository.Due> due = QuarkusTransaction.requiringNew().call(() -> repository.dueHeads(config.outbox().batchSize()));
+            Map<String, List<Long>> byDestination = new LinkedHashMap<>();
+            for (OutboxRepository.Due d : due) {
+                byDestination.computeIfAbsent(d.destination(), k -> new ArrayList<>()).add(d.id());
             }
+            List<CompletableFuture<Integer>> running = new ArrayList<>();
+            for (List<Long> ids : byDestination.values()) {
+                running.add(CompletableFuture.supplyAsync(() -> {
+                    int n = 0;
+                    for (long id : ids) {
+                        if (deliver(id)) {
+                            n++;
+                        }
+                    }
+                    return n;
+                }, executor));
+            }
+            int progressed = running.stream().mapToInt(CompletableFuture::join).sum();
             delivered += progressed;
             if (progressed == 0) {
                 break;
