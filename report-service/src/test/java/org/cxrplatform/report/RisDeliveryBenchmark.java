@@ -42,11 +42,11 @@ class RisDeliveryBenchmark {
         Fixtures.producer().flush();
         long published = System.nanoTime();
         String last = events.get(n - 1).reportId();
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100)).until(() -> given().auth().oauth2(Fixtures.viewer())
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(250)).until(() -> given().auth().oauth2(Fixtures.viewer())
                 .get("/api/reports?limit=1000&status=DRAFT").then().extract().jsonPath()
                 .getList("findAll { it.accessionNumber != null && it.accessionNumber.startsWith('" + tag + "-') }").size() == n);
         long stored = System.nanoTime();
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(250))
                 .until(() -> ris.accepted().stream().filter(r -> r.accession().startsWith(tag + "-")).count() == n);
         long delivered = System.nanoTime();
         System.out.printf("BENCHMARK report-service: %d reports (%d patients): publish %.0f ms, all stored after %.0f ms (%.0f reports/s),"

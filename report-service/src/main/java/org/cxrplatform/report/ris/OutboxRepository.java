@@ -56,30 +56,41 @@ public class OutboxRepository {
         }
     }
 
-    /**
-     * Ids of entries that may be sent now: pending, due, and first in line of their destination
-     * and order key (an earlier pending or parked message of the same patient blocks later ones).
-     */
-    public List<Due> dueHeads(int limit) {
-        String sql = "SELECT o.id, o.destination FROM outbox o WHERE o.status = 'PENDING' AND o.next_attempt_at <= now()"
-                + " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination AND p.order_key = o.order_key"
-                + " AND p.id < o.id AND p.status <> 'DELIVERED') ORDER BY o.id LIMIT ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setInt(1, limit);
-            List<Due> due = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    due.add(new Due(rs.getLong(1), rs.getString(2)));
-                }
+    /** Destinations with at least one entry due now. */
+    public List<String> dueDestinations() {
+        String sql = "SELECT DISTINCT destination FROM outbox WHERE status = 'PENDING' AND next_attempt_at <= now()";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
             }
-            return due;
+            return out;
         } catch (SQLException e) {
-            throw new StoreException("cannot find due outbox entries", e);
+            throw new StoreException("cannot find due destinations", e);
         }
     }
 
-    /** An entry that may be sent now. */
-    public record Due(long id, String destination) {
+    /**
+     * Ids of one destination's entries that may be sent now: pending, due, and first in line of
+     * their order key (an earlier pending or parked message of the same patient blocks later ones).
+     */
+    public List<Long> dueHeads(String destination, int limit) {
+        String sql = "SELECT o.id FROM outbox o WHERE o.destination = ? AND o.status = 'PENDING' AND o.next_attempt_at <= now()"
+                + " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination AND p.order_key = o.order_key"
+                + " AND p.id < o.id AND p.status <> 'DELIVERED') ORDER BY o.id LIMIT ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, destination);
+            ps.setInt(2, limit);
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            return ids;
+        } catch (SQLException e) {
+            throw new StoreException("cannot find due outbox entries of " + destination, e);
+        }
     }
 
     /** Locks one due entry for sending, skipping it when another worker (replica) holds it. */

@@ -12,13 +12,12 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,7 +26,8 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Drains the outbox: every poll it takes the due head of each (destination, order key) line,
+ * Drains the outbox: every poll it starts, per destination with due entries and not already
+ * being drained, a sender thread that takes the due head of each (destination, order key) line,
  * sends it while holding its row lock (so replicas never send the same entry twice at once), and
  * records the outcome in the same transaction. Failures back off exponentially
  * ({@code initial-backoff * 2^(attempts-1)}, capped at {@code max-backoff}); after
@@ -54,6 +54,7 @@ public class OutboxWorker {
     private final AtomicLong risPending = new AtomicLong();
     private final Map<String, OutboxSender> byKind = new HashMap<>();
     private volatile Instant lastPollFinished;
+    private final Set<String> busy = ConcurrentHashMap.newKeySet();
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "outbox-sender");
         t.setDaemon(true);
@@ -72,43 +73,46 @@ public class OutboxWorker {
 
     @Scheduled(every = "${cxr.report.outbox.poll}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        drain();
-    }
-
-    /**
-     * Sends everything that is due now; returns how many entries were delivered. Destinations are
-     * drained in parallel (one thread each), so a RIS that times out does not hold back the PACS,
-     * the FHIR server, the alert webhook or another RIS; within a destination, entries go one by one.
-     */
-    public int drain() {
-        int delivered = 0;
-        for (int round = 0; round < 50; round++) {
-            List<OutboxRepository.Due> due = QuarkusTransaction.requiringNew().call(() -> repository.dueHeads(config.outbox().batchSize()));
-            Map<String, List<Long>> byDestination = new LinkedHashMap<>();
-            for (OutboxRepository.Due d : due) {
-                byDestination.computeIfAbsent(d.destination(), k -> new ArrayList<>()).add(d.id());
-            }
-            List<CompletableFuture<Integer>> running = new ArrayList<>();
-            for (List<Long> ids : byDestination.values()) {
-                running.add(CompletableFuture.supplyAsync(() -> {
-                    int n = 0;
-                    for (long id : ids) {
-                        if (deliver(id)) {
-                            n++;
-                        }
+        for (String destination : QuarkusTransaction.requiringNew().call(repository::dueDestinations)) {
+            if (busy.add(destination)) {
+                executor.execute(() -> {
+                    try {
+                        drain(destination);
+                    } catch (RuntimeException e) {
+                        LOG.errorf(e, "delivery to %s stopped: %s (retried at the next poll)", destination, e.getMessage());
+                    } finally {
+                        busy.remove(destination);
                     }
-                    return n;
-                }, executor));
-            }
-            int progressed = running.stream().mapToInt(CompletableFuture::join).sum();
-            delivered += progressed;
-            if (progressed == 0) {
-                break;
+                });
             }
         }
         risPending.set(QuarkusTransaction.requiringNew().call(() -> repository.countPending(OutboxEntry.HL7)));
         lastPollFinished = Instant.now();
-        return delivered;
+    }
+
+    /**
+     * Sends everything due for one destination, line head by line head, until nothing more is due.
+     * Each destination drains on its own thread (at most one at a time), so a RIS that times out
+     * does not hold back the PACS, the FHIR server, the alert webhook or another RIS, and a long
+     * backlog of one destination does not delay the others.
+     *
+     * @return how many entries were delivered
+     */
+    public int drain(String destination) {
+        int delivered = 0;
+        while (true) {
+            List<Long> due = QuarkusTransaction.requiringNew().call(() -> repository.dueHeads(destination, config.outbox().batchSize()));
+            int progressed = 0;
+            for (long id : due) {
+                if (deliver(id)) {
+                    progressed++;
+                }
+            }
+            delivered += progressed;
+            if (progressed == 0) {
+                return delivered;
+            }
+        }
     }
 
     /** When the last poll completed (null before the first), for the liveness check. */
