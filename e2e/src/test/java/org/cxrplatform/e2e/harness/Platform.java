@@ -112,6 +112,8 @@ public final class Platform implements AutoCloseable {
 
     public static Platform start(Options options) {
         Platform p = new Platform(options);
+        // A test JVM that is killed or aborted must not leave services, the broker or Orthanc behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(p::killAll, "e2e-platform-kill"));
         try {
             p.startAll();
             return p;
@@ -170,6 +172,8 @@ public final class Platform implements AutoCloseable {
                 env.put("CXR_INGEST_AE_TITLE", AE_TITLE);
                 env.put("CXR_INGEST_DATA_DIR", work.resolve("ingest").toString());
                 env.put("CXR_INGEST_ALLOWED_CALLING_AES", String.join(",", options.callingAes()));
+                props.put("cxr.ingest.bind-address", "127.0.0.1");
+                props.put("cxr.ingest.lanes.stat-calling-aes", "ER_ROUTER");
             }
             case INFERENCE -> {
                 jvm.add("-Xmx1g");
@@ -286,6 +290,17 @@ public final class Platform implements AutoCloseable {
     /** All records of every platform topic. */
     public List<TopicReader.Rec> topicRecords() {
         return TopicReader.readAll(kafka.bootstrapServers(), Topics.ALL);
+    }
+
+    private void killAll() {
+        List<ManagedProcess> all = new ArrayList<>(services.values());
+        all.add(pacs);
+        all.add(kafka);
+        for (ManagedProcess m : all) {
+            if (m != null && m.alive()) {
+                m.kill9();
+            }
+        }
     }
 
     @Override

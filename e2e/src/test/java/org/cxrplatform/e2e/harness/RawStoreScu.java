@@ -56,6 +56,8 @@ public final class RawStoreScu implements AutoCloseable {
     private final List<byte[]> acceptedTs = new ArrayList<>();
     private final Outcome associationFailure;
     private int messageId = 1;
+    /** Largest PDV value this side sends: the peer's maximum PDU length (A-ASSOCIATE-AC) less the PDV headers. */
+    private int maxPdv = MAX_PDV;
 
     private RawStoreScu(Socket socket, Outcome associationFailure) throws IOException {
         this.socket = socket;
@@ -136,6 +138,19 @@ public final class RawStoreScu implements AutoCloseable {
                     return new Outcome(Kind.CONTEXT_REJECTED, -1, "presentation context result " + result);
                 }
                 acceptedTs.add(data);
+            } else if (itemType == 0x50) {
+                int q = p + 4;
+                while (q + 4 <= p + 4 + itemLen) {
+                    int subType = data[q] & 0xff;
+                    int subLen = ((data[q + 2] & 0xff) << 8) | (data[q + 3] & 0xff);
+                    if (subType == 0x51 && subLen == 4) {
+                        long peerMax = ByteBuffer.wrap(data, q + 4, 4).getInt() & 0xffffffffL;
+                        if (peerMax > 12) {
+                            maxPdv = (int) Math.min(MAX_PDV, peerMax - 6);
+                        }
+                    }
+                    q += 4 + subLen;
+                }
             }
             p += 4 + itemLen;
         }
@@ -238,7 +253,7 @@ public final class RawStoreScu implements AutoCloseable {
     private void pdv(byte[] data, boolean command) throws IOException {
         int off = 0;
         do {
-            int n = Math.min(MAX_PDV, data.length - off);
+            int n = Math.min(maxPdv, data.length - off);
             boolean last = off + n == data.length;
             ByteBuffer pdu = ByteBuffer.allocate(6 + 6 + n);
             pdu.put((byte) 0x04).put((byte) 0).putInt(6 + n);

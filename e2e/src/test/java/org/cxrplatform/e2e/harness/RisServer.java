@@ -74,6 +74,47 @@ public final class RisServer implements ReceivingApplication<Message>, AutoClose
         }
     }
 
+    /**
+     * Plays a broken RIS for the next {@code replies.size()} messages: a plain socket on the same port
+     * answers each MLLP frame with the given bytes (garbage, a half frame, an ACK for another message),
+     * or closes when the reply is empty; then the real listener comes back. Returns the frames it swallowed.
+     */
+    public List<String> misbehave(List<byte[]> replies, java.time.Duration timeout) throws IOException {
+        refuse();
+        List<String> swallowed = new ArrayList<>();
+        try (java.net.ServerSocket ss = new java.net.ServerSocket()) {
+            ss.setReuseAddress(true);
+            ss.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            ss.setSoTimeout((int) timeout.toMillis());
+            for (byte[] reply : replies) {
+                try (java.net.Socket s = ss.accept()) {
+                    s.setSoTimeout((int) timeout.toMillis());
+                    java.io.InputStream in = s.getInputStream();
+                    java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+                    int b;
+                    int prev = -1;
+                    while ((b = in.read()) >= 0) {
+                        frame.write(b);
+                        if (prev == 0x1c && b == 0x0d) {
+                            break;
+                        }
+                        prev = b;
+                    }
+                    String msg = frame.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+                    int at = msg.indexOf("MSH|");
+                    swallowed.add(at < 0 ? msg : msg.substring(at, Math.min(msg.length(), at + 80)));
+                    if (reply.length > 0) {
+                        s.getOutputStream().write(reply);
+                        s.getOutputStream().flush();
+                    }
+                }
+            }
+        } finally {
+            accept();
+        }
+        return swallowed;
+    }
+
     public synchronized boolean accepting() {
         return server != null;
     }

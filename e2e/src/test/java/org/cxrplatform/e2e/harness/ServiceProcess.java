@@ -86,7 +86,7 @@ public final class ServiceProcess extends ManagedProcess {
         return metric("jvm_memory_used_bytes", "area=\"heap\"");
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
