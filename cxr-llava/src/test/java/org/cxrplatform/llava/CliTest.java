@@ -43,7 +43,8 @@ class CliTest {
       assertThat(json.get("generated_ids")).isEqualTo(expected.get("generated_ids"));
       assertThat(json.get("text").asText()).isEqualTo(expected.get("generated_text").asText());
       assertThat(json.get("image_tokens").asInt()).isEqualTo(expected.get("num_image_tokens").asInt());
-      assertThat(json.has("findings")).isTrue();
+      assertThat(json.get("findings").size()).isEqualTo(7); // every finding, random text: not mentioned
+      assertThat(json.get("findings").get("pneumothorax").asText()).isEqualTo("not_mentioned");
       assertThat(json.get("timings").get("decode_ms").asLong()).isGreaterThanOrEqualTo(0);
     }
   }

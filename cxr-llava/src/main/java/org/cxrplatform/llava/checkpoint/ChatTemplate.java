@@ -34,9 +34,12 @@ public final class ChatTemplate {
     this.template = template;
     this.bosToken = bosToken;
     this.eosToken = eosToken;
-    this.jinjava = new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build());
-    jinjava.getGlobalContext().registerFunction(
-        new ELFunctionDefinition("", "raise_exception", ChatTemplate.class, "raiseException", String.class));
+    this.jinjava = withOwnClassLoader(() -> {
+      Jinjava j = new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build());
+      j.getGlobalContext().registerFunction(
+          new ELFunctionDefinition("", "raise_exception", ChatTemplate.class, "raiseException", String.class));
+      return j;
+    });
   }
 
   public static ChatTemplate read(Path modelDir) {
@@ -82,7 +85,7 @@ public final class ChatTemplate {
     bindings.put("eos_token", eosToken);
     bindings.put("add_generation_prompt", false);
     RAISED.remove();
-    RenderResult result = jinjava.renderForResult(template, bindings);
+    RenderResult result = withOwnClassLoader(() -> jinjava.renderForResult(template, bindings));
     String raised = RAISED.get();
     RAISED.remove();
     if (raised != null) {
@@ -96,6 +99,21 @@ public final class ChatTemplate {
           + errors.stream().map(TemplateError::getMessage).collect(Collectors.joining("; ")));
     }
     return result.getOutput();
+  }
+
+  /**
+   * Jinjava's EL implementation is found through the thread's context class loader; under
+   * application servers (Quarkus) that loader yields a foreign copy and a ClassCastException.
+   */
+  private static <T> T withOwnClassLoader(java.util.function.Supplier<T> action) {
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(ChatTemplate.class.getClassLoader());
+    try {
+      return action.get();
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
   }
 
   public String bosToken() {

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
+import org.cxrplatform.contracts.findings.FindingsExtractor;
 import org.cxrplatform.llava.BundledModel;
 import org.cxrplatform.llava.CheckpointException;
 import org.cxrplatform.llava.CxrLlava;
@@ -158,13 +158,8 @@ public final class CxrLlavaCli implements Runnable {
         gen.add(id);
       }
       root.put("text", g.text());
-      Map<String, String> findings = Findings.extract(g.text());
-      if (findings != null) {
-        ObjectNode f = root.putObject("findings");
-        findings.forEach(f::put);
-      } else {
-        root.putNull("findings");
-      }
+      ObjectNode f = root.putObject("findings");
+      Findings.extract(g.text()).forEach(f::put);
       root.put("image_tokens", g.imageTokens());
       ObjectNode t = root.putObject("timings");
       t.put("load_ms", loadMs);
@@ -177,23 +172,15 @@ public final class CxrLlavaCli implements Runnable {
     }
   }
 
-  /** The contracts module's FindingsExtractor, when that version of contracts is on the class path. */
+  /** Findings of the generated text, labelled by the same extractor as radiologists' reports. */
   static final class Findings {
     private Findings() {}
 
     static Map<String, String> extract(String text) {
-      try {
-        Class<?> cls = Class.forName("org.cxrplatform.contracts.findings.FindingsExtractor");
-        Object extractor = cls.getDeclaredConstructor().newInstance();
-        Method extract = cls.getMethod("extract", String.class);
-        Map<?, ?> result = (Map<?, ?>) extract.invoke(extractor, text);
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        result.forEach((k, v) -> out.put(((Enum<?>) k).name().toLowerCase(java.util.Locale.ROOT),
-            ((Enum<?>) v).name().toLowerCase(java.util.Locale.ROOT)));
-        return out;
-      } catch (ReflectiveOperationException | LinkageError e) {
-        return null;
-      }
+      Map<String, String> out = new java.util.LinkedHashMap<>();
+      new FindingsExtractor().extract(text).forEach((finding, state) ->
+          out.put(finding.name().toLowerCase(java.util.Locale.ROOT), state.name().toLowerCase(java.util.Locale.ROOT)));
+      return out;
     }
   }
 }
