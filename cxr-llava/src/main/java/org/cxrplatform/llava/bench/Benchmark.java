@@ -87,12 +87,11 @@ public final class Benchmark {
       System.out.printf("prefill %d tokens: %.0f ms, %.0f tokens/s, %.1f GFLOP/s = %.0f%% of GEMM roofline%n",
           prefillLen, prefillS * 1000, prefillLen / prefillS, prefillGflops, 100 * prefillGflops / gemmGflops);
 
-      // decode at two context lengths
-      double[] decodeMs = new double[2];
+      // decode at two context lengths, steps interleaved so that other processes' bursts hit both alike
       int[] contexts = {128, 1024};
+      double[] decodeMs = decodeMsPerToken(llava, contexts, quick ? 8 : 32, rnd);
       for (int k = 0; k < 2; k++) {
         int ctx = contexts[k];
-        decodeMs[k] = decodeMsPerToken(llava, ctx, quick ? 8 : 32, rnd);
         double bytes = 4.0 * (layerParams + headParams) + 2.0 * 4 * c.layers() * ctx * c.kvHeads() * c.headDim();
         double gbs = bytes / (decodeMs[k] / 1000) / 1e9;
         System.out.printf("decode at context %d: %.2f ms/token median (%.1f tokens/s), %.1f GB/s = %.0f%% of memory roofline%n",
@@ -138,23 +137,38 @@ public final class Benchmark {
     return best;
   }
 
-  /** Median ms of one decode step after a prompt of {@code ctx} slots (median: robust to other processes' bursts). */
-  private static double decodeMsPerToken(CxrLlava llava, int ctx, int steps, Random rnd) {
-    CxrLlavaConfig c = llava.config();
-    int d = c.hiddenSize();
-    try (DecodeSession s = llava.model().newSession(new SequenceLayout(new int[] {0}), ctx + steps + 4, true)) {
-      s.prefill(randomEmbeddings(ctx * d, rnd), ctx, false);
-      float[] step = randomEmbeddings(d, rnd);
-      s.step(step);
-      s.step(step); // warm-up
-      double[] ms = new double[steps];
-      for (int i = 0; i < steps; i++) {
-        long t = System.nanoTime();
-        s.step(step);
-        ms[i] = (System.nanoTime() - t) / 1e6;
+  /** Median ms of one decode step after prompts of each context length (median: robust to other processes' bursts). */
+  private static double[] decodeMsPerToken(CxrLlava llava, int[] contexts, int steps, Random rnd) {
+    int d = llava.config().hiddenSize();
+    DecodeSession[] sessions = new DecodeSession[contexts.length];
+    try {
+      for (int k = 0; k < contexts.length; k++) {
+        sessions[k] = llava.model().newSession(new SequenceLayout(new int[] {0}), contexts[k] + steps + 4, true);
+        sessions[k].prefill(randomEmbeddings(contexts[k] * d, rnd), contexts[k], false);
       }
-      java.util.Arrays.sort(ms);
-      return ms[steps / 2];
+      float[] step = randomEmbeddings(d, rnd);
+      double[][] ms = new double[contexts.length][steps];
+      for (int i = -2; i < steps; i++) { // two warm-up steps
+        for (int k = 0; k < contexts.length; k++) {
+          long t = System.nanoTime();
+          sessions[k].step(step);
+          if (i >= 0) {
+            ms[k][i] = (System.nanoTime() - t) / 1e6;
+          }
+        }
+      }
+      double[] median = new double[contexts.length];
+      for (int k = 0; k < contexts.length; k++) {
+        java.util.Arrays.sort(ms[k]);
+        median[k] = ms[k][steps / 2];
+      }
+      return median;
+    } finally {
+      for (DecodeSession s : sessions) {
+        if (s != null) {
+          s.close();
+        }
+      }
     }
   }
 
