@@ -9,12 +9,13 @@ import org.cxrplatform.devstack.FreePorts;
 
 /**
  * The test wiring shared by every {@code @QuarkusTest} of this module (one application start):
- * topics on the real broker, a RIS endpoint on a free port (the tests start and stop the real
- * MLLP listener there), an alert webhook on a free port, a real Orthanc as the PACS, and short outbox timings.
+ * topics on the real broker, two RIS endpoints on free ports (the tests start and stop the
+ * real MLLP listener of the first; the second, named ris-b, always answers AA), an alert webhook on a free port, a real Orthanc as the PACS, and short outbox timings.
  */
 public class ReportServiceResources implements QuarkusTestResourceLifecycleManager {
 
     public static final String RIS_PORT = "cxr.test.ris.port";
+    public static final String RIS2_PORT = "cxr.test.ris2.port";
     public static final String WEBHOOK_PORT = "cxr.test.webhook.port";
     public static final String PACS_PORT = "cxr.test.pacs.port";
     public static final String PACS_HTTP_PORT = "cxr.test.pacs.http.port";
@@ -41,6 +42,11 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
         Map<String, String> config = new HashMap<>();
         config.put("cxr.report.ris.endpoints[0].host", "127.0.0.1");
         config.put("cxr.report.ris.endpoints[0].port", Integer.toString(ris));
+        int ris2 = FreePorts.next();
+        System.setProperty(RIS2_PORT, Integer.toString(ris2));
+        config.put("cxr.report.ris.endpoints[1].host", "127.0.0.1");
+        config.put("cxr.report.ris.endpoints[1].port", Integer.toString(ris2));
+        config.put("cxr.report.ris.endpoints[1].name", "ris-b");
         config.put("cxr.report.ris.ack-timeout", "1s");
         config.put("cxr.report.outbox.poll", "1s"); // the scheduler's minimum
         config.put("cxr.report.outbox.initial-backoff", "100ms");

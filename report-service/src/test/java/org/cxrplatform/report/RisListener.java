@@ -37,6 +37,7 @@ public final class RisListener implements ReceivingApplication<Message>, AutoClo
     private final List<String> arrivals = new CopyOnWriteArrayList<>();
     private HL7Service server;
     private static RisListener shared;
+    private static RisListener second;
 
     /**
      * The one listener of the test run on the configured RIS port, started on first use and
@@ -45,6 +46,7 @@ public final class RisListener implements ReceivingApplication<Message>, AutoClo
     public static synchronized RisListener shared() {
         if (shared == null) {
             shared = new RisListener(Integer.getInteger(ReportServiceResources.RIS_PORT), 1500).start();
+            second();
             Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
         }
         return shared.start();
@@ -95,6 +97,15 @@ public final class RisListener implements ReceivingApplication<Message>, AutoClo
         accepted.clear();
         arrivals.clear();
         script.clear();
+    }
+
+    /** The second configured RIS ("ris-b"): always up, always AA. */
+    public static synchronized RisListener second() {
+        if (second == null) {
+            second = new RisListener(Integer.getInteger(ReportServiceResources.RIS2_PORT), 0).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(second::stop));
+        }
+        return second;
     }
 
     @Override

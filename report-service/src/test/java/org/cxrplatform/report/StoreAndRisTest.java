@@ -46,6 +46,10 @@ import org.junit.jupiter.api.Test;
 class StoreAndRisTest {
 
     static RisListener ris;
+    /** The outbox destination of the first RIS, the one this class takes down and scripts. */
+    static String risA() {
+        return "&destination=RIS:127.0.0.1:" + Integer.getInteger(ReportServiceResources.RIS_PORT);
+    }
 
     @BeforeAll
     static void startRis() {
@@ -68,7 +72,7 @@ class StoreAndRisTest {
 
     static void awaitOutboxIdle() {
         await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(Fixtures.admin())
-                .get("/api/outbox?status=PENDING&kind=HL7").then().statusCode(200).extract().jsonPath().getList("$").isEmpty());
+                .get("/api/outbox?status=PENDING&kind=HL7" + risA()).then().statusCode(200).extract().jsonPath().getList("$").isEmpty());
     }
 
     static Map<String, Object> awaitReport(String reportId) {
@@ -94,6 +98,11 @@ class StoreAndRisTest {
         assertThat(r.resultStatus()).isEqualTo("P");
         assertThat(r.patientId()).isEqualTo("ACC-" + event.accessionNumber());
         assertThat(r.text()).isEqualTo(event.text());
+        // the second configured RIS gets the same message (same MSH-10)
+        await().atMost(Duration.ofSeconds(15)).until(() -> RisListener.second().accepted().stream()
+                .anyMatch(m -> m.accession().equals(event.accessionNumber())));
+        assertThat(RisListener.second().accepted()).filteredOn(m -> m.accession().equals(event.accessionNumber()))
+                .extracting(RisListener.Received::controlId).containsExactly(r.controlId());
     }
 
     @Test
@@ -126,7 +135,7 @@ class StoreAndRisTest {
                 .statusCode(200).extract().jsonPath().getList("$");
         assertThat(history).hasSize(1);
         awaitOutboxIdle();
-        List<String> hl7ForAccession = given().auth().oauth2(Fixtures.admin()).get("/api/outbox?kind=HL7&limit=1000").then()
+        List<String> hl7ForAccession = given().auth().oauth2(Fixtures.admin()).get("/api/outbox?kind=HL7&limit=1000" + risA()).then()
                 .extract().jsonPath().getList("findAll { it.summary.contains('" + event.reportId() + "') }.id", Object.class).stream()
                 .map(String::valueOf).toList();
         assertThat(hl7ForAccession).hasSize(1);
@@ -158,9 +167,9 @@ class StoreAndRisTest {
 
         // only the head of each patient's line is tried (connection refused); the others wait behind it untouched
         await().atMost(Duration.ofSeconds(10)).until(() -> given().auth().oauth2(Fixtures.admin())
-                .get("/api/outbox?status=PENDING&kind=HL7").then().extract().jsonPath()
+                .get("/api/outbox?status=PENDING&kind=HL7" + risA()).then().extract().jsonPath()
                 .getList("findAll { it.attempts > 0 }").size() == 2);
-        List<Map<String, Object>> pending = given().auth().oauth2(Fixtures.admin()).get("/api/outbox?status=PENDING&kind=HL7").then()
+        List<Map<String, Object>> pending = given().auth().oauth2(Fixtures.admin()).get("/api/outbox?status=PENDING&kind=HL7" + risA()).then()
                 .extract().jsonPath().getList("$");
         assertThat(pending).hasSize(8);
         assertThat(pending).filteredOn(e -> (Integer) e.get("attempts") > 0).hasSize(2)
@@ -195,9 +204,9 @@ class StoreAndRisTest {
         }
         ReportEvent event = Fixtures.report("ACC-PARK" + UUID.randomUUID().toString().substring(0, 4));
         Fixtures.publish(event);
-        await().atMost(Duration.ofSeconds(30)).until(() -> !given().auth().oauth2(Fixtures.admin()).get("/api/outbox?status=PARKED&kind=HL7")
+        await().atMost(Duration.ofSeconds(30)).until(() -> !given().auth().oauth2(Fixtures.admin()).get("/api/outbox?status=PARKED&kind=HL7" + risA())
                 .then().extract().jsonPath().getList("findAll { it.summary.contains('" + event.reportId() + "') }").isEmpty());
-        Map<String, Object> parked = given().auth().oauth2(Fixtures.admin()).get("/api/outbox?status=PARKED&kind=HL7").then().extract().jsonPath()
+        Map<String, Object> parked = given().auth().oauth2(Fixtures.admin()).get("/api/outbox?status=PARKED&kind=HL7" + risA()).then().extract().jsonPath()
                 .getMap("find { it.summary.contains('" + event.reportId() + "') }");
         assertThat(parked).containsEntry("attempts", maxAttempts);
         assertThat((String) parked.get("lastError")).contains("AE");

@@ -51,13 +51,14 @@ public class OutboxResource {
     @GET
     @RolesAllowed(Roles.ADMIN)
     @Transactional
-    @Operation(summary = "Outbox entries, e.g. ?status=PARKED")
+    @Operation(summary = "Outbox entries, e.g. ?status=PARKED, ?kind=HL7, ?destination=RIS:host:port")
     public List<EntryView> list(@QueryParam("status") String status, @QueryParam("kind") String kind,
+                                @QueryParam("destination") String destination,
                                 @QueryParam("limit") @DefaultValue("200") int limit) {
         if (status != null && !Set.of(OutboxEntry.PENDING, OutboxEntry.DELIVERED, OutboxEntry.PARKED).contains(status)) {
             throw new BadRequestException("status must be PENDING, DELIVERED or PARKED");
         }
-        return outbox.list(status, kind, null, Math.max(1, Math.min(limit, 1000))).stream().map(EntryView::of).toList();
+        return outbox.list(status, kind, destination, null, Math.max(1, Math.min(limit, 1000))).stream().map(EntryView::of).toList();
     }
 
     @POST

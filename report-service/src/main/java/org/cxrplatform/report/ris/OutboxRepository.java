@@ -134,8 +134,16 @@ public class OutboxRepository {
     }
 
     public List<OutboxEntry> list(String status, String kind, Long reportPk, int limit) {
+        return list(status, kind, null, reportPk, limit);
+    }
+
+    public List<OutboxEntry> list(String status, String kind, String destination, Long reportPk, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM outbox WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
+        if (destination != null) {
+            sql.append(" AND destination = ?");
+            args.add(destination);
+        }
         if (status != null) {
             sql.append(" AND status = ?");
             args.add(status);
