@@ -101,8 +101,12 @@
     }
   }
 
+  let openSeq = 0;
   async function open(id) {
+    const seq = ++openSeq;
     const r = await api('GET', '/api/reports/' + encodeURIComponent(id));
+    if (seq !== openSeq) return; // a later click won: never overwrite what the user is looking at
+
     selected = id;
     $('detail-panel').hidden = false;
     $('detail-id').textContent = r.accessionNumber || r.id;

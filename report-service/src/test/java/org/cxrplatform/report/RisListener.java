@@ -26,7 +26,8 @@ public final class RisListener implements ReceivingApplication<Message>, AutoClo
     public enum Reply { AA, AE, AR, TIMEOUT }
 
     /** One message the RIS accepted. */
-    public record Received(String controlId, String patientId, String accession, String resultStatus, String obx11, String text) {
+    public record Received(String controlId, String patientId, String accession, String resultStatus, String obx11, String text,
+                           String placerOrder, Map<String, String> findings, String encoded) {
     }
 
     private final int port;
@@ -125,6 +126,7 @@ public final class RisListener implements ReceivingApplication<Message>, AutoClo
                     return message.generateACK(AcknowledgmentCode.AE, new HL7Exception("too late"));
                 default:
                     StringBuilder text = new StringBuilder();
+                    Map<String, String> findings = new java.util.LinkedHashMap<>();
                     for (int i = 0; ; i++) {
                         String type = t.get("/.OBSERVATION(" + i + ")/OBX-2");
                         if (type == null) {
@@ -132,10 +134,12 @@ public final class RisListener implements ReceivingApplication<Message>, AutoClo
                         }
                         if ("TX".equals(type)) {
                             text.append(t.get("/.OBSERVATION(" + i + ")/OBX-5")).append('\n');
+                        } else if ("CWE".equals(type)) {
+                            findings.put(t.get("/.OBSERVATION(" + i + ")/OBX-3-2"), t.get("/.OBSERVATION(" + i + ")/OBX-5-2"));
                         }
                     }
                     accepted.add(new Received(controlId, t.get("/.PID-3-1"), t.get("/.OBR-3-1"), t.get("/.OBR-25"),
-                            t.get("/.OBSERVATION(0)/OBX-11"), text.toString().strip()));
+                            t.get("/.OBSERVATION(0)/OBX-11"), text.toString().strip(), t.get("/.OBR-2-1"), findings, message.encode()));
                     return message.generateACK();
             }
         } catch (IOException e) {

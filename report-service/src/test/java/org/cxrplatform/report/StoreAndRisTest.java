@@ -98,6 +98,11 @@ class StoreAndRisTest {
         assertThat(r.resultStatus()).isEqualTo("P");
         assertThat(r.patientId()).isEqualTo("ACC-" + event.accessionNumber());
         assertThat(r.text()).isEqualTo(event.text());
+        assertThat(r.placerOrder()).isEqualTo(event.accessionNumber());
+        assertThat(r.findings()).hasSize(7).containsEntry("Pleural effusion", "Present").containsEntry("Pneumothorax", "Absent")
+                .containsEntry("Atelectasis", "Not mentioned in report");
+        assertThat(r.encoded()).startsWith("MSH|^~\\&|CXR_AI|CXR_PLATFORM|RIS|HOSPITAL|").contains("|ORU^R01^ORU_R01|")
+                .contains("|2.5.1").contains("OBX|1|TX|18782-3^Radiology Study observation (narrative)^LN|1|Small left pleural effusion.|");
         // the second configured RIS gets the same message (same MSH-10)
         await().atMost(Duration.ofSeconds(15)).until(() -> RisListener.second().accepted().stream()
                 .anyMatch(m -> m.accession().equals(event.accessionNumber())));

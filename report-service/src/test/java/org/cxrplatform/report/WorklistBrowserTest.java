@@ -120,13 +120,15 @@ class WorklistBrowserTest {
     }
 
     private void openReport(WebDriverWait wait, String reportId) {
+        // one click (re-tried only while the row is not there or is being re-rendered), then wait for the detail
         wait.until(d -> {
             try {
                 d.findElement(By.cssSelector("#worklist tr[data-id='" + reportId + "']")).click();
-                return reportId.equals(d.findElement(By.id("detail-panel")).getAttribute("data-id"));
+                return true;
             } catch (org.openqa.selenium.NoSuchElementException | StaleElementReferenceException e) {
                 return false;
             }
         });
+        wait.until(d -> reportId.equals(d.findElement(By.id("detail-panel")).getAttribute("data-id")));
     }
 }
