@@ -59,6 +59,15 @@ class CliTest {
   }
 
   @Test
+  void streamedOutputEndsAsTheWholeText() {
+    String text = Fixtures.expected(Fixtures.TINY).get("generated_text").asText();
+    Result r = cli("generate", "--model", Fixtures.model(Fixtures.TINY).toString(),
+        "--image", Fixtures.reference(Fixtures.TINY).resolve("input.png").toString(), "--max-new-tokens", "24", "--stream");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo(text + System.lineSeparator());
+  }
+
+  @Test
   void bundledModelIsTheTinyFixture() {
     Path dir = BundledModel.extractTo(tmp.resolve("bundled"));
     try (Checkpoint bundled = Checkpoint.open(dir); Checkpoint fixture = Checkpoint.open(Fixtures.model(Fixtures.TINY))) {

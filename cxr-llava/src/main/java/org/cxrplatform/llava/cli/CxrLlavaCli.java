@@ -20,6 +20,7 @@ import org.cxrplatform.llava.Generation;
 import org.cxrplatform.llava.GenerationOptions;
 import org.cxrplatform.llava.GenerationRequest;
 import org.cxrplatform.llava.RuntimeOptions;
+import org.cxrplatform.llava.TokenListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -95,6 +96,9 @@ public final class CxrLlavaCli implements Runnable {
     @Option(names = "--json", description = "print one JSON object instead of the text")
     boolean json;
 
+    @Option(names = "--stream", description = "print the text as it is generated (ignored with --json)")
+    boolean stream;
+
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N")
     String device;
 
@@ -120,9 +124,23 @@ public final class CxrLlavaCli implements Runnable {
       long t0 = System.nanoTime();
       try (CxrLlava llava = CxrLlava.load(dir, new RuntimeOptions(device, dtype))) {
         long loadMs = (System.nanoTime() - t0) / 1_000_000L;
-        Generation g = llava.generate(List.of(request), options, null).get(0);
+        StringBuilder printed = new StringBuilder();
+        TokenListener listener = stream && !json ? (row, token, text) -> {
+          // byte-fallback tokens can rewrite the tail (a partial UTF-8 sequence becomes a character):
+          // print only once the text extends what is already out
+          if (text.startsWith(printed.toString()) && text.length() > printed.length()) {
+            out.print(text.substring(printed.length()));
+            out.flush();
+            printed.setLength(0);
+            printed.append(text);
+          }
+        } : null;
+        Generation g = llava.generate(List.of(request), options, listener).get(0);
         if (json) {
           out.println(toJson(llava, g, loadMs));
+        } else if (stream) {
+          out.println(g.text().startsWith(printed.toString()) ? g.text().substring(printed.length())
+              : System.lineSeparator() + g.text());
         } else {
           out.println(g.text());
         }
