@@ -48,6 +48,10 @@ public class ManagedProcess implements AutoCloseable {
         return command;
     }
 
+    public Map<String, String> env() {
+        return java.util.Collections.unmodifiableMap(env);
+    }
+
     public synchronized ManagedProcess start() {
         if (alive()) {
             return this;

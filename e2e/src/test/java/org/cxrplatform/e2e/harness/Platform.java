@@ -141,7 +141,7 @@ public final class Platform implements AutoCloseable {
         });
         CompletableFuture.allOf(broker, db, peers).join();
         for (String s : SERVICES) {
-            services.put(s, newService(s));
+            services.put(s, newService(s, Map.of(), dicomPort, s));
         }
         services.values().forEach(ManagedProcess::start);
         for (ServiceProcess s : services.values()) {
@@ -153,7 +153,15 @@ public final class Platform implements AutoCloseable {
                 pacs == null ? "off" : String.valueOf(pacs.dicomPort()), AE_TITLE, dicomPort, logs);
     }
 
-    private ServiceProcess newService(String name) {
+    /**
+     * Another instance of a service against this platform's broker and database, not started: its own
+     * HTTP (and DICOM) port, data folder and log, with {@code extra} -D properties on top.
+     */
+    public ServiceProcess extraInstance(String name, String tag, Map<String, String> extra) {
+        return newService(name, extra, FreePorts.next(), name + "-" + tag);
+    }
+
+    private ServiceProcess newService(String name, Map<String, String> extra, int dicomPort, String instance) {
         int http = FreePorts.next();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
@@ -170,7 +178,7 @@ public final class Platform implements AutoCloseable {
                 jvm.add("-Djava.library.path=/usr/lib/x86_64-linux-gnu/jni");
                 env.put("CXR_INGEST_DICOM_PORT", String.valueOf(dicomPort));
                 env.put("CXR_INGEST_AE_TITLE", AE_TITLE);
-                env.put("CXR_INGEST_DATA_DIR", work.resolve("ingest").toString());
+                env.put("CXR_INGEST_DATA_DIR", work.resolve(instance).toString());
                 env.put("CXR_INGEST_ALLOWED_CALLING_AES", String.join(",", options.callingAes()));
                 props.put("cxr.ingest.bind-address", "127.0.0.1");
                 props.put("cxr.ingest.lanes.stat-calling-aes", "ER_ROUTER");
@@ -184,11 +192,13 @@ public final class Platform implements AutoCloseable {
                 props.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(database));
                 props.put("quarkus.datasource.username", Postgres.USER);
                 props.put("quarkus.datasource.password", Postgres.PASSWORD);
-                props.put("cxr.report.data-dir", work.resolve("report").toString());
+                props.put("cxr.report.data-dir", work.resolve(instance).toString());
                 props.put("cxr.report.dev-auth", "true");
                 props.put("cxr.report.ris.endpoints[0].host", "127.0.0.1");
                 props.put("cxr.report.ris.endpoints[0].port", String.valueOf(ris.port()));
                 props.put("cxr.report.outbox.poll", "250ms");
+                // A RIS on this host answers in milliseconds; a lost answer should not cost 10 s per retry.
+                props.put("cxr.report.ris.ack-timeout", "3s");
                 // Defaults park a message after 10 attempts (about 18 min with a 5 min ceiling); a shorter ceiling
                 // re-delivers promptly after an outage, more attempts keep a 2 min outage from parking anything.
                 props.put("cxr.report.outbox.initial-backoff", "1s");
@@ -205,13 +215,52 @@ public final class Platform implements AutoCloseable {
             default -> throw new IllegalArgumentException(name);
         }
         props.putAll(options.extra().getOrDefault(name, Map.of()));
+        props.putAll(extra);
         List<String> cmd = new ArrayList<>();
         cmd.add(Java.executable());
         cmd.addAll(jvm);
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
-        cmd.add(RepoRoot.quarkusJar(name).toString());
-        return new ServiceProcess(name, cmd, env, logs.resolve(name + ".log"), http);
+        cmd.add(snapshot(name).toString());
+        return new ServiceProcess(instance, cmd, env, logs.resolve(instance + ".log"), http);
+    }
+
+    /**
+     * The service's packaged app copied under this run's work folder, run from there: other builds on
+     * the machine may repackage {@code target/quarkus-app} while the platform runs, which would swap
+     * jars under a live JVM.
+     */
+    private synchronized Path snapshot(String module) {
+        Path target = work.resolve("apps").resolve(module);
+        Path jar = target.resolve("quarkus-run.jar");
+        if (Files.isRegularFile(jar)) {
+            return jar;
+        }
+        Path source = RepoRoot.quarkusJar(module).getParent();
+        try (var files = Files.walk(source)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path to = target.resolve(source.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + source, e);
+        }
+        return jar;
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("cannot delete " + dir + ": " + e);
+        }
     }
 
     public Options options() {
@@ -327,6 +376,7 @@ public final class Platform implements AutoCloseable {
         if (kafka != null) {
             kafka.stop(Duration.ofSeconds(20));
         }
+        deleteTree(work.resolve("apps"));
         // PostgreSQL is devstack's shared server; it stops with this JVM. Make sure it is up for the next user.
         if (postgres != null && !postgres.isRunning()) {
             postgres.start();
