@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.IntUnaryOperator;
 
 /**
  * DICOM pixels to the 8-bit greyscale PNG the model reads, following PS3.3 C.11 / PS3.4 N.2:
@@ -243,49 +244,65 @@ public final class GreyscaleRenderer {
         return raw;
     }
 
+    /**
+     * Applies modality LUT and VOI through a lookup table over the stored values actually present
+     * (at most 65,536 evaluations instead of one per pixel).
+     */
     private static String applyVoi(AttributeList list, int[] stored, double slope, double intercept, boolean signed,
                                    byte[] out) throws RenderException {
+        String voi;
+        IntUnaryOperator transform;
         Attribute seq = list.get(TagFromName.VOILUTSequence);
-        if (seq instanceof SequenceAttribute s && s.getNumberOfItems() > 0) {
-            VoiLut lut = VoiLut.of(s.getItem(0).getAttributeList(), signed);
-            if (lut != null) {
-                for (int i = 0; i < stored.length; i++) {
-                    out[i] = (byte) lut.apply(stored[i] * slope + intercept);
-                }
-                return "voi-lut";
-            }
-        }
+        VoiLut lut = seq instanceof SequenceAttribute s && s.getNumberOfItems() > 0
+                ? VoiLut.of(s.getItem(0).getAttributeList(), signed) : null;
         double[] centres = doubles(list, TagFromName.WindowCenter);
         double[] widths = doubles(list, TagFromName.WindowWidth);
-        if (centres.length > 0 && widths.length > 0 && widths[0] >= 1) {
+        if (lut != null) {
+            voi = "voi-lut";
+            transform = v -> lut.apply(v * slope + intercept);
+        } else if (centres.length > 0 && widths.length > 0 && widths[0] >= 1) {
+            voi = "window";
             String function = Attribute.getSingleStringValueOrDefault(list, VOI_LUT_FUNCTION, "LINEAR").trim();
-            window(stored, slope, intercept, centres[0], widths[0], function, out);
-            return "window";
+            transform = window(slope, intercept, centres[0], widths[0], function);
+        } else {
+            // No VOI in the header: a robust window from the 0.5th to the 99.5th percentile of stored values.
+            voi = "percentile";
+            int[] bounds = percentiles(stored, 0.005, 0.995);
+            double lo = bounds[0] * slope + intercept;
+            double hi = bounds[1] * slope + intercept;
+            if (hi < lo) {
+                double t = lo;
+                lo = hi;
+                hi = t;
+            }
+            double width = Math.max(1, hi - lo);
+            transform = window(slope, intercept, lo + width / 2, width, "LINEAR_EXACT");
         }
-        // No VOI in the header: a robust window from the 0.5th to the 99.5th percentile of stored values.
-        int[] bounds = percentiles(stored, 0.005, 0.995);
-        double lo = bounds[0] * slope + intercept;
-        double hi = bounds[1] * slope + intercept;
-        if (hi < lo) {
-            double t = lo;
-            lo = hi;
-            hi = t;
+        int min = Integer.MAX_VALUE;
+        int max = Integer.MIN_VALUE;
+        for (int v : stored) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
         }
-        double width = Math.max(1, hi - lo);
-        window(stored, slope, intercept, lo + width / 2, width, "LINEAR_EXACT", out);
-        return "percentile";
+        byte[] table = new byte[max - min + 1];
+        for (int v = min; v <= max; v++) {
+            table[v - min] = (byte) transform.applyAsInt(v);
+        }
+        for (int i = 0; i < stored.length; i++) {
+            out[i] = table[stored[i] - min];
+        }
+        return voi;
     }
 
-    private static void window(int[] stored, double slope, double intercept, double c, double w, String function,
-                               byte[] out) {
-        for (int i = 0; i < stored.length; i++) {
-            double x = stored[i] * slope + intercept;
+    /** Window centre/width on modality values (PS3.3 C.11.2.1.2), as stored value → 0..255. */
+    private static IntUnaryOperator window(double slope, double intercept, double c, double w, String function) {
+        return stored -> {
+            double x = stored * slope + intercept;
             double y;
             switch (function) {
                 case "SIGMOID" -> y = 255.0 / (1.0 + Math.exp(-4.0 * (x - c) / w));
                 case "LINEAR_EXACT" -> y = ((x - c) / w + 0.5) * 255.0;
                 default -> {
-                    // PS3.3 C.11.2.1.2.1
                     if (x <= c - 0.5 - (w - 1) / 2) {
                         y = 0;
                     } else if (x > c - 0.5 + (w - 1) / 2) {
@@ -295,8 +312,8 @@ public final class GreyscaleRenderer {
                     }
                 }
             }
-            out[i] = (byte) (y <= 0 ? 0 : y >= 255 ? 255 : (int) Math.round(y));
-        }
+            return y <= 0 ? 0 : y >= 255 ? 255 : (int) Math.round(y);
+        };
     }
 
     static int[] percentiles(int[] values, double low, double high) {
