@@ -15,8 +15,8 @@ import org.jboss.logging.Logger;
 /**
  * Re-reads the findings of an edited report. Uses the platform's
  * {@code org.cxrplatform.contracts.findings.FindingsExtractor} when the contracts jar on the
- * class path has it (it is being written), otherwise a small sentence-level rule set: a finding
- * named in a sentence is ABSENT after a negation, UNCERTAIN after a hedge, else PRESENT; across
+ * class path has it, otherwise a small clause-level rule set: a finding is UNCERTAIN with a hedge
+ * in its clause, ABSENT after a negation, else PRESENT; across
  * sentences PRESENT wins over UNCERTAIN over ABSENT.
  */
 @ApplicationScoped
@@ -35,6 +35,7 @@ public class FindingsExtraction {
             Finding.PNEUMONIA, List.of("pneumonia"));
     private static final List<String> NEGATIONS = List.of("no ", "without", "negative for", "free of", "not ", "resolved", "absence of");
     private static final List<String> HEDGES = List.of("may ", "might", "possibl", "cannot exclude", "cannot be excluded", "can't exclude",
+            "not excluded", "not be excluded",
             "likely", "suggest", "questionable", "concern for", "versus", "vs.", "could ");
 
     private Object extractor;
@@ -83,9 +84,13 @@ public class FindingsExtraction {
                 if (at < 0) {
                     continue;
                 }
+                // the clause around the term: from the last comma before it to the first comma after it
                 String before = " " + sentence.substring(0, at);
-                FindingState state = firstIndex(before, NEGATIONS) >= 0 ? FindingState.ABSENT
-                        : firstIndex(sentence, HEDGES) >= 0 ? FindingState.UNCERTAIN : FindingState.PRESENT;
+                before = before.substring(before.lastIndexOf(',') + 1);
+                String after = sentence.substring(at);
+                after = after.indexOf(',') < 0 ? after : after.substring(0, after.indexOf(','));
+                FindingState state = firstIndex(before, HEDGES) >= 0 || firstIndex(after, HEDGES) >= 0 ? FindingState.UNCERTAIN
+                        : firstIndex(before, NEGATIONS) >= 0 ? FindingState.ABSENT : FindingState.PRESENT;
                 out.merge(t.getKey(), state, FindingsExtraction::stronger);
             }
         }
