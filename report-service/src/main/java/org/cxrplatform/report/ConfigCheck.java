@@ -35,6 +35,7 @@ public class ConfigCheck {
         }
         positive(errors, "cxr.report.outbox.initial-backoff", o.initialBackoff());
         positive(errors, "cxr.report.outbox.poll", o.poll());
+        positive(errors, "cxr.report.outbox.retention", o.retention());
         if (o.maxBackoff().compareTo(o.initialBackoff()) < 0) {
             errors.add("cxr.report.outbox.max-backoff (" + o.maxBackoff() + ") must not be below cxr.report.outbox.initial-backoff ("
                     + o.initialBackoff() + ")");

@@ -116,6 +116,10 @@ public interface ReportConfig {
         /** Messages looked at per poll. */
         @WithDefault("100")
         int batchSize();
+
+        /** Delivered entries older than this are deleted (parked and pending ones never are). */
+        @WithDefault("30d")
+        Duration retention();
     }
 
     interface Alerts {

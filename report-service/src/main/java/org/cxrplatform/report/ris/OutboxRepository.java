@@ -174,6 +174,17 @@ public class OutboxRepository {
         }
     }
 
+    /** Deletes delivered entries delivered before {@code before}; returns how many. */
+    public int purgeDelivered(Instant before) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE status = 'DELIVERED' AND delivered_at < ?")) {
+            ps.setTimestamp(1, Timestamp.from(before));
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot purge delivered outbox entries", e);
+        }
+    }
+
     public long countPending(String kind) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM outbox WHERE status = 'PENDING' AND kind = ?")) {

@@ -90,6 +90,15 @@ public class OutboxWorker {
         lastPollFinished = Instant.now();
     }
 
+    /** Keeps the outbox small: delivered entries past {@code cxr.report.outbox.retention} go. */
+    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purge() {
+        int n = QuarkusTransaction.requiringNew().call(() -> repository.purgeDelivered(Instant.now().minus(config.outbox().retention())));
+        if (n > 0) {
+            LOG.infof("purged %d delivered outbox entries older than %s", n, config.outbox().retention());
+        }
+    }
+
     /**
      * Sends everything due for one destination, line head by line head, until nothing more is due.
      * Each destination drains on its own thread (at most one at a time), so a RIS that times out
