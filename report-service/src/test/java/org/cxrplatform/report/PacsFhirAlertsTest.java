@@ -102,6 +102,18 @@ class PacsFhirAlertsTest {
         assertThat(t.get("SOPClassUID").asText()).isEqualTo("1.2.840.10008.5.1.4.1.1.88.33");
         assertThat(t.get("PatientID").asText()).isEqualTo("PSR1");
         assertThat(t.get("AccessionNumber").asText()).isEqualTo(event.accessionNumber());
+        // the signed version names the draft as its predecessor
+        String signedId = null;
+        for (JsonNode instance : found[0]) {
+            String tagsOf = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + http + "/instances/"
+                    + instance.get("ID").asText() + "/simplified-tags")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            JsonNode it = EventJson.mapper().readTree(tagsOf);
+            if ("VERIFIED".equals(it.path("VerificationFlag").asText())) {
+                assertThat(it.get("PredecessorDocumentsSequence").toString()).contains(sopUids.get(0));
+                signedId = instance.get("ID").asText();
+            }
+        }
+        assertThat(signedId).isNotNull();
     }
 
     @Test

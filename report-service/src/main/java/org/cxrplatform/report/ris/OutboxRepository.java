@@ -100,6 +100,20 @@ public class OutboxRepository {
         return one(sql, id);
     }
 
+    /** The newest entry of a kind for a report (any status). */
+    public Optional<OutboxEntry> latest(String kind, long reportPk) {
+        String sql = "SELECT " + COLUMNS + " FROM outbox WHERE kind = ? AND report_pk = ? ORDER BY id DESC LIMIT 1";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, kind);
+            ps.setLong(2, reportPk);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the latest " + kind + " of report " + reportPk, e);
+        }
+    }
+
     public Optional<OutboxEntry> find(long id) {
         return one("SELECT " + COLUMNS + " FROM outbox WHERE id = ?", id);
     }

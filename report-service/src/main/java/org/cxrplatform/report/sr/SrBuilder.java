@@ -54,8 +54,17 @@ public final class SrBuilder {
     private SrBuilder() {
     }
 
-    /** A new SR instance; returns the Part 10 bytes (explicit VR little endian). */
+    /** A new SR instance without predecessor; returns the Part 10 bytes (explicit VR little endian). */
     public static Built build(StoredReport r, ResultStatus status, String actor, Instant at, SrKind kind, String organization) {
+        return build(r, status, actor, at, kind, organization, null);
+    }
+
+    /**
+     * A new SR instance; when {@code predecessor} is given (the earlier SR of the same report) it is
+     * named in the Predecessor Documents Sequence, so a PACS can tell this version replaces it.
+     */
+    public static Built build(StoredReport r, ResultStatus status, String actor, Instant at, SrKind kind, String organization,
+                              Built predecessor) {
         try {
             String sopClass = kind == SrKind.BASIC_TEXT ? BASIC_TEXT_SR : COMPREHENSIVE_SR;
             String sopInstanceUid = newUid();
@@ -130,6 +139,24 @@ public final class SrBuilder {
                 list.put(observers);
             }
             list.put(new SequenceAttribute(TagFromName.PerformedProcedureCodeSequence));
+            if (predecessor != null) {
+                AttributeList sop = new AttributeList();
+                put(sop, TagFromName.ReferencedSOPClassUID, predecessor.sopClassUid());
+                put(sop, TagFromName.ReferencedSOPInstanceUID, predecessor.sopInstanceUid());
+                SequenceAttribute sops = new SequenceAttribute(TagFromName.ReferencedSOPSequence);
+                sops.addItem(sop);
+                AttributeList series = new AttributeList();
+                put(series, TagFromName.SeriesInstanceUID, uidFrom("series|" + r.reportId()));
+                series.put(sops);
+                SequenceAttribute seriesSeq = new SequenceAttribute(TagFromName.ReferencedSeriesSequence);
+                seriesSeq.addItem(series);
+                AttributeList study = new AttributeList();
+                put(study, TagFromName.StudyInstanceUID, r.studyInstanceUid());
+                study.put(seriesSeq);
+                SequenceAttribute predecessors = new SequenceAttribute(TagFromName.PredecessorDocumentsSequence);
+                predecessors.addItem(study);
+                list.put(predecessors);
+            }
 
             FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, AE);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -141,6 +168,18 @@ public final class SrBuilder {
     }
 
     public record Built(String sopClassUid, String sopInstanceUid, byte[] bytes) {
+
+        /** Reads the SOP Class and Instance UIDs back from stored Part 10 bytes. */
+        public static Built of(byte[] part10) {
+            try {
+                AttributeList list = new AttributeList();
+                list.read(new com.pixelmed.dicom.DicomInputStream(new java.io.ByteArrayInputStream(part10)));
+                return new Built(Attribute.getSingleStringValueOrEmptyString(list, TagFromName.SOPClassUID),
+                        Attribute.getSingleStringValueOrEmptyString(list, TagFromName.SOPInstanceUID), part10);
+            } catch (IOException | DicomException e) {
+                throw new IllegalStateException("stored SR is not readable DICOM: " + e.getMessage(), e);
+            }
+        }
     }
 
     private static CodedSequenceItem code(String value, String scheme, String meaning) throws DicomException {

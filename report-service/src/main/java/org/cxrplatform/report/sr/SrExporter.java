@@ -10,7 +10,10 @@ import org.cxrplatform.report.ris.ReportExporter;
 import org.cxrplatform.report.ris.ResultStatus;
 import org.cxrplatform.report.store.StoredReport;
 
-/** Queues a DICOM SR of every report version for the PACS (when {@code cxr.report.pacs.enabled}). */
+/**
+ * Queues a DICOM SR of every report version for the PACS (when {@code cxr.report.pacs.enabled});
+ * each later version names the previous one as its predecessor.
+ */
 @ApplicationScoped
 public class SrExporter implements ReportExporter {
 
@@ -27,7 +30,8 @@ public class SrExporter implements ReportExporter {
         if (!config.pacs().enabled()) {
             return;
         }
-        SrBuilder.Built sr = SrBuilder.build(report, status, actor, at, config.pacs().srKind(), config.ris().sendingFacility());
+        SrBuilder.Built predecessor = outbox.latest(OutboxEntry.DICOM_SR, report.pk()).map(e -> SrBuilder.Built.of(e.payload())).orElse(null);
+        SrBuilder.Built sr = SrBuilder.build(report, status, actor, at, config.pacs().srKind(), config.ris().sendingFacility(), predecessor);
         outbox.insert(OutboxEntry.DICOM_SR, DESTINATION, report.orderKey(), report.pk(), null,
                 "SR " + status + " " + report.reportId(), sr.sopInstanceUid(), sr.bytes());
     }

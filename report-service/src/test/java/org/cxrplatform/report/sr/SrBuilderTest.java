@@ -71,6 +71,23 @@ class SrBuilderTest {
         assertThat(dump).contains(status == ResultStatus.PRELIMINARY ? "UNVERIFIED" : "VERIFIED");
     }
 
+    @org.junit.jupiter.api.Test
+    void aSignedVersionNamesTheDraftAsPredecessor() throws Exception {
+        SrBuilder.Built draft = SrBuilder.build(report(null), ResultStatus.PRELIMINARY, "ai", Instant.parse("2026-11-28T10:00:00Z"),
+                SrKind.COMPREHENSIVE, "CXR");
+        SrBuilder.Built read = SrBuilder.Built.of(draft.bytes());
+        assertThat(read.sopInstanceUid()).isEqualTo(draft.sopInstanceUid());
+        assertThat(read.sopClassUid()).isEqualTo(SrBuilder.COMPREHENSIVE_SR);
+        SrBuilder.Built signed = SrBuilder.build(report(null), ResultStatus.CORRECTED, "dr.house", Instant.parse("2026-11-28T11:00:00Z"),
+                SrKind.COMPREHENSIVE, "CXR", read);
+        Path file = dir.resolve("signed.dcm");
+        Files.write(file, signed.bytes());
+        String verify = run("dciodvfy", file.toString());
+        assertThat(verify.lines().filter(l -> l.startsWith("Error")).toList()).as(verify).isEmpty();
+        String dump = run("dcmdump", file.toString());
+        assertThat(dump).contains("PredecessorDocumentsSequence").contains(draft.sopInstanceUid());
+    }
+
     static String run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
