@@ -99,14 +99,22 @@ public final class IngestPipeline implements InstanceSink {
     @Override
     public StoreOutcome store(StoreRequest request) {
         metrics.counter("cxr.ingest.instances.received").increment();
-        Spool.Entry entry;
+        // Owned before it becomes visible as a .dcm, so spool recovery never takes a live instance.
+        Path committed = spool.committedPath(request.file());
+        inFlight.add(committed);
         try {
-            entry = spool.commit(request.file(), request.callingAeTitle(), request.moveOriginatorAe(), request.receivedAt());
-        } catch (IOException e) {
-            LOG.errorf("spool write failed for %s: %s", request.sopInstanceUid(), e.getMessage());
-            return reject("spool", StoreOutcome.failure(DicomStatus.OUT_OF_RESOURCES, "spool write failed"));
+            Spool.Entry entry;
+            try {
+                entry = spool.commit(request.file(), request.callingAeTitle(), request.moveOriginatorAe(),
+                        request.receivedAt());
+            } catch (IOException e) {
+                LOG.errorf("spool write failed for %s: %s", request.sopInstanceUid(), e.getMessage());
+                return reject("spool", StoreOutcome.failure(DicomStatus.OUT_OF_RESOURCES, "spool write failed"));
+            }
+            return processOwnedSafely(entry, true);
+        } finally {
+            inFlight.remove(committed);
         }
-        return process(entry, true);
     }
 
     /**
@@ -137,6 +145,14 @@ public final class IngestPipeline implements InstanceSink {
         if (!inFlight.add(entry.file())) {
             return null;
         }
+        try {
+            return processOwnedSafely(entry, live);
+        } finally {
+            inFlight.remove(entry.file());
+        }
+    }
+
+    private StoreOutcome processOwnedSafely(Spool.Entry entry, boolean live) {
         String traceparent = EventHeaders.newTraceparent();
         MDC.put("traceparent", traceparent);
         try {
@@ -149,7 +165,6 @@ public final class IngestPipeline implements InstanceSink {
             return reject("internal", StoreOutcome.failure(DicomStatus.PROCESSING_FAILURE,
                     "processing failure: " + e.getClass().getSimpleName()));
         } finally {
-            inFlight.remove(entry.file());
             MDC.remove("traceparent");
             MDC.remove("studyInstanceUid");
         }

@@ -9,11 +9,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.cxrplatform.contracts.EventHeaders;
 
@@ -22,7 +33,11 @@ import org.cxrplatform.contracts.EventHeaders;
  * {@code acks=all}, so a {@link #publish} that returns means the record is replicated, and one
  * that throws means the caller must report failure (the DICOM peer retries). The wait is bounded
  * by {@code delivery.timeout.ms}: the producer gives up on the record itself before we answer, so
- * a failed instance is never also delivered later behind our back.
+ * a failed instance is never also delivered later behind our back. One ambiguity remains: a batch
+ * that expired in flight may have been appended by a broker that died before answering. Such
+ * events are remembered by id; when the same event is published again (the router's retry), the
+ * partition is read from the first attempt's timestamp and an event already there is acknowledged
+ * without a second copy.
  *
  * <p>Thread-safe; one producer for the whole service (Kafka batches concurrent associations).
  */
@@ -33,6 +48,14 @@ public final class EventPublisher implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final Duration deliveryTimeout;
     private final MeterRegistry metrics;
+    private final Map<String, Object> checkerConfig;
+    /** Events whose send failed after leaving for the broker: written or not, nobody knows yet. By event id. */
+    private final Map<String, Uncertain> uncertain = new ConcurrentHashMap<>();
+    private final Object checkerLock = new Object();
+    private KafkaConsumer<byte[], byte[]> checker;
+
+    private record Uncertain(String topic, int partition, long timestamp) {
+    }
 
     /**
      * @param bootstrapServers Kafka bootstrap servers
@@ -58,6 +81,13 @@ public final class EventPublisher implements AutoCloseable {
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "ingest-service");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        Map<String, Object> c = new HashMap<>(extra);
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "ingest-service-ack-checker");
+        this.checkerConfig = c;
     }
 
     /**
@@ -70,37 +100,108 @@ public final class EventPublisher implements AutoCloseable {
      */
     public RecordMetadata publish(String topic, String key, byte[] value, String eventId, String ceType,
                                   String schema, String traceparent) throws PublishException {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
-        EventHeaders.write(record.headers(), eventId, SOURCE, ceType, key, schema, null);
-        if (traceparent != null) {
-            EventHeaders.set(record.headers(), EventHeaders.TRACEPARENT, traceparent);
-        }
         Timer.Sample sample = Timer.start(metrics);
         String outcome = "error";
         try {
+            int partition = partitionFor(topic, key);
+            Uncertain earlier = uncertain.get(eventId);
+            if (earlier != null) {
+                // An earlier attempt of this very event timed out in flight: the broker may have written it.
+                RecordMetadata found = findWritten(earlier, eventId);
+                uncertain.remove(eventId);
+                if (found != null) {
+                    outcome = "already-written";
+                    metrics.counter("cxr.ingest.publish.deduplicated", "topic", topic).increment();
+                    return found;
+                }
+            }
+            long timestamp = System.currentTimeMillis();
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partition, timestamp, key, value);
+            EventHeaders.write(record.headers(), eventId, SOURCE, ceType, key, schema, null);
+            if (traceparent != null) {
+                EventHeaders.set(record.headers(), EventHeaders.TRACEPARENT, traceparent);
+            }
             Future<RecordMetadata> ack = producer.send(record);
-            // The producer's own delivery timeout fires first; the margin only covers clock slack.
-            RecordMetadata md = ack.get(deliveryTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
-            outcome = "ok";
-            return md;
-        } catch (ExecutionException e) {
-            throw new PublishException("Kafka did not acknowledge (" + e.getCause().getClass().getSimpleName() + ": "
-                    + e.getCause().getMessage() + ")", e.getCause());
-        } catch (TimeoutException e) {
-            throw new PublishException("no Kafka acknowledgement within " + deliveryTimeout, e);
+            try {
+                // The producer's own delivery timeout fires first; the margin only covers clock slack.
+                RecordMetadata md = ack.get(deliveryTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+                outcome = "ok";
+                return md;
+            } catch (ExecutionException | TimeoutException e) {
+                uncertain.put(eventId, new Uncertain(topic, partition, timestamp));
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                throw new PublishException("Kafka did not acknowledge (" + cause.getClass().getSimpleName() + ": "
+                        + cause.getMessage() + ")", cause);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PublishException("interrupted while waiting for Kafka", e);
-        } catch (RuntimeException e) {
-            // send() itself: metadata unavailable within max.block.ms, record too large...
+        } catch (KafkaException e) {
+            // Before the record left: metadata unavailable within max.block.ms, record too large...
             throw new PublishException("Kafka send failed (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         } finally {
             sample.stop(metrics.timer("cxr.ingest.publish.latency", "topic", topic, "outcome", outcome));
         }
     }
 
+    /** Test seam: records an attempt as if it had timed out in flight. */
+    void markUncertain(String eventId, String topic, String key, long timestamp) {
+        uncertain.put(eventId, new Uncertain(topic, partitionFor(topic, key), timestamp));
+    }
+
+    /** The partition Kafka's default partitioner would pick for this key, fixed here so a retry can look there. */
+    private int partitionFor(String topic, String key) {
+        int partitions = producer.partitionsFor(topic).size();
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /**
+     * Looks for an event in the partition it was sent to, from the first record at or after the
+     * attempt's timestamp: an expired in-flight batch may still have been appended before a broker
+     * went down. Returns its metadata, or null when it is not there.
+     *
+     * @throws PublishException when the partition cannot be read (the question stays open)
+     */
+    private RecordMetadata findWritten(Uncertain u, String eventId) throws PublishException {
+        TopicPartition tp = new TopicPartition(u.topic(), u.partition());
+        synchronized (checkerLock) {
+            try {
+                if (checker == null) {
+                    checker = new KafkaConsumer<>(checkerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                }
+                checker.assign(List.of(tp));
+                OffsetAndTimestamp from = checker.offsetsForTimes(Map.of(tp, u.timestamp())).get(tp);
+                if (from == null) {
+                    return null;
+                }
+                long end = checker.endOffsets(List.of(tp)).get(tp);
+                checker.seek(tp, from.offset());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (checker.position(tp) < end && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<byte[], byte[]> r : checker.poll(Duration.ofMillis(500))) {
+                        if (EventHeaders.get(r.headers(), EventHeaders.ID).filter(eventId::equals).isPresent()) {
+                            return new RecordMetadata(tp, r.offset(), 0, r.timestamp(), r.serializedKeySize(),
+                                    r.serializedValueSize());
+                        }
+                    }
+                }
+                if (checker.position(tp) < end) {
+                    throw new PublishException("could not read " + tp + " to check an earlier attempt", null);
+                }
+                return null;
+            } catch (KafkaException e) {
+                throw new PublishException("cannot check whether an earlier attempt was written (" + e.getMessage() + ")", e);
+            }
+        }
+    }
+
     @Override
     public void close() {
+        synchronized (checkerLock) {
+            if (checker != null) {
+                checker.close(Duration.ofSeconds(2));
+            }
+        }
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -54,6 +54,11 @@ public final class Spool {
         return quarantine;
     }
 
+    /** Where {@link #commit} will put a {@code .part} file. */
+    public Path committedPath(Path part) {
+        return incoming.resolve(part.getFileName().toString().replaceFirst("\\.part$", "") + ".dcm");
+    }
+
     /** Makes a fully received {@code .part} file a spool entry. */
     public Entry commit(Path part, String callingAe, String moveOriginatorAe, Instant receivedAt) throws IOException {
         String base = part.getFileName().toString().replaceFirst("\\.part$", "");

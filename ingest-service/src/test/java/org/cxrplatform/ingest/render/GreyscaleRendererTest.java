@@ -89,6 +89,42 @@ class GreyscaleRendererTest {
     }
 
     @Test
+    void eightBitJpegBaselineDecodes() throws Exception {
+        // An 8-bit version of the PA sample, as a router would forward a secondary-capture-like CR.
+        com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
+        list.read(samples.get(0).file().toFile());
+        short[] words = list.get(com.pixelmed.dicom.TagFromName.PixelData).getShortValues();
+        byte[] bytes = new byte[words.length];
+        for (int i = 0; i < words.length; i++) {
+            bytes[i] = (byte) ((words[i] & 0xffff) >> 4);
+        }
+        com.pixelmed.dicom.OtherByteAttribute px = new com.pixelmed.dicom.OtherByteAttribute(com.pixelmed.dicom.TagFromName.PixelData);
+        px.setValues(bytes);
+        list.put(px);
+        for (var t : new com.pixelmed.dicom.AttributeTag[] {com.pixelmed.dicom.TagFromName.BitsAllocated,
+                com.pixelmed.dicom.TagFromName.BitsStored}) {
+            list.putNewAttribute(t).addValue(8);
+        }
+        list.putNewAttribute(com.pixelmed.dicom.TagFromName.HighBit).addValue(7);
+        list.remove(com.pixelmed.dicom.TagFromName.WindowCenter);
+        list.remove(com.pixelmed.dicom.TagFromName.WindowWidth);
+        Path eight = tmp.resolve("eight.dcm");
+        list.write(eight.toFile(), com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, true, true);
+        Path jpeg = tmp.resolve("eight-baseline.dcm");
+        Process p = new ProcessBuilder("dcmcjpeg", "+eb", "+un", eight.toString(), jpeg.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
+        int[] a = pixels(renderer.render(eight));
+        RenderedImage r = renderer.render(jpeg);
+        int[] b = pixels(r);
+        double diff = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff += Math.abs(a[i] - b[i]);
+        }
+        assertThat(diff / a.length).as("lossy baseline via " + r.decoder()).isLessThan(3.0);
+        assertThat(r.voi()).isEqualTo("percentile");
+    }
+
+    @Test
     void downscalesTheLongestEdge() throws Exception {
         GreyscaleRenderer small = new GreyscaleRenderer(new RenderSettings(300, 50_000_000L, 16384, 1L << 28,
                 RenderSettings.defaults().gdcmLibrary(), "gdcmconv"));
