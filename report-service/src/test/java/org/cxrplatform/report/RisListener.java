@@ -58,6 +58,8 @@ public final class RisListener implements ReceivingApplication<Message>, AutoClo
         this.timeoutSleepMs = timeoutSleepMs;
         context.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
         context.setValidationContext(ValidationContextFactory.noValidation());
+        // A RIS that honours MSH-18 (HAPI's default would read every frame as US-ASCII).
+        context.setLowerLayerProtocol(new ca.uhn.hl7v2.llp.MinLowerLayerProtocol(true));
     }
 
     public synchronized RisListener start() {

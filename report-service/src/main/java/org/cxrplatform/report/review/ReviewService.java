@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
+import org.cxrplatform.report.api.Inputs;
 import org.cxrplatform.report.audit.AuditLog;
 import org.cxrplatform.report.ris.ReportExporter;
 import org.cxrplatform.report.ris.ResultStatus;
@@ -58,6 +59,7 @@ public class ReviewService {
         if (text == null || text.isBlank()) {
             throw new ReviewException(400, "an edit needs the new report text");
         }
+        Inputs.require("text", text, Inputs.MAX_TEXT);
         StoredReport r = lock(reportId, EnumSet.of(ReportStatus.DRAFT, ReportStatus.ACCEPTED, ReportStatus.EDITED), "edited");
         Map<Finding, FindingState> findings = extraction.extract(text);
         StoredReport updated = store.updateReview(r.pk(), ReportStatus.EDITED, text, findings, actor);
@@ -66,6 +68,7 @@ public class ReviewService {
 
     @Transactional
     public StoredReport reject(String reportId, String actor, String reason) {
+        Inputs.require("reason", reason, Inputs.MAX_SHORT);
         StoredReport r = lock(reportId, EnumSet.of(ReportStatus.DRAFT), "rejected");
         StoredReport updated = store.updateReview(r.pk(), ReportStatus.REJECTED, r.text(), r.findings(), actor);
         return finish(r, updated, ResultStatus.WITHDRAWN, actor, reason == null || reason.isBlank() ? "rejected" : "rejected: " + reason,

@@ -6,12 +6,14 @@ import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import ca.uhn.hl7v2.llp.MinLowerLayerProtocol;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The service's one HAPI context: in-memory id generator (the default writes {@code id_file} into
  * the working directory) and no message validation (we build the messages ourselves; a RIS's
- * ACK must be read even when it bends the rules).
+ * ACK must be read even when it bends the rules), and UTF-8 on the wire ({@link #utf8Llp()}).
  */
 @ApplicationScoped
 public class Hl7Context {
@@ -22,6 +24,18 @@ public class Hl7Context {
         context = new DefaultHapiContext();
         context.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
         context.setValidationContext(ValidationContextFactory.noValidation());
+        context.setLowerLayerProtocol(utf8Llp());
+    }
+
+    /**
+     * MLLP that writes each message in the charset its MSH-18 names and reads an ACK in the charset
+     * its MSH-18 names, UTF-8 when it names none. HAPI's default is US-ASCII (system property
+     * {@code ca.uhn.hl7v2.llp.charset}), which turned every 'µ', '°' or U+FFFD into '?'.
+     */
+    public static MinLowerLayerProtocol utf8Llp() {
+        MinLowerLayerProtocol llp = new MinLowerLayerProtocol(true);
+        llp.setCharset(StandardCharsets.UTF_8);
+        return llp;
     }
 
     public HapiContext get() {

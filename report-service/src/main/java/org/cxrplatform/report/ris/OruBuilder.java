@@ -38,6 +38,9 @@ public class OruBuilder {
 
     static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyyMMddHHmmssZ").withZone(ZoneId.of("UTC"));
 
+    /** MSH-18 value (HL7 table 0211) for UTF-8. */
+    public static final String UTF8 = "UNICODE UTF-8";
+
     @Inject
     Hl7Context hl7;
 
@@ -62,6 +65,9 @@ public class OruBuilder {
             msh.getMessageControlID().setValue(controlId);
             msh.getAcceptAcknowledgmentType().setValue("AL");
             msh.getApplicationAcknowledgmentType().setValue("NE");
+            // The text is sent exactly as stored ('µ', '°', U+FFFD ...): MSH-18 tells the RIS it is UTF-8,
+            // and MllpSender's MLLP layer encodes the frame in the charset MSH-18 names.
+            msh.getCharacterSet(0).setValue(UTF8);
 
             PID pid = oru.getPATIENT_RESULT().getPATIENT().getPID();
             pid.getSetIDPID().setValue("1");

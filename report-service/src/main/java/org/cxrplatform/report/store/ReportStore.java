@@ -46,6 +46,9 @@ public class ReportStore {
                 + " VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?::jsonb, 'DRAFT', ?::jsonb, ?::jsonb, ?)"
                 + " ON CONFLICT DO NOTHING RETURNING " + COLUMNS;
         String findings = Json.write(Json.complete(event.findings()));
+        // PostgreSQL cannot store U+0000 in text (the tiny model can generate it): strip it and the
+        // other C0 controls except tab/CR/LF; every other character is kept exactly.
+        String text = org.cxrplatform.report.api.Inputs.stripControls(event.text());
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setString(i++, event.reportId());
@@ -56,9 +59,9 @@ public class ReportStore {
             ps.setString(i++, Json.write(event.model()));
             ps.setString(i++, event.lane().name());
             ps.setInt(i++, triagePriority);
-            ps.setString(i++, event.text());
+            ps.setString(i++, text);
             ps.setString(i++, findings);
-            ps.setString(i++, event.text());
+            ps.setString(i++, text);
             ps.setString(i++, findings);
             ps.setString(i++, Json.write(event.patient()));
             ps.setString(i++, Json.write(event.timings()));
@@ -210,6 +213,9 @@ public class ReportStore {
     }
 
     private Optional<StoredReport> one(String sql, String arg) {
+        if (!org.cxrplatform.report.api.Inputs.isReportId(arg)) {
+            return Optional.empty(); // not a report id (32 hex digits): nothing to ask the database
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, arg);
             try (ResultSet rs = ps.executeQuery()) {
