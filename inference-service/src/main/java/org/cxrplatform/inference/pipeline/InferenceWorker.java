@@ -321,7 +321,7 @@ public final class InferenceWorker implements Runnable {
         List<BatchGenerator.Failure> failures = generator.run(lane, requests, settings.generation(),
                 (i, token, text) -> {
                     Study s = studies.get(i);
-                    for (CriticalFindingWatcher.Raised raised : s.watcher.onText(text)) {
+                    for (CriticalFindingWatcher.Raised raised : s.watcher.onText(ReportText.clean(text))) {
                         acks.add(alert(publisher, lane, s, raised));
                     }
                 },
@@ -354,7 +354,7 @@ public final class InferenceWorker implements Runnable {
         StudyEvent e = s.event;
         MDC.put("studyInstanceUid", e.studyInstanceUid());
         try {
-            String text = g.text().strip();
+            String text = ReportText.clean(g.text()).strip();
             Map<Finding, FindingsReader.Reading> readings = findings.read(text);
             Map<Finding, FindingState> states = FindingsReader.states(readings);
             for (CriticalFindingWatcher.Raised raised : s.watcher.finish(text)) {
