@@ -286,9 +286,6 @@ class BadInputTest {
     }
 
     @Test
-    @Disabled("KNOWN DEFECT (report-service, found by this suite): GET /api/reports/%00 answers 500: the id goes unchecked into "
-            + "PostgreSQL, which fails with 'invalid byte sequence for encoding UTF8: 0x00' (StoreException from ReportStore.find via "
-            + "ReviewService.view). Fix: validate report ids (32 hex characters) and answer 404/400. Enable this test when fixed.")
     void nulInAReportIdIsAClientError(Platform p) {
         String viewer = p.api().viewerToken();
         for (String path : List.of("/api/reports/%00", "/api/reports/%00/history", "/fhir/DiagnosticReport/%00", "/fhir/DiagnosticReport?_id=%00")) {
