@@ -57,8 +57,11 @@ public final class IngestNode implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        // Leftovers first: partial files must be gone before the SCP writes new ones.
-        spool.removePartials();
+        // Partial transfers of a previous run (their senders got no success) go before the SCP writes new ones.
+        int partials = spool.removePartials();
+        if (partials > 0) {
+            LOG.infof("spool: removed %d partial transfers left by a previous run", partials);
+        }
         server = new DicomServer(withSpool, pipeline, metrics).start();
         long every = Math.max(1, settings.recoveryInterval().toMillis());
         recovery.scheduleWithFixedDelay(this::recoverQuietly, 0, every, TimeUnit.MILLISECONDS);

@@ -118,14 +118,12 @@ public final class IngestPipeline implements InstanceSink {
     }
 
     /**
-     * Re-processes what a previous run left in the spool. Entries Kafka still does not take stay
-     * for the next call. Returns how many were settled.
+     * Re-processes committed spool entries nobody is working on: left by a previous run, or kept
+     * through a Kafka outage. Entries Kafka still does not take stay for the next call. Partial
+     * {@code .part} files are not touched here (they may be transfers in progress); the node drops
+     * stale ones once, before its SCP starts. Returns how many were settled.
      */
     public int recover() {
-        int removed = spool.removePartials();
-        if (removed > 0) {
-            LOG.infof("spool: removed %d partial transfers (their senders got no success)", removed);
-        }
         int settled = 0;
         for (Spool.Entry entry : spool.pending()) {
             StoreOutcome outcome = process(entry, false);

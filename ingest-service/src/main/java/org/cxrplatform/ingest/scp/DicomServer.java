@@ -61,6 +61,8 @@ public final class DicomServer implements AutoCloseable {
     private final InstanceSink sink;
     private final MeterRegistry metrics;
     private final Semaphore slots;
+    /** Open connections, associated or not yet: bounds threads whatever peers do (twice the association limit). */
+    private final Semaphore connections;
     private final AtomicInteger active = new AtomicInteger();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "dicom-association");
@@ -76,6 +78,7 @@ public final class DicomServer implements AutoCloseable {
         this.sink = sink;
         this.metrics = metrics;
         this.slots = new Semaphore(settings.maxAssociations());
+        this.connections = new Semaphore(settings.maxAssociations() * 2);
         metrics.gauge("cxr.ingest.associations.active", active);
     }
 
@@ -115,7 +118,25 @@ public final class DicomServer implements AutoCloseable {
         while (running) {
             try {
                 Socket socket = serverSocket.accept();
-                workers.execute(() -> serve(socket));
+                if (!connections.tryAcquire()) {
+                    metrics.counter("cxr.ingest.associations", "result", "rejected", "reason", "connection-limit").increment();
+                    LOG.warnf("connection from %s closed: %d connections already open", socket.getRemoteSocketAddress(),
+                            settings.maxAssociations() * 2);
+                    socket.close();
+                    continue;
+                }
+                try {
+                    workers.execute(() -> {
+                        try {
+                            serve(socket);
+                        } finally {
+                            connections.release();
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    connections.release();
+                    socket.close();
+                }
             } catch (IOException e) {
                 if (running) {
                     LOG.warnf("accept failed: %s", e.getMessage());
