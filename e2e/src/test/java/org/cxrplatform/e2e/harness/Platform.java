@@ -196,7 +196,7 @@ public final class Platform implements AutoCloseable {
                 props.put("cxr.report.dev-auth", "true");
                 props.put("cxr.report.ris.endpoints[0].host", "127.0.0.1");
                 props.put("cxr.report.ris.endpoints[0].port", String.valueOf(ris.port()));
-                props.put("cxr.report.outbox.poll", "250ms");
+                props.put("cxr.report.outbox.poll", "1s");
                 // A RIS on this host answers in milliseconds; a lost answer should not cost 10 s per retry.
                 props.put("cxr.report.ris.ack-timeout", "3s");
                 // Defaults park a message after 10 attempts (about 18 min with a 5 min ceiling); a shorter ceiling
@@ -237,19 +237,36 @@ public final class Platform implements AutoCloseable {
             return jar;
         }
         Path source = RepoRoot.quarkusJar(module).getParent();
-        try (var files = Files.walk(source)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Path to = target.resolve(source.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // Another build may be rewriting the app right now: copy until a copy is whole and the source did not change meanwhile.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                long before = Files.getLastModifiedTime(source.resolve("quarkus-run.jar")).toMillis();
+                deleteTree(target);
+                try (var files = Files.walk(source)) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        Path to = target.resolve(source.relativize(f).toString());
+                        if (Files.isDirectory(f)) {
+                            Files.createDirectories(to);
+                        } else {
+                            Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        }
+                    }
+                }
+                long after = Files.getLastModifiedTime(source.resolve("quarkus-run.jar")).toMillis();
+                if (before == after && Files.isRegularFile(jar) && Files.isDirectory(target.resolve("lib"))
+                        && Files.isRegularFile(target.resolve("quarkus/quarkus-application.dat"))) {
+                    return jar;
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                if (attempt >= 24) {
+                    throw new IllegalStateException("cannot copy " + source + " (is it being rebuilt?)", e);
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + source, e);
+            if (attempt >= 24) {
+                throw new IllegalStateException("no stable copy of " + source + " after " + attempt + " attempts (is it being rebuilt?)");
+            }
+            ServiceProcess.sleep(5000);
         }
-        return jar;
     }
 
     private static void deleteTree(Path dir) {

@@ -47,6 +47,8 @@ public final class RisServer implements ReceivingApplication<Message>, AutoClose
         this.port = port == 0 ? FreePorts.next() : port;
         context.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
         context.setValidationContext(ValidationContextFactory.noValidation());
+        // Decode each message in the character set its MSH-18 names, as a RIS must.
+        context.setLowerLayerProtocol(new ca.uhn.hl7v2.llp.MinLowerLayerProtocol(true));
     }
 
     public int port() {
