@@ -83,6 +83,33 @@
     }
   }
 
+  const FINDINGS = ['ATELECTASIS', 'CARDIOMEGALY', 'CONSOLIDATION', 'PULMONARY_EDEMA', 'PLEURAL_EFFUSION', 'PNEUMOTHORAX', 'PNEUMONIA'];
+  function f1(x) { return x === null || x === undefined ? '–' : x.toFixed(3); }
+  async function loadQuality() {
+    const q = await api('GET', '/api/quality');
+    $('quality-note').textContent = 'F1 of the AI draft\'s findings against the signed final report\'s. Positive = ' + q.positive + '; '
+      + q.uncertainPolicy + '. Reference: ' + q.reference + '. Week: ' + q.weekBasis + '.';
+    const tb = $('quality-weeks').querySelector('tbody');
+    tb.innerHTML = '';
+    const rows = q.weeks.concat(q.models.map(m => Object.assign({}, m, { week: 'all weeks' })));
+    rows.sort((a, b) => a.modelVersion === b.modelVersion ? String(a.week).localeCompare(String(b.week)) : a.modelVersion.localeCompare(b.modelVersion));
+    for (const g of rows) {
+      const tr = document.createElement('tr');
+      tr.dataset.model = g.modelVersion;
+      tr.dataset.week = g.week;
+      const cells = [g.modelVersion, g.week, pct(g.acceptanceRate) + ' (' + g.accepted + ')', pct(g.editRate) + ' (' + g.edited + ')',
+        pct(g.rejectionRate) + ' (' + g.rejected + ')', g.pending, g.compared, f1(g.macroF1PaperSix), f1(g.macroF1All)]
+        .concat(FINDINGS.map(f => f1(g.findings[f].f1)));
+      cells.forEach((v, i) => {
+        const td = document.createElement('td');
+        td.textContent = v;
+        td.className = i === 7 ? 'macro-six' : i === 8 ? 'macro-all' : i === 2 ? 'q-accepted' : '';
+        tr.appendChild(td);
+      });
+      tb.appendChild(tr);
+    }
+  }
+
   async function loadList() {
     const status = $('filter-status').value;
     const reports = await api('GET', '/api/reports?limit=500' + (status ? '&status=' + status : ''));
@@ -142,7 +169,7 @@
 
   async function refresh() {
     if (!token) { say('Sign in to see the worklist.'); return; }
-    try { await loadAlerts(); await loadAcceptance(); await loadList(); } catch (e) { /* message already shown */ }
+    try { await loadAlerts(); await loadAcceptance(); await loadQuality(); await loadList(); } catch (e) { /* message already shown */ }
   }
 
   $('login').onclick = login;

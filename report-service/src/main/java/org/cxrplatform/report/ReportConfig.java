@@ -30,6 +30,14 @@ public interface ReportConfig {
 
     Alerts alerts();
 
+    Quality quality();
+
+    interface Quality {
+        /** How often the cxr_quality_* Prometheus gauges are recomputed from the database. */
+        @WithDefault("60s")
+        Duration refresh();
+    }
+
     interface Ris {
         /** When false no HL7 message is queued at all. */
         @WithDefault("true")

@@ -111,6 +111,17 @@ class WorklistBrowserTest {
             }
         });
 
+        // the live quality table: this model version's current ISO week, 1 of 3 accepted as written
+        String week = org.cxrplatform.report.quality.QualityService.isoWeek(java.time.Instant.now());
+        wait.until(d -> {
+            try {
+                return d.findElement(By.cssSelector("#quality-weeks tr[data-model='" + model.version() + "'][data-week='" + week
+                        + "'] .q-accepted")).getText().startsWith("33.3 % (1)");
+            } catch (org.openqa.selenium.NoSuchElementException | StaleElementReferenceException e) {
+                return false;
+            }
+        });
+
         await().atMost(Duration.ofSeconds(30)).until(() -> ris.accepted().stream().filter(r -> r.accession().startsWith(tag)).count() == 6);
         List<String> results = ris.accepted().stream().filter(r -> r.accession().startsWith(tag))
                 .map(r -> r.accession().substring(tag.length()) + ":" + r.resultStatus() + "/" + r.obx11()).toList();

@@ -31,6 +31,18 @@ public class QualityResource {
                              Double editRate, Double rejectionRate) {
     }
 
+    @Inject
+    org.cxrplatform.report.quality.QualityService quality;
+
+    @GET
+    @RolesAllowed({Roles.VIEWER, Roles.RADIOLOGIST, Roles.ADMIN})
+    @Transactional
+    @Operation(summary = "Live quality per model version and per ISO week: acceptance rate and F1 per finding of the AI draft's "
+            + "findings against the signed final report's (positive = PRESENT, uncertain = negative), macro F1 over the paper's six and all seven")
+    public org.cxrplatform.report.quality.QualityService.Quality quality() {
+        return quality.compute();
+    }
+
     @GET
     @Path("/acceptance")
     @RolesAllowed({Roles.VIEWER, Roles.RADIOLOGIST, Roles.ADMIN})

@@ -1,0 +1,182 @@
+package org.cxrplatform.report.quality;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.IsoFields;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.cxrplatform.contracts.findings.Finding;
+import org.cxrplatform.contracts.findings.FindingState;
+import org.cxrplatform.report.store.Json;
+import org.cxrplatform.report.store.ReportStatus;
+import org.cxrplatform.report.store.StoreException;
+
+/**
+ * Live quality from production data, per model version (all time) and per model version and ISO
+ * week: the acceptance rate (accepted as written / edited / rejected) and the F1 per finding of
+ * the AI draft's findings as generated against the signed final report's findings.
+ *
+ * <p>Definitions (also returned in the JSON):
+ * <ul>
+ * <li>Reference = the signed final report: for ACCEPTED the AI text itself (so its findings agree
+ *     by definition), for EDITED the radiologist's text, labelled at signing with the same
+ *     {@code contracts} FindingsExtractor that labels the AI draft. REJECTED drafts have no signed
+ *     final report here (the radiologist's own report goes through the RIS), so they count in the
+ *     acceptance rate but not in F1. Pending drafts count in neither.</li>
+ * <li>Positive = PRESENT. UNCERTAIN is negative (as are ABSENT and NOT_MENTIONED), on both sides.</li>
+ * <li>F1 = 2TP / (2TP + FP + FN); null when a finding is positive on neither side in any compared
+ *     report. Macro F1 = mean of the defined per-finding F1 over the paper's six findings and over
+ *     all seven; null when none is defined.</li>
+ * <li>Week = ISO week (UTC) of the decision for decided reports, of the draft for pending ones.</li>
+ * <li>Outcome = the report's current status (a signed report edited later counts as edited).</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class QualityService {
+
+    public static final String POSITIVE = "PRESENT";
+    public static final String UNCERTAIN_POLICY = "uncertain counts as negative (not PRESENT), in the AI draft and in the final report";
+    public static final String WEEK_BASIS = "ISO week (UTC) of the radiologist's decision; of the draft for pending reports";
+    public static final String REFERENCE = "signed final report: accepted = AI text as written, edited = radiologist's text labelled with "
+            + "the contracts FindingsExtractor; rejected and pending drafts are left out of F1";
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** Counts behind one finding's F1. */
+    public record FindingScore(long truePositives, long falsePositives, long falseNegatives, long trueNegatives, Double precision,
+                               Double recall, Double f1) {
+    }
+
+    /**
+     * @param week     ISO week like {@code 2026-W48}, or null for the model version's all-time figures
+     * @param compared reports whose AI findings were compared with a signed final report (accepted + edited)
+     */
+    public record Group(String modelVersion, String week, long accepted, long edited, long rejected, long pending, Double acceptanceRate,
+                        Double editRate, Double rejectionRate, long compared, Map<Finding, FindingScore> findings, Double macroF1PaperSix,
+                        Double macroF1All) {
+    }
+
+    public record Quality(String positive, String uncertainPolicy, String reference, String weekBasis, Instant computedAt,
+                          List<Group> models, List<Group> weeks) {
+    }
+
+    public Quality compute() {
+        Map<String, Acc> models = new TreeMap<>();
+        Map<String, Acc> weeks = new TreeMap<>();
+        String sql = "SELECT model_version, status, created_at, reviewed_at, ai_findings, findings FROM report";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setFetchSize(1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String model = rs.getString(1);
+                    ReportStatus status = ReportStatus.valueOf(rs.getString(2));
+                    Timestamp when = status == ReportStatus.DRAFT || rs.getTimestamp(4) == null ? rs.getTimestamp(3) : rs.getTimestamp(4);
+                    String week = isoWeek(when.toInstant());
+                    Map<Finding, FindingState> ai = Json.readFindings(rs.getString(5));
+                    Map<Finding, FindingState> fin = Json.readFindings(rs.getString(6));
+                    models.computeIfAbsent(model, k -> new Acc(model, null)).add(status, ai, fin);
+                    weeks.computeIfAbsent(model + "\u0000" + week, k -> new Acc(model, week)).add(status, ai, fin);
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read reports for the quality figures", e);
+        }
+        return new Quality(POSITIVE, UNCERTAIN_POLICY, REFERENCE, WEEK_BASIS, Instant.now(),
+                models.values().stream().map(Acc::group).toList(), weeks.values().stream().map(Acc::group).toList());
+    }
+
+    public static String isoWeek(Instant at) {
+        ZonedDateTime t = at.atZone(ZoneOffset.UTC);
+        return String.format("%d-W%02d", t.get(IsoFields.WEEK_BASED_YEAR), t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+    }
+
+    /** Macro average of the defined F1 values of {@code which}, null when none is defined. */
+    static Double macro(Map<Finding, FindingScore> scores, Set<Finding> which) {
+        double sum = 0;
+        int n = 0;
+        for (Finding f : which) {
+            FindingScore s = scores.get(f);
+            if (s != null && s.f1() != null) {
+                sum += s.f1();
+                n++;
+            }
+        }
+        return n == 0 ? null : sum / n;
+    }
+
+    private static final class Acc {
+        final String model;
+        final String week;
+        long accepted;
+        long edited;
+        long rejected;
+        long pending;
+        long compared;
+        final long[][] counts = new long[Finding.values().length][4]; // tp, fp, fn, tn
+
+        Acc(String model, String week) {
+            this.model = model;
+            this.week = week;
+        }
+
+        void add(ReportStatus status, Map<Finding, FindingState> ai, Map<Finding, FindingState> fin) {
+            switch (status) {
+                case DRAFT -> pending++;
+                case REJECTED -> rejected++;
+                case ACCEPTED, EDITED -> {
+                    if (status == ReportStatus.ACCEPTED) {
+                        accepted++;
+                    } else {
+                        edited++;
+                    }
+                    compared++;
+                    for (Finding f : Finding.values()) {
+                        boolean predicted = ai.get(f) == FindingState.PRESENT;
+                        boolean actual = fin.get(f) == FindingState.PRESENT;
+                        counts[f.ordinal()][predicted ? (actual ? 0 : 1) : (actual ? 2 : 3)]++;
+                    }
+                }
+            }
+        }
+
+        Group group() {
+            long decided = accepted + edited + rejected;
+            Map<Finding, FindingScore> scores = new EnumMap<>(Finding.class);
+            for (Finding f : Finding.values()) {
+                long[] n = counts[f.ordinal()];
+                long tp = n[0];
+                long fp = n[1];
+                long fn = n[2];
+                scores.put(f, new FindingScore(tp, fp, fn, n[3], tp + fp == 0 ? null : (double) tp / (tp + fp),
+                        tp + fn == 0 ? null : (double) tp / (tp + fn), 2 * tp + fp + fn == 0 ? null : 2.0 * tp / (2 * tp + fp + fn)));
+            }
+            return new Group(model, week, accepted, edited, rejected, pending, ratio(accepted, decided), ratio(edited, decided),
+                    ratio(rejected, decided), compared, scores, macro(scores, Finding.PAPER_SIX), macro(scores, Set.of(Finding.values())));
+        }
+
+        private static Double ratio(long n, long of) {
+            return of == 0 ? null : (double) n / of;
+        }
+    }
+
+    /** For callers that want a plain list of every group. */
+    public static List<Group> all(Quality q) {
+        List<Group> out = new ArrayList<>(q.models());
+        out.addAll(q.weeks());
+        return out;
+    }
+}
