@@ -94,7 +94,8 @@ class KafkaOutageTest {
             Map<String, Long> perSop = studyEvents(events, frontal).stream().collect(Collectors.groupingBy(
                     r -> EventJson.read(r.value(), StudyEvent.class).sopInstanceUid(), Collectors.counting()));
             assertThat(perSop.keySet()).isEqualTo(frontal);
-            assertThat(perSop.values()).as("no duplicates").allMatch(n -> n == 1L);
+            assertThat(perSop).as("no duplicates; first run: " + first.output() + "\nretried: " + failed)
+                    .allSatisfy((sop, n) -> assertThat(n).as(sop).isEqualTo(1L));
         }
     }
 

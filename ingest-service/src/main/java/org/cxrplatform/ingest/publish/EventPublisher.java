@@ -31,19 +31,23 @@ import org.cxrplatform.contracts.EventHeaders;
 /**
  * Publishes events and waits for the broker's acknowledgement: an idempotent producer with
  * {@code acks=all}, so a {@link #publish} that returns means the record is replicated, and one
- * that throws means the caller must report failure (the DICOM peer retries). The wait is bounded
- * by {@code delivery.timeout.ms}: the producer gives up on the record itself before we answer, so
- * a failed instance is never also delivered later behind our back. One ambiguity remains: a batch
- * that expired in flight may have been appended by a broker that died before answering. Such
- * events are remembered by id; when the same event is published again (the router's retry), the
- * partition is read from the first attempt's timestamp and an event already there is acknowledged
- * without a second copy.
+ * that throws means the caller must report failure (the DICOM peer retries).
+ *
+ * <p>No second copy on retry: when the answer is due ({@code cxr.ingest.delivery-timeout}) but the
+ * producer still holds the record (broker down), the attempt stays pending and the producer keeps
+ * retrying it (its own delivery timeout is minutes). The peer's retry of the same instance carries
+ * the same deterministic event id and waits for that attempt instead of sending again; the
+ * idempotent producer makes its internal retries exactly-once. Only an attempt the producer itself
+ * expires is ambiguous (a broker may have appended it before dying): such ids are remembered, and
+ * on retry the partition is read from the attempt's timestamp so an event already there is not
+ * written twice.
  *
  * <p>Thread-safe; one producer for the whole service (Kafka batches concurrent associations).
  */
 public final class EventPublisher implements AutoCloseable {
 
     public static final String SOURCE = "/cxr/ingest-service";
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(EventPublisher.class);
 
     private final KafkaProducer<String, byte[]> producer;
     private final Duration deliveryTimeout;
@@ -54,8 +58,17 @@ public final class EventPublisher implements AutoCloseable {
     private final Object checkerLock = new Object();
     private KafkaConsumer<byte[], byte[]> checker;
 
+    /** Sends still in the producer's hands when their answer was due, by event id. */
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
     private record Uncertain(String topic, int partition, long timestamp) {
     }
+
+    private record Pending(Future<RecordMetadata> ack, String topic, int partition, long timestamp) {
+    }
+
+    /** How long the producer itself retries a record (the answer to the peer comes much earlier). */
+    static final Duration PRODUCER_DELIVERY_TIMEOUT = Duration.ofMinutes(2);
 
     /**
      * @param bootstrapServers Kafka bootstrap servers
@@ -72,11 +85,12 @@ public final class EventPublisher implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        int delivery = (int) deliveryTimeout.toMillis();
-        int request = Math.max(1000, delivery / 2);
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, request);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery);
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(delivery, 5000));
+        // The producer keeps retrying well beyond the answer's deadline: a retried instance then waits
+        // for the same record instead of sending a second copy (see publish()).
+        int answer = (int) deliveryTimeout.toMillis();
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(PRODUCER_DELIVERY_TIMEOUT.toMillis(), 3L * answer));
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(answer, 5000));
         p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "ingest-service");
@@ -103,12 +117,23 @@ public final class EventPublisher implements AutoCloseable {
         Timer.Sample sample = Timer.start(metrics);
         String outcome = "error";
         try {
+            sweep();
+            Pending inFlight = pending.get(eventId);
+            if (inFlight != null) {
+                // The same event is still in the producer from an earlier attempt: wait for that one.
+                RecordMetadata md = await(eventId, inFlight);
+                outcome = "earlier-attempt";
+                return md;
+            }
             int partition = partitionFor(topic, key);
             Uncertain earlier = uncertain.get(eventId);
             if (earlier != null) {
-                // An earlier attempt of this very event timed out in flight: the broker may have written it.
+                // An earlier attempt expired in the producer: the broker may still have written it.
                 RecordMetadata found = findWritten(earlier, eventId);
                 uncertain.remove(eventId);
+                LOG.infof("event %s: an earlier attempt expired in flight; %s", eventId,
+                        found == null ? "not in " + topic + "-" + earlier.partition() + ", sending again"
+                                : "already at " + found.topic() + "-" + found.partition() + "@" + found.offset());
                 if (found != null) {
                     outcome = "already-written";
                     metrics.counter("cxr.ingest.publish.deduplicated", "topic", topic).increment();
@@ -121,18 +146,11 @@ public final class EventPublisher implements AutoCloseable {
             if (traceparent != null) {
                 EventHeaders.set(record.headers(), EventHeaders.TRACEPARENT, traceparent);
             }
-            Future<RecordMetadata> ack = producer.send(record);
-            try {
-                // The producer's own delivery timeout fires first; the margin only covers clock slack.
-                RecordMetadata md = ack.get(deliveryTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
-                outcome = "ok";
-                return md;
-            } catch (ExecutionException | TimeoutException e) {
-                uncertain.put(eventId, new Uncertain(topic, partition, timestamp));
-                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                throw new PublishException("Kafka did not acknowledge (" + cause.getClass().getSimpleName() + ": "
-                        + cause.getMessage() + ")", cause);
-            }
+            Pending attempt = new Pending(producer.send(record), topic, partition, timestamp);
+            pending.put(eventId, attempt);
+            RecordMetadata md = await(eventId, attempt);
+            outcome = "ok";
+            return md;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PublishException("interrupted while waiting for Kafka", e);
@@ -142,6 +160,35 @@ public final class EventPublisher implements AutoCloseable {
         } finally {
             sample.stop(metrics.timer("cxr.ingest.publish.latency", "topic", topic, "outcome", outcome));
         }
+    }
+
+    /**
+     * Waits for an attempt up to the answer deadline. Done: forgotten (failed ones become
+     * "uncertain"). Not done: stays pending, so the peer's retry waits for this same record.
+     */
+    private RecordMetadata await(String eventId, Pending attempt) throws PublishException, InterruptedException {
+        try {
+            RecordMetadata md = attempt.ack().get(deliveryTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            pending.remove(eventId, attempt);
+            return md;
+        } catch (TimeoutException e) {
+            throw new PublishException("no Kafka acknowledgement within " + deliveryTimeout
+                    + " (the record stays queued in the producer)", e);
+        } catch (ExecutionException e) {
+            pending.remove(eventId, attempt);
+            uncertain.put(eventId, new Uncertain(attempt.topic(), attempt.partition(), attempt.timestamp()));
+            throw new PublishException("Kafka did not acknowledge (" + e.getCause().getClass().getSimpleName() + ": "
+                    + e.getCause().getMessage() + ")", e.getCause());
+        }
+    }
+
+    /** Forgets attempts that ended long ago (a retry after that is treated as new). */
+    private void sweep() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        long horizon = System.currentTimeMillis() - PRODUCER_DELIVERY_TIMEOUT.toMillis() * 5;
+        pending.entrySet().removeIf(e -> e.getValue().ack().isDone() && e.getValue().timestamp() < horizon);
     }
 
     /** Test seam: records an attempt as if it had timed out in flight. */
