@@ -53,7 +53,11 @@ public class ConfigCheck {
                 errors.add("cxr.report.ris.endpoints[" + i + "] repeats destination " + e.destination() + " (give it a distinct .name)");
             }
         }
-        if (c.pacs().enabled()) {
+        if (c.pacs().enabled() && c.pacs().protocol() == ReportConfig.PacsProtocol.STOW && c.pacs().stowUrl().isEmpty()) {
+            errors.add("cxr.report.pacs.stow-url must be set when cxr.report.pacs.protocol=STOW");
+        }
+        positive(errors, "cxr.report.stow.timeout", c.stow().timeout());
+        if (c.pacs().enabled() && c.pacs().protocol() == ReportConfig.PacsProtocol.DIMSE) {
             port(errors, "cxr.report.pacs.port", c.pacs().port());
             if (c.pacs().aeTitle().isBlank() || c.pacs().aeTitle().length() > 16) {
                 errors.add("cxr.report.pacs.ae-title must be 1-16 characters, was '" + c.pacs().aeTitle() + "'");

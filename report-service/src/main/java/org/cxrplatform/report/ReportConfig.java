@@ -96,9 +96,33 @@ public interface ReportConfig {
         /** COMPREHENSIVE (coded findings) or BASIC_TEXT. */
         @WithDefault("COMPREHENSIVE")
         SrKind srKind();
+
+        /** DIMSE (C-STORE to host/port/ae-title) or STOW (STOW-RS to {@link #stowUrl()}). */
+        @WithDefault("DIMSE")
+        PacsProtocol protocol();
+
+        /** DICOMweb base URL of the PACS (for example http://pacs:8042/dicom-web) when protocol is STOW. */
+        Optional<URI> stowUrl();
     }
 
     enum SrKind { COMPREHENSIVE, BASIC_TEXT }
+
+    enum PacsProtocol { DIMSE, STOW }
+
+    Stow stow();
+
+    /** A further SR destination over STOW-RS (outbox destination STOW), besides or instead of the PACS above. */
+    interface Stow {
+        /** DICOMweb base URL (POST {url}/studies); unset = no such destination. */
+        Optional<URI> url();
+
+        /** Authorization header value for every STOW-RS request (PACS protocol STOW and this destination), e.g. "Bearer …". */
+        Optional<String> authorization();
+
+        /** How long one STOW-RS request may take. */
+        @WithDefault("30s")
+        Duration timeout();
+    }
 
     interface Fhir {
         /** When set, every report change is PUT to this FHIR R4 base URL as a transaction bundle. */

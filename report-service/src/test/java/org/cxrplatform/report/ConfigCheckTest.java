@@ -50,4 +50,15 @@ class ConfigCheckTest {
                 .anySatisfy(e -> assertThat(e).startsWith("cxr.report.pacs.ae-title"))
                 .hasSize(5);
     }
+
+    @Test
+    void stowProtocolNeedsAUrlAndSkipsTheDimseChecks() {
+        ReportConfig c = config(Map.of("cxr.report.pacs.enabled", "true", "cxr.report.pacs.protocol", "STOW",
+                "cxr.report.pacs.ae-title", "A_TITLE_LONGER_THAN_16"));
+        assertThat(ConfigCheck.problems(c)).containsExactly("cxr.report.pacs.stow-url must be set when cxr.report.pacs.protocol=STOW");
+        ReportConfig ok = config(Map.of("cxr.report.pacs.enabled", "true", "cxr.report.pacs.protocol", "STOW",
+                "cxr.report.pacs.stow-url", "http://pacs:8042/dicom-web"));
+        assertThat(ConfigCheck.problems(ok)).isEmpty();
+        assertThat(ok.pacs().protocol()).isEqualTo(ReportConfig.PacsProtocol.STOW);
+    }
 }

@@ -15,24 +15,46 @@ public final class Orthanc implements AutoCloseable {
 
     private final int dicomPort;
     private final int httpPort;
-    private final Process process;
+    private final Path configFile;
+    private final Path dir;
+    private Process process;
     private final HttpClient http = HttpClient.newHttpClient();
 
     public Orthanc(String aeTitle, int dicomPort, int httpPort) throws IOException, InterruptedException {
+        this(aeTitle, dicomPort, httpPort, false);
+    }
+
+    /** The Debian orthanc-dicomweb plugin (STOW-RS/QIDO-RS/WADO-RS under /dicom-web/). */
+    public static final String DICOMWEB_PLUGIN = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so";
+
+    /** @param dicomWeb load the DICOMweb plugin, root {@code /dicom-web/} */
+    public Orthanc(String aeTitle, int dicomPort, int httpPort, boolean dicomWeb) throws IOException, InterruptedException {
         this.dicomPort = dicomPort;
         this.httpPort = httpPort;
-        Path dir = Files.createTempDirectory("cxr-orthanc-");
+        dir = Files.createTempDirectory("cxr-orthanc-");
         String config = """
                 {"Name": "cxr-test-pacs", "StorageDirectory": "%s", "IndexDirectory": "%s",
                  "HttpPort": %d, "DicomPort": %d, "DicomAet": "%s", "RemoteAccessAllowed": false,
                  "AuthenticationEnabled": false, "DicomCheckCalledAet": true, "Plugins": [], "HttpServerEnabled": true,
-                 "DicomServerEnabled": true, "StorageCompression": false}
-                """.formatted(dir.resolve("db"), dir.resolve("db"), httpPort, dicomPort, aeTitle);
-        Path file = dir.resolve("orthanc.json");
-        Files.writeString(file, config);
-        process = new ProcessBuilder("/usr/sbin/Orthanc", file.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("orthanc.log").toFile()).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "orthanc-stop"));
+                 "DicomServerEnabled": true, "StorageCompression": false%s}
+                """.formatted(dir.resolve("db"), dir.resolve("db"), httpPort, dicomPort, aeTitle,
+                dicomWeb ? ", \"Plugins\": [\"" + DICOMWEB_PLUGIN + "\"], \"DicomWeb\": {\"Enable\": true, \"Root\": \"/dicom-web/\"}" : "");
+        if (dicomWeb) {
+            config = config.replace("\"Plugins\": [], ", "");
+        }
+        configFile = dir.resolve("orthanc.json");
+        Files.writeString(configFile, config);
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "orthanc-stop"));
+        start();
+    }
+
+    /** Starts (again) on the same ports and storage. */
+    public synchronized void start() throws IOException, InterruptedException {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        process = new ProcessBuilder("/usr/sbin/Orthanc", configFile.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("orthanc.log").toFile())).start();
         Instant deadline = Instant.now().plusSeconds(30);
         while (true) {
             try {
@@ -63,8 +85,22 @@ public final class Orthanc implements AutoCloseable {
         return dicomPort;
     }
 
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** Stops the process (storage kept): connections are refused until {@link #start()}. */
+    public synchronized void stop() throws InterruptedException {
+        if (process != null) {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+
     @Override
-    public void close() {
-        process.destroy();
+    public synchronized void close() {
+        if (process != null) {
+            process.destroy();
+        }
     }
 }

@@ -84,10 +84,10 @@ class PacsFhirAlertsTest {
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString(query)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             found[0] = EventJson.mapper().readTree(body);
-            return found[0].size() == 2 && given().auth().oauth2(Fixtures.admin()).get("/api/outbox?kind=DICOM_SR&status=DELIVERED&limit=1000")
+            return found[0].size() == 2 && given().auth().oauth2(Fixtures.admin()).get("/api/outbox?kind=DICOM_SR&destination=PACS&status=DELIVERED&limit=1000")
                     .then().extract().jsonPath().getList("findAll { it.summary.contains('" + event.reportId() + "') }").size() == 2;
         });
-        List<String> sopUids = given().auth().oauth2(Fixtures.admin()).get("/api/outbox?kind=DICOM_SR&status=DELIVERED&limit=1000").then()
+        List<String> sopUids = given().auth().oauth2(Fixtures.admin()).get("/api/outbox?kind=DICOM_SR&destination=PACS&status=DELIVERED&limit=1000").then()
                 .extract().jsonPath().getList("findAll { it.summary.contains('" + event.reportId() + "') }.messageId");
         assertThat(sopUids).hasSize(2);
         for (JsonNode instance : found[0]) {

@@ -21,7 +21,15 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
     public static final String PACS_HTTP_PORT = "cxr.test.pacs.http.port";
     public static final String PACS_AE = "TESTPACS";
 
+    public static final String STOW_HTTP_PORT = "cxr.test.stow.http.port";
+
     private Orthanc orthanc;
+    private static Orthanc stowPacs;
+
+    /** The second Orthanc, DICOMweb only as far as the service is concerned (cxr.report.stow.url). */
+    public static Orthanc stowPacs() {
+        return stowPacs;
+    }
 
     @Override
     public Map<String, String> start() {
@@ -39,7 +47,15 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
         } catch (Exception e) {
             throw new IllegalStateException("cannot start Orthanc for the tests", e);
         }
+        int stowHttp = FreePorts.next();
+        System.setProperty(STOW_HTTP_PORT, Integer.toString(stowHttp));
+        try {
+            stowPacs = new Orthanc("STOWPACS", FreePorts.next(), stowHttp, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the DICOMweb Orthanc for the tests", e);
+        }
         Map<String, String> config = new HashMap<>();
+        config.put("cxr.report.stow.url", "http://127.0.0.1:" + stowHttp + "/dicom-web");
         config.put("cxr.report.ris.endpoints[0].host", "127.0.0.1");
         config.put("cxr.report.ris.endpoints[0].port", Integer.toString(ris));
         int ris2 = FreePorts.next();
@@ -65,6 +81,9 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
         // shared broker and database are stopped by devstack's shutdown hooks
         if (orthanc != null) {
             orthanc.close();
+        }
+        if (stowPacs != null) {
+            stowPacs.close();
         }
     }
 }

@@ -12,7 +12,10 @@ import org.cxrplatform.report.ReportConfig;
 import org.cxrplatform.report.ris.OutboxEntry;
 import org.cxrplatform.report.ris.OutboxSender;
 
-/** C-STOREs a queued SR to the configured PACS; anything but a success status is retried by the outbox. */
+/**
+ * Sends a queued SR: destination PACS by C-STORE or, with {@code cxr.report.pacs.protocol=STOW}, by STOW-RS;
+ * destination STOW by STOW-RS to {@code cxr.report.stow.url}. Anything but a success is retried by the outbox.
+ */
 @ApplicationScoped
 public class PacsSender implements OutboxSender {
 
@@ -24,8 +27,23 @@ public class PacsSender implements OutboxSender {
         return OutboxEntry.DICOM_SR;
     }
 
+    @Inject
+    StowClient stow;
+
     @Override
     public String send(OutboxEntry entry) throws Exception {
+        if (SrExporter.STOW_DESTINATION.equals(entry.destination())) {
+            return stow.store(config.stow().url().orElseThrow(() -> new IllegalStateException(
+                    "cxr.report.stow.url is no longer set; the SR waits until it is configured again")), entry);
+        }
+        if (config.pacs().protocol() == ReportConfig.PacsProtocol.STOW) {
+            return stow.store(config.pacs().stowUrl().orElseThrow(() -> new IllegalStateException(
+                    "cxr.report.pacs.stow-url is not set")), entry);
+        }
+        return cStore(entry);
+    }
+
+    private String cStore(OutboxEntry entry) throws Exception {
         ReportConfig.Pacs pacs = config.pacs();
         Path file = Files.createTempFile("cxr-sr-", ".dcm");
         try {

@@ -18,6 +18,8 @@ import org.cxrplatform.report.store.StoredReport;
 public class SrExporter implements ReportExporter {
 
     public static final String DESTINATION = "PACS";
+    /** The extra STOW-RS destination ({@code cxr.report.stow.url}). */
+    public static final String STOW_DESTINATION = "STOW";
 
     @Inject
     ReportConfig config;
@@ -27,12 +29,21 @@ public class SrExporter implements ReportExporter {
 
     @Override
     public void enqueue(StoredReport report, ResultStatus status, String actor, Instant at) {
-        if (!config.pacs().enabled()) {
+        boolean pacs = config.pacs().enabled();
+        boolean stow = config.stow().url().isPresent();
+        if (!pacs && !stow) {
             return;
         }
         SrBuilder.Built predecessor = outbox.latest(OutboxEntry.DICOM_SR, report.pk()).map(e -> SrBuilder.Built.of(e.payload())).orElse(null);
         SrBuilder.Built sr = SrBuilder.build(report, status, actor, at, config.pacs().srKind(), config.ris().sendingFacility(), predecessor);
-        outbox.insert(OutboxEntry.DICOM_SR, DESTINATION, report.orderKey(), report.pk(), null,
-                "SR " + status + " " + report.reportId(), sr.sopInstanceUid(), sr.bytes());
+        // the same SR object (same SOP Instance UID) to every destination, each its own outbox line with retries
+        if (pacs) {
+            outbox.insert(OutboxEntry.DICOM_SR, DESTINATION, report.orderKey(), report.pk(), null,
+                    "SR " + status + " " + report.reportId(), sr.sopInstanceUid(), sr.bytes());
+        }
+        if (stow) {
+            outbox.insert(OutboxEntry.DICOM_SR, STOW_DESTINATION, report.orderKey(), report.pk(), null,
+                    "SR " + status + " " + report.reportId(), sr.sopInstanceUid(), sr.bytes());
+        }
     }
 }
