@@ -253,11 +253,11 @@ public final class LoadBenchmark {
 
     static synchronized void appendToBenchmarks(String section) throws IOException {
         Path file = RepoRoot.get().resolve("BENCHMARKS.md");
-        String header = "\n## Whole pipeline under load (e2e, issue 9)\n\n"
+        String header = "\n## Whole pipeline under load and faults (e2e, issue 9)\n\n"
                 + "Measured by `org.cxrplatform.e2e.LoadBenchmark` (e2e module): every service a separate `java -jar` process, "
                 + "the bundled random-weight tiny model, studies over DICOM C-STORE, reports over MLLP to a listening RIS.\n";
         String existing = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n";
-        String add = existing.contains("## Whole pipeline under load (e2e, issue 9)") ? section : header + section;
+        String add = existing.contains("(e2e, issue 9)") ? section : header + section;
         Files.writeString(file, add, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 }
