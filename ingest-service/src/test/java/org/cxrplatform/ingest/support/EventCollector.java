@@ -1,7 +1,6 @@
 package org.cxrplatform.ingest.support;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,7 +16,8 @@ import org.cxrplatform.devstack.Devstack;
 public final class EventCollector implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    /** By topic-partition@offset: a consumer that rejoins after a broker restart re-reads from the start (no commits). */
+    private final java.util.Map<String, ConsumerRecord<String, byte[]>> records = new java.util.LinkedHashMap<>();
 
     public EventCollector() {
         consumer = new KafkaConsumer<>(Map.of(
@@ -32,8 +32,9 @@ public final class EventCollector implements AutoCloseable {
 
     /** Polls once more and returns everything seen so far. */
     public synchronized List<ConsumerRecord<String, byte[]>> poll() {
-        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-        return List.copyOf(records);
+        consumer.poll(Duration.ofMillis(500))
+                .forEach(r -> records.putIfAbsent(r.topic() + "-" + r.partition() + "@" + r.offset(), r));
+        return List.copyOf(records.values());
     }
 
     @Override
