@@ -128,6 +128,19 @@
     }
   }
 
+  async function loadImage(id, seq) {
+    const img = $('detail-image');
+    if (img.dataset.id === id && !img.hidden) return;
+    img.hidden = true;
+    if (img.dataset.url) { URL.revokeObjectURL(img.dataset.url); delete img.dataset.url; }
+    try {
+      const res = await fetch('/api/reports/' + encodeURIComponent(id) + '/image', { headers: { Authorization: 'Bearer ' + token } });
+      if (!res.ok || seq !== openSeq) return;
+      const url = URL.createObjectURL(await res.blob());
+      img.src = url; img.dataset.url = url; img.dataset.id = id; img.hidden = false;
+    } catch (e) { /* no image: the report is still readable */ }
+  }
+
   let openSeq = 0;
   async function open(id) {
     const seq = ++openSeq;
@@ -142,6 +155,7 @@
     $('detail-meta').textContent = 'Study ' + r.studyInstanceUid + ' · lane ' + r.lane + ' · priority ' + r.triagePriority
       + ' · model ' + r.modelVersion + (r.reviewedBy ? ' · reviewed by ' + r.reviewedBy : '');
     $('detail-text').value = r.text;
+    loadImage(r.id, seq);
     const tb = $('detail-findings').querySelector('tbody');
     tb.innerHTML = '';
     for (const [f, s] of Object.entries(r.findings)) {

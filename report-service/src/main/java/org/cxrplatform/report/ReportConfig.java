@@ -32,6 +32,27 @@ public interface ReportConfig {
 
     Quality quality();
 
+    Images images();
+
+    /** The study image shown on the worklist (from the StudyEvents on cxr.studies.*). */
+    interface Images {
+        /** When false, study events are read but no image is kept. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long an image is kept after its report was signed or rejected. */
+        @WithDefault("7d")
+        Duration retention();
+
+        /** Any image older than this is deleted (studies that never got a report, or stay unsigned). */
+        @WithDefault("30d")
+        Duration maxAge();
+
+        /** Larger PNGs are not kept. */
+        @WithDefault("8388608")
+        long maxBytes();
+    }
+
     interface Quality {
         /** How often the cxr_quality_* Prometheus gauges are recomputed from the database. */
         @WithDefault("60s")

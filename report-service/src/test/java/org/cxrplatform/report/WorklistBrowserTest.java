@@ -72,9 +72,16 @@ class WorklistBrowserTest {
         for (ReportEvent e : List.of(toAccept, toEdit, toReject)) {
             Fixtures.publish(e);
         }
+        try {
+            StudyImageTest.publishStudy(toAccept, Lane.STAT, StudyImageTest.png(1), null);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         for (ReportEvent e : List.of(toAccept, toEdit, toReject)) {
             ReviewAndSecurityTest.awaitStored(e);
         }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> io.restassured.RestAssured.given().auth()
+                .oauth2(Fixtures.viewer()).get("/api/reports/" + toAccept.reportId() + "/image").statusCode() == 200);
 
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         browser.get(page.toString());
@@ -85,6 +92,9 @@ class WorklistBrowserTest {
         wait.until(d -> d.findElement(By.id("who")).getText().contains("dr.browser"));
 
         openReport(wait, toAccept.reportId());
+        // the study image, fetched with the bearer token and shown decoded (16 × 12 px)
+        wait.until(d -> d.findElement(By.id("detail-image")).isDisplayed() && Long.valueOf(16).equals(((org.openqa.selenium.JavascriptExecutor) d)
+                .executeScript("return document.getElementById('detail-image').naturalWidth")));
         browser.findElement(By.id("accept")).click();
         wait.until(d -> d.findElement(By.id("detail-status")).getText().equals("ACCEPTED"));
 

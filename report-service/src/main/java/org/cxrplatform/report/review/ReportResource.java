@@ -71,6 +71,26 @@ public class ReportResource {
         return store.history(store.find(id).orElseThrow(() -> new ReviewException(404, "no report " + id)).pk());
     }
 
+    @Inject
+    org.cxrplatform.report.image.ImageStore images;
+
+    @Inject
+    org.cxrplatform.report.audit.AuditLog audit;
+
+    @GET
+    @Path("/{id}/image")
+    @Produces("image/png")
+    @RolesAllowed({Roles.VIEWER, Roles.RADIOLOGIST, Roles.ADMIN})
+    @Transactional
+    @Operation(summary = "The rendered study image the model read (8-bit greyscale PNG), while it is kept (the view is audited)")
+    public jakarta.ws.rs.core.Response image(@PathParam("id") String id) {
+        org.cxrplatform.report.store.StoredReport r = store.find(id).orElseThrow(() -> new ReviewException(404, "no report " + id));
+        byte[] png = images.find(r.sopInstanceUid(), r.studyInstanceUid())
+                .orElseThrow(() -> new ReviewException(404, "no image kept for report " + id));
+        audit.record(jwt.getName(), "VIEW", "report", id, "image");
+        return jakarta.ws.rs.core.Response.ok(png, "image/png").header("Cache-Control", "private, no-store").build();
+    }
+
     @POST
     @Path("/{id}/accept")
     @RolesAllowed({Roles.RADIOLOGIST, Roles.ADMIN})
