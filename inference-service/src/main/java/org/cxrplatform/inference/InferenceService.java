@@ -13,7 +13,9 @@ import org.cxrplatform.inference.model.ReportModel;
 import org.cxrplatform.inference.pipeline.FindingsReader;
 import org.cxrplatform.inference.pipeline.InferenceMetrics;
 import org.cxrplatform.inference.pipeline.InferenceWorker;
+import org.cxrplatform.inference.pipeline.KafkaClientProperties;
 import org.cxrplatform.inference.pipeline.WorkerSettings;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -40,6 +42,10 @@ public class InferenceService {
     @Inject
     MeterRegistry registry;
 
+    /** Every {@code kafka.*} key (TLS, SASL, tuning) goes to the Kafka clients. */
+    @Inject
+    Config mpConfig;
+
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "127.0.0.1:9092")
     String bootstrapServers;
 
@@ -47,7 +53,8 @@ public class InferenceService {
     private volatile Thread thread;
 
     void onStart(@Observes StartupEvent event) {
-        WorkerSettings settings = WorkerSettings.from(config, bootstrapServers, models.generationOptions());
+        WorkerSettings settings = WorkerSettings.from(config, bootstrapServers, models.generationOptions(),
+                KafkaClientProperties.from(mpConfig));
         InferenceMetrics metrics = new InferenceMetrics(registry);
         thread = new Thread(() -> run(settings, metrics), "cxr-inference");
         thread.setDaemon(true); // a stuck batch must not keep the JVM alive past the shutdown timeout

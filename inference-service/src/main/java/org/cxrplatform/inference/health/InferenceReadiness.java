@@ -10,7 +10,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once the model is loaded and the lane consumers are open. */
+/**
+ * Ready once the model is loaded and the lane consumers are open and reached the broker with the
+ * configured security settings; {@code kafka} says why not when the broker cannot be used.
+ */
 @Readiness
 @ApplicationScoped
 public class InferenceReadiness implements HealthCheck {
@@ -29,6 +32,9 @@ public class InferenceReadiness implements HealthCheck {
                 .withData("consuming", worker != null && worker.consuming());
         if (models.identity() != null) {
             b.withData("modelVersion", models.identity().version());
+        }
+        if (worker != null && worker.kafkaError() != null) {
+            b.withData("kafka", worker.kafkaError());
         }
         if (models.error() != null) {
             b.withData("error", models.error());

@@ -71,6 +71,7 @@ public final class InferenceWorker implements Runnable {
     private static final Logger LOG = Logger.getLogger(InferenceWorker.class);
     private static final Duration PUBLISH_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+    private static final Duration KAFKA_CHECK_TIMEOUT = Duration.ofSeconds(5);
 
     private final WorkerSettings settings;
     private final ReportModel model;
@@ -86,6 +87,7 @@ public final class InferenceWorker implements Runnable {
     private volatile boolean running = true;
     private volatile boolean consuming;
     private volatile Throwable died;
+    private volatile String kafkaError;
     private volatile Consumer<Lane> beforeCommit = lane -> { };
     private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
 
@@ -161,11 +163,14 @@ public final class InferenceWorker implements Runnable {
     public void run() {
         Thread.currentThread().setName("cxr-inference-" + instanceId);
         try (OutputPublisher publisher = new OutputPublisher(settings.bootstrapServers(), "cxr-inference-" + instanceId,
-                settings.reportsTopic(), settings.alertsTopic(), settings.dlqTopic())) {
+                settings.reportsTopic(), settings.alertsTopic(), settings.dlqTopic(), settings.kafkaClient())) {
             for (Lane lane : Lane.values()) {
                 if (settings.lanes().contains(lane)) {
                     lanes.put(lane, openLane(lane));
                 }
+            }
+            if (!awaitKafka()) {
+                return;
             }
             consuming = true;
             LOG.infof("consuming lanes %s as %s (group %s), model %s", lanes.keySet(), instanceId, settings.groupId(), identity.version());
@@ -194,14 +199,7 @@ public final class InferenceWorker implements Runnable {
 
     private LaneState openLane(Lane lane) {
         WorkerSettings.BatchPolicy policy = settings.batch().get(lane);
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId() + "-" + lane.name().toLowerCase());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "cxr-inference-" + instanceId + "-" + lane.name().toLowerCase());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(2 * policy.maxSize(), 8));
-        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        Map<String, Object> props = consumerConfig(settings, lane, "cxr-inference-" + instanceId + "-" + lane.name().toLowerCase());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         LaneState state = new LaneState(lane, consumer, Math.max(4 * policy.maxSize(), 16));
         consumer.subscribe(List.of(settings.topics().get(lane)), new ConsumerRebalanceListener() {
@@ -224,6 +222,51 @@ public final class InferenceWorker implements Runnable {
             }
         });
         return state;
+    }
+
+    /**
+     * Waits until every lane's consumer can fetch its topic's metadata from the broker, so readiness
+     * means Kafka is reachable with the configured security settings. Until then (broker down, a TLS
+     * or SASL failure) it retries and {@link #kafkaError()} says why. False when stopped meanwhile.
+     */
+    private boolean awaitKafka() {
+        while (running) {
+            try {
+                for (LaneState ls : lanes.values()) {
+                    ls.consumer.partitionsFor(settings.topics().get(ls.lane), KAFKA_CHECK_TIMEOUT);
+                }
+                if (kafkaError != null) {
+                    LOG.infof("Kafka reachable again at %s", settings.bootstrapServers());
+                }
+                kafkaError = null;
+                return true;
+            } catch (KafkaException e) {
+                kafkaError = e.getClass().getSimpleName() + ": " + e.getMessage();
+                LOG.errorf("Kafka not usable at %s (security.protocol=%s; broker down, or TLS/SASL settings not matching the "
+                        + "listener), not ready, retrying: %s", settings.bootstrapServers(),
+                        settings.kafkaClient().getOrDefault("security.protocol", "PLAINTEXT"), kafkaError);
+                sleep(RETRY_PAUSE);
+            }
+        }
+        return false;
+    }
+
+    /** A lane consumer's config: tunable defaults, then the configured client properties, then what delivery depends on. */
+    static Map<String, Object> consumerConfig(WorkerSettings settings, Lane lane, String clientId) {
+        WorkerSettings.BatchPolicy policy = settings.batch().get(lane);
+        return KafkaClientProperties.merge("consumer " + lane.name().toLowerCase(), Map.of(
+                        ConsumerConfig.CLIENT_ID_CONFIG, clientId,
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(2 * policy.maxSize(), 8),
+                        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName()),
+                settings.kafkaClient(),
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG, settings.groupId() + "-" + lane.name().toLowerCase(),
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                        // a new group starts at the oldest study: none is skipped
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
     }
 
     private void turn(OutputPublisher publisher) {
@@ -491,6 +534,11 @@ public final class InferenceWorker implements Runnable {
     /** True while the consumers are open and the loop runs. */
     public boolean consuming() {
         return consuming;
+    }
+
+    /** Why the broker cannot be used while the worker waits for it at start, or null. */
+    public String kafkaError() {
+        return kafkaError;
     }
 
     /** The error that ended the loop, or null. */

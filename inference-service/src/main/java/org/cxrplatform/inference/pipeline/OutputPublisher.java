@@ -36,18 +36,32 @@ public final class OutputPublisher implements AutoCloseable {
     private final String dlqTopic;
 
     public OutputPublisher(String bootstrapServers, String clientId, String reportsTopic, String alertsTopic, String dlqTopic) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, clientId,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 2,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024),
+        this(bootstrapServers, clientId, reportsTopic, alertsTopic, dlqTopic, Map.of());
+    }
+
+    /** @param kafkaClient configured client properties (TLS, SASL, tuning); they cannot weaken acks or idempotence */
+    public OutputPublisher(String bootstrapServers, String clientId, String reportsTopic, String alertsTopic, String dlqTopic,
+                           Map<String, String> kafkaClient) {
+        this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, clientId, kafkaClient),
                 new StringSerializer(), new ByteArraySerializer());
         this.reportsTopic = reportsTopic;
         this.alertsTopic = alertsTopic;
         this.dlqTopic = dlqTopic;
+    }
+
+    /** The producer's config: tunable defaults, then {@code kafkaClient}, then what delivery depends on. */
+    static Map<String, Object> producerConfig(String bootstrapServers, String clientId, Map<String, String> kafkaClient) {
+        return KafkaClientProperties.merge("producer", Map.of(
+                        ProducerConfig.CLIENT_ID_CONFIG, clientId,
+                        ProducerConfig.LINGER_MS_CONFIG, 2,
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024),
+                kafkaClient,
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                        ProducerConfig.ACKS_CONFIG, "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
     }
 
     public Future<RecordMetadata> report(ReportEvent report, String parentTraceparent) {

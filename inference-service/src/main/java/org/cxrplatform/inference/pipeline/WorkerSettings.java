@@ -29,6 +29,8 @@ import org.cxrplatform.llava.GenerationOptions;
  * @param criticalFindings    findings that raise an alert
  * @param generation          generation options passed to the model
  * @param oomRecoveryBatches  successful batches before a halved batch size doubles again
+ * @param kafkaClient         configured Kafka client properties ({@link KafkaClientProperties}: TLS, SASL,
+ *                            tuning) for every consumer and the producer; never the delivery-critical ones
  */
 public record WorkerSettings(
         String bootstrapServers,
@@ -43,7 +45,8 @@ public record WorkerSettings(
         int maxAttempts,
         Set<Finding> criticalFindings,
         GenerationOptions generation,
-        int oomRecoveryBatches) {
+        int oomRecoveryBatches,
+        Map<String, String> kafkaClient) {
 
     /** Up to {@code maxSize} studies per model call, waiting at most {@code maxWait} to fill it. */
     public record BatchPolicy(int maxSize, Duration maxWait) {
@@ -74,17 +77,27 @@ public record WorkerSettings(
         topics = Map.copyOf(topics);
         batch = Map.copyOf(batch);
         criticalFindings = Set.copyOf(criticalFindings);
+        kafkaClient = Map.copyOf(kafkaClient);
+    }
+
+    /** Settings without extra Kafka client properties (plain-text broker, client defaults). */
+    public WorkerSettings(String bootstrapServers, String groupId, Set<Lane> lanes, Map<Lane, String> topics, String reportsTopic,
+                          String alertsTopic, String dlqTopic, Map<Lane, BatchPolicy> batch, double routineShare, int maxAttempts,
+                          Set<Finding> criticalFindings, GenerationOptions generation, int oomRecoveryBatches) {
+        this(bootstrapServers, groupId, lanes, topics, reportsTopic, alertsTopic, dlqTopic, batch, routineShare, maxAttempts,
+                criticalFindings, generation, oomRecoveryBatches, Map.of());
     }
 
     /** The service's settings: platform topic names, values from configuration. */
-    public static WorkerSettings from(InferenceConfig config, String bootstrapServers, GenerationOptions generation) {
+    public static WorkerSettings from(InferenceConfig config, String bootstrapServers, GenerationOptions generation,
+                                      Map<String, String> kafkaClient) {
         InferenceConfig c = config;
         Map<Lane, BatchPolicy> batch = new EnumMap<>(Lane.class);
         batch.put(Lane.STAT, policy("stat", c.stat().batchSize(), c.stat().maxWait()));
         batch.put(Lane.ROUTINE, policy("routine", c.routine().batchSize(), c.routine().maxWait()));
         return new WorkerSettings(bootstrapServers, c.groupId(), parseLanes(c.lanes()), defaultTopics(),
                 Topics.REPORTS, Topics.ALERTS, Topics.DLQ, batch, c.routineShare(), c.maxAttempts(),
-                parseFindings(c.criticalFindings()), generation, c.oomRecoveryBatches());
+                parseFindings(c.criticalFindings()), generation, c.oomRecoveryBatches(), kafkaClient);
     }
 
     public static Map<Lane, String> defaultTopics() {
@@ -128,6 +141,11 @@ public record WorkerSettings(
 
     public WorkerSettings withGroupId(String group) {
         return new WorkerSettings(bootstrapServers, group, lanes, topics, reportsTopic, alertsTopic, dlqTopic, batch,
-                routineShare, maxAttempts, criticalFindings, generation, oomRecoveryBatches);
+                routineShare, maxAttempts, criticalFindings, generation, oomRecoveryBatches, kafkaClient);
+    }
+
+    public WorkerSettings withKafkaClient(Map<String, String> properties) {
+        return new WorkerSettings(bootstrapServers, groupId, lanes, topics, reportsTopic, alertsTopic, dlqTopic, batch,
+                routineShare, maxAttempts, criticalFindings, generation, oomRecoveryBatches, properties);
     }
 }
