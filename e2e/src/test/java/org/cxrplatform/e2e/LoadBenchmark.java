@@ -199,6 +199,7 @@ public final class LoadBenchmark {
                     t.append(String.format("| %s | %d | %s |%n", name, peak / 1024, cpu));
                 }
             }
+            t.append(statBreakdown(p, statSent, first));
             System.out.println(t);
             if (!refused.isEmpty()) {
                 System.out.println("refused (first 10): " + refused.stream().limit(10).toList());
@@ -207,6 +208,59 @@ public final class LoadBenchmark {
                 appendToBenchmarks(t.toString());
             }
         }
+    }
+
+    /**
+     * Where a STAT study's time goes, from the report's own timings (ingest receivedAt, inference
+     * startedAt/completedAt), report-service's createdAt (stored) and the ORU's arrival.
+     */
+    private static String statBreakdown(Platform p, Map<String, Instant> statSent, Map<String, RisServer.Oru> first) {
+        Map<String, List<Long>> seg = new LinkedHashMap<>();
+        for (String k : List.of("C-STORE sent -> ingest accepted (receivedAt)", "receivedAt -> inference started (lane wait)",
+                "inference started -> completed (model, batch)", "completed -> stored by report-service (cxr.reports lag)",
+                "stored -> ORU at the RIS (outbox, MLLP)")) {
+            seg.put(k, new ArrayList<>());
+        }
+        for (Map.Entry<String, Instant> e : statSent.entrySet()) {
+            RisServer.Oru oru = first.get(e.getKey());
+            if (oru == null) {
+                continue;
+            }
+            try {
+                var dr = Pipeline.entries(p.api().fhirByAccession(e.getKey()));
+                if (dr.isEmpty()) {
+                    continue;
+                }
+                var rest = Pipeline.report(p, Pipeline.id(dr.get(0)));
+                Instant received = instant(rest.path("timings").path("receivedAt"));
+                Instant started = instant(rest.path("timings").path("startedAt"));
+                Instant completed = instant(rest.path("timings").path("completedAt"));
+                Instant stored = instant(rest.path("createdAt"));
+                List<List<Long>> v = new ArrayList<>(seg.values());
+                v.get(0).add(Duration.between(e.getValue(), received).toMillis());
+                v.get(1).add(Duration.between(received, started).toMillis());
+                v.get(2).add(Duration.between(started, completed).toMillis());
+                v.get(3).add(Duration.between(completed, stored).toMillis());
+                v.get(4).add(Duration.between(stored, oru.at()).toMillis());
+            } catch (RuntimeException ex) {
+                System.out.println("no breakdown for " + e.getKey() + ": " + ex);
+            }
+        }
+        StringBuilder b = new StringBuilder("\n| STAT segment | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|\n");
+        seg.forEach((k, v) -> {
+            List<Long> sorted = v.stream().sorted().toList();
+            b.append(String.format("| %s | %s | %s | %s |%n", k, pct(sorted, 50), pct(sorted, 95), pct(sorted, 99)));
+        });
+        return b.toString();
+    }
+
+    /** An Instant as Jackson writes it: ISO-8601 text, or epoch seconds with a fraction. */
+    private static Instant instant(com.fasterxml.jackson.databind.JsonNode n) {
+        if (n.isNumber()) {
+            java.math.BigDecimal d = n.decimalValue();
+            return Instant.ofEpochSecond(d.longValue(), d.remainder(java.math.BigDecimal.ONE).movePointRight(9).longValue());
+        }
+        return Instant.parse(n.asText());
     }
 
     private static boolean backlogDrained(Platform p, Map<String, Instant> accepted, AtomicBoolean sent) {
