@@ -68,9 +68,6 @@ class TransportSecurityTest {
     }
 
     @Test
-    @Disabled("GAP (inference-service): InferenceWorker.openLane and OutputPublisher build their Kafka clients with only "
-            + "bootstrap.servers and fixed settings, so kafka.security.protocol / kafka.ssl.* / kafka.sasl.* are ignored and TLS to "
-            + "Kafka cannot be turned on. Fix: merge the kafka.* client properties from config into both. Enable when fixed.")
     void inferenceServiceHonoursKafkaTls(Platform p) {
         ServiceProcess tls = p.extraInstance(Platform.INFERENCE, "kafka-ssl", Map.of("kafka.security.protocol", "SSL",
                 "cxr.inference.group-id", "e2e-tls-probe"));
@@ -78,6 +75,10 @@ class TransportSecurityTest {
             tls.start();
             assertThat(awaitLog(tls, TLS_FAILURE))
                     .as("inference-service with kafka.security.protocol=SSL; log " + tls.log()).isTrue();
+            // once the model is loaded the worker checks the broker and stays not ready, saying why
+            assertThat(awaitLog(tls, List.of("Kafka not usable")))
+                    .as("inference-service reports the Kafka failure; log " + tls.log()).isTrue();
+            assertThat(tls.ready()).as("inference-service must not be ready without Kafka; log " + tls.log()).isFalse();
         } finally {
             tls.kill9();
         }
