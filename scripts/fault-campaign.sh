@@ -20,5 +20,8 @@ for m in ingest-service inference-service report-service; do
 done
 # Compile the e2e harness and write its test class path (e2e/target/test-classpath.txt).
 mvn -B -q -o -pl e2e test-compile >/dev/null 2>&1 || mvn -B -q -pl e2e test-compile
-CP="$ROOT/e2e/target/test-classes:$(cat "$ROOT/e2e/target/test-classpath.txt")"
+# Run from a copy of the compiled harness: a build of e2e during the campaign must not swap classes under it.
+SNAP="$(mktemp -d "${TMPDIR:-/tmp}/cxr-e2e-classes.XXXXXX")"
+cp -r "$ROOT/e2e/target/test-classes/." "$SNAP/"
+CP="$SNAP:$(cat "$ROOT/e2e/target/test-classpath.txt")"
 exec java -Xmx1g -Dcxr.repo.root="$ROOT" -cp "$CP" org.cxrplatform.e2e.FaultCampaign "$STUDIES" "$SEND_SECONDS"
