@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CP="$ROOT/devstack/target/classes:$(cat "$ROOT/devstack/target/classpath.txt")"
 bootstrap=$1 since=$2 expected=$3 seconds=${4:-180}
 echo "waiting up to $seconds s for $expected reports on cxr.reports (alerts on cxr.alerts shown too)"
-java -cp "$CP" org.cxrplatform.devstack.TopicTail "$bootstrap" "$since" "$seconds" "$expected" cxr.reports cxr.alerts |
+java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" org.cxrplatform.devstack.TopicTail "$bootstrap" "$since" "$seconds" "$expected" cxr.reports cxr.alerts |
 while IFS=$'\t' read -r topic key value; do
   if [[ $topic == cxr.alerts ]]; then
     jq -r '"ALERT  study \(.studyInstanceUid)  \(.finding) \(.state)  \"\(.excerpt // "")\""' <<<"$value"
