@@ -13,7 +13,7 @@ import org.cxrplatform.inference.model.ReportModel;
 import org.cxrplatform.inference.pipeline.FindingsReader;
 import org.cxrplatform.inference.pipeline.InferenceMetrics;
 import org.cxrplatform.inference.pipeline.InferenceWorker;
-import org.cxrplatform.inference.pipeline.KafkaClientProperties;
+import org.cxrplatform.contracts.KafkaClientSettings;
 import org.cxrplatform.inference.pipeline.WorkerSettings;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -54,7 +54,7 @@ public class InferenceService {
 
     void onStart(@Observes StartupEvent event) {
         WorkerSettings settings = WorkerSettings.from(config, bootstrapServers, models.generationOptions(),
-                KafkaClientProperties.from(mpConfig));
+                KafkaClientSettings.from(mpConfig.getPropertyNames(), n -> mpConfig.getOptionalValue(n, String.class)));
         InferenceMetrics metrics = new InferenceMetrics(registry);
         thread = new Thread(() -> run(settings, metrics), "cxr-inference");
         thread.setDaemon(true); // a stuck batch must not keep the JVM alive past the shutdown timeout

@@ -1,5 +1,7 @@
 package org.cxrplatform.inference.pipeline;
 
+import org.cxrplatform.contracts.KafkaClientSettings;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -254,7 +256,7 @@ public final class InferenceWorker implements Runnable {
     /** A lane consumer's config: tunable defaults, then the configured client properties, then what delivery depends on. */
     static Map<String, Object> consumerConfig(WorkerSettings settings, Lane lane, String clientId) {
         WorkerSettings.BatchPolicy policy = settings.batch().get(lane);
-        return KafkaClientProperties.merge("consumer " + lane.name().toLowerCase(), Map.of(
+        return KafkaClientSettings.merge("consumer " + lane.name().toLowerCase(), Map.of(
                         ConsumerConfig.CLIENT_ID_CONFIG, clientId,
                         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(2 * policy.maxSize(), 8),
                         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName()),

@@ -1,5 +1,7 @@
 package org.cxrplatform.inference.pipeline;
 
+import org.cxrplatform.contracts.KafkaClientSettings;
+
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -51,7 +53,7 @@ public final class OutputPublisher implements AutoCloseable {
 
     /** The producer's config: tunable defaults, then {@code kafkaClient}, then what delivery depends on. */
     static Map<String, Object> producerConfig(String bootstrapServers, String clientId, Map<String, String> kafkaClient) {
-        return KafkaClientProperties.merge("producer", Map.of(
+        return KafkaClientSettings.merge("producer", Map.of(
                         ProducerConfig.CLIENT_ID_CONFIG, clientId,
                         ProducerConfig.LINGER_MS_CONFIG, 2,
                         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",

@@ -29,7 +29,7 @@ import org.cxrplatform.llava.GenerationOptions;
  * @param criticalFindings    findings that raise an alert
  * @param generation          generation options passed to the model
  * @param oomRecoveryBatches  successful batches before a halved batch size doubles again
- * @param kafkaClient         configured Kafka client properties ({@link KafkaClientProperties}: TLS, SASL,
+ * @param kafkaClient         configured Kafka client properties ({@link org.cxrplatform.contracts.KafkaClientSettings}: TLS, SASL,
  *                            tuning) for every consumer and the producer; never the delivery-critical ones
  */
 public record WorkerSettings(

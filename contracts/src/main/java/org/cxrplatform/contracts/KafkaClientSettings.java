@@ -1,46 +1,48 @@
-package org.cxrplatform.inference.pipeline;
+package org.cxrplatform.contracts;
 
+import java.lang.System.Logger.Level;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
-import org.eclipse.microprofile.config.Config;
-import org.jboss.logging.Logger;
+import java.util.function.Function;
 
 /**
- * The Kafka client settings from configuration, shared by the lane consumers and the output
- * producer: every {@code kafka.*} key with the prefix stripped ({@code kafka.security.protocol} →
- * {@code security.protocol}; env {@code KAFKA_SSL_TRUSTSTORE_LOCATION} → {@code ssl.truststore.location}),
- * the same convention as Quarkus' own Kafka clients. This is how TLS ({@code ssl.*}) and SASL
- * ({@code sasl.*}) are turned on.
+ * The Kafka client settings every service takes from its configuration: each {@code kafka.*} key
+ * with the prefix stripped ({@code kafka.security.protocol} → {@code security.protocol}; env
+ * {@code KAFKA_SSL_TRUSTSTORE_LOCATION} → {@code ssl.truststore.location}), the convention of
+ * Quarkus' own Kafka clients. This is how TLS ({@code ssl.*}) and SASL ({@code sasl.*}) reach the
+ * clients a service builds by hand.
  *
- * <p>{@link #merge} layers a client's config: the service's tunable defaults, then these
- * configured properties, then the settings delivery depends on (acks, idempotence, manual
- * commits, isolation, group, deserializers...), which configuration cannot override; an attempt
- * is logged and ignored.
+ * <p>{@link #merge} layers one client's config: the service's tunable defaults, then the
+ * configured settings, then the settings delivery depends on (acks, idempotence, manual commits,
+ * group, serializers), which configuration cannot override; an attempt is logged and ignored.
  */
-public final class KafkaClientProperties {
+public final class KafkaClientSettings {
 
-    private static final Logger LOG = Logger.getLogger(KafkaClientProperties.class);
+    private static final System.Logger LOG = System.getLogger(KafkaClientSettings.class.getName());
     private static final String PREFIX = "kafka.";
     private static final String ENV_PREFIX = "KAFKA_";
 
-    private KafkaClientProperties() {
+    private KafkaClientSettings() {
     }
 
-    /** Every non-empty {@code kafka.*} property (or {@code KAFKA_*} env var) of {@code config}, prefix stripped. */
-    public static Map<String, String> from(Config config) {
+    /**
+     * Every non-empty {@code kafka.*} property (or {@code KAFKA_*} env var), prefix stripped.
+     *
+     * @param propertyNames all configuration names (MicroProfile {@code Config.getPropertyNames()})
+     * @param value         the value of one name, empty when unset
+     */
+    public static Map<String, String> from(Iterable<String> propertyNames, Function<String, Optional<String>> value) {
         Map<String, String> props = new TreeMap<>();
-        for (String name : config.getPropertyNames()) {
+        for (String name : propertyNames) {
             String key = clientKey(name);
             if (key == null || key.isEmpty()) {
                 continue;
             }
-            String value = config.getOptionalValue(name, String.class).orElse("");
-            if (!value.isEmpty()) {
-                props.put(key, value);
-            }
+            value.apply(name).filter(v -> !v.isEmpty()).ifPresent(v -> props.put(key, v));
         }
         return props;
     }
@@ -68,7 +70,7 @@ public final class KafkaClientProperties {
         pinned.forEach((key, value) -> {
             String asConfigured = configured.get(key);
             if (asConfigured != null && !asConfigured.equals(Objects.toString(value))) {
-                LOG.warnf("%s: kafka.%s=%s ignored; this service needs %s=%s", client, key, asConfigured, key, value);
+                LOG.log(Level.WARNING, "{0}: kafka.{1}={2} ignored; this service needs {1}={3}", client, key, asConfigured, value);
             }
             props.put(key, value);
         });
