@@ -177,13 +177,19 @@
     if (!selected) return;
     const r = await api('POST', '/api/reports/' + encodeURIComponent(selected) + '/' + action, body);
     say('Report ' + (r.accessionNumber || r.id) + ' is now ' + r.status + '.');
-    await refresh();
+    await refresh(true);
     await open(r.id);
   }
 
-  async function refresh() {
+  // the quality table is one aggregate query over every report: reloaded every 30 s and after a decision, not every 3 s
+  let qualityAt = 0;
+  async function refresh(forceQuality) {
     if (!token) { say('Sign in to see the worklist.'); return; }
-    try { await loadAlerts(); await loadAcceptance(); await loadQuality(); await loadList(); } catch (e) { /* message already shown */ }
+    try {
+      await loadAlerts(); await loadAcceptance();
+      if (forceQuality === true || Date.now() - qualityAt > 30000) { qualityAt = Date.now(); await loadQuality(); }
+      await loadList();
+    } catch (e) { /* message already shown */ }
   }
 
   $('login').onclick = login;

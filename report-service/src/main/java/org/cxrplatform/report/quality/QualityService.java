@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -19,8 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.cxrplatform.contracts.findings.Finding;
-import org.cxrplatform.contracts.findings.FindingState;
-import org.cxrplatform.report.store.Json;
 import org.cxrplatform.report.store.ReportStatus;
 import org.cxrplatform.report.store.StoreException;
 
@@ -74,23 +71,38 @@ public class QualityService {
                           List<Group> models, List<Group> weeks) {
     }
 
+    /**
+     * One aggregate query (PostgreSQL counts per model version, ISO week and status, with TP/FP/FN
+     * per finding from the JSONB columns); weeks are summed into the all-time figures here.
+     */
     public Quality compute() {
+        StringBuilder sql = new StringBuilder("SELECT model_version, to_char((CASE WHEN status <> 'DRAFT' AND reviewed_at IS NOT NULL"
+                + " THEN reviewed_at ELSE created_at END) AT TIME ZONE 'UTC', 'IYYY-\"W\"IW') AS week, status, count(*)");
+        for (Finding f : Finding.values()) {
+            String ai = "ai_findings ->> '" + f.name() + "' = 'PRESENT'";
+            String fin = "findings ->> '" + f.name() + "' = 'PRESENT'";
+            sql.append(", count(*) FILTER (WHERE ").append(ai).append(" AND ").append(fin).append(")")
+                    .append(", count(*) FILTER (WHERE ").append(ai).append(" AND NOT coalesce(").append(fin).append(", false))")
+                    .append(", count(*) FILTER (WHERE NOT coalesce(").append(ai).append(", false) AND ").append(fin).append(")");
+        }
+        sql.append(" FROM report GROUP BY 1, 2, 3");
         Map<String, Acc> models = new TreeMap<>();
         Map<String, Acc> weeks = new TreeMap<>();
-        String sql = "SELECT model_version, status, created_at, reviewed_at, ai_findings, findings FROM report";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setFetchSize(1000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String model = rs.getString(1);
-                    ReportStatus status = ReportStatus.valueOf(rs.getString(2));
-                    Timestamp when = status == ReportStatus.DRAFT || rs.getTimestamp(4) == null ? rs.getTimestamp(3) : rs.getTimestamp(4);
-                    String week = isoWeek(when.toInstant());
-                    Map<Finding, FindingState> ai = Json.readFindings(rs.getString(5));
-                    Map<Finding, FindingState> fin = Json.readFindings(rs.getString(6));
-                    models.computeIfAbsent(model, k -> new Acc(model, null)).add(status, ai, fin);
-                    weeks.computeIfAbsent(model + "\u0000" + week, k -> new Acc(model, week)).add(status, ai, fin);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString());
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String model = rs.getString(1);
+                String week = rs.getString(2);
+                ReportStatus status = ReportStatus.valueOf(rs.getString(3));
+                long n = rs.getLong(4);
+                long[][] cells = new long[Finding.values().length][3];
+                for (Finding f : Finding.values()) {
+                    for (int k = 0; k < 3; k++) {
+                        cells[f.ordinal()][k] = rs.getLong(5 + f.ordinal() * 3 + k);
+                    }
                 }
+                models.computeIfAbsent(model, k -> new Acc(model, null)).add(status, n, cells);
+                weeks.computeIfAbsent(model + "\u0000" + week, k -> new Acc(model, week)).add(status, n, cells);
             }
         } catch (SQLException e) {
             throw new StoreException("cannot read reports for the quality figures", e);
@@ -133,21 +145,25 @@ public class QualityService {
             this.week = week;
         }
 
-        void add(ReportStatus status, Map<Finding, FindingState> ai, Map<Finding, FindingState> fin) {
+        /** {@code n} reports of one status; {@code cells[finding]} = TP, FP, FN among them. */
+        void add(ReportStatus status, long n, long[][] cells) {
             switch (status) {
-                case DRAFT -> pending++;
-                case REJECTED -> rejected++;
+                case DRAFT -> pending += n;
+                case REJECTED -> rejected += n;
                 case ACCEPTED, EDITED -> {
                     if (status == ReportStatus.ACCEPTED) {
-                        accepted++;
+                        accepted += n;
                     } else {
-                        edited++;
+                        edited += n;
                     }
-                    compared++;
+                    compared += n;
                     for (Finding f : Finding.values()) {
-                        boolean predicted = ai.get(f) == FindingState.PRESENT;
-                        boolean actual = fin.get(f) == FindingState.PRESENT;
-                        counts[f.ordinal()][predicted ? (actual ? 0 : 1) : (actual ? 2 : 3)]++;
+                        long[] c = cells[f.ordinal()];
+                        long[] acc = counts[f.ordinal()];
+                        acc[0] += c[0];
+                        acc[1] += c[1];
+                        acc[2] += c[2];
+                        acc[3] += n - c[0] - c[1] - c[2];
                     }
                 }
             }
