@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Optional;
 import org.cxrplatform.ingest.backlog.BacklogService;
+import org.cxrplatform.ingest.backlog.DicomWebPacsClient;
 import org.cxrplatform.ingest.backlog.JobStore;
 import org.cxrplatform.ingest.backlog.PacsClient;
 
@@ -25,12 +26,11 @@ public class BacklogProducer {
 
     // After IngestLifecycle (default priority): the pipeline must exist.
     void onStart(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 1000) StartupEvent event) {
-        IngestConfig.Backlog b = config.backlog();
-        if (b.pacsHost().isEmpty()) {
+        PacsClient client = client(config, lifecycle);
+        if (client == null) {
             return;
         }
-        service = new BacklogService(new JobStore(config.dataDir().resolve("jobs")),
-                new PacsClient(b.pacsHost().get(), b.pacsPort(), b.pacsAeTitle(), config.aeTitle()), b.ratePerSecond());
+        service = new BacklogService(new JobStore(config.dataDir().resolve("jobs")), client, config.backlog().ratePerSecond());
         lifecycle.node().pipeline().backlogHook(service);
         service.resumeUnfinished();
     }
@@ -39,6 +39,20 @@ public class BacklogProducer {
         if (service != null) {
             service.close();
         }
+    }
+
+    /** The configured backlog PACS: DICOMweb (protocol DICOMWEB + dicomweb-url) or DIMSE (pacs-host); null when none. */
+    static PacsClient client(IngestConfig config, IngestLifecycle lifecycle) {
+        IngestConfig.Backlog b = config.backlog();
+        if ("DICOMWEB".equalsIgnoreCase(b.protocol().trim())) {
+            if (b.dicomwebUrl().isEmpty()) {
+                return null;
+            }
+            var node = lifecycle.node();
+            return new DicomWebPacsClient(b.dicomwebUrl().get(), b.dicomwebAuthorization().orElse(null), node.pipeline(),
+                    node.spool().incomingDir(), node.settings().scp().maxInstanceBytes(), config.aeTitle());
+        }
+        return b.pacsHost().map(h -> new PacsClient(h, b.pacsPort(), b.pacsAeTitle(), config.aeTitle())).orElse(null);
     }
 
     public Optional<BacklogService> service() {

@@ -61,6 +61,8 @@ public interface IngestConfig {
 
     Backlog backlog();
 
+    Orders orders();
+
     interface Selection {
         @WithDefault("CR,DX,DR")
         List<String> modalities();
@@ -124,5 +126,45 @@ public interface IngestConfig {
         /** Instances per second moved into the routine lane. */
         @WithDefault("5")
         double ratePerSecond();
+
+        /** DIMSE (C-FIND/C-MOVE to pacs-host) or DICOMWEB (QIDO-RS/WADO-RS to dicomweb-url). */
+        @WithDefault("DIMSE")
+        String protocol();
+
+        /** DICOMweb root of the backlog PACS, e.g. http://pacs:8042/dicom-web (with protocol DICOMWEB). */
+        Optional<String> dicomwebUrl();
+
+        /** Authorization header value for the DICOMweb PACS. */
+        Optional<String> dicomwebAuthorization();
+    }
+
+    interface Orders {
+        /** MLLP port of the HL7 order listener (ORM^O01, OMI^O23); unset: no listener. */
+        Optional<Integer> mllpPort();
+
+        @WithDefault("CHEST,THORAX,LUNG,LUNGS,CXR")
+        List<String> chestTerms();
+
+        @WithDefault("XR,CXR,X-RAY,XRAY,RADIOGRAPH,RADIOGRAPHY,DX,CR,PA,AP")
+        List<String> radiographTerms();
+
+        @WithDefault("36643-5,30745-4,24648-8,36554-4,42272-5")
+        List<String> procedureCodes();
+
+        /** ORC-5 order statuses that complete an order and trigger the retrieval. */
+        @WithDefault("CM")
+        List<String> completeStatuses();
+
+        @WithDefault("S,STAT")
+        List<String> statPriorities();
+
+        @WithDefault("E")
+        List<String> statPatientClasses();
+
+        @WithDefault("5")
+        int retrieveAttempts();
+
+        @WithDefault("30s")
+        java.time.Duration retryDelay();
     }
 }

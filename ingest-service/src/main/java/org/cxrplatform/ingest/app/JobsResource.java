@@ -38,7 +38,7 @@ public class JobsResource {
         }
         BacklogService service = backlog.service().orElse(null);
         if (service == null) {
-            return Response.status(503).entity(Map.of("error", "no PACS configured (cxr.ingest.backlog.pacs-host)")).build();
+            return Response.status(503).entity(Map.of("error", "no PACS configured (cxr.ingest.backlog.pacs-host, or protocol DICOMWEB with dicomweb-url)")).build();
         }
         BacklogJob.Progress p = service.submit(request);
         return Response.created(URI.create("/jobs/" + p.id())).entity(p).build();

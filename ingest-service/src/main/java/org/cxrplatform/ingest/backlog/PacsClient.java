@@ -95,6 +95,33 @@ public class PacsClient {
         }
     }
 
+    /** Study Instance UIDs of the studies with this Accession Number (Study level C-FIND). */
+    public List<String> studiesByAccession(String accessionNumber) throws Exception {
+        AttributeList q = query("STUDY");
+        put(q, TagFromName.AccessionNumber, accessionNumber);
+        put(q, TagFromName.StudyInstanceUID, null);
+        List<String> out = new ArrayList<>();
+        for (AttributeList study : cfind(q)) {
+            String uid = Attribute.getSingleStringValueOrNull(study, TagFromName.StudyInstanceUID);
+            if (uid != null && !uid.isBlank() && !out.contains(uid.trim())) {
+                out.add(uid.trim());
+            }
+        }
+        return out;
+    }
+
+    /** C-MOVE of a whole study to our SCP; returns once the PACS reports every sub-operation done. */
+    public void moveStudy(String studyInstanceUid) throws Exception {
+        AttributeList id = query("STUDY");
+        put(id, TagFromName.StudyInstanceUID, studyInstanceUid);
+        MoveSOPClassSCU move = new MoveSOPClassSCU(host, port, pacsAe, ourAe, ourAe,
+                SOPClass.StudyRootQueryRetrieveInformationModelMove, id);
+        int status = move.getStatus();
+        if (status != ResponseStatus.Success) {
+            throw new IllegalStateException(String.format("C-MOVE status 0x%04X", status));
+        }
+    }
+
     private List<AttributeList> cfind(AttributeList identifier) throws Exception {
         List<AttributeList> results = new ArrayList<>();
         new FindSOPClassSCU(host, port, pacsAe, ourAe, SOPClass.StudyRootQueryRetrieveInformationModelFind, identifier,

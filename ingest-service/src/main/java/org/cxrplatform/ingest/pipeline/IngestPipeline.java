@@ -75,6 +75,7 @@ public final class IngestPipeline implements InstanceSink {
     private final Semaphore decodes;
     private final Set<Path> inFlight = ConcurrentHashMap.newKeySet();
     private volatile BacklogHook backlog = BacklogHook.NONE;
+    private volatile OrderHook orders = OrderHook.NONE;
 
     public IngestPipeline(Spool spool, Selection selection, LaneRules lanes, RenderSettings render,
                           EventPublisher publisher, PipelineSettings settings, MeterRegistry metrics) {
@@ -90,6 +91,10 @@ public final class IngestPipeline implements InstanceSink {
         this.decodes = new Semaphore(Math.max(1, settings.maxConcurrentDecodes()));
         metrics.gauge("cxr.ingest.spool.bytes", spool, Spool::sizeBytes);
         metrics.gauge("cxr.ingest.spool.pending", spool, Spool::pendingCount);
+    }
+
+    public void orderHook(OrderHook hook) {
+        this.orders = hook == null ? OrderHook.NONE : hook;
     }
 
     public void backlogHook(BacklogHook hook) {
@@ -187,7 +192,10 @@ public final class IngestPipeline implements InstanceSink {
         }
         MDC.put("studyInstanceUid", header.studyInstanceUid());
         String job = backlog.jobOf(header.sopInstanceUid());
-        if (job == null && entry.moveOriginatorAe() != null && entry.moveOriginatorAe().equals(settings.backlogAeTitle())) {
+        boolean ourMove = entry.moveOriginatorAe() != null && entry.moveOriginatorAe().equals(settings.backlogAeTitle());
+        // An HL7 order claims the instances of its accession number (retrieved for it, or pushed): its lane wins.
+        LaneRules.LaneDecision ordered = job == null ? orders.laneOf(header.accessionNumber(), ourMove) : null;
+        if (job == null && ordered == null && ourMove) {
             job = "retrieve";
         }
         if (!header.hasImagePixelModule()) {
@@ -213,7 +221,7 @@ public final class IngestPipeline implements InstanceSink {
             }
             return deadLetter(entry, header, job, live, e.code(), e.getMessage());
         }
-        LaneRules.LaneDecision lane = lanes.decide(header, entry.callingAe(), job);
+        LaneRules.LaneDecision lane = ordered != null ? ordered : lanes.decide(header, entry.callingAe(), job);
         RenderedImage image;
         try {
             image = render(entry.file(), renderer);

@@ -11,6 +11,7 @@ import org.cxrplatform.devstack.FreePorts;
 public class IngestAppResource implements QuarkusTestResourceLifecycleManager {
 
     static final int DICOM_PORT = FreePorts.next();
+    static final int MLLP_PORT = FreePorts.next();
 
     @Override
     public Map<String, String> start() {
@@ -22,7 +23,8 @@ public class IngestAppResource implements QuarkusTestResourceLifecycleManager {
                     "cxr.ingest.bind-address", "127.0.0.1",
                     "cxr.ingest.allowed-calling-aes", "ROUTER,PACS_ORTHANC",
                     "cxr.ingest.data-dir", Files.createTempDirectory("ingest-app-").toString(),
-                    "cxr.ingest.phi-in-events", "true");
+                    "cxr.ingest.phi-in-events", "true",
+                    "cxr.ingest.orders.mllp-port", String.valueOf(MLLP_PORT));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

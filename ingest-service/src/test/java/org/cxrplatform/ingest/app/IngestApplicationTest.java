@@ -26,7 +26,11 @@ class IngestApplicationTest {
 
     @Test
     void readyAndReceivesWithPatientIdentityWhenEnabled() throws Exception {
-        given().get("/q/health/ready").then().statusCode(200).body(containsString("dicom-scp"));
+        given().get("/q/health/ready").then().statusCode(200).body(containsString("dicom-scp"))
+                .body(containsString("hl7-orders"));
+        try (java.net.Socket mllp = new java.net.Socket("127.0.0.1", IngestAppResource.MLLP_PORT)) {
+            assertThat(mllp.isConnected()).as("HL7 order listener").isTrue();
+        }
         assertThat(Dcmtk.echoscu("ROUTER", "CXR_AI", IngestAppResource.DICOM_PORT).ok()).isTrue();
         assertThat(Dcmtk.echoscu("STRANGER", "CXR_AI", IngestAppResource.DICOM_PORT).ok()).isFalse();
 

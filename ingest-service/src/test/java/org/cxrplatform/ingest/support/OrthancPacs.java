@@ -24,6 +24,17 @@ public final class OrthancPacs implements AutoCloseable {
     public final int httpPort;
 
     public OrthancPacs(Path dir, String destinationAe, int destinationPort) throws Exception {
+        this(dir, destinationAe, destinationPort, false);
+    }
+
+    /** @param dicomWeb load Debian's DICOMweb plugin (QIDO-RS/WADO-RS/STOW-RS under {@link #dicomWebUrl()}) */
+    public OrthancPacs(Path dir, String destinationAe, int destinationPort, boolean dicomWeb) throws Exception {
+        this(dir, destinationAe, destinationPort, dicomWeb, null);
+    }
+
+    /** @param stowServer a DICOMweb server Orthanc knows as "cxr" (POST /dicom-web/servers/cxr/stow), or null */
+    public OrthancPacs(Path dir, String destinationAe, int destinationPort, boolean dicomWeb, String stowServer)
+            throws Exception {
         dicomPort = FreePorts.next();
         httpPort = FreePorts.next();
         Files.createDirectories(dir.resolve("db"));
@@ -41,10 +52,13 @@ public final class OrthancPacs implements AutoCloseable {
                   "DicomAlwaysAllowStore": true,
                   "DicomAlwaysAllowEcho": true,
                   "DicomScuTimeout": 30,
-                  "Plugins": [],
+                  "Plugins": [%s],
+                  "DicomWeb": { "Enable": true, "Root": "/dicom-web/", "Servers": { %s } },
                   "DicomModalities": { "cxr": [ "%s", "127.0.0.1", %d ] }
                 }
-                """.formatted(dir.resolve("db"), dir.resolve("db"), httpPort, dicomPort, AE, destinationAe, destinationPort);
+                """.formatted(dir.resolve("db"), dir.resolve("db"), httpPort, dicomPort, AE,
+                        dicomWeb ? "\"/usr/share/orthanc/plugins/libOrthancDicomWeb.so\"" : "",
+                        stowServer == null ? "" : "\"cxr\": [ \"" + stowServer + "\" ]", destinationAe, destinationPort);
         Path cfg = dir.resolve("orthanc.json");
         Files.writeString(cfg, config);
         process = new ProcessBuilder("/usr/sbin/Orthanc", cfg.toString()).redirectErrorStream(true)
@@ -67,6 +81,10 @@ public final class OrthancPacs implements AutoCloseable {
             }
             Thread.sleep(200);
         }
+    }
+
+    public String dicomWebUrl() {
+        return "http://127.0.0.1:" + httpPort + "/dicom-web";
     }
 
     /** Number of instances Orthanc stores. */

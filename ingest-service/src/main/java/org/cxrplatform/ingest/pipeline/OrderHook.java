@@ -1,0 +1,22 @@
+package org.cxrplatform.ingest.pipeline;
+
+import org.cxrplatform.ingest.select.LaneRules;
+
+/**
+ * Lets the HL7 order manager set the lane of the instances of its orders and learn which
+ * accession numbers arrived by push (so a completed order does not retrieve them again).
+ * Implementations must be thread-safe: associations call it concurrently.
+ */
+public interface OrderHook {
+
+    /**
+     * Called for every parsed instance.
+     *
+     * @param accessionNumber the instance's Accession Number, may be null
+     * @param retrieved       true when it came by a C-MOVE this node requested (move originator = our AE)
+     * @return the lane of the instance's order, or null when no order claims it
+     */
+    LaneRules.LaneDecision laneOf(String accessionNumber, boolean retrieved);
+
+    OrderHook NONE = (accessionNumber, retrieved) -> null;
+}

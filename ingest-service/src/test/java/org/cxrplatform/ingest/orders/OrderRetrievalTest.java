@@ -1,0 +1,144 @@
+package org.cxrplatform.ingest.orders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.app.Connection;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.model.v251.message.ACK;
+import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
+import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.cxrplatform.contracts.EventJson;
+import org.cxrplatform.contracts.Lane;
+import org.cxrplatform.contracts.StudyEvent;
+import org.cxrplatform.contracts.Topics;
+import org.cxrplatform.devstack.FreePorts;
+import org.cxrplatform.devstack.samples.SampleStudies;
+import org.cxrplatform.ingest.IngestNode;
+import org.cxrplatform.ingest.backlog.PacsClient;
+import org.cxrplatform.ingest.support.Dcmtk;
+import org.cxrplatform.ingest.support.EventCollector;
+import org.cxrplatform.ingest.support.OrthancPacs;
+import org.cxrplatform.ingest.support.TestNodes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * HL7 orders from a real HAPI MLLP client; the studies sit in a real Orthanc and are never pushed:
+ * completing the order retrieves them by accession number into the order's lane.
+ */
+class OrderRetrievalTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void completedOrdersPullTheirStudiesIntoTheOrdersLaneAndMalformedOnesAreRefused() throws Exception {
+        List<SampleStudies.Sample> samples = SampleStudies.write(tmp.resolve("s"), 5151);
+        SampleStudies.Sample routineTagsStatOrder = samples.get(0); // CR PA, nothing STAT in its tags
+        SampleStudies.Sample routineOrder = samples.get(2);         // DX PA
+        SampleStudies.Sample pushedFirst = samples.get(4);          // DX PA, pushed before its order completes
+        int mllp = FreePorts.next();
+
+        try (IngestNode node = TestNodes.start(tmp.resolve("spool"));
+             OrthancPacs pacs = new OrthancPacs(tmp.resolve("orthanc"), TestNodes.AE, node.port());
+             EventCollector events = new EventCollector();
+             HapiContext client = new DefaultHapiContext()) {
+            Dcmtk.Result load = Dcmtk.storescu("LOADER", OrthancPacs.AE, pacs.dicomPort, List.of(),
+                    samples.stream().map(SampleStudies.Sample::file).toList());
+            assertThat(load.ok()).as(load.output()).isTrue();
+            PacsClient pacsClient = new PacsClient("127.0.0.1", pacs.dicomPort, OrthancPacs.AE, TestNodes.AE);
+            OrderSettings settings = new OrderSettings(mllp, OrderSettings.defaults(mllp).chestTerms(),
+                    OrderSettings.defaults(mllp).radiographTerms(), OrderSettings.defaults(mllp).procedureCodes(),
+                    java.util.Set.of("CM"), java.util.Set.of("S", "STAT"), java.util.Set.of("E"), 3, Duration.ofSeconds(1));
+            try (OrderService orders = new OrderService(settings, new OrderStore(tmp.resolve("orders")), pacsClient).start()) {
+                node.pipeline().orderHook(orders);
+                client.setValidationContext(ValidationContextFactory.noValidation());
+                client.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
+                Connection c = client.newClient("127.0.0.1", mllp, false);
+
+                // STAT order (ORC-7 priority S), then routine order (outpatient, no priority), a hand order (ignored).
+                assertAck(c, client, orm("M1", "NW", "", routineTagsStatOrder.accessionNumber(), "^^^^^S", "O",
+                        "36643-5^XR Chest 2 Views^LN"), "AA");
+                assertAck(c, client, orm("M2", "NW", "", routineOrder.accessionNumber(), "", "O",
+                        "RAD77^CHEST XR PA^L"), "AA");
+                assertAck(c, client, orm("M3", "NW", "", pushedFirst.accessionNumber(), "", "E",
+                        "RAD78^XR CHEST AP PORTABLE^L"), "AA");
+                assertAck(c, client, orm("M4", "NW", "", "ACC-HAND", "", "O", "RAD90^XR HAND 3 VIEWS^L"), "AA");
+                assertThat(orders.order("ACC-HAND")).isEmpty();
+                assertThat(orders.order(routineTagsStatOrder.accessionNumber()).orElseThrow().lane()).isEqualTo(Lane.STAT);
+                assertThat(orders.order(pushedFirst.accessionNumber()).orElseThrow().lane()).as("PV1-2 E").isEqualTo(Lane.STAT);
+
+                // Malformed: no accession number anywhere -> AE with the reason.
+                Message bad = client.getPipeParser().parse(orm("M5", "NW", "", "", "", "O", "36643-5^XR Chest^LN"));
+                ACK nack = (ACK) c.getInitiator().sendAndReceive(bad);
+                assertThat(nack.getMSA().getAcknowledgmentCode().getValue()).isEqualTo("AE");
+                assertThat(nack.encode()).contains("accession");
+
+                // One study arrives by push before its order completes: no retrieval, but the order's lane.
+                Dcmtk.Result push = Dcmtk.storescu(TestNodes.ROUTER, TestNodes.AE, node.port(), List.of(),
+                        List.of(pushedFirst.file()));
+                assertThat(push.ok()).as(push.output()).isTrue();
+
+                // Completion (ORC-1 SC, ORC-5 CM) triggers the retrieval.
+                for (SampleStudies.Sample s : List.of(routineTagsStatOrder, routineOrder, pushedFirst)) {
+                    assertAck(c, client, orm("C-" + s.accessionNumber(), "SC", "CM", s.accessionNumber(), "", "O",
+                            "36643-5^XR Chest^LN"), "AA");
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                        orders.order(routineTagsStatOrder.accessionNumber()).orElseThrow().state() == Order.State.RETRIEVED
+                                && orders.order(routineOrder.accessionNumber()).orElseThrow().state() == Order.State.RETRIEVED);
+                assertThat(orders.order(pushedFirst.accessionNumber()).orElseThrow().state()).isEqualTo(Order.State.PUSHED);
+
+                List<String> sops = List.of(routineTagsStatOrder.sopInstanceUid(), routineOrder.sopInstanceUid(),
+                        pushedFirst.sopInstanceUid());
+                await().atMost(Duration.ofSeconds(30)).until(() -> studyEvents(events, sops).size() >= 3);
+                Map<String, List<ConsumerRecord<String, byte[]>>> bySop = studyEvents(events, sops).stream().collect(
+                        Collectors.groupingBy(r -> EventJson.read(r.value(), StudyEvent.class).sopInstanceUid()));
+                assertThat(bySop.get(routineTagsStatOrder.sopInstanceUid())).singleElement()
+                        .satisfies(r -> assertThat(r.topic()).isEqualTo(Topics.STUDIES_STAT));
+                assertThat(bySop.get(routineOrder.sopInstanceUid())).singleElement()
+                        .satisfies(r -> assertThat(r.topic()).isEqualTo(Topics.STUDIES_ROUTINE));
+                assertThat(bySop.get(pushedFirst.sopInstanceUid())).as("pushed once, not retrieved again").singleElement()
+                        .satisfies(r -> assertThat(r.topic()).isEqualTo(Topics.STUDIES_STAT));
+                StudyEvent stat = EventJson.read(bySop.get(routineTagsStatOrder.sopInstanceUid()).get(0).value(), StudyEvent.class);
+                assertThat(stat.priorityReason()).contains("HL7 order").contains("priority S");
+                c.close();
+            }
+        }
+    }
+
+    private static void assertAck(Connection c, HapiContext ctx, String er7, String code) throws Exception {
+        Message response = c.getInitiator().sendAndReceive(ctx.getPipeParser().parse(er7));
+        String text = response.encode();
+        assertThat(text).as(text).contains("MSA|" + code);
+    }
+
+    static String orm(String id, String control, String status, String accession, String orcTiming, String patientClass,
+                      String procedure) {
+        return "MSH|^~\\&|RIS|HOSP|CXR_AI|HOSP|20260101120000||ORM^O01^ORM_O01|" + id + "|P|2.5.1\r"
+                + "PID|1||PID123^^^HOSP||DOE^JOHN\r"
+                + "PV1|1|" + patientClass + "\r"
+                + "ORC|" + control + "|PLC-" + accession + "|" + accession + "||" + status + "||" + orcTiming + "\r"
+                + "OBR|1|PLC-" + accession + "|" + accession + "|" + procedure + "|".repeat(14) + accession + "\r";
+    }
+
+    static List<ConsumerRecord<String, byte[]>> studyEvents(EventCollector events, List<String> sops) {
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : events.poll()) {
+            if (!r.topic().equals(Topics.DLQ) && sops.contains(EventJson.read(r.value(), StudyEvent.class).sopInstanceUid())) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+}
