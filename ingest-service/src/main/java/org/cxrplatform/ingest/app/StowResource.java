@@ -127,6 +127,7 @@ public class StowResource {
     }
 
     private static Response error(int status, String message) {
+        LOG.infof("STOW-RS request refused with HTTP %d: %s", status, message);
         return Response.status(status).type("application/json").entity(Map.of("error", message)).build();
     }
 }

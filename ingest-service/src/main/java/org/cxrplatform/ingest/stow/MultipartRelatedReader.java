@@ -38,7 +38,8 @@ public final class MultipartRelatedReader {
     private Map<String, String> headers = Map.of();
 
     public MultipartRelatedReader(InputStream in, String boundary) {
-        if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
+        // RFC 2046 allows 70 characters; Orthanc's STOW-RS client sends two UUIDs (73), so be lenient.
+        if (boundary == null || boundary.isEmpty() || boundary.length() > 200) {
             throw new IllegalArgumentException("invalid multipart boundary");
         }
         this.in = new BufferedInputStream(in, 64 * 1024);
