@@ -11,7 +11,6 @@ import org.cxrplatform.e2e.harness.PlatformExtension;
 import org.cxrplatform.e2e.harness.RawStoreScu;
 import org.cxrplatform.e2e.harness.ServiceProcess;
 import org.cxrplatform.e2e.harness.StudyFactory;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,9 +49,6 @@ class TransportSecurityTest {
     }
 
     @Test
-    @Disabled("GAP (ingest-service): IngestNode builds its KafkaProducer with only bootstrap.servers (EventPublisher gets Map.of() as "
-            + "'extra' properties), so kafka.security.protocol / kafka.ssl.* / kafka.sasl.* in its configuration are ignored and "
-            + "TLS to Kafka cannot be turned on. Fix: pass the kafka.* client properties from config to EventPublisher. Enable when fixed.")
     void ingestServiceHonoursKafkaTls(Platform p) {
         ServiceProcess tls = p.extraInstance(Platform.INGEST, "kafka-ssl", Map.of("kafka.security.protocol", "SSL"));
         try {

@@ -1,7 +1,6 @@
 package org.cxrplatform.ingest;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +45,7 @@ public final class IngestNode implements AutoCloseable {
 
     public synchronized IngestNode start() {
         spool = new Spool(settings.spoolDir());
-        publisher = new EventPublisher(settings.kafkaBootstrap(), settings.deliveryTimeout(), Map.of(), metrics);
+        publisher = new EventPublisher(settings.kafkaBootstrap(), settings.deliveryTimeout(), settings.kafkaClient(), metrics);
         pipeline = new IngestPipeline(spool, new Selection(settings.selection()), new LaneRules(settings.lanes()),
                 settings.render(), publisher, settings.pipeline(), metrics);
         ScpSettings scp = settings.scp();

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.HashSet;
 import java.util.List;
+import org.cxrplatform.contracts.KafkaClientSettings;
 import org.cxrplatform.ingest.IngestNode;
 import org.cxrplatform.ingest.IngestSettings;
 import org.cxrplatform.ingest.pipeline.PipelineSettings;
@@ -14,6 +15,7 @@ import org.cxrplatform.ingest.render.RenderSettings;
 import org.cxrplatform.ingest.scp.ScpSettings;
 import org.cxrplatform.ingest.select.LaneSettings;
 import org.cxrplatform.ingest.select.SelectionSettings;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -71,7 +73,13 @@ public class IngestLifecycle {
         PipelineSettings pipeline = new PipelineSettings(config.phiInEvents(), r.maxConcurrentDecodes(), r.maxInlineBytes(),
                 config.aeTitle());
         return new IngestSettings(scp, config.dataDir().resolve("spool"), selection, lanes, render, pipeline,
-                kafkaBootstrap, config.deliveryTimeout(), config.recoveryInterval());
+                kafkaBootstrap, config.deliveryTimeout(), config.recoveryInterval(), kafkaClientSettings());
+    }
+
+    /** The kafka.* settings (TLS, SASL) of this application's configuration, for the hand-built producer. */
+    private static java.util.Map<String, String> kafkaClientSettings() {
+        org.eclipse.microprofile.config.Config mp = ConfigProvider.getConfig();
+        return KafkaClientSettings.from(mp.getPropertyNames(), n -> mp.getOptionalValue(n, String.class));
     }
 
     private static List<String> trimmed(List<String> values) {

@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.cxrplatform.contracts.EventHeaders;
+import org.cxrplatform.contracts.KafkaClientSettings;
 
 /**
  * Publishes events and waits for the broker's acknowledgement: an idempotent producer with
@@ -79,28 +80,29 @@ public final class EventPublisher implements AutoCloseable {
                           MeterRegistry metrics) {
         this.deliveryTimeout = deliveryTimeout;
         this.metrics = metrics;
-        Map<String, Object> p = new HashMap<>(extra);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        // The producer keeps retrying well beyond the answer's deadline: a retried instance then waits
-        // for the same record instead of sending a second copy (see publish()).
+        // Tunable defaults < configured kafka.* settings (TLS, SASL...) < what the C-STORE guarantee needs.
         int answer = (int) deliveryTimeout.toMillis();
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(PRODUCER_DELIVERY_TIMEOUT.toMillis(), 3L * answer));
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(answer, 5000));
-        p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "ingest-service");
+        Map<String, Object> p = KafkaClientSettings.merge("producer", Map.of(
+                ProducerConfig.LINGER_MS_CONFIG, 2,
+                ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024,
+                ProducerConfig.CLIENT_ID_CONFIG, "ingest-service"), extra, Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
+                // The producer keeps retrying well beyond the answer's deadline: a retried instance then waits
+                // for the same record instead of sending a second copy (see publish()).
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(PRODUCER_DELIVERY_TIMEOUT.toMillis(), 3L * answer),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(answer, 5000)));
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-        Map<String, Object> c = new HashMap<>(extra);
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "ingest-service-ack-checker");
+        Map<String, Object> c = KafkaClientSettings.merge("ack checker", Map.of(
+                ConsumerConfig.CLIENT_ID_CONFIG, "ingest-service-ack-checker"), extra, Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
         this.checkerConfig = c;
     }
 
