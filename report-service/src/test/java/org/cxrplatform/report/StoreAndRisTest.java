@@ -4,11 +4,16 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -20,6 +25,11 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.cxrplatform.contracts.DeadLetter;
@@ -46,6 +56,9 @@ import org.junit.jupiter.api.Test;
 class StoreAndRisTest {
 
     static RisListener ris;
+
+    @Inject
+    AgroalDataSource dataSource;
     /** The outbox destination of the first RIS, the one this class takes down and scripts. */
     static String risA() {
         return "&destination=RIS:127.0.0.1:" + Integer.getInteger(ReportServiceResources.RIS_PORT);
@@ -281,5 +294,130 @@ class StoreAndRisTest {
         assertThat(Base64.getDecoder().decode(bad.originalPayload())).isEqualTo(garbage);
         assertThat(bad.reason()).contains("ReportEvent");
         assertThat(letters.stream().filter(l -> key2.equals(l.originalKey())).findFirst().orElseThrow().reason()).contains("text");
+    }
+
+    @Test
+    void aStatReportPublishedBehindARoutineBacklogIsStoredAndDeliveredBeforeMostOfIt() throws Exception {
+        String tag = "BL" + UUID.randomUUID().toString().substring(0, 6);
+        int routine = 300;
+        List<ReportEvent> events = new ArrayList<>();
+        for (int i = 0; i < routine; i++) {
+            events.add(Fixtures.report(tag + "-R" + i, Fixtures.patient(tag + "-P" + (i % 60)), Lane.ROUTINE,
+                    "Small left pleural effusion.\nNo pneumothorax.", Fixtures.MODEL));
+        }
+        ReportEvent stat = Fixtures.report(tag + "-STAT", Fixtures.patient(tag + "-PS"), Lane.STAT,
+                "Large right pneumothorax.", Fixtures.MODEL);
+        events.add(stat);
+        // In one go, as a backlog: one partition, one compressed record batch, so it lands on the broker
+        // atomically and report-service's next poll sees all of it, the STAT report as its last record.
+        Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Devstack.kafkaBootstrap());
+        pp.put(ProducerConfig.ACKS_CONFIG, "all");
+        pp.put(ProducerConfig.LINGER_MS_CONFIG, "10000");
+        pp.put(ProducerConfig.BATCH_SIZE_CONFIG, "900000");
+        pp.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
+        long t0;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
+            List<ProducerRecord<String, byte[]>> records = events.stream()
+                    .map(e -> new ProducerRecord<>("cxr.reports", 0, e.studyInstanceUid(), EventJson.write(e))).toList();
+            t0 = System.nanoTime();
+            records.forEach(producer::send);
+            producer.flush();
+        }
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> storedInOrder(tag).size() == routine + 1);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        List<String> stored = storedInOrder(tag);
+        int statRank = stored.indexOf(stat.accessionNumber());
+        System.out.printf("BENCHMARK report-service batch store: %d reports stored in %.2f s (%.0f reports/s, one poll);"
+                + " STAT report stored at position %d of %d%n", routine + 1, seconds, (routine + 1) / seconds, statRank + 1, routine + 1);
+        assertThat(statRank).as("position of the STAT report in storing order").isLessThan(routine / 2);
+
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> ris.accepted().stream().filter(r -> r.accession().startsWith(tag + "-")).count() == routine + 1);
+        List<String> delivered = ris.accepted().stream().map(RisListener.Received::accession).filter(a -> a.startsWith(tag + "-")).toList();
+        assertThat(delivered.indexOf(stat.accessionNumber())).as("position of the STAT ORU^R01 at the RIS").isLessThan(routine / 2);
+        // one P per report, each exactly once
+        assertThat(delivered).doesNotHaveDuplicates().hasSize(routine + 1);
+        // let the SR (PACS, STOW) and FHIR copies of this backlog drain, so the next tests do not queue behind them
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> pendingOf(tag) == 0);
+    }
+
+    @Test
+    void aReportThatCannotBeStoredIsDeadLetteredAloneWhileTheRestOfItsBatchIsStored() throws Exception {
+        String tag = "PB" + UUID.randomUUID().toString().substring(0, 6);
+        List<ReportEvent> good = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            good.add(Fixtures.report(tag + "-" + i));
+        }
+        // valid JSON and a valid event, but PostgreSQL's jsonb refuses U+0000 in the patient name: the insert fails
+        ReportEvent poison = Fixtures.report(tag + "-X", new org.cxrplatform.contracts.Patient("P\0X", "HOSP", "DOE\0JANE",
+                null, "F"), Lane.ROUTINE, "No acute findings.", Fixtures.MODEL);
+        for (int i = 0; i < good.size(); i++) {
+            if (i == 10) {
+                Fixtures.producer().send(new ProducerRecord<>("cxr.reports", poison.studyInstanceUid(), EventJson.write(poison)));
+            }
+            Fixtures.producer().send(new ProducerRecord<>("cxr.reports", good.get(i).studyInstanceUid(), EventJson.write(good.get(i))));
+        }
+        Fixtures.producer().flush();
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() -> storedInOrder(tag).size() == good.size());
+
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Devstack.kafkaBootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-check-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<DeadLetter> letters = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("cxr.dlq"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    DeadLetter l = EventJson.read(r.value(), DeadLetter.class);
+                    if (l.originalPayload() != null && new String(Base64.getDecoder().decode(l.originalPayload()), StandardCharsets.UTF_8)
+                            .contains(tag)) {
+                        letters.add(l);
+                    }
+                }
+                return !letters.isEmpty();
+            });
+            consumer.poll(Duration.ofSeconds(1)).forEach(r -> {
+                DeadLetter l = EventJson.read(r.value(), DeadLetter.class);
+                if (l.originalPayload() != null && new String(Base64.getDecoder().decode(l.originalPayload()), StandardCharsets.UTF_8)
+                        .contains(tag)) {
+                    letters.add(l);
+                }
+            });
+        }
+        assertThat(letters).singleElement().satisfies(l -> {
+            assertThat(l.reason()).startsWith("cannot store report");
+            assertThat(l.studyInstanceUid()).isEqualTo(poison.studyInstanceUid());
+            assertThat(l.attempts()).isEqualTo(5);
+        });
+        assertThat(storedInOrder(tag)).hasSize(good.size()).doesNotContain(poison.accessionNumber());
+    }
+
+    long pendingOf(String tag) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM outbox o"
+                + " JOIN report r ON r.id = o.report_pk WHERE o.status = 'PENDING' AND r.accession_number LIKE ?")) {
+            ps.setString(1, tag + "-%");
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Accession numbers with this prefix in the order the reports were inserted. */
+    List<String> storedInOrder(String tag) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT accession_number FROM report WHERE accession_number LIKE ? ORDER BY id")) {
+            ps.setString(1, tag + "-%");
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        }
     }
 }

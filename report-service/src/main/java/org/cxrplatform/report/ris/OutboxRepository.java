@@ -73,11 +73,17 @@ public class OutboxRepository {
     /**
      * Ids of one destination's entries that may be sent now: pending, due, and first in line of
      * their order key (an earlier pending or parked message of the same patient blocks later ones).
+     * Urgent heads come first across patients: critical-alert webhooks and messages of STAT or
+     * triage-priority-1 reports, then the rest, each oldest first. Within one order key the order
+     * stays strictly by id (only a line's head is ever returned).
      */
     public List<Long> dueHeads(String destination, int limit) {
-        String sql = "SELECT o.id FROM outbox o WHERE o.destination = ? AND o.status = 'PENDING' AND o.next_attempt_at <= now()"
+        String sql = "SELECT o.id FROM outbox o LEFT JOIN report r ON r.id = o.report_pk"
+                + " WHERE o.destination = ? AND o.status = 'PENDING' AND o.next_attempt_at <= now()"
                 + " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination AND p.order_key = o.order_key"
-                + " AND p.id < o.id AND p.status <> 'DELIVERED') ORDER BY o.id LIMIT ?";
+                + " AND p.id < o.id AND p.status <> 'DELIVERED')"
+                + " ORDER BY CASE WHEN o.alert_id IS NOT NULL OR r.lane = 'STAT' OR r.triage_priority = 1 THEN 0 ELSE 1 END, o.id"
+                + " LIMIT ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, destination);
             ps.setInt(2, limit);

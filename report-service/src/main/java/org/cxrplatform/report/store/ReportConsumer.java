@@ -3,19 +3,27 @@ package org.cxrplatform.report.store;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.contracts.ReportEvent;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Consumes {@code cxr.reports}. A payload that is not a valid ReportEvent goes to {@code cxr.dlq}
- * with the reason; a valid one is stored (idempotently) before its offset is committed.
+ * Consumes {@code cxr.reports} in batches (one poll per call). A payload that is not a valid
+ * ReportEvent goes to {@code cxr.dlq} with the reason; a valid one is stored (idempotently) before
+ * its offset is committed.
  */
 @ApplicationScoped
 public class ReportConsumer {
 
+    private static final Logger LOG = Logger.getLogger(ReportConsumer.class);
     static final int MAX_ATTEMPTS = 5;
 
     @Inject
@@ -24,17 +32,53 @@ public class ReportConsumer {
     @Inject
     DeadLetters deadLetters;
 
+    /**
+     * One poll at a time: invalid payloads are dead-lettered one by one; the valid ones are
+     * stored in one transaction, STAT (lane STAT or triage priority 1) first so their outbox
+     * entries precede the routine ones. If that transaction fails for any reason other than a lost
+     * database, every record of the poll is stored on its own (retried, dead-lettered alone if it
+     * keeps failing). A lost database is waited out. The poll's offsets are committed only after
+     * this method returns, i.e. after every record is stored or dead-lettered.
+     */
     @Incoming("reports")
     @Blocking(ordered = true)
-    public void consume(ConsumerRecord<String, byte[]> record) {
-        ReportEvent event;
-        try {
-            event = EventJson.read(record.value(), ReportEvent.class);
-            validate(event);
-        } catch (EventJson.InvalidEventException | IllegalArgumentException e) {
-            deadLetters.send(record, e.getMessage(), e, 1, record.key());
+    public void consume(ConsumerRecords<String, byte[]> records) {
+        List<Parsed> valid = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            ReportEvent event;
+            try {
+                event = EventJson.read(record.value(), ReportEvent.class);
+                validate(event);
+            } catch (EventJson.InvalidEventException | IllegalArgumentException e) {
+                deadLetters.send(record, e.getMessage(), e, 1, record.key());
+                continue;
+            }
+            valid.add(new Parsed(record, event));
+        }
+        if (valid.isEmpty()) {
             return;
         }
+        // stable: STAT keep their relative (offset) order, routine theirs
+        valid.sort(Comparator.comparingInt(p -> isUrgent(p.event()) ? 0 : 1));
+        if (valid.size() > 1) {
+            try {
+                List<ReportEvent> events = valid.stream().map(Parsed::event).toList();
+                long t0 = System.nanoTime();
+                // maxAttempts 1: any failure other than a lost database goes to the per-record path at once
+                int inserted = Retry.store("batch of " + events.size() + " reports", 1, () -> ingest.storeAll(events));
+                LOG.debugf("stored %d reports (%d new) in one transaction in %d ms", events.size(), inserted,
+                        (System.nanoTime() - t0) / 1_000_000);
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("storing a batch of %d reports failed (%s): storing them one by one", valid.size(), e.getMessage());
+            }
+        }
+        for (Parsed p : valid) {
+            storeOne(p.record(), p.event());
+        }
+    }
+
+    private void storeOne(ConsumerRecord<String, byte[]> record, ReportEvent event) {
         MDC.put("studyInstanceUid", event.studyInstanceUid());
         try {
             Retry.store("report " + event.reportId(), MAX_ATTEMPTS, () -> ingest.store(event));
@@ -43,6 +87,14 @@ public class ReportConsumer {
         } finally {
             MDC.remove("studyInstanceUid");
         }
+    }
+
+    /** STAT lane or triage priority 1 (critical): stored and delivered before routine reports of the same poll. */
+    static boolean isUrgent(ReportEvent event) {
+        return event.lane() == Lane.STAT || ReportIngest.triagePriority(event) == 1;
+    }
+
+    private record Parsed(ConsumerRecord<String, byte[]> record, ReportEvent event) {
     }
 
     static void validate(ReportEvent e) {

@@ -5,6 +5,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.cxrplatform.contracts.ReportEvent;
 import org.cxrplatform.contracts.findings.Finding;
@@ -33,6 +34,27 @@ public class ReportIngest {
     /** @return the stored draft, or empty for a re-delivery */
     @Transactional
     public Optional<StoredReport> store(ReportEvent event) {
+        return storeOne(event);
+    }
+
+    /**
+     * Stores a whole poll in one transaction, in the given order (the caller puts STAT first, so
+     * their outbox entries get the lower ids). Any failure rolls back every event of the batch.
+     *
+     * @return how many were new (the rest were re-deliveries)
+     */
+    @Transactional
+    public int storeAll(List<ReportEvent> events) {
+        int inserted = 0;
+        for (ReportEvent event : events) {
+            if (storeOne(event).isPresent()) {
+                inserted++;
+            }
+        }
+        return inserted;
+    }
+
+    private Optional<StoredReport> storeOne(ReportEvent event) {
         Optional<StoredReport> inserted = store.insertDraft(event, triagePriority(event), orderKey(event));
         if (inserted.isEmpty()) {
             LOG.infof("report %s of study %s (model %s) is already stored: re-delivery ignored", event.reportId(),
@@ -49,7 +71,7 @@ public class ReportIngest {
     }
 
     /** The event's triage priority, or 1 when it affirms a pneumothorax, 2 when it hedges on one, else 3. */
-    static int triagePriority(ReportEvent event) {
+    public static int triagePriority(ReportEvent event) {
         if (event.triagePriority() != null) {
             return event.triagePriority();
         }
