@@ -18,6 +18,26 @@ import java.util.concurrent.CountDownLatch;
 public final class DevstackMain {
 
     public static void main(String[] args) throws InterruptedException {
+        // Kafka exits the JVM on fatal start-up errors and logs through SLF4J, which has no
+        // provider here: say why on stderr so the launcher's log shows it.
+        org.apache.kafka.common.utils.Exit.setExitProcedure((code, message) -> {
+            System.err.println("devstack: Kafka exits with " + code + (message == null ? "" : ": " + message));
+            Runtime.getRuntime().halt(code);
+        });
+        org.apache.kafka.common.utils.Exit.setHaltProcedure((code, message) -> {
+            System.err.println("devstack: Kafka halts with " + code + (message == null ? "" : ": " + message));
+            Runtime.getRuntime().halt(code);
+        });
+        try {
+            run(args);
+        } catch (RuntimeException e) {
+            System.err.println("devstack: " + args[0] + " failed to start");
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws InterruptedException {
         if (args.length < 3 || !List.of("kafka", "postgres").contains(args[0])) {
             System.err.println("usage: DevstackMain kafka|postgres DATA_DIR PORT [TOPIC|DATABASE ...]");
             System.exit(2);

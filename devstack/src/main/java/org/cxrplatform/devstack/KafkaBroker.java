@@ -48,7 +48,12 @@ public final class KafkaBroker implements AutoCloseable {
     public KafkaBroker(Path logDir, int port) {
         this.logDir = logDir;
         this.port = port == 0 ? FreePorts.next() : port;
-        this.controllerPort = FreePorts.next();
+        // The client port may have been picked by another JVM (a launcher), so FreePorts cannot know it.
+        int controller = FreePorts.next();
+        while (controller == this.port) {
+            controller = FreePorts.next();
+        }
+        this.controllerPort = controller;
         this.clusterId = Uuid.randomUuid().toString();
     }
 
