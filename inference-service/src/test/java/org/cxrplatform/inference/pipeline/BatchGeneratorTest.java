@@ -14,31 +14,19 @@ import org.cxrplatform.inference.model.ReportModel;
 import org.cxrplatform.llava.Generation;
 import org.cxrplatform.llava.GenerationOptions;
 import org.cxrplatform.llava.GenerationRequest;
-import org.cxrplatform.llava.ModelInfo;
 import org.cxrplatform.llava.TokenListener;
 import org.junit.jupiter.api.Test;
 
 class BatchGeneratorTest {
 
     /** The real tiny model, but any call above {@code fits} studies fails the way CUDA does: this CPU has no GPU to exhaust. */
-    static final class SimulatedGpuMemory implements ReportModel {
-        final ReportModel real;
+    static final class SimulatedGpuMemory extends OverRealModel {
         final int fits;
         final List<Integer> calls = new ArrayList<>();
 
         SimulatedGpuMemory(ReportModel real, int fits) {
-            this.real = real;
+            super(real);
             this.fits = fits;
-        }
-
-        @Override
-        public ModelInfo info() {
-            return real.info();
-        }
-
-        @Override
-        public String promptVersion() {
-            return real.promptVersion();
         }
 
         @Override

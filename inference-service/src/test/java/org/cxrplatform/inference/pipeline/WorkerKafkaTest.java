@@ -31,7 +31,6 @@ import org.cxrplatform.inference.model.ReportModel;
 import org.cxrplatform.llava.Generation;
 import org.cxrplatform.llava.GenerationOptions;
 import org.cxrplatform.llava.GenerationRequest;
-import org.cxrplatform.llava.ModelInfo;
 import org.cxrplatform.llava.TokenListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -169,21 +168,10 @@ class WorkerKafkaTest {
     }
 
     /** Fails every model call that contains a 81-pixel-wide image: the tiny model never fails on its own. */
-    static final class FailsOnMarkedImage implements ReportModel {
-        private final ReportModel real;
+    static final class FailsOnMarkedImage extends OverRealModel {
 
         FailsOnMarkedImage(ReportModel real) {
-            this.real = real;
-        }
-
-        @Override
-        public ModelInfo info() {
-            return real.info();
-        }
-
-        @Override
-        public String promptVersion() {
-            return real.promptVersion();
+            super(real);
         }
 
         @Override
@@ -258,23 +246,12 @@ class WorkerKafkaTest {
      * The real tiny model runs, but its streamed and final text is replaced by a scripted report:
      * the tiny model's random weights write noise, never "pneumothorax".
      */
-    static final class ScriptedTextOverRealModel implements ReportModel {
+    static final class ScriptedTextOverRealModel extends OverRealModel {
         static final String SCRIPT = "There is a large left pneumothorax. Heart size is normal. No pleural effusion.";
-        private final ReportModel real;
         volatile java.time.Instant lastCallReturned;
 
         ScriptedTextOverRealModel(ReportModel real) {
-            this.real = real;
-        }
-
-        @Override
-        public ModelInfo info() {
-            return real.info();
-        }
-
-        @Override
-        public String promptVersion() {
-            return real.promptVersion();
+            super(real);
         }
 
         @Override
