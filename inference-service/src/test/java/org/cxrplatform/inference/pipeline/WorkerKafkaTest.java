@@ -68,21 +68,52 @@ class WorkerKafkaTest {
         return reports.stream().map(WorkerKafkaTest::report).map(ReportEvent::studyInstanceUid).collect(Collectors.toSet());
     }
 
+    /**
+     * The real tiny model, paced like a GPU-sized one: every call takes at least {@code CALL_MS}.
+     * The tiny CPU model runs a 16-study batch in milliseconds, so without pacing how much of a
+     * backlog drains before a STAT study is even fetched depends on the machine's load, not on the
+     * scheduler under test.
+     */
+    static final class PacedOverRealModel extends OverRealModel {
+        static final long CALL_MS = 400;
+        final java.util.concurrent.CountDownLatch firstCall = new java.util.concurrent.CountDownLatch(1);
+
+        PacedOverRealModel(ReportModel real) {
+            super(real);
+        }
+
+        @Override
+        public List<Generation> generate(List<GenerationRequest> batch, GenerationOptions options, TokenListener listener) {
+            firstCall.countDown();
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(CALL_MS);
+            List<Generation> out = real.generate(batch, options, listener);
+            WorkerHarness.sleep(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+            return out;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     @Test
-    void statStudyOvertakesARoutineBacklog() throws Exception {
+    void statStudyOvertakesARoutineBacklog_pacedModelCalls() throws Exception {
         try (WorkerHarness h = new WorkerHarness(); TopicReader reports = new TopicReader(h.reports)) {
-            WorkerHarness.Running w = h.start(h.defaults());
+            PacedOverRealModel model = new PacedOverRealModel(TinyModel.get());
+            WorkerHarness.Running w = h.start(h.defaults(), model, Findings.READER);
             WorkerHarness.awaitAssigned(w.worker(), 6);
             KafkaTestSupport.send(producer, studies(h.routine, Lane.ROUTINE, 200, 1000));
-            reports.readUntil(rs -> !rs.isEmpty(), Duration.ofSeconds(60)); // the backlog is draining
+            assertThat(model.firstCall.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("the backlog is draining").isTrue();
             StudyEvent stat = TestStudies.event(TestStudies.newUid(), Lane.STAT, 7);
             KafkaTestSupport.send(producer, List.of(TestStudies.record(h.stat, stat)));
 
-            List<ConsumerRecord<String, byte[]>> all = reports.readUntil(rs -> rs.size() >= 201, Duration.ofSeconds(120));
+            List<ConsumerRecord<String, byte[]>> all = reports.readUntil(rs -> rs.size() >= 201, Duration.ofSeconds(180));
             assertThat(all).hasSize(201);
             ConsumerRecord<String, byte[]> statRecord = all.stream()
                     .filter(r -> r.key().equals(stat.studyInstanceUid())).findFirst().orElseThrow();
             long routineBefore = all.stream().filter(r -> r != statRecord && r.timestamp() <= statRecord.timestamp()).count();
+            // 200 routine studies are 13 paced calls (over 5 s) and STAT waits only for the call in progress:
+            // half the backlog ahead of it would mean STAT waited in line
             assertThat(routineBefore).as("routine reports published before the STAT one").isLessThan(100);
             ReportEvent statReport = report(statRecord);
             assertThat(statReport.lane()).isEqualTo(Lane.STAT);
