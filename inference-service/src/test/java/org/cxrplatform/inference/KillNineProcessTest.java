@@ -51,7 +51,8 @@ class KillNineProcessTest {
         Devstack.createTopics(Topics.ALL, 3);
         Path log = Files.createTempFile("inference-service-", ".log");
         List<ProducerRecord<String, byte[]>> sent = new ArrayList<>();
-        for (int i = 0; i < 48; i++) {
+        // enough that the tiny model cannot finish the backlog in the moment between the first report and the kill
+        for (int i = 0; i < 160; i++) {
             sent.add(TestStudies.record(Topics.STUDIES_ROUTINE, TestStudies.event(TestStudies.newUid(), Lane.ROUTINE, 9000 + i)));
         }
         Set<String> expected = sent.stream().map(ProducerRecord::key).collect(Collectors.toSet());
