@@ -15,15 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * A real RIS stand-in: a HAPI MLLP server that answers each incoming message as scripted
- * (ACK, AE, AR, or no answer within the sender's timeout) and records what it accepted (AA).
+ * (ACK, AE, AR, an ACK for another message, or no answer within the sender's timeout) and records what it accepted (AA).
  * Can be stopped and started again on the same port to play "down for a while".
  */
 public final class RisListener implements ReceivingApplication<Message>, AutoCloseable {
 
-    public enum Reply { AA, AE, AR, TIMEOUT }
+    /** WRONG_CONTROL_ID: an AA whose MSA-2 names another message. */
+    public enum Reply { AA, AE, AR, TIMEOUT, WRONG_CONTROL_ID }
 
     /** One message the RIS accepted. */
     public record Received(String controlId, String patientId, String accession, String resultStatus, String obx11, String text,
@@ -36,6 +38,7 @@ public final class RisListener implements ReceivingApplication<Message>, AutoClo
     private final ConcurrentLinkedDeque<Reply> script = new ConcurrentLinkedDeque<>();
     private final List<Received> accepted = new CopyOnWriteArrayList<>();
     private final List<String> arrivals = new CopyOnWriteArrayList<>();
+    private volatile Consumer<String> beforeAnswer = accession -> { };
     private HL7Service server;
     private static RisListener shared;
     private static RisListener second;
@@ -100,6 +103,15 @@ public final class RisListener implements ReceivingApplication<Message>, AutoClo
         accepted.clear();
         arrivals.clear();
         script.clear();
+        beforeAnswer = accession -> { };
+    }
+
+    /**
+     * Runs on the listener thread with each arrival's accession (OBR-3) before it is answered, so
+     * the sender is provably waiting for this ACK while the hook runs.
+     */
+    public void beforeAnswer(Consumer<String> hook) {
+        beforeAnswer = hook;
     }
 
     /** The second configured RIS ("ris-b"): always up, always AA. */
@@ -116,6 +128,7 @@ public final class RisListener implements ReceivingApplication<Message>, AutoClo
         Terser t = new Terser(message);
         String controlId = t.get("/MSH-10");
         arrivals.add(controlId);
+        beforeAnswer.accept(t.get("/.OBR-3-1"));
         Reply reply = script.poll();
         try {
             switch (reply == null ? Reply.AA : reply) {
@@ -123,6 +136,10 @@ public final class RisListener implements ReceivingApplication<Message>, AutoClo
                     return message.generateACK(AcknowledgmentCode.AE, new HL7Exception("simulated application error"));
                 case AR:
                     return message.generateACK(AcknowledgmentCode.AR, new HL7Exception("simulated reject"));
+                case WRONG_CONTROL_ID:
+                    Message ack = message.generateACK();
+                    new Terser(ack).set("/MSA-2", "NOT-" + controlId);
+                    return ack;
                 case TIMEOUT:
                     Thread.sleep(timeoutSleepMs);
                     return message.generateACK(AcknowledgmentCode.AE, new HL7Exception("too late"));

@@ -32,7 +32,7 @@ public class AlertIngest {
             return false;
         }
         if (config.alerts().webhookUrl().isPresent()) {
-            outbox.insert(OutboxEntry.WEBHOOK, "WEBHOOK", "alert:" + alert.alertId(), null, alert.alertId(),
+            outbox.insert(OutboxEntry.WEBHOOK, "WEBHOOK", "alert:" + alert.alertId(), true, null, alert.alertId(),
                     "alert " + alert.finding() + " " + alert.studyInstanceUid(), alert.alertId(), EventJson.write(alert));
         }
         LOG.warnf("critical alert %s: %s %s in study %s", alert.alertId(), alert.finding(), alert.state(), alert.studyInstanceUid());

@@ -24,19 +24,21 @@ public class OutboxRepository {
     @Inject
     AgroalDataSource dataSource;
 
-    public long insert(String kind, String destination, String orderKey, Long reportPk, String alertId, String summary,
+    /** @param urgent sent before non-urgent heads of other lines (critical alert, STAT or priority-1 report) */
+    public long insert(String kind, String destination, String orderKey, boolean urgent, Long reportPk, String alertId, String summary,
                        String messageId, byte[] payload) {
-        String sql = "INSERT INTO outbox (kind, destination, order_key, report_pk, alert_id, summary, message_id, payload, status)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING') RETURNING id";
+        String sql = "INSERT INTO outbox (kind, destination, order_key, urgent, report_pk, alert_id, summary, message_id, payload, status)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING') RETURNING id";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, kind);
             ps.setString(2, destination);
             ps.setString(3, orderKey);
-            ps.setObject(4, reportPk);
-            ps.setString(5, alertId);
-            ps.setString(6, summary);
-            ps.setString(7, messageId);
-            ps.setBytes(8, payload);
+            ps.setBoolean(4, urgent);
+            ps.setObject(5, reportPk);
+            ps.setString(6, alertId);
+            ps.setString(7, summary);
+            ps.setString(8, messageId);
+            ps.setBytes(9, payload);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -71,19 +73,21 @@ public class OutboxRepository {
     }
 
     /**
-     * Ids of one destination's entries that may be sent now: pending, due, and first in line of
-     * their order key (an earlier pending or parked message of the same patient blocks later ones).
-     * Urgent heads come first across patients: critical-alert webhooks and messages of STAT or
-     * triage-priority-1 reports, then the rest, each oldest first. Within one order key the order
-     * stays strictly by id (only a line's head is ever returned).
+     * Entry {@code o} of the given destination may be sent now: pending, due, and first in line of
+     * its order key (an earlier pending or parked message of the same patient blocks later ones).
+     */
+    private static final String DUE_HEAD = "o.destination = ? AND o.status = 'PENDING' AND o.next_attempt_at <= now()"
+            + " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination AND p.order_key = o.order_key"
+            + " AND p.id < o.id AND p.status <> 'DELIVERED')";
+
+    /**
+     * Ids of one destination's entries that may be sent now ({@link #DUE_HEAD}). Urgent heads come
+     * first across patients: critical-alert webhooks and messages of STAT or triage-priority-1
+     * reports, then the rest, each oldest first. Within one order key the order stays strictly by id
+     * (only a line's head is ever returned).
      */
     public List<Long> dueHeads(String destination, int limit) {
-        String sql = "SELECT o.id FROM outbox o LEFT JOIN report r ON r.id = o.report_pk"
-                + " WHERE o.destination = ? AND o.status = 'PENDING' AND o.next_attempt_at <= now()"
-                + " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination AND p.order_key = o.order_key"
-                + " AND p.id < o.id AND p.status <> 'DELIVERED')"
-                + " ORDER BY CASE WHEN o.alert_id IS NOT NULL OR r.lane = 'STAT' OR r.triage_priority = 1 THEN 0 ELSE 1 END, o.id"
-                + " LIMIT ?";
+        String sql = "SELECT o.id FROM outbox o WHERE " + DUE_HEAD + " ORDER BY o.urgent DESC, o.id LIMIT ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, destination);
             ps.setInt(2, limit);
@@ -96,6 +100,25 @@ public class OutboxRepository {
             return ids;
         } catch (SQLException e) {
             throw new StoreException("cannot find due outbox entries of " + destination, e);
+        }
+    }
+
+    /**
+     * Whether an urgent entry of the destination may be sent now that is not among {@code known}
+     * (the batch the sender is working through): one that was committed, or whose backoff ended,
+     * after the batch was read. An index probe on the few pending urgent entries.
+     */
+    public boolean urgentHeadWaiting(String destination, List<Long> known) {
+        String sql = "SELECT EXISTS (SELECT 1 FROM outbox o WHERE o.urgent AND " + DUE_HEAD + " AND o.id <> ALL (?))";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, destination);
+            ps.setArray(2, c.createArrayOf("bigint", known.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot check for urgent outbox entries of " + destination, e);
         }
     }
 

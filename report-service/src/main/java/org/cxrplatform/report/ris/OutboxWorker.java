@@ -111,29 +111,53 @@ public class OutboxWorker {
         int delivered = 0;
         while (true) {
             List<Long> due = QuarkusTransaction.requiringNew().call(() -> repository.dueHeads(destination, config.outbox().batchSize()));
-            int progressed = 0;
-            for (long id : due) {
-                if (deliver(id)) {
-                    progressed++;
-                }
-            }
-            delivered += progressed;
-            if (progressed == 0) {
+            Pass pass = send(destination, due);
+            delivered += pass.delivered();
+            if (pass.delivered() == 0 && !pass.preempted()) {
                 return delivered;
             }
         }
     }
+
+    /**
+     * Sends a batch of heads in order. After each attempt it checks whether an urgent head outside
+     * the batch became due (stored, or out of backoff, since the batch was read, here or on another
+     * replica) and if so ends the pass, so the next batch starts with it: a STAT report waits for
+     * the one send in progress, not for the rest of the batch.
+     */
+    private Pass send(String destination, List<Long> batch) {
+        int delivered = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            Outcome outcome = deliver(batch.get(i));
+            if (outcome == Outcome.DELIVERED) {
+                delivered++;
+            }
+            // only after an attempt: an entry another replica holds changed nothing here, so re-reading could spin
+            if (outcome != Outcome.BUSY && i + 1 < batch.size()
+                    && QuarkusTransaction.requiringNew().call(() -> repository.urgentHeadWaiting(destination, batch))) {
+                return new Pass(delivered, true);
+            }
+        }
+        return new Pass(delivered, false);
+    }
+
+    /** What one pass over a batch did; a preempted pass always attempted at least one entry. */
+    private record Pass(int delivered, boolean preempted) {
+    }
+
+    private enum Outcome { DELIVERED, FAILED, BUSY }
 
     /** When the last poll completed (null before the first), for the liveness check. */
     public Instant lastPollFinished() {
         return lastPollFinished;
     }
 
-    private boolean deliver(long id) {
+    /** BUSY: no longer due, or locked by another replica. */
+    private Outcome deliver(long id) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Optional<OutboxEntry> locked = repository.lockDue(id);
             if (locked.isEmpty()) {
-                return false;
+                return Outcome.BUSY;
             }
             OutboxEntry entry = locked.get();
             MDC.put("outboxId", entry.id());
@@ -148,7 +172,7 @@ public class OutboxWorker {
                 counter("cxr.outbox.delivered", entry.kind()).increment();
                 LOG.infof("delivered %s #%d to %s (%s) after %d attempt(s)", entry.summary(), entry.id(), entry.destination(), note,
                         entry.attempts() + 1);
-                return true;
+                return Outcome.DELIVERED;
             } catch (Exception e) {
                 int attempts = entry.attempts() + 1;
                 boolean park = attempts >= config.outbox().maxAttempts();
@@ -162,7 +186,7 @@ public class OutboxWorker {
                     LOG.warnf("attempt %d of %s #%d to %s failed: %s", attempts, entry.summary(), entry.id(), entry.destination(),
                             error);
                 }
-                return false;
+                return Outcome.FAILED;
             } finally {
                 MDC.remove("outboxId");
                 MDC.remove("destination");

@@ -29,7 +29,7 @@ public class RisExporter implements ReportExporter {
         String signer = status == ResultStatus.PRELIMINARY ? null : actor;
         byte[] message = oru.build(report, status, controlId, signer, at).getBytes(StandardCharsets.UTF_8);
         for (ReportConfig.Endpoint endpoint : config.ris().endpoints()) {
-            outbox.insert(OutboxEntry.HL7, endpoint.destination(), report.orderKey(), report.pk(), null,
+            outbox.insert(OutboxEntry.HL7, endpoint.destination(), report.orderKey(), report.urgent(), report.pk(), null,
                     "ORU^R01 " + status.obr25() + (status == ResultStatus.WITHDRAWN ? "/W" : "") + " " + report.reportId(),
                     controlId, message);
         }

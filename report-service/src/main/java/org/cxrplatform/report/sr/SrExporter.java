@@ -38,11 +38,11 @@ public class SrExporter implements ReportExporter {
         SrBuilder.Built sr = SrBuilder.build(report, status, actor, at, config.pacs().srKind(), config.ris().sendingFacility(), predecessor);
         // the same SR object (same SOP Instance UID) to every destination, each its own outbox line with retries
         if (pacs) {
-            outbox.insert(OutboxEntry.DICOM_SR, DESTINATION, report.orderKey(), report.pk(), null,
+            outbox.insert(OutboxEntry.DICOM_SR, DESTINATION, report.orderKey(), report.urgent(), report.pk(), null,
                     "SR " + status + " " + report.reportId(), sr.sopInstanceUid(), sr.bytes());
         }
         if (stow) {
-            outbox.insert(OutboxEntry.DICOM_SR, STOW_DESTINATION, report.orderKey(), report.pk(), null,
+            outbox.insert(OutboxEntry.DICOM_SR, STOW_DESTINATION, report.orderKey(), report.urgent(), report.pk(), null,
                     "SR " + status + " " + report.reportId(), sr.sopInstanceUid(), sr.bytes());
         }
     }

@@ -32,4 +32,9 @@ public record StoredReport(
         Instant updatedAt,
         String reviewedBy,
         Instant reviewedAt) {
+
+    /** Its messages go first across patients: a STAT or triage-priority-1 report. */
+    public boolean urgent() {
+        return lane == Lane.STAT || triagePriority == 1;
+    }
 }
