@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The service's one HAPI context: in-memory id generator (the default writes {@code id_file} into
  * the working directory) and no message validation (we build the messages ourselves; a RIS's
- * ACK must be read even when it bends the rules), and UTF-8 on the wire ({@link #utf8Llp()}).
+ * ACK must be read even when it bends the rules). {@link MllpConnection} frames with {@link #utf8Llp()}.
  */
 @ApplicationScoped
 public class Hl7Context {
@@ -24,7 +24,6 @@ public class Hl7Context {
         context = new DefaultHapiContext();
         context.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
         context.setValidationContext(ValidationContextFactory.noValidation());
-        context.setLowerLayerProtocol(utf8Llp());
     }
 
     /**

@@ -1,0 +1,118 @@
+package org.cxrplatform.report.ris;
+
+import ca.uhn.hl7v2.llp.HL7Reader;
+import ca.uhn.hl7v2.llp.HL7Writer;
+import ca.uhn.hl7v2.llp.LLPException;
+import ca.uhn.hl7v2.llp.LowerLayerProtocol;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+
+/**
+ * One MLLP connection to one RIS: writes a message and reads the one frame that answers it, with
+ * an error that says what went wrong. Opened on first use and kept open between messages. Not
+ * thread-safe: the worker sends to a destination from one thread at a time.
+ */
+final class MllpConnection implements Closeable {
+
+    private final String host;
+    private final int port;
+    private final LowerLayerProtocol llp;
+    private Socket socket;
+    private HL7Writer writer;
+    private HL7Reader reader;
+
+    MllpConnection(String host, int port, LowerLayerProtocol llp) {
+        this.host = host;
+        this.port = port;
+        this.llp = llp;
+    }
+
+    /**
+     * Sends {@code message} and returns the answer frame. A kept connection the RIS closed while
+     * idle (many interface engines do) is re-opened and the message written once more; the RIS saw
+     * nothing on the dead connection, or at worst sees the same MSH-10 twice, which HL7's duplicate
+     * detection absorbs.
+     *
+     * @throws IOException no connection, the RIS closed it, or no answer within {@code timeout}
+     */
+    String exchange(String message, Duration timeout) throws IOException {
+        boolean reused = socket != null;
+        try {
+            try {
+                return attempt(message, timeout);
+            } catch (ClosedWithoutAnswer e) {
+                if (!reused) {
+                    throw e;
+                }
+                close();
+                return attempt(message, timeout);
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private String attempt(String message, Duration timeout) throws IOException {
+        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        if (socket == null) {
+            open(millis);
+        }
+        socket.setSoTimeout(millis);
+        String answer;
+        try {
+            writer.writeMessage(message);
+            answer = reader.getMessage();
+        } catch (SocketException e) {
+            // HAPI: "End of input stream reached before message starts"; also a reset while writing
+            throw new ClosedWithoutAnswer(this + " closed the connection without answering (" + e.getMessage() + ")");
+        } catch (LLPException e) {
+            throw new IOException(this + " closed the connection in the middle of its answer: " + e.getMessage(), e);
+        }
+        if (answer == null) {
+            throw new IOException("no answer from " + this + " within " + timeout.toMillis() + " ms (cxr.report.ris.ack-timeout)");
+        }
+        return answer;
+    }
+
+    private void open(int millis) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.connect(new InetSocketAddress(host, port), millis);
+            writer = llp.getWriter(s.getOutputStream());
+            reader = llp.getReader(s.getInputStream());
+        } catch (IOException | LLPException e) {
+            s.close();
+            throw new IOException("cannot connect to " + this + ": " + e.getMessage(), e);
+        }
+        socket = s;
+    }
+
+    @Override
+    public void close() {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing after a failure: nothing left to do with it
+            }
+            socket = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RIS " + host + ":" + port;
+    }
+
+    /** The RIS closed the connection before any byte of an answer. */
+    static final class ClosedWithoutAnswer extends IOException {
+        ClosedWithoutAnswer(String message) {
+            super(message);
+        }
+    }
+}
