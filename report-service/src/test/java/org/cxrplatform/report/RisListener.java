@@ -24,8 +24,8 @@ import java.util.function.Consumer;
  */
 public final class RisListener implements ReceivingApplication<Message>, AutoCloseable {
 
-    /** WRONG_CONTROL_ID: an AA whose MSA-2 names another message. */
-    public enum Reply { AA, AE, AR, TIMEOUT, WRONG_CONTROL_ID }
+    /** WRONG_CONTROL_ID: an AA whose MSA-2 names another message; EMPTY_CONTROL_ID: an AA with MSA-2 empty. */
+    public enum Reply { AA, AE, AR, TIMEOUT, WRONG_CONTROL_ID, EMPTY_CONTROL_ID }
 
     /** One message the RIS accepted. */
     public record Received(String controlId, String patientId, String accession, String resultStatus, String obx11, String text,
@@ -137,8 +137,9 @@ public final class RisListener implements ReceivingApplication<Message>, AutoClo
                 case AR:
                     return message.generateACK(AcknowledgmentCode.AR, new HL7Exception("simulated reject"));
                 case WRONG_CONTROL_ID:
+                case EMPTY_CONTROL_ID:
                     Message ack = message.generateACK();
-                    new Terser(ack).set("/MSA-2", "NOT-" + controlId);
+                    new Terser(ack).set("/MSA-2", reply == Reply.WRONG_CONTROL_ID ? "NOT-" + controlId : "");
                     return ack;
                 case TIMEOUT:
                     Thread.sleep(timeoutSleepMs);

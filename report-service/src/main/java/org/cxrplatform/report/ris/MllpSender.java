@@ -72,7 +72,7 @@ public class MllpSender implements OutboxSender {
             throw new HL7Exception("RIS answered without MSA-1 (not an ACK), expected the ACK of " + sent + ": " + excerpt(answer));
         }
         if (!sent.equals(acknowledged)) {
-            throw new HL7Exception("RIS acknowledged another message: sent MSH-10 " + sent + ", ACK MSA-2 " + acknowledged
+            throw new HL7Exception("RIS acknowledged another message: sent MSH-10 " + sent + ", ACK MSA-2 " + (acknowledged == null ? "empty" : acknowledged)
                     + " (MSA-1 " + code + "); not taken as delivered");
         }
         if ("AA".equals(code) || "CA".equals(code)) {
