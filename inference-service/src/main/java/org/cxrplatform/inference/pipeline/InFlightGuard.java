@@ -149,9 +149,10 @@ final class InFlightGuard {
             int deaths = m.deaths() + 1;
             suspects.put(tp, new Suspects(m.offsets(), deaths));
             metrics.crashRecovery(lane);
+            String next = m.offsets().size() == 1 && deaths >= maxAttempts ? "dead-lettering it (max-attempts " + maxAttempts + ")"
+                    : "running them one at a time; one that was alone in the model " + maxAttempts + " times is dead-lettered";
             LOG.warnf("%s: %s was committed at %d with studies %s in the model (replica %s): the process died there "
-                    + "(%d time(s) so far); running them one at a time, dead-lettering one that was alone in the model %d times",
-                    lane, tp, om.offset(), m.offsets(), m.by(), deaths, maxAttempts);
+                    + "(%d time(s) so far); %s", lane, tp, om.offset(), m.offsets(), m.by(), deaths, next);
         });
     }
 
