@@ -62,8 +62,9 @@ import org.jboss.logging.MDC;
  *
  * <p>Failures: an undecodable study goes straight to the dead-letter topic; a study the model
  * fails on is put back on its lane with an attempt count and dead-lettered after
- * {@code maxAttempts}; a failed publish rewinds the batch and retries it after a pause. The loop
- * never stops on a bad message.
+ * {@code maxAttempts}; a failed publish rewinds the batch and retries it after a pause; a study
+ * that kills the process inside the model is caught by the {@link InFlightGuard} (a marker
+ * committed before each model call). The loop never stops on a bad message.
  *
  * <p>Thread-safety: {@link #run()} on one thread; {@link #requestStop()}, {@link #awaitStop} and
  * the state getters from any thread.
