@@ -44,6 +44,8 @@ final class InFlightGuard {
     record Marker(NavigableSet<Long> offsets, int deaths, String by) {
 
         private static final String PREFIX = "cxr-inflight ";
+        /** Far above any batch; a longer range is not ours and would not fit in memory. */
+        private static final long MAX_RANGE = 100_000;
 
         String encode() {
             StringBuilder ranges = new StringBuilder();
@@ -96,6 +98,9 @@ final class InFlightGuard {
                     int dash = range.indexOf('-');
                     long from = Long.parseLong(dash < 0 ? range : range.substring(0, dash));
                     long to = dash < 0 ? from : Long.parseLong(range.substring(dash + 1));
+                    if (to < from || to - from > MAX_RANGE) {
+                        throw new NumberFormatException("range " + range);
+                    }
                     for (long o = from; o <= to; o++) {
                         offsets.add(o);
                     }

@@ -33,5 +33,7 @@ class InFlightGuardTest {
         assertThat(InFlightGuard.Marker.decode("written by some other tool")).isNull();
         assertThat(InFlightGuard.Marker.decode("cxr-inflight deaths=x by=a offsets=1")).isNull();
         assertThat(InFlightGuard.Marker.decode("cxr-inflight deaths=0 by=a offsets=")).isNull();
+        assertThat(InFlightGuard.Marker.decode("cxr-inflight deaths=0 by=a offsets=5-1")).isNull();
+        assertThat(InFlightGuard.Marker.decode("cxr-inflight deaths=0 by=a offsets=0-9000000000")).isNull();
     }
 }
