@@ -36,14 +36,7 @@ import org.junit.jupiter.api.Test;
 class KillNineProcessTest {
 
     private static Process start(Path log) throws Exception {
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
-        assertThat(jar).as("package the service first").exists();
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-jar", jar.toString());
-        pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", KafkaTestSupport.bootstrap());
-        pb.environment().put("QUARKUS_HTTP_PORT", "0");
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        return pb.start();
+        return ServiceProcess.start(log, Map.of(), List.of());
     }
 
     @Test

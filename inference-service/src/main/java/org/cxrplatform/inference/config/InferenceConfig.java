@@ -33,7 +33,7 @@ public interface InferenceConfig {
     @WithDefault("0.2")
     double routineShare();
 
-    /** Attempts before a failing study goes to the dead-letter topic. */
+    /** Attempts before a failing study goes to the dead-letter topic; also process deaths with it alone in the model (in-flight guard). */
     @WithDefault("3")
     int maxAttempts();
 

@@ -59,7 +59,7 @@ public class ModelService {
                 throw new IllegalArgumentException("cxr.model.dir: " + dir + " is not a folder");
             }
             modelDir = dir;
-            ReportModel loaded = CxrLlavaReportModel.load(dir, runtime);
+            ReportModel loaded = HaltOnMarkedImage.wrapIfRequested(CxrLlavaReportModel.load(dir, runtime));
             identity = InferenceWorker.identityOf(loaded, generationLabel());
             model = loaded;
             loadMillis = System.currentTimeMillis() - start;

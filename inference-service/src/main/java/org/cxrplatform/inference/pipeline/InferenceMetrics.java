@@ -18,7 +18,8 @@ import org.cxrplatform.contracts.Lane;
  * {@code cxr_inference_model_seconds}, {@code cxr_inference_e2e_seconds} (p50/p95/p99 and
  * histogram buckets), {@code cxr_inference_oom_retries_total}, {@code cxr_dlq_total},
  * {@code cxr_inference_requeued_total}, {@code cxr_reports_published_total},
- * {@code cxr_alerts_published_total}. Thread-safe.
+ * {@code cxr_alerts_published_total}, {@code cxr_inference_inflight_mark_seconds},
+ * {@code cxr_inference_crash_recoveries_total}, {@code cxr_inference_crash_dead_lettered_total}. Thread-safe.
  */
 public final class InferenceMetrics {
 
@@ -43,6 +44,9 @@ public final class InferenceMetrics {
         final Counter requeued;
         final Counter reports;
         final Counter alerts;
+        final Timer inFlightMark;
+        final Counter crashRecoveries;
+        final Counter crashDeadLettered;
 
         LaneMeters(MeterRegistry r, String lane) {
             Gauge.builder("cxr.inference.lag", lag, AtomicLong::get).tag("lane", lane)
@@ -69,6 +73,13 @@ public final class InferenceMetrics {
                     .description("Failed studies put back on their lane for another attempt").register(r);
             reports = Counter.builder("cxr.reports.published").tag("lane", lane).register(r);
             alerts = Counter.builder("cxr.alerts.published").tag("lane", lane).register(r);
+            inFlightMark = Timer.builder("cxr.inference.inflight.mark").tag("lane", lane)
+                    .description("Synchronous commit of the in-flight marker before a model call").publishPercentiles(0.5, 0.99).register(r);
+            crashRecoveries = Counter.builder("cxr.inference.crash.recoveries").tag("lane", lane)
+                    .description("Partitions assigned with an in-flight marker: the previous owner died mid model call").register(r);
+            crashDeadLettered = Counter.builder("cxr.inference.crash.dead.lettered").tag("lane", lane)
+                    .description("Studies dead-lettered because the process died max-attempts times with them alone in the model")
+                    .register(r);
         }
     }
 
@@ -114,6 +125,20 @@ public final class InferenceMetrics {
 
     public void deadLettered(Lane lane) {
         lanes.get(lane).dlq.increment();
+    }
+
+    public void inFlightMark(Lane lane, long nanos) {
+        lanes.get(lane).inFlightMark.record(Duration.ofNanos(nanos));
+    }
+
+    public void crashRecovery(Lane lane) {
+        lanes.get(lane).crashRecoveries.increment();
+    }
+
+    /** A study the in-flight guard gave up on; also counted in {@code cxr_dlq_total}. */
+    public void crashDeadLettered(Lane lane) {
+        lanes.get(lane).crashDeadLettered.increment();
+        deadLettered(lane);
     }
 
     public void requeued(Lane lane) {

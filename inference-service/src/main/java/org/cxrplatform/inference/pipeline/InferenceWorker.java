@@ -62,8 +62,9 @@ import org.jboss.logging.MDC;
  *
  * <p>Failures: an undecodable study goes straight to the dead-letter topic; a study the model
  * fails on is put back on its lane with an attempt count and dead-lettered after
- * {@code maxAttempts}; a failed publish rewinds the batch and retries it after a pause. The loop
- * never stops on a bad message.
+ * {@code maxAttempts}; a failed publish rewinds the batch and retries it after a pause; a study
+ * that kills the process inside the model is caught by the {@link InFlightGuard} (a marker
+ * committed before each model call). The loop never stops on a bad message.
  *
  * <p>Thread-safety: {@link #run()} on one thread; {@link #requestStop()}, {@link #awaitStop} and
  * the state getters from any thread.
@@ -114,17 +115,19 @@ public final class InferenceWorker implements Runnable {
     private record Pending(ConsumerRecord<String, byte[]> record, long fetchedAtNanos) {
     }
 
-    /** One lane's consumer and the studies fetched but not yet run. */
+    /** One lane's consumer, its in-flight guard and the studies fetched but not yet run. */
     private static final class LaneState {
         final Lane lane;
         final KafkaConsumer<String, byte[]> consumer;
+        final InFlightGuard guard;
         final ArrayDeque<Pending> fetched = new ArrayDeque<>();
         final int maxFetched;
         boolean paused;
 
-        LaneState(Lane lane, KafkaConsumer<String, byte[]> consumer, int maxFetched) {
+        LaneState(Lane lane, KafkaConsumer<String, byte[]> consumer, InFlightGuard guard, int maxFetched) {
             this.lane = lane;
             this.consumer = consumer;
+            this.guard = guard;
             this.maxFetched = maxFetched;
         }
 
@@ -203,23 +206,27 @@ public final class InferenceWorker implements Runnable {
         WorkerSettings.BatchPolicy policy = settings.batch().get(lane);
         Map<String, Object> props = consumerConfig(settings, lane, "cxr-inference-" + instanceId + "-" + lane.name().toLowerCase());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        LaneState state = new LaneState(lane, consumer, Math.max(4 * policy.maxSize(), 16));
+        LaneState state = new LaneState(lane, consumer, new InFlightGuard(lane, consumer, settings.maxAttempts(), instanceId, metrics),
+                Math.max(4 * policy.maxSize(), 16));
         consumer.subscribe(List.of(settings.topics().get(lane)), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 state.dropFetched(partitions);
+                state.guard.onRevoked(partitions);
                 assigned.removeAll(partitions);
             }
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                assigned.addAll(partitions);
                 LOG.infof("%s: %s assigned %s", instanceId, lane, partitions);
+                state.guard.onAssigned(partitions);
+                assigned.addAll(partitions);
             }
 
             @Override
             public void onPartitionsLost(Collection<TopicPartition> partitions) {
                 state.dropFetched(partitions);
+                state.guard.onRevoked(partitions);
                 assigned.removeAll(partitions);
             }
         });
@@ -320,8 +327,14 @@ public final class InferenceWorker implements Runnable {
         metrics.lag(ls.lane, lag);
     }
 
-    /** Up to the lane's batch size, waiting at most its max wait from the first study's fetch. */
+    /**
+     * Up to the lane's batch size, waiting at most its max wait from the first study's fetch. A
+     * study the in-flight guard isolates is a batch of its own, and ends the batch before it.
+     */
     private List<Pending> collect(LaneState ls) {
+        if (ls.guard.mustRunAlone(ls.fetched.peek().record())) {
+            return List.of(ls.fetched.poll());
+        }
         WorkerSettings.BatchPolicy policy = settings.batch().get(ls.lane);
         int limit = generator.batchLimit(ls.lane, policy.maxSize());
         long deadline = ls.fetched.peek().fetchedAtNanos() + policy.maxWait().toNanos();
@@ -340,7 +353,7 @@ public final class InferenceWorker implements Runnable {
             poll(ls, Duration.ofNanos(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(10))));
         }
         List<Pending> batch = new ArrayList<>(Math.min(limit, ls.fetched.size()));
-        while (batch.size() < limit && !ls.fetched.isEmpty()) {
+        while (batch.size() < limit && !ls.fetched.isEmpty() && !ls.guard.mustRunAlone(ls.fetched.peek().record())) {
             batch.add(ls.fetched.poll());
         }
         return batch;
@@ -350,8 +363,14 @@ public final class InferenceWorker implements Runnable {
         Instant startedAt = Instant.now();
         List<Future<RecordMetadata>> acks = Collections.synchronizedList(new ArrayList<>());
         List<Study> studies = new ArrayList<>(batch.size());
+        LaneState ls = lanes.get(lane);
         for (Pending p : batch) {
             ConsumerRecord<String, byte[]> r = p.record();
+            int deaths = ls.guard.deathsIfCondemned(r);
+            if (deaths > 0) {
+                acks.add(deadLetterKiller(publisher, lane, r, deaths));
+                continue;
+            }
             try {
                 StudyDecoder.DecodedStudy decoded = decoder.decode(r.value());
                 studies.add(new Study(r, decoded, new CriticalFindingWatcher(findings, settings.criticalFindings())));
@@ -362,6 +381,9 @@ public final class InferenceWorker implements Runnable {
             }
         }
         List<GenerationRequest> requests = studies.stream().map(s -> s.request).toList();
+        if (!studies.isEmpty()) {
+            ls.guard.markInFlight(batch.stream().map(Pending::record).toList(), studies.stream().map(s -> s.record).toList());
+        }
         Map<Study, Instant> published = new HashMap<>();
         List<BatchGenerator.Failure> failures = generator.run(lane, requests, settings.generation(),
                 (i, token, text) -> {
@@ -391,7 +413,21 @@ public final class InferenceWorker implements Runnable {
         Instant acknowledged = Instant.now();
         published.values().forEach(received -> metrics.reportPublished(lane, Duration.between(received, acknowledged)));
         beforeCommit.accept(lane);
-        commit(lanes.get(lane), batch);
+        commit(ls, batch);
+    }
+
+    /** The in-flight guard's verdict: this study was alone in the model each time the process died. */
+    private Future<RecordMetadata> deadLetterKiller(OutputPublisher publisher, Lane lane, ConsumerRecord<String, byte[]> r, int deaths) {
+        String reason = "the inference process died " + deaths + " times while this study was in the model (alone), "
+                + "e.g. a native crash in libtorch or the OOM killer; not run again";
+        MDC.put("studyInstanceUid", r.key()); // studies are keyed by Study Instance UID
+        try {
+            LOG.errorf("%s study at %s-%d@%d dead-lettered by the in-flight guard: %s", lane, r.topic(), r.partition(), r.offset(), reason);
+        } finally {
+            MDC.remove("studyInstanceUid");
+        }
+        metrics.crashDeadLettered(lane);
+        return publisher.deadLetter(r, r.key(), reason, null, deaths);
     }
 
     private Future<RecordMetadata> report(OutputPublisher publisher, Lane lane, Study s, Generation g, Instant startedAt, int batchSize,
@@ -490,7 +526,8 @@ public final class InferenceWorker implements Runnable {
             return;
         }
         try {
-            ls.consumer.commitSync(offsets);
+            ls.consumer.commitSync(offsets); // no metadata: clears the in-flight marker
+            ls.guard.committed(batch.stream().map(Pending::record).toList());
         } catch (KafkaException e) {
             // The partitions moved to another replica, which re-runs these studies: same report ids, no loss.
             LOG.warnf("%s: commit of %s failed (%s); those studies will be re-delivered", ls.lane, offsets, e.getMessage());

@@ -95,16 +95,26 @@ class InferenceBenchmark {
                     | routine backlog of %d drained in | %.1f s = %.0f studies/min (incl. %d STAT interleaved) |
                     | STAT latency enqueue → report acked, %d STAT during the drain | p50 %d ms, p99 %d ms, max %d ms |
                     | OOM retries / DLQ | %.0f / %.0f |
+                    | in-flight marker commit per model call (STAT / routine) | mean %.1f / %.1f ms, max %.0f / %.0f ms; model call mean %.0f / %.0f ms |
                     | generation | max new tokens %s, greedy; %d cores, load average at end %.1f |
                     """, statOnlyCount, statPerMin, routineCount, routineSeconds, routinePerMin, latencies.length,
                     latencies.length, pct(latencies, 50), pct(latencies, 99), latencies.length == 0 ? 0 : latencies[latencies.length - 1],
                     w.metrics().oomRetries(Lane.ROUTINE), w.metrics().deadLetteredCount(Lane.ROUTINE),
+                    ms(w, "cxr.inference.inflight.mark", Lane.STAT, false), ms(w, "cxr.inference.inflight.mark", Lane.ROUTINE, false),
+                    ms(w, "cxr.inference.inflight.mark", Lane.STAT, true), ms(w, "cxr.inference.inflight.mark", Lane.ROUTINE, true),
+                    ms(w, "cxr.inference.model", Lane.STAT, false), ms(w, "cxr.inference.model", Lane.ROUTINE, false),
                     maxNewTokens == 0 ? "library default (512)" : Integer.toString(maxNewTokens),
                     Runtime.getRuntime().availableProcessors(),
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             System.out.println("BENCHMARK inference-service\n" + table);
             System.out.println("STAT latencies ms: " + Arrays.toString(latencies));
         }
+    }
+
+    /** A lane timer's mean (or max) in ms. */
+    private static double ms(WorkerHarness.Running w, String timer, Lane lane, boolean max) {
+        io.micrometer.core.instrument.Timer t = w.registry().get(timer).tag("lane", lane.name().toLowerCase(Locale.ROOT)).timer();
+        return max ? t.max(java.util.concurrent.TimeUnit.MILLISECONDS) : t.mean(java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private static long pct(long[] sorted, int p) {

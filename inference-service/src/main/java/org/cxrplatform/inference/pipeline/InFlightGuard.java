@@ -1,0 +1,241 @@
+package org.cxrplatform.inference.pipeline;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.cxrplatform.contracts.Lane;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps a study that kills the process inside the model (a native abort in libtorch, the kernel
+ * OOM killer) from crash-looping every replica that takes its partition.
+ *
+ * <p>Before each model call the lane's batch start offsets — unchanged, so nothing is skipped —
+ * are committed with {@link OffsetAndMetadata} metadata naming the studies going into the model
+ * ({@link Marker}). The commit that ends the batch carries no metadata, so a marker found on a
+ * newly assigned partition means its previous owner died between a model call and that commit.
+ * The new owner then runs every study up to the last marked one alone (isolating the culprit),
+ * each behind its own marker counting the deaths so far; a study that was alone in the model
+ * when the process died {@code maxAttempts} times is dead-lettered without running it again.
+ * The state lives in Kafka, so it follows the partition to whichever replica gets it.
+ *
+ * <p>One per lane consumer; called only from the worker thread (rebalance callbacks included).
+ */
+final class InFlightGuard {
+
+    private static final Logger LOG = Logger.getLogger(InFlightGuard.class);
+
+    /**
+     * What the committed metadata says: these offsets were in the model and the process had
+     * already died {@code deaths} times with them there. Text form
+     * {@code cxr-inflight deaths=<n> by=<instance> offsets=<a>-<b>,<c>} (ranges keep it far below
+     * the broker's {@code offset.metadata.max.bytes}, 4096 by default).
+     */
+    record Marker(NavigableSet<Long> offsets, int deaths, String by) {
+
+        private static final String PREFIX = "cxr-inflight ";
+        /** Far above any batch; a longer range is not ours and would not fit in memory. */
+        private static final long MAX_RANGE = 100_000;
+
+        String encode() {
+            StringBuilder ranges = new StringBuilder();
+            Long start = null;
+            long prev = 0;
+            for (long o : offsets) {
+                if (start != null && o == prev + 1) {
+                    prev = o;
+                    continue;
+                }
+                appendRange(ranges, start, prev);
+                start = o;
+                prev = o;
+            }
+            appendRange(ranges, start, prev);
+            return PREFIX + "deaths=" + deaths + " by=" + by + " offsets=" + ranges;
+        }
+
+        private static void appendRange(StringBuilder out, Long start, long end) {
+            if (start == null) {
+                return;
+            }
+            if (!out.isEmpty()) {
+                out.append(',');
+            }
+            out.append(start);
+            if (end != start) {
+                out.append('-').append(end);
+            }
+        }
+
+        /** The marker in committed metadata, or null when there is none (a batch ended normally). */
+        static Marker decode(String metadata) {
+            if (metadata == null || !metadata.startsWith(PREFIX)) {
+                return null;
+            }
+            Map<String, String> fields = new HashMap<>();
+            for (String part : metadata.substring(PREFIX.length()).trim().split(" ")) {
+                int eq = part.indexOf('=');
+                if (eq > 0) {
+                    fields.put(part.substring(0, eq), part.substring(eq + 1));
+                }
+            }
+            try {
+                NavigableSet<Long> offsets = new TreeSet<>();
+                for (String range : fields.getOrDefault("offsets", "").split(",")) {
+                    if (range.isEmpty()) {
+                        continue;
+                    }
+                    int dash = range.indexOf('-');
+                    long from = Long.parseLong(dash < 0 ? range : range.substring(0, dash));
+                    long to = dash < 0 ? from : Long.parseLong(range.substring(dash + 1));
+                    if (to < from || to - from > MAX_RANGE) {
+                        throw new NumberFormatException("range " + range);
+                    }
+                    for (long o = from; o <= to; o++) {
+                        offsets.add(o);
+                    }
+                }
+                return offsets.isEmpty() ? null
+                        : new Marker(offsets, Integer.parseInt(fields.getOrDefault("deaths", "0")), fields.getOrDefault("by", "?"));
+            } catch (NumberFormatException e) {
+                LOG.warnf("ignoring unreadable in-flight marker '%s'", metadata);
+                return null;
+            }
+        }
+    }
+
+    /** A partition being recovered: these offsets have each been in the model when the process died {@code deaths} times. */
+    private record Suspects(NavigableSet<Long> offsets, int deaths) {
+    }
+
+    private final Lane lane;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final int maxAttempts;
+    private final String instanceId;
+    private final InferenceMetrics metrics;
+    private final Map<TopicPartition, Suspects> suspects = new HashMap<>();
+
+    InFlightGuard(Lane lane, KafkaConsumer<String, byte[]> consumer, int maxAttempts, String instanceId, InferenceMetrics metrics) {
+        this.lane = lane;
+        this.consumer = consumer;
+        this.maxAttempts = maxAttempts;
+        this.instanceId = instanceId;
+        this.metrics = metrics;
+    }
+
+    /** Reads the committed metadata of newly assigned partitions (one round trip per assignment). */
+    void onAssigned(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed;
+        try {
+            committed = consumer.committed(Set.copyOf(partitions));
+        } catch (KafkaException e) {
+            // Without the markers a crashing study only costs another death, which the next owner counts.
+            LOG.warnf("%s: could not read in-flight markers of %s (%s); not guarding them this time", lane, partitions, e.getMessage());
+            return;
+        }
+        committed.forEach((tp, om) -> {
+            Marker m = om == null ? null : Marker.decode(om.metadata());
+            if (m == null) {
+                return;
+            }
+            int deaths = m.deaths() + 1;
+            suspects.put(tp, new Suspects(m.offsets(), deaths));
+            metrics.crashRecovery(lane);
+            String next = m.offsets().size() == 1 && deaths >= maxAttempts ? "dead-lettering it (max-attempts " + maxAttempts + ")"
+                    : "running them one at a time; one that was alone in the model " + maxAttempts + " times is dead-lettered";
+            LOG.warnf("%s: %s was committed at %d with studies %s in the model (replica %s): the process died there "
+                    + "(%d time(s) so far); %s", lane, tp, om.offset(), m.offsets(), m.by(), deaths, next);
+        });
+    }
+
+    void onRevoked(Collection<TopicPartition> partitions) {
+        partitions.forEach(suspects::remove);
+    }
+
+    /** True when the record must run in a model call of its own: up to the last suspect of its partition. */
+    boolean mustRunAlone(ConsumerRecord<String, byte[]> r) {
+        Suspects s = suspects.get(partitionOf(r));
+        return s != null && r.offset() <= s.offsets().last();
+    }
+
+    /** How often the process died with this study alone in the model when that reached {@code maxAttempts}, else 0. */
+    int deathsIfCondemned(ConsumerRecord<String, byte[]> r) {
+        Suspects s = suspects.get(partitionOf(r));
+        if (s == null || s.offsets().size() != 1 || !s.offsets().contains(r.offset()) || s.deaths() < maxAttempts) {
+            return 0;
+        }
+        return s.deaths();
+    }
+
+    /**
+     * Commits the marker before a model call: per partition of the batch its start offset (where
+     * the group already is) with the offsets of {@code inModel}. Synchronous: it must be in Kafka
+     * before the model can kill the process.
+     *
+     * @param batch   every record of the batch (the start offsets)
+     * @param inModel the records going into the model
+     * @throws KafkaException when the marker cannot be written; the caller rewinds the batch
+     */
+    void markInFlight(List<ConsumerRecord<String, byte[]>> batch, List<ConsumerRecord<String, byte[]>> inModel) {
+        Map<TopicPartition, Long> start = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : batch) {
+            start.merge(partitionOf(r), r.offset(), Math::min);
+        }
+        Map<TopicPartition, NavigableSet<Long>> running = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : inModel) {
+            running.computeIfAbsent(partitionOf(r), tp -> new TreeSet<>()).add(r.offset());
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Set<TopicPartition> owned = consumer.assignment();
+        running.forEach((tp, inFlight) -> {
+            if (owned.contains(tp)) {
+                offsets.put(tp, new OffsetAndMetadata(start.get(tp), new Marker(inFlight, deathsSoFar(tp, inFlight), instanceId).encode()));
+            }
+        });
+        if (offsets.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        consumer.commitSync(offsets);
+        metrics.inFlightMark(lane, System.nanoTime() - t0);
+    }
+
+    /** Deaths a marker carries: those of a suspect running alone again, 0 for anything else (a death in a batch blames nobody yet). */
+    private int deathsSoFar(TopicPartition tp, NavigableSet<Long> inFlight) {
+        Suspects s = suspects.get(tp);
+        return s != null && inFlight.size() == 1 && s.offsets().contains(inFlight.first()) ? s.deaths() : 0;
+    }
+
+    /** After a batch's commit: the partitions whose suspects are all behind it are recovered. */
+    void committed(List<ConsumerRecord<String, byte[]>> batch) {
+        List<TopicPartition> done = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : batch) {
+            TopicPartition tp = partitionOf(r);
+            Suspects s = suspects.get(tp);
+            if (s != null && r.offset() >= s.offsets().last()) {
+                done.add(tp);
+            }
+        }
+        for (TopicPartition tp : done) {
+            suspects.remove(tp);
+            LOG.infof("%s: %s recovered; back to normal batches", lane, tp);
+        }
+    }
+
+    private static TopicPartition partitionOf(ConsumerRecord<?, ?> r) {
+        return new TopicPartition(r.topic(), r.partition());
+    }
+}
