@@ -6,7 +6,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +17,6 @@ import org.cxrplatform.ingest.orders.OrderService;
 import org.cxrplatform.ingest.orders.OrderSettings;
 import org.cxrplatform.ingest.orders.OrderStore;
 import org.cxrplatform.ingest.orders.PushedAccessions;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Starts the HL7 order listener when {@code cxr.ingest.orders.mllp-port} is set: orders in
@@ -31,17 +29,13 @@ public class OrdersProducer {
 
     private final IngestConfig config;
     private final IngestLifecycle lifecycle;
-    private final OrdersTlsConfig tls;
-    private final Duration pushedRetention;
+    private final OrdersConfig ordersConfig;
     private volatile OrderService service;
 
-    public OrdersProducer(IngestConfig config, IngestLifecycle lifecycle, OrdersTlsConfig tls,
-                          @ConfigProperty(name = "cxr.ingest.orders.pushed-retention", defaultValue = "30d")
-                          Duration pushedRetention) {
+    public OrdersProducer(IngestConfig config, IngestLifecycle lifecycle, OrdersConfig ordersConfig) {
         this.config = config;
         this.lifecycle = lifecycle;
-        this.tls = tls;
-        this.pushedRetention = pushedRetention;
+        this.ordersConfig = ordersConfig;
     }
 
     void onStart(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 1100) StartupEvent event)
@@ -53,10 +47,11 @@ public class OrdersProducer {
         PacsClient pacs = BacklogProducer.client(config, lifecycle);
         OrderSettings settings = new OrderSettings(o.mllpPort().get(), upper(o.chestTerms()), upper(o.radiographTerms()),
                 upper(o.procedureCodes()), upper(o.completeStatuses()), upper(o.statPriorities()),
-                upper(o.statPatientClasses()), o.retrieveAttempts(), o.retryDelay(), pushedRetention, tls());
+                upper(o.statPatientClasses()), o.retrieveAttempts(), o.retryDelay(), ordersConfig.pushedRetention(),
+                tls());
         Path dir = config.dataDir().resolve("orders");
         service = new OrderService(settings, new OrderStore(dir),
-                new PushedAccessions(dir.resolve("pushed-accessions.log"), pushedRetention), pacs).start();
+                new PushedAccessions(dir.resolve("pushed-accessions.log"), ordersConfig.pushedRetention()), pacs).start();
         lifecycle.node().pipeline().orderHook(service);
     }
 
@@ -71,6 +66,7 @@ public class OrdersProducer {
     }
 
     private MllpTls tls() {
+        OrdersConfig.Tls tls = ordersConfig.tls();
         if (!tls.enabled()) {
             return null;
         }

@@ -84,7 +84,10 @@ class MllpTlsTest {
             assertThat(orders.order("ACC-PLAIN")).as("a plaintext message is never processed").isEmpty();
 
             assertThat(orders.isRunning()).isTrue();
+            long start = System.nanoTime();
             assertThat(exchangeTls(client, port, order("T2", "ACC-TLS2"))).contains("MSA|AA|T2");
+            System.out.printf("BENCH mllp-tls: connect + TLS handshake + ORM^O01 + ACK in %d ms%n",
+                    (System.nanoTime() - start) / 1_000_000);
             assertThat(orders.order("ACC-TLS2")).isPresent();
         }
     }
