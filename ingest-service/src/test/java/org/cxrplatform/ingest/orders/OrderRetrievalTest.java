@@ -27,6 +27,7 @@ import org.cxrplatform.ingest.IngestNode;
 import org.cxrplatform.ingest.backlog.PacsClient;
 import org.cxrplatform.ingest.support.Dcmtk;
 import org.cxrplatform.ingest.support.EventCollector;
+import org.cxrplatform.ingest.support.HL7Orders;
 import org.cxrplatform.ingest.support.OrthancPacs;
 import org.cxrplatform.ingest.support.TestNodes;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class OrderRetrievalTest {
     @TempDir
     Path tmp;
 
-    /** Builds one order message; {@code priority} "S" or "", an empty accession leaves every accession field empty. */
+    /** Builds one order message, see {@link HL7Orders}. */
     interface OrderMessage {
         String build(String id, String control, String status, String accession, String priority, String patientClass,
                      String procedure);
@@ -50,12 +51,12 @@ class OrderRetrievalTest {
 
     @Test
     void completedOrmOrdersPullTheirStudiesIntoTheOrdersLaneAndMalformedOnesAreRefused() throws Exception {
-        scenario(OrderRetrievalTest::orm, 5151);
+        scenario(HL7Orders::orm, 5151);
     }
 
     @Test
     void completedOmiOrdersPullTheirStudiesIntoTheOrdersLaneAndMalformedOnesAreRefused() throws Exception {
-        scenario(OrderRetrievalTest::omi, 5252);
+        scenario(HL7Orders::omi, 5252);
     }
 
     private void scenario(OrderMessage msg, long seed) throws Exception {
@@ -136,34 +137,6 @@ class OrderRetrievalTest {
         Message response = c.getInitiator().sendAndReceive(ctx.getPipeParser().parse(er7));
         String text = response.encode();
         assertThat(text).as(text).contains("MSA|" + code);
-    }
-
-    /** ORM^O01: priority in ORC-7.6, accession number in OBR-18 and the filler order number. */
-    static String orm(String id, String control, String status, String accession, String priority, String patientClass,
-                      String procedure) {
-        return "MSH|^~\\&|RIS|HOSP|CXR_AI|HOSP|20260101120000||ORM^O01^ORM_O01|" + id + "|P|2.5.1\r"
-                + "PID|1||PID123^^^HOSP||DOE^JOHN\r"
-                + "PV1|1|" + patientClass + "\r"
-                + "ORC|" + control + "|PLC-" + accession + "|" + accession + "||" + status + "||"
-                + (priority.isEmpty() ? "" : "^^^^^" + priority) + "\r"
-                + "OBR|1|PLC-" + accession + "|" + accession + "|" + procedure + "|".repeat(14) + accession + "\r";
-    }
-
-    /**
-     * OMI^O23 as a RIS sends it for imaging: priority in TQ1-9, accession number only in IPC-1 (the
-     * filler order number differs, OBR-18 is empty), so an order is found only if IPC-1 is read.
-     */
-    static String omi(String id, String control, String status, String accession, String priority, String patientClass,
-                      String procedure) {
-        String filler = accession.isEmpty() ? "" : "F-" + accession;
-        return "MSH|^~\\&|RIS|HOSP|CXR_AI|HOSP|20260101120000||OMI^O23^OMI_O23|" + id + "|P|2.5.1\r"
-                + "PID|1||PID123^^^HOSP||DOE^JOHN\r"
-                + "PV1|1|" + patientClass + "\r"
-                + "ORC|" + control + "|PLC-" + accession + "|" + filler + "||" + status + "\r"
-                + "TQ1|1" + "|".repeat(8) + priority + "\r"
-                + "OBR|1|PLC-" + accession + "|" + filler + "|" + procedure + "\r"
-                + (accession.isEmpty() ? "" : "IPC|" + accession + "|RP-" + accession + "|1.2.826.0.1.3680043.10.9." + Math.floorMod(id.hashCode(), 100_000)
-                        + "|SPS-" + accession + "|CR\r");
     }
 
     static List<ConsumerRecord<String, byte[]>> studyEvents(EventCollector events, List<String> sops) {

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.cxrplatform.devstack.FreePorts;
+import org.cxrplatform.ingest.support.HL7Orders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,13 +109,13 @@ class PushedAccessionsTest {
         // No PACS: a completed order that was not pushed would become FAILED ("no PACS configured").
         try (OrderService orders = new OrderService(settings, new OrderStore(dir),
                 new PushedAccessions(dir.resolve("pushed.log"), Duration.ofDays(30)), null).start()) {
-            send(mllp, OrderRetrievalTest.orm("N1", "NW", "", acc, "", "O", "36643-5^XR Chest^LN"));
+            send(mllp, HL7Orders.orm("N1", "NW", "", acc, "", "O", "36643-5^XR Chest^LN"));
             // The pipeline reports an instance of the study arriving by C-STORE (not a C-MOVE of ours).
             assertThat(orders.laneOf(acc, false)).isNotNull();
         }
         try (OrderService orders = new OrderService(settings, new OrderStore(dir),
                 new PushedAccessions(dir.resolve("pushed.log"), Duration.ofDays(30)), null).start()) {
-            send(mllp, OrderRetrievalTest.orm("C1", "SC", "CM", acc, "", "O", "36643-5^XR Chest^LN"));
+            send(mllp, HL7Orders.orm("C1", "SC", "CM", acc, "", "O", "36643-5^XR Chest^LN"));
             assertThat(orders.order(acc).orElseThrow().state()).isEqualTo(Order.State.PUSHED);
         }
     }
