@@ -15,6 +15,7 @@ import ca.uhn.hl7v2.model.v251.segment.ORC;
 import ca.uhn.hl7v2.model.v251.segment.PV1;
 import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.protocol.ReceivingApplication;
+import ca.uhn.hl7v2.util.StandardSocketFactory;
 import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import java.io.IOException;
@@ -61,9 +62,17 @@ public final class OrderService implements OrderHook, AutoCloseable {
     /**
      * @param pushed accession numbers that arrived by push; closed with this service
      * @param pacs   where completed orders are retrieved from; null: orders only set lanes of pushed instances
-     * @throws IllegalStateException when TLS is configured and its key or trust store cannot be used
+     * @throws IllegalStateException when TLS is configured and its key or trust store cannot be used ({@code pushed}
+     *                               is closed then too)
      */
     public OrderService(OrderSettings settings, OrderStore store, PushedAccessions pushed, PacsClient pacs) {
+        StandardSocketFactory sockets;
+        try {
+            sockets = settings.tls() == null ? null : settings.tls().socketFactory();
+        } catch (RuntimeException e) {
+            pushed.close();
+            throw e;
+        }
         this.settings = settings;
         this.store = store;
         this.pushed = pushed;
@@ -75,8 +84,8 @@ public final class OrderService implements OrderHook, AutoCloseable {
         hapi.setModelClassFactory(new CanonicalModelClassFactory("2.5.1"));
         hapi.setValidationContext(ValidationContextFactory.noValidation());
         hapi.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
-        if (settings.tls() != null) {
-            hapi.setSocketFactory(settings.tls().socketFactory());
+        if (sockets != null) {
+            hapi.setSocketFactory(sockets);
         }
         retrievals = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "order-retrieval");
