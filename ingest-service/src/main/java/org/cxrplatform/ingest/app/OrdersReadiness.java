@@ -12,10 +12,12 @@ public class OrdersReadiness implements HealthCheck {
 
     private final OrdersProducer orders;
     private final IngestConfig config;
+    private final OrdersConfig ordersConfig;
 
-    public OrdersReadiness(OrdersProducer orders, IngestConfig config) {
+    public OrdersReadiness(OrdersProducer orders, IngestConfig config, OrdersConfig ordersConfig) {
         this.orders = orders;
         this.config = config;
+        this.ordersConfig = ordersConfig;
     }
 
     @Override
@@ -25,6 +27,6 @@ public class OrdersReadiness implements HealthCheck {
         }
         boolean running = orders.service().map(s -> s.isRunning()).orElse(false);
         return HealthCheckResponse.named("hl7-orders").status(running)
-                .withData("port", config.orders().mllpPort().get()).build();
+                .withData("port", config.orders().mllpPort().get()).withData("tls", ordersConfig.tls().enabled()).build();
     }
 }

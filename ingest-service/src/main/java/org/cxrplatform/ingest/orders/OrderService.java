@@ -15,17 +15,15 @@ import ca.uhn.hl7v2.model.v251.segment.ORC;
 import ca.uhn.hl7v2.model.v251.segment.PV1;
 import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.protocol.ReceivingApplication;
+import ca.uhn.hl7v2.util.StandardSocketFactory;
 import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,30 +49,33 @@ import org.jboss.logging.Logger;
 public final class OrderService implements OrderHook, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(OrderService.class);
-    private static final int PUSHED_MEMORY = 100_000;
 
     private final OrderSettings settings;
     private final OrderStore store;
     private final PacsClient pacs;
     private final HapiContext hapi;
     private final ScheduledExecutorService retrievals;
-    /** Accession numbers of pushed instances (bounded, most recent kept). */
-    private final Set<String> pushed = Collections.newSetFromMap(Collections.synchronizedMap(
-            new LinkedHashMap<>(1024, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                    return size() > PUSHED_MEMORY;
-                }
-            }));
+    private final PushedAccessions pushed;
     private final Map<String, Order> byAccession = new ConcurrentHashMap<>();
     private HL7Service server;
 
     /**
-     * @param pacs where completed orders are retrieved from; null: orders only set lanes of pushed instances
+     * @param pushed accession numbers that arrived by push; closed with this service
+     * @param pacs   where completed orders are retrieved from; null: orders only set lanes of pushed instances
+     * @throws IllegalStateException when TLS is configured and its key or trust store cannot be used ({@code pushed}
+     *                               is closed then too)
      */
-    public OrderService(OrderSettings settings, OrderStore store, PacsClient pacs) {
+    public OrderService(OrderSettings settings, OrderStore store, PushedAccessions pushed, PacsClient pacs) {
+        StandardSocketFactory sockets;
+        try {
+            sockets = settings.tls() == null ? null : settings.tls().socketFactory();
+        } catch (RuntimeException e) {
+            pushed.close();
+            throw e;
+        }
         this.settings = settings;
         this.store = store;
+        this.pushed = pushed;
         this.pacs = pacs;
         for (Order o : store.all()) {
             byAccession.put(o.accessionNumber(), o);
@@ -83,6 +84,9 @@ public final class OrderService implements OrderHook, AutoCloseable {
         hapi.setModelClassFactory(new CanonicalModelClassFactory("2.5.1"));
         hapi.setValidationContext(ValidationContextFactory.noValidation());
         hapi.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
+        if (sockets != null) {
+            hapi.setSocketFactory(sockets);
+        }
         retrievals = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "order-retrieval");
             t.setDaemon(true);
@@ -92,7 +96,7 @@ public final class OrderService implements OrderHook, AutoCloseable {
 
     /** Starts the MLLP listener and resumes retrievals a previous run left unfinished. */
     public OrderService start() throws InterruptedException {
-        server = hapi.newServer(settings.mllpPort(), false);
+        server = hapi.newServer(settings.mllpPort(), settings.tls() != null);
         Receiver receiver = new Receiver();
         server.registerApplication("ORM", "O01", receiver);
         server.registerApplication("OMI", "O23", receiver);
@@ -102,7 +106,8 @@ public final class OrderService implements OrderHook, AutoCloseable {
                 retrievals.submit(() -> retrieve(o.accessionNumber(), 1));
             }
         }
-        LOG.infof("HL7 order listener (MLLP) on port %d", settings.mllpPort());
+        LOG.infof("HL7 order listener (MLLP%s) on port %d", settings.tls() == null ? "" : " over TLS, " + settings.tls(),
+                settings.mllpPort());
         return this;
     }
 
@@ -326,6 +331,7 @@ public final class OrderService implements OrderHook, AutoCloseable {
             server.stopAndWait();
         }
         retrievals.shutdownNow();
+        pushed.close();
         try {
             hapi.close();
         } catch (IOException e) {

@@ -15,15 +15,27 @@ import java.util.Set;
  * @param statPatientClasses PV1-2 values that make it STAT (E)
  * @param retrieveAttempts   C-FIND/C-MOVE attempts for a completed order (the study may reach the PACS late)
  * @param retryDelay         wait between attempts
+ * @param pushedRetention    how long an accession number that arrived by push is remembered (and not retrieved)
+ * @param tls                MLLP over TLS for the listener; null: plain TCP
  */
 public record OrderSettings(int mllpPort, Set<String> chestTerms, Set<String> radiographTerms, Set<String> procedureCodes,
                             Set<String> completeStatuses, Set<String> statPriorities, Set<String> statPatientClasses,
-                            int retrieveAttempts, Duration retryDelay) {
+                            int retrieveAttempts, Duration retryDelay, Duration pushedRetention, MllpTls tls) {
 
     public static OrderSettings defaults(int port) {
         return new OrderSettings(port, Set.of("CHEST", "THORAX", "LUNG", "LUNGS", "CXR"),
                 Set.of("XR", "CXR", "X-RAY", "XRAY", "RADIOGRAPH", "RADIOGRAPHY", "DX", "CR", "PA", "AP"),
                 Set.of("36643-5", "30745-4", "24648-8", "36554-4", "42272-5"), Set.of("CM"), Set.of("S", "STAT"),
-                Set.of("E"), 5, Duration.ofSeconds(30));
+                Set.of("E"), 5, Duration.ofSeconds(30), Duration.ofDays(30), null);
+    }
+
+    public OrderSettings withRetrieval(int attempts, Duration delay) {
+        return new OrderSettings(mllpPort, chestTerms, radiographTerms, procedureCodes, completeStatuses, statPriorities,
+                statPatientClasses, attempts, delay, pushedRetention, tls);
+    }
+
+    public OrderSettings withTls(MllpTls newTls) {
+        return new OrderSettings(mllpPort, chestTerms, radiographTerms, procedureCodes, completeStatuses, statPriorities,
+                statPatientClasses, retrieveAttempts, retryDelay, pushedRetention, newTls);
     }
 }

@@ -27,6 +27,7 @@ import org.cxrplatform.ingest.IngestNode;
 import org.cxrplatform.ingest.backlog.PacsClient;
 import org.cxrplatform.ingest.support.Dcmtk;
 import org.cxrplatform.ingest.support.EventCollector;
+import org.cxrplatform.ingest.support.HL7Orders;
 import org.cxrplatform.ingest.support.OrthancPacs;
 import org.cxrplatform.ingest.support.TestNodes;
 import org.junit.jupiter.api.Test;
@@ -34,16 +35,32 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * HL7 orders from a real HAPI MLLP client; the studies sit in a real Orthanc and are never pushed:
- * completing the order retrieves them by accession number into the order's lane.
+ * completing the order retrieves them by accession number into the order's lane. The same scenario
+ * runs with ORM^O01 and with OMI^O23 messages.
  */
 class OrderRetrievalTest {
 
     @TempDir
     Path tmp;
 
+    /** Builds one order message, see {@link HL7Orders}. */
+    interface OrderMessage {
+        String build(String id, String control, String status, String accession, String priority, String patientClass,
+                     String procedure);
+    }
+
     @Test
-    void completedOrdersPullTheirStudiesIntoTheOrdersLaneAndMalformedOnesAreRefused() throws Exception {
-        List<SampleStudies.Sample> samples = SampleStudies.write(tmp.resolve("s"), 5151);
+    void completedOrmOrdersPullTheirStudiesIntoTheOrdersLaneAndMalformedOnesAreRefused() throws Exception {
+        scenario(HL7Orders::orm, 5151);
+    }
+
+    @Test
+    void completedOmiOrdersPullTheirStudiesIntoTheOrdersLaneAndMalformedOnesAreRefused() throws Exception {
+        scenario(HL7Orders::omi, 5252);
+    }
+
+    private void scenario(OrderMessage msg, long seed) throws Exception {
+        List<SampleStudies.Sample> samples = SampleStudies.write(tmp.resolve("s"), seed);
         SampleStudies.Sample routineTagsStatOrder = samples.get(0); // CR PA, nothing STAT in its tags
         SampleStudies.Sample routineOrder = samples.get(2);         // DX PA
         SampleStudies.Sample pushedFirst = samples.get(4);          // DX PA, pushed before its order completes
@@ -57,29 +74,28 @@ class OrderRetrievalTest {
                     samples.stream().map(SampleStudies.Sample::file).toList());
             assertThat(load.ok()).as(load.output()).isTrue();
             PacsClient pacsClient = new PacsClient("127.0.0.1", pacs.dicomPort, OrthancPacs.AE, TestNodes.AE);
-            OrderSettings settings = new OrderSettings(mllp, OrderSettings.defaults(mllp).chestTerms(),
-                    OrderSettings.defaults(mllp).radiographTerms(), OrderSettings.defaults(mllp).procedureCodes(),
-                    java.util.Set.of("CM"), java.util.Set.of("S", "STAT"), java.util.Set.of("E"), 3, Duration.ofSeconds(1));
-            try (OrderService orders = new OrderService(settings, new OrderStore(tmp.resolve("orders")), pacsClient).start()) {
+            OrderSettings settings = OrderSettings.defaults(mllp).withRetrieval(3, Duration.ofSeconds(1));
+            try (OrderService orders = new OrderService(settings, new OrderStore(tmp.resolve("orders")),
+                    new PushedAccessions(tmp.resolve("orders/pushed.log"), Duration.ofDays(1)), pacsClient).start()) {
                 node.pipeline().orderHook(orders);
                 client.setValidationContext(ValidationContextFactory.noValidation());
                 client.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
                 Connection c = client.newClient("127.0.0.1", mllp, false);
 
-                // STAT order (ORC-7 priority S), then routine order (outpatient, no priority), a hand order (ignored).
-                assertAck(c, client, orm("M1", "NW", "", routineTagsStatOrder.accessionNumber(), "^^^^^S", "O",
+                // STAT order (priority S), then routine order (outpatient, no priority), a hand order (ignored).
+                assertAck(c, client, msg.build("M1", "NW", "", routineTagsStatOrder.accessionNumber(), "S", "O",
                         "36643-5^XR Chest 2 Views^LN"), "AA");
-                assertAck(c, client, orm("M2", "NW", "", routineOrder.accessionNumber(), "", "O",
+                assertAck(c, client, msg.build("M2", "NW", "", routineOrder.accessionNumber(), "", "O",
                         "RAD77^CHEST XR PA^L"), "AA");
-                assertAck(c, client, orm("M3", "NW", "", pushedFirst.accessionNumber(), "", "E",
+                assertAck(c, client, msg.build("M3", "NW", "", pushedFirst.accessionNumber(), "", "E",
                         "RAD78^XR CHEST AP PORTABLE^L"), "AA");
-                assertAck(c, client, orm("M4", "NW", "", "ACC-HAND", "", "O", "RAD90^XR HAND 3 VIEWS^L"), "AA");
+                assertAck(c, client, msg.build("M4", "NW", "", "ACC-HAND", "", "O", "RAD90^XR HAND 3 VIEWS^L"), "AA");
                 assertThat(orders.order("ACC-HAND")).isEmpty();
                 assertThat(orders.order(routineTagsStatOrder.accessionNumber()).orElseThrow().lane()).isEqualTo(Lane.STAT);
                 assertThat(orders.order(pushedFirst.accessionNumber()).orElseThrow().lane()).as("PV1-2 E").isEqualTo(Lane.STAT);
 
                 // Malformed: no accession number anywhere -> AE with the reason.
-                Message bad = client.getPipeParser().parse(orm("M5", "NW", "", "", "", "O", "36643-5^XR Chest^LN"));
+                Message bad = client.getPipeParser().parse(msg.build("M5", "NW", "", "", "", "O", "36643-5^XR Chest^LN"));
                 ACK nack = (ACK) c.getInitiator().sendAndReceive(bad);
                 assertThat(nack.getMSA().getAcknowledgmentCode().getValue()).isEqualTo("AE");
                 assertThat(nack.encode()).contains("accession");
@@ -91,7 +107,7 @@ class OrderRetrievalTest {
 
                 // Completion (ORC-1 SC, ORC-5 CM) triggers the retrieval.
                 for (SampleStudies.Sample s : List.of(routineTagsStatOrder, routineOrder, pushedFirst)) {
-                    assertAck(c, client, orm("C-" + s.accessionNumber(), "SC", "CM", s.accessionNumber(), "", "O",
+                    assertAck(c, client, msg.build("C-" + s.accessionNumber(), "SC", "CM", s.accessionNumber(), "", "O",
                             "36643-5^XR Chest^LN"), "AA");
                 }
                 await().atMost(Duration.ofSeconds(60)).until(() ->
@@ -121,15 +137,6 @@ class OrderRetrievalTest {
         Message response = c.getInitiator().sendAndReceive(ctx.getPipeParser().parse(er7));
         String text = response.encode();
         assertThat(text).as(text).contains("MSA|" + code);
-    }
-
-    static String orm(String id, String control, String status, String accession, String orcTiming, String patientClass,
-                      String procedure) {
-        return "MSH|^~\\&|RIS|HOSP|CXR_AI|HOSP|20260101120000||ORM^O01^ORM_O01|" + id + "|P|2.5.1\r"
-                + "PID|1||PID123^^^HOSP||DOE^JOHN\r"
-                + "PV1|1|" + patientClass + "\r"
-                + "ORC|" + control + "|PLC-" + accession + "|" + accession + "||" + status + "||" + orcTiming + "\r"
-                + "OBR|1|PLC-" + accession + "|" + accession + "|" + procedure + "|".repeat(14) + accession + "\r";
     }
 
     static List<ConsumerRecord<String, byte[]>> studyEvents(EventCollector events, List<String> sops) {

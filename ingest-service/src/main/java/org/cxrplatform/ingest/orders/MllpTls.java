@@ -1,0 +1,77 @@
+package org.cxrplatform.ingest.orders;
+
+import ca.uhn.hl7v2.util.StandardSocketFactory;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * TLS for the MLLP order listener, configured per listener (never through the JVM-wide
+ * {@code javax.net.ssl.*} system properties, which would also change Kafka's and the PACS clients' trust).
+ * Store types (PKCS12 or JKS) are detected from the files.
+ *
+ * @param keyStore           our certificate and private key
+ * @param keyStorePassword   its password (also the key's)
+ * @param trustStore         CAs/certificates whose client certificates are accepted; null: the JDK's default trust
+ * @param trustStorePassword its password
+ * @param requireClientCert  refuse clients without a trusted certificate (mutual TLS)
+ */
+public record MllpTls(Path keyStore, String keyStorePassword, Path trustStore, String trustStorePassword,
+                      boolean requireClientCert) {
+
+    /** Loads the stores; fails with the file and the cause when one cannot be read. */
+    public SSLContext sslContext() {
+        try {
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(load(keyStore, keyStorePassword, "key store"), chars(keyStorePassword));
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trustStore == null ? null : load(trustStore, trustStorePassword, "trust store"));
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("MLLP TLS: cannot use key store " + keyStore + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** HAPI socket factory whose TLS server sockets use {@link #sslContext()} and this client-certificate policy. */
+    public StandardSocketFactory socketFactory() {
+        SSLContext ctx = sslContext();
+        return new StandardSocketFactory() {
+            @Override
+            public ServerSocket createTlsServerSocket() throws IOException {
+                SSLServerSocket socket = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket();
+                socket.setNeedClientAuth(requireClientCert);
+                return socket;
+            }
+        };
+    }
+
+    private static KeyStore load(Path file, String password, String what) {
+        if (file == null) {
+            throw new IllegalStateException("MLLP TLS: no " + what + " configured");
+        }
+        try {
+            return KeyStore.getInstance(file.toFile(), chars(password));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("MLLP TLS: cannot read " + what + " " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static char[] chars(String password) {
+        return password == null ? new char[0] : password.toCharArray();
+    }
+
+    /** Never prints the passwords. */
+    @Override
+    public String toString() {
+        return "MllpTls[keyStore=" + keyStore + ", trustStore=" + (trustStore == null ? "JDK default" : trustStore)
+                + ", requireClientCert=" + requireClientCert + "]";
+    }
+}
