@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * Walks a Part 10 file's element and item headers, without reading any value, and refuses a
- * declared length larger than what is left in the file. A decoder allocates a value's declared
+ * declared length larger than what is left in the file (codes {@code fragment-length},
+ * {@code no-pixel-data} for a truncated native Pixel Data, {@code declared-length} otherwise). A decoder allocates a value's declared
  * length up front: an encapsulated Pixel Data fragment claiming 2 GB in a small file would be an
  * OutOfMemoryError (or a negative array size) before the truncation is noticed.
  *
@@ -101,6 +102,11 @@ final class DeclaredLengths {
                     return; // UN of undefined length: implicit VR inside, not walked
                 }
                 continue;
+            }
+            if (tag == PIXEL_DATA && length > size - pos) {
+                // The usual truncated transfer: same code as when the decoder finds no Pixel Data.
+                throw new RenderException("no-pixel-data", "Pixel Data (7FE0,0010) truncated: declares " + length
+                        + " bytes but only " + (size - pos) + " remain in the file");
             }
             remaining(length, "element " + hex(tag) + " " + vr);
             if (vr.equals("SQ")) {
