@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.cxrplatform.ingest.IngestNode;
 import org.cxrplatform.ingest.stow.MultipartRelatedReader;
 import org.cxrplatform.ingest.stow.StowReceiver;
@@ -37,9 +38,11 @@ public class StowResource {
     private static final String DICOM_JSON = "application/dicom+json";
 
     private final IngestLifecycle lifecycle;
+    private final StowAccess access;
 
-    public StowResource(IngestLifecycle lifecycle) {
+    public StowResource(IngestLifecycle lifecycle, StowAccess access) {
         this.lifecycle = lifecycle;
+        this.access = access;
     }
 
     @POST
@@ -61,6 +64,12 @@ public class StowResource {
     }
 
     private Response stow(String contentType, InputStream body, String study, UriInfo uri) {
+        Optional<StowAccess.Refusal> refusal = access.check();
+        if (refusal.isPresent()) {
+            StowAccess.Refusal r = refusal.get();
+            Response.ResponseBuilder response = errorResponse(r.status(), r.message());
+            return (r.challenge() == null ? response : response.header("WWW-Authenticate", r.challenge())).build();
+        }
         String type = MultipartRelatedReader.parameter(contentType, "type");
         if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/dicom")) {
             return error(415, "only type=\"application/dicom\" parts are accepted, not " + type);
@@ -127,7 +136,12 @@ public class StowResource {
     }
 
     private static Response error(int status, String message) {
+        return errorResponse(status, message).build();
+    }
+
+    /** A request-level refusal: DICOM JSON with the reason in Error Comment (0000,0902). */
+    private static Response.ResponseBuilder errorResponse(int status, String message) {
         LOG.infof("STOW-RS request refused with HTTP %d: %s", status, message);
-        return Response.status(status).type("application/json").entity(Map.of("error", message)).build();
+        return Response.status(status).type(DICOM_JSON).entity(Map.of("00000902", attr("LO", message)));
     }
 }

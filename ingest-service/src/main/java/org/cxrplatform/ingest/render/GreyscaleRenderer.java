@@ -25,7 +25,8 @@ import java.util.function.IntUnaryOperator;
  *
  * <p>Decoding: uncompressed syntaxes natively; encapsulated ones with PixelMed's ImageIO codecs
  * (JPEG baseline/extended 8-bit, JPEG lossless, JPEG 2000, RLE 8-bit), falling back to GDCM for
- * the rest. Dimensions are checked against the limits before anything is decoded.
+ * the rest. Dimensions are checked against the limits, and every declared length (fragments
+ * included) against the file's size ({@link DeclaredLengths}), before anything is decoded.
  *
  * <p>Thread-safe (stateless apart from settings).
  */
@@ -57,6 +58,7 @@ public final class GreyscaleRenderer {
     }
 
     public RenderedImage render(Path file) throws RenderException {
+        DeclaredLengths.check(file);
         AttributeList list = read(file);
         String ts = Attribute.getSingleStringValueOrDefault(list, TagFromName.TransferSyntaxUID,
                 TransferSyntax.ExplicitVRLittleEndian);

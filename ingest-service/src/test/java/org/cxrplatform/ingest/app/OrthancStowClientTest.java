@@ -25,11 +25,13 @@ import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.ingest.support.Dcmtk;
 import org.cxrplatform.ingest.support.EventCollector;
 import org.cxrplatform.ingest.support.OrthancPacs;
+import org.cxrplatform.ingest.support.TestTokens;
 import org.junit.jupiter.api.Test;
 
 /** Orthanc's DICOMweb plugin as the STOW-RS client (a real third-party user agent) pushing studies to us. */
 @QuarkusTest
 @QuarkusTestResource(IngestAppResource.class)
+@QuarkusTestResource(StowTokensResource.class)
 class OrthancStowClientTest {
 
     @TestHTTPResource("/dicomweb/")
@@ -48,6 +50,12 @@ class OrthancStowClientTest {
             assertThat(load.ok()).as(load.output()).isTrue();
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + orthanc.httpPort;
+            // Our STOW-RS wants a bearer token: Orthanc sends it as an extra HTTP header of the "cxr" server.
+            String server = new ObjectMapper().writeValueAsString(Map.of("Url", dicomweb.toString(),
+                    "HttpHeaders", Map.of("Authorization", "Bearer " + TestTokens.token("orthanc", "stow"))));
+            HttpResponse<String> configured = http.send(HttpRequest.newBuilder(URI.create(base + "/dicom-web/servers/cxr"))
+                    .PUT(HttpRequest.BodyPublishers.ofString(server)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(configured.statusCode()).as(configured.body()).isEqualTo(200);
             String studies = http.send(HttpRequest.newBuilder(URI.create(base + "/studies")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             List<?> ids = new ObjectMapper().readValue(studies, List.class);
