@@ -245,3 +245,42 @@ topologySpreadConstraints:
 - name: JAVA_TOOL_OPTIONS
   value: {{ .javaToolOptions | default "-XX:MaxRAMPercentage=75" | printf "%s -Djava.io.tmpdir=/tmp" | quote }}
 {{- end -}}
+
+{{/*
+Bearer-token verification (auth.jwt), shared by report-service and ingest-service so that the identity
+provider is configured once. An inline PEM key is one ConfigMap (templates/auth.yaml) mounted at the same
+path in both.
+*/}}
+{{- define "cxr.jwt.pemDir" -}}/etc/cxr/jwt{{- end -}}
+
+{{/* MP_JWT_VERIFY_* ConfigMap entries (root context); empty when nothing is configured. */}}
+{{- define "cxr.jwt.config" -}}
+{{- $jwt := .Values.auth.jwt -}}
+{{- with $jwt.issuer }}
+MP_JWT_VERIFY_ISSUER: {{ . | quote }}
+{{- end }}
+{{- if $jwt.publicKeyPem }}
+MP_JWT_VERIFY_PUBLICKEY_LOCATION: {{ printf "file:%s/publicKey.pem" (include "cxr.jwt.pemDir" .) | quote }}
+{{- else if $jwt.publicKeyLocation }}
+MP_JWT_VERIFY_PUBLICKEY_LOCATION: {{ $jwt.publicKeyLocation | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* Mount of the inline PEM key; include only when auth.jwt.publicKeyPem is set. */}}
+{{- define "cxr.jwt.volumeMount" -}}
+- name: jwt
+  mountPath: {{ include "cxr.jwt.pemDir" . }}
+  readOnly: true
+{{- end -}}
+
+{{- define "cxr.jwt.volume" -}}
+- name: jwt
+  configMap:
+    name: {{ include "cxr.fullname" . }}-jwt
+{{- end -}}
+
+{{/* "true" when the verification key is fetched over the network (the issuer needs an egress rule). */}}
+{{- define "cxr.jwt.fetchesKey" -}}
+{{- $jwt := .Values.auth.jwt -}}
+{{- if and $jwt.publicKeyLocation (not $jwt.publicKeyPem) (not (hasPrefix "file:" $jwt.publicKeyLocation)) -}}true{{- end -}}
+{{- end -}}
