@@ -4,7 +4,6 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -33,17 +32,21 @@ public class ReportConsumer {
     DeadLetters deadLetters;
 
     /**
-     * One poll at a time: invalid payloads are dead-lettered one by one; the valid ones are
-     * stored in one transaction, STAT (lane STAT or triage priority 1) first so their outbox
-     * entries precede the routine ones. If that transaction fails for any reason other than a lost
-     * database, every record of the poll is stored on its own (retried, dead-lettered alone if it
-     * keeps failing). A lost database is waited out. The poll's offsets are committed only after
-     * this method returns, i.e. after every record is stored or dead-lettered.
+     * One poll at a time: invalid payloads are dead-lettered one by one; the valid STAT ones (lane
+     * STAT or triage priority 1) are stored in one transaction, then the routine ones in another.
+     * STAT gets its own, earlier commit because the outbox sender sees an entry only once it is
+     * committed: sharing the transaction made a STAT report wait for the storing of up to a whole
+     * poll of routine reports. If a transaction fails for any reason other than a lost database,
+     * each of its records is stored on its own (retried, dead-lettered alone if it keeps failing).
+     * A lost database is waited out. The poll's offsets are committed only after this method
+     * returns, i.e. after every record is stored or dead-lettered; a crash between the two commits
+     * re-delivers the poll and the STAT reports already stored are recognised as re-deliveries.
      */
     @Incoming("reports")
     @Blocking(ordered = true)
     public void consume(ConsumerRecords<String, byte[]> records) {
-        List<Parsed> valid = new ArrayList<>(records.count());
+        List<Parsed> urgent = new ArrayList<>();
+        List<Parsed> routine = new ArrayList<>(records.count());
         for (ConsumerRecord<String, byte[]> record : records) {
             ReportEvent event;
             try {
@@ -53,16 +56,17 @@ public class ReportConsumer {
                 deadLetters.send(record, e.getMessage(), e, 1, record.key());
                 continue;
             }
-            valid.add(new Parsed(record, event));
+            (isUrgent(event) ? urgent : routine).add(new Parsed(record, event));
         }
-        if (valid.isEmpty()) {
-            return;
-        }
-        // stable: STAT keep their relative (offset) order, routine theirs
-        valid.sort(Comparator.comparingInt(p -> isUrgent(p.event()) ? 0 : 1));
-        if (valid.size() > 1) {
+        storeTogether(urgent);
+        storeTogether(routine);
+    }
+
+    /** Stores the records in one transaction, in offset order, or one by one if that transaction fails. */
+    private void storeTogether(List<Parsed> parsed) {
+        if (parsed.size() > 1) {
             try {
-                List<ReportEvent> events = valid.stream().map(Parsed::event).toList();
+                List<ReportEvent> events = parsed.stream().map(Parsed::event).toList();
                 long t0 = System.nanoTime();
                 // maxAttempts 1: any failure other than a lost database goes to the per-record path at once
                 int inserted = Retry.store("batch of " + events.size() + " reports", 1, () -> ingest.storeAll(events));
@@ -70,10 +74,10 @@ public class ReportConsumer {
                         (System.nanoTime() - t0) / 1_000_000);
                 return;
             } catch (RuntimeException e) {
-                LOG.warnf("storing a batch of %d reports failed (%s): storing them one by one", valid.size(), e.getMessage());
+                LOG.warnf("storing a batch of %d reports failed (%s): storing them one by one", parsed.size(), e.getMessage());
             }
         }
-        for (Parsed p : valid) {
+        for (Parsed p : parsed) {
             storeOne(p.record(), p.event());
         }
     }

@@ -38,8 +38,8 @@ public class ReportIngest {
     }
 
     /**
-     * Stores a whole poll in one transaction, in the given order (the caller puts STAT first, so
-     * their outbox entries get the lower ids). Any failure rolls back every event of the batch.
+     * Stores the events in one transaction, in the given order (the consumer calls it once for a
+     * poll's STAT reports, then once for its routine ones). Any failure rolls back every event.
      *
      * @return how many were new (the rest were re-deliveries)
      */
