@@ -58,6 +58,10 @@ class StatOvertakesOutboxBacklogTest {
         ris.clear();
 
         String tag = "OB" + UUID.randomUUID().toString().substring(0, 6);
+        // The first store of a JVM initialises the SR and FHIR builders (over a second here), and the hook's
+        // store must finish within the RIS ack-timeout (1 s in tests): warm the path up first.
+        ingest.store(Fixtures.report("W" + tag, Fixtures.patient("W" + tag), Lane.ROUTINE, "No acute findings.", Fixtures.MODEL));
+        StoreAndRisTest.awaitOutboxIdle();
         int backlog = 300;
         int trigger = 20; // the STAT report is stored while the RIS holds the ACK of this routine ORU
         // the routine backlog: HL7 entries only (both RIS), one patient each, committed at once

@@ -2,6 +2,7 @@ package org.cxrplatform.report.ris;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,6 +25,9 @@ public class OutboxRepository {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    Event<UrgentEntryQueued> urgentQueued;
+
     /** @param urgent sent before non-urgent heads of other lines (critical alert, STAT or priority-1 report) */
     public long insert(String kind, String destination, String orderKey, boolean urgent, Long reportPk, String alertId, String summary,
                        String messageId, byte[] payload) {
@@ -39,10 +43,15 @@ public class OutboxRepository {
             ps.setString(7, summary);
             ps.setString(8, messageId);
             ps.setBytes(9, payload);
+            long id;
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                id = rs.getLong(1);
             }
+            if (urgent) {
+                urgentQueued.fire(new UrgentEntryQueued(destination));
+            }
+            return id;
         } catch (SQLException e) {
             throw new StoreException("cannot queue " + summary + " for " + destination, e);
         }

@@ -8,6 +8,7 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -20,6 +21,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.cxrplatform.report.ReportConfig;
 import org.jboss.logging.Logger;
@@ -55,6 +58,7 @@ public class OutboxWorker {
     private final Map<String, OutboxSender> byKind = new HashMap<>();
     private volatile Instant lastPollFinished;
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "outbox-sender");
         t.setDaemon(true);
@@ -88,6 +92,24 @@ public class OutboxWorker {
         }
         risPending.set(QuarkusTransaction.requiringNew().call(() -> repository.countPending(OutboxEntry.HL7)));
         lastPollFinished = Instant.now();
+    }
+
+    /**
+     * An urgent entry was committed on this replica: poll now instead of up to {@code outbox.poll}
+     * later, which is most of a STAT report's wait when the outbox was idle. A destination already
+     * draining sees it after its current send instead. Other replicas find it at their next poll.
+     */
+    void onUrgentQueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) UrgentEntryQueued queued) {
+        if (wakePending.compareAndSet(false, true)) {
+            try {
+                executor.execute(() -> {
+                    wakePending.set(false);
+                    poll();
+                });
+            } catch (RejectedExecutionException stopping) {
+                wakePending.set(false); // shutting down: the entry is committed and sent after the restart
+            }
+        }
     }
 
     /** Keeps the outbox small: delivered entries past {@code cxr.report.outbox.retention} go. */
