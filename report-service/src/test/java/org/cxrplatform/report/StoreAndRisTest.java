@@ -22,9 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -271,22 +273,8 @@ class StoreAndRisTest {
                 + "\"model\":{\"modelId\":\"m\"}}").getBytes(StandardCharsets.UTF_8);
         Fixtures.publish("cxr.reports", key2, noText, ReportEvent.CE_TYPE);
 
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Devstack.kafkaBootstrap());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-check-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<DeadLetter> letters = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("cxr.dlq"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (key.equals(r.key()) || key2.equals(r.key())) {
-                        letters.add(EventJson.read(r.value(), DeadLetter.class));
-                    }
-                }
-                return letters.size() == 2;
-            });
-        }
+        List<DeadLetter> letters = deadLetters(l -> key.equals(l.originalKey()) || key2.equals(l.originalKey()),
+                found -> found.size() == 2, Duration.ofSeconds(30), Duration.ZERO);
         assertThat(letters).allSatisfy(l -> {
             assertThat(l.stage()).isEqualTo(Stage.REPORT);
             assertThat(l.originalTopic()).isEqualTo("cxr.reports");
@@ -369,6 +357,20 @@ class StoreAndRisTest {
         Fixtures.producer().flush();
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() -> storedInOrder(tag).size() == good.size());
 
+        // a second of settling: a poison record dead-lettered twice would show up as a second letter
+        List<DeadLetter> letters = deadLetters(l -> l.originalPayload() != null
+                && new String(Base64.getDecoder().decode(l.originalPayload()), StandardCharsets.UTF_8).contains(tag),
+                found -> !found.isEmpty(), Duration.ofSeconds(60), Duration.ofSeconds(1));
+        assertThat(letters).singleElement().satisfies(l -> {
+            assertThat(l.reason()).startsWith("cannot store report");
+            assertThat(l.studyInstanceUid()).isEqualTo(poison.studyInstanceUid());
+            assertThat(l.attempts()).isEqualTo(5);
+        });
+        assertThat(storedInOrder(tag)).hasSize(good.size()).doesNotContain(poison.accessionNumber());
+    }
+
+    /** Dead letters on {@code cxr.dlq} that {@code match}, read from the start until {@code done} holds, then for {@code settle} more. */
+    static List<DeadLetter> deadLetters(Predicate<DeadLetter> match, Predicate<List<DeadLetter>> done, Duration timeout, Duration settle) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Devstack.kafkaBootstrap());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-check-" + UUID.randomUUID());
@@ -376,30 +378,21 @@ class StoreAndRisTest {
         List<DeadLetter> letters = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of("cxr.dlq"));
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    DeadLetter l = EventJson.read(r.value(), DeadLetter.class);
-                    if (l.originalPayload() != null && new String(Base64.getDecoder().decode(l.originalPayload()), StandardCharsets.UTF_8)
-                            .contains(tag)) {
-                        letters.add(l);
-                    }
-                }
-                return !letters.isEmpty();
-            });
-            consumer.poll(Duration.ofSeconds(1)).forEach(r -> {
+            Consumer<ConsumerRecords<String, byte[]>> keep = records -> records.forEach(r -> {
                 DeadLetter l = EventJson.read(r.value(), DeadLetter.class);
-                if (l.originalPayload() != null && new String(Base64.getDecoder().decode(l.originalPayload()), StandardCharsets.UTF_8)
-                        .contains(tag)) {
+                if (match.test(l)) {
                     letters.add(l);
                 }
             });
+            await().atMost(timeout).until(() -> {
+                keep.accept(consumer.poll(Duration.ofMillis(500)));
+                return done.test(letters);
+            });
+            if (!settle.isZero()) {
+                keep.accept(consumer.poll(settle));
+            }
         }
-        assertThat(letters).singleElement().satisfies(l -> {
-            assertThat(l.reason()).startsWith("cannot store report");
-            assertThat(l.studyInstanceUid()).isEqualTo(poison.studyInstanceUid());
-            assertThat(l.attempts()).isEqualTo(5);
-        });
-        assertThat(storedInOrder(tag)).hasSize(good.size()).doesNotContain(poison.accessionNumber());
+        return letters;
     }
 
     long pendingOf(String tag) throws Exception {

@@ -120,15 +120,9 @@ final class DeclaredLengths {
     /** Sequence items up to {@code end} (defined length) or the Sequence Delimitation Item. */
     private void items(long end) throws IOException, RenderException {
         while (pos < end) {
-            ByteBuffer b = read(pos, 8);
-            int tag = tag(b);
-            long length = b.getInt(4) & UNDEFINED;
-            pos += 8;
-            if (tag == SEQUENCE_END) {
+            long length = nextItem();
+            if (length < 0) {
                 return;
-            }
-            if (tag != ITEM) {
-                throw new EOFException("not an item"); // malformed: left to the decoder
             }
             if (length == UNDEFINED) {
                 elements(Long.MAX_VALUE, true);
@@ -142,15 +136,9 @@ final class DeclaredLengths {
     /** Encapsulated Pixel Data: item 0 is the Basic Offset Table, items 1.. the fragments. */
     private void fragments() throws IOException, RenderException {
         for (int item = 0; ; item++) {
-            ByteBuffer b = read(pos, 8);
-            int tag = tag(b);
-            long length = b.getInt(4) & UNDEFINED;
-            pos += 8;
-            if (tag == SEQUENCE_END) {
+            long length = nextItem();
+            if (length < 0) {
                 return;
-            }
-            if (tag != ITEM) {
-                throw new EOFException("not an item");
             }
             if (length > size - pos) {
                 throw new RenderException("fragment-length", "Pixel Data " + (item == 0 ? "Basic Offset Table (item 0)"
@@ -159,6 +147,20 @@ final class DeclaredLengths {
             }
             pos += length;
         }
+    }
+
+    /** The declared length of the item whose header is at {@code pos}, stepping past the header; -1 at the Sequence Delimitation Item. */
+    private long nextItem() throws IOException {
+        ByteBuffer b = read(pos, 8);
+        int tag = tag(b);
+        pos += 8;
+        if (tag == SEQUENCE_END) {
+            return -1;
+        }
+        if (tag != ITEM) {
+            throw new EOFException("not an item"); // malformed: left to the decoder
+        }
+        return b.getInt(4) & UNDEFINED;
     }
 
     /** Length of the element whose 8 header bytes are in {@code b}; advances past the whole header. */
