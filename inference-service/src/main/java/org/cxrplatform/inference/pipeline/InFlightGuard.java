@@ -1,5 +1,7 @@
 package org.cxrplatform.inference.pipeline;
 
+import static org.cxrplatform.inference.pipeline.Offsets.partitionOf;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -190,10 +192,7 @@ final class InFlightGuard {
      * @throws KafkaException when the marker cannot be written; the caller rewinds the batch
      */
     void markInFlight(List<ConsumerRecord<String, byte[]>> batch, List<ConsumerRecord<String, byte[]>> inModel) {
-        Map<TopicPartition, Long> start = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : batch) {
-            start.merge(partitionOf(r), r.offset(), Math::min);
-        }
+        Map<TopicPartition, Long> start = Offsets.firstPerPartition(batch);
         Map<TopicPartition, NavigableSet<Long>> running = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : inModel) {
             running.computeIfAbsent(partitionOf(r), tp -> new TreeSet<>()).add(r.offset());
@@ -233,9 +232,5 @@ final class InFlightGuard {
             suspects.remove(tp);
             LOG.infof("%s: %s recovered; back to normal batches", lane, tp);
         }
-    }
-
-    private static TopicPartition partitionOf(ConsumerRecord<?, ?> r) {
-        return new TopicPartition(r.topic(), r.partition());
     }
 }

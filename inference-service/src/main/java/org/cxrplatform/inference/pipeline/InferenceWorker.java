@@ -132,7 +132,7 @@ public final class InferenceWorker implements Runnable {
         }
 
         void dropFetched(Collection<TopicPartition> partitions) {
-            fetched.removeIf(p -> partitions.contains(new TopicPartition(p.record().topic(), p.record().partition())));
+            fetched.removeIf(p -> partitions.contains(Offsets.partitionOf(p.record())));
         }
     }
 
@@ -517,7 +517,7 @@ public final class InferenceWorker implements Runnable {
     private void commit(LaneState ls, List<Pending> batch) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (Pending p : batch) {
-            TopicPartition tp = new TopicPartition(p.record().topic(), p.record().partition());
+            TopicPartition tp = Offsets.partitionOf(p.record());
             long next = p.record().offset() + 1;
             offsets.merge(tp, new OffsetAndMetadata(next), (a, b) -> a.offset() >= b.offset() ? a : b);
         }
@@ -536,10 +536,7 @@ public final class InferenceWorker implements Runnable {
 
     /** Makes the batch's studies (and anything fetched after them on the same partitions) come again. */
     private void rewind(LaneState ls, List<Pending> batch) {
-        Map<TopicPartition, Long> first = new HashMap<>();
-        for (Pending p : batch) {
-            first.merge(new TopicPartition(p.record().topic(), p.record().partition()), p.record().offset(), Math::min);
-        }
+        Map<TopicPartition, Long> first = Offsets.firstPerPartition(batch.stream().map(Pending::record).toList());
         ls.dropFetched(first.keySet());
         first.forEach((tp, offset) -> {
             if (ls.consumer.assignment().contains(tp)) {
