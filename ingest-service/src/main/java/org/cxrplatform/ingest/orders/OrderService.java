@@ -119,10 +119,6 @@ public final class OrderService implements OrderHook, AutoCloseable {
         return java.util.Optional.ofNullable(byAccession.get(accessionNumber));
     }
 
-    public List<Order> all() {
-        return new ArrayList<>(byAccession.values());
-    }
-
     @Override
     public LaneRules.LaneDecision laneOf(String accessionNumber, boolean retrieved) {
         if (accessionNumber == null || accessionNumber.isBlank()) {

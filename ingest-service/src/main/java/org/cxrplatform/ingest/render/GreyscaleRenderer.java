@@ -109,7 +109,7 @@ public final class GreyscaleRenderer {
             w = dw;
             h = dh;
         }
-        return new RenderedImage(png(grey, w, h), w, h, columns, rows, voi, frame.decoder());
+        return new RenderedImage(png(grey, w, h), w, h, voi, frame.decoder());
     }
 
     private static AttributeList read(Path file) throws RenderException {
