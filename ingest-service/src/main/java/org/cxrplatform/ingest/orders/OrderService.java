@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.ingest.backlog.PacsClient;
+import org.cxrplatform.ingest.config.IngestConfig;
 import org.cxrplatform.ingest.pipeline.OrderHook;
 import org.cxrplatform.ingest.select.LaneRules;
 import org.jboss.logging.Logger;
@@ -50,7 +51,9 @@ public final class OrderService implements OrderHook, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(OrderService.class);
 
-    private final OrderSettings settings;
+    private final IngestConfig.Orders settings;
+    /** Null: plain MLLP. */
+    private final MllpTls tls;
     private final OrderStore store;
     private final PacsClient pacs;
     private final HapiContext hapi;
@@ -65,10 +68,11 @@ public final class OrderService implements OrderHook, AutoCloseable {
      * @throws IllegalStateException when TLS is configured and its key or trust store cannot be used ({@code pushed}
      *                               is closed then too)
      */
-    public OrderService(OrderSettings settings, OrderStore store, PushedAccessions pushed, PacsClient pacs) {
+    public OrderService(IngestConfig.Orders settings, OrderStore store, PushedAccessions pushed, PacsClient pacs) {
+        tls = settings.tls().enabled() ? new MllpTls(settings.tls()) : null;
         StandardSocketFactory sockets;
         try {
-            sockets = settings.tls() == null ? null : settings.tls().socketFactory();
+            sockets = tls == null ? null : tls.socketFactory();
         } catch (RuntimeException e) {
             pushed.close();
             throw e;
@@ -96,7 +100,8 @@ public final class OrderService implements OrderHook, AutoCloseable {
 
     /** Starts the MLLP listener and resumes retrievals a previous run left unfinished. */
     public OrderService start() throws InterruptedException {
-        server = hapi.newServer(settings.mllpPort(), settings.tls() != null);
+        int port = settings.mllpPort().orElseThrow(() -> new IllegalStateException("cxr.ingest.orders.mllp-port is not set"));
+        server = hapi.newServer(port, tls != null);
         Receiver receiver = new Receiver();
         server.registerApplication("ORM", "O01", receiver);
         server.registerApplication("OMI", "O23", receiver);
@@ -106,8 +111,7 @@ public final class OrderService implements OrderHook, AutoCloseable {
                 retrievals.submit(() -> retrieve(o.accessionNumber(), 1));
             }
         }
-        LOG.infof("HL7 order listener (MLLP%s) on port %d", settings.tls() == null ? "" : " over TLS, " + settings.tls(),
-                settings.mllpPort());
+        LOG.infof("HL7 order listener (MLLP%s) on port %d", tls == null ? "" : " over TLS, " + tls, port);
         return this;
     }
 
