@@ -17,7 +17,7 @@ import org.cxrplatform.ingest.config.IngestConfig;
  * through the JVM-wide {@code javax.net.ssl.*} system properties, which would also change Kafka's and
  * the PACS clients' trust). Store types (PKCS12 or JKS) are detected from the files.
  */
-public final class MllpTls {
+final class MllpTls {
 
     private final Path keyStore;
     private final String keyStorePassword;
@@ -26,7 +26,7 @@ public final class MllpTls {
     private final String trustStorePassword;
     private final boolean requireClientCert;
 
-    public MllpTls(IngestConfig.Orders.Tls config) {
+    MllpTls(IngestConfig.Orders.Tls config) {
         this.keyStore = config.keyStore().orElse(null);
         this.keyStorePassword = config.keyStorePassword().orElse(null);
         this.trustStore = config.trustStore().orElse(null);
