@@ -104,29 +104,14 @@ final class ContainerPlatform implements RunningPlatform, AutoCloseable {
         Workload topics = chart.topicsJob();
         run(topics.owner(), WorkloadContainer.create(topics, network, podman, work, logs.resolve("topics-job.log")));
 
-        List<Thread> starting = new ArrayList<>();
+        // One after another: on two cores, starting the JVMs together only makes each slower.
         for (Workload w : chart.services()) {
             workloads.put(w.owner(), w);
             GenericContainer<?> c = WorkloadContainer.create(w, network, podman, work, logs.resolve(w.owner() + ".log"));
             services.put(w.owner(), c);
             System.out.printf("%s: %s%n", w.owner(), String.join(", ", w.describe()));
-            Thread t = new Thread(() -> run(w.owner(), c), "start-" + w.owner());
-            starting.add(t);
-            t.start();
+            run(w.owner(), c);
         }
-        for (Thread t : starting) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        services.forEach((name, c) -> {
-            if (!c.isRunning()) {
-                throw new IllegalStateException(name + " did not start; see " + logs.resolve(name + ".log"));
-            }
-        });
         api = new ReportApi("http://127.0.0.1:" + service("-report").getMappedPort(8080), tokens);
         System.out.printf("platform as containers up in %d s (engine: %s; start-up per container in ms: %s); logs in %s%n",
                 (System.nanoTime() - t0) / 1_000_000_000, podman ? "podman" : "docker", startMillis, logs);
@@ -155,15 +140,36 @@ final class ContainerPlatform implements RunningPlatform, AutoCloseable {
         return c.withNetwork(network).withLogConsumer(frame -> WorkloadContainer.append(logs.resolve(name + ".log"), frame));
     }
 
+    /**
+     * Starts a container and waits for its startup probe (or, for a Job, its completion). A container
+     * that exits during start-up is started again, up to twice, as the kubelet restarts a pod's
+     * container (restartPolicy Always); each restart is printed.
+     */
     private void run(String name, GenericContainer<?> c) {
         long t = System.nanoTime();
-        synchronized (started) {
-            started.add(c);
+        started.add(c);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                c.start();
+                break;
+            } catch (RuntimeException e) {
+                if (attempt == 3) {
+                    throw new IllegalStateException(name + " did not start in " + attempt + " attempts; see " + logs.resolve(name + ".log"), e);
+                }
+                System.out.printf("%s: start-up failed (%s), restarting it%n", name, rootCause(e));
+                c.stop();
+            }
         }
-        c.start();
-        synchronized (startMillis) {
-            startMillis.put(name, (System.nanoTime() - t) / 1_000_000);
+        long ms = (System.nanoTime() - t) / 1_000_000;
+        startMillis.put(name, ms);
+        System.out.printf("%s: started in %d ms%n", name, ms);
+    }
+
+    private static String rootCause(Throwable e) {
+        while (e.getCause() != null) {
+            e = e.getCause();
         }
+        return e.toString();
     }
 
     /** The workload whose owner name ends with {@code suffix} (e.g. "-ingest", "-inference-stat"). */
