@@ -21,7 +21,7 @@ public final class ContainerPlatformExtension implements ParameterResolver {
         return ec.getRoot().getStore(NS).getOrComputeIfAbsent("platform", k -> new Holder(ContainerPlatform.start()), Holder.class).platform;
     }
 
-    private record Holder(ContainerPlatform platform) implements ExtensionContext.Store.CloseableResource {
+    private record Holder(ContainerPlatform platform) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             platform.close();
