@@ -63,9 +63,15 @@ public final class Benchmark {
       long layerParams = (long) c.layers() * (2L * c.hiddenSize() * c.hiddenSize()
           + 2L * c.hiddenSize() * c.kvHeads() * c.headDim() + 3L * c.hiddenSize() * c.intermediateSize());
       long headParams = (long) c.vocabSize() * c.hiddenSize();
+      Random rnd = new Random(3);
+
+      for (int batch : new int[] {1, 4}) {
+        NativeOps.Count ops = opsPerDecodeStep(llava, batch, rnd);
+        System.out.printf("native operator calls per decode step, batch %d: %d (%s)%n", batch, ops.calls(),
+            ops.summary(12));
+      }
 
       // vision encoder
-      Random rnd = new Random(3);
       float[] pixels = new float[c.imageSize() * c.imageSize()];
       for (int i = 0; i < pixels.length; i++) {
         pixels[i] = (float) rnd.nextGaussian();
@@ -169,6 +175,24 @@ public final class Benchmark {
           s.close();
         }
       }
+    }
+  }
+
+  /** Top-level libtorch operator calls of one decode step (mean of 4 steps after 2 warm-up steps). */
+  private static NativeOps.Count opsPerDecodeStep(CxrLlava llava, int batch, Random rnd) {
+    int d = llava.config().hiddenSize();
+    int context = 64;
+    int steps = 4;
+    try (DecodeSession s = llava.model().newSession(new SequenceLayout(new int[batch]), context + steps + 2, true)) {
+      s.prefill(randomEmbeddings(batch * context * d, rnd), context, false);
+      float[] step = randomEmbeddings(batch * d, rnd);
+      s.step(step);
+      s.step(step);
+      return NativeOps.count(false, () -> {
+        for (int i = 0; i < steps; i++) {
+          s.step(step);
+        }
+      }).per(steps);
     }
   }
 

@@ -31,11 +31,6 @@ final class Tensors {
     return cast;
   }
 
-  /** Loaded in float32 whatever the compute dtype (norm weights used by float32 math). */
-  NDArray loadFp32(String name) {
-    return manager.create(checkpoint.floats(name), new Shape(checkpoint.shape(name)));
-  }
-
   DataType dtype() {
     return dtype;
   }
