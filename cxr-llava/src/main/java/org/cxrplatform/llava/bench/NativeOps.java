@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -21,8 +22,23 @@ import java.util.TreeMap;
  */
 public final class NativeOps {
 
+  /**
+   * Operators that only make a view of existing memory (no kernel on a GPU; libtorch also skips a
+   * slice that covers a whole dimension, so their number varies with shapes).
+   */
+  static final Set<String> VIEWS = Set.of("aten::slice", "aten::view", "aten::reshape", "aten::unsqueeze",
+      "aten::squeeze", "aten::permute", "aten::transpose", "aten::t", "aten::expand", "aten::as_strided",
+      "aten::split", "aten::split_with_sizes", "aten::select", "aten::narrow", "aten::alias", "aten::_reshape_alias");
+
   /** Top-level operator calls, in total and by name. */
   public record Count(int calls, Map<String, Integer> byName) {
+
+    /** Calls that compute (copy, reduce, multiply...): all but {@link #VIEWS}. */
+    public int computing() {
+      return calls - byName.entrySet().stream().filter(e -> VIEWS.contains(e.getKey()))
+          .mapToInt(Map.Entry::getValue).sum();
+    }
+
     public Count per(int n) {
       Map<String, Integer> each = new TreeMap<>();
       byName.forEach((k, v) -> each.put(k, v / n));
