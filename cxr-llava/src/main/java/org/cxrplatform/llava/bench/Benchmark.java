@@ -69,10 +69,11 @@ public final class Benchmark {
 
       for (int batch : new int[] {1, 4}) {
         DecodeStep d = decodeStep(llava, batch, quick ? 8 : 32, rnd);
-        System.out.printf("decode step, batch %d, context %d: %.2f ms median; native operator calls %d (%s); "
-                + "transfers per step: %d up (%d B), %d down (%d B)%n", batch, d.context(), d.medianMs(),
-            d.ops().calls(), d.ops().summary(12), d.transfers().uploads(), d.transfers().uploadBytes(),
-            d.transfers().downloads(), d.transfers().downloadBytes());
+        System.out.printf("decode step, batch %d, context %d: %.2f ms median; native operator calls %d, %d of them "
+                + "computing, the rest views (%s); transfers per step: %d up (%d B), %d down (%d B)%n", batch,
+            d.context(), d.medianMs(), d.ops().calls(), d.ops().computing(), d.ops().summary(12),
+            d.transfers().uploads(), d.transfers().uploadBytes(), d.transfers().downloads(),
+            d.transfers().downloadBytes());
       }
 
       // vision encoder

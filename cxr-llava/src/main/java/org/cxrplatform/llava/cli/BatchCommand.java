@@ -54,7 +54,8 @@ final class BatchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object per request instead of id and text")
   boolean json;
 
-  @Option(names = "--max-slots", paramLabel = "N", defaultValue = "8", description = "sequences decoded together, default ${DEFAULT-VALUE}")
+  @Option(names = "--max-slots", paramLabel = "N", defaultValue = "16",
+      description = "sequences decoded together, default ${DEFAULT-VALUE}")
   int maxSlots;
 
   @Option(names = "--prefill-chunk", paramLabel = "N", defaultValue = "256",

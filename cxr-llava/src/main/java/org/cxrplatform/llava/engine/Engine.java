@@ -130,6 +130,10 @@ public final class Engine implements AutoCloseable {
     int dtypeBytes = model.dtype() == DataType.FLOAT32 ? 4 : 2;
     MemoryBudget budget = availableMemory(model.device(), config, (bytes, source) ->
         MemoryBudget.plan(c, dtypeBytes, config.maxSlots(), capacity, config.prefillChunk(), bytes, source));
+    if (config.reservedSlots() >= budget.slots()) {
+      throw new IllegalStateException("the memory budget holds " + budget.slots() + " slot(s), " + config.reservedSlots()
+          + " reserved for urgent requests would leave none for the rest: " + budget.describe());
+    }
     LOG.info("engine memory budget: {}", budget.describe());
     return new Engine(model, prompts, tokenizer, config, budget);
   }
@@ -145,7 +149,13 @@ public final class Engine implements AutoCloseable {
     }
     if (device.isGpu()) {
       JniUtils.emptyCudaCache();
-      MemoryUsage usage = CudaUtils.getGpuMemory(device);
+      MemoryUsage usage;
+      try {
+        usage = CudaUtils.getGpuMemory(device);
+      } catch (IllegalStateException e) {
+        throw new IllegalStateException("cannot read the free memory of " + device + " (" + e.getMessage()
+            + "): set the engine's memory budget explicitly", e);
+      }
       long free = usage.getMax() - usage.getCommitted();
       return planner.plan(free / 10 * 9, String.format(Locale.ROOT, "90 %% of %s free of %d MiB on %s",
           free >> 20, usage.getMax() >> 20, device));

@@ -39,9 +39,12 @@ public record EngineConfig(int maxSlots, int capacity, int prefillChunk, long me
     }
   }
 
-  /** 8 slots, the reference's 2,048 positions, 256-position prefill chunks, automatic memory, no reserve. */
+  /**
+   * 16 slots (the inference service's routine batch), the reference's 2,048 positions, 256-position
+   * prefill chunks, automatic memory, no reserved slots.
+   */
   public static EngineConfig defaults() {
-    return new EngineConfig(8, 0, 256, 0, 0);
+    return new EngineConfig(16, 0, 256, 0, 0);
   }
 
   public EngineConfig withMaxSlots(int n) {

@@ -72,30 +72,20 @@ final class LlamaDecoder {
     norm = t.load("llama.norm.weight");
     lmHead = t.loadProjection("lm_head.weight");
     embedding = t.load("llama.embed_tokens.weight");
-    NDArray[] rope = ropeTables(manager, c.maxPositionEmbeddings(), (float) c.ropeTheta());
+    NDArray[] rope = ropeTables(t, c.maxPositionEmbeddings(), (float) c.ropeTheta());
     cos = rope[0];
     sinSigned = rope[1];
     keyIndex = manager.arange(0, c.maxPositionEmbeddings(), 1, DataType.INT64);
     eps = manager.create(c.rmsNormEps());
-    scale = scalar(manager, (float) (1.0 / Math.sqrt(headDim)), dtype);
+    scale = t.constant(new float[] {(float) (1.0 / Math.sqrt(headDim))}, new Shape());
     masked = manager.create(MASKED);
-  }
-
-  private static NDArray scalar(NDManager m, float value, DataType dtype) {
-    NDArray fp32 = m.create(value);
-    if (dtype == DataType.FLOAT32) {
-      return fp32;
-    }
-    NDArray cast = fp32.toType(dtype, false);
-    fp32.close();
-    return cast;
   }
 
   /**
    * cos and signed sin of every position, float32 math as transformers does it
    * ({@code inv_freq[i] = theta^(-2i/dh)}, angle = inv_freq · pos), in the compute dtype.
    */
-  private NDArray[] ropeTables(NDManager m, int positions, float theta) {
+  private NDArray[] ropeTables(Tensors t, int positions, float theta) {
     int half = headDim / 2;
     float[] invFreq = new float[half];
     for (int i = 0; i < half; i++) {
@@ -116,16 +106,7 @@ final class LlamaDecoder {
       }
     }
     Shape shape = new Shape(positions, headDim);
-    return new NDArray[] {castTo(m.create(cosT, shape)), castTo(m.create(sinT, shape))};
-  }
-
-  private NDArray castTo(NDArray fp32) {
-    if (dtype == DataType.FLOAT32) {
-      return fp32;
-    }
-    NDArray cast = fp32.toType(dtype, false);
-    fp32.close();
-    return cast;
+    return new NDArray[] {t.constant(cosT, shape), t.constant(sinT, shape)};
   }
 
   SlotCache newCache(NDManager manager, int slots, int capacity) {

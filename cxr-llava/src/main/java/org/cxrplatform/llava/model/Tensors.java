@@ -6,7 +6,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.cxrplatform.llava.checkpoint.Checkpoint;
 
-/** Moves checkpoint tensors onto the engine: widened to float32 on read, then cast to the compute dtype. */
+/**
+ * Moves checkpoint tensors (and constants computed from the config) onto the engine: widened to
+ * float32 on read, then cast to the compute dtype.
+ */
 final class Tensors {
 
   private final Checkpoint checkpoint;
@@ -54,6 +57,11 @@ final class Tensors {
       transposed.setName(String.join("+", names));
       return cast(transposed);
     }
+  }
+
+  /** A constant computed in Java (a table, a scalar when {@code shape} is empty), in the compute dtype. */
+  NDArray constant(float[] values, Shape shape) {
+    return cast(manager.create(values, shape));
   }
 
   private NDArray cast(NDArray fp32) {
