@@ -38,8 +38,10 @@ final class ContainerPlatform implements RunningPlatform, AutoCloseable {
     static final String ISSUER = "cxr-e2e-containers";
     static final String TAG = System.getProperty("cxr.image.tag", "0.1.0-SNAPSHOT");
 
-    private final Path work = Path.of("target", "containers-work").toAbsolutePath();
-    private final Path logs = Path.of("target", "container-logs").toAbsolutePath();
+    /** Per run: the devstack samples keep their UIDs, so a PACS left from an earlier run would hold their SRs. */
+    private final String run = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    private final Path work = Path.of("target", "containers-work", run).toAbsolutePath();
+    private final Path logs = Path.of("target", "container-logs", run).toAbsolutePath();
     private final int kafkaHostPort = FreePorts.next();
     private final Tokens tokens = new Tokens(ISSUER);
     private final List<GenericContainer<?>> started = new ArrayList<>();
