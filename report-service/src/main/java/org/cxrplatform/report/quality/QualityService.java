@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.IsoFields;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -187,12 +186,5 @@ public class QualityService {
         private static Double ratio(long n, long of) {
             return of == 0 ? null : (double) n / of;
         }
-    }
-
-    /** For callers that want a plain list of every group. */
-    public static List<Group> all(Quality q) {
-        List<Group> out = new ArrayList<>(q.models());
-        out.addAll(q.weeks());
-        return out;
     }
 }

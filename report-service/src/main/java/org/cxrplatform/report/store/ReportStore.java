@@ -83,18 +83,6 @@ public class ReportStore {
         return one("SELECT " + COLUMNS + " FROM report WHERE report_id = ? FOR UPDATE", reportId);
     }
 
-    public Optional<StoredReport> findByPk(long pk) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM report WHERE id = ?")) {
-            ps.setLong(1, pk);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot read report " + pk, e);
-        }
-    }
-
     /**
      * The worklist order: reports with an unacknowledged critical alert first, then triage
      * priority (1 = critical), then STAT before ROUTINE, then oldest first.
