@@ -6,8 +6,8 @@ import jakarta.transaction.Transactional;
 import org.cxrplatform.contracts.CriticalAlert;
 import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.report.ReportConfig;
-import org.cxrplatform.report.ris.OutboxEntry;
-import org.cxrplatform.report.ris.OutboxRepository;
+import org.cxrplatform.report.outbox.OutboxEntry;
+import org.cxrplatform.report.outbox.OutboxRepository;
 import org.jboss.logging.Logger;
 
 /** Stores a critical alert once and, in the same transaction, queues its webhook call (when a webhook is configured). */

@@ -1,10 +1,20 @@
 package org.cxrplatform.report.ris;
 
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import org.cxrplatform.report.ReportConfig;
+import org.cxrplatform.report.outbox.OutboxEntry;
+import org.cxrplatform.report.outbox.OutboxRepository;
+import org.cxrplatform.report.store.ReportExporter;
+import org.cxrplatform.report.store.ResultStatus;
+import org.cxrplatform.report.store.StoreException;
 import org.cxrplatform.report.store.StoredReport;
 
 /** One ORU^R01 per report change, queued once per configured RIS endpoint with the same MSH-10. */
@@ -20,18 +30,32 @@ public class RisExporter implements ReportExporter {
     @Inject
     OutboxRepository outbox;
 
+    @Inject
+    AgroalDataSource dataSource;
+
     @Override
     public void enqueue(StoredReport report, ResultStatus status, String actor, Instant at) {
         if (!config.ris().enabled() || config.ris().endpoints().isEmpty()) {
             return;
         }
-        String controlId = outbox.nextControlId();
+        String controlId = nextControlId();
         String signer = status == ResultStatus.PRELIMINARY ? null : actor;
         byte[] message = oru.build(report, status, controlId, signer, at).getBytes(StandardCharsets.UTF_8);
         for (ReportConfig.Endpoint endpoint : config.ris().endpoints()) {
             outbox.insert(OutboxEntry.HL7, endpoint.destination(), report.orderKey(), report.urgent(), report.pk(), null,
                     "ORU^R01 " + status.obr25() + (status == ResultStatus.WITHDRAWN ? "/W" : "") + " " + report.reportId(),
                     controlId, message);
+        }
+    }
+
+    /** MSH-10 from a database sequence, so control ids stay unique across restarts and replicas. */
+    private String nextControlId() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT nextval('hl7_control_id_seq')");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return "CXR" + rs.getLong(1);
+        } catch (SQLException e) {
+            throw new StoreException("cannot allocate an HL7 control id", e);
         }
     }
 }

@@ -4,10 +4,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import org.cxrplatform.report.ReportConfig;
-import org.cxrplatform.report.ris.OutboxEntry;
-import org.cxrplatform.report.ris.OutboxRepository;
-import org.cxrplatform.report.ris.ReportExporter;
-import org.cxrplatform.report.ris.ResultStatus;
+import org.cxrplatform.report.outbox.OutboxEntry;
+import org.cxrplatform.report.outbox.OutboxRepository;
+import org.cxrplatform.report.store.ReportExporter;
+import org.cxrplatform.report.store.ResultStatus;
 import org.cxrplatform.report.store.StoredReport;
 
 /**

@@ -1,4 +1,4 @@
-package org.cxrplatform.report.ris;
+package org.cxrplatform.report.outbox;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,16 +54,6 @@ public class OutboxRepository {
             return id;
         } catch (SQLException e) {
             throw new StoreException("cannot queue " + summary + " for " + destination, e);
-        }
-    }
-
-    public String nextControlId() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT nextval('hl7_control_id_seq')");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return "CXR" + rs.getLong(1);
-        } catch (SQLException e) {
-            throw new StoreException("cannot allocate an HL7 control id", e);
         }
     }
 

@@ -1,7 +1,6 @@
-package org.cxrplatform.report.ris;
+package org.cxrplatform.report.store;
 
 import java.time.Instant;
-import org.cxrplatform.report.store.StoredReport;
 
 /**
  * Turns a report change into outbox entries for one kind of destination (RIS, PACS, FHIR).
