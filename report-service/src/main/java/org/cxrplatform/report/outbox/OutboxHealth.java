@@ -27,8 +27,8 @@ public class OutboxHealth {
         @Override
         public HealthCheckResponse call() {
             try {
-                long pending = QuarkusTransaction.requiringNew().call(() -> outbox.countPending(OutboxEntry.HL7));
-                long parked = QuarkusTransaction.requiringNew().call(() -> outbox.list(OutboxEntry.PARKED, null, null, 1000).size());
+                long pending = QuarkusTransaction.requiringNew().call(() -> outbox.count(OutboxEntry.PENDING, OutboxEntry.HL7));
+                long parked = QuarkusTransaction.requiringNew().call(() -> outbox.count(OutboxEntry.PARKED, null));
                 return HealthCheckResponse.named("outbox").up().withData("risPending", pending).withData("parked", parked).build();
             } catch (RuntimeException e) {
                 return HealthCheckResponse.named("outbox").down().withData("error", String.valueOf(e.getMessage())).build();

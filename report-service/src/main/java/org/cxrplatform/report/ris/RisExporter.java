@@ -1,21 +1,16 @@
 package org.cxrplatform.report.ris;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import org.cxrplatform.report.ReportConfig;
 import org.cxrplatform.report.outbox.OutboxEntry;
 import org.cxrplatform.report.outbox.OutboxRepository;
 import org.cxrplatform.report.store.ReportExporter;
 import org.cxrplatform.report.store.ResultStatus;
-import org.cxrplatform.report.store.StoreException;
 import org.cxrplatform.report.store.StoredReport;
+import org.jdbi.v3.core.Jdbi;
 
 /** One ORU^R01 per report change, queued once per configured RIS endpoint with the same MSH-10. */
 @ApplicationScoped
@@ -31,7 +26,7 @@ public class RisExporter implements ReportExporter {
     OutboxRepository outbox;
 
     @Inject
-    AgroalDataSource dataSource;
+    Jdbi jdbi;
 
     @Override
     public void enqueue(StoredReport report, ResultStatus status, String actor, Instant at) {
@@ -50,12 +45,6 @@ public class RisExporter implements ReportExporter {
 
     /** MSH-10 from a database sequence, so control ids stay unique across restarts and replicas. */
     private String nextControlId() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT nextval('hl7_control_id_seq')");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return "CXR" + rs.getLong(1);
-        } catch (SQLException e) {
-            throw new StoreException("cannot allocate an HL7 control id", e);
-        }
+        return "CXR" + jdbi.withHandle(h -> h.createQuery("SELECT nextval('hl7_control_id_seq')").mapTo(Long.class).one());
     }
 }
