@@ -27,7 +27,7 @@ public class FhirExporter implements ReportExporter {
             return;
         }
         byte[] json = FhirMapper.json(FhirMapper.diagnosticReport(report)).getBytes(StandardCharsets.UTF_8);
-        outbox.insert(OutboxEntry.FHIR, "FHIR", report.orderKey(), report.urgent(), report.pk(), null, "DiagnosticReport " + report.status() + " "
-                + report.reportId(), report.reportId(), json);
+        String summary = "DiagnosticReport " + report.status() + " " + report.reportId();
+        outbox.insert(ReportExporter.message(report, OutboxEntry.FHIR, "FHIR", summary, report.reportId(), json));
     }
 }

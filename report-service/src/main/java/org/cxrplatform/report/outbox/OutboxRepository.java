@@ -27,25 +27,16 @@ public class OutboxRepository {
     @Inject
     Event<UrgentEntryQueued> urgentQueued;
 
-    /** @param urgent sent before non-urgent heads of other lines (critical alert, STAT or priority-1 report) */
-    public long insert(String kind, String destination, String orderKey, boolean urgent, Long reportPk, String alertId, String summary,
-                       String messageId, byte[] payload) {
+    /** Queues {@code message} as PENDING, due now; an urgent one wakes the worker once this transaction commits. */
+    public long insert(OutboxMessage message) {
         long id = jdbi.withHandle(h -> h.createQuery("INSERT INTO outbox (kind, destination, order_key, urgent, report_pk, alert_id,"
                         + " summary, message_id, payload, status) VALUES (:kind, :destination, :orderKey, :urgent, :reportPk, :alertId,"
                         + " :summary, :messageId, :payload, 'PENDING') RETURNING id")
-                .bind("kind", kind)
-                .bind("destination", destination)
-                .bind("orderKey", orderKey)
-                .bind("urgent", urgent)
-                .bind("reportPk", reportPk)
-                .bind("alertId", alertId)
-                .bind("summary", summary)
-                .bind("messageId", messageId)
-                .bind("payload", payload)
+                .bindMethods(message)
                 .mapTo(Long.class)
                 .one());
-        if (urgent) {
-            urgentQueued.fire(new UrgentEntryQueued(destination));
+        if (message.urgent()) {
+            urgentQueued.fire(new UrgentEntryQueued(message.destination()));
         }
         return id;
     }

@@ -36,10 +36,9 @@ public class RisExporter implements ReportExporter {
         String controlId = nextControlId();
         String signer = status == ResultStatus.PRELIMINARY ? null : actor;
         byte[] message = oru.build(report, status, controlId, signer, at).getBytes(StandardCharsets.UTF_8);
+        String summary = "ORU^R01 " + status.obr25() + (status == ResultStatus.WITHDRAWN ? "/W" : "") + " " + report.reportId();
         for (ReportConfig.Endpoint endpoint : config.ris().endpoints()) {
-            outbox.insert(OutboxEntry.HL7, endpoint.destination(), report.orderKey(), report.urgent(), report.pk(), null,
-                    "ORU^R01 " + status.obr25() + (status == ResultStatus.WITHDRAWN ? "/W" : "") + " " + report.reportId(),
-                    controlId, message);
+            outbox.insert(ReportExporter.message(report, OutboxEntry.HL7, endpoint.destination(), summary, controlId, message));
         }
     }
 
