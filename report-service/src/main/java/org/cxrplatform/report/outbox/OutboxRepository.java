@@ -48,10 +48,10 @@ public class OutboxRepository {
     }
 
     /**
-     * Entry {@code o} of the given destination may be sent now: pending, due, and first in line of
-     * its order key (an earlier pending or parked message of the same patient blocks later ones).
+     * Entry {@code o} may be sent now: pending, due, and first in line of its order key (an earlier
+     * pending or parked message of the same destination and line blocks later ones).
      */
-    private static final String DUE_HEAD = "o.destination = :destination AND o.status = 'PENDING' AND o.next_attempt_at <= now()"
+    private static final String DUE_HEAD = "o.status = 'PENDING' AND o.next_attempt_at <= now()"
             + " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = o.destination AND p.order_key = o.order_key"
             + " AND p.id < o.id AND p.status <> 'DELIVERED')";
 
@@ -62,8 +62,8 @@ public class OutboxRepository {
      * (only a line's head is ever returned).
      */
     public List<Long> dueHeads(String destination, int limit) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT o.id FROM outbox o WHERE " + DUE_HEAD
-                        + " ORDER BY o.urgent DESC, o.id LIMIT :limit")
+        return jdbi.withHandle(h -> h.createQuery("SELECT o.id FROM outbox o WHERE o.destination = :destination AND "
+                        + DUE_HEAD + " ORDER BY o.urgent DESC, o.id LIMIT :limit")
                 .bind("destination", destination)
                 .bind("limit", limit)
                 .mapTo(Long.class)
@@ -76,18 +76,21 @@ public class OutboxRepository {
      * after the batch was read. An index probe on the few pending urgent entries.
      */
     public boolean urgentHeadWaiting(String destination, List<Long> known) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM outbox o WHERE o.urgent AND " + DUE_HEAD
-                        + " AND o.id <> ALL (:known))")
+        return jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM outbox o WHERE o.destination = :destination"
+                        + " AND o.urgent AND " + DUE_HEAD + " AND o.id <> ALL (:known))")
                 .bind("destination", destination)
                 .bindArray("known", Long.class, known)
                 .mapTo(Boolean.class)
                 .one());
     }
 
-    /** Locks one due entry for sending, skipping it when another worker (replica) holds it. */
+    /**
+     * Locks one entry for sending if it is still due and still the head of its line, skipping it when
+     * another sender (this replica's or another's) holds it. The head check is repeated here because
+     * the sender's list of heads was read earlier and may be stale by now.
+     */
     public Optional<OutboxEntry> lockDue(long id) {
-        return one("SELECT " + COLUMNS + " FROM outbox WHERE id = :id AND status = 'PENDING' AND next_attempt_at <= now()"
-                + " FOR UPDATE SKIP LOCKED", id);
+        return one("SELECT " + COLUMNS + " FROM outbox o WHERE o.id = :id AND " + DUE_HEAD + " FOR UPDATE SKIP LOCKED", id);
     }
 
     /** The newest entry of a kind for a report (any status). */
