@@ -171,6 +171,11 @@ public final class GreyscaleRenderer {
                          int bitsAllocated, int samples, String photometric) throws RenderException, InterruptedException {
         boolean encapsulated = new TransferSyntax(ts).isEncapsulated();
         if (!encapsulated && !(pixelData instanceof OtherByteAttributeMultipleCompressedFrames)) {
+            long fileSize = file.toFile().length();
+            if (pixelData.getVL() > fileSize) { // PixelMed defers large values to the disk and allocates the length
+                throw new RenderException("declared-length", "Pixel Data declares " + pixelData.getVL()
+                        + " bytes but the file holds " + fileSize);
+            }
             if (samples == 3 && photometric.equals("YBR_FULL_422")) {
                 return new Frame(null, 1, photometric, ColourToGrey.fromYbr422(bytes(pixelData), rows, columns), "native");
             }

@@ -2,7 +2,6 @@ package org.cxrplatform.ingest.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.cxrplatform.devstack.samples.SampleTranscoder;
@@ -23,23 +22,10 @@ public final class CrashInputs {
         Path j2k = SampleTranscoder.transcode(sample, SampleTranscoder.Syntax.JPEG2000, out.resolveSibling(out.getFileName() + ".j2k"));
         try {
             Files.move(j2k, out);
-            run("dcmodify", "-nb", "-m", "(0028,0011)=1", out.toString());
+            Commands.run(java.util.List.of("dcmodify", "-nb", "-m", "(0028,0011)=1", out.toString()));
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void run(String... cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException(String.join(" ", cmd) + " failed: " + output);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }
