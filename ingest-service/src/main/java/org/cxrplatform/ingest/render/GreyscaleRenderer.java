@@ -172,7 +172,9 @@ public final class GreyscaleRenderer {
         boolean encapsulated = new TransferSyntax(ts).isEncapsulated();
         if (!encapsulated && !(pixelData instanceof OtherByteAttributeMultipleCompressedFrames)) {
             long fileSize = file.toFile().length();
-            if (pixelData.getVL() > fileSize) { // PixelMed defers large values to the disk and allocates the length
+            // PixelMed defers large values to the disk and allocates their declared length when read (a deflated
+            // data set is inflated in memory instead, and legitimately longer than its file)
+            if (pixelData.getVL() > fileSize && !ts.equals(TransferSyntax.DeflatedExplicitVRLittleEndian)) {
                 throw new RenderException("declared-length", "Pixel Data declares " + pixelData.getVL()
                         + " bytes but the file holds " + fileSize);
             }
