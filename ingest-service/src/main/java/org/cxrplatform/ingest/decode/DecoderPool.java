@@ -208,6 +208,8 @@ public final class DecoderPool implements NativeDecoder, AutoCloseable {
                     app.resolve("lib").resolve("main").resolve("*").toString(),
                     app.resolve("lib").resolve("boot").resolve("*").toString());
         }
-        return cp;
+        // absolute: the workers run in the work folder
+        return java.util.Arrays.stream(cp.split(File.pathSeparator)).filter(e -> !e.isEmpty())
+                .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(File.pathSeparator));
     }
 }
