@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import org.cxrplatform.llava.bench.CardBudgets;
 import org.cxrplatform.llava.bench.NativeOps;
 import org.cxrplatform.llava.checkpoint.CxrLlavaConfig;
 import org.cxrplatform.llava.engine.Completion;
@@ -248,12 +249,12 @@ class EngineTest {
   @Test
   void theMemoryBudgetRefusesFewerSequencesThanConfiguredInOneLineNamingTheFix() {
     // LLaMA-2-7B geometry in FP16 with 2,048 positions: 1 GiB of KV cache per sequence
-    CxrLlavaConfig sevenB = new CxrLlavaConfig("7b", "CXR-LLAVA", 512, 16, 1024, 24, 64, 4.0, false, 0.55f, 0.38f,
-        1024, 4096, 11008, 32, 32, 32, 32000, 1e-5f, 10000, 1, 2, 4096);
+    CxrLlavaConfig sevenB = CardBudgets.sevenB();
     MemoryBudget card = MemoryBudget.plan(sevenB, 2, 8, 2048, 256, 9L << 30, "test");
     assertThat(card.kvBytesPerSlot()).isEqualTo(1L << 30);
     assertThat(card.activationBytes()).isBetween(1L << 20, 1L << 30);
     assertThat(card.slots()).isEqualTo(8);
+    assertThat(MemoryBudget.maxSlots(sevenB, 2, 2048, 256, 9L << 30)).isEqualTo(8);
     assertThatThrownBy(() -> MemoryBudget.plan(sevenB, 2, 16, 2048, 256, 9L << 30, "a 24 GB card"))
         .isInstanceOf(SetupException.class)
         .hasMessageNotContaining("\n")

@@ -43,6 +43,16 @@ public record MemoryBudget(String source, long availableBytes, long kvBytesPerSl
     return new MemoryBudget(source, availableBytes, kvPerSlot, activations, maxSlots, capacity);
   }
 
+  /** The most sequences of {@code capacity} positions that {@code availableBytes} holds (0 when none). */
+  public static int maxSlots(CxrLlavaConfig c, int dtypeBytes, int capacity, int prefillChunk, long availableBytes) {
+    int n = 0;
+    while (activationBytes(c, dtypeBytes, n + 1, capacity, prefillChunk) + (n + 1) * kvBytesPerSlot(c, dtypeBytes, capacity)
+        <= availableBytes) {
+      n++;
+    }
+    return n;
+  }
+
   static long kvBytesPerSlot(CxrLlavaConfig c, int dtypeBytes, int capacity) {
     return 2L * c.layers() * c.kvHeads() * c.headDim() * capacity * dtypeBytes;
   }
