@@ -34,7 +34,7 @@ public record CriticalAlert(
         FindingState state,
         String excerpt,
         ModelIdentity model,
-        Instant raisedAt) {
+        Instant raisedAt) implements Event {
 
     public static final int SCHEMA_VERSION = 1;
     public static final String CE_TYPE = "org.cxrplatform.alert.critical";
@@ -45,6 +45,21 @@ public record CriticalAlert(
         Objects.requireNonNull(alertId, "alertId");
         Objects.requireNonNull(studyInstanceUid, "studyInstanceUid");
         Objects.requireNonNull(finding, "finding");
+    }
+
+    @Override
+    public String ceType() {
+        return CE_TYPE;
+    }
+
+    @Override
+    public String schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public String key() {
+        return studyInstanceUid;
     }
 
     public static String alertIdOf(String reportId, Finding finding) {

@@ -44,7 +44,7 @@ public record ReportEvent(
         Map<Finding, FindingState> findings,
         ModelIdentity model,
         Timings timings,
-        Patient patient) {
+        Patient patient) implements Event {
 
     public static final int SCHEMA_VERSION = 2;
     public static final String CE_TYPE = "org.cxrplatform.report.generated";
@@ -57,6 +57,39 @@ public record ReportEvent(
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(model, "model");
         findings = findings == null ? Map.of() : Map.copyOf(findings);
+    }
+
+    @Override
+    public String ceType() {
+        return CE_TYPE;
+    }
+
+    @Override
+    public String schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public String key() {
+        return studyInstanceUid;
+    }
+
+    /** What report-service needs to store, route and deliver a report. */
+    @Override
+    public void validate() {
+        if (lane == null) {
+            throw new IllegalArgumentException("ReportEvent " + reportId + " has no lane");
+        }
+        if (model.modelId() == null || model.modelId().isBlank()) {
+            throw new IllegalArgumentException("ReportEvent " + reportId + " has no model.modelId");
+        }
+        if (triagePriority != null && (triagePriority < 1 || triagePriority > 3)) {
+            throw new IllegalArgumentException("ReportEvent " + reportId + " has triagePriority " + triagePriority
+                    + " outside 1..3");
+        }
+        if (studyInstanceUid.isBlank() || text.isBlank()) {
+            throw new IllegalArgumentException("ReportEvent " + reportId + " has a blank study UID or text");
+        }
     }
 
     /** Deterministic report id: the same study read by the same model version gets the same id. */

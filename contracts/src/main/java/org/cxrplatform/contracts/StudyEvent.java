@@ -39,7 +39,7 @@ public record StudyEvent(
         StudyImage image,
         Acquisition acquisition,
         Patient patient,
-        Instant receivedAt) {
+        Instant receivedAt) implements Event {
 
     public static final int SCHEMA_VERSION = 2;
     public static final String CE_TYPE = "org.cxrplatform.study.ready";
@@ -51,5 +51,20 @@ public record StudyEvent(
         Objects.requireNonNull(sopInstanceUid, "sopInstanceUid");
         Objects.requireNonNull(lane, "lane");
         Objects.requireNonNull(image, "image");
+    }
+
+    @Override
+    public String ceType() {
+        return CE_TYPE;
+    }
+
+    @Override
+    public String schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public String key() {
+        return studyInstanceUid;
     }
 }

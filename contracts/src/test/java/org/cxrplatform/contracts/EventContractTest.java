@@ -18,8 +18,8 @@ class EventContractTest {
 
     @Test
     void everyEventRoundTripsAndValidatesAgainstItsSchema() {
-        for (Map.Entry<Object, String> e : SampleEvents.all().entrySet()) {
-            Object event = e.getKey();
+        for (Map.Entry<Event, String> e : SampleEvents.all().entrySet()) {
+            Event event = e.getKey();
             byte[] json = EventJson.write(event);
             JsonNode tree = readTree(json);
             assertThat(Schemas.validate(e.getValue(), tree)).as("%s against %s", event.getClass().getSimpleName(), e.getValue()).isEmpty();

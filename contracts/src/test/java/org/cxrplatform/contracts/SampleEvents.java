@@ -45,7 +45,7 @@ final class SampleEvents {
                 Instant.parse("2026-11-28T10:05:00Z"));
     }
 
-    static Map<Object, String> all() {
+    static Map<Event, String> all() {
         return Map.of(study(), StudyEvent.SCHEMA, report(), ReportEvent.SCHEMA, alert(), CriticalAlert.SCHEMA,
                 deadLetter(), DeadLetter.SCHEMA);
     }

@@ -166,8 +166,8 @@ class PacsFhirAlertsTest {
         alertCalls.clear();
         failNextAlerts.set(1); // the first call fails: retried
         Instant sent = Instant.now();
-        Fixtures.publish("cxr.alerts", alert.studyInstanceUid(), EventJson.write(alert), CriticalAlert.CE_TYPE);
-        Fixtures.publish("cxr.alerts", alert.studyInstanceUid(), EventJson.write(alert), CriticalAlert.CE_TYPE); // re-delivery
+        Fixtures.publish("cxr.alerts", alert);
+        Fixtures.publish("cxr.alerts", alert); // re-delivery
         await().atMost(Duration.ofSeconds(15)).until(() -> !alertCalls.isEmpty());
         long latencyMs = Duration.between(sent, alertCallTimes.get(0)).toMillis();
         System.out.printf("critical alert webhook latency (one failed attempt, then success): %d ms%n", latencyMs);

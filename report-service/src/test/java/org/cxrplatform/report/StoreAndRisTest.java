@@ -267,11 +267,11 @@ class StoreAndRisTest {
     void invalidPayloadsGoToTheDeadLetterTopicWithTheOriginalBytes() {
         String key = "bad-" + UUID.randomUUID();
         byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
-        Fixtures.publish("cxr.reports", key, garbage, ReportEvent.CE_TYPE);
+        Fixtures.publish("cxr.reports", key, garbage);
         String key2 = "bad-" + UUID.randomUUID();
         byte[] noText = ("{\"schemaVersion\":2,\"reportId\":\"x\",\"studyInstanceUid\":\"1.2\",\"lane\":\"STAT\","
                 + "\"model\":{\"modelId\":\"m\"}}").getBytes(StandardCharsets.UTF_8);
-        Fixtures.publish("cxr.reports", key2, noText, ReportEvent.CE_TYPE);
+        Fixtures.publish("cxr.reports", key2, noText);
 
         List<DeadLetter> letters = deadLetters(l -> key.equals(l.originalKey()) || key2.equals(l.originalKey()),
                 found -> found.size() == 2, Duration.ofSeconds(30), Duration.ZERO);
