@@ -18,7 +18,7 @@ public final class Dcmtk {
 
     private static final Pattern RESPONSE = Pattern.compile("Received Store Response \\(([^)]*)\\)");
     /** storescu's network time-outs for a peer that may hang: connect, association, DIMSE. */
-    public static final List<String> TIMEOUTS = List.of("-to", "30", "-ta", "30", "-td", "60");
+    private static final List<String> TIMEOUTS = List.of("-to", "30", "-ta", "30", "-td", "60");
 
     /**
      * @param output    stdout and stderr
@@ -42,7 +42,7 @@ public final class Dcmtk {
         return run(List.of("echoscu", "-v", "-to", "10", "-aet", callingAe, "-aec", calledAe, "127.0.0.1", String.valueOf(port)), 60);
     }
 
-    /** storescu with {@link #TIMEOUTS}, one association for all {@code files}. */
+    /** storescu with time-outs for a peer that may hang (connect and association 30 s, DIMSE 60 s), one association for all {@code files}. */
     public static Result storescu(String callingAe, String calledAe, int port, List<Path> files) {
         return storescu(callingAe, calledAe, port, TIMEOUTS, files);
     }

@@ -56,10 +56,6 @@ public class ManagedProcess implements AutoCloseable {
         return log;
     }
 
-    public List<String> command() {
-        return command;
-    }
-
     public Map<String, String> env() {
         return java.util.Collections.unmodifiableMap(env);
     }

@@ -30,9 +30,9 @@ import org.cxrplatform.devstack.FreePorts;
  */
 public final class Orthanc extends ManagedProcess {
 
-    public static final String BINARY = "/usr/sbin/Orthanc";
+    private static final String BINARY = "/usr/sbin/Orthanc";
     /** Debian's orthanc-dicomweb plugin (QIDO-RS, WADO-RS, STOW-RS under {@code /dicom-web/}). */
-    public static final String DICOMWEB_PLUGIN = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so";
+    private static final String DICOMWEB_PLUGIN = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String aeTitle;
@@ -154,10 +154,6 @@ public final class Orthanc extends ManagedProcess {
 
     public int dicomPort() {
         return dicomPort;
-    }
-
-    public int httpPort() {
-        return httpPort;
     }
 
     public String url(String path) {

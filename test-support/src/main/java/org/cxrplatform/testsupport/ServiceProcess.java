@@ -40,10 +40,6 @@ public final class ServiceProcess extends ManagedProcess {
         return new ServiceProcess(name, cmd, env, log, httpPort);
     }
 
-    public int httpPort() {
-        return httpPort;
-    }
-
     public String url(String path) {
         return "http://127.0.0.1:" + httpPort + path;
     }
