@@ -37,9 +37,7 @@ public record CriticalAlert(
         Instant raisedAt) implements Event {
 
     public static final int SCHEMA_VERSION = 1;
-    public static final String CE_TYPE = "org.cxrplatform.alert.critical";
-    /** JSON Schema of this version, under {@code schemas/} on the classpath. */
-    public static final String SCHEMA = "critical-alert.v1.json";
+    public static final EventType TYPE = new EventType("org.cxrplatform.alert.critical", "critical-alert.v1.json");
 
     public CriticalAlert {
         Objects.requireNonNull(alertId, "alertId");
@@ -48,18 +46,8 @@ public record CriticalAlert(
     }
 
     @Override
-    public String ceType() {
-        return CE_TYPE;
-    }
-
-    @Override
-    public String schema() {
-        return SCHEMA;
-    }
-
-    @Override
-    public String key() {
-        return studyInstanceUid;
+    public EventType type() {
+        return TYPE;
     }
 
     public static String alertIdOf(String reportId, Finding finding) {

@@ -37,9 +37,7 @@ public record DeadLetter(
         Instant failedAt) implements Event {
 
     public static final int SCHEMA_VERSION = 1;
-    public static final String CE_TYPE = "org.cxrplatform.deadletter";
-    /** JSON Schema of this version, under {@code schemas/} on the classpath. */
-    public static final String SCHEMA = "dead-letter.v1.json";
+    public static final EventType TYPE = new EventType("org.cxrplatform.deadletter", "dead-letter.v1.json");
 
     public DeadLetter {
         Objects.requireNonNull(stage, "stage");
@@ -70,13 +68,8 @@ public record DeadLetter(
     }
 
     @Override
-    public String ceType() {
-        return CE_TYPE;
-    }
-
-    @Override
-    public String schema() {
-        return SCHEMA;
+    public EventType type() {
+        return TYPE;
     }
 
     /** The study when known, so a dead letter sorts with the study's other events; else the original key. */

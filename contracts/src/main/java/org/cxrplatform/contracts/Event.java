@@ -1,21 +1,20 @@
 package org.cxrplatform.contracts;
 
 /**
- * What every event on the platform's topics knows about itself on the wire: its CloudEvents type,
- * the JSON Schema it is written with, its Kafka record key, its study, and the rules a reader
- * checks beyond what the record's constructor enforces. {@link EventHeaders#write} and
- * {@link EventJson#read} take these from the event, so no producer or consumer restates them.
+ * What every event on the platform's topics knows about itself on the wire: its CloudEvents type
+ * and JSON Schema, its Kafka record key, its study, and the rules a reader checks beyond what the
+ * record's constructor enforces. {@link EventHeaders#write} and {@link EventJson#read} take these
+ * from the event, so no producer or consumer restates them.
  */
 public interface Event {
 
-    /** CloudEvents {@code type}, for example {@code org.cxrplatform.study.ready}. */
-    String ceType();
-
-    /** File name of the JSON Schema this version is written with, under {@code schemas/} on the classpath. */
-    String schema();
+    /** Its CloudEvents type and JSON Schema. */
+    EventType type();
 
     /** The Kafka record key: the Study Instance UID, so all events of one study stay ordered on one partition. */
-    String key();
+    default String key() {
+        return studyInstanceUid();
+    }
 
     /** The study (CloudEvents {@code subject}), or null when it could not be read. */
     String studyInstanceUid();

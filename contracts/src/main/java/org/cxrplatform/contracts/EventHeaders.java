@@ -34,8 +34,8 @@ public final class EventHeaders {
     }
 
     /**
-     * Writes the headers of one event: the CloudEvents attributes it knows ({@link Event#ceType()},
-     * {@link Event#schema()}, its study as the subject) and the trace context of the span it is sent in.
+     * Writes the headers of one event: the CloudEvents attributes it knows ({@link Event#type()}, its
+     * study as the subject) and the trace context of the span it is sent in.
      * Every producer of the platform writes its headers here.
      *
      * @param id          CloudEvents id, or null for a random one
@@ -48,12 +48,12 @@ public final class EventHeaders {
         set(headers, SPEC_VERSION, "1.0");
         set(headers, ID, id == null ? UUID.randomUUID().toString() : id);
         set(headers, SOURCE, source);
-        set(headers, TYPE, event.ceType());
+        set(headers, TYPE, event.type().ceType());
         set(headers, TIME, Instant.now().toString());
         if (event.studyInstanceUid() != null) {
             set(headers, SUBJECT, event.studyInstanceUid());
         }
-        set(headers, DATA_SCHEMA, "urn:cxrplatform:schema:" + event.schema());
+        set(headers, DATA_SCHEMA, "urn:cxrplatform:schema:" + event.type().schema());
         set(headers, CONTENT_TYPE, "application/json");
         String tp = isValidTraceparent(traceparent) ? traceparent : newTraceparent();
         set(headers, TRACEPARENT, tp);

@@ -47,9 +47,7 @@ public record ReportEvent(
         Patient patient) implements Event {
 
     public static final int SCHEMA_VERSION = 2;
-    public static final String CE_TYPE = "org.cxrplatform.report.generated";
-    /** JSON Schema of this version, under {@code schemas/} on the classpath. */
-    public static final String SCHEMA = "report-event.v2.json";
+    public static final EventType TYPE = new EventType("org.cxrplatform.report.generated", "report-event.v2.json");
 
     public ReportEvent {
         Objects.requireNonNull(reportId, "reportId");
@@ -60,18 +58,8 @@ public record ReportEvent(
     }
 
     @Override
-    public String ceType() {
-        return CE_TYPE;
-    }
-
-    @Override
-    public String schema() {
-        return SCHEMA;
-    }
-
-    @Override
-    public String key() {
-        return studyInstanceUid;
+    public EventType type() {
+        return TYPE;
     }
 
     /** What report-service needs to store, route and deliver a report. */

@@ -42,9 +42,7 @@ public record StudyEvent(
         Instant receivedAt) implements Event {
 
     public static final int SCHEMA_VERSION = 2;
-    public static final String CE_TYPE = "org.cxrplatform.study.ready";
-    /** JSON Schema of this version, under {@code schemas/} on the classpath. */
-    public static final String SCHEMA = "study-event.v2.json";
+    public static final EventType TYPE = new EventType("org.cxrplatform.study.ready", "study-event.v2.json");
 
     public StudyEvent {
         Objects.requireNonNull(studyInstanceUid, "studyInstanceUid");
@@ -54,17 +52,7 @@ public record StudyEvent(
     }
 
     @Override
-    public String ceType() {
-        return CE_TYPE;
-    }
-
-    @Override
-    public String schema() {
-        return SCHEMA;
-    }
-
-    @Override
-    public String key() {
-        return studyInstanceUid;
+    public EventType type() {
+        return TYPE;
     }
 }

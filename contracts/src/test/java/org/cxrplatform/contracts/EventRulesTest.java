@@ -3,8 +3,12 @@ package org.cxrplatform.contracts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -12,16 +16,18 @@ import org.junit.jupiter.api.Test;
 class EventRulesTest {
 
     @Test
-    void everyEventNamesItsOwnSchemaAndIsKeyedByItsStudy() {
-        SampleEvents.all().forEach((event, schema) -> {
-            assertThat(event.schema()).as(event.getClass().getSimpleName()).isEqualTo(schema);
-            assertThat(event.key()).as(event.getClass().getSimpleName()).isEqualTo("1.2.3.4");
-            assertThat(Schemas.class.getResource("/schemas/" + event.schema())).as(event.schema()).isNotNull();
-        });
-        assertThat(SampleEvents.study().ceType()).isEqualTo(StudyEvent.CE_TYPE);
-        assertThat(SampleEvents.report().ceType()).isEqualTo(ReportEvent.CE_TYPE);
-        assertThat(SampleEvents.alert().ceType()).isEqualTo(CriticalAlert.CE_TYPE);
-        assertThat(SampleEvents.deadLetter().ceType()).isEqualTo(DeadLetter.CE_TYPE);
+    void everyEventNamesItsSchemaWhoseIdIsTheDataSchemaHeaderHasItsOwnTypeAndIsKeyedByItsStudy() throws IOException {
+        Set<String> ceTypes = new HashSet<>();
+        for (Event event : SampleEvents.all().keySet()) {
+            String name = event.getClass().getSimpleName();
+            try (InputStream in = Schemas.class.getResourceAsStream("/schemas/" + event.type().schema())) {
+                assertThat(in).as(name + " schema on the classpath").isNotNull();
+                assertThat(EventJson.mapper().readTree(in).path("$id").asText()).as(name)
+                        .isEqualTo("urn:cxrplatform:schema:" + event.type().schema());
+            }
+            assertThat(ceTypes.add(event.type().ceType())).as(name + " has a CloudEvents type of its own").isTrue();
+            assertThat(event.key()).as(name).isEqualTo("1.2.3.4");
+        }
     }
 
     @Test

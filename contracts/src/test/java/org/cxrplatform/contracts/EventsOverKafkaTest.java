@@ -49,7 +49,7 @@ class EventsOverKafkaTest {
         assertThat(EventJson.read(received.value(), StudyEvent.class)).isEqualTo(study);
         assertThat(EventHeaders.get(received.headers(), EventHeaders.SPEC_VERSION)).contains("1.0");
         assertThat(EventHeaders.get(received.headers(), EventHeaders.ID)).contains(study.eventId());
-        assertThat(EventHeaders.get(received.headers(), EventHeaders.TYPE)).contains(StudyEvent.CE_TYPE);
+        assertThat(EventHeaders.get(received.headers(), EventHeaders.TYPE)).contains(StudyEvent.TYPE.ceType());
         assertThat(EventHeaders.get(received.headers(), EventHeaders.SUBJECT)).contains(study.studyInstanceUid());
         assertThat(EventHeaders.get(received.headers(), EventHeaders.DATA_SCHEMA)).contains("urn:cxrplatform:schema:study-event.v2.json");
         String traceparent = EventHeaders.get(received.headers(), EventHeaders.TRACEPARENT).orElseThrow();

@@ -46,8 +46,8 @@ final class SampleEvents {
     }
 
     static Map<Event, String> all() {
-        return Map.of(study(), StudyEvent.SCHEMA, report(), ReportEvent.SCHEMA, alert(), CriticalAlert.SCHEMA,
-                deadLetter(), DeadLetter.SCHEMA);
+        return Map.of(study(), StudyEvent.TYPE.schema(), report(), ReportEvent.TYPE.schema(), alert(), CriticalAlert.TYPE.schema(),
+                deadLetter(), DeadLetter.TYPE.schema());
     }
 
     private SampleEvents() {

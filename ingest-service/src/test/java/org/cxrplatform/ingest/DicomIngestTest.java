@@ -130,7 +130,7 @@ class DicomIngestTest {
             assertThat(e.accessionNumber()).isEqualTo(s.accessionNumber());
             assertThat(e.patient()).as("no PHI by default").isNull();
             assertThat(e.acquisition().callingAeTitle()).isEqualTo(TestNodes.ROUTER);
-            assertThat(EventHeaders.get(rec.headers(), EventHeaders.TYPE)).contains(StudyEvent.CE_TYPE);
+            assertThat(EventHeaders.get(rec.headers(), EventHeaders.TYPE)).contains(StudyEvent.TYPE.ceType());
             assertThat(EventHeaders.get(rec.headers(), EventHeaders.ID)).contains(e.eventId());
             assertThat(EventHeaders.isValidTraceparent(EventHeaders.get(rec.headers(), EventHeaders.TRACEPARENT).orElseThrow())).isTrue();
             byte[] png = Base64.getDecoder().decode(e.image().pngBase64());
