@@ -46,32 +46,32 @@ public final class Orthanc extends ManagedProcess {
         this.httpPort = httpPort;
     }
 
-    /** An Orthanc with its configuration, storage and log (unless {@link Setup#log}) under {@code dir}. */
+    /** An Orthanc with its configuration, storage and log under {@code dir}. */
     public static Setup in(Path dir) {
-        return new Setup(dir);
+        return in(dir, dir.resolve("orthanc.log"));
+    }
+
+    /** An Orthanc with its configuration and storage under {@code dir}, its log appended to {@code log}. */
+    public static Setup in(Path dir, Path log) {
+        return new Setup(dir, log);
     }
 
     /** What a test's PACS knows; AE title PACS unless set, free ports, no modalities, no DICOMweb unless set. */
     public static final class Setup {
         private final Path dir;
+        private final Path log;
         private String aeTitle = "PACS";
-        private Path log;
         private final Map<String, List<Object>> modalities = new LinkedHashMap<>();
         private final Map<String, Object> dicomWebServers = new LinkedHashMap<>();
         private boolean dicomWeb;
 
-        private Setup(Path dir) {
+        private Setup(Path dir, Path log) {
             this.dir = dir;
-            this.log = dir.resolve("orthanc.log");
+            this.log = log;
         }
 
         public Setup aeTitle(String ae) {
             this.aeTitle = ae;
-            return this;
-        }
-
-        public Setup log(Path file) {
-            this.log = file;
             return this;
         }
 
@@ -93,8 +93,8 @@ public final class Orthanc extends ManagedProcess {
             return dicomWeb();
         }
 
-        /** Writes the configuration; the process is not started. */
-        public Orthanc create() {
+        /** Writes the configuration and starts Orthanc; returns once its REST API answers. */
+        public Orthanc start() {
             int dicom = FreePorts.next();
             int http = FreePorts.next();
             Map<String, Object> cfg = new LinkedHashMap<>();
@@ -119,19 +119,14 @@ public final class Orthanc extends ManagedProcess {
             if (dicomWeb) {
                 cfg.put("DicomWeb", Map.of("Enable", true, "Root", "/dicom-web/", "Servers", dicomWebServers));
             }
+            Path file = dir.resolve("orthanc.json");
             try {
                 Files.createDirectories(dir.resolve("db"));
-                Path file = dir.resolve("orthanc.json");
                 JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), cfg);
-                return new Orthanc(file, log, aeTitle, dicom, http);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-
-        /** Writes the configuration and starts Orthanc; returns once its REST API answers. */
-        public Orthanc start() {
-            return create().startAndWait(Duration.ofSeconds(60));
+            return new Orthanc(file, log, aeTitle, dicom, http).startAndWait(Duration.ofSeconds(60));
         }
     }
 

@@ -140,8 +140,8 @@ public final class Platform implements AutoCloseable {
         CompletableFuture<Void> peers = CompletableFuture.runAsync(() -> {
             ris = new RisPeer(0).start();
             if (options.pacs()) {
-                pacs = Orthanc.in(work.resolve("orthanc")).aeTitle(PACS_AE).modality(AE_TITLE, dicomPort)
-                        .log(logs.resolve("orthanc.log")).start();
+                pacs = Orthanc.in(work.resolve("orthanc"), logs.resolve("orthanc.log")).aeTitle(PACS_AE).modality(AE_TITLE, dicomPort)
+                        .start();
             }
         });
         CompletableFuture.allOf(broker, db, peers).join();
