@@ -49,7 +49,7 @@ class SecurityTest {
     void reportApisRefuseMissingWrongAndUnderprivilegedTokens(Platform p) throws Exception {
         List<String> paths = List.of("/api/reports", "/api/reports/00000000000000000000000000000000", "/fhir/DiagnosticReport?identifier=x",
                 "/api/alerts", "/api/quality/acceptance", "/api/outbox", "/api/audit");
-        String forged = TestTokens.foreign("cxr-report-dev").token("mallory", "admin");
+        String forged = TestTokens.withNewKey("cxr-report-dev").token("mallory", "admin");
         for (String path : paths) {
             assertThat(p.api().get(path, null).status()).as("no token: %s", path).isEqualTo(401);
             assertThat(p.api().get(path, "not-a-jwt").status()).as("garbage token: %s", path).isEqualTo(401);

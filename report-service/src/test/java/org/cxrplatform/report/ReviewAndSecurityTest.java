@@ -49,7 +49,7 @@ class ReviewAndSecurityTest {
         given().post("/api/reports/x/accept").then().statusCode(401);
         given().auth().oauth2("not.a.token").get("/api/reports").then().statusCode(401);
         // a well-formed token signed by someone else's key
-        String forged = TestTokens.foreign("cxr-report-dev").token("mallory", "admin");
+        String forged = TestTokens.withNewKey("cxr-report-dev").token("mallory", "admin");
         given().auth().oauth2(forged).get("/api/reports").then().statusCode(401);
 
         given().auth().oauth2(Fixtures.viewer()).get("/api/reports").then().statusCode(200);

@@ -28,7 +28,8 @@ import org.jose4j.lang.JoseException;
  *       {@code target/test-jwt/} (a service under test verifies with the public half,
  *       {@link #publicKeyLocation()}). The files, not a static field, are shared: a Quarkus test
  *       resource and the test class live in different class loaders.</li>
- *   <li>{@link #foreign(String)}: a key pair nobody trusts, for well-formed forged tokens.</li>
+ *   <li>{@link #withNewKey(String)}: a new key pair, trusted by nobody until a service is given its
+ *       {@link #publicKeyPem()} (a forged token otherwise; the issuer of a platform in containers).</li>
  * </ul>
  */
 public final class TestTokens {
@@ -39,10 +40,12 @@ public final class TestTokens {
 
     private final String issuer;
     private final PrivateKey key;
+    private final String publicKeyPem;
 
-    private TestTokens(String issuer, PrivateKey key) {
+    private TestTokens(String issuer, PrivateKey key, String publicKeyPem) {
         this.issuer = issuer;
         this.key = key;
+        this.publicKeyPem = publicKeyPem;
     }
 
     /** The tests' issuer; creates its key pair under {@code target/test-jwt/} on first use. */
@@ -50,7 +53,8 @@ public final class TestTokens {
         publicKeyLocation();
         try {
             return new TestTokens(ISSUER, KeyFactory.getInstance("RSA").generatePrivate(
-                    new PKCS8EncodedKeySpec(Files.readAllBytes(DIR.resolve("private-key.der")))));
+                    new PKCS8EncodedKeySpec(Files.readAllBytes(DIR.resolve("private-key.der")))),
+                    Files.readString(DIR.resolve("public-key.pem")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
@@ -58,9 +62,15 @@ public final class TestTokens {
         }
     }
 
-    /** An issuer named {@code issuer} with a new key pair that no service knows. */
-    public static TestTokens foreign(String issuer) {
-        return new TestTokens(issuer, newPair().getPrivate());
+    /** An issuer named {@code issuer} with a new key pair that no service knows yet. */
+    public static TestTokens withNewKey(String issuer) {
+        KeyPair pair = newPair();
+        return new TestTokens(issuer, pair.getPrivate(), pem(pair));
+    }
+
+    /** The public key as PEM (what {@code mp.jwt.verify.publickey} or the chart's {@code auth.jwt.publicKeyPem} takes). */
+    public String publicKeyPem() {
+        return publicKeyPem;
     }
 
     /**
@@ -74,8 +84,7 @@ public final class TestTokens {
                 KeyPair pair = newPair();
                 Files.createDirectories(DIR);
                 Files.write(DIR.resolve("private-key.der"), pair.getPrivate().getEncoded());
-                Files.writeString(pub, "-----BEGIN PUBLIC KEY-----\n"
-                        + Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+                Files.writeString(pub, pem(pair));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -111,6 +120,11 @@ public final class TestTokens {
         } catch (JoseException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String pem(KeyPair pair) {
+        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
     }
 
     private static KeyPair newPair() {

@@ -19,10 +19,13 @@ import org.junit.jupiter.api.Test;
 class TestTokensTest {
 
     private static JwtConsumer verifier() throws Exception {
-        String pem = Files.readString(Path.of(TestTokens.publicKeyLocation().substring("file:".length())));
+        return verifier(Files.readString(Path.of(TestTokens.publicKeyLocation().substring("file:".length()))), TestTokens.ISSUER);
+    }
+
+    private static JwtConsumer verifier(String pem, String issuer) throws Exception {
         String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
-        return new JwtConsumerBuilder().setVerificationKey(key).setExpectedIssuer(TestTokens.ISSUER).setRequireExpirationTime()
+        return new JwtConsumerBuilder().setVerificationKey(key).setExpectedIssuer(issuer).setRequireExpirationTime()
                 .setRequireSubject().build();
     }
 
@@ -33,9 +36,19 @@ class TestTokensTest {
         assertThat(claims.getClaimValueAsString("upn")).isEqualTo("router");
         assertThat(claims.getStringListClaimValue("groups")).containsExactly("stow", "viewer");
 
-        assertThatThrownBy(() -> verifier().processToClaims(TestTokens.foreign(TestTokens.ISSUER).token("mallory", "stow")))
+        assertThatThrownBy(() -> verifier().processToClaims(TestTokens.withNewKey(TestTokens.ISSUER).token("mallory", "stow")))
                 .isInstanceOf(InvalidJwtException.class);
         assertThatThrownBy(() -> verifier().processToClaims(TestTokens.local().expiredToken("router", "stow")))
                 .isInstanceOf(InvalidJwtException.class).hasMessageContaining("no longer valid");
+    }
+
+    @Test
+    void aNewKeysTokenVerifiesWithItsPublishedPemOnly() throws Exception {
+        TestTokens issuer = TestTokens.withNewKey("cxr-e2e-containers");
+        JwtClaims claims = verifier(issuer.publicKeyPem(), "cxr-e2e-containers").processToClaims(issuer.token("e2e-admin", "admin"));
+        assertThat(claims.getStringListClaimValue("groups")).containsExactly("admin");
+        assertThat(TestTokens.local().publicKeyPem()).isNotEqualTo(issuer.publicKeyPem());
+        assertThatThrownBy(() -> verifier(issuer.publicKeyPem(), TestTokens.ISSUER).processToClaims(TestTokens.local().token("router", "stow")))
+                .isInstanceOf(InvalidJwtException.class);
     }
 }

@@ -59,7 +59,7 @@ class StowAuthTest {
 
     @Test
     void badTokensAre401InvalidToken() throws Exception {
-        for (String token : List.of(TestTokens.foreign(TestTokens.ISSUER).token("mallory", "stow"), TestTokens.local().expiredToken("router", "stow"),
+        for (String token : List.of(TestTokens.withNewKey(TestTokens.ISSUER).token("mallory", "stow"), TestTokens.local().expiredToken("router", "stow"),
                 "not.a.jwt")) {
             HttpResponse<String> r = stow(token);
             assertThat(r.statusCode()).as(token + " -> " + r.body()).isEqualTo(401);
