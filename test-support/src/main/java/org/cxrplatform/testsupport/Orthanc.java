@@ -97,24 +97,18 @@ public final class Orthanc extends ManagedProcess {
         public Orthanc start() {
             int dicom = FreePorts.next();
             int http = FreePorts.next();
-            Map<String, Object> cfg = new LinkedHashMap<>();
-            cfg.put("Name", "cxr-test-pacs");
+            Map<String, Object> cfg = new LinkedHashMap<>(Map.of("Name", "cxr-test-pacs",
+                    "HttpServerEnabled", true, "RemoteAccessAllowed", false, "AuthenticationEnabled", false,
+                    "DicomServerEnabled", true, "DicomCheckCalledAet", true, "DicomAlwaysAllowStore", true,
+                    "DicomAlwaysAllowEcho", true, "StorageCompression", false,
+                    // C-MOVE sub-operations to a node that is slow to answer under load
+                    "DicomScuTimeout", 30));
             cfg.put("StorageDirectory", dir.resolve("db").toString());
             cfg.put("IndexDirectory", dir.resolve("db").toString());
             cfg.put("HttpPort", http);
             cfg.put("DicomPort", dicom);
             cfg.put("DicomAet", aeTitle);
-            cfg.put("DicomCheckCalledAet", true);
-            cfg.put("DicomAlwaysAllowStore", true);
-            cfg.put("DicomAlwaysAllowEcho", true);
-            // C-MOVE sub-operations to a node that is slow to answer under load
-            cfg.put("DicomScuTimeout", 30);
             cfg.put("DicomModalities", modalities);
-            cfg.put("RemoteAccessAllowed", false);
-            cfg.put("AuthenticationEnabled", false);
-            cfg.put("HttpServerEnabled", true);
-            cfg.put("DicomServerEnabled", true);
-            cfg.put("StorageCompression", false);
             cfg.put("Plugins", dicomWeb ? List.of(DICOMWEB_PLUGIN) : List.of());
             if (dicomWeb) {
                 cfg.put("DicomWeb", Map.of("Enable", true, "Root", "/dicom-web/", "Servers", dicomWebServers));

@@ -9,7 +9,10 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -40,12 +43,10 @@ public final class TestTokens {
 
     private final String issuer;
     private final PrivateKey key;
-    private final String publicKeyPem;
 
-    private TestTokens(String issuer, PrivateKey key, String publicKeyPem) {
+    private TestTokens(String issuer, PrivateKey key) {
         this.issuer = issuer;
         this.key = key;
-        this.publicKeyPem = publicKeyPem;
     }
 
     /** The tests' issuer; creates its key pair under {@code target/test-jwt/} on first use. */
@@ -53,8 +54,7 @@ public final class TestTokens {
         publicKeyLocation();
         try {
             return new TestTokens(ISSUER, KeyFactory.getInstance("RSA").generatePrivate(
-                    new PKCS8EncodedKeySpec(Files.readAllBytes(DIR.resolve("private-key.der")))),
-                    Files.readString(DIR.resolve("public-key.pem")));
+                    new PKCS8EncodedKeySpec(Files.readAllBytes(DIR.resolve("private-key.der")))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
@@ -64,13 +64,18 @@ public final class TestTokens {
 
     /** An issuer named {@code issuer} with a new key pair that no service knows yet. */
     public static TestTokens withNewKey(String issuer) {
-        KeyPair pair = newPair();
-        return new TestTokens(issuer, pair.getPrivate(), pem(pair));
+        return new TestTokens(issuer, newPair().getPrivate());
     }
 
     /** The public key as PEM (what {@code mp.jwt.verify.publickey} or the chart's {@code auth.jwt.publicKeyPem} takes). */
     public String publicKeyPem() {
-        return publicKeyPem;
+        // An RSA private key in CRT form (what KeyPairGenerator makes) carries its public half.
+        RSAPrivateCrtKey crt = (RSAPrivateCrtKey) key;
+        try {
+            return pem(KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent())));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -84,7 +89,7 @@ public final class TestTokens {
                 KeyPair pair = newPair();
                 Files.createDirectories(DIR);
                 Files.write(DIR.resolve("private-key.der"), pair.getPrivate().getEncoded());
-                Files.writeString(pub, pem(pair));
+                Files.writeString(pub, pem(pair.getPublic()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -122,8 +127,8 @@ public final class TestTokens {
         }
     }
 
-    private static String pem(KeyPair pair) {
-        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded())
+    private static String pem(PublicKey publicKey) {
+        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(publicKey.getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
     }
 
