@@ -84,7 +84,7 @@ class InferenceServiceTest {
             assertThat(report.timings().batchSize()).isBetween(1, 4);
             assertThat(report.timings().generatedTokens()).isPositive();
             assertThat(report.timings().completedAt()).isAfterOrEqualTo(report.timings().startedAt());
-            assertThat(EventHeaders.get(r.headers(), EventHeaders.TYPE)).contains(ReportEvent.CE_TYPE);
+            assertThat(EventHeaders.get(r.headers(), EventHeaders.TYPE)).contains(ReportEvent.TYPE.ceType());
             assertThat(EventHeaders.get(r.headers(), EventHeaders.ID)).contains(report.reportId());
             assertThat(EventHeaders.get(r.headers(), EventHeaders.SUBJECT)).contains(study.studyInstanceUid());
             String child = EventHeaders.get(r.headers(), EventHeaders.TRACEPARENT).orElseThrow();

@@ -64,12 +64,13 @@ public final class TestStudies {
 
     /** The record ingest would publish, with CloudEvents headers and a fresh traceparent. */
     public static ProducerRecord<String, byte[]> record(String topic, StudyEvent event) {
-        return raw(topic, event.studyInstanceUid(), EventJson.write(event));
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, event.key(), EventJson.write(event));
+        EventHeaders.write(r.headers(), event, null, "/cxr/test", EventHeaders.newTraceparent());
+        return r;
     }
 
+    /** Bytes that are not an event, without headers: a producer that is not ours. */
     public static ProducerRecord<String, byte[]> raw(String topic, String key, byte[] value) {
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, key, value);
-        EventHeaders.write(r.headers(), null, "/cxr/test", StudyEvent.CE_TYPE, key, "study-event.v2.json", null);
-        return r;
+        return new ProducerRecord<>(topic, key, value);
     }
 }
