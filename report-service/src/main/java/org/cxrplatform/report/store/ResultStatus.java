@@ -1,0 +1,29 @@
+package org.cxrplatform.report.store;
+
+/**
+ * What a report change means to the receiving systems. HL7 table 0123 (OBR-25) and 0085 (OBX-11).
+ * A rejected AI draft is sent as a correction whose observations are withdrawn (OBX-11 W), so the
+ * RIS drops the preliminary AI result; the radiologist's own report follows through the RIS.
+ */
+public enum ResultStatus {
+    PRELIMINARY("P", "P"),
+    FINAL("F", "F"),
+    CORRECTED("C", "C"),
+    WITHDRAWN("C", "W");
+
+    private final String obr25;
+    private final String obx11;
+
+    ResultStatus(String obr25, String obx11) {
+        this.obr25 = obr25;
+        this.obx11 = obx11;
+    }
+
+    public String obr25() {
+        return obr25;
+    }
+
+    public String obx11() {
+        return obx11;
+    }
+}
