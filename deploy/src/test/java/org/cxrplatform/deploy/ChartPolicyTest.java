@@ -207,7 +207,7 @@ class ChartPolicyTest {
                 .containsEntry("CXR_ENGINE_SLOTS", "4").containsEntry("CXR_MODEL_DEVICE", "gpu")
                 .doesNotContainKeys("CXR_ENGINE_MEMORY", "CXR_ENGINE_RESERVED_STAT_SLOTS");
         assertThat(env(w.deployment("-inference-batch"))).containsEntry("CXR_INFERENCE_LANES", "routine")
-                .containsEntry("CXR_ENGINE_SLOTS", "16");
+                .containsEntry("CXR_ENGINE_SLOTS", "16").containsEntry("CXR_MODEL_DTYPE", "fp16");
         assertThat(env(w.deployment("-inference-stat"))).as("no static batching settings are rendered")
                 .doesNotContainKeys("CXR_INFERENCE_STAT_BATCH_SIZE", "CXR_INFERENCE_STAT_MAX_WAIT");
         Map<String, String> tuned = env(Workloads.of(Chart.render(c -> c.set("inference.engine.memory", "20G")
@@ -221,6 +221,16 @@ class ChartPolicyTest {
                 .doesNotContainKey("CXR_MODEL_CPU_THREADS");
         assertThat(env(Workloads.of(Scenarios.VARIANTS.objects()).deployment("-inference-batch")))
                 .containsEntry("CXR_MODEL_DEVICE", "cpu").containsEntry("CXR_MODEL_CPU_THREADS", "8");
+    }
+
+    @Test
+    void theInferenceImageIsTheBuildOfItsDevice() {
+        String gpu = Workloads.of(Scenarios.DEFAULT.objects()).deployment("-inference-batch").getSpec().getTemplate()
+                .getSpec().getContainers().get(0).getImage();
+        String cpu = Workloads.of(Scenarios.VARIANTS.objects()).deployment("-inference-batch").getSpec().getTemplate()
+                .getSpec().getContainers().get(0).getImage();
+        assertThat(gpu).contains("/inference-service-cuda:");
+        assertThat(cpu).contains("/inference-service:");
     }
 
     @ParameterizedTest
@@ -555,7 +565,9 @@ class ChartPolicyTest {
         assertThatThrownBy(() -> Chart.template(c -> c.set("inferance.device", "cpu")))
                 .as("misspelt top-level key").hasMessageContaining("inferance");
         assertThatThrownBy(() -> Chart.template(c -> c.set("inference.device", "cpu")))
-                .as("CPU with the bf16 default").hasMessageContaining("fp32");
+                .as("CPU with the fp16 default").hasMessageContaining("fp32");
+        assertThatThrownBy(() -> Chart.template(c -> c.set("inference.dtype", "bf16")))
+                .as("bf16, which DJL cannot create").hasMessageContaining("dtype");
         assertThatThrownBy(() -> Chart.template(c -> c.set("inference.lanes.batch.batching.routine.batchSize", 16)))
                 .as("static batching values from before continuous batching")
                 .hasMessageContaining("inference.lanes.batch.batching was replaced by inference.lanes.batch.engine");

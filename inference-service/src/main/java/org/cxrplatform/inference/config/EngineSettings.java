@@ -12,7 +12,7 @@ import java.util.Optional;
 @ConfigMapping(prefix = "cxr.engine")
 public interface EngineSettings {
 
-    /** Studies decoded together at most; fewer when the memory budget holds fewer. */
+    /** Studies decoded together at most; the start is refused when the memory budget does not hold them. */
     int slots();
 
     /** Slots only STAT studies may take, so a STAT study is admitted at the next step (replicas reading both lanes). */

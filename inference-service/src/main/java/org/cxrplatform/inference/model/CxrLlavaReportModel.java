@@ -26,8 +26,9 @@ public final class CxrLlavaReportModel implements ReportModel {
     /**
      * Loads a checkpoint folder and starts its engine (KV cache sized by the engine's memory budget).
      * Throws what the library refuses with, in one line: {@link org.cxrplatform.llava.CheckpointException}
-     * for a folder that is not a checkpoint, {@link IllegalArgumentException} for a device the natives
-     * do not have, {@link IllegalStateException} when the memory holds too few slots.
+     * for a folder that is not a checkpoint, {@link IllegalArgumentException} for a device or dtype
+     * setting it does not accept, {@link org.cxrplatform.llava.SetupException} for natives that cannot
+     * run the device or a memory budget that does not hold the configured slots.
      */
     public static CxrLlavaReportModel load(Path modelDir, RuntimeOptions options, EngineConfig engineConfig) {
         return withLibraryClassLoader(() -> new CxrLlavaReportModel(CxrLlava.load(modelDir, options, engineConfig)));
