@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.cxrplatform.ingest.config.IngestConfig;
+import org.cxrplatform.ingest.decode.DecoderPool;
 import org.cxrplatform.ingest.pipeline.IngestPipeline;
 import org.cxrplatform.ingest.publish.EventPublisher;
 import org.cxrplatform.ingest.scp.DicomServer;
@@ -15,7 +16,7 @@ import org.cxrplatform.ingest.spool.Spool;
 import org.jboss.logging.Logger;
 
 /**
- * The ingest node assembled: spool, Kafka publisher, pipeline and the DICOM SCP, plus a
+ * The ingest node assembled: spool, Kafka publisher, native decoder workers, pipeline and the DICOM SCP, plus a
  * background task that re-processes what the spool still holds (after a crash or a Kafka
  * outage). The Quarkus application runs one; tests and the benchmark build their own.
  *
@@ -37,6 +38,7 @@ public final class IngestNode implements AutoCloseable {
     private final MeterRegistry metrics;
     private Spool spool;
     private EventPublisher publisher;
+    private DecoderPool decoders;
     private IngestPipeline pipeline;
     private DicomServer server;
     private ScheduledExecutorService recovery;
@@ -57,8 +59,9 @@ public final class IngestNode implements AutoCloseable {
     public synchronized IngestNode start() {
         spool = new Spool(config.dataDir().resolve("spool"));
         publisher = new EventPublisher(kafkaClient.get("bootstrap.servers"), config.deliveryTimeout(), kafkaClient, metrics);
+        decoders = new DecoderPool(config.decoders(), config.render(), config.dataDir().resolve("decoders"), metrics).start();
         pipeline = new IngestPipeline(spool, new Selection(config.selection()), new LaneRules(config.lanes()), publisher,
-                config, metrics);
+                decoders, config, metrics);
         recovery = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "spool-recovery");
             t.setDaemon(true);
@@ -100,6 +103,11 @@ public final class IngestNode implements AutoCloseable {
         return config.scp().aeTitle();
     }
 
+    /** The native decoder workers (readiness, tests). */
+    public DecoderPool decoders() {
+        return decoders;
+    }
+
     public IngestPipeline pipeline() {
         return pipeline;
     }
@@ -122,6 +130,9 @@ public final class IngestNode implements AutoCloseable {
         }
         if (publisher != null) {
             publisher.close();
+        }
+        if (decoders != null) {
+            decoders.close();
         }
     }
 }

@@ -22,6 +22,8 @@ import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.ingest.scp.DicomStatus;
 import org.cxrplatform.ingest.scp.StoreOutcome;
 import org.cxrplatform.ingest.scp.StoreRequest;
+import org.cxrplatform.devstack.samples.SampleTranscoder;
+import org.cxrplatform.ingest.support.CrashInputs;
 import org.cxrplatform.ingest.support.EventCollector;
 import org.cxrplatform.ingest.support.TestNodes;
 import org.cxrplatform.testsupport.Dcmtk;
@@ -124,11 +126,41 @@ class BadInputTest {
     }
 
     @Test
-    void colourImageIsDeadLetteredAsUnsupportedPhotometric() throws Exception {
-        SampleStudies.Sample s = broken("rgb", l -> {
+    void paletteColourWithoutAPaletteIsDeadLettered() throws Exception {
+        SampleStudies.Sample s = broken("nopalette", l -> {
             l.putNewAttribute(TagFromName.PhotometricInterpretation).addValue("PALETTE COLOR");
         });
+        assertDeadLettered(s, "palette");
+    }
+
+    @Test
+    void unsupportedPhotometricIsDeadLettered() throws Exception {
+        SampleStudies.Sample s = broken("cmyk", l -> {
+            l.putNewAttribute(TagFromName.PhotometricInterpretation).addValue("CMYK");
+        });
         assertDeadLettered(s, "photometric");
+    }
+
+    @Test
+    void aNativeDecoderCrashCostsOnlyThatInstance() throws Exception {
+        SampleStudies.Sample s = SampleStudies.write(tmp.resolve("crash"), seed++).get(0);
+        java.nio.file.Files.copy(CrashInputs.jpeg2000WithColumnsOne(s.file(), tmp.resolve("crash-j2k.dcm")), s.file(),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Dcmtk.Result sent = Dcmtk.storescu(TestNodes.ROUTER, TestNodes.AE, node.port(), List.of("-xv"), List.of(s.file()));
+        assertThat(sent.ok()).as("accepted, then dead-lettered: " + sent.output()).isTrue();
+        DeadLetter dl = deadLetterFor(s);
+        assertThat(dl.reason()).startsWith("decoder-crashed:").containsPattern("killed by signal \\d+");
+        assertThat(Path.of(dl.payloadRef())).exists().startsWith(node.spool().quarantineDir());
+        // The service carries on: the next instance needing the native decoder goes through a replacement worker.
+        SampleStudies.Sample next = SampleStudies.write(tmp.resolve("after-crash"), seed++).get(0);
+        Path jls = SampleTranscoder.transcode(next.file(), SampleTranscoder.Syntax.JPEG_LS, tmp.resolve("after-crash-jls"));
+        Dcmtk.Result r = Dcmtk.storescu(TestNodes.ROUTER, TestNodes.AE, node.port(), List.of("-xt"), List.of(jls));
+        assertThat(r.ok()).as(r.output()).isTrue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.poll().stream()
+                .anyMatch(e -> e.topic().startsWith("cxr.studies") && new String(e.value()).contains(next.sopInstanceUid())));
+        assertThat(find(next)).isEmpty();
+        await().atMost(Duration.ofSeconds(90)).until(() -> node.decoders().live() == 2);
+        assertThat(node.decoders().ready()).isTrue();
     }
 
     @Test

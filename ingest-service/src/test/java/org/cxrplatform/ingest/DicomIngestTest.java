@@ -24,6 +24,7 @@ import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.devstack.samples.SampleTranscoder;
 import org.cxrplatform.devstack.samples.SampleTranscoder.Syntax;
+import org.cxrplatform.ingest.support.StorescuProposals;
 import org.cxrplatform.ingest.support.EventCollector;
 import org.cxrplatform.ingest.support.TestNodes;
 import org.cxrplatform.testsupport.Dcmtk;
@@ -90,17 +91,7 @@ class DicomIngestTest {
             files.add(SampleTranscoder.transcode(s.file(), syntax, tmp.resolve("ts-" + syntax)));
             sent.add(s);
         }
-        String proposal = switch (syntax) {
-            case EXPLICIT_LE -> "-xe";
-            case IMPLICIT_LE -> "-xi";
-            case EXPLICIT_BE -> "-xb";
-            case DEFLATE -> "-xd";
-            case JPEG_LOSSLESS -> "-xs";
-            case JPEG_EXTENDED_12BIT -> "-xx";
-            case JPEG_LS -> "-xt";
-            case RLE -> "-xr";
-            case JPEG2000 -> "-xv";
-        };
+        String proposal = StorescuProposals.of(syntax);
         Dcmtk.Result r = Dcmtk.storescu(TestNodes.ROUTER, TestNodes.AE, node.port(), List.of(proposal), files);
         assertThat(r.ok()).as(r.output()).isTrue();
         if (syntax != Syntax.DEFLATE) { // PixelMed's policy prefers explicit LE when deflate is also proposed

@@ -52,6 +52,16 @@ public interface IngestConfig {
 
     Render render();
 
+    Decoders decoders();
+
+    /**
+     * How many times an instance is tried again after the service died while processing it (kill -9,
+     * a JVM crash); the next restart quarantines it and dead-letters it ({@code service-died}) instead,
+     * so one instance cannot keep the service in a crash loop.
+     */
+    @WithDefault("1")
+    int restartRetries();
+
     Stow stow();
 
     Backlog backlog();
@@ -70,6 +80,8 @@ public interface IngestConfig {
         problems.positive("cxr.ingest.delivery-timeout", deliveryTimeout());
         problems.positive("cxr.ingest.recovery-interval", recoveryInterval());
         render().check(problems);
+        decoders().check(problems);
+        problems.atLeast("cxr.ingest.restart-retries", restartRetries(), 0);
         backlog().check(problems);
         orders().check(problems);
         problems.throwIfAny();
@@ -171,11 +183,11 @@ public interface IngestConfig {
         @WithDefault("900000")
         int maxInlineBytes();
 
-        /** GDCM's JNI library, loaded when {@code System.loadLibrary("gdcmjni")} fails. */
+        /** GDCM's JNI library, loaded by the decoder workers when {@code System.loadLibrary("gdcmjni")} fails. */
         @WithDefault("/usr/lib/x86_64-linux-gnu/jni/libgdcmjni.so")
         Path gdcmLibrary();
 
-        /** GDCM's command-line converter, the last-resort decoder when the JNI binding cannot be used. */
+        /** GDCM's command-line converter, the workers' decoder when the JNI library is missing. */
         @WithDefault("gdcmconv")
         String gdcmconv();
 
@@ -186,6 +198,36 @@ public interface IngestConfig {
             problems.atLeast("cxr.ingest.render.max-frame-bytes", maxFrameBytes(), 1);
             problems.atLeast("cxr.ingest.render.max-concurrent-decodes", maxConcurrentDecodes(), 1);
             problems.atLeast("cxr.ingest.render.max-inline-bytes", maxInlineBytes(), 1);
+        }
+    }
+
+    /**
+     * Native decoding (GDCM and the codecs under it) runs in worker processes, never in the service's JVM: a worker
+     * that crashes, hangs or runs out of memory costs the one instance it was decoding (dead-lettered with
+     * {@code decoder-crashed} or {@code decoder-timeout}) and is replaced.
+     */
+    interface Decoders {
+        /** Worker processes (small JVMs kept across instances), each decoding one instance at a time. */
+        @WithDefault("2")
+        int workers();
+
+        /** Time limit per instance; a worker that overruns it is killed (SIGKILL). */
+        @WithDefault("30s")
+        Duration timeout();
+
+        /** Address-space limit of a worker in MiB ({@code prlimit --as}); its Java heap gets a quarter of it. */
+        @WithDefault("1024")
+        int memoryLimitMb();
+
+        /** Longest wait for a new worker to announce itself (a JVM start on a loaded machine). */
+        @WithDefault("60s")
+        Duration startTimeout();
+
+        default void check(ConfigProblems problems) {
+            problems.atLeast("cxr.ingest.decoders.workers", workers(), 1);
+            problems.positive("cxr.ingest.decoders.timeout", timeout());
+            problems.atLeast("cxr.ingest.decoders.memory-limit-mb", memoryLimitMb(), 256);
+            problems.positive("cxr.ingest.decoders.start-timeout", startTimeout());
         }
     }
 

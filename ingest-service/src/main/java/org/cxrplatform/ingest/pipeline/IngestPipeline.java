@@ -23,6 +23,7 @@ import org.cxrplatform.ingest.config.IngestConfig;
 import org.cxrplatform.ingest.publish.EventPublisher;
 import org.cxrplatform.ingest.publish.PublishException;
 import org.cxrplatform.ingest.render.GreyscaleRenderer;
+import org.cxrplatform.ingest.render.NativeDecoder;
 import org.cxrplatform.ingest.render.RenderException;
 import org.cxrplatform.ingest.render.RenderedImage;
 import org.cxrplatform.ingest.scp.DicomStatus;
@@ -46,8 +47,10 @@ import org.jboss.logging.MDC;
  *   <li>absurd dimensions: refused with 0xA700 before any decoding;</li>
  *   <li>not a frontal chest radiograph: success, skipped with a reason (log + metric);</li>
  *   <li>cannot become an image (no pixel data, wrong length, unsupported photometric, codec
- *       failure, non-image SOP class): success, {@link DeadLetter} on {@code cxr.dlq} with the file
- *       kept in quarantine;</li>
+ *       failure, a native decoder that crashed or overran its time, non-image SOP class): success,
+ *       {@link DeadLetter} on {@code cxr.dlq} with the file kept in quarantine;</li>
+ *   <li>the service died while processing it more than {@code restart-retries} times: the same
+ *       dead letter ({@code service-died}), so it cannot crash-loop the service;</li>
  *   <li>Kafka does not acknowledge: 0xA700, the entry is dropped so the router's retry is the
  *       only copy (or, for spool recovery, kept for the next attempt).</li>
  * </ul>
@@ -72,12 +75,12 @@ public final class IngestPipeline implements InstanceSink {
     private volatile OrderHook orders = OrderHook.NONE;
 
     public IngestPipeline(Spool spool, Selection selection, LaneRules lanes, EventPublisher publisher,
-                          IngestConfig settings, MeterRegistry metrics) {
+                          NativeDecoder nativeDecoder, IngestConfig settings, MeterRegistry metrics) {
         this.spool = spool;
         this.selection = selection;
         this.lanes = lanes;
-        this.renderer = new GreyscaleRenderer(settings.render());
-        this.smallRenderer = new GreyscaleRenderer(settings.render(), 512);
+        this.renderer = new GreyscaleRenderer(settings.render(), nativeDecoder);
+        this.smallRenderer = new GreyscaleRenderer(settings.render(), 512, nativeDecoder);
         this.publisher = publisher;
         this.settings = settings;
         this.metrics = metrics;
@@ -184,6 +187,31 @@ public final class IngestPipeline implements InstanceSink {
                     "missing Study or SOP Instance UID"));
         }
         MDC.put("studyInstanceUid", header.studyInstanceUid());
+        int interrupted;
+        try {
+            interrupted = spool.beginAttempt(header.sopInstanceUid());
+        } catch (IOException e) {
+            LOG.errorf("spool write failed for %s: %s", header.sopInstanceUid(), e.getMessage());
+            return transientFailure(entry, live, "spool write failed");
+        }
+        if (interrupted > settings.restartRetries()) {
+            // The counter stays until the dead letter is out: a Kafka outage now must not reset it.
+            StoreOutcome outcome = deadLetter(entry, header, backlog.jobOf(header.sopInstanceUid()), live, "service-died",
+                    "the service died " + interrupted + " times while processing this instance; quarantined instead of"
+                            + " tried again (cxr.ingest.restart-retries=" + settings.restartRetries() + ")");
+            if (outcome == StoreOutcome.SUCCESS) {
+                spool.endAttempt(header.sopInstanceUid());
+            }
+            return outcome;
+        }
+        try {
+            return processParsed(entry, header, live, traceparent);
+        } finally {
+            spool.endAttempt(header.sopInstanceUid());
+        }
+    }
+
+    private StoreOutcome processParsed(Spool.Entry entry, InstanceHeader header, boolean live, String traceparent) {
         String job = backlog.jobOf(header.sopInstanceUid());
         boolean ourMove = entry.moveOriginatorAe() != null && entry.moveOriginatorAe().equals(settings.scp().aeTitle());
         // An HL7 order claims the instances of its accession number (retrieved for it, or pushed): its lane wins.
@@ -225,6 +253,10 @@ public final class IngestPipeline implements InstanceSink {
                 inline = StudyImage.inline(image.width(), image.height(), image.png());
             }
         } catch (RenderException e) {
+            if (NativeDecoder.UNAVAILABLE.equals(e.code())) {
+                LOG.errorf("instance %s not decoded: %s", header.sopInstanceUid(), e.getMessage());
+                return transientFailure(entry, live, "no decoder available");
+            }
             return deadLetter(entry, header, job, live, e.code(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

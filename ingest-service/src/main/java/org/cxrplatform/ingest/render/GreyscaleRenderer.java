@@ -10,8 +10,6 @@ import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.IntUnaryOperator;
@@ -24,30 +22,35 @@ import org.cxrplatform.ingest.config.IngestConfig;
  * centre/width with its VOI LUT Function, else a robust 0.5-99.5 percentile window) →
  * MONOCHROME1 inverted → area-averaged down to the longest edge ({@code cxr.ingest.render.max-edge}).
  *
+ * Colour (RGB, YBR, PALETTE COLOR) becomes grey as {@link ColourToGrey} says, without VOI.
+ *
  * <p>Decoding: uncompressed syntaxes natively; encapsulated ones with PixelMed's ImageIO codecs
- * (JPEG baseline/extended 8-bit, JPEG lossless, JPEG 2000, RLE 8-bit), falling back to GDCM for
- * the rest. Dimensions are checked against the limits, and every declared length (fragments
+ * (JPEG baseline/extended 8-bit, JPEG lossless, JPEG 2000, RLE 8-bit), all pure Java, falling
+ * back to the {@link NativeDecoder} (GDCM in worker processes) for the rest. Dimensions are checked against the limits, and every declared length (fragments
  * included) against the file's size ({@link DeclaredLengths}), before anything is decoded.
  *
- * <p>Thread-safe (stateless apart from settings).
+ * <p>Thread-safe (stateless apart from settings and the shared native decoder).
  */
 public final class GreyscaleRenderer {
 
     private static final AttributeTag VOI_LUT_FUNCTION = TagFromName.VOILUTFunction;
 
+    private static final java.util.Set<String> COLOUR = java.util.Set.of("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_ICT",
+            "YBR_RCT");
+
     private final IngestConfig.Render settings;
     private final int maxEdge;
-    private final GdcmDecoder gdcm;
+    private final NativeDecoder nativeDecoder;
 
-    public GreyscaleRenderer(IngestConfig.Render settings) {
-        this(settings, settings.maxEdge());
+    public GreyscaleRenderer(IngestConfig.Render settings, NativeDecoder nativeDecoder) {
+        this(settings, settings.maxEdge(), nativeDecoder);
     }
 
     /** Renders with the configured limits but another longest edge. */
-    public GreyscaleRenderer(IngestConfig.Render settings, int maxEdge) {
+    public GreyscaleRenderer(IngestConfig.Render settings, int maxEdge, NativeDecoder nativeDecoder) {
         this.settings = settings;
         this.maxEdge = maxEdge;
-        this.gdcm = new GdcmDecoder(settings);
+        this.nativeDecoder = nativeDecoder;
     }
 
     /** Header-only guard, before the pixel data is read: refuses empty and absurd dimensions. */
@@ -65,7 +68,11 @@ public final class GreyscaleRenderer {
         }
     }
 
-    public RenderedImage render(Path file) throws RenderException {
+    /**
+     * @throws RenderException      the instance cannot become a model input (its code says why)
+     * @throws InterruptedException while waiting for a native decoder worker
+     */
+    public RenderedImage render(Path file) throws RenderException, InterruptedException {
         DeclaredLengths.check(file);
         AttributeList list = read(file);
         String ts = Attribute.getSingleStringValueOrDefault(list, TagFromName.TransferSyntaxUID,
@@ -79,9 +86,16 @@ public final class GreyscaleRenderer {
         String photometric = Attribute.getSingleStringValueOrDefault(list, TagFromName.PhotometricInterpretation, "")
                 .trim().toUpperCase(Locale.ROOT);
         checkDimensions(rows, columns, bitsAllocated);
-        if (samples != 1 || !(photometric.equals("MONOCHROME1") || photometric.equals("MONOCHROME2"))) {
+        boolean mono = samples == 1 && (photometric.equals("MONOCHROME1") || photometric.equals("MONOCHROME2"));
+        boolean palette = samples == 1 && photometric.equals("PALETTE COLOR");
+        boolean colour = samples == 3 && COLOUR.contains(photometric);
+        if (!mono && !palette && !colour) {
             throw new RenderException("photometric", "photometric interpretation '" + photometric + "' with "
-                    + samples + " samples per pixel is not greyscale (MONOCHROME1/2)");
+                    + samples + " samples per pixel is not supported (MONOCHROME1/2, PALETTE COLOR, RGB, YBR_FULL, "
+                    + "YBR_FULL_422, YBR_ICT, YBR_RCT)");
+        }
+        if (colour && bitsAllocated != 8) {
+            throw new RenderException("bits", photometric + " with Bits Allocated " + bitsAllocated + " is not supported (8)");
         }
         if (bitsStored < 1 || bitsStored > bitsAllocated) {
             throw new RenderException("bits", "Bits Stored " + bitsStored + " does not fit Bits Allocated " + bitsAllocated);
@@ -90,20 +104,32 @@ public final class GreyscaleRenderer {
         if (pixelData == null) {
             throw new RenderException("no-pixel-data", "no readable Pixel Data (7FE0,0010): missing or truncated");
         }
-        Frame frame = decode(file, list, pixelData, ts, rows, columns, bitsAllocated);
-        int[] values = normalise(frame.values(), bitsStored, signed);
-
-        double slope = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.RescaleSlope, 1.0);
-        double intercept = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.RescaleIntercept, 0.0);
-        if (slope == 0 || Double.isNaN(slope)) {
-            slope = 1.0;
-        }
-        byte[] grey = new byte[rows * columns];
-        String voi = applyVoi(list, values, slope, intercept, signed, grey);
-        boolean inverse = photometric.equals("MONOCHROME1");
-        if (inverse) {
-            for (int i = 0; i < grey.length; i++) {
-                grey[i] = (byte) (255 - (grey[i] & 0xff));
+        Frame frame = decode(file, list, pixelData, ts, rows, columns, bitsAllocated, samples, photometric);
+        byte[] grey;
+        String voi;
+        if (frame.samples() == 3) {
+            voi = "colour";
+            grey = frame.photometric().startsWith("YBR_FULL") ? ColourToGrey.fromYbr(frame.values(), rows * columns)
+                    : ColourToGrey.fromRgb(frame.values(), rows * columns);
+        } else if (frame.grey() != null) {
+            voi = "colour";
+            grey = frame.grey();
+        } else if (palette) {
+            voi = "palette";
+            grey = ColourToGrey.fromPalette(list, normalise(frame.values(), bitsStored, false));
+        } else {
+            int[] values = normalise(frame.values(), bitsStored, signed);
+            double slope = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.RescaleSlope, 1.0);
+            double intercept = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.RescaleIntercept, 0.0);
+            if (slope == 0 || Double.isNaN(slope)) {
+                slope = 1.0;
+            }
+            grey = new byte[rows * columns];
+            voi = applyVoi(list, values, slope, intercept, signed, grey);
+            if (photometric.equals("MONOCHROME1")) {
+                for (int i = 0; i < grey.length; i++) {
+                    grey[i] = (byte) (255 - (grey[i] & 0xff));
+                }
             }
         }
         int w = columns;
@@ -131,49 +157,61 @@ public final class GreyscaleRenderer {
         }
     }
 
-    private record Frame(int[] values, String decoder) {
+    /**
+     * A decoded first frame: {@code values} holds {@code samples} interleaved values per pixel in the decoded
+     * {@code photometric}; or, for uncompressed YBR_FULL_422, the grey directly.
+     */
+    private record Frame(int[] values, int samples, String photometric, byte[] grey, String decoder) {
+        static Frame of(int[] values, int samples, String photometric, String decoder) {
+            return new Frame(values, samples, photometric, null, decoder);
+        }
     }
 
     private Frame decode(Path file, AttributeList list, Attribute pixelData, String ts, int rows, int columns,
-                         int bitsAllocated) throws RenderException {
+                         int bitsAllocated, int samples, String photometric) throws RenderException, InterruptedException {
         boolean encapsulated = new TransferSyntax(ts).isEncapsulated();
         if (!encapsulated && !(pixelData instanceof OtherByteAttributeMultipleCompressedFrames)) {
-            return new Frame(nativeFrame(pixelData, rows, columns, bitsAllocated), "native");
+            long fileSize = file.toFile().length();
+            // PixelMed defers large values to the disk and allocates their declared length when read (a deflated
+            // data set is inflated in memory instead, and legitimately longer than its file)
+            if (pixelData.getVL() > fileSize && !ts.equals(TransferSyntax.DeflatedExplicitVRLittleEndian)) {
+                throw new RenderException("declared-length", "Pixel Data declares " + pixelData.getVL()
+                        + " bytes but the file holds " + fileSize);
+            }
+            if (samples == 3 && photometric.equals("YBR_FULL_422")) {
+                return new Frame(null, 1, photometric, ColourToGrey.fromYbr422(bytes(pixelData), rows, columns), "native");
+            }
+            int planar = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PlanarConfiguration, 0);
+            return Frame.of(nativeFrame(pixelData, rows, columns, bitsAllocated, samples, planar), samples, photometric,
+                    "native");
         }
-        Throwable pixelmedFailure;
         try {
-            return new Frame(pixelMedFrame(pixelData, ts, rows, columns, bitsAllocated), "pixelmed");
+            return Frame.of(pixelMedFrame(pixelData, ts, rows, columns, bitsAllocated, samples), samples,
+                    samples == 3 ? "RGB" : photometric, "pixelmed"); // the Java codecs return colour as RGB
         } catch (Exception | LinkageError e) {
-            pixelmedFailure = e;
+            // beyond the Java codecs: the native decoder, in a worker process
         }
-        GdcmDecoder.Raw raw = gdcm.decodeFirstFrame(file);
-        if (raw != null) {
-            if (raw.width() != columns || raw.height() != rows) {
-                throw new RenderException("decode", "GDCM decoded " + raw.width() + "x" + raw.height()
-                        + " but the header says " + columns + "x" + rows);
-            }
-            return new Frame(fromLittleEndian(raw.bytes(), rows * columns, raw.bitsAllocated()), raw.via());
+        NativeDecoder.Frame raw = nativeDecoder.decodeFirstFrame(file);
+        if (raw.width() != columns || raw.height() != rows || raw.samplesPerPixel() != samples) {
+            throw new RenderException("decode", raw.via() + " decoded " + raw.width() + "x" + raw.height() + " with "
+                    + raw.samplesPerPixel() + " samples but the header says " + columns + "x" + rows + " with " + samples);
         }
-        Path rawFile = gdcm.toRawFile(file);
+        return Frame.of(fromLittleEndian(raw.bytes(), rows * columns * samples, raw.bitsAllocated()), samples,
+                samples == 3 ? raw.photometric() : photometric, raw.via());
+    }
+
+    private static byte[] bytes(Attribute pixelData) throws RenderException {
         try {
-            AttributeList decoded = read(rawFile);
-            Attribute px = decoded.get(TagFromName.PixelData);
-            if (px == null) {
-                throw new RenderException("decode", "gdcmconv produced no Pixel Data (PixelMed: " + pixelmedFailure + ")");
-            }
-            int ba = Attribute.getSingleIntegerValueOrDefault(decoded, TagFromName.BitsAllocated, bitsAllocated);
-            return new Frame(nativeFrame(px, rows, columns, ba), "gdcmconv");
-        } finally {
-            try {
-                Files.deleteIfExists(rawFile);
-            } catch (IOException ignored) {
-                // temp file next to the spool entry; removed with it
-            }
+            byte[] v = pixelData.getByteValues();
+            return v == null ? new byte[0] : v;
+        } catch (com.pixelmed.dicom.DicomException e) {
+            throw new RenderException("pixel-data", "cannot read Pixel Data: " + e.getMessage(), e);
         }
     }
 
-    private static int[] nativeFrame(Attribute pixelData, int rows, int columns, int bitsAllocated) throws RenderException {
-        int n = rows * columns;
+    private static int[] nativeFrame(Attribute pixelData, int rows, int columns, int bitsAllocated, int samples,
+                                     int planar) throws RenderException {
+        int n = rows * columns * samples;
         try {
             int[] out = new int[n];
             if (bitsAllocated == 16) {
@@ -191,8 +229,10 @@ public final class GreyscaleRenderer {
                     throw new RenderException("pixel-data-length", "Pixel Data holds " + (v == null ? 0 : v.length)
                             + " bytes, one " + columns + "x" + rows + " frame needs " + n);
                 }
+                int pixels = rows * columns;
                 for (int i = 0; i < n; i++) {
-                    out[i] = v[i] & 0xff;
+                    // colour-by-plane (planar configuration 1) read as colour-by-pixel
+                    out[i] = (planar == 1 && samples > 1 ? v[(i % samples) * pixels + i / samples] : v[i]) & 0xff;
                 }
             }
             return out;
@@ -201,8 +241,8 @@ public final class GreyscaleRenderer {
         }
     }
 
-    private static int[] pixelMedFrame(Attribute pixelData, String ts, int rows, int columns, int bitsAllocated)
-            throws Exception {
+    private static int[] pixelMedFrame(Attribute pixelData, String ts, int rows, int columns, int bitsAllocated,
+                                       int samples) throws Exception {
         if (!(pixelData instanceof OtherByteAttributeMultipleCompressedFrames compressed)) {
             throw new IllegalStateException("encapsulated Pixel Data was not read as compressed frames");
         }
@@ -211,7 +251,7 @@ public final class GreyscaleRenderer {
             throw new IllegalStateException("no compressed frame");
         }
         CompressedFrameDecoder decoder = new CompressedFrameDecoder(ts, new byte[][] {frames[0]}, bitsAllocated / 8,
-                columns, rows, 1, null);
+                columns, rows, samples, null);
         BufferedImage image = decoder.getDecompressedFrameAsBufferedImage(0);
         if (image == null) {
             throw new IllegalStateException("PixelMed returned no image for " + ts);
@@ -220,7 +260,11 @@ public final class GreyscaleRenderer {
             throw new IllegalStateException("decoded " + image.getWidth() + "x" + image.getHeight());
         }
         Raster raster = image.getRaster();
-        return raster.getSamples(0, 0, columns, rows, 0, (int[]) null);
+        if (raster.getNumBands() != samples) {
+            throw new IllegalStateException("decoded " + raster.getNumBands() + " samples per pixel, header says " + samples);
+        }
+        return raster.getPixels(0, 0, columns, rows, (int[]) null); // interleaved when colour
+
     }
 
     private static int[] fromLittleEndian(byte[] b, int n, int bitsAllocated) throws RenderException {

@@ -4,13 +4,20 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -23,6 +30,9 @@ import java.util.stream.Stream;
  * Kafka ({@link #delete}), or moved to {@code quarantine/} when it goes to the dead-letter topic.
  * After a crash, {@link #pending()} lists the committed files to process again, and
  * {@link #removePartials()} drops the incomplete ones (their senders never got a success).
+ * {@code attempts/} counts, per SOP Instance UID, the attempts that started and have not ended
+ * ({@link #beginAttempt}, {@link #endAttempt}): what remains after a restart is how often the
+ * service died while processing that instance.
  *
  * <p>Thread-safe (operations are per file).
  */
@@ -34,13 +44,16 @@ public final class Spool {
 
     private final Path incoming;
     private final Path quarantine;
+    private final Path attempts;
 
     public Spool(Path root) {
         this.incoming = root.resolve("incoming");
         this.quarantine = root.resolve("quarantine");
+        this.attempts = root.resolve("attempts");
         try {
             Files.createDirectories(incoming);
             Files.createDirectories(quarantine);
+            Files.createDirectories(attempts);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create spool folders under " + root, e);
         }
@@ -119,6 +132,49 @@ public final class Spool {
             throw new UncheckedIOException("cannot clean " + incoming, e);
         }
         return n;
+    }
+
+    /**
+     * Records, durably (fsync'd before the instance is decoded), that processing of {@code sopInstanceUid} starts.
+     *
+     * @return how many earlier attempts started and never ended: the times the service died while processing it
+     */
+    public int beginAttempt(String sopInstanceUid) throws IOException {
+        Path counter = attemptFile(sopInstanceUid);
+        int interrupted = 0;
+        if (Files.exists(counter)) {
+            try {
+                interrupted = Integer.parseInt(Files.readString(counter).trim());
+            } catch (NumberFormatException e) {
+                interrupted = 1; // torn by the crash it records
+            }
+        }
+        Path tmp = counter.resolveSibling(counter.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(ByteBuffer.wrap(Integer.toString(interrupted + 1).getBytes(StandardCharsets.US_ASCII)));
+            ch.force(true);
+        }
+        move(tmp, counter);
+        return interrupted;
+    }
+
+    /** The attempt ended, whatever its outcome (the service did not die during it). */
+    public void endAttempt(String sopInstanceUid) {
+        try {
+            Files.deleteIfExists(attemptFile(sopInstanceUid));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear the attempt counter of " + sopInstanceUid, e);
+        }
+    }
+
+    private Path attemptFile(String sopInstanceUid) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(sopInstanceUid.getBytes(StandardCharsets.UTF_8));
+            return attempts.resolve(HexFormat.of().formatHex(digest, 0, 16));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Bytes currently held in the spool (incoming and quarantine). */

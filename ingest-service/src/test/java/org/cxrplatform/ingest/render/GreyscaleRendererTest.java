@@ -11,8 +11,11 @@ import javax.imageio.ImageIO;
 import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.devstack.samples.SampleTranscoder;
 import org.cxrplatform.devstack.samples.SampleTranscoder.Syntax;
+import org.cxrplatform.ingest.decode.DecoderPool;
+import org.cxrplatform.ingest.support.DecoderWorkers;
 import org.cxrplatform.ingest.support.TestConfig;
 import org.cxrplatform.testsupport.Dcmtk;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,11 +27,19 @@ class GreyscaleRendererTest {
     @TempDir
     static Path tmp;
     static List<SampleStudies.Sample> samples;
-    final GreyscaleRenderer renderer = new GreyscaleRenderer(TestConfig.defaults().render());
+    static DecoderPool decoders;
+    static GreyscaleRenderer renderer;
 
     @BeforeAll
     static void samples() {
         samples = SampleStudies.write(tmp.resolve("samples"), SampleStudies.DEFAULT_SEED);
+        decoders = DecoderWorkers.start(tmp.resolve("decoders"));
+        renderer = new GreyscaleRenderer(TestConfig.defaults().render(), decoders);
+    }
+
+    @AfterAll
+    static void stopDecoders() {
+        decoders.close();
     }
 
     static int[] pixels(RenderedImage r) throws Exception {
@@ -81,7 +92,7 @@ class GreyscaleRendererTest {
             diff /= a.length;
             String expected = switch (syntax) {
                 case EXPLICIT_LE, IMPLICIT_LE, EXPLICIT_BE, DEFLATE -> "native";
-                case JPEG_LS, JPEG_EXTENDED_12BIT -> "gdcm"; // beyond PixelMed's ImageIO codecs
+                case JPEG_LS, JPEG_EXTENDED_12BIT -> "gdcm"; // beyond PixelMed's ImageIO codecs: a decoder worker
                 default -> "pixelmed";
             };
             assertThat(r.decoder()).as(s.label() + " " + syntax).startsWith(expected);
@@ -128,7 +139,7 @@ class GreyscaleRendererTest {
 
     @Test
     void downscalesTheLongestEdge() throws Exception {
-        GreyscaleRenderer small = new GreyscaleRenderer(TestConfig.defaults().render(), 300);
+        GreyscaleRenderer small = new GreyscaleRenderer(TestConfig.defaults().render(), 300, decoders);
         RenderedImage r = small.render(samples.get(0).file());
         assertThat(r.height()).isEqualTo(300);
         assertThat(r.width()).isEqualTo(256);

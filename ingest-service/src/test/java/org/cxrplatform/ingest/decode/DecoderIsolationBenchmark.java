@@ -1,0 +1,73 @@
+package org.cxrplatform.ingest.decode;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.cxrplatform.devstack.samples.SampleStudies;
+import org.cxrplatform.devstack.samples.SampleTranscoder;
+import org.cxrplatform.ingest.config.IngestConfig;
+import org.cxrplatform.ingest.support.DecoderWorkers;
+import org.cxrplatform.ingest.support.TestConfig;
+
+/**
+ * What isolating GDCM in worker processes costs per instance: the same JPEG-LS and 12-bit JPEG extended files
+ * decoded by the same GDCM code in this JVM (JNI, as the service did before) and through a one-worker
+ * {@link DecoderPool} (request over a pipe, frame through a file), alternating, after a warm-up. Prints the median
+ * milliseconds per decode of each and their difference. Only what PixelMed's Java codecs cannot decode goes to a
+ * worker; uncompressed, JPEG baseline/lossless, JPEG 2000 and RLE instances pay nothing.
+ *
+ * <pre>
+ * cd ingest-service
+ * mvn -B -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+ * java -Djava.library.path=/usr/lib/x86_64-linux-gnu/jni -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) \
+ *     org.cxrplatform.ingest.decode.DecoderIsolationBenchmark [ROUNDS]
+ * </pre>
+ */
+public final class DecoderIsolationBenchmark {
+
+    private DecoderIsolationBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
+        Path tmp = Files.createTempDirectory("decoder-isolation");
+        SampleStudies.Sample sample = SampleStudies.write(tmp.resolve("samples"), SampleStudies.DEFAULT_SEED).get(0);
+        IngestConfig config = TestConfig.defaults();
+        GdcmDecoder inProcess = new GdcmDecoder(config.render().gdcmLibrary(), config.render().gdcmconv());
+        try (DecoderPool pool = DecoderWorkers.start(tmp.resolve("decoders"), new SimpleMeterRegistry(),
+                Map.of("cxr.ingest.decoders.workers", "1"))) {
+            for (SampleTranscoder.Syntax syntax : new SampleTranscoder.Syntax[] {
+                    SampleTranscoder.Syntax.JPEG_LS, SampleTranscoder.Syntax.JPEG_EXTENDED_12BIT}) {
+                Path file = SampleTranscoder.transcode(sample.file(), syntax, tmp.resolve(syntax.name()));
+                for (int i = 0; i < 10; i++) { // warm-up: JIT in both JVMs, page cache
+                    inProcess.decode(file, config.render().maxFrameBytes());
+                    pool.decodeFirstFrame(file);
+                }
+                double[] local = new double[rounds];
+                double[] worker = new double[rounds];
+                for (int i = 0; i < rounds; i++) {
+                    long t0 = System.nanoTime();
+                    inProcess.decode(file, config.render().maxFrameBytes());
+                    long t1 = System.nanoTime();
+                    pool.decodeFirstFrame(file);
+                    long t2 = System.nanoTime();
+                    local[i] = (t1 - t0) / 1e6;
+                    worker[i] = (t2 - t1) / 1e6;
+                }
+                double l = median(local);
+                double w = median(worker);
+                System.out.printf("%s (%s), %d alternating rounds: in-process JNI %.1f ms, decoder worker %.1f ms,"
+                                + " isolation cost %.1f ms per instance (load average %s)%n", syntax, sample.label(),
+                        rounds, l, w, w - l, Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+            }
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+}
