@@ -59,6 +59,11 @@ public final class TestTokens {
         return sign(privateKey(), ISSUER, user, Instant.now().minusSeconds(60), roles);
     }
 
+    /** A token signed with the test key but issued by {@code issuer} (another identity provider, or a typo). */
+    public static String tokenFromIssuer(String issuer, String user, String... roles) {
+        return sign(privateKey(), issuer, user, Instant.now().plusSeconds(3600), roles);
+    }
+
     /** A well-formed token signed by a key the application does not know. */
     public static String foreignToken(String user, String... roles) {
         return sign(newPair().getPrivate(), ISSUER, user, Instant.now().plusSeconds(3600), roles);
