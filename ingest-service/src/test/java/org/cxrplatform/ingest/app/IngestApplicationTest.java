@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,9 +14,9 @@ import java.util.List;
 import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.contracts.StudyEvent;
 import org.cxrplatform.devstack.samples.SampleStudies;
-import org.cxrplatform.ingest.support.Dcmtk;
 import org.cxrplatform.ingest.support.EventCollector;
-import org.cxrplatform.ingest.support.TestTokens;
+import org.cxrplatform.testsupport.Dcmtk;
+import org.cxrplatform.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 
 /** The packaged wiring: config, SCP start-up, health, metrics, PHI switch. */
@@ -58,7 +57,7 @@ class IngestApplicationTest {
 
     @Test
     void jobsApiValidatesAndSaysWhenNoPacsIsConfigured() {
-        String admin = "Bearer " + TestTokens.token("ops", "admin");
+        String admin = "Bearer " + TestTokens.local().token("ops", "admin");
         given().header("Authorization", admin).contentType("application/json").body("{\"from\":\"2024-02-01\",\"to\":\"2024-01-01\"}")
                 .post("/jobs").then().statusCode(400);
         given().contentType("application/json").body("{\"from\":\"2024-01-01\",\"to\":\"2024-12-31\",\"modality\":\"CR\"}")

@@ -11,7 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.cxrplatform.ingest.support.TestTokens;
+import org.cxrplatform.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +34,7 @@ class JobsAuthTest {
 
     @Test
     void adminTokenReachesEveryJobsEndpoint() throws Exception {
-        String admin = TestTokens.token("ops", "admin");
+        String admin = TestTokens.local().token("ops", "admin");
         HttpResponse<String> list = send("GET", "", admin, null);
         assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
         assertThat(JSON.readTree(list.body()).isArray()).isTrue();
@@ -49,7 +49,7 @@ class JobsAuthTest {
     @Test
     void validTokenWithoutTheAdminRoleIs403WithAJsonReason() throws Exception {
         for (String[] roles : List.of(new String[] {"viewer", "radiologist"}, new String[] {"stow"})) {
-            for (HttpResponse<String> r : all(TestTokens.token("alice", roles))) {
+            for (HttpResponse<String> r : all(TestTokens.local().token("alice", roles))) {
                 assertThat(r.statusCode()).as(r.request() + " " + r.body()).isEqualTo(403);
                 assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
                 assertThat(error(r)).isEqualTo("caller alice has none of the roles [admin] required for /jobs");
@@ -72,9 +72,9 @@ class JobsAuthTest {
     @Test
     void expiredWrongIssuerAndWrongSignatureAre401InvalidToken() throws Exception {
         List<String> bad = List.of(
-                TestTokens.expiredToken("ops", "admin"),
-                TestTokens.tokenFromIssuer("https://other-idp.example.org", "ops", "admin"),
-                TestTokens.foreignToken("mallory", "admin"),
+                TestTokens.local().expiredToken("ops", "admin"),
+                TestTokens.local().asIssuer("https://other-idp.example.org").token("ops", "admin"),
+                TestTokens.withNewKey(TestTokens.ISSUER).token("mallory", "admin"),
                 "not.a.jwt");
         for (String token : bad) {
             for (HttpResponse<String> r : all(token)) {
@@ -89,7 +89,7 @@ class JobsAuthTest {
     void theAdminRoleDoesNotOpenStowRs() throws Exception {
         HttpRequest post = HttpRequest.newBuilder(jobs.resolve("/dicomweb/studies"))
                 .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=B")
-                .header("Authorization", "Bearer " + TestTokens.token("ops", "admin"))
+                .header("Authorization", "Bearer " + TestTokens.local().token("ops", "admin"))
                 .POST(HttpRequest.BodyPublishers.ofString("--B--\r\n")).build();
         HttpResponse<String> r = HTTP.send(post, HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
