@@ -62,9 +62,9 @@ class ChartLintTest {
                 .doesNotContain("WARNING");
         String defaults = new Helm(Chart.renderDir()).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
                 .withKubeVersion(Chart.KUBE_VERSION).clientOnly().dryRun().call().getOutput();
-        // one warning for both token users: no key means every STOW-RS upload and report API call is refused
+        // one warning for both token users: no key means every STOW-RS upload, /jobs call and report API call is refused
         assertThat(defaults).contains("WARNING: auth.jwt.publicKeyLocation / publicKeyPem is not set")
-                .contains("ingest-service's STOW-RS (POST /dicomweb/studies) and report-service's API and worklist will refuse every token");
+                .contains("ingest-service's STOW-RS (POST /dicomweb/studies) and /jobs and report-service's API and worklist will refuse every token");
     }
 
     private static void assertClean(LintResult result) {

@@ -476,7 +476,7 @@ class ChartPolicyTest {
     // ---------------------------------------------------------------- network policy
 
     @ParameterizedTest
-    @EnumSource(value = Scenarios.class, names = {"DEFAULT", "PRODUCTION", "VARIANTS"})
+    @EnumSource(value = Scenarios.class, names = {"DEFAULT", "PRODUCTION", "VARIANTS", "EXPOSED"})
     void networkPoliciesDenyByDefaultAndCoverEveryPod(Scenarios scenario) {
         List<NetworkPolicy> policies = ofKind(scenario.objects(), "NetworkPolicy").stream()
                 .map(o -> (NetworkPolicy) StrictModels.parse(o)).toList();

@@ -26,6 +26,8 @@ enum Scenarios {
     BUNDLED("Kafka and PostgreSQL installed as subcharts (stand-ins, see Chart)",
             c -> c.set("kafka.enabled", true).set("postgresql.enabled", true)),
     FIXED_REPLICAS("no autoscaler", c -> c.set("keda.enabled", false).set("hpaFallback.enabled", false)),
+    EXPOSED("every ingest exposure on: HL7 orders over mutual TLS, STOW-RS and /jobs with an Ingress, DICOM routers by namespace",
+            c -> c.withValuesFile(Path.of("src/test/resources/exposed-values.yaml").toAbsolutePath())),
     VARIANTS("SASL Kafka with chart Secret, model by init container, PodMonitor, NodePort DICOM, CPU inference, inline JWT key",
             c -> c.withValuesFile(Chart.PRODUCTION_VALUES)
                     .set("externalKafka.sasl.existingSecret", "")

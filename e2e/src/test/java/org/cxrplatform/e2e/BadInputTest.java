@@ -197,6 +197,7 @@ class BadInputTest {
     void fuzzedRestInputsGetClientErrorsNeverServerErrorsOrHangs(Platform p) {
         String viewer = p.api().viewerToken();
         String radiologist = p.api().token("e2e-radiologist", "radiologist");
+        String admin = p.api().adminToken();
         String none = "00000000000000000000000000000000";
         String big = "{\"text\":\"" + "A".repeat(3 * 1024 * 1024) + "\"}";
         String deep = "[".repeat(20_000) + "]".repeat(20_000);
@@ -216,7 +217,7 @@ class BadInputTest {
             requests.add(new Object[] {"POST", r + "/api/reports/" + none + "/edit", "application/json", body, radiologist});
             requests.add(new Object[] {"POST", r + "/api/reports/" + none + "/reject", "application/json", body, radiologist});
             requests.add(new Object[] {"POST", r + "/auth/dev-token", "application/json", body, null});
-            requests.add(new Object[] {"POST", i + "/jobs", "application/json", body, null});
+            requests.add(new Object[] {"POST", i + "/jobs", "application/json", body, admin});
         }
         requests.add(new Object[] {"POST", r + "/api/reports/" + none + "/edit", "text/plain", "hello", radiologist});
         requests.add(new Object[] {"POST", r + "/api/reports/" + none + "/edit", "application/xml", "<a/>", radiologist});
@@ -224,10 +225,11 @@ class BadInputTest {
         requests.add(new Object[] {"POST", r + "/auth/dev-token", "application/json", "{\"user\":\"x\",\"roles\":[\"root\"]}", null});
         requests.add(new Object[] {"POST", r + "/api/alerts/" + none + "/acknowledge", "application/json", "{", radiologist});
         requests.add(new Object[] {"DELETE", r + "/api/reports", null, null, viewer});
-        requests.add(new Object[] {"POST", i + "/jobs", "application/json", "{\"from\":\"tomorrow\",\"to\":\"yesterday\"}", null});
-        requests.add(new Object[] {"GET", i + "/jobs/" + "%2e%2e%2f".repeat(20), null, null, null});
+        requests.add(new Object[] {"POST", i + "/jobs", "application/json", "{\"from\":\"tomorrow\",\"to\":\"yesterday\"}", admin});
+        requests.add(new Object[] {"GET", i + "/jobs/" + "%2e%2e%2f".repeat(20), null, null, admin});
 
         List<String> serverErrors = new ArrayList<>();
+        List<String> jobsNotAuthorised = new ArrayList<>();
         for (Object[] q : requests) {
             long t0 = System.nanoTime();
             Map<String, String> headers = q[4] == null ? Map.of() : Map.of("Authorization", "Bearer " + q[4]);
@@ -240,8 +242,14 @@ class BadInputTest {
             if (resp.status() >= 500) {
                 serverErrors.add(q[0] + " " + url + " [" + body + "] -> " + resp.status() + " " + resp.body());
             }
+            if (((String) q[1]).startsWith(i + "/jobs") && (resp.status() == 401 || resp.status() == 403)) {
+                jobsNotAuthorised.add(q[0] + " " + url + " -> " + resp.status() + " " + resp.body());
+            }
         }
         assertThat(serverErrors).as("requests answered with a server error").isEmpty();
+        assertThat(jobsNotAuthorised).as("/jobs fuzz refused at the door instead of reaching the body parser").isEmpty();
+        Http.Response anonymous = Http.send("POST", i + "/jobs", "application/json", "{".getBytes(StandardCharsets.UTF_8), Map.of());
+        assertThat(anonymous.status()).as("/jobs without a token: " + anonymous.body()).isEqualTo(401);
         assertThat(p.allReady()).isTrue();
     }
 

@@ -67,6 +67,11 @@ public final class TestTokens {
         return new TestTokens(issuer, newPair().getPrivate());
     }
 
+    /** The same key under another issuer name: its tokens fail only a service's issuer check. */
+    public TestTokens asIssuer(String otherIssuer) {
+        return new TestTokens(otherIssuer, key);
+    }
+
     /** The public key as PEM (what {@code mp.jwt.verify.publickey} or the chart's {@code auth.jwt.publicKeyPem} takes). */
     public String publicKeyPem() {
         // An RSA private key in CRT form (what KeyPairGenerator makes) carries its public half.

@@ -51,4 +51,13 @@ class TestTokensTest {
         assertThatThrownBy(() -> verifier(issuer.publicKeyPem(), TestTokens.ISSUER).processToClaims(TestTokens.local().token("router", "stow")))
                 .isInstanceOf(InvalidJwtException.class);
     }
+
+    @Test
+    void anotherIssuerNameKeepsTheKeySoOnlyTheIssuerCheckRefusesIt() throws Exception {
+        String other = TestTokens.local().asIssuer("https://other-idp.example.org").token("ops", "admin");
+        assertThat(verifier(TestTokens.local().publicKeyPem(), "https://other-idp.example.org").processToClaims(other).getSubject())
+                .as("signature valid").isEqualTo("ops");
+        assertThatThrownBy(() -> verifier().processToClaims(other)).isInstanceOf(InvalidJwtException.class)
+                .hasMessageContaining("https://other-idp.example.org");
+    }
 }

@@ -185,6 +185,9 @@ public final class Platform implements RunningPlatform, AutoCloseable {
                 env.put("CXR_INGEST_ALLOWED_CALLING_AES", String.join(",", options.callingAes()));
                 props.put("cxr.ingest.bind-address", "127.0.0.1");
                 props.put("cxr.ingest.lanes.stat-calling-aes", "ER_ROUTER");
+                // One issuer for the platform, as with a hospital's identity provider: report-service's development key
+                // (written at its start, read by ingest at the first token) and issuer (both services' default).
+                props.put("mp.jwt.verify.publickey.location", "file:" + work.resolve(REPORT).resolve("jwt").resolve("public-key.pem"));
             }
             case INFERENCE -> {
                 jvm.add("-Xmx1g");

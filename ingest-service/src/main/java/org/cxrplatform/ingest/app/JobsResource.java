@@ -18,9 +18,11 @@ import org.cxrplatform.ingest.backlog.JobRequest;
 /**
  * Backlog pull jobs: {@code POST /jobs} with {@code {"from":"2024-01-01","to":"2024-12-31",
  * "modality":"CR","bodyPart":"CHEST"}} starts one (C-FIND, then rate-limited C-MOVE into the routine
- * lane); {@code GET /jobs/{id}} shows found / retrieved / queued / skipped / failed.
+ * lane); {@code GET /jobs/{id}} shows found / retrieved / queued / skipped / failed. Every method needs
+ * a token with one of {@code cxr.ingest.jobs.roles} ({@link JobsAccess}).
  */
 @Path("/jobs")
+@JobsAccess
 @Produces(MediaType.APPLICATION_JSON)
 public class JobsResource {
 

@@ -38,9 +38,9 @@ public class StowResource {
     private static final String DICOM_JSON = "application/dicom+json";
 
     private final IngestLifecycle lifecycle;
-    private final StowAccess access;
+    private final TokenAccess access;
 
-    public StowResource(IngestLifecycle lifecycle, StowAccess access) {
+    public StowResource(IngestLifecycle lifecycle, TokenAccess access) {
         this.lifecycle = lifecycle;
         this.access = access;
     }
@@ -64,9 +64,9 @@ public class StowResource {
     }
 
     private Response stow(String contentType, InputStream body, String study, UriInfo uri) {
-        Optional<StowAccess.Refusal> refusal = access.check();
+        Optional<TokenAccess.Refusal> refusal = access.stow();
         if (refusal.isPresent()) {
-            StowAccess.Refusal r = refusal.get();
+            TokenAccess.Refusal r = refusal.get();
             Response.ResponseBuilder response = errorResponse(r.status(), r.message());
             return (r.challenge() == null ? response : response.header("WWW-Authenticate", r.challenge())).build();
         }

@@ -64,6 +64,8 @@ public interface IngestConfig {
 
     Stow stow();
 
+    Jobs jobs();
+
     Backlog backlog();
 
     Orders orders();
@@ -235,6 +237,20 @@ public interface IngestConfig {
     interface Stow {
         /** Roles (the token's {@code groups} claim), any one of which admits a caller. */
         @WithDefault("stow")
+        Set<String> roles();
+
+        /** True: callers without a token are admitted too (local runs only; warned at start-up). */
+        @WithDefault("false")
+        boolean devAuth();
+    }
+
+    /**
+     * Who may start and read backlog jobs ({@code /jobs}): each job makes this node pull studies from the
+     * PACS, so an administrator's token, verified like STOW-RS's ({@code mp.jwt.verify.*}).
+     */
+    interface Jobs {
+        /** Roles (the token's {@code groups} claim), any one of which admits a caller; report-service's administrator role. */
+        @WithDefault("admin")
         Set<String> roles();
 
         /** True: callers without a token are admitted too (local runs only; warned at start-up). */

@@ -16,11 +16,13 @@ import org.cxrplatform.contracts.StudyEvent;
 import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.ingest.support.EventCollector;
 import org.cxrplatform.testsupport.Dcmtk;
+import org.cxrplatform.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 
 /** The packaged wiring: config, SCP start-up, health, metrics, PHI switch. */
 @QuarkusTest
 @QuarkusTestResource(IngestAppResource.class)
+@QuarkusTestResource(StowTokensResource.class)
 class IngestApplicationTest {
 
     @Test
@@ -55,10 +57,11 @@ class IngestApplicationTest {
 
     @Test
     void jobsApiValidatesAndSaysWhenNoPacsIsConfigured() {
-        given().contentType("application/json").body("{\"from\":\"2024-02-01\",\"to\":\"2024-01-01\"}")
+        String admin = "Bearer " + TestTokens.local().token("ops", "admin");
+        given().header("Authorization", admin).contentType("application/json").body("{\"from\":\"2024-02-01\",\"to\":\"2024-01-01\"}")
                 .post("/jobs").then().statusCode(400);
         given().contentType("application/json").body("{\"from\":\"2024-01-01\",\"to\":\"2024-12-31\",\"modality\":\"CR\"}")
-                .post("/jobs").then().statusCode(503).body("error", containsString("pacs-host"));
-        given().get("/jobs/nope").then().statusCode(404);
+                .header("Authorization", admin).post("/jobs").then().statusCode(503).body("error", containsString("pacs-host"));
+        given().header("Authorization", admin).get("/jobs/nope").then().statusCode(404);
     }
 }

@@ -5,7 +5,7 @@ import java.util.Map;
 import org.cxrplatform.testsupport.TestTokens;
 
 /**
- * Creates {@link TestTokens}' key pair before the application starts; {@code %test.mp.jwt.verify.*}
+ * Creates {@link TestTokens}' key pair before the application starts (STOW-RS and /jobs verify with it); {@code %test.mp.jwt.verify.*}
  * in application.properties points the application at it.
  */
 public class StowTokensResource implements QuarkusTestResourceLifecycleManager {

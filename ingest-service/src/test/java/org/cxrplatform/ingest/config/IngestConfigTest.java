@@ -50,4 +50,11 @@ class IngestConfigTest {
         assertThat(config.scp().allowedCallingAes()).contains(Set.of("Router1", "ER_ROUTER"));
         assertThat(TestConfig.defaults().scp().allowedCallingAes()).isEmpty();
     }
+
+    @Test
+    void backlogJobsNeedTheAdministratorRoleUnlessConfiguredOtherwise() {
+        assertThat(TestConfig.defaults().jobs().roles()).isEqualTo(Set.of("admin"));
+        assertThat(TestConfig.defaults().jobs().devAuth()).isFalse();
+        assertThat(TestConfig.of(Map.of("cxr.ingest.jobs.roles", "pacs-admin,ops")).jobs().roles()).isEqualTo(Set.of("pacs-admin", "ops"));
+    }
 }
