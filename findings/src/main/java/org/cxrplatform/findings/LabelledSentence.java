@@ -1,4 +1,4 @@
-package org.cxrplatform.contracts.findings;
+package org.cxrplatform.findings;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.cxrplatform.contracts.findings.Finding;
+import org.cxrplatform.contracts.findings.FindingState;
 
 /**
  * A report sentence (or a few) with the labels a radiologist gives it, for measuring the

@@ -1,4 +1,4 @@
-package org.cxrplatform.contracts.findings;
+package org.cxrplatform.findings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +8,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.cxrplatform.contracts.findings.Finding;
+import org.cxrplatform.contracts.findings.FindingState;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +26,7 @@ class LabelledSentenceSetTest {
     @BeforeAll
     static void measure() throws IOException {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                LabelledSentenceSetTest.class.getResourceAsStream("/findings/labelled-sentences.tsv"),
+                LabelledSentenceSetTest.class.getResourceAsStream("/org/cxrplatform/findings/labelled-sentences.tsv"),
                 StandardCharsets.UTF_8))) {
             sentences = LabelledSentence.readTsv(reader);
         }

@@ -1,7 +1,9 @@
-package org.cxrplatform.contracts.findings;
+package org.cxrplatform.findings;
 
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.cxrplatform.contracts.findings.Finding;
+import org.cxrplatform.contracts.findings.FindingState;
 
 /**
  * One way a report names findings, as a regular expression over normalised text (lower case,

@@ -1,4 +1,4 @@
-package org.cxrplatform.contracts.findings;
+package org.cxrplatform.findings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.cxrplatform.contracts.findings.Finding.CARDIOMEGALY;
@@ -15,6 +15,8 @@ import static org.cxrplatform.contracts.findings.FindingState.UNCERTAIN;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.cxrplatform.contracts.findings.Finding;
+import org.cxrplatform.contracts.findings.FindingState;
 import org.junit.jupiter.api.Test;
 
 class FindingsExtractorTest {

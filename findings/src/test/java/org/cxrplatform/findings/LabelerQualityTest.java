@@ -1,4 +1,4 @@
-package org.cxrplatform.contracts.findings;
+package org.cxrplatform.findings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -15,6 +15,8 @@ import java.io.StringReader;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.cxrplatform.contracts.findings.Finding;
+import org.cxrplatform.contracts.findings.FindingState;
 import org.junit.jupiter.api.Test;
 
 class LabelerQualityTest {

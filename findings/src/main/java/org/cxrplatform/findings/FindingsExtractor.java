@@ -1,10 +1,12 @@
-package org.cxrplatform.contracts.findings;
+package org.cxrplatform.findings;
 
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.cxrplatform.contracts.findings.Finding;
+import org.cxrplatform.contracts.findings.FindingState;
 
 /**
  * Labels the seven findings in a free-text chest X-ray report, in the spirit of the CheXpert /

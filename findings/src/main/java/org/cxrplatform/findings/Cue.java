@@ -1,6 +1,7 @@
-package org.cxrplatform.contracts.findings;
+package org.cxrplatform.findings;
 
 import java.util.regex.Pattern;
+import org.cxrplatform.contracts.findings.FindingState;
 
 /**
  * A phrase that changes what a nearby finding name means ("no", "cannot exclude", "no change in").

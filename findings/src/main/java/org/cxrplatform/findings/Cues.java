@@ -1,12 +1,12 @@
-package org.cxrplatform.contracts.findings;
+package org.cxrplatform.findings;
 
-import static org.cxrplatform.contracts.findings.Cue.Direction.AFTER;
-import static org.cxrplatform.contracts.findings.Cue.Direction.BEFORE;
-import static org.cxrplatform.contracts.findings.Cue.Direction.BOTH;
-import static org.cxrplatform.contracts.findings.Cue.Effect.NEGATION;
-import static org.cxrplatform.contracts.findings.Cue.Effect.PSEUDO_NEGATION;
-import static org.cxrplatform.contracts.findings.Cue.Effect.UNCERTAINTY;
-import static org.cxrplatform.contracts.findings.Cue.cue;
+import static org.cxrplatform.findings.Cue.Direction.AFTER;
+import static org.cxrplatform.findings.Cue.Direction.BEFORE;
+import static org.cxrplatform.findings.Cue.Direction.BOTH;
+import static org.cxrplatform.findings.Cue.Effect.NEGATION;
+import static org.cxrplatform.findings.Cue.Effect.PSEUDO_NEGATION;
+import static org.cxrplatform.findings.Cue.Effect.UNCERTAINTY;
+import static org.cxrplatform.findings.Cue.cue;
 
 import java.util.List;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package org.cxrplatform.contracts.findings;
+package org.cxrplatform.findings;
 
 import java.util.ArrayList;
 import java.util.List;

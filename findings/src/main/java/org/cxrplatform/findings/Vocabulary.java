@@ -1,4 +1,4 @@
-package org.cxrplatform.contracts.findings;
+package org.cxrplatform.findings;
 
 import static org.cxrplatform.contracts.findings.Finding.ATELECTASIS;
 import static org.cxrplatform.contracts.findings.Finding.CARDIOMEGALY;
@@ -9,10 +9,10 @@ import static org.cxrplatform.contracts.findings.Finding.PNEUMOTHORAX;
 import static org.cxrplatform.contracts.findings.Finding.PULMONARY_EDEMA;
 import static org.cxrplatform.contracts.findings.FindingState.ABSENT;
 import static org.cxrplatform.contracts.findings.FindingState.UNCERTAIN;
-import static org.cxrplatform.contracts.findings.Term.hedgedName;
-import static org.cxrplatform.contracts.findings.Term.name;
-import static org.cxrplatform.contracts.findings.Term.predicate;
-import static org.cxrplatform.contracts.findings.Term.statement;
+import static org.cxrplatform.findings.Term.hedgedName;
+import static org.cxrplatform.findings.Term.name;
+import static org.cxrplatform.findings.Term.predicate;
+import static org.cxrplatform.findings.Term.statement;
 
 import java.util.List;
 

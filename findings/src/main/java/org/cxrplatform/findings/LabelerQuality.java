@@ -1,10 +1,12 @@
-package org.cxrplatform.contracts.findings;
+package org.cxrplatform.findings;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.cxrplatform.contracts.findings.Finding;
+import org.cxrplatform.contracts.findings.FindingState;
 
 /**
  * How well labels agree with reference labels, per finding: precision, recall and F1 of each
