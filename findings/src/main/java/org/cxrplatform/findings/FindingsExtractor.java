@@ -1,26 +1,29 @@
 package org.cxrplatform.findings;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
 
 /**
  * Labels the seven findings in a free-text chest X-ray report, in the spirit of the CheXpert /
- * NegBio labellers: split into sentences (skipping indication and history, see {@code Sections}),
- * find each finding's names (see {@code Vocabulary}), and let negation, uncertainty and
- * pseudo-negation cues (see {@code Cues}) decide each name's state.
+ * NegBio labellers: the sentences that describe the image (indication and history left out, see
+ * {@code ReportText}), the names of each finding and the triggers that negate, hedge or date them
+ * ({@code Lexicon}), and the reach of each trigger ({@code SentenceReader}).
  *
  * <p>Across mentions a finding takes the strongest state, PRESENT &gt; UNCERTAIN &gt; ABSENT &gt;
  * NOT_MENTIONED, which is CheXpert's rule: one affirmation outweighs a negation elsewhere
- * ("no effusion on the left. Small right effusion." is an effusion).
+ * ("no effusion on the left. Small right effusion." is an effusion). A finding named only as
+ * history ("history of pneumonia") or as the question asked ("evaluate for pneumonia") is not
+ * mentioned: the report says nothing about it on this image.
  *
- * <p>The same class labels model reports (cxr-llava) and radiologists' signed reports
- * (report-service), so both sides of every comparison are labelled alike. It has no state and
- * depends only on the JDK: one instance can be shared by any number of threads.
+ * <p>The same class labels model reports (cxr-llava, inference-service) and radiologists' signed
+ * reports (report-service), so both sides of every comparison are labelled alike. It has no
+ * state and depends only on the JDK and the finding codes: one instance can be shared by any
+ * number of threads.
  *
  * <pre>{@code
  * Map<Finding, FindingState> labels = new FindingsExtractor().extract(
@@ -29,6 +32,10 @@ import org.cxrplatform.contracts.findings.FindingState;
  * }</pre>
  */
 public final class FindingsExtractor {
+
+    /** What one sentence says about the findings it names. */
+    record SentenceReading(ReportText.Sentence sentence, List<SentenceReader.Reading> readings) {
+    }
 
     /** Every finding, NOT_MENTIONED when the report does not speak of it. */
     public Map<Finding, FindingState> extract(String reportText) {
@@ -47,23 +54,24 @@ public final class FindingsExtractor {
      * first sentence that gives it that state.
      */
     public List<Mention> mentions(String reportText) {
-        Objects.requireNonNull(reportText, "reportText");
         Map<Finding, Mention> decisive = new EnumMap<>(Finding.class);
-        for (String paragraph : Sentences.paragraphs(reportText)) {
-            boolean inClinicalContext = false;
-            for (String sentence : Sentences.split(paragraph)) {
-                String normalised = Sentences.normalise(sentence);
-                Optional<String> header = Sections.header(normalised);
-                if (header.isPresent()) {
-                    inClinicalContext = Sections.isClinicalContext(header.get());
-                }
-                if (!inClinicalContext) {
-                    SentenceLabeller.label(normalised).forEach((finding, state) -> decisive.merge(finding,
-                            new Mention(finding, state, sentence), FindingsExtractor::stronger));
-                }
+        for (SentenceReading reading : read(reportText)) {
+            for (SentenceReader.Reading said : reading.readings()) {
+                said.status().state().ifPresent(state -> decisive.merge(said.finding(),
+                        new Mention(said.finding(), state, reading.sentence().original()), FindingsExtractor::stronger));
             }
         }
         return List.copyOf(decisive.values());
+    }
+
+    /** Each sentence that describes the image, with what it says of every finding name in it. */
+    static List<SentenceReading> read(String reportText) {
+        Objects.requireNonNull(reportText, "reportText");
+        List<SentenceReading> read = new ArrayList<>();
+        for (ReportText.Sentence sentence : ReportText.sentences(reportText)) {
+            read.add(new SentenceReading(sentence, SentenceReader.read(sentence.normalised())));
+        }
+        return read;
     }
 
     private static Mention stronger(Mention kept, Mention next) {

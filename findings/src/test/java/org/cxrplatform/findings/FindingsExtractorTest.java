@@ -57,7 +57,86 @@ class FindingsExtractorTest {
     void talkOfChangeIsNotNegation() {
         assertThat(extractor.extract("No change in the small left pleural effusion."))
                 .containsEntry(PLEURAL_EFFUSION, PRESENT);
-        assertThat(extractor.extract("The right effusion has nearly resolved."))
+        assertThat(extractor.extract("The right effusion has not completely resolved."))
+                .containsEntry(PLEURAL_EFFUSION, PRESENT);
+    }
+
+    @Test
+    void timeDecidesWhetherAFindingIsOnThisImage() {
+        assertThat(extractor.extract("Stable cardiomegaly.")).containsEntry(CARDIOMEGALY, PRESENT);
+        assertThat(extractor.extract("Improving pulmonary edema.")).containsEntry(PULMONARY_EDEMA, PRESENT);
+        assertThat(extractor.extract("Resolving interstitial edema.")).containsEntry(PULMONARY_EDEMA, UNCERTAIN);
+        assertThat(extractor.extract("The right effusion has nearly resolved.")).containsEntry(PLEURAL_EFFUSION, UNCERTAIN);
+        assertThat(extractor.extract("Interstitial edema has resolved.")).containsEntry(PULMONARY_EDEMA, ABSENT);
+        assertThat(extractor.extract("Previously seen left effusion is no longer visualized."))
+                .containsEntry(PLEURAL_EFFUSION, ABSENT);
+        assertThat(extractor.extract("Prior right upper lobe pneumonia.")).containsEntry(PNEUMONIA, NOT_MENTIONED);
+        assertThat(extractor.extract("Previously noted right pneumothorax is again seen.")).containsEntry(PNEUMOTHORAX, PRESENT);
+    }
+
+    @Test
+    void historyIsNotAFindingOnThisImage() {
+        assertThat(extractor.extract("Residua of prior granulomatous infection.")).containsEntry(PNEUMONIA, NOT_MENTIONED);
+        assertThat(extractor.extract("History of recurrent left pneumothorax.")).containsEntry(PNEUMOTHORAX, NOT_MENTIONED);
+        assertThat(extractor.extract("Patient with known CHF, now without pulmonary edema."))
+                .containsEntry(PULMONARY_EDEMA, ABSENT);
+    }
+
+    @Test
+    void theQuestionAskedAndTheLimitsOfTheImageAreNotFindings() {
+        assertThat(extractor.extract("Assessment for pneumothorax is limited by the projection."))
+                .containsEntry(PNEUMOTHORAX, UNCERTAIN);
+        assertThat(extractor.extract("Evaluate for pneumonia.")).containsEntry(PNEUMONIA, NOT_MENTIONED);
+        assertThat(extractor.extract("Right chest tube placed for pneumothorax.")).containsEntry(PNEUMOTHORAX, NOT_MENTIONED);
+        assertThat(extractor.extract("Post biopsy film to check for pneumothorax: none seen.")).containsEntry(PNEUMOTHORAX, ABSENT);
+    }
+
+    @Test
+    void negationStopsAtWithAndAtASizeAfterAName() {
+        assertThat(extractor.extract("No cardiomegaly with small bilateral effusions."))
+                .containsEntry(CARDIOMEGALY, ABSENT)
+                .containsEntry(PLEURAL_EFFUSION, PRESENT);
+        assertThat(extractor.extract("No effusion no pneumothorax small left basilar atelectasis."))
+                .containsEntry(PLEURAL_EFFUSION, ABSENT)
+                .containsEntry(Finding.ATELECTASIS, PRESENT);
+        assertThat(extractor.extract("No pneumothorax or large effusion."))
+                .containsEntry(PLEURAL_EFFUSION, ABSENT);
+    }
+
+    @Test
+    void aLinkPassesOnTheNegationBeforeIt() {
+        assertThat(extractor.extract("No evidence of pneumonia.")).containsEntry(PNEUMONIA, ABSENT);
+        assertThat(extractor.extract("No opacity to suggest pneumonia.")).containsEntry(PNEUMONIA, ABSENT);
+        assertThat(extractor.extract("Opacity suggestive of pneumonia.")).containsEntry(PNEUMONIA, UNCERTAIN);
+        assertThat(extractor.extract("Opacity consistent with pneumonia.")).containsEntry(PNEUMONIA, PRESENT);
+    }
+
+    @Test
+    void synonymsVariantsAndTyposAreNames() {
+        assertThat(extractor.extract("Heart enlargement.")).containsEntry(CARDIOMEGALY, PRESENT);
+        assertThat(extractor.extract("Heart size is large.")).containsEntry(CARDIOMEGALY, PRESENT);
+        assertThat(extractor.extract("The heart is XXXX enlarged.")).containsEntry(CARDIOMEGALY, PRESENT);
+        assertThat(extractor.extract("Pleural air collection at the apex.")).containsEntry(PNEUMOTHORAX, PRESENT);
+        assertThat(extractor.extract("Aspiration pneumonitis.")).containsEntry(PNEUMONIA, PRESENT);
+        assertThat(extractor.extract("Small left pleural fusion.")).containsEntry(PLEURAL_EFFUSION, PRESENT);
+        assertThat(extractor.extract("Small left apical pneumothroax.")).containsEntry(PNEUMOTHORAX, PRESENT);
+        assertThat(extractor.extract("Right hydropneumothorax."))
+                .containsEntry(PNEUMOTHORAX, PRESENT)
+                .containsEntry(PLEURAL_EFFUSION, PRESENT);
+    }
+
+    @Test
+    void infectionIsACategoryAndAirspaceDiseaseIsNotPneumonia() {
+        assertThat(extractor.extract("Opacity may represent atelectasis or infectious process.")).containsEntry(PNEUMONIA, UNCERTAIN);
+        assertThat(extractor.extract("Right lower lobe airspace disease.")).containsEntry(PNEUMONIA, NOT_MENTIONED);
+    }
+
+    @Test
+    void deidentificationTokensJoinNothing() {
+        assertThat(extractor.extract("No XXXX of pleural effusion or pneumothorax."))
+                .containsEntry(PLEURAL_EFFUSION, ABSENT)
+                .containsEntry(PNEUMOTHORAX, ABSENT);
+        assertThat(extractor.extract("Compared to ___, there is a new small left pleural effusion."))
                 .containsEntry(PLEURAL_EFFUSION, PRESENT);
     }
 
@@ -115,6 +194,18 @@ class FindingsExtractorTest {
                 new Mention(PNEUMOTHORAX, ABSENT, "No pneumothorax."),
                 new Mention(PNEUMONIA, ABSENT, "IMPRESSION: No pneumonia."));
         assertThat(extractor.extract("HISTORY: Cough.\n\nSmall left pleural effusion."))
+                .containsEntry(PLEURAL_EFFUSION, PRESENT);
+    }
+
+    @Test
+    void aContextSectionRunsToTheNextHeaderOrToTheFirstObservation() {
+        assertThat(extractor.extract("INDICATION: Cough. Pneumonia? FINDINGS: Lungs are clear."))
+                .containsEntry(PNEUMONIA, ABSENT);
+        assertThat(extractor.extract("CHEST X-RAY. Clinical details: cough. Heart not enlarged. Small left effusion."))
+                .containsEntry(CARDIOMEGALY, ABSENT)
+                .containsEntry(PLEURAL_EFFUSION, PRESENT);
+        assertThat(extractor.extract("COMPARISON: Prior film for pneumonia. Small right effusion."))
+                .containsEntry(PNEUMONIA, NOT_MENTIONED)
                 .containsEntry(PLEURAL_EFFUSION, PRESENT);
     }
 

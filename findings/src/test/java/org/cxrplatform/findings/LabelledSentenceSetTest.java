@@ -61,8 +61,8 @@ class LabelledSentenceSetTest {
 
     @Test
     void labelsAgreeOverall() {
-        assertThat(quality.accuracy()).isGreaterThanOrEqualTo(0.95);
-        assertThat(quality.mentionedCorrectly().f1()).isGreaterThanOrEqualTo(0.93);
+        assertThat(quality.accuracy()).isGreaterThanOrEqualTo(0.98);
+        assertThat(quality.mentionedCorrectly().f1()).isGreaterThanOrEqualTo(0.95);
     }
 
     @Test
