@@ -297,9 +297,13 @@ final class Lexicon {
             trigger(Trigger.Kind.UNCERTAIN, FORWARD, "(?:may|might|could|would|can)(?: also)?(?: possibly)? (?:represent|reflect"
                     + "|indicate|include|be due to|be related to|relate to|be|signify|suggest|correspond to|account for|have)"),
             // "Pneumonia is likely." at the end of a clause: "opacity is likely atelectasis" hedges the atelectasis.
-            trigger(Trigger.Kind.UNCERTAIN, BACKWARD, "(?:is|are|remains?)(?: also)?(?: (?:most|more|less))? (?:likely|possible|probable"
-                    + "|suspected|favou?red|questioned|considered|a (?:consideration|possibility|concern)|unlikely|not excluded)"
-                    + "(?=\\s*(?:[,;.]|$|given|because|as|since|due|in view|over|rather))"),
+            // "Atelectasis is more likely than pneumonia": both sides are hedged.
+            trigger(Trigger.Kind.UNCERTAIN, BOTH, "(?:is|are)(?: (?:considered|thought|felt))? (?:(?:more|less) likely than"
+                    + "|favou?red over|preferred over)"),
+            trigger(Trigger.Kind.UNCERTAIN, BACKWARD, "(?:is|are|remains?)(?: also)?(?: (?:considered|thought|felt|believed)"
+                    + "(?: to be)?)?(?: (?:most|more|less))? (?:likely|possible|probable|suspected|favou?red|questioned|considered"
+                    + "|a (?:consideration|possibility|concern)|unlikely|not excluded)"
+                    + "(?=\\s*(?:[,;.]|$|given|because|as|since|due|in view|over|rather|than))"),
             trigger(Trigger.Kind.UNCERTAIN, BACKWARD, "(?:is|are) (?:most |more )?(?:likely|possibly|probably) present"),
             trigger(Trigger.Kind.UNCERTAIN, BOTH, "in the (?:appropriate|right|correct|proper) clinical (?:setting|context)"
                     + "|(?:clinical(?:ly)?|please) correlat\\w*|correlate clinically|(?:less )?unlikely|versus|vs\\.?"),
@@ -382,8 +386,9 @@ final class Lexicon {
             + "|bilateral|left|right|bibasilar|dense|patchy|focal|multifocal|diffuse|an?|the|there|this|it)(?![a-z]))");
 
     /**
-     * Ends only the reach of triggers before it: "no cardiomegaly with small effusions", "no
-     * effusion, which ...". A trigger after it still reaches back ("effusion, which has resolved").
+     * Ends only the reach of negations and dates before it: "no cardiomegaly with small
+     * effusions", "no effusion, which ...". A hedge carries on ("likely atelectasis with small
+     * effusion"), and a trigger after it still reaches back ("effusion, which has resolved").
      */
     static final Pattern FORWARD_BREAK = Pattern.compile("(?<![a-z])(?:with|which|that|who|whose|where|accompanied by"
             + "|associated with|along with|together with|in addition to|as well as|plus)(?![a-z])");

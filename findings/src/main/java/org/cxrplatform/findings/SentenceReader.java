@@ -75,6 +75,7 @@ final class SentenceReader {
     private final List<Found> triggers = new ArrayList<>();
     private final List<Integer> clauseBreaks = new ArrayList<>();
     private final List<Integer> forwardBreaks = new ArrayList<>();
+    private final List<Integer> sizeBreaks = new ArrayList<>();
 
     private SentenceReader(String text) {
         this.text = text;
@@ -157,7 +158,7 @@ final class SentenceReader {
             boolean afterAName = names.stream().anyMatch(n -> n.name().end() <= at
                     && Lexicon.AFTER_A_NAME.matcher(text.substring(n.name().end(), at)).matches());
             if (afterAName) {
-                forwardBreaks.add(at);
+                sizeBreaks.add(at);
             }
         }
     }
@@ -276,7 +277,13 @@ final class SentenceReader {
         if (!found.trigger().direction().forward() || span.end() > position) {
             return false;
         }
-        if (breakBetween(clauseBreaks, span.end(), position) || breakBetween(forwardBreaks, span.end(), position)) {
+        if (breakBetween(clauseBreaks, span.end(), position) || breakBetween(sizeBreaks, span.end(), position)) {
+            return false;
+        }
+        // "No cardiomegaly with small effusions": a negation or a date stops at "with"; a hedge
+        // carries on ("likely atelectasis with small effusion").
+        boolean hedge = found.kind().layer == Trigger.Layer.ASSERTION && found.kind() != Trigger.Kind.NEGATED;
+        if (!hedge && breakBetween(forwardBreaks, span.end(), position)) {
             return false;
         }
         return withinReach(found.trigger(), span.end(), position);
