@@ -11,7 +11,6 @@ import static org.cxrplatform.contracts.findings.FindingState.ABSENT;
 import static org.cxrplatform.contracts.findings.FindingState.UNCERTAIN;
 import static org.cxrplatform.findings.Term.hedgedName;
 import static org.cxrplatform.findings.Term.name;
-import static org.cxrplatform.findings.Term.names;
 import static org.cxrplatform.findings.Term.statement;
 import static org.cxrplatform.findings.Trigger.Direction.BACKWARD;
 import static org.cxrplatform.findings.Trigger.Direction.BOTH;
@@ -176,7 +175,7 @@ final class Lexicon {
             // Cardiomediastinum), so it is not listed; a normal one does rule cardiomegaly out.
             name(CARDIOMEGALY, "cardiomegaly|cardiac enlargement|heart enlargement|cardiomegalic heart"),
             name(CARDIOMEGALY, "enlarged (?:heart|cardiac (?:silhouette|size|shadow|contours?)|cardiopericardial silhouette)"),
-            name(CARDIOMEGALY, "enlargement of the (?:heart|cardiac (?:silhouette|shadow|size))"),
+            name(CARDIOMEGALY, "enlargement of the (?:heart|cardiac (?:silhouette|shadow|size)|cardiopericardial silhouette)"),
             name(CARDIOMEGALY, "(?:increased|large|big|enlarged) (?:heart|cardiac) (?:size|silhouette|shadow)|large heart"),
             name(CARDIOMEGALY, "(?:left |right |bi)?ventricular (?:enlargement|hypertrophy)|(?:left |right )?atrial enlargement"
                     + "|cardiac chamber enlargement|(?:multi|four) ?chamber (?:cardiac )?enlargement"),
@@ -239,7 +238,7 @@ final class Lexicon {
 
             // Pneumonia. "Infection" is a category (viral, tuberculous, aspiration), named in differentials:
             // hedged. Airspace disease, infiltrate and opacity are CheXpert's Lung Opacity, not pneumonia.
-            names(Set.of(PNEUMONIA), "(?:broncho)?pneumonias?|pneumonitis|pna|pneumonic (?:infiltrates?|consolidation"
+            name(PNEUMONIA, "(?:broncho)?pneumonias?|pneumonitis|pna|pneumonic (?:infiltrates?|consolidation"
                     + "|process|changes?)"),
             hedgedName(PNEUMONIA, "infections?|infectious(?: process| etiology| disease| cause| changes?| infiltrates?)?"
                     + "|lrti|lower respiratory tract infection|chest infection"),
@@ -365,8 +364,9 @@ final class Lexicon {
 
             // Negation.
             trigger(NEGATED, BACKWARD, "(?:: ?)?(?:" + BE + " )?(?:not|no longer|none) " + SURELY + SEEN),
-            trigger(NEGATED, BACKWARD, "(?:" + BE + " )?(?:absent|ruled out|excluded|negative(?! for))|: ?(?:none|negative|no|absent|nil"
+            trigger(NEGATED, BACKWARD, ": ?(?:none|negative|no|absent|nil"
                     + "|not seen)|(?:- ?|, )(?:none|negative|no|absent|nil)(?=\\s*(?:[,;.]|$))|none|nil"),
+            trigger(NEGATED, BOTH, "(?:" + BE + " )?(?:absent|ruled out|excluded|negative(?! for))"),
             trigger(NEGATED, FORWARD, "(?:interval )?absence of|no longer|negative for|neg for|free of|clear of|rather than|instead of"
                     + "|without|(?:does|do|did) not (?:show|demonstrate|reveal|have|see|identify)|no evidence (?:of|for)|no|nor|neither"
                     + "|not|never|none of|denies|lack of|ruled out for|mimic\\w*|simulat\\w*"));
@@ -383,7 +383,9 @@ final class Lexicon {
             + "|and (?:the|there|a|an|now|also|then|this)|now)(?![a-z])"
             + "|,\\s*(?=(?:stable|unchanged|persistent|again|redemonstrat\\w*|now|new|increased|decreased|worsening|improving"
             + "|small|moderate|trace|tiny|mild|minimal|subtle|slight|moderately|mildly|markedly"
-            + "|bilateral|left|right|bibasilar|dense|patchy|focal|multifocal|diffuse|an?|the|there|this|it)(?![a-z]))");
+            + "|bilateral|left|right|bibasilar|dense|patchy|focal|multifocal|diffuse|an?|the|there|this|it"
+            // A new subject: "no effusion, heart enlarged".
+            + "|heart|cardiac|lungs?|mediastin\\w*|pleura|costophrenic|osseous|bones?)(?![a-z]))");
 
     /**
      * Ends only the reach of negations and dates before it: "no cardiomegaly with small

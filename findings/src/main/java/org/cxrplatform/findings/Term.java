@@ -32,10 +32,6 @@ record Term(Set<Finding> findings, Pattern pattern, FindingState affirmedAs, Kin
         return new Term(Set.of(finding), compile(regex), FindingState.PRESENT, Kind.NAME);
     }
 
-    static Term names(Set<Finding> findings, String regex) {
-        return new Term(findings, compile(regex), FindingState.PRESENT, Kind.NAME);
-    }
-
     static Term hedgedName(Finding finding, String regex) {
         return new Term(Set.of(finding), compile(regex), FindingState.UNCERTAIN, Kind.NAME);
     }

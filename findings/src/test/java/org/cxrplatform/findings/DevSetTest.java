@@ -2,10 +2,7 @@ package org.cxrplatform.findings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,22 +30,11 @@ class DevSetTest {
 
     @BeforeAll
     static void measure() throws IOException {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                DevSetTest.class.getResourceAsStream("/org/cxrplatform/findings/dev/dev-sentences.tsv"), StandardCharsets.UTF_8))) {
-            sentences = LabelledSentence.readTsv(in);
-        }
+        sentences = SentenceSets.read("/org/cxrplatform/findings/dev/dev-sentences.tsv");
         sentenceQuality = LabelerQuality.measure(EXTRACTOR, sentences);
         System.out.println("Findings extractor on the development sentences (" + sentences.size() + ")");
         System.out.println(sentenceQuality.table());
-        for (LabelledSentence sentence : sentences) {
-            Map<Finding, FindingState> got = EXTRACTOR.extract(sentence.text());
-            for (Finding finding : Finding.values()) {
-                if (got.get(finding) != sentence.expected().get(finding)) {
-                    System.out.printf("MISS %-16s expected %-13s got %-13s | %s%n", finding,
-                            sentence.expected().get(finding), got.get(finding), sentence.text());
-                }
-            }
-        }
+        SentenceSets.printDisagreements(EXTRACTOR, sentences);
         reports = LabelledReport.readResource("/org/cxrplatform/findings/dev/dev-reports.txt");
         reportScores = scoreReports(reports);
         System.out.println(reportTable(reports.size(), reportScores));

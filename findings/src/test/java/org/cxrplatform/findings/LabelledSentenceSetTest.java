@@ -2,12 +2,8 @@ package org.cxrplatform.findings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,27 +21,11 @@ class LabelledSentenceSetTest {
 
     @BeforeAll
     static void measure() throws IOException {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                LabelledSentenceSetTest.class.getResourceAsStream("/org/cxrplatform/findings/labelled-sentences.tsv"),
-                StandardCharsets.UTF_8))) {
-            sentences = LabelledSentence.readTsv(reader);
-        }
+        sentences = SentenceSets.read("/org/cxrplatform/findings/labelled-sentences.tsv");
         quality = LabelerQuality.measure(EXTRACTOR, sentences);
         System.out.println("Findings extractor on " + sentences.size() + " labelled sentences");
         System.out.println(quality.table());
-        printDisagreements();
-    }
-
-    private static void printDisagreements() {
-        for (LabelledSentence sentence : sentences) {
-            Map<Finding, FindingState> got = EXTRACTOR.extract(sentence.text());
-            for (Finding finding : Finding.values()) {
-                if (got.get(finding) != sentence.expected().get(finding)) {
-                    System.out.printf("MISS %-16s expected %-13s got %-13s | %s%n", finding,
-                            sentence.expected().get(finding), got.get(finding), sentence.text());
-                }
-            }
-        }
+        SentenceSets.printDisagreements(EXTRACTOR, sentences);
     }
 
     @Test
