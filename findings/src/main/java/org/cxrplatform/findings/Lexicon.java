@@ -201,6 +201,12 @@ final class Lexicon {
             statement(UNCERTAIN, HEART + COPULA + " (?:difficult|hard|impossible|not possible) to (?:assess|evaluate|judge)"
                     + "|" + HEART + " (?:cannot|can not|could not) be (?:accurately |reliably |adequately )?(?:assessed|evaluated)"
                     + "|" + HEART + COPULA + " (?:likely )?(?:exaggerated|accentuated|magnified|overestimated) by", CARDIOMEGALY),
+            // A heart size put down to technique may be an artefact: "enlarged cardiac silhouette, likely due to AP projection".
+            statement(UNCERTAIN, "(?:cardiomegaly|cardiac enlargement|enlarged (?:heart|cardiac silhouette)|enlargement of the cardiac"
+                    + " silhouette|" + HEART + COPULA + " " + HEART_MODIFIERS + "(?:enlarged|large|prominent)),?(?: [a-z]+){0,3} (?:due to"
+                    + "|related to|secondary to|accentuated by|exaggerated by|magnified by|from) (?:the |an? )?(?:ap|portable|supine"
+                    + "|low lung volumes|technique|projection|positioning|rotation|lordotic|shallow inspiration|poor inspiration"
+                    + "|low inspiratory volumes|hypoinflation)", CARDIOMEGALY),
             hedgedName(CARDIOMEGALY, HEART + COPULA + " " + HEART_MODIFIERS + "(?<m>prominent)|prominent (?:heart|cardiac silhouette)"
                     + "|prominence of the (?:heart|cardiac silhouette)"),
 
@@ -236,12 +242,13 @@ final class Lexicon {
             name(PNEUMOTHORAX, "pleural air(?: collection)?|air (?:collection )?(?:in|within) the (?:left |right )?pleural "
                     + "(?:space|cavity)"),
 
-            // Pneumonia. "Infection" is a category (viral, tuberculous, aspiration), named in differentials:
-            // hedged. Airspace disease, infiltrate and opacity are CheXpert's Lung Opacity, not pneumonia.
+            // Pneumonia. Infection names pneumonia as in CheXpert, except granulomatous or tuberculous infection,
+            // which on a chest film is old; in a differential the alternatives and hedges make it uncertain.
+            // Airspace disease, infiltrate and opacity are CheXpert's Lung Opacity, not pneumonia.
             name(PNEUMONIA, "(?:broncho)?pneumonias?|pneumonitis|pna|pneumonic (?:infiltrates?|consolidation"
                     + "|process|changes?)"),
-            hedgedName(PNEUMONIA, "infections?|infectious(?: process| etiology| disease| cause| changes?| infiltrates?)?"
-                    + "|lrti|lower respiratory tract infection|chest infection"),
+            name(PNEUMONIA, "(?<!granulomatous |tuberculous |mycobacterial |fungal )(?:infections?|infectious(?: process| etiology"
+                    + "| disease| cause| changes?| infiltrates?)?)|lrti|lower respiratory tract infection|chest infection"),
 
             // "Lungs are clear" rules out the parenchymal findings, not the pleural ones.
             statement(ABSENT, "(?:the )?(?:both )?lungs?(?: fields)?(?: are| is| remain| appear|:)?(?: (?!clear)[a-z]+){0,3} clear(?! of)"

@@ -26,8 +26,9 @@ final class ReportText {
     }
 
     private static final Pattern PARAGRAPH_BREAK = Pattern.compile("\\n[ \\t\\r]*\\n");
-    private static final Pattern HEADER_LINE = Pattern.compile("[ \\t]*[A-Za-z][A-Za-z /]{1,30}:");
-    private static final Pattern HEADER_ANYWHERE = Pattern.compile("(?<=\\s)(?=[A-Z][A-Z /]{2,30}:)");
+    /** Where a header starts: at the start of a line ("Impression:"), or anywhere in capitals ("... IMPRESSION:"). */
+    private static final Pattern HEADER_START = Pattern.compile("(?m)(?<=\\n)[ \\t]*(?=[A-Za-z][A-Za-z /]{1,30}:)"
+            + "|(?<=\\s)(?=[A-Z][A-Z /]{2,30}:)");
 
     private ReportText() {
     }
@@ -118,6 +119,11 @@ final class ReportText {
      * report text is often wrapped mid-sentence.
      */
     static List<String> split(String text) {
+        java.util.BitSet headers = new java.util.BitSet(text.length());
+        Matcher header = HEADER_START.matcher(text);
+        while (header.find()) {
+            headers.set(header.start());
+        }
         List<String> sentences = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < text.length(); i++) {
@@ -126,7 +132,7 @@ final class ReportText {
             if (stop) {
                 add(sentences, text.substring(start, i + 1));
                 start = i + 1;
-            } else if (i > start && headerStartsAt(text, i)) {
+            } else if (i > start && headers.get(i)) {
                 add(sentences, text.substring(start, i));
                 start = i;
             }
@@ -137,11 +143,6 @@ final class ReportText {
 
     private static boolean followedBySpace(String text, int i) {
         return i + 1 == text.length() || Character.isWhitespace(text.charAt(i + 1));
-    }
-
-    private static boolean headerStartsAt(String text, int i) {
-        boolean lineStart = text.charAt(i - 1) == '\n' && HEADER_LINE.matcher(text).region(i, text.length()).lookingAt();
-        return lineStart || HEADER_ANYWHERE.matcher(text).useTransparentBounds(true).region(i, text.length()).lookingAt();
     }
 
     private static boolean abbreviation(String text, int dot) {

@@ -126,8 +126,11 @@ class FindingsExtractorTest {
     }
 
     @Test
-    void infectionIsACategoryAndAirspaceDiseaseIsNotPneumonia() {
+    void infectionInADifferentialIsUncertainAndAirspaceDiseaseIsNotPneumonia() {
         assertThat(extractor.extract("Opacity may represent atelectasis or infectious process.")).containsEntry(PNEUMONIA, UNCERTAIN);
+        assertThat(extractor.extract("Right lower lobe opacity consistent with infection.")).containsEntry(PNEUMONIA, PRESENT);
+        assertThat(extractor.extract("Calcified granulomas consistent with granulomatous infection."))
+                .containsEntry(PNEUMONIA, NOT_MENTIONED);
         assertThat(extractor.extract("Right lower lobe airspace disease.")).containsEntry(PNEUMONIA, NOT_MENTIONED);
     }
 
