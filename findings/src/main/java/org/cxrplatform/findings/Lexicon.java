@@ -141,13 +141,6 @@ final class Lexicon {
 
     // ---------------------------------------------------------------- 2. Names of the findings
 
-    /** "Prior" naming the comparison, not a finding's past: "compared to prior", "the previous study". */
-    private static final String EXAMINATION = "(?:study|studies|exam\\w*|films?|radiographs?|images?|imaging|ct|cxr|chest x ?rays?"
-            + "|x ?rays?|comparisons?|ones?|day|date)";
-    static final Pattern COMPARISON = Pattern.compile("(?<![a-z])(?:(?:since|from|than|versus|vs\\.?|compared to|compared with"
-            + "|comparison with|relative to) (?:the |a )?(?:prior|previous|recent|earlier|old)(?: " + EXAMINATION + ")?"
-            + "|(?:prior|previous|recent|earlier|old) " + EXAMINATION + ")(?![a-z])");
-
     /** Words radiologists put between "the heart is" and "enlarged"; triggers among them still act. */
     private static final String HEART_MODIFIERS = "(?:(?:mildly|moderately|markedly|severely|massively|slightly|minimally"
             + "|significantly|substantially|again|still|now|persistently|stably|chronically|at least|likely|possibly|probably"
@@ -177,7 +170,7 @@ final class Lexicon {
             name(CARDIOMEGALY, "enlarged (?:heart|cardiac (?:silhouette|size|shadow|contours?)|cardiopericardial silhouette)"),
             name(CARDIOMEGALY, "enlargement of the (?:heart|cardiac (?:silhouette|shadow|size)|cardiopericardial silhouette)"),
             name(CARDIOMEGALY, "(?:increased|large|big|enlarged) (?:heart|cardiac) (?:size|silhouette|shadow)|large heart"),
-            name(CARDIOMEGALY, "(?:left |right |bi)?ventricular (?:enlargement|hypertrophy)|(?:left |right )?atrial enlargement"
+            name(CARDIOMEGALY, "(?:left |right |bi)?ventricular enlargement|(?:left |right )?atrial enlargement"
                     + "|cardiac chamber enlargement|(?:multi|four) ?chamber (?:cardiac )?enlargement"),
             name(CARDIOMEGALY, HEART + COPULA + " " + HEART_MODIFIERS + "(?<m>enlarged|large|increased|big)"),
             statement(ABSENT, HEART + "(?:,? and (?:the )?" + MEDIASTINUM + ")?(?:,? and (?:the )?" + MEDIASTINUM + ")?"
@@ -219,7 +212,7 @@ final class Lexicon {
             name(PULMONARY_EDEMA, "(?:congestive )?(?:heart|cardiac) failure|congestive failure|chf|left ventricular failure|lvf"
                     + "|(?<=(?:evidence|signs?|features) of )failure"),
             hedgedName(PULMONARY_EDEMA, "(?:pulmonary )?(?:venous |vascular )+(?:congestion|engorgement|hypertension|distension"
-                    + "|distention)|pulmonary congestion|(?:upper lobe )?(?:venous )?diversion"),
+                    + "|distention)|pulmonary congestion|upper lobe (?:venous )?diversion|venous diversion"),
 
             // Pleural effusion. A pericardial or joint effusion is not a pleural one.
             name(PLEURAL_EFFUSION, "(?<!pericardial |joint |knee |middle ear |subdural )effusions?"),
@@ -255,6 +248,13 @@ final class Lexicon {
                     + "|clear lungs", ATELECTASIS, CONSOLIDATION, PULMONARY_EDEMA, PNEUMONIA));
 
     // ---------------------------------------------------------------- 3. Triggers
+
+    /** "Prior" naming the comparison, not a finding's past: "compared to prior", "the previous study". */
+    private static final String EXAMINATION = "(?:study|studies|exam\\w*|films?|radiographs?|images?|imaging|ct|cxr|chest x ?rays?"
+            + "|x ?rays?|comparisons?|ones?|day|date)";
+    static final Pattern COMPARISON = Pattern.compile("(?<![a-z])(?:(?:since|from|than|versus|vs\\.?|compared to|compared with"
+            + "|comparison with|relative to) (?:the |a )?(?:prior|previous|recent|earlier|old)(?: " + EXAMINATION + ")?"
+            + "|(?:prior|previous|recent|earlier|old) " + EXAMINATION + ")(?![a-z])");
 
     private static final String SEEN = "(?:seen|identified|present|visualized|visualised|visible|evident|demonstrated|detected"
             + "|appreciated|noted|apparent|observed|shown|depicted|found)";
