@@ -4,12 +4,17 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import org.cxrplatform.llava.checkpoint.ChatTemplate;
 import org.cxrplatform.llava.checkpoint.Checkpoint;
 import org.cxrplatform.llava.checkpoint.CxrLlavaConfig;
 import org.cxrplatform.llava.checkpoint.LlavaTokenizer;
-import org.cxrplatform.llava.generate.Generator;
+import org.cxrplatform.llava.engine.EngineConfig;
+import org.cxrplatform.llava.engine.GenerationListener;
+import org.cxrplatform.llava.engine.RequestHandle;
+import org.cxrplatform.llava.generate.PromptEncoder;
 import org.cxrplatform.llava.image.CxrPreprocessor;
 import org.cxrplatform.llava.model.CxrLlavaModel;
 
@@ -25,8 +30,12 @@ import org.cxrplatform.llava.model.CxrLlavaModel;
  * }
  * }</pre>
  *
- * <p>Thread safety: one {@code generate} call at a time (calls are serialised on this object);
- * batch studies into one call for throughput. {@link #info()} may be called from any thread.
+ * <p>Two ways to generate: {@link #generate} runs a list of requests to completion (batch jobs, the
+ * command line, evaluation); {@link #engine()} is the continuous-batching engine underneath, for a
+ * scheduler that hands requests in one by one and runs the engine's step loop itself.
+ *
+ * <p>Thread safety: {@link #generate} may be called from several threads; their requests share the
+ * engine's running batch. {@link #info()} and {@link #prompt} may be called from any thread.
  */
 public final class CxrLlava implements AutoCloseable {
 
@@ -36,26 +45,36 @@ public final class CxrLlava implements AutoCloseable {
   private final Checkpoint checkpoint;
   private final CxrLlavaModel model;
   private final LlavaTokenizer tokenizer;
-  private final Generator generator;
+  private final PromptEncoder prompts;
+  private final org.cxrplatform.llava.engine.Engine engine;
   private final ModelInfo info;
 
-  private CxrLlava(Checkpoint checkpoint, CxrLlavaModel model, LlavaTokenizer tokenizer, Generator generator) {
+  private CxrLlava(Checkpoint checkpoint, CxrLlavaModel model, LlavaTokenizer tokenizer, PromptEncoder prompts,
+      org.cxrplatform.llava.engine.Engine engine) {
     this.checkpoint = checkpoint;
     this.model = model;
     this.tokenizer = tokenizer;
-    this.generator = generator;
+    this.prompts = prompts;
+    this.engine = engine;
     CxrLlavaConfig c = checkpoint.config();
     this.info = new ModelInfo(c.modelId(), checkpoint.weightsDigest(), c.modelType(), c.imageSize(), c.imageTokens(),
         c.hiddenSize(), c.layers(), c.vocabSize(), checkpoint.parameterCount());
   }
 
+  /** {@link #load(Path, RuntimeOptions, EngineConfig)} with {@link EngineConfig#defaults()}. */
+  public static CxrLlava load(Path modelDir, RuntimeOptions options) {
+    return load(modelDir, options, EngineConfig.defaults());
+  }
+
   /**
-   * Opens the folder, checks every tensor's presence and shape, and loads the weights.
+   * Opens the folder, checks every tensor's presence and shape, loads the weights and starts the
+   * engine (its KV cache is allocated now, sized by the engine's memory budget).
    *
    * @throws CheckpointException for a folder that is not a usable CXR-LLaVA v2 checkpoint
    * @throws IllegalArgumentException for a device the engine does not have
+   * @throws IllegalStateException when the memory budget holds not even one sequence
    */
-  public static CxrLlava load(Path modelDir, RuntimeOptions options) {
+  public static CxrLlava load(Path modelDir, RuntimeOptions options, EngineConfig engineConfig) {
     RuntimeOptions opts = options == null ? RuntimeOptions.cpu() : options;
     Device device = device(opts);
     DataType dtype = switch (opts.dtype()) {
@@ -71,9 +90,11 @@ public final class CxrLlava implements AutoCloseable {
       ChatTemplate template = ChatTemplate.read(modelDir);
       tokenizer = LlavaTokenizer.load(modelDir, c.bosTokenId());
       model = CxrLlavaModel.load(checkpoint, device, dtype);
-      Generator generator = new Generator(model, tokenizer, template,
+      PromptEncoder prompts = new PromptEncoder(c, tokenizer, template,
           new CxrPreprocessor(c.imageSize(), c.pixelMean(), c.pixelStd()));
-      return new CxrLlava(checkpoint, model, tokenizer, generator);
+      org.cxrplatform.llava.engine.Engine engine = org.cxrplatform.llava.engine.Engine.start(model, prompts, tokenizer,
+          engineConfig == null ? EngineConfig.defaults() : engineConfig);
+      return new CxrLlava(checkpoint, model, tokenizer, prompts, engine);
     } catch (RuntimeException e) {
       if (model != null) {
         model.close();
@@ -104,22 +125,62 @@ public final class CxrLlava implements AutoCloseable {
   }
 
   /**
-   * Runs the batch as one model call; results in request order. {@code listener} may be null.
-   * Each row's output equals what it would get alone. One call at a time (synchronised).
+   * Runs the requests to completion through the engine; results in request order. Each row's output
+   * equals what it gets alone. {@code listener} may be null; it gets each token with the row's text
+   * so far. Throws what a failed request failed with (the others are cancelled).
    */
-  public synchronized List<Generation> generate(List<GenerationRequest> batch, GenerationOptions options,
-      TokenListener listener) {
-    return generator.generate(batch, options == null ? GenerationOptions.greedy() : options, listener);
+  public List<Generation> generate(List<GenerationRequest> batch, GenerationOptions options, TokenListener listener) {
+    List<RequestHandle> handles = new ArrayList<>(batch.size());
+    try {
+      for (int i = 0; i < batch.size(); i++) {
+        handles.add(engine.submit(batch.get(i), options, 0, listener == null ? null : streamTo(listener, i)));
+      }
+      stepUntilDone(handles);
+      List<Generation> out = new ArrayList<>(handles.size());
+      for (RequestHandle h : handles) {
+        out.add(h.result().join().toGeneration());
+      }
+      return out;
+    } catch (RuntimeException e) {
+      handles.forEach(RequestHandle::cancel);
+      stepUntilDone(handles); // nothing of this call stays in the engine
+      throw e instanceof CompletionException && e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  private void stepUntilDone(List<RequestHandle> handles) {
+    for (RequestHandle h : handles) {
+      while (!h.isDone()) {
+        engine.step();
+      }
+    }
+  }
+
+  /** Adapts the engine's per-piece events to the row / text-so-far listener of {@link #generate}. */
+  private static GenerationListener streamTo(TokenListener listener, int row) {
+    StringBuilder text = new StringBuilder();
+    return new GenerationListener() {
+      @Override
+      public void onToken(RequestHandle request, int tokenId, String textPiece) {
+        text.append(textPiece);
+        listener.onToken(row, tokenId, text.toString());
+      }
+    };
+  }
+
+  /** The continuous-batching engine this model runs on (see {@link org.cxrplatform.llava.engine.Engine}). */
+  public org.cxrplatform.llava.engine.Engine engine() {
+    return engine;
   }
 
   /** The rendered chat prompt for a request (no model call). */
   public String prompt(GenerationRequest request) {
-    return generator.prompt(request);
+    return prompts.prompt(request);
   }
 
   /** Internals for parity checks and benchmarks. */
-  public Generator generator() {
-    return generator;
+  public PromptEncoder prompts() {
+    return prompts;
   }
 
   public CxrLlavaModel model() {
@@ -130,8 +191,13 @@ public final class CxrLlava implements AutoCloseable {
     return checkpoint.config();
   }
 
+  public LlavaTokenizer tokenizer() {
+    return tokenizer;
+  }
+
   @Override
   public synchronized void close() {
+    engine.close();
     model.close();
     tokenizer.close();
     checkpoint.close();

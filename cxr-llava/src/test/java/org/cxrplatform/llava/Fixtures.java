@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
 /** The shared golden fixtures of the reference implementation (../shared/fixtures/cxr-llava). */
-final class Fixtures {
+public final class Fixtures {
 
-  static final String TINY = "tiny-cxr-llava";
-  static final String TINY_512 = "tiny-cxr-llava-512";
+  public static final String TINY = "tiny-cxr-llava";
+  public static final String TINY_512 = "tiny-cxr-llava-512";
 
   private Fixtures() {}
 
@@ -31,15 +31,15 @@ final class Fixtures {
     throw new IllegalStateException("shared fixtures not found: set -Dcxr.shared.dir");
   }
 
-  static Path model(String name) {
+  public static Path model(String name) {
     return sharedDir().resolve("fixtures/cxr-llava").resolve(name);
   }
 
-  static Path reference(String name) {
+  public static Path reference(String name) {
     return model(name).resolve("reference");
   }
 
-  static JsonNode expected(String name) {
+  public static JsonNode expected(String name) {
     try {
       return new ObjectMapper().readTree(reference(name).resolve("expected.json").toFile());
     } catch (IOException e) {
@@ -47,7 +47,7 @@ final class Fixtures {
     }
   }
 
-  static BufferedImage image(Path file) {
+  public static BufferedImage image(Path file) {
     try {
       BufferedImage img = ImageIO.read(file.toFile());
       if (img == null) {
@@ -59,7 +59,7 @@ final class Fixtures {
     }
   }
 
-  static int[] ints(JsonNode array) {
+  public static int[] ints(JsonNode array) {
     int[] out = new int[array.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = array.get(i).asInt();

@@ -103,7 +103,7 @@ class GenerationTest {
     String prompt = model.prompt(followUp);
     assertThat(prompt).isEqualTo(sys + "<image>\nIs there an effusion? [/INST] Yes, small. </s>"
         + "<s>[INST] Is it on the left? [/INST]");
-    int[] ids = model.generator().prepare(followUp).inputIds();
+    int[] ids = model.prompts().prepare(followUp).inputIds();
     assertThat(ids).containsOnlyOnce(-200);
     assertThat(ids[0]).isEqualTo(1);
     assertThat(ids[1]).isEqualTo(1);
@@ -147,7 +147,7 @@ class GenerationTest {
 
   @Test
   void defaultTokenLimitIsTheReferences() {
-    assertThat(org.cxrplatform.llava.generate.Generator.defaultMaxNewTokens(104)).isEqualTo(512);
-    assertThat(org.cxrplatform.llava.generate.Generator.defaultMaxNewTokens(1800)).isEqualTo(247);
+    assertThat(org.cxrplatform.llava.generate.PromptEncoder.defaultMaxNewTokens(104)).isEqualTo(512);
+    assertThat(org.cxrplatform.llava.generate.PromptEncoder.defaultMaxNewTokens(1800)).isEqualTo(247);
   }
 }

@@ -11,10 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.cxrplatform.llava.checkpoint.SafeTensorsFile;
-import org.cxrplatform.llava.generate.Generator;
+import org.cxrplatform.llava.generate.PromptEncoder;
 import org.cxrplatform.llava.image.CxrPreprocessor;
-import org.cxrplatform.llava.model.DecodeSession;
-import org.cxrplatform.llava.model.SequenceLayout;
+import org.cxrplatform.llava.model.CxrLlavaModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -48,11 +47,11 @@ class ParityTest {
   void promptTextAndInputIdsAreIdentical(String name) throws Exception {
     CxrLlava model = models.get(name);
     JsonNode expected = Fixtures.expected(name);
-    Generator.Prepared p = model.generator().prepare(GenerationRequest.report(input(name)));
+    PromptEncoder.Prepared p = model.prompts().prepare(GenerationRequest.report(input(name)));
     assertThat(p.prompt()).isEqualTo(expected.get("prompt").asText());
     assertThat(p.prompt()).isEqualTo(Files.readString(Fixtures.reference(name).resolve("prompt.txt")));
     assertThat(p.inputIds()).containsExactly(Fixtures.ints(expected.get("input_ids")));
-    assertThat(model.generator().sequenceLength(p.inputIds())).isEqualTo(expected.get("prefill_length").asInt());
+    assertThat(model.prompts().sequenceLength(p.inputIds())).isEqualTo(expected.get("prefill_length").asInt());
   }
 
   @ParameterizedTest
@@ -80,15 +79,10 @@ class ParityTest {
       float[] features = model.model().encodeImages(List.of(pixels))[0];
       assertThat(Fixtures.maxAbsDiff(features, ref.readFloats("image_features"))).isLessThanOrEqualTo(1e-3f);
 
-      Generator.Prepared p = model.generator().prepare(GenerationRequest.report(input(name)));
-      float[] embeddings = model.generator().embed(p.inputIds(), features);
-      int t = model.generator().sequenceLength(p.inputIds());
-      try (DecodeSession s = model.model().newSession(new SequenceLayout(new int[] {0}), t, true)) {
-        DecodeSession.Output out = s.prefill(embeddings, t, true);
-        assertThat(Fixtures.maxAbsDiff(out.hidden(), ref.readFloats("prefill_last_hidden_state")))
-            .isLessThanOrEqualTo(1e-3f);
-        assertThat(Fixtures.maxAbsDiff(out.logits()[0], ref.readFloats("first_logits"))).isLessThanOrEqualTo(1e-3f);
-      }
+      PromptEncoder.Prepared p = model.prompts().prepare(GenerationRequest.report(input(name)));
+      CxrLlavaModel.Prefill out = model.model().prefill(p.inputIds(), pixels);
+      assertThat(Fixtures.maxAbsDiff(out.hidden(), ref.readFloats("prefill_last_hidden_state"))).isLessThanOrEqualTo(1e-3f);
+      assertThat(Fixtures.maxAbsDiff(out.lastLogits(), ref.readFloats("first_logits"))).isLessThanOrEqualTo(1e-3f);
     }
   }
 

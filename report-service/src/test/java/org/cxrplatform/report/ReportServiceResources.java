@@ -67,7 +67,9 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
         config.put("cxr.report.outbox.poll", "1s"); // the scheduler's minimum
         config.put("cxr.report.outbox.initial-backoff", "100ms");
         config.put("cxr.report.outbox.max-backoff", "400ms");
-        config.put("cxr.report.outbox.max-attempts", "8");
+        // enough that a RIS outage of a few seconds on a loaded machine parks nothing, few enough that the parking test stays
+        // short; StoreAndRisTest's parking script answers AE to the last attempt only if (max-attempts - 1) % 3 != 2
+        config.put("cxr.report.outbox.max-attempts", "10");
         config.put("cxr.report.alerts.webhook-url", "http://127.0.0.1:" + webhook + "/hook");
         config.put("cxr.report.fhir.push-url", "http://127.0.0.1:" + webhook + "/fhir");
         config.put("cxr.report.pacs.enabled", "true");

@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ReportEvent;
-import org.cxrplatform.report.ris.ResultStatus;
 import org.cxrplatform.report.ris.RisExporter;
 import org.cxrplatform.report.store.ReportIngest;
 import org.cxrplatform.report.store.ReportStore;
+import org.cxrplatform.report.store.ResultStatus;
 import org.junit.jupiter.api.Test;
 
 /**

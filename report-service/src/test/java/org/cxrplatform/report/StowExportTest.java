@@ -45,7 +45,7 @@ class StowExportTest {
             // PACS down: the entry stays pending and is retried (attempts grow, reason recorded)
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 List<Map<String, Object>> e = stowEntries(event.reportId());
-                return e.size() == 1 && ((Number) e.get(0).get("attempts")).intValue() >= 1; // max-attempts is 8 in the tests: keep the outage short
+                return e.size() == 1 && ((Number) e.get(0).get("attempts")).intValue() >= 1; // max-attempts is 10 in the tests: keep the outage short
             });
             Map<String, Object> pending = stowEntries(event.reportId()).get(0);
             assertThat(pending).containsEntry("status", "PENDING");

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ReportEvent;
-import org.cxrplatform.report.ris.OutboxWorker;
+import org.cxrplatform.report.outbox.OutboxWorker;
 import org.cxrplatform.report.store.ReportIngest;
 import org.junit.jupiter.api.Test;
 

@@ -14,8 +14,10 @@ import org.cxrplatform.llava.GenerationOptions;
 import org.cxrplatform.llava.GenerationRequest;
 import org.cxrplatform.llava.RuntimeOptions;
 import org.cxrplatform.llava.checkpoint.CxrLlavaConfig;
-import org.cxrplatform.llava.model.DecodeSession;
-import org.cxrplatform.llava.model.SequenceLayout;
+import org.cxrplatform.llava.engine.Engine;
+import org.cxrplatform.llava.engine.RequestHandle;
+import org.cxrplatform.llava.generate.PromptEncoder;
+import org.cxrplatform.llava.model.Transfers;
 
 /**
  * Speed of the engine on a medium random model in the published layout, beside the machine's own
@@ -63,9 +65,18 @@ public final class Benchmark {
       long layerParams = (long) c.layers() * (2L * c.hiddenSize() * c.hiddenSize()
           + 2L * c.hiddenSize() * c.kvHeads() * c.headDim() + 3L * c.hiddenSize() * c.intermediateSize());
       long headParams = (long) c.vocabSize() * c.hiddenSize();
+      Random rnd = new Random(3);
+
+      for (int batch : new int[] {1, 4}) {
+        DecodeStep d = decodeStep(llava, batch, quick ? 8 : 32, rnd);
+        System.out.printf("decode step, batch %d, context %d: %.2f ms median; native operator calls %d, %d of them "
+                + "computing, the rest views (%s); transfers per step: %d up (%d B), %d down (%d B)%n", batch,
+            d.context(), d.medianMs(), d.ops().calls(), d.ops().computing(), d.ops().summary(12),
+            d.transfers().uploads(), d.transfers().uploadBytes(), d.transfers().downloads(),
+            d.transfers().downloadBytes());
+      }
 
       // vision encoder
-      Random rnd = new Random(3);
       float[] pixels = new float[c.imageSize() * c.imageSize()];
       for (int i = 0; i < pixels.length; i++) {
         pixels[i] = (float) rnd.nextGaussian();
@@ -78,26 +89,27 @@ public final class Benchmark {
       }
       System.out.printf("vision encode: %.1f ms/image (%d image tokens)%n", ms(tv) / (double) reps, c.imageTokens());
 
-      // prefill of a report prompt: image tokens + ~90 text tokens
-      int prefillLen = c.imageTokens() + 90;
-      double prefillS = prefillSeconds(llava, prefillLen, rnd);
+      // prefill of a report prompt in one pass (image tokens + the report question)
+      PromptEncoder.Prepared report = llava.prompts().prepare(GenerationRequest.report(randomImage(600, 520, rnd)));
+      int prefillLen = llava.prompts().sequenceLength(report.inputIds());
+      double prefillS = Double.MAX_VALUE;
+      for (int rep = 0; rep < 2; rep++) {
+        long t = System.nanoTime();
+        llava.model().prefill(report.inputIds(), report.pixelValues());
+        prefillS = Math.min(prefillS, (System.nanoTime() - t) / 1e9);
+      }
       double prefillFlops = 2.0 * layerParams * prefillLen + 2.0 * headParams
           + 4.0 * c.layers() * (double) prefillLen * prefillLen * c.hiddenSize();
       double prefillGflops = prefillFlops / prefillS / 1e9;
-      System.out.printf("prefill %d tokens: %.0f ms, %.0f tokens/s, %.1f GFLOP/s = %.0f%% of GEMM roofline%n",
+      System.out.printf("prefill %d tokens (vision included): %.0f ms, %.0f tokens/s, %.1f GFLOP/s = %.0f%% of GEMM roofline%n",
           prefillLen, prefillS * 1000, prefillLen / prefillS, prefillGflops, 100 * prefillGflops / gemmGflops);
 
-      // decode at two context lengths, steps interleaved so that other processes' bursts hit both alike
-      int[] contexts = {128, 1024};
-      double[] decodeMs = decodeMsPerToken(llava, contexts, quick ? 8 : 32, rnd);
-      for (int k = 0; k < 2; k++) {
-        int ctx = contexts[k];
-        double bytes = 4.0 * (layerParams + headParams) + 2.0 * 4 * c.layers() * ctx * c.kvHeads() * c.headDim();
-        double gbs = bytes / (decodeMs[k] / 1000) / 1e9;
-        System.out.printf("decode at context %d: %.2f ms/token median (%.1f tokens/s), %.1f GB/s = %.0f%% of memory roofline%n",
-            ctx, decodeMs[k], 1000 / decodeMs[k], gbs, 100 * gbs / bandwidthGbs);
-      }
-      System.out.printf("decode(1024) / decode(128) = %.2f (target ≤ 1.2)%n", decodeMs[1] / decodeMs[0]);
+      // decode after a report prompt, batch 1
+      DecodeStep one = decodeStep(llava, 1, quick ? 8 : 32, rnd);
+      double bytes = 4.0 * (layerParams + headParams) + 2.0 * 4 * c.layers() * one.context() * c.kvHeads() * c.headDim();
+      double gbs = bytes / (one.medianMs() / 1000) / 1e9;
+      System.out.printf("decode at context %d: %.2f ms/token median (%.1f tokens/s), %.1f GB/s = %.0f%% of memory roofline%n",
+          one.context(), one.medianMs(), 1000 / one.medianMs(), gbs, 100 * gbs / bandwidthGbs);
 
       // end-to-end reports per minute at batch 1, 4, 8
       llava.generate(List.of(GenerationRequest.report(randomImage(600, 520, rnd))),
@@ -123,61 +135,39 @@ public final class Benchmark {
     }
   }
 
-  private static double prefillSeconds(CxrLlava llava, int len, Random rnd) {
-    CxrLlavaConfig c = llava.config();
-    float[] emb = randomEmbeddings(len * c.hiddenSize(), rnd);
-    double best = Double.MAX_VALUE;
-    for (int rep = 0; rep < 2; rep++) {
-      try (DecodeSession s = llava.model().newSession(new SequenceLayout(new int[] {0}), len + 1, true)) {
-        long t = System.nanoTime();
-        s.prefill(emb, len, false);
-        best = Math.min(best, (System.nanoTime() - t) / 1e9);
-      }
-    }
-    return best;
-  }
+  /** A decode step's median time, operator calls and transfers, with every sequence decoding (none prefilling). */
+  private record DecodeStep(int context, double medianMs, NativeOps.Count ops, Transfers.Counts transfers) {}
 
-  /** Median ms of one decode step after prompts of each context length (median: robust to other processes' bursts). */
-  private static double[] decodeMsPerToken(CxrLlava llava, int[] contexts, int steps, Random rnd) {
-    int d = llava.config().hiddenSize();
-    DecodeSession[] sessions = new DecodeSession[contexts.length];
-    try {
-      for (int k = 0; k < contexts.length; k++) {
-        sessions[k] = llava.model().newSession(new SequenceLayout(new int[] {0}), contexts[k] + steps + 4, true);
-        sessions[k].prefill(randomEmbeddings(contexts[k] * d, rnd), contexts[k], false);
-      }
-      float[] step = randomEmbeddings(d, rnd);
-      double[][] ms = new double[contexts.length][steps];
-      for (int i = -2; i < steps; i++) { // two warm-up steps
-        for (int k = 0; k < contexts.length; k++) {
-          long t = System.nanoTime();
-          sessions[k].step(step);
-          if (i >= 0) {
-            ms[k][i] = (System.nanoTime() - t) / 1e6;
-          }
-        }
-      }
-      double[] median = new double[contexts.length];
-      for (int k = 0; k < contexts.length; k++) {
-        java.util.Arrays.sort(ms[k]);
-        median[k] = ms[k][steps / 2];
-      }
-      return median;
-    } finally {
-      for (DecodeSession s : sessions) {
-        if (s != null) {
-          s.close();
-        }
-      }
+  private static DecodeStep decodeStep(CxrLlava llava, int batch, int steps, Random rnd) {
+    Engine engine = llava.engine();
+    List<RequestHandle> handles = new ArrayList<>();
+    for (int i = 0; i < batch; i++) {
+      handles.add(engine.submit(GenerationRequest.report(randomImage(600, 520, rnd)),
+          GenerationOptions.greedy().withMaxNewTokens(steps + 16), 0, null));
     }
-  }
-
-  private static float[] randomEmbeddings(int n, Random rnd) {
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) (rnd.nextGaussian() * 0.02);
+    while (engine.occupancy().running() < batch || engine.occupancy().prefilling() > 0) {
+      engine.step();
     }
-    return v;
+    engine.step(); // one warm-up step of the steady state
+    int context = llava.prompts().sequenceLength(llava.prompts()
+        .prepare(GenerationRequest.report(randomImage(600, 520, rnd))).inputIds()) + 2;
+    double[] ms = new double[steps];
+    for (int i = 0; i < steps; i++) {
+      engine.step();
+      ms[i] = engine.lastStep().nanos() / 1e6;
+    }
+    Transfers.Counts transfers = engine.lastStep().transfers();
+    NativeOps.Count ops = NativeOps.count(false, () -> {
+      for (int i = 0; i < 4; i++) {
+        engine.step();
+      }
+    }).per(4);
+    handles.forEach(RequestHandle::cancel);
+    while (engine.step()) {
+      // drain the cancellations
+    }
+    java.util.Arrays.sort(ms);
+    return new DecodeStep(context, ms[steps / 2], ops, transfers);
   }
 
   private static BufferedImage randomImage(int w, int h, Random rnd) {

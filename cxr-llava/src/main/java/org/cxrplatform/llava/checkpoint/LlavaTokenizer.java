@@ -5,9 +5,13 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.cxrplatform.llava.CheckpointException;
 
 /**
@@ -21,12 +25,18 @@ public final class LlavaTokenizer implements AutoCloseable {
   public static final int IMAGE_TOKEN_INDEX = -200;
   public static final String IMAGE_PLACEHOLDER = "<image>";
 
+  private static final Pattern BYTE_TOKEN = Pattern.compile("<0x[0-9A-Fa-f]{2}>");
+
   private final HuggingFaceTokenizer tokenizer;
   private final int bosId;
+  private final BitSet byteTokens;
+  private final BitSet specialTokens;
 
-  private LlavaTokenizer(HuggingFaceTokenizer tokenizer, int bosId) {
+  private LlavaTokenizer(HuggingFaceTokenizer tokenizer, int bosId, BitSet byteTokens, BitSet specialTokens) {
     this.tokenizer = tokenizer;
     this.bosId = bosId;
+    this.byteTokens = byteTokens;
+    this.specialTokens = specialTokens;
   }
 
   public static LlavaTokenizer load(Path modelDir, int bosId) {
@@ -35,12 +45,52 @@ public final class LlavaTokenizer implements AutoCloseable {
       throw new CheckpointException("no tokenizer.json in " + modelDir);
     }
     try {
+      JsonNode json = new ObjectMapper().readTree(file.toFile());
       HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(file, Map.of(
           "addSpecialTokens", "true", "truncation", "false", "padding", "false", "maxLength", "1000000"));
-      return new LlavaTokenizer(tok, bosId);
+      return new LlavaTokenizer(tok, bosId, byteTokens(json), specialTokens(json));
     } catch (IOException | RuntimeException e) {
       throw new CheckpointException("cannot load " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Ids of the byte-fallback tokens ({@code <0xNN>}) of a byte-fallback BPE vocabulary; empty otherwise. */
+  private static BitSet byteTokens(JsonNode tokenizerJson) {
+    BitSet ids = new BitSet();
+    JsonNode model = tokenizerJson.path("model");
+    if (model.path("byte_fallback").asBoolean(false)) {
+      model.path("vocab").fields().forEachRemaining(e -> {
+        if (BYTE_TOKEN.matcher(e.getKey()).matches()) {
+          ids.set(e.getValue().asInt());
+        }
+      });
+    }
+    return ids;
+  }
+
+  /** Ids of the added tokens marked special: what decoding skips. */
+  private static BitSet specialTokens(JsonNode tokenizerJson) {
+    BitSet ids = new BitSet();
+    for (JsonNode t : tokenizerJson.path("added_tokens")) {
+      if (t.path("special").asBoolean(false)) {
+        ids.set(t.path("id").asInt());
+      }
+    }
+    return ids;
+  }
+
+  /** Whether {@code id} is a special token (BOS, EOS, UNK...), which {@link #decode} leaves out. */
+  public boolean isSpecial(int id) {
+    return id >= 0 && specialTokens.get(id);
+  }
+
+  /**
+   * Whether {@code id} is a byte-fallback token. The decoder turns a run of them into text as a
+   * whole (one U+FFFD per token when the run is not valid UTF-8), so a run's text is known only
+   * once a token of another kind follows.
+   */
+  public boolean isByteToken(int id) {
+    return id >= 0 && byteTokens.get(id);
   }
 
   /** Token ids of a whole prompt, with {@link #IMAGE_TOKEN_INDEX} where {@code <image>} stood. */

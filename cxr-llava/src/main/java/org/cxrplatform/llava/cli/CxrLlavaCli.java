@@ -19,18 +19,22 @@ import org.cxrplatform.llava.CxrLlava;
 import org.cxrplatform.llava.Generation;
 import org.cxrplatform.llava.GenerationOptions;
 import org.cxrplatform.llava.GenerationRequest;
+import org.cxrplatform.llava.RepetitionGuard;
 import org.cxrplatform.llava.RuntimeOptions;
 import org.cxrplatform.llava.TokenListener;
+import org.cxrplatform.llava.engine.EngineConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code java -jar cxr-llava.jar generate --model DIR --image FILE [--task report|differential |
- * --question TEXT] [--max-new-tokens N] [--temperature T] [--top-p P] [--seed S] [--json]}.
+ * --question TEXT] [--max-new-tokens N] [--temperature T] [--top-p P] [--seed S] [--json]} and
+ * {@code batch --model DIR --requests FILE.jsonl [--json]} ({@link BatchCommand}).
  * Exit codes: 0 ok, 2 bad arguments or inputs (unreadable image, not 8-bit greyscale, bad model folder).
  */
-@Command(name = "cxr-llava", mixinStandardHelpOptions = true, subcommands = {CxrLlavaCli.Generate.class},
+@Command(name = "cxr-llava", mixinStandardHelpOptions = true,
+    subcommands = {CxrLlavaCli.Generate.class, BatchCommand.class},
     description = "CXR-LLaVA v2 chest X-ray reports on DJL (PyTorch engine).")
 public final class CxrLlavaCli implements Runnable {
 
@@ -38,7 +42,7 @@ public final class CxrLlavaCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (generate)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (generate or batch)");
   }
 
   public static void main(String[] args) {
@@ -66,9 +70,8 @@ public final class CxrLlavaCli implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "DIR",
-        description = "Hugging Face model folder (default: the bundled tiny random-weight demo model)")
-    Path model;
+    @CommandLine.Mixin
+    ModelOptions model;
 
     @Option(names = "--image", paramLabel = "FILE", required = true, description = "8-bit greyscale PNG/JPEG")
     Path image;
@@ -84,14 +87,8 @@ public final class CxrLlavaCli implements Runnable {
         description = "token limit; 0 = reference default min(512, 2048 - prompt length - 1)")
     int maxNewTokens;
 
-    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0", description = "0 = greedy (default)")
-    float temperature;
-
-    @Option(names = "--top-p", paramLabel = "P", defaultValue = "0.8", description = "nucleus size when sampling")
-    float topP;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "sampling seed")
-    long seed;
+    @CommandLine.Mixin
+    Sampling sampling;
 
     @Option(names = "--json", description = "print one JSON object instead of the text")
     boolean json;
@@ -99,30 +96,13 @@ public final class CxrLlavaCli implements Runnable {
     @Option(names = "--stream", description = "print the text as it is generated (ignored with --json)")
     boolean stream;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N")
-    String device;
-
-    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32; fp16 or bf16 on a GPU")
-    String dtype;
-
-    @Option(names = "--no-kv-cache", description = "recompute the whole sequence every step (parity checks)")
-    boolean noKvCache;
-
     @Override
     public Integer call() throws IOException {
-      if (!Files.isRegularFile(image)) {
-        throw new IllegalArgumentException("image not found: " + image);
-      }
-      BufferedImage img = ImageIO.read(image.toFile());
-      if (img == null) {
-        throw new IllegalArgumentException("not a readable image: " + image);
-      }
-      GenerationRequest request = request(img);
-      Path dir = model != null ? model : BundledModel.extractToTempDir();
-      GenerationOptions options = new GenerationOptions(maxNewTokens, temperature, topP, seed, !noKvCache);
+      GenerationRequest request = request(readImage(image));
+      GenerationOptions options = sampling.options(maxNewTokens, !model.noKvCache);
       PrintWriter out = spec.commandLine().getOut();
       long t0 = System.nanoTime();
-      try (CxrLlava llava = CxrLlava.load(dir, new RuntimeOptions(device, dtype))) {
+      try (CxrLlava llava = model.load(EngineConfig.defaults())) {
         long loadMs = (System.nanoTime() - t0) / 1_000_000L;
         StringBuilder printed = new StringBuilder();
         TokenListener listener = stream && !json ? (row, token, text) -> {
@@ -187,6 +167,61 @@ public final class CxrLlavaCli implements Runnable {
       int steps = Math.max(0, g.generatedIds().length - 1);
       t.put("decode_tokens_per_s", g.decodeMs() > 0 ? steps * 1000.0 / g.decodeMs() : null);
       return mapper.writeValueAsString(root);
+    }
+  }
+
+  /** An image file as a BufferedImage; a clear error for a missing or unreadable file. */
+  static BufferedImage readImage(Path image) throws IOException {
+    if (!Files.isRegularFile(image)) {
+      throw new IllegalArgumentException("image not found: " + image);
+    }
+    BufferedImage img = ImageIO.read(image.toFile());
+    if (img == null) {
+      throw new IllegalArgumentException("not a readable image: " + image);
+    }
+    return img;
+  }
+
+  /** The model folder and where it runs, shared by both commands. */
+  static final class ModelOptions {
+    @Option(names = "--model", paramLabel = "DIR",
+        description = "Hugging Face model folder (default: the bundled tiny random-weight demo model)")
+    Path dir;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N")
+    String device;
+
+    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32; fp16 or bf16 on a GPU")
+    String dtype;
+
+    @Option(names = "--no-kv-cache", description = "recompute the whole sequence every step (parity checks)")
+    boolean noKvCache;
+
+    CxrLlava load(EngineConfig engine) {
+      return CxrLlava.load(dir != null ? dir : BundledModel.extractToTempDir(), new RuntimeOptions(device, dtype), engine);
+    }
+  }
+
+  /** Decoding options shared by both commands; the defaults are the reference's report settings. */
+  static final class Sampling {
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.2",
+        description = "sampling temperature, default ${DEFAULT-VALUE} (the reference's report setting); 0 = greedy")
+    float temperature;
+
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "0.8",
+        description = "nucleus size when sampling, default ${DEFAULT-VALUE}")
+    float topP;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "sampling seed, default ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--no-repetition-guard",
+        description = "do not stop a sequence whose 8-token runs repeat a third time (the reference has no guard)")
+    boolean noRepetitionGuard;
+
+    GenerationOptions options(int maxNewTokens, boolean kvCache) {
+      return new GenerationOptions(maxNewTokens, temperature, topP, seed, kvCache,
+          noRepetitionGuard ? RepetitionGuard.OFF : RepetitionGuard.REPORT);
     }
   }
 

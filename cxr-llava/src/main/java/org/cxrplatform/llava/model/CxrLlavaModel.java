@@ -2,6 +2,8 @@ package org.cxrplatform.llava.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -9,29 +11,31 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.cxrplatform.llava.checkpoint.Checkpoint;
 import org.cxrplatform.llava.checkpoint.CxrLlavaConfig;
+import org.cxrplatform.llava.checkpoint.LlavaTokenizer;
 
 /**
  * The CXR-LLaVA network on DJL's PyTorch engine: vision tower + projector + LLaMA decoder. Weights
- * live in one NDManager for the model's lifetime; every call computes inside an NDScope and returns
- * plain Java arrays. Token embeddings are read straight from the mapped checkpoint.
+ * (token embeddings included) live on the device in one NDManager for the model's lifetime. The
+ * engine ({@code org.cxrplatform.llava.engine}) drives it step by step with arrays that stay on the
+ * device; {@link #encodeImages} and {@link #prefill} are host-array entry points for parity checks
+ * and benchmarks. Every copy between Java and the device goes through {@link #transfers()}.
  */
 public final class CxrLlavaModel implements AutoCloseable {
 
-  private final Checkpoint checkpoint;
   private final CxrLlavaConfig config;
   private final NDManager manager;
   private final VisionTower vision;
   private final LlamaDecoder decoder;
   private final DataType dtype;
+  private final Transfers transfers = new Transfers();
 
   private CxrLlavaModel(Checkpoint checkpoint, NDManager manager, DataType dtype) {
-    this.checkpoint = checkpoint;
     this.config = checkpoint.config();
     this.manager = manager;
     this.dtype = dtype;
     Tensors tensors = new Tensors(checkpoint, manager, dtype);
     this.vision = new VisionTower(config, tensors);
-    this.decoder = new LlamaDecoder(config, tensors);
+    this.decoder = new LlamaDecoder(config, tensors, manager);
   }
 
   /** Loads the weights onto {@code device} in {@code dtype} (BF16/F16 stored weights are widened on read). */
@@ -49,32 +53,54 @@ public final class CxrLlavaModel implements AutoCloseable {
     return config;
   }
 
-  /** Row {@code tokenId} of llama.embed_tokens, [D]. */
-  public float[] embedding(int tokenId) {
-    if (tokenId < 0 || tokenId >= config.vocabSize()) {
-      throw new IllegalArgumentException("token id " + tokenId + " outside the vocabulary of " + config.vocabSize());
-    }
-    return checkpoint.row("llama.embed_tokens.weight", tokenId);
+  public Transfers transfers() {
+    return transfers;
   }
 
-  /** pixel_values of B images ([S*S] each) → image features, one [G²*D] array per image. */
-  public float[][] encodeImages(List<float[]> pixelValues) {
+  public DataType dtype() {
+    return dtype;
+  }
+
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  /** A manager on the model's device for arrays that outlive one call (a cache, a request's prompt). */
+  public NDManager newManager() {
+    return manager.newSubManager();
+  }
+
+  /** KV cache of {@code slots} sequences of up to {@code capacity} positions, allocated now, on {@code owner}. */
+  public SlotCache newCache(NDManager owner, int slots, int capacity) {
+    if (capacity > config.maxPositionEmbeddings()) {
+      throw new IllegalArgumentException("capacity " + capacity + " exceeds the model's "
+          + config.maxPositionEmbeddings() + " positions");
+    }
+    return decoder.newCache(owner, slots, capacity);
+  }
+
+  /** pixel_values of B images ([S*S] each) → image features [B,G²,D] on the device. Call inside an NDScope. */
+  public NDArray imageFeatures(List<float[]> pixelValues) {
     int b = pixelValues.size();
     int s = config.imageSize();
     float[] all = new float[b * s * s];
     for (int i = 0; i < b; i++) {
       System.arraycopy(pixelValues.get(i), 0, all, i * s * s, s * s);
     }
-    try (NDManager request = manager.newSubManager(); NDScope scope = new NDScope()) {
-      NDArray pixels = request.create(all, new Shape(b, 1, s, s));   // [B,1,S,S]
-      if (dtype != DataType.FLOAT32) {
-        pixels = pixels.toType(dtype, false);
-      }
-      NDArray features = vision.forward(pixels);                     // [B,G²,D]
-      float[] flat = toFloats(features);
+    NDArray pixels = transfers.upload(manager, all, new Shape(b, 1, s, s));   // [B,1,S,S]
+    if (dtype != DataType.FLOAT32) {
+      pixels = pixels.toType(dtype, false);
+    }
+    return vision.forward(pixels);                                            // [B,G²,D]
+  }
+
+  /** pixel_values of B images → image features, one [G²*D] array per image, on the host. */
+  public float[][] encodeImages(List<float[]> pixelValues) {
+    try (NDScope scope = new NDScope()) {
+      float[] flat = transfers.downloadFloats(imageFeatures(pixelValues));
       int per = config.imageTokens() * config.hiddenSize();
-      float[][] out = new float[b][];
-      for (int i = 0; i < b; i++) {
+      float[][] out = new float[pixelValues.size()][];
+      for (int i = 0; i < out.length; i++) {
         out[i] = new float[per];
         System.arraycopy(flat, i * per, out[i], 0, per);
       }
@@ -82,18 +108,85 @@ public final class CxrLlavaModel implements AutoCloseable {
     }
   }
 
-  static float[] toFloats(NDArray a) {
-    return (a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false)).toFloatArray();
+  /**
+   * Input embeddings of one prompt on the device [L,D]: embed(tokens before the image) ++ image
+   * features [G²,D] ++ embed(tokens after). Call inside an NDScope.
+   */
+  public NDArray promptEmbeddings(int[] inputIds, NDArray imageFeatures) {
+    int image = -1;
+    long[] text = new long[inputIds.length - 1];
+    int t = 0;
+    for (int i = 0; i < inputIds.length; i++) {
+      if (inputIds[i] == LlavaTokenizer.IMAGE_TOKEN_INDEX) {
+        if (image >= 0) {
+          throw new IllegalArgumentException("the prompt must hold exactly one image placeholder");
+        }
+        image = i;
+      } else if (t < text.length) {
+        text[t++] = checkedToken(inputIds[i]);
+      }
+    }
+    if (image < 0) {
+      throw new IllegalArgumentException("the prompt must hold exactly one image placeholder");
+    }
+    NDArray tokens = decoder.embed(transfers.upload(manager, text, new Shape(text.length)));  // [L-1,D]
+    NDList parts = new NDList();
+    if (image > 0) {
+      parts.add(tokens.get("0:{}", image));
+    }
+    parts.add(imageFeatures);
+    if (image < text.length) {
+      parts.add(tokens.get("{}:", image));
+    }
+    return NDArrays.concat(parts, 0);                                         // [L,D]
   }
 
+  private int checkedToken(int id) {
+    if (id < 0 || id >= config.vocabSize()) {
+      throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + config.vocabSize());
+    }
+    return id;
+  }
+
+  /** Token embeddings of ids [n] int64 on the device → [n,D]. */
+  public NDArray embed(NDArray ids) {
+    return decoder.embed(ids);
+  }
+
+  /** One forward pass; returns the last layer's hidden states [N,D] (before the final norm). Call inside an NDScope. */
+  public NDArray forward(StepInput input, SlotCache cache) {
+    return decoder.forward(input, cache);
+  }
+
+  /** Final norm + lm_head: hidden [R,D] → logits [R,V] float32. */
+  public NDArray logits(NDArray hidden) {
+    return decoder.logits(hidden);
+  }
+
+  /** A whole prompt's final-norm hidden states [T*D] and its last position's logits [V]. */
+  public record Prefill(float[] hidden, float[] lastLogits) {}
+
   /**
-   * A decoding session for one left-padded batch: owns its KV cache (allocated once, at
-   * {@code capacity} slots) or, with {@code useCache} false, recomputes the sequence each step.
+   * One prompt through the decoder in a single pass, outside any engine (its own one-slot cache):
+   * for parity checks against the reference's tensors and for timing prefill.
    */
-  public DecodeSession newSession(SequenceLayout layout, int capacity, boolean useCache) {
-    NDManager request = manager.newSubManager();
-    KvCache cache = useCache ? decoder.newCache(request, layout.batch(), capacity) : null;
-    return new DecodeSession(request, decoder, layout, cache, config.hiddenSize(), dtype);
+  public Prefill prefill(int[] inputIds, float[] pixelValues) {
+    try (NDManager request = manager.newSubManager(); NDScope scope = new NDScope()) {
+      NDArray features = imageFeatures(List.of(pixelValues)).get(0);              // [G²,D]
+      NDArray embeddings = promptEmbeddings(inputIds, features);                 // [T,D]
+      int t = (int) embeddings.getShape().get(0);
+      long[] positions = new long[t];
+      for (int i = 0; i < t; i++) {
+        positions[i] = i;
+      }
+      SlotCache cache = decoder.newCache(request, 1, t);
+      StepInput in = new StepInput(embeddings, transfers.upload(manager, positions, new Shape(t)),
+          manager.zeros(new Shape(t), DataType.INT64), 0, 0, List.of(new StepInput.Chunk(0, 0, 0, t)));
+      NDArray hidden = decoder.forward(in, cache);                               // [T,D]
+      NDArray normed = decoder.finalNorm(hidden);
+      NDArray logits = decoder.logits(hidden.get("-1:"));                        // [1,V]
+      return new Prefill(transfers.downloadFloats(normed), transfers.downloadFloats(logits));
+    }
   }
 
   /** Native arrays the model's manager (and its sub-managers) hold: the weights when nothing leaks. */

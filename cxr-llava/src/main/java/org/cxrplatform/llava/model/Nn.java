@@ -30,14 +30,31 @@ final class Nn {
     return out;
   }
 
-  /** softmax(scores + mask) over the last axis, freeing the [.., T, T] scores as soon as possible. */
-  static NDArray maskedSoftmax(NDArray scores, NDArray mask) {
-    if (mask != null) {
-      scores.addi(mask);
-    }
+  /** softmax over the last axis, freeing the scores as soon as possible. */
+  static NDArray softmax(NDArray scores) {
     NDArray probs = scores.softmax(-1);
     scores.close();
     return probs;
+  }
+
+  /**
+   * softmax(scores + mask) over the last axis in float32, as transformers computes attention, back
+   * in the scores' dtype. {@code mask} is additive float32 (0 or a large negative number).
+   */
+  static NDArray maskedSoftmax32(NDArray scores, NDArray mask) {
+    DataType dtype = scores.getDataType();
+    NDArray scores32 = scores;
+    if (dtype != DataType.FLOAT32) {
+      scores32 = scores.toType(DataType.FLOAT32, false);
+      scores.close();
+    }
+    NDArray probs = softmax(scores32.addi(mask));
+    if (dtype == DataType.FLOAT32) {
+      return probs;
+    }
+    NDArray cast = probs.toType(dtype, false);
+    probs.close();
+    return cast;
   }
 
   /** {@code x @ w.T + b}, w in PyTorch's [out, in] layout. */
@@ -55,8 +72,11 @@ final class Nn {
     return LayerNorm.layerNorm(x, new Shape(weight.getShape().get(0)), weight, bias, 1e-5f).singletonOrThrow();
   }
 
-  /** LLaMA RMSNorm: {@code x * rsqrt(mean(x²) + eps) * weight}, computed in float32. */
-  static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
+  /**
+   * LLaMA RMSNorm: {@code x * rsqrt(mean(x²) + eps) * weight}, computed in float32. {@code eps} is a
+   * float32 scalar already on the device: a Java number would be copied to the device at every call.
+   */
+  static NDArray rmsNorm(NDArray x, NDArray weight, NDArray eps) {
     DataType dtype = x.getDataType();
     NDArray x32 = dtype == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
     NDArray variance = x32.square().mean(new int[] {-1}, true);

@@ -99,7 +99,7 @@ final class VisionTower {
     NDArray k = qkv.get(":, :, {}:{}", width, 2 * width).reshape(b, t, heads, headWidth).transpose(0, 2, 1, 3); // [B,H,T,hw]
     NDArray v = qkv.get(":, :, {}:", 2 * width).reshape(b, t, heads, headWidth).transpose(0, 2, 1, 3);        // [B,H,T,hw]
     NDArray scores = q.mul((float) (1.0 / Math.sqrt(headWidth))).matMul(k.transpose(0, 1, 3, 2)); // [B,H,T,T]
-    NDArray probs = Nn.maskedSoftmax(scores, null);                               // [B,H,T,T]
+    NDArray probs = Nn.softmax(scores);                                            // [B,H,T,T]
     NDArray out = probs.matMul(v);                                                // [B,H,T,hw]
     probs.close();
     out = out.transpose(0, 2, 1, 3).reshape(b, t, width);                         // [B,T,W]

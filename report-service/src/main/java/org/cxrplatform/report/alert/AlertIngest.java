@@ -6,8 +6,9 @@ import jakarta.transaction.Transactional;
 import org.cxrplatform.contracts.CriticalAlert;
 import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.report.ReportConfig;
-import org.cxrplatform.report.ris.OutboxEntry;
-import org.cxrplatform.report.ris.OutboxRepository;
+import org.cxrplatform.report.outbox.OutboxEntry;
+import org.cxrplatform.report.outbox.OutboxMessage;
+import org.cxrplatform.report.outbox.OutboxRepository;
 import org.jboss.logging.Logger;
 
 /** Stores a critical alert once and, in the same transaction, queues its webhook call (when a webhook is configured). */
@@ -32,8 +33,8 @@ public class AlertIngest {
             return false;
         }
         if (config.alerts().webhookUrl().isPresent()) {
-            outbox.insert(OutboxEntry.WEBHOOK, "WEBHOOK", "alert:" + alert.alertId(), true, null, alert.alertId(),
-                    "alert " + alert.finding() + " " + alert.studyInstanceUid(), alert.alertId(), EventJson.write(alert));
+            outbox.insert(OutboxMessage.ofAlert(alert.alertId(), OutboxEntry.WEBHOOK, "WEBHOOK",
+                    "alert " + alert.finding() + " " + alert.studyInstanceUid(), EventJson.write(alert)));
         }
         LOG.warnf("critical alert %s: %s %s in study %s", alert.alertId(), alert.finding(), alert.state(), alert.studyInstanceUid());
         return true;

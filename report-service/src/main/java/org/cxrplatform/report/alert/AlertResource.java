@@ -12,8 +12,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.cxrplatform.report.api.ApiException;
 import org.cxrplatform.report.audit.AuditLog;
-import org.cxrplatform.report.review.ReviewException;
 import org.cxrplatform.report.security.Roles;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -47,9 +47,9 @@ public class AlertResource {
     @Transactional
     @Operation(summary = "Acknowledge a critical alert (who and when are kept)")
     public AlertStore.StoredAlert acknowledge(@PathParam("id") String id) {
-        AlertStore.StoredAlert a = alerts.find(id).orElseThrow(() -> new ReviewException(404, "no alert " + id));
+        AlertStore.StoredAlert a = alerts.find(id).orElseThrow(() -> new ApiException(404, "no alert " + id));
         if (!alerts.acknowledge(id, jwt.getName())) {
-            throw new ReviewException(409, "alert " + id + " was already acknowledged by " + a.acknowledgedBy());
+            throw new ApiException(409, "alert " + id + " was already acknowledged by " + a.acknowledgedBy());
         }
         audit.record(jwt.getName(), "ACKNOWLEDGE", "alert", id, a.finding() + " in " + a.studyInstanceUid());
         return alerts.find(id).orElseThrow();

@@ -7,8 +7,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.cxrplatform.report.ReportConfig;
-import org.cxrplatform.report.ris.OutboxEntry;
-import org.cxrplatform.report.ris.OutboxSender;
+import org.cxrplatform.report.outbox.OutboxEntry;
+import org.cxrplatform.report.outbox.OutboxSender;
 
 /** POSTs a critical alert (the CriticalAlert JSON) to {@code cxr.report.alerts.webhook-url}; any 2xx is success. */
 @ApplicationScoped

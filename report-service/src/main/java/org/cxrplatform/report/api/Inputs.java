@@ -1,7 +1,7 @@
 package org.cxrplatform.report.api;
 
 import java.util.regex.Pattern;
-import org.cxrplatform.report.review.ReviewException;
+import org.cxrplatform.contracts.EventJson;
 
 /** Checks for REST inputs: report ids, and strings free of NUL / control characters and within a length. */
 public final class Inputs {
@@ -46,7 +46,7 @@ public final class Inputs {
     public static String require(String what, String value, int max) {
         String problem = problem(what, value, max);
         if (problem != null) {
-            throw new ReviewException(400, problem);
+            throw new ApiException(400, problem);
         }
         return value;
     }
@@ -63,7 +63,7 @@ public final class Inputs {
 
     static String operationOutcome(String message) {
         return "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"invalid\",\"diagnostics\":"
-                + org.cxrplatform.report.store.Json.write(message) + "}]}";
+                + EventJson.writeString(message) + "}]}";
     }
 
     /**

@@ -1,16 +1,13 @@
 package org.cxrplatform.report.audit;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.cxrplatform.report.store.StoreException;
+import org.cxrplatform.report.Where;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /**
  * Who viewed, edited, signed, rejected, re-sent or acknowledged what, and when. Rows are only
@@ -20,50 +17,30 @@ import org.cxrplatform.report.store.StoreException;
 @ApplicationScoped
 public class AuditLog {
 
+    private static final RowMapper<Entry> ENTRY = ConstructorMapper.of(Entry.class);
+
     @Inject
-    AgroalDataSource dataSource;
+    Jdbi jdbi;
 
     public void record(String actor, String action, String targetType, String targetId, String detail) {
-        String sql = "INSERT INTO audit_log (actor, action, target_type, target_id, detail) VALUES (?, ?, ?, ?, ?)";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, actor);
-            ps.setString(2, action);
-            ps.setString(3, targetType);
-            ps.setString(4, targetId);
-            ps.setString(5, detail);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("cannot write audit entry " + action + " " + targetType + "/" + targetId, e);
-        }
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO audit_log (actor, action, target_type, target_id, detail)"
+                        + " VALUES (:actor, :action, :targetType, :targetId, :detail)")
+                .bind("actor", actor)
+                .bind("action", action)
+                .bind("targetType", targetType)
+                .bind("targetId", targetId)
+                .bind("detail", detail)
+                .execute());
     }
 
     public List<Entry> list(String targetType, String targetId, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT id, at, actor, action, target_type, target_id, detail FROM audit_log WHERE 1 = 1");
-        List<String> args = new ArrayList<>();
-        if (targetType != null) {
-            sql.append(" AND target_type = ?");
-            args.add(targetType);
-        }
-        if (targetId != null) {
-            sql.append(" AND target_id = ?");
-            args.add(targetId);
-        }
-        sql.append(" ORDER BY id DESC LIMIT ").append(Math.max(1, Math.min(limit, 1000)));
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setString(i + 1, args.get(i));
-            }
-            List<Entry> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getString(7)));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("cannot read audit log", e);
-        }
+        Where where = new Where().equal("target_type", targetType).equal("target_id", targetId);
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, at, actor, action, target_type, target_id, detail FROM audit_log" + where
+                        + " ORDER BY id DESC LIMIT :limit")
+                .bindMap(where.args())
+                .bind("limit", Math.max(1, Math.min(limit, 1000)))
+                .map(ENTRY)
+                .list());
     }
 
     public record Entry(long id, Instant at, String actor, String action, String targetType, String targetId, String detail) {

@@ -5,10 +5,10 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.cxrplatform.report.ReportConfig;
-import org.cxrplatform.report.ris.OutboxEntry;
-import org.cxrplatform.report.ris.OutboxRepository;
-import org.cxrplatform.report.ris.ReportExporter;
-import org.cxrplatform.report.ris.ResultStatus;
+import org.cxrplatform.report.outbox.OutboxEntry;
+import org.cxrplatform.report.outbox.OutboxRepository;
+import org.cxrplatform.report.store.ReportExporter;
+import org.cxrplatform.report.store.ResultStatus;
 import org.cxrplatform.report.store.StoredReport;
 
 /** Queues the DiagnosticReport of every report version for {@code cxr.report.fhir.push-url} (when set). */
@@ -27,7 +27,7 @@ public class FhirExporter implements ReportExporter {
             return;
         }
         byte[] json = FhirMapper.json(FhirMapper.diagnosticReport(report)).getBytes(StandardCharsets.UTF_8);
-        outbox.insert(OutboxEntry.FHIR, "FHIR", report.orderKey(), report.urgent(), report.pk(), null, "DiagnosticReport " + report.status() + " "
-                + report.reportId(), report.reportId(), json);
+        String summary = "DiagnosticReport " + report.status() + " " + report.reportId();
+        outbox.insert(ReportExporter.message(report, OutboxEntry.FHIR, "FHIR", summary, report.reportId(), json));
     }
 }

@@ -9,8 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.cxrplatform.report.ReportConfig;
-import org.cxrplatform.report.ris.OutboxEntry;
-import org.cxrplatform.report.ris.OutboxSender;
+import org.cxrplatform.report.outbox.OutboxEntry;
+import org.cxrplatform.report.outbox.OutboxSender;
 
 /** PUTs a queued DiagnosticReport to {@code <push-url>/DiagnosticReport/<id>} (update-as-create); 2xx is success. */
 @ApplicationScoped

@@ -1,55 +1,40 @@
 package org.cxrplatform.report.image;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
-import org.cxrplatform.report.store.StoreException;
+import org.jdbi.v3.core.Jdbi;
 
-/** JDBC access to {@code study_image}; callers hold the transaction. */
+/** Access to {@code study_image}; callers hold the transaction. */
 @ApplicationScoped
 public class ImageStore {
 
     @Inject
-    AgroalDataSource dataSource;
+    Jdbi jdbi;
 
     /** @return true when stored, false when this SOP instance already had an image (re-delivery) */
     public boolean insert(String sopInstanceUid, String studyInstanceUid, byte[] png, int width, int height, String sha256) {
-        String sql = "INSERT INTO study_image (sop_instance_uid, study_instance_uid, png, width, height, sha256) VALUES (?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT DO NOTHING";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, sopInstanceUid);
-            ps.setString(2, studyInstanceUid);
-            ps.setBytes(3, png);
-            ps.setInt(4, width);
-            ps.setInt(5, height);
-            ps.setString(6, sha256);
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new StoreException("cannot store the image of " + sopInstanceUid, e);
-        }
+        return jdbi.withHandle(h -> h.createUpdate("INSERT INTO study_image (sop_instance_uid, study_instance_uid, png, width, height,"
+                        + " sha256) VALUES (:sopInstanceUid, :studyInstanceUid, :png, :width, :height, :sha256) ON CONFLICT DO NOTHING")
+                .bind("sopInstanceUid", sopInstanceUid)
+                .bind("studyInstanceUid", studyInstanceUid)
+                .bind("png", png)
+                .bind("width", width)
+                .bind("height", height)
+                .bind("sha256", sha256)
+                .execute()) == 1;
     }
 
     /** The PNG of a SOP instance, else the newest PNG of the study. */
     public Optional<byte[]> find(String sopInstanceUid, String studyInstanceUid) {
-        String sql = "SELECT png FROM study_image WHERE sop_instance_uid = ? OR (study_instance_uid = ? AND NOT EXISTS"
-                + " (SELECT 1 FROM study_image WHERE sop_instance_uid = ?)) ORDER BY received_at DESC LIMIT 1";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, sopInstanceUid == null ? "" : sopInstanceUid);
-            ps.setString(2, studyInstanceUid);
-            ps.setString(3, sopInstanceUid == null ? "" : sopInstanceUid);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot read the image of " + sopInstanceUid, e);
-        }
+        return jdbi.withHandle(h -> h.createQuery("SELECT png FROM study_image WHERE sop_instance_uid = :sop"
+                        + " OR (study_instance_uid = :study AND NOT EXISTS (SELECT 1 FROM study_image WHERE sop_instance_uid = :sop))"
+                        + " ORDER BY received_at DESC LIMIT 1")
+                .bind("sop", sopInstanceUid == null ? "" : sopInstanceUid)
+                .bind("study", studyInstanceUid)
+                .mapTo(byte[].class)
+                .findOne());
     }
 
     /**
@@ -60,15 +45,12 @@ public class ImageStore {
      * @return rows deleted
      */
     public int purge(Instant signedBefore, Instant receivedBefore) {
-        String sql = "DELETE FROM study_image i WHERE i.received_at < ? OR (EXISTS (SELECT 1 FROM report r WHERE r.sop_instance_uid ="
-                + " i.sop_instance_uid AND r.status <> 'DRAFT' AND r.reviewed_at < ?) AND NOT EXISTS (SELECT 1 FROM report r WHERE"
-                + " r.sop_instance_uid = i.sop_instance_uid AND r.status = 'DRAFT'))";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setTimestamp(1, Timestamp.from(receivedBefore));
-            ps.setTimestamp(2, Timestamp.from(signedBefore));
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("cannot purge images", e);
-        }
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM study_image i WHERE i.received_at < :receivedBefore OR (EXISTS"
+                        + " (SELECT 1 FROM report r WHERE r.sop_instance_uid = i.sop_instance_uid AND r.status <> 'DRAFT'"
+                        + " AND r.reviewed_at < :signedBefore) AND NOT EXISTS (SELECT 1 FROM report r"
+                        + " WHERE r.sop_instance_uid = i.sop_instance_uid AND r.status = 'DRAFT'))")
+                .bind("receivedBefore", receivedBefore)
+                .bind("signedBefore", signedBefore)
+                .execute());
     }
 }

@@ -1,17 +1,13 @@
 package org.cxrplatform.report.quality;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.IsoFields;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +15,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.report.store.ReportStatus;
-import org.cxrplatform.report.store.StoreException;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * Live quality from production data, per model version (all time) and per model version and ISO
@@ -51,7 +48,7 @@ public class QualityService {
             + "the findings module's FindingsExtractor; rejected and pending drafts are left out of F1";
 
     @Inject
-    AgroalDataSource dataSource;
+    Jdbi jdbi;
 
     /** Counts behind one finding's F1. */
     public record FindingScore(long truePositives, long falsePositives, long falseNegatives, long trueNegatives, Double precision,
@@ -88,27 +85,27 @@ public class QualityService {
         sql.append(" FROM report GROUP BY 1, 2, 3");
         Map<String, Acc> models = new TreeMap<>();
         Map<String, Acc> weeks = new TreeMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString());
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String model = rs.getString(1);
-                String week = rs.getString(2);
-                ReportStatus status = ReportStatus.valueOf(rs.getString(3));
-                long n = rs.getLong(4);
-                long[][] cells = new long[Finding.values().length][3];
-                for (Finding f : Finding.values()) {
-                    for (int k = 0; k < 3; k++) {
-                        cells[f.ordinal()][k] = rs.getLong(5 + f.ordinal() * 3 + k);
-                    }
-                }
-                models.computeIfAbsent(model, k -> new Acc(model, null)).add(status, n, cells);
-                weeks.computeIfAbsent(model + "\u0000" + week, k -> new Acc(model, week)).add(status, n, cells);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot read reports for the quality figures", e);
+        for (Row row : jdbi.withHandle(h -> h.createQuery(sql.toString()).map(QualityService::row).list())) {
+            models.computeIfAbsent(row.model(), k -> new Acc(row.model(), null)).add(row.status(), row.n(), row.cells());
+            weeks.computeIfAbsent(row.model() + "\u0000" + row.week(), k -> new Acc(row.model(), row.week()))
+                    .add(row.status(), row.n(), row.cells());
         }
         return new Quality(POSITIVE, UNCERTAIN_POLICY, REFERENCE, WEEK_BASIS, Instant.now(),
                 models.values().stream().map(Acc::group).toList(), weeks.values().stream().map(Acc::group).toList());
+    }
+
+    /** One group of the aggregate query: {@code n} reports; {@code cells[finding]} = TP, FP, FN among them. */
+    private record Row(String model, String week, ReportStatus status, long n, long[][] cells) {
+    }
+
+    private static Row row(ResultSet rs, StatementContext ctx) throws SQLException {
+        long[][] cells = new long[Finding.values().length][3];
+        for (Finding f : Finding.values()) {
+            for (int k = 0; k < 3; k++) {
+                cells[f.ordinal()][k] = rs.getLong(5 + f.ordinal() * 3 + k);
+            }
+        }
+        return new Row(rs.getString(1), rs.getString(2), ReportStatus.valueOf(rs.getString(3)), rs.getLong(4), cells);
     }
 
     public static String isoWeek(Instant at) {
@@ -187,12 +184,5 @@ public class QualityService {
         private static Double ratio(long n, long of) {
             return of == 0 ? null : (double) n / of;
         }
-    }
-
-    /** For callers that want a plain list of every group. */
-    public static List<Group> all(Quality q) {
-        List<Group> out = new ArrayList<>(q.models());
-        out.addAll(q.weeks());
-        return out;
     }
 }

@@ -15,10 +15,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.cxrplatform.contracts.Lane;
+import org.cxrplatform.report.api.ApiException;
 import org.cxrplatform.report.security.Roles;
 import org.cxrplatform.report.store.ReportStatus;
-import org.cxrplatform.report.store.ReportStore;
 import org.cxrplatform.report.store.ReportStore.ReportQuery;
+import org.cxrplatform.report.store.ReportStore;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -68,7 +69,7 @@ public class ReportResource {
     @Transactional
     @Operation(summary = "Every status change of one report")
     public List<ReportStore.StatusChange> history(@PathParam("id") String id) {
-        return store.history(store.find(id).orElseThrow(() -> new ReviewException(404, "no report " + id)).pk());
+        return store.history(store.find(id).orElseThrow(() -> new ApiException(404, "no report " + id)).pk());
     }
 
     @Inject
@@ -84,9 +85,9 @@ public class ReportResource {
     @Transactional
     @Operation(summary = "The rendered study image the model read (8-bit greyscale PNG), while it is kept (the view is audited)")
     public jakarta.ws.rs.core.Response image(@PathParam("id") String id) {
-        org.cxrplatform.report.store.StoredReport r = store.find(id).orElseThrow(() -> new ReviewException(404, "no report " + id));
+        org.cxrplatform.report.store.StoredReport r = store.find(id).orElseThrow(() -> new ApiException(404, "no report " + id));
         byte[] png = images.find(r.sopInstanceUid(), r.studyInstanceUid())
-                .orElseThrow(() -> new ReviewException(404, "no image kept for report " + id));
+                .orElseThrow(() -> new ApiException(404, "no image kept for report " + id));
         audit.record(jwt.getName(), "VIEW", "report", id, "image");
         return jakarta.ws.rs.core.Response.ok(png, "image/png").header("Cache-Control", "private, no-store").build();
     }

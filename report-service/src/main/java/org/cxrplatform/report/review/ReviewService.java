@@ -10,12 +10,13 @@ import java.util.Map;
 import java.util.Set;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
+import org.cxrplatform.report.api.ApiException;
 import org.cxrplatform.report.api.Inputs;
 import org.cxrplatform.report.audit.AuditLog;
-import org.cxrplatform.report.ris.ReportExporter;
-import org.cxrplatform.report.ris.ResultStatus;
+import org.cxrplatform.report.store.ReportExporter;
 import org.cxrplatform.report.store.ReportStatus;
 import org.cxrplatform.report.store.ReportStore;
+import org.cxrplatform.report.store.ResultStatus;
 import org.cxrplatform.report.store.StoredReport;
 
 /**
@@ -57,7 +58,7 @@ public class ReviewService {
     @Transactional
     public StoredReport edit(String reportId, String actor, String text) {
         if (text == null || text.isBlank()) {
-            throw new ReviewException(400, "an edit needs the new report text");
+            throw new ApiException(400, "an edit needs the new report text");
         }
         Inputs.require("text", text, Inputs.MAX_TEXT);
         StoredReport r = lock(reportId, EnumSet.of(ReportStatus.DRAFT, ReportStatus.ACCEPTED, ReportStatus.EDITED), "edited");
@@ -78,7 +79,7 @@ public class ReviewService {
     private StoredReport lock(String reportId, Set<ReportStatus> allowed, String verb) {
         StoredReport r = store.lock(reportId).orElseThrow(() -> notFound(reportId));
         if (!allowed.contains(r.status())) {
-            throw new ReviewException(409, "report " + reportId + " is " + r.status() + " and cannot be " + verb
+            throw new ApiException(409, "report " + reportId + " is " + r.status() + " and cannot be " + verb
                     + " (allowed from " + allowed + ")");
         }
         return r;
@@ -92,7 +93,7 @@ public class ReviewService {
         return after;
     }
 
-    private static ReviewException notFound(String reportId) {
-        return new ReviewException(404, "no report " + reportId);
+    private static ApiException notFound(String reportId) {
+        return new ApiException(404, "no report " + reportId);
     }
 }

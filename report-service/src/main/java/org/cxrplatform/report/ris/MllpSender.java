@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.cxrplatform.report.ReportConfig;
+import org.cxrplatform.report.outbox.OutboxEntry;
+import org.cxrplatform.report.outbox.OutboxSender;
 
 /**
  * Sends an ORU over MLLP to the RIS endpoint named by the entry's destination and checks the ACK:

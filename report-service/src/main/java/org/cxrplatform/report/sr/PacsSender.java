@@ -9,8 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.cxrplatform.report.ReportConfig;
-import org.cxrplatform.report.ris.OutboxEntry;
-import org.cxrplatform.report.ris.OutboxSender;
+import org.cxrplatform.report.outbox.OutboxEntry;
+import org.cxrplatform.report.outbox.OutboxSender;
 
 /**
  * Sends a queued SR: destination PACS by C-STORE or, with {@code cxr.report.pacs.protocol=STOW}, by STOW-RS;

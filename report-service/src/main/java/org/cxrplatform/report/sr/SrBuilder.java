@@ -31,7 +31,7 @@ import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
 import org.cxrplatform.report.FindingCodes;
 import org.cxrplatform.report.ReportConfig.SrKind;
-import org.cxrplatform.report.ris.ResultStatus;
+import org.cxrplatform.report.store.ResultStatus;
 import org.cxrplatform.report.store.StoredReport;
 
 /**

@@ -4,10 +4,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import org.cxrplatform.report.ReportConfig;
-import org.cxrplatform.report.ris.OutboxEntry;
-import org.cxrplatform.report.ris.OutboxRepository;
-import org.cxrplatform.report.ris.ReportExporter;
-import org.cxrplatform.report.ris.ResultStatus;
+import org.cxrplatform.report.outbox.OutboxEntry;
+import org.cxrplatform.report.outbox.OutboxRepository;
+import org.cxrplatform.report.store.ReportExporter;
+import org.cxrplatform.report.store.ResultStatus;
 import org.cxrplatform.report.store.StoredReport;
 
 /**
@@ -37,13 +37,14 @@ public class SrExporter implements ReportExporter {
         SrBuilder.Built predecessor = outbox.latest(OutboxEntry.DICOM_SR, report.pk()).map(e -> SrBuilder.Built.of(e.payload())).orElse(null);
         SrBuilder.Built sr = SrBuilder.build(report, status, actor, at, config.pacs().srKind(), config.ris().sendingFacility(), predecessor);
         // the same SR object (same SOP Instance UID) to every destination, each its own outbox line with retries
+        String summary = "SR " + status + " " + report.reportId();
         if (pacs) {
-            outbox.insert(OutboxEntry.DICOM_SR, DESTINATION, report.orderKey(), report.urgent(), report.pk(), null,
-                    "SR " + status + " " + report.reportId(), sr.sopInstanceUid(), sr.bytes());
+            outbox.insert(ReportExporter.message(report, OutboxEntry.DICOM_SR, DESTINATION, summary, sr.sopInstanceUid(),
+                    sr.bytes()));
         }
         if (stow) {
-            outbox.insert(OutboxEntry.DICOM_SR, STOW_DESTINATION, report.orderKey(), report.urgent(), report.pk(), null,
-                    "SR " + status + " " + report.reportId(), sr.sopInstanceUid(), sr.bytes());
+            outbox.insert(ReportExporter.message(report, OutboxEntry.DICOM_SR, STOW_DESTINATION, summary, sr.sopInstanceUid(),
+                    sr.bytes()));
         }
     }
 }

@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.report.ReportConfig;
-import org.cxrplatform.report.ris.OutboxEntry;
+import org.cxrplatform.report.outbox.OutboxEntry;
 
 /**
  * STOW-RS (DICOM PS3.18 §10.5): {@code POST {base}/studies} with one part of

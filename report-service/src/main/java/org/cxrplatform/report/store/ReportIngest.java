@@ -10,8 +10,6 @@ import java.util.Optional;
 import org.cxrplatform.contracts.ReportEvent;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
-import org.cxrplatform.report.ris.ReportExporter;
-import org.cxrplatform.report.ris.ResultStatus;
 import org.jboss.logging.Logger;
 
 /**

@@ -1,4 +1,4 @@
-package org.cxrplatform.report.health;
+package org.cxrplatform.report.outbox;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -6,9 +6,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import org.cxrplatform.report.ReportConfig;
-import org.cxrplatform.report.ris.OutboxEntry;
-import org.cxrplatform.report.ris.OutboxRepository;
-import org.cxrplatform.report.ris.OutboxWorker;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
@@ -30,8 +27,8 @@ public class OutboxHealth {
         @Override
         public HealthCheckResponse call() {
             try {
-                long pending = QuarkusTransaction.requiringNew().call(() -> outbox.countPending(OutboxEntry.HL7));
-                long parked = QuarkusTransaction.requiringNew().call(() -> outbox.list(OutboxEntry.PARKED, null, null, 1000).size());
+                long pending = QuarkusTransaction.requiringNew().call(() -> outbox.count(OutboxEntry.PENDING, OutboxEntry.HL7));
+                long parked = QuarkusTransaction.requiringNew().call(() -> outbox.count(OutboxEntry.PARKED, null));
                 return HealthCheckResponse.named("outbox").up().withData("risPending", pending).withData("parked", parked).build();
             } catch (RuntimeException e) {
                 return HealthCheckResponse.named("outbox").down().withData("error", String.valueOf(e.getMessage())).build();

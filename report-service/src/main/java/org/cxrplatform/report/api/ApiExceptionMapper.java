@@ -1,4 +1,4 @@
-package org.cxrplatform.report.review;
+package org.cxrplatform.report.api;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -6,11 +6,11 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.Map;
 
-/** Answers review errors as {@code {"error": "..."}} with their status. */
+/** Answers request errors as {@code {"error": "..."}} with their status. */
 @Provider
-public class ReviewExceptionMapper implements ExceptionMapper<ReviewException> {
+public class ApiExceptionMapper implements ExceptionMapper<ApiException> {
     @Override
-    public Response toResponse(ReviewException e) {
+    public Response toResponse(ApiException e) {
         return Response.status(e.status()).type(MediaType.APPLICATION_JSON).entity(Map.of("error", e.getMessage())).build();
     }
 }

@@ -1,4 +1,4 @@
-package org.cxrplatform.report.ris;
+package org.cxrplatform.report.outbox;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -90,7 +90,7 @@ public class OutboxWorker {
                 });
             }
         }
-        risPending.set(QuarkusTransaction.requiringNew().call(() -> repository.countPending(OutboxEntry.HL7)));
+        risPending.set(QuarkusTransaction.requiringNew().call(() -> repository.count(OutboxEntry.PENDING, OutboxEntry.HL7)));
         lastPollFinished = Instant.now();
     }
 

@@ -1,4 +1,4 @@
-package org.cxrplatform.report.ris;
+package org.cxrplatform.report.outbox;
 
 /**
  * Fired when an urgent outbox entry (STAT or priority-1 report, critical alert) is inserted; its

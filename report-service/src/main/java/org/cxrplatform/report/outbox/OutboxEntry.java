@@ -1,4 +1,4 @@
-package org.cxrplatform.report.ris;
+package org.cxrplatform.report.outbox;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package org.cxrplatform.report.review;
+package org.cxrplatform.report.outbox;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -16,9 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import org.cxrplatform.report.api.ApiException;
 import org.cxrplatform.report.audit.AuditLog;
-import org.cxrplatform.report.ris.OutboxEntry;
-import org.cxrplatform.report.ris.OutboxRepository;
 import org.cxrplatform.report.security.Roles;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -67,9 +66,9 @@ public class OutboxResource {
     @Transactional
     @Operation(summary = "Put a parked entry back in line with a fresh attempt budget")
     public EntryView resend(@PathParam("id") long id) {
-        OutboxEntry e = outbox.find(id).orElseThrow(() -> new ReviewException(404, "no outbox entry " + id));
+        OutboxEntry e = outbox.find(id).orElseThrow(() -> new ApiException(404, "no outbox entry " + id));
         if (!outbox.requeue(id)) {
-            throw new ReviewException(409, "outbox entry " + id + " is " + e.status() + "; only PARKED entries can be re-sent");
+            throw new ApiException(409, "outbox entry " + id + " is " + e.status() + "; only PARKED entries can be re-sent");
         }
         audit.record(jwt.getName(), "RESEND", "outbox", Long.toString(id), e.summary() + " to " + e.destination());
         return EntryView.of(outbox.find(id).orElseThrow());

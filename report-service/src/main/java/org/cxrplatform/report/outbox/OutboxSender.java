@@ -1,4 +1,4 @@
-package org.cxrplatform.report.ris;
+package org.cxrplatform.report.outbox;
 
 /** Delivers outbox entries of one kind. Implementations are CDI beans; the worker picks by {@link #kind()}. */
 public interface OutboxSender {

@@ -1,4 +1,4 @@
-package org.cxrplatform.report.ris;
+package org.cxrplatform.report.store;
 
 /**
  * What a report change means to the receiving systems. HL7 table 0123 (OBR-25) and 0085 (OBX-11).
