@@ -253,7 +253,9 @@ final class Lexicon {
     private static final String EXAMINATION = "(?:study|studies|exam\\w*|films?|radiographs?|images?|imaging|ct|cxr|chest x ?rays?"
             + "|x ?rays?|comparisons?|ones?|day|date)";
     static final Pattern COMPARISON = Pattern.compile("(?<![a-z])(?:(?:since|from|than|versus|vs\\.?|compared to|compared with"
-            + "|comparison with|relative to) (?:the |a )?(?:prior|previous|recent|earlier|old)(?: " + EXAMINATION + ")?"
+            + "|comparison with|relative to) (?:the |a )?(?:prior|previous|recent|earlier|old)(?:(?: chest| portable| frontal)? "
+            + EXAMINATION + "|(?=\\s*(?:[,;.]|$|(?:and|with|there|which) )))"
+            // Bare "from prior" names the comparison only where the clause ends: "scarring from prior infection" is history.
             + "|(?:prior|previous|recent|earlier|old) " + EXAMINATION + ")(?![a-z])");
 
     private static final String SEEN = "(?:seen|identified|present|visualized|visualised|visible|evident|demonstrated|detected"
@@ -293,13 +295,18 @@ final class Lexicon {
             trigger(RESOLVED, FORWARD, "(?:interval |complete |total |subsequent )?(?:resolution|clearing|disappearance) of"
                     + "(?: the)?(?: previously (?:seen|noted|described|demonstrated|identified))?|no longer"),
 
+            // The question asked, holding a hedge word: "requested for query pneumonia", "referred for ? effusion".
+            trigger(INDICATION, FORWARD, "(?:requested|ordered|referred|sent|performed|obtained|done) (?:for|to (?:exclude|assess"
+                    + "|evaluate|rule out))(?: (?:query|questionable|possible|suspected|\\?))?"),
+
             // Hedges holding a negation word come before the negations.
             trigger(Trigger.Kind.UNCERTAIN, BOTH, "(?:cannot|can not|can't|could not|not|may not) (?:be )?(?:entirely |completely "
                     + "|totally |definitely |definitively |confidently |reliably )?(?:excluded?|ruled out|rule out)"),
             trigger(Trigger.Kind.UNCERTAIN, BOTH, "(?:difficult|hard) to (?:exclude|rule out)|not (?:entirely |completely )?certain"
                     + "|uncertain(?: significance)?|indeterminate|equivocal"),
-            trigger(Trigger.Kind.UNCERTAIN, BACKWARD, "(?:may|might|could)(?: also)?(?: possibly)? (?:be present|be seen|coexist"
-                    + "|be superimposed|be contributing|contribute)"),
+            trigger(Trigger.Kind.UNCERTAIN, BACKWARD, "(?:may|might|could|can|would)(?: also)?(?: possibly)? (?:be present|be seen"
+                    + "|coexist|be superimposed|be contributing|contribute|(?:be|have been|go) (?:missed|overlooked|hidden|masked"
+                    + "|undetected))"),
             trigger(Trigger.Kind.UNCERTAIN, FORWARD, "(?:may|might|could|would|can)(?: also)?(?: possibly)? (?:represent|reflect"
                     + "|indicate|include|be due to|be related to|relate to|be|signify|suggest|correspond to|account for|have)"),
             // "Pneumonia is likely." at the end of a clause: "opacity is likely atelectasis" hedges the atelectasis.
@@ -342,6 +349,9 @@ final class Lexicon {
                     + "|(?:poorly|incompletely) (?:evaluated|assessed|visuali[sz]ed)|not (?:well|clearly) (?:evaluated|assessed"
                     + "|visuali[sz]ed)|(?:is|are) obscured"),
             trigger(LIMITED, BOTH, "(?:difficult|hard|unable|impossible|not possible) to (?:assess|evaluate|see|exclude)"),
+            // "Pneumothorax assessment is limited".
+            trigger(LIMITED, BACKWARD, "(?:assessment|evaluation|detection|exclusion|sensitivity)(?: (?:is|are|was|remains?))?"
+                    + " (?:limited|reduced|suboptimal|compromised|not possible|difficult)"),
 
             // The question asked.
             trigger(INDICATION, FORWARD, "(?:to |please )?(?:evaluate|eval|assess|rule out|rule-out|exclude|check|look|screen"
