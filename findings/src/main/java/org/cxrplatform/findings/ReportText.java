@@ -115,8 +115,9 @@ final class ReportText {
     /**
      * Ends a sentence at "." or "!" followed by white space (so "1.5 cm" stays whole) unless the
      * word before is an abbreviation or a single letter, and before a header ("IMPRESSION:" at the
-     * start of a line, or in capitals anywhere). Any other line break does not end a sentence:
-     * report text is often wrapped mid-sentence.
+     * start of a line, or in capitals anywhere), and at the line break of a context or procedure
+     * header's line. Any other line break does not end a sentence: report text is often wrapped
+     * mid-sentence.
      */
     static List<String> split(String text) {
         java.util.BitSet headers = new java.util.BitSet(text.length());
@@ -129,7 +130,7 @@ final class ReportText {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             boolean stop = (c == '.' || c == '!') && followedBySpace(text, i) && !abbreviation(text, i);
-            if (stop) {
+            if (stop || c == '\n' && opensContext(text.substring(start, i))) {
                 add(sentences, text.substring(start, i + 1));
                 start = i + 1;
             } else if (i > start && headers.get(i)) {
@@ -139,6 +140,14 @@ final class ReportText {
         }
         add(sentences, text.substring(start));
         return sentences;
+    }
+
+    /**
+     * Whether a piece opens with a context or procedure header: such a line ends at its line break
+     * even without a full stop ("Reason for exam: fever" above "Atelectasis left base.").
+     */
+    private static boolean opensContext(String piece) {
+        return header(normalise(piece)).filter(h -> !isBody(h)).isPresent();
     }
 
     private static boolean followedBySpace(String text, int i) {
