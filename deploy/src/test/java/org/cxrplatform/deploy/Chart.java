@@ -18,14 +18,17 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
-/** The chart under test and how to render it (helm-java, Helm in-process: no binary, no cluster). */
-final class Chart {
+/**
+ * The chart under test and how to render it (helm-java, Helm in-process: no binary, no cluster).
+ * Public for e2e-containers, which runs the images with the container settings of a render.
+ */
+public final class Chart {
 
     static final Path DIR = Path.of(System.getProperty("cxr.chart.dir", "../helm/cxr-platform"))
             .toAbsolutePath().normalize();
     static final Path DEFAULT_VALUES = DIR.resolve("values.yaml");
     static final Path PRODUCTION_VALUES = DIR.resolve("values-production.yaml");
-    static final String RELEASE = "cxr";
+    public static final String RELEASE = "cxr";
     static final String NAMESPACE = "radiology";
     static final String KUBE_VERSION = "1.31.0";
 
@@ -46,12 +49,12 @@ final class Chart {
     }
 
     /** One rendered Kubernetes object. */
-    record Obj(String apiVersion, String kind, String name, JsonNode node) {
-        String id() {
+    public record Obj(String apiVersion, String kind, String name, JsonNode node) {
+        public String id() {
             return apiVersion + "/" + kind + "/" + name;
         }
 
-        JsonNode at(String pointer) {
+        public JsonNode at(String pointer) {
             return node.at(pointer);
         }
     }
@@ -85,7 +88,7 @@ final class Chart {
         return renderDir;
     }
 
-    static List<Obj> render(UnaryOperator<TemplateCommand> customise) {
+    public static List<Obj> render(UnaryOperator<TemplateCommand> customise) {
         return parse(template(customise));
     }
 

@@ -31,7 +31,7 @@ import java.util.Optional;
  * the mapper here removes every any-setter, so with FAIL_ON_UNKNOWN_PROPERTIES a field that the
  * Kubernetes API does not define fails the parse, with its path. (fabric8 8 is built on Jackson 3.)
  */
-final class StrictModels {
+public final class StrictModels {
 
     static final JsonMapper STRICT = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -73,7 +73,7 @@ final class StrictModels {
         return STRICT.readValue(json, type);
     }
 
-    static Object parse(Chart.Obj obj) {
+    public static Object parse(Chart.Obj obj) {
         Class<?> type = modelFor(obj.apiVersion(), obj.kind())
                 .orElseThrow(() -> new IllegalArgumentException("no fabric8 model registered for " + obj.id()));
         return parse(obj.node().toString(), type);

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Typed views on the pod-bearing objects of a render. */
-record Workloads(List<Deployment> deployments, List<StatefulSet> statefulSets, List<Job> jobs) {
+public record Workloads(List<Deployment> deployments, List<StatefulSet> statefulSets, List<Job> jobs) {
 
-    static Workloads of(List<Chart.Obj> objects) {
+    public static Workloads of(List<Chart.Obj> objects) {
         List<Deployment> deployments = new ArrayList<>();
         List<StatefulSet> statefulSets = new ArrayList<>();
         List<Job> jobs = new ArrayList<>();
@@ -29,14 +29,14 @@ record Workloads(List<Deployment> deployments, List<StatefulSet> statefulSets, L
     }
 
     /** A pod template with the name of the object that owns it. */
-    record Pod(String owner, String kind, PodSpec spec) {
-        Stream<Container> allContainers() {
+    public record Pod(String owner, String kind, PodSpec spec) {
+        public Stream<Container> allContainers() {
             return Stream.concat(spec.getInitContainers().stream(), spec.getContainers().stream());
         }
     }
 
     /** Long-running pods: Deployments and StatefulSets (the ones that need probes). */
-    List<Pod> servicePods() {
+    public List<Pod> servicePods() {
         List<Pod> pods = new ArrayList<>();
         deployments.forEach(d -> pods.add(new Pod(d.getMetadata().getName(), "Deployment", d.getSpec().getTemplate().getSpec())));
         statefulSets.forEach(s -> pods.add(new Pod(s.getMetadata().getName(), "StatefulSet", s.getSpec().getTemplate().getSpec())));

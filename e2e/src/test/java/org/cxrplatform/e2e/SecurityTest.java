@@ -2,13 +2,7 @@ package org.cxrplatform.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +15,7 @@ import org.cxrplatform.e2e.harness.Http;
 import org.cxrplatform.e2e.harness.Platform;
 import org.cxrplatform.e2e.harness.PlatformExtension;
 import org.cxrplatform.e2e.harness.StudyFactory;
+import org.cxrplatform.e2e.harness.Tokens;
 import org.cxrplatform.e2e.harness.TopicReader;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -71,19 +66,8 @@ class SecurityTest {
     }
 
     /** An RS256 token with the right issuer and groups, signed by a key the service never saw. */
-    private static String forgedToken() throws Exception {
-        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-        gen.initialize(2048);
-        KeyPair kp = gen.generateKeyPair();
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        long now = Instant.now().getEpochSecond();
-        String header = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-        String claims = b64.encodeToString(("{\"iss\":\"cxr-report-dev\",\"upn\":\"mallory\",\"sub\":\"mallory\",\"groups\":[\"admin\"],"
-                + "\"iat\":" + now + ",\"exp\":" + (now + 3600) + "}").getBytes(StandardCharsets.UTF_8));
-        Signature sig = Signature.getInstance("SHA256withRSA");
-        sig.initSign(kp.getPrivate());
-        sig.update((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
-        return header + "." + claims + "." + b64.encodeToString(sig.sign());
+    private static String forgedToken() {
+        return new Tokens("cxr-report-dev").token("mallory", List.of("admin"));
     }
 
     /** The PHI the suite sent: the devstack sample patients and every generated E2E patient. */

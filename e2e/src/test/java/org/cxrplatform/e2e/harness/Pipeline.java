@@ -23,7 +23,7 @@ public final class Pipeline {
     }
 
     /** Waits until every accession has reached the RIS; returns the accessions still missing at the deadline. */
-    public static Set<String> awaitOrus(Platform p, Collection<String> accessions, Duration timeout) {
+    public static Set<String> awaitOrus(RunningPlatform p, Collection<String> accessions, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Set<String> missing;
         do {
@@ -38,9 +38,9 @@ public final class Pipeline {
     }
 
     /** Dead letters on cxr.dlq, parsed. */
-    public static List<DeadLetter> deadLetters(Platform p) {
+    public static List<DeadLetter> deadLetters(RunningPlatform p) {
         List<DeadLetter> out = new ArrayList<>();
-        for (TopicReader.Rec r : TopicReader.readAll(p.kafka().bootstrapServers(), List.of(Topics.DLQ))) {
+        for (TopicReader.Rec r : TopicReader.readAll(p.kafkaBootstrapServers(), List.of(Topics.DLQ))) {
             try {
                 out.add(EventJson.read(r.value(), DeadLetter.class));
             } catch (RuntimeException e) {
@@ -52,7 +52,7 @@ public final class Pipeline {
     }
 
     /** The REST view of one report, by id. */
-    public static JsonNode report(Platform p, String reportId) {
+    public static JsonNode report(RunningPlatform p, String reportId) {
         return p.api().getJson("/api/reports/" + reportId);
     }
 
@@ -88,7 +88,7 @@ public final class Pipeline {
     }
 
     /** Counts for a summary line. */
-    public static Map<String, Object> counts(Platform p) {
+    public static Map<String, Object> counts(RunningPlatform p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("orus", p.ris().received().size());
         m.put("distinctAccessions", p.ris().received().stream().map(RisServer.Oru::accession).distinct().count());

@@ -32,7 +32,7 @@ import org.cxrplatform.devstack.Postgres;
  *
  * <p>Not thread-safe for start/stop; the accessors are.
  */
-public final class Platform implements AutoCloseable {
+public final class Platform implements RunningPlatform, AutoCloseable {
 
     /** The ingest AE title the services run with. */
     public static final String AE_TITLE = "CXR_AI";
@@ -312,26 +312,42 @@ public final class Platform implements AutoCloseable {
         return postgres;
     }
 
+    @Override
     public RisServer ris() {
         return ris;
     }
 
+    @Override
     public Orthanc pacs() {
         return pacs;
     }
 
+    @Override
     public ReportApi api() {
         return api;
     }
 
+    @Override
     public int dicomPort() {
         return dicomPort;
     }
 
+    @Override
     public String aeTitle() {
         return AE_TITLE;
     }
 
+    @Override
+    public String callingAe() {
+        return options.callingAe();
+    }
+
+    @Override
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    @Override
     public Path work() {
         return work;
     }

@@ -15,7 +15,8 @@ public final class PlatformExtension implements ParameterResolver {
 
     @Override
     public boolean supportsParameter(ParameterContext pc, ExtensionContext ec) {
-        return pc.getParameter().getType() == Platform.class;
+        // Platform, or the RunningPlatform the shared checks (EndToEndChecks) ask for.
+        return pc.getParameter().getType() == Platform.class || pc.getParameter().getType() == RunningPlatform.class;
     }
 
     @Override

@@ -10,28 +10,46 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** report-service's REST and FHIR API as a client sees it, with tokens from its dev issuer. */
+/** report-service's REST and FHIR API as a client sees it, with tokens from its dev issuer or from the test's own issuer. */
 public final class ReportApi {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final ServiceProcess report;
-    private final Map<String, String> tokens = new HashMap<>();
-
-    public ReportApi(ServiceProcess report) {
-        this.report = report;
+    /** Where tokens come from: user and roles to a signed bearer token. */
+    public interface TokenIssuer {
+        String token(String user, List<String> roles);
     }
 
-    /** A signed token from POST /auth/dev-token (the service must run with cxr.report.dev-auth=true). */
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String baseUrl;
+    private final TokenIssuer issuer;
+    private final Map<String, String> tokens = new HashMap<>();
+
+    /** Tokens from the service's POST /auth/dev-token (it must run with cxr.report.dev-auth=true). */
+    public ReportApi(ServiceProcess report) {
+        this.baseUrl = report.url("");
+        this.issuer = this::devToken;
+    }
+
+    /** @param baseUrl {@code http://host:port} of report-service; tokens from {@code issuer} (a key the service trusts) */
+    public ReportApi(String baseUrl, TokenIssuer issuer) {
+        this.baseUrl = baseUrl;
+        this.issuer = issuer;
+    }
+
+    public String url(String path) {
+        return baseUrl + path;
+    }
+
     public synchronized String token(String user, String... roles) {
-        String key = user + List.of(roles);
-        return tokens.computeIfAbsent(key, k -> {
-            String body = "{\"user\":\"" + user + "\",\"roles\":" + toJson(List.of(roles)) + "}";
-            Http.Response r = Http.send("POST", report.url("/auth/dev-token"), "application/json", body.getBytes(StandardCharsets.UTF_8), Map.of());
-            if (r.status() != 200) {
-                throw new IllegalStateException("dev token refused: " + r.status() + " " + r.body());
-            }
-            return parse(r.body()).path("token").asText();
-        });
+        return tokens.computeIfAbsent(user + List.of(roles), k -> issuer.token(user, List.of(roles)));
+    }
+
+    private String devToken(String user, List<String> roles) {
+        String body = "{\"user\":\"" + user + "\",\"roles\":" + toJson(roles) + "}";
+        Http.Response r = Http.send("POST", url("/auth/dev-token"), "application/json", body.getBytes(StandardCharsets.UTF_8), Map.of());
+        if (r.status() != 200) {
+            throw new IllegalStateException("dev token refused: " + r.status() + " " + r.body());
+        }
+        return parse(r.body()).path("token").asText();
     }
 
     public String viewerToken() {
@@ -43,7 +61,7 @@ public final class ReportApi {
     }
 
     public Http.Response get(String path, String token) {
-        return Http.get(report.url(path), token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
+        return Http.get(url(path), token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
     }
 
     public JsonNode getJson(String path) {
