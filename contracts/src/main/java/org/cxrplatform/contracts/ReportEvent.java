@@ -44,12 +44,10 @@ public record ReportEvent(
         Map<Finding, FindingState> findings,
         ModelIdentity model,
         Timings timings,
-        Patient patient) {
+        Patient patient) implements Event {
 
     public static final int SCHEMA_VERSION = 2;
-    public static final String CE_TYPE = "org.cxrplatform.report.generated";
-    /** JSON Schema of this version, under {@code schemas/} on the classpath. */
-    public static final String SCHEMA = "report-event.v2.json";
+    public static final EventType TYPE = new EventType("org.cxrplatform.report.generated", "report-event.v2.json");
 
     public ReportEvent {
         Objects.requireNonNull(reportId, "reportId");
@@ -57,6 +55,29 @@ public record ReportEvent(
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(model, "model");
         findings = findings == null ? Map.of() : Map.copyOf(findings);
+    }
+
+    @Override
+    public EventType type() {
+        return TYPE;
+    }
+
+    /** What report-service needs to store, route and deliver a report. */
+    @Override
+    public void validate() {
+        if (lane == null) {
+            throw new IllegalArgumentException("ReportEvent " + reportId + " has no lane");
+        }
+        if (model.modelId() == null || model.modelId().isBlank()) {
+            throw new IllegalArgumentException("ReportEvent " + reportId + " has no model.modelId");
+        }
+        if (triagePriority != null && (triagePriority < 1 || triagePriority > 3)) {
+            throw new IllegalArgumentException("ReportEvent " + reportId + " has triagePriority " + triagePriority
+                    + " outside 1..3");
+        }
+        if (studyInstanceUid.isBlank() || text.isBlank()) {
+            throw new IllegalArgumentException("ReportEvent " + reportId + " has a blank study UID or text");
+        }
     }
 
     /** Deterministic report id: the same study read by the same model version gets the same id. */

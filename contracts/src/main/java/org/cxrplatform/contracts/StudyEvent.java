@@ -39,17 +39,20 @@ public record StudyEvent(
         StudyImage image,
         Acquisition acquisition,
         Patient patient,
-        Instant receivedAt) {
+        Instant receivedAt) implements Event {
 
     public static final int SCHEMA_VERSION = 2;
-    public static final String CE_TYPE = "org.cxrplatform.study.ready";
-    /** JSON Schema of this version, under {@code schemas/} on the classpath. */
-    public static final String SCHEMA = "study-event.v2.json";
+    public static final EventType TYPE = new EventType("org.cxrplatform.study.ready", "study-event.v2.json");
 
     public StudyEvent {
         Objects.requireNonNull(studyInstanceUid, "studyInstanceUid");
         Objects.requireNonNull(sopInstanceUid, "sopInstanceUid");
         Objects.requireNonNull(lane, "lane");
         Objects.requireNonNull(image, "image");
+    }
+
+    @Override
+    public EventType type() {
+        return TYPE;
     }
 }
