@@ -85,8 +85,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "each study; without it the first image in path order is taken.")
     Path views;
 
-    @Option(names = "--labeler-sentences", paramLabel = "TSV", description = "Labelled sentences (contracts' TSV format: "
-            + "sentence<TAB>FINDING=STATE ...) to measure the findings extractor on (default: contracts' shipped set and "
+    @Option(names = "--labeler-sentences", paramLabel = "TSV", description = "Labelled sentences (the findings module's TSV format: "
+            + "sentence<TAB>FINDING=STATE ...) to measure the findings extractor on (default: the findings module's shipped set and "
             + "this module's independent one).")
     Path labelerSentences;
 

@@ -146,8 +146,8 @@ class SyntheticEvaluationTest {
     }
 
     @Test
-    void printsTheExtractorsQualityOnContractsSetAndOnAnIndependentOne() {
-        assertThat(run.stdout()).containsPattern("== findings extractor quality \\(\\d{3} labelled sentences: contracts' labelled "
+    void printsTheExtractorsQualityOnTheFindingsModulesSetAndOnAnIndependentOne() {
+        assertThat(run.stdout()).containsPattern("== findings extractor quality \\(\\d{3} labelled sentences: the findings module's labelled "
                 + "sentence set, which the extractor was developed on\\) ==");
         assertThat(run.stdout()).contains("== findings extractor quality (64 labelled sentences: the evaluation module's set, "
                 + "labelled independently of the extractor) ==");

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
-import org.cxrplatform.contracts.findings.FindingsExtractor;
+import org.cxrplatform.findings.FindingsExtractor;
 import org.cxrplatform.llava.BundledModel;
 import org.cxrplatform.llava.CheckpointException;
 import org.cxrplatform.llava.CxrLlava;

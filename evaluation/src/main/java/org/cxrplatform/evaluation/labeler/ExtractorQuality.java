@@ -12,23 +12,23 @@ import java.util.List;
 import java.util.Map;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
-import org.cxrplatform.contracts.findings.LabelerQuality;
-import org.cxrplatform.contracts.findings.LabelledSentence;
+import org.cxrplatform.findings.LabelerQuality;
+import org.cxrplatform.findings.LabelledSentence;
 
 /**
  * How well the findings extractor reads sentences whose states are known, printed with every
- * evaluation since every figure rests on it. The counting is contracts' {@link LabelerQuality}
+ * evaluation since every figure rests on it. The counting is the findings module's {@link LabelerQuality}
  * (one-versus-rest F1 of PRESENT, ABSENT, UNCERTAIN, and "mentioned with the right state");
  * this class runs it with the evaluation's labeler and turns undefined figures into nulls for JSON.
  *
  * <p>Sentence set: the one bundled with this module ({@link #BUNDLED}, 64 sentences labelled by
- * hand), or any file in contracts' TSV format ({@code --labeler-sentences}).
+ * hand), or any file in the findings module's TSV format ({@code --labeler-sentences}).
  */
 public final class ExtractorQuality {
 
     public static final String BUNDLED = "/org/cxrplatform/evaluation/labeler/labelled-sentences.tsv";
-    /** Where contracts' own (larger) set would be if it were shipped in its jar rather than its tests. */
-    public static final String CONTRACTS = "/findings/labelled-sentences.tsv";
+    /** The findings module's own (larger) set, shipped in its jar. */
+    public static final String FINDINGS_MODULE = "/org/cxrplatform/findings/labelled-sentences.tsv";
 
     /** A sentence set and what to call it in the outputs. */
     public record SentenceSet(String name, List<LabelledSentence> sentences) {}
@@ -45,15 +45,15 @@ public final class ExtractorQuality {
     private ExtractorQuality() {}
 
     /**
-     * The default sets: contracts' labelled sentences when its jar ships them ({@link #CONTRACTS};
+     * The default sets: the findings module's labelled sentences when its jar ships them ({@link #FINDINGS_MODULE};
      * the extractor was written against them, so they flatter it), and always the set bundled with
      * this module ({@link #BUNDLED}), labelled independently of the extractor.
      */
     public static List<SentenceSet> defaultSets() throws IOException {
         List<SentenceSet> sets = new ArrayList<>();
-        try (InputStream in = ExtractorQuality.class.getResourceAsStream(CONTRACTS)) {
+        try (InputStream in = ExtractorQuality.class.getResourceAsStream(FINDINGS_MODULE)) {
             if (in != null) {
-                sets.add(new SentenceSet("contracts' labelled sentence set, which the extractor was developed on",
+                sets.add(new SentenceSet("the findings module's labelled sentence set, which the extractor was developed on",
                         LabelledSentence.readTsv(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)))));
             }
         }

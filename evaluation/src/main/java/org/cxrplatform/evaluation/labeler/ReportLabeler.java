@@ -3,7 +3,7 @@ package org.cxrplatform.evaluation.labeler;
 import java.util.Map;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
-import org.cxrplatform.contracts.findings.FindingsExtractor;
+import org.cxrplatform.findings.FindingsExtractor;
 
 /** Reads the seven findings' states in a report's text. */
 @FunctionalInterface

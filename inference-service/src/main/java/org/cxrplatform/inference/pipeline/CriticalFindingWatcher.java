@@ -4,16 +4,22 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
+import org.cxrplatform.findings.CriticalFindingRule;
+import org.cxrplatform.findings.Mention;
 
 /**
  * Watches one study's report while it is being generated and says when a critical finding first
  * shows. Only complete sentences are read while streaming ("Pneumothorax" alone may still become
  * "Pneumothorax is not seen."); {@link #finish(String)} reads the whole text. A finding is
- * raised at most once per watcher, so an out-of-memory retry of the batch does not raise it
- * twice. Not thread-safe: one per study, fed by the model's thread.
+ * raised only when the reader codes it PRESENT (never on a hedge) and the findings module's
+ * {@link CriticalFindingRule} finds a sentence that passes the alert's guard against
+ * indications, limits and history; that sentence is the excerpt. A finding is raised at most
+ * once per watcher, so an out-of-memory retry of the batch does not raise it twice. Not
+ * thread-safe: one per study, fed by the model's thread.
  */
 public final class CriticalFindingWatcher {
 
@@ -60,15 +66,16 @@ public final class CriticalFindingWatcher {
         List<Raised> fresh = new ArrayList<>();
         for (Finding f : critical) {
             FindingsReader.Reading r = readings.get(f);
-            if (r != null && isPositive(r.state()) && raised.add(f)) {
-                fresh.add(new Raised(f, r.state(), r.excerpt()));
+            if (r == null || r.state() != FindingState.PRESENT || raised.contains(f)) {
+                continue;
+            }
+            Optional<Mention> alert = CriticalFindingRule.alert(f, text);
+            if (alert.isPresent()) {
+                raised.add(f);
+                fresh.add(new Raised(f, FindingState.PRESENT, alert.get().sentence()));
             }
         }
         return fresh;
-    }
-
-    static boolean isPositive(FindingState state) {
-        return state == FindingState.PRESENT || state == FindingState.UNCERTAIN;
     }
 
     /** Index just past the last sentence end ('.', '!', '?' followed by a space, or a newline). */

@@ -6,8 +6,8 @@ import java.util.EnumMap;
 import java.util.Map;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
-import org.cxrplatform.contracts.findings.FindingsExtractor;
-import org.cxrplatform.contracts.findings.Mention;
+import org.cxrplatform.findings.FindingsExtractor;
+import org.cxrplatform.findings.Mention;
 
 /** The findings reader the service uses: the platform's {@link FindingsExtractor}, shared with report-service. */
 @ApplicationScoped

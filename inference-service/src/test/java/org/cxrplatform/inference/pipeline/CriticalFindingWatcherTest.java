@@ -40,8 +40,32 @@ class CriticalFindingWatcherTest {
 
     @Test
     void theFinalTextIsReadEvenWithoutAClosingFullStop() {
-        assertThat(watcher.onText("Heart size is normal. There may be a small pneumothorax")).isEmpty();
-        assertThat(watcher.finish("Heart size is normal. There may be a small pneumothorax")).hasSize(1);
+        assertThat(watcher.onText("Heart size is normal. There is a small pneumothorax")).isEmpty();
+        assertThat(watcher.finish("Heart size is normal. There is a small pneumothorax")).hasSize(1);
+    }
+
+    @Test
+    void aHedgedPneumothoraxIsCodedButRaisesNothing() {
+        String text = "Heart size is normal. There may be a small pneumothorax.";
+
+        assertThat(Findings.READER.read(text).get(Finding.PNEUMOTHORAX).state()).isEqualTo(FindingState.UNCERTAIN);
+        assertThat(watcher.finish(text)).isEmpty();
+    }
+
+    @Test
+    void theQuestionAskedAndThePatientsHistoryRaiseNothing() {
+        assertThat(watcher.finish("Assessment for pneumothorax is limited by the projection. Pneumothorax precautions.")).isEmpty();
+        assertThat(watcher.finish("History of right pneumothorax. Right chest tube placed for pneumothorax. Lungs expanded.")).isEmpty();
+        assertThat(watcher.anyRaised()).isFalse();
+    }
+
+    @Test
+    void theExcerptIsTheSentenceThatPassedTheGuard() {
+        String text = "Pneumothorax precautions. New small right apical pneumothorax.";
+
+        assertThat(Findings.READER.read(text).get(Finding.PNEUMOTHORAX).excerpt()).isEqualTo("Pneumothorax precautions.");
+        assertThat(watcher.finish(text))
+                .singleElement().satisfies(r -> assertThat(r.excerpt()).isEqualTo("New small right apical pneumothorax."));
     }
 
     @Test

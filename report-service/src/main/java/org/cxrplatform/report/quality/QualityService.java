@@ -27,7 +27,7 @@ import org.jdbi.v3.core.statement.StatementContext;
  * <ul>
  * <li>Reference = the signed final report: for ACCEPTED the AI text itself (so its findings agree
  *     by definition), for EDITED the radiologist's text, labelled at signing with the same
- *     {@code contracts} FindingsExtractor that labels the AI draft. REJECTED drafts have no signed
+ *     {@code findings} module's FindingsExtractor that labels the AI draft. REJECTED drafts have no signed
  *     final report here (the radiologist's own report goes through the RIS), so they count in the
  *     acceptance rate but not in F1. Pending drafts count in neither.</li>
  * <li>Positive = PRESENT. UNCERTAIN is negative (as are ABSENT and NOT_MENTIONED), on both sides.</li>
@@ -45,7 +45,7 @@ public class QualityService {
     public static final String UNCERTAIN_POLICY = "uncertain counts as negative (not PRESENT), in the AI draft and in the final report";
     public static final String WEEK_BASIS = "ISO week (UTC) of the radiologist's decision; of the draft for pending reports";
     public static final String REFERENCE = "signed final report: accepted = AI text as written, edited = radiologist's text labelled with "
-            + "the contracts FindingsExtractor; rejected and pending drafts are left out of F1";
+            + "the findings module's FindingsExtractor; rejected and pending drafts are left out of F1";
 
     @Inject
     Jdbi jdbi;
