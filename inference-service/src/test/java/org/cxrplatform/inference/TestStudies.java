@@ -59,7 +59,7 @@ public final class TestStudies {
         return new StudyEvent(StudyEvent.SCHEMA_VERSION, UUID.randomUUID().toString(), studyUid, studyUid + ".1",
                 studyUid + ".1.1", "ACC" + Math.abs(studyUid.hashCode()), lane, lane == Lane.STAT ? "test STAT" : null,
                 new StudyImage(80, 72, pngBase64, null, null),
-                new Acquisition("DX", "PA", "CHEST", null, null, null, "TEST", null), null, Instant.now());
+                new Acquisition("DX", "PA", "CHEST", null, null, null, "TEST", null), null, Instant.now(), null);
     }
 
     /** The record ingest would publish, with CloudEvents headers and a fresh traceparent. */
@@ -69,7 +69,7 @@ public final class TestStudies {
 
     public static ProducerRecord<String, byte[]> raw(String topic, String key, byte[] value) {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, key, value);
-        EventHeaders.write(r.headers(), null, "/cxr/test", StudyEvent.CE_TYPE, key, "study-event.v2.json", null);
+        EventHeaders.write(r.headers(), null, "/cxr/test", StudyEvent.CE_TYPE, key, StudyEvent.SCHEMA, null);
         return r;
     }
 }

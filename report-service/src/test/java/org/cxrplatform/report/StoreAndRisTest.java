@@ -137,13 +137,13 @@ class StoreAndRisTest {
         Fixtures.publish(event);
         ReportEvent rerun = new ReportEvent(event.schemaVersion(), event.reportId(), event.studyInstanceUid(), event.sopInstanceUid(),
                 event.accessionNumber(), event.lane(), event.triagePriority(), "Different text.", event.findings(), event.model(),
-                event.timings(), event.patient());
+                event.timings(), event.patient(), event.source());
         Fixtures.publish(rerun);
         // a marker event published after them on the same partition (same key) proves they were consumed
         ReportEvent marker = Fixtures.report(event.accessionNumber(), null, Lane.ROUTINE, "marker", Fixtures.MODEL);
         marker = new ReportEvent(marker.schemaVersion(), ReportEvent.reportIdOf(event.studyInstanceUid(), "9.9", otherModel()),
                 event.studyInstanceUid(), "9.9", event.accessionNumber(), Lane.ROUTINE, null, "marker", marker.findings(), otherModel(),
-                null, null);
+                null, null, null);
         Fixtures.publish(marker);
         awaitReport(marker.reportId());
 

@@ -448,7 +448,8 @@ public final class InferenceWorker implements Runnable {
                     Math.max(0, Duration.between(receivedAt, startedAt).toMillis()), g.visionMs(), g.prefillMs(), g.decodeMs(),
                     g.generatedIds().length, batchSize);
             ReportEvent report = new ReportEvent(ReportEvent.SCHEMA_VERSION, s.reportId(identity), e.studyInstanceUid(),
-                    e.sopInstanceUid(), e.accessionNumber(), lane, triage, text, states, identity, timings, e.patient());
+                    e.sopInstanceUid(), e.accessionNumber(), lane, triage, text, states, identity, timings, e.patient(),
+                    e.sourceOrDerived());
             LOG.debugf("%s report %s (%d tokens, batch of %d, triage %d)", lane, report.reportId(), g.generatedIds().length,
                     batchSize, triage);
             return publisher.report(report, s.traceparent);

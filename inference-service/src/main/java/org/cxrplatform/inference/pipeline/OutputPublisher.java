@@ -69,7 +69,7 @@ public final class OutputPublisher implements AutoCloseable {
     public Future<RecordMetadata> report(ReportEvent report, String parentTraceparent) {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(reportsTopic, report.studyInstanceUid(), EventJson.write(report));
         EventHeaders.write(r.headers(), report.reportId(), SOURCE, ReportEvent.CE_TYPE, report.studyInstanceUid(),
-                "report-event.v2.json", parentTraceparent);
+                ReportEvent.SCHEMA, parentTraceparent);
         return producer.send(r);
     }
 

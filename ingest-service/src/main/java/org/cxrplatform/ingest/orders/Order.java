@@ -8,7 +8,7 @@ import org.cxrplatform.contracts.Lane;
  *
  * @param accessionNumber IPC-1 (OMI), else OBR-18, else the filler order number (ORC-3/OBR-3)
  * @param placerOrderNumber ORC-2
- * @param procedure       OBR-4 (code^text)
+ * @param procedure       OBR-4 (code^text^coding system)
  * @param lane            STAT for priority S/STAT (ORC-7.6 / OBR-27.6 / TQ1-9) or patient class E (PV1-2)
  * @param laneReason      why
  * @param state           see {@link State}

@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.cxrplatform.contracts.Lane;
+import org.cxrplatform.contracts.SourceStudy;
 import org.cxrplatform.ingest.backlog.PacsClient;
 import org.cxrplatform.ingest.pipeline.OrderHook;
 import org.cxrplatform.ingest.select.LaneRules;
@@ -137,6 +138,25 @@ public final class OrderService implements OrderHook, AutoCloseable {
             return null;
         }
         return new LaneRules.LaneDecision(o.lane(), "HL7 order " + acc + ": " + o.laneReason());
+    }
+
+    @Override
+    public Ordered orderOf(String accessionNumber) {
+        Order o = accessionNumber == null ? null : byAccession.get(accessionNumber.trim());
+        if (o == null || o.state() == Order.State.CANCELLED) {
+            return null;
+        }
+        return new Ordered(o.placerOrderNumber(), procedureOf(o.procedure()));
+    }
+
+    /** Reads back {@link Order#procedure()} ("code^text^system"; "code^text" in orders stored before). */
+    static SourceStudy.Procedure procedureOf(String stored) {
+        String[] parts = stored == null ? new String[0] : stored.split("\\^", -1);
+        String code = parts.length > 0 ? trim(parts[0]) : null;
+        if (code == null) {
+            return null;
+        }
+        return new SourceStudy.Procedure(code, parts.length > 2 ? trim(parts[2]) : null, parts.length > 1 ? trim(parts[1]) : null);
     }
 
     /** The parsed content of one order of a message. */
@@ -305,7 +325,8 @@ public final class OrderService implements OrderHook, AutoCloseable {
     }
 
     private static String text(CE ce) {
-        return nullToEmpty(ce.getIdentifier().getValue()) + "^" + nullToEmpty(ce.getText().getValue());
+        return nullToEmpty(ce.getIdentifier().getValue()) + "^" + nullToEmpty(ce.getText().getValue()) + "^"
+                + nullToEmpty(ce.getNameOfCodingSystem().getValue());
     }
 
     private static String first(String... values) {
