@@ -107,7 +107,7 @@ public final class RisListener implements ReceivingApplication<Message>, AutoClo
     }
 
     /**
-     * Runs on the listener thread with each arrival's accession (OBR-3) before it is answered, so
+     * Runs on the listener thread with each arrival's accession (OBR-18) before it is answered, so
      * the sender is provably waiting for this ACK while the hook runs.
      */
     public void beforeAnswer(Consumer<String> hook) {
@@ -128,7 +128,7 @@ public final class RisListener implements ReceivingApplication<Message>, AutoClo
         Terser t = new Terser(message);
         String controlId = t.get("/MSH-10");
         arrivals.add(controlId);
-        beforeAnswer.accept(t.get("/.OBR-3-1"));
+        beforeAnswer.accept(t.get("/.OBR-18"));
         Reply reply = script.poll();
         try {
             switch (reply == null ? Reply.AA : reply) {
@@ -158,7 +158,7 @@ public final class RisListener implements ReceivingApplication<Message>, AutoClo
                             findings.put(t.get("/.OBSERVATION(" + i + ")/OBX-3-2"), t.get("/.OBSERVATION(" + i + ")/OBX-5-2"));
                         }
                     }
-                    accepted.add(new Received(controlId, t.get("/.PID-3-1"), t.get("/.OBR-3-1"), t.get("/.OBR-25"),
+                    accepted.add(new Received(controlId, t.get("/.PID-3-1"), t.get("/.OBR-18"), t.get("/.OBR-25"),
                             t.get("/.OBSERVATION(0)/OBX-11"), text.toString().strip(), t.get("/.OBR-2-1"), findings, message.encode()));
                     return message.generateACK();
             }

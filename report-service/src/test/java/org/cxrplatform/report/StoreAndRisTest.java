@@ -112,9 +112,9 @@ class StoreAndRisTest {
         RisListener.Received r = ris.accepted().get(0);
         assertThat(r.accession()).isEqualTo(event.accessionNumber());
         assertThat(r.resultStatus()).isEqualTo("P");
-        assertThat(r.patientId()).isEqualTo("ACC-" + event.accessionNumber());
+        assertThat(r.patientId()).as("no PHI: PID-3 is the accession number, typed ACSN").isEqualTo(event.accessionNumber());
         assertThat(r.text()).isEqualTo(event.text());
-        assertThat(r.placerOrder()).isEqualTo(event.accessionNumber());
+        assertThat(r.placerOrder()).isEqualTo(event.source().placerOrderNumber());
         assertThat(r.findings()).hasSize(7).containsEntry("Pleural effusion", "Present").containsEntry("Pneumothorax", "Absent")
                 .containsEntry("Atelectasis", "Not mentioned in report");
         assertThat(r.encoded()).startsWith("MSH|^~\\&|CXR_AI|CXR_PLATFORM|RIS|HOSPITAL|").contains("|ORU^R01^ORU_R01|")

@@ -23,7 +23,8 @@ import org.hl7.fhir.r4.model.Reference;
  * FHIR R4 form of a report: a DiagnosticReport (LOINC 18748-4, category RAD) with one contained
  * Observation per finding (SNOMED CT finding, state as valueCodeableConcept), the text as
  * conclusion and presentedForm, the study as imagingStudy identifier (urn:dicom:uid).
- * Status: DRAFT preliminary, ACCEPTED final, EDITED corrected, REJECTED cancelled.
+ * Status: DRAFT preliminary, ACCEPTED final, EDITED final on its first signature and corrected
+ * after that, REJECTED cancelled.
  */
 public final class FhirMapper {
 
@@ -53,7 +54,8 @@ public final class FhirMapper {
         DiagnosticReport.DiagnosticReportStatus status = switch (r.status()) {
             case DRAFT -> DiagnosticReport.DiagnosticReportStatus.PRELIMINARY;
             case ACCEPTED -> DiagnosticReport.DiagnosticReportStatus.FINAL;
-            case EDITED -> DiagnosticReport.DiagnosticReportStatus.CORRECTED;
+            case EDITED -> r.signatures() > 1 ? DiagnosticReport.DiagnosticReportStatus.CORRECTED
+                    : DiagnosticReport.DiagnosticReportStatus.FINAL;
             case REJECTED -> DiagnosticReport.DiagnosticReportStatus.CANCELLED;
         };
         dr.setStatus(status);

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ModelIdentity;
 import org.cxrplatform.contracts.Patient;
+import org.cxrplatform.contracts.SourceStudy;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
 import org.cxrplatform.report.ReportConfig.SrKind;
@@ -26,6 +27,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every SR variant passes dicom3tools' dciodvfy without errors and carries the text and coded findings (dcmtk dsrdump). */
 class SrBuilderTest {
+
+    /** The source study as ingest reads it: a DX image, the study's date/time and ids, an HL7 order. */
+    static final SourceStudy SOURCE = new SourceStudy("1.2.826.0.1.3680043.8.498.1.1", "1.2.840.10008.5.1.4.1.1.1.1",
+            LocalDate.of(2026, 11, 27), "235501.25", "4711", "REFERRER^ROSA", "PL-9001",
+            new SourceStudy.Procedure("36643-5", "LN", "XR Chest 2V"), "HL7");
 
     @TempDir
     Path dir;
@@ -41,8 +47,8 @@ class SrBuilderTest {
         ModelIdentity model = new ModelIdentity("ECOFRI/CXR-LLAVA-v2", "0123456789abcdef", "p1", "greedy");
         return new StoredReport(1, "r1", "1.2.826.0.1.3680043.8.498.1", "1.2.826.0.1.3680043.8.498.2", "ACC1", model.version(), model,
                 Lane.STAT, 1, "Large right pneumothorax. No pleural effusion. Heart size may be enlarged.", findings,
-                "Large right pneumothorax. No pleural effusion. Heart size may be enlarged.", findings, ReportStatus.DRAFT, patient, null,
-                "accession:ACC1", Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:00:00Z"), null, null);
+                "Large right pneumothorax. No pleural effusion. Heart size may be enlarged.", findings, ReportStatus.DRAFT, patient, SOURCE, null,
+                "accession:ACC1", Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:00:00Z"), null, null, 0);
     }
 
     @ParameterizedTest
