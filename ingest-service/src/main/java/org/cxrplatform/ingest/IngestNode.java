@@ -1,13 +1,14 @@
 package org.cxrplatform.ingest;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.cxrplatform.ingest.config.IngestConfig;
 import org.cxrplatform.ingest.pipeline.IngestPipeline;
 import org.cxrplatform.ingest.publish.EventPublisher;
 import org.cxrplatform.ingest.scp.DicomServer;
-import org.cxrplatform.ingest.scp.ScpSettings;
 import org.cxrplatform.ingest.select.LaneRules;
 import org.cxrplatform.ingest.select.Selection;
 import org.cxrplatform.ingest.spool.Spool;
@@ -19,8 +20,9 @@ import org.jboss.logging.Logger;
  * outage). The Quarkus application runs one; tests and the benchmark build their own.
  *
  * <pre>{@code
- * try (IngestNode node = new IngestNode(settings, new SimpleMeterRegistry()).start()) {
- *     // storescu -aec <settings.scp().aeTitle()> localhost <node.port()> file.dcm
+ * try (IngestNode node = new IngestNode(config, Map.of("bootstrap.servers", "localhost:9092"),
+ *         new SimpleMeterRegistry()).start()) {
+ *     // storescu -aec <config.scp().aeTitle()> localhost <node.port()> file.dcm
  * }
  * }</pre>
  *
@@ -30,7 +32,8 @@ public final class IngestNode implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(IngestNode.class);
 
-    private final IngestSettings settings;
+    private final IngestConfig config;
+    private final Map<String, String> kafkaClient;
     private final MeterRegistry metrics;
     private Spool spool;
     private EventPublisher publisher;
@@ -38,19 +41,24 @@ public final class IngestNode implements AutoCloseable {
     private DicomServer server;
     private ScheduledExecutorService recovery;
 
-    public IngestNode(IngestSettings settings, MeterRegistry metrics) {
-        this.settings = settings;
+    /**
+     * @param kafkaClient Kafka client settings ({@code kafka.*} without the prefix, see
+     *                    {@link org.cxrplatform.contracts.KafkaClientSettings}): {@code bootstrap.servers}, TLS, SASL
+     */
+    public IngestNode(IngestConfig config, Map<String, String> kafkaClient, MeterRegistry metrics) {
+        if (kafkaClient.get("bootstrap.servers") == null) {
+            throw new IllegalArgumentException("kafka.bootstrap.servers is not set");
+        }
+        this.config = config;
+        this.kafkaClient = Map.copyOf(kafkaClient);
         this.metrics = metrics;
     }
 
     public synchronized IngestNode start() {
-        spool = new Spool(settings.spoolDir());
-        publisher = new EventPublisher(settings.kafkaBootstrap(), settings.deliveryTimeout(), settings.kafkaClient(), metrics);
-        pipeline = new IngestPipeline(spool, new Selection(settings.selection()), new LaneRules(settings.lanes()),
-                settings.render(), publisher, settings.pipeline(), metrics);
-        ScpSettings scp = settings.scp();
-        ScpSettings withSpool = new ScpSettings(scp.aeTitle(), scp.bindAddress(), scp.port(), scp.allowedCallingAes(),
-                scp.maxAssociations(), scp.maxInstanceBytes(), scp.idleTimeout(), spool.incomingDir());
+        spool = new Spool(config.dataDir().resolve("spool"));
+        publisher = new EventPublisher(kafkaClient.get("bootstrap.servers"), config.deliveryTimeout(), kafkaClient, metrics);
+        pipeline = new IngestPipeline(spool, new Selection(config.selection()), new LaneRules(config.lanes()), publisher,
+                config, metrics);
         recovery = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "spool-recovery");
             t.setDaemon(true);
@@ -61,8 +69,8 @@ public final class IngestNode implements AutoCloseable {
         if (partials > 0) {
             LOG.infof("spool: removed %d partial transfers left by a previous run", partials);
         }
-        server = new DicomServer(withSpool, pipeline, metrics).start();
-        long every = Math.max(1, settings.recoveryInterval().toMillis());
+        server = new DicomServer(config.scp(), spool.incomingDir(), pipeline, metrics).start();
+        long every = Math.max(1, config.recoveryInterval().toMillis());
         recovery.scheduleWithFixedDelay(this::recoverQuietly, 0, every, TimeUnit.MILLISECONDS);
         return this;
     }
@@ -89,7 +97,7 @@ public final class IngestNode implements AutoCloseable {
     }
 
     public String aeTitle() {
-        return settings.scp().aeTitle();
+        return config.scp().aeTitle();
     }
 
     public IngestPipeline pipeline() {
@@ -100,8 +108,8 @@ public final class IngestNode implements AutoCloseable {
         return spool;
     }
 
-    public IngestSettings settings() {
-        return settings;
+    public IngestConfig config() {
+        return config;
     }
 
     @Override

@@ -102,17 +102,17 @@ class KafkaOutageTest {
     @Test
     void spoolLeftoversArePublishedOnceKafkaIsBack() throws Exception {
         SampleStudies.Sample pa = SampleStudies.write(tmp.resolve("left"), 9100).get(0);
-        Path spool = tmp.resolve("spool2");
+        Path dataDir = tmp.resolve("node2");
         Devstack.createTopics(Topics.ALL, 3);
         try (EventCollector events = new EventCollector()) {
             Devstack.kafka().stop();
             // A previous run crashed after committing this instance to the spool, before Kafka acknowledged it.
-            Path incoming = Files.createDirectories(spool.resolve("incoming"));
+            Path incoming = Files.createDirectories(dataDir.resolve("spool/incoming"));
             Files.copy(pa.file(), incoming.resolve("crashed.dcm"));
             Files.writeString(incoming.resolve("crashed.properties"),
                     "callingAe=ROUTER\nreceivedAt=" + Instant.now() + "\n");
             Files.writeString(incoming.resolve("halfway.part"), "partial transfer");
-            try (IngestNode node = TestNodes.start(spool)) {
+            try (IngestNode node = TestNodes.start(dataDir)) {
                 assertThat(Files.exists(incoming.resolve("halfway.part"))).as("partials dropped at start").isFalse();
                 Thread.sleep(3000);
                 assertThat(node.spool().pendingCount()).as("kept while Kafka is down").isEqualTo(1);

@@ -6,10 +6,12 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Optional;
+import org.cxrplatform.ingest.IngestNode;
 import org.cxrplatform.ingest.backlog.BacklogService;
 import org.cxrplatform.ingest.backlog.DicomWebPacsClient;
 import org.cxrplatform.ingest.backlog.JobStore;
 import org.cxrplatform.ingest.backlog.PacsClient;
+import org.cxrplatform.ingest.config.IngestConfig;
 
 /** Builds the backlog service when a PACS is configured, hooks it into the pipeline, resumes saved jobs. */
 @ApplicationScoped
@@ -26,7 +28,7 @@ public class BacklogProducer {
 
     // After IngestLifecycle (default priority): the pipeline must exist.
     void onStart(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 1000) StartupEvent event) {
-        PacsClient client = client(config, lifecycle);
+        PacsClient client = client(config, lifecycle.node());
         if (client == null) {
             return;
         }
@@ -41,18 +43,16 @@ public class BacklogProducer {
         }
     }
 
-    /** The configured backlog PACS: DICOMweb (protocol DICOMWEB + dicomweb-url) or DIMSE (pacs-host); null when none. */
-    static PacsClient client(IngestConfig config, IngestLifecycle lifecycle) {
+    /** The configured backlog PACS (cxr.ingest.backlog.*); null when none. */
+    static PacsClient client(IngestConfig config, IngestNode node) {
         IngestConfig.Backlog b = config.backlog();
-        if ("DICOMWEB".equalsIgnoreCase(b.protocol().trim())) {
-            if (b.dicomwebUrl().isEmpty()) {
-                return null;
-            }
-            var node = lifecycle.node();
-            return new DicomWebPacsClient(b.dicomwebUrl().get(), b.dicomwebAuthorization().orElse(null), node.pipeline(),
-                    node.spool().incomingDir(), node.settings().scp().maxInstanceBytes(), config.aeTitle());
-        }
-        return b.pacsHost().map(h -> new PacsClient(h, b.pacsPort(), b.pacsAeTitle(), config.aeTitle())).orElse(null);
+        String ourAe = config.scp().aeTitle();
+        return switch (b.protocol()) {
+            // dicomweb-url is required with DICOMWEB (IngestConfig.validate)
+            case DICOMWEB -> new DicomWebPacsClient(b.dicomwebUrl().orElseThrow(), b.dicomwebAuthorization().orElse(null),
+                    node.pipeline(), node.spool().incomingDir(), config.scp().maxInstanceBytes(), ourAe);
+            case DIMSE -> b.pacsHost().map(h -> new PacsClient(h, b.pacsPort(), b.pacsAeTitle(), ourAe)).orElse(null);
+        };
     }
 
     public Optional<BacklogService> service() {

@@ -7,6 +7,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Optional;
+import org.cxrplatform.ingest.config.IngestConfig;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,11 +25,11 @@ public class StowAccess {
     public record Refusal(int status, String message, String challenge) {
     }
 
-    private final StowConfig config;
+    private final IngestConfig.Stow config;
     private final CurrentIdentityAssociation identities;
 
-    public StowAccess(StowConfig config, CurrentIdentityAssociation identities) {
-        this.config = config;
+    public StowAccess(IngestConfig config, CurrentIdentityAssociation identities) {
+        this.config = config.stow();
         this.identities = identities;
     }
 

@@ -83,7 +83,7 @@ public class StowResource {
             return error(503, "ingest node not started");
         }
         StowReceiver receiver = new StowReceiver(node.pipeline(), node.spool().incomingDir(),
-                node.settings().scp().maxInstanceBytes());
+                node.config().scp().maxInstanceBytes());
         StowReceiver.Result result;
         try {
             result = receiver.receive(body, boundary, study, "http");

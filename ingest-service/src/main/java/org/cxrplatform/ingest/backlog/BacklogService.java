@@ -44,10 +44,8 @@ public final class BacklogService implements BacklogHook, AutoCloseable {
         return t;
     });
 
+    /** @param ratePerSecond C-MOVEs per second, > 0 ({@code cxr.ingest.backlog.rate-per-second}) */
     public BacklogService(JobStore store, PacsClient pacs, double ratePerSecond) {
-        if (ratePerSecond <= 0) {
-            throw new IllegalArgumentException("cxr.ingest.backlog.rate-per-second must be > 0");
-        }
         this.store = store;
         this.pacs = pacs;
         this.ratePerSecond = ratePerSecond;

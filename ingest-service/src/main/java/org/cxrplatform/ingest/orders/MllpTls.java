@@ -10,20 +10,29 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.TrustManagerFactory;
+import org.cxrplatform.ingest.config.IngestConfig;
 
 /**
- * TLS for the MLLP order listener, configured per listener (never through the JVM-wide
- * {@code javax.net.ssl.*} system properties, which would also change Kafka's and the PACS clients' trust).
- * Store types (PKCS12 or JKS) are detected from the files.
- *
- * @param keyStore           our certificate and private key
- * @param keyStorePassword   its password (also the key's)
- * @param trustStore         CAs/certificates whose client certificates are accepted; null: the JDK's default trust
- * @param trustStorePassword its password
- * @param requireClientCert  refuse clients without a trusted certificate (mutual TLS)
+ * TLS for the MLLP order listener ({@code cxr.ingest.orders.tls.*}), configured per listener (never
+ * through the JVM-wide {@code javax.net.ssl.*} system properties, which would also change Kafka's and
+ * the PACS clients' trust). Store types (PKCS12 or JKS) are detected from the files.
  */
-public record MllpTls(Path keyStore, String keyStorePassword, Path trustStore, String trustStorePassword,
-                      boolean requireClientCert) {
+final class MllpTls {
+
+    private final Path keyStore;
+    private final String keyStorePassword;
+    /** Null: the JDK's default trust. */
+    private final Path trustStore;
+    private final String trustStorePassword;
+    private final boolean requireClientCert;
+
+    MllpTls(IngestConfig.Orders.Tls config) {
+        this.keyStore = config.keyStore().orElse(null);
+        this.keyStorePassword = config.keyStorePassword().orElse(null);
+        this.trustStore = config.trustStore().orElse(null);
+        this.trustStorePassword = config.trustStorePassword().orElse(null);
+        this.requireClientCert = config.requireClientCert();
+    }
 
     /** Loads the stores; fails with the file and the cause when one cannot be read. */
     public SSLContext sslContext() {

@@ -10,7 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.cxrplatform.contracts.EventJson;
 
@@ -40,18 +39,6 @@ public final class OrderStore {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write order " + order.accessionNumber(), e);
-        }
-    }
-
-    public synchronized Optional<Order> find(String accessionNumber) {
-        Path f = file(accessionNumber);
-        if (!Files.exists(f)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(mapper.readValue(f.toFile(), Order.class));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read order " + accessionNumber, e);
         }
     }
 

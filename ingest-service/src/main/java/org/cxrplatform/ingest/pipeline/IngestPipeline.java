@@ -26,11 +26,11 @@ import org.cxrplatform.contracts.Stage;
 import org.cxrplatform.contracts.StudyEvent;
 import org.cxrplatform.contracts.StudyImage;
 import org.cxrplatform.contracts.Topics;
+import org.cxrplatform.ingest.config.IngestConfig;
 import org.cxrplatform.ingest.publish.EventPublisher;
 import org.cxrplatform.ingest.publish.PublishException;
 import org.cxrplatform.ingest.render.GreyscaleRenderer;
 import org.cxrplatform.ingest.render.RenderException;
-import org.cxrplatform.ingest.render.RenderSettings;
 import org.cxrplatform.ingest.render.RenderedImage;
 import org.cxrplatform.ingest.scp.DicomStatus;
 import org.cxrplatform.ingest.scp.InstanceSink;
@@ -71,25 +71,24 @@ public final class IngestPipeline implements InstanceSink {
     private final GreyscaleRenderer renderer;
     private final GreyscaleRenderer smallRenderer;
     private final EventPublisher publisher;
-    private final PipelineSettings settings;
+    private final IngestConfig settings;
     private final MeterRegistry metrics;
     private final Semaphore decodes;
     private final Set<Path> inFlight = ConcurrentHashMap.newKeySet();
     private volatile BacklogHook backlog = BacklogHook.NONE;
     private volatile OrderHook orders = OrderHook.NONE;
 
-    public IngestPipeline(Spool spool, Selection selection, LaneRules lanes, RenderSettings render,
-                          EventPublisher publisher, PipelineSettings settings, MeterRegistry metrics) {
+    public IngestPipeline(Spool spool, Selection selection, LaneRules lanes, EventPublisher publisher,
+                          IngestConfig settings, MeterRegistry metrics) {
         this.spool = spool;
         this.selection = selection;
         this.lanes = lanes;
-        this.renderer = new GreyscaleRenderer(render);
-        this.smallRenderer = new GreyscaleRenderer(new RenderSettings(512, render.maxPixels(), render.maxDimension(),
-                render.maxFrameBytes(), render.gdcmLibrary(), render.gdcmconv()));
+        this.renderer = new GreyscaleRenderer(settings.render());
+        this.smallRenderer = new GreyscaleRenderer(settings.render(), 512);
         this.publisher = publisher;
         this.settings = settings;
         this.metrics = metrics;
-        this.decodes = new Semaphore(Math.max(1, settings.maxConcurrentDecodes()));
+        this.decodes = new Semaphore(settings.render().maxConcurrentDecodes());
         metrics.gauge("cxr.ingest.spool.bytes", spool, Spool::sizeBytes);
         metrics.gauge("cxr.ingest.spool.pending", spool, Spool::pendingCount);
     }
@@ -193,7 +192,7 @@ public final class IngestPipeline implements InstanceSink {
         }
         MDC.put("studyInstanceUid", header.studyInstanceUid());
         String job = backlog.jobOf(header.sopInstanceUid());
-        boolean ourMove = entry.moveOriginatorAe() != null && entry.moveOriginatorAe().equals(settings.backlogAeTitle());
+        boolean ourMove = entry.moveOriginatorAe() != null && entry.moveOriginatorAe().equals(settings.scp().aeTitle());
         // An HL7 order claims the instances of its accession number (retrieved for it, or pushed): its lane wins.
         LaneRules.LaneDecision ordered = job == null ? orders.laneOf(header.accessionNumber(), ourMove) : null;
         if (job == null && ordered == null && ourMove) {
@@ -227,7 +226,7 @@ public final class IngestPipeline implements InstanceSink {
         try {
             image = render(entry.file(), renderer);
             String b64 = Base64.getEncoder().encodeToString(image.png());
-            if (b64.length() > settings.maxInlineBytes()) {
+            if (b64.length() > settings.render().maxInlineBytes()) {
                 image = render(entry.file(), smallRenderer);
             }
         } catch (RenderException e) {

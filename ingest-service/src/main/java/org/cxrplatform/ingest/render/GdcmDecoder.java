@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.cxrplatform.ingest.config.IngestConfig;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,9 +22,9 @@ final class GdcmDecoder {
     private static final Logger LOG = Logger.getLogger(GdcmDecoder.class);
     private static volatile Boolean jniUsable;
 
-    private final RenderSettings settings;
+    private final IngestConfig.Render settings;
 
-    GdcmDecoder(RenderSettings settings) {
+    GdcmDecoder(IngestConfig.Render settings) {
         this.settings = settings;
     }
 

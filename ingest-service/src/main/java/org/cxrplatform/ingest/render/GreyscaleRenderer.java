@@ -15,13 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.IntUnaryOperator;
+import org.cxrplatform.ingest.config.IngestConfig;
 
 /**
  * DICOM pixels to the 8-bit greyscale PNG the model reads, following PS3.3 C.11 / PS3.4 N.2:
  * stored values (8-16 bits, signed or unsigned, first frame of a multi-frame) → modality LUT
  * (rescale slope/intercept) → VOI (the first VOI LUT Sequence item, else the first window
  * centre/width with its VOI LUT Function, else a robust 0.5-99.5 percentile window) →
- * MONOCHROME1 inverted → area-averaged down to {@link RenderSettings#maxEdge()}.
+ * MONOCHROME1 inverted → area-averaged down to the longest edge ({@code cxr.ingest.render.max-edge}).
  *
  * <p>Decoding: uncompressed syntaxes natively; encapsulated ones with PixelMed's ImageIO codecs
  * (JPEG baseline/extended 8-bit, JPEG lossless, JPEG 2000, RLE 8-bit), falling back to GDCM for
@@ -34,11 +35,18 @@ public final class GreyscaleRenderer {
 
     private static final AttributeTag VOI_LUT_FUNCTION = TagFromName.VOILUTFunction;
 
-    private final RenderSettings settings;
+    private final IngestConfig.Render settings;
+    private final int maxEdge;
     private final GdcmDecoder gdcm;
 
-    public GreyscaleRenderer(RenderSettings settings) {
+    public GreyscaleRenderer(IngestConfig.Render settings) {
+        this(settings, settings.maxEdge());
+    }
+
+    /** Renders with the configured limits but another longest edge. */
+    public GreyscaleRenderer(IngestConfig.Render settings, int maxEdge) {
         this.settings = settings;
+        this.maxEdge = maxEdge;
         this.gdcm = new GdcmDecoder(settings);
     }
 
@@ -101,15 +109,15 @@ public final class GreyscaleRenderer {
         int w = columns;
         int h = rows;
         int longest = Math.max(w, h);
-        if (longest > settings.maxEdge()) {
-            double scale = (double) settings.maxEdge() / longest;
+        if (longest > maxEdge) {
+            double scale = (double) maxEdge / longest;
             int dw = Math.max(1, (int) Math.round(w * scale));
             int dh = Math.max(1, (int) Math.round(h * scale));
             grey = AreaAverage.resize(grey, w, h, dw, dh);
             w = dw;
             h = dh;
         }
-        return new RenderedImage(png(grey, w, h), w, h, columns, rows, voi, frame.decoder());
+        return new RenderedImage(png(grey, w, h), w, h, voi, frame.decoder());
     }
 
     private static AttributeList read(Path file) throws RenderException {

@@ -6,11 +6,8 @@ package org.cxrplatform.ingest.render;
  * @param png            PNG bytes
  * @param width          pixels
  * @param height         pixels
- * @param sourceWidth    Columns of the DICOM image
- * @param sourceHeight   Rows of the DICOM image
  * @param voi            which VOI transform was applied (for the log and tests): "voi-lut", "window", "percentile"
  * @param decoder        which decoder produced the pixels: "native", "pixelmed", "gdcm-jni", "gdcmconv"
  */
-public record RenderedImage(byte[] png, int width, int height, int sourceWidth, int sourceHeight, String voi,
-                            String decoder) {
+public record RenderedImage(byte[] png, int width, int height, String voi, String decoder) {
 }

@@ -13,24 +13,27 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.cxrplatform.ingest.config.IngestConfig;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
  * The DICOM front door: a C-STORE and C-ECHO SCP. Each association runs on its own thread
- * (up to {@link ScpSettings#maxAssociations()}); the calling and called AE titles are checked on
+ * (up to {@code cxr.ingest.max-associations}); the calling and called AE titles are checked on
  * the A-ASSOCIATE-RQ and unknown ones get an A-ASSOCIATE-RJ. Presentation contexts are negotiated
  * by PixelMed ({@link AnyExplicitStorePresentationContextSelectionPolicy}: every storage SOP class,
  * every transfer syntax including the compressed ones). Each C-STORE data set is streamed into a
  * spool file and handed to the {@link InstanceSink}; the response carries the sink's status.
  *
  * <pre>{@code
- * try (DicomServer scp = new DicomServer(settings, sink, registry).start()) {
+ * try (DicomServer scp = new DicomServer(config.scp(), spool.incomingDir(), sink, registry).start()) {
  *     int port = scp.port();
  * }
  * }</pre>
@@ -57,7 +60,10 @@ public final class DicomServer implements AutoCloseable {
         }
     }
 
-    private final ScpSettings settings;
+    private final IngestConfig.Scp settings;
+    private final Path incomingDir;
+    /** Calling AE titles admitted; empty admits every caller. */
+    private final Set<String> allowedCallingAes;
     private final InstanceSink sink;
     private final MeterRegistry metrics;
     private final Semaphore slots;
@@ -73,8 +79,11 @@ public final class DicomServer implements AutoCloseable {
     private Thread acceptor;
     private volatile boolean running;
 
-    public DicomServer(ScpSettings settings, InstanceSink sink, MeterRegistry metrics) {
+    /** @param incomingDir where partial files are written before the spool commits them */
+    public DicomServer(IngestConfig.Scp settings, Path incomingDir, InstanceSink sink, MeterRegistry metrics) {
         this.settings = settings;
+        this.incomingDir = incomingDir;
+        this.allowedCallingAes = settings.allowedCallingAes().orElse(Set.of());
         this.sink = sink;
         this.metrics = metrics;
         this.slots = new Semaphore(settings.maxAssociations());
@@ -85,19 +94,19 @@ public final class DicomServer implements AutoCloseable {
     /** Binds the port and starts accepting; returns once the port is open. */
     public synchronized DicomServer start() {
         try {
-            Files.createDirectories(settings.incomingDir());
+            Files.createDirectories(incomingDir);
             serverSocket = new ServerSocket();
             serverSocket.setReuseAddress(true);
-            serverSocket.bind(new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port()), 128);
+            serverSocket.bind(new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.dicomPort()), 128);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + settings.bindAddress() + ":" + settings.port(), e);
+            throw new UncheckedIOException("cannot listen on " + settings.bindAddress() + ":" + settings.dicomPort(), e);
         }
         running = true;
         acceptor = new Thread(this::acceptLoop, "dicom-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
         LOG.infof("DICOM SCP %s listening on %s:%d (calling AEs: %s)", settings.aeTitle(), settings.bindAddress(), port(),
-                settings.allowedCallingAes().isEmpty() ? "any" : settings.allowedCallingAes());
+                allowedCallingAes.isEmpty() ? "any" : allowedCallingAes);
         return this;
     }
 
@@ -159,7 +168,7 @@ public final class DicomServer implements AutoCloseable {
                         AssociateRequestHeader.SOURCE_SERVICE_USER, AssociateRequestHeader.REASON_CALLED_AE_NOT_RECOGNIZED);
                 return;
             }
-            if (!settings.admits(rq.callingAe())) {
+            if (!allowedCallingAes.isEmpty() && !allowedCallingAes.contains(rq.callingAe())) {
                 reject(socket, rq, "calling-ae", AssociateRequestHeader.RESULT_PERMANENT,
                         AssociateRequestHeader.SOURCE_SERVICE_USER, AssociateRequestHeader.REASON_CALLING_AE_NOT_RECOGNIZED);
                 return;
@@ -196,7 +205,7 @@ public final class DicomServer implements AutoCloseable {
     private void serveRequests(Association association, int id) throws Exception {
         int requests = 0;
         while (true) {
-            DimseHandler handler = new DimseHandler(settings.incomingDir(), settings.maxInstanceBytes());
+            DimseHandler handler = new DimseHandler(incomingDir, settings.maxInstanceBytes());
             try {
                 association.setReceivedDataHandler(handler);
                 association.waitForPDataPDUsUntilHandlerReportsDone();

@@ -14,8 +14,4 @@ public final class DicomStatus {
 
     private DicomStatus() {
     }
-
-    public static String hex(int status) {
-        return String.format("0x%04X", status);
-    }
 }

@@ -3,8 +3,8 @@ package org.cxrplatform.ingest.select;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.cxrplatform.contracts.Lane;
+import org.cxrplatform.ingest.config.IngestConfig;
 
 /**
  * Chooses the lane of a selected instance. Instances pulled by a backlog job always go to the
@@ -18,14 +18,14 @@ public final class LaneRules {
     public record LaneDecision(Lane lane, String reason) {
     }
 
-    private final LaneSettings settings;
+    private final IngestConfig.Lanes settings;
     private final Set<String> statLocations;
     private final Set<String> statAes;
 
-    public LaneRules(LaneSettings settings) {
+    public LaneRules(IngestConfig.Lanes settings) {
         this.settings = settings;
-        this.statLocations = settings.statLocations().stream().map(s -> s.toUpperCase(Locale.ROOT)).collect(Collectors.toSet());
-        this.statAes = settings.statCallingAes().stream().map(String::trim).collect(Collectors.toSet());
+        this.statLocations = settings.statLocations();
+        this.statAes = settings.statCallingAes().orElse(Set.of());
     }
 
     /**

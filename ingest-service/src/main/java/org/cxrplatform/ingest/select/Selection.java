@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.cxrplatform.ingest.config.IngestConfig;
 
 /**
  * Decides whether an instance is a frontal chest radiograph the model should read. Everything
@@ -24,9 +25,9 @@ public final class Selection {
         }
     }
 
-    private final SelectionSettings settings;
+    private final IngestConfig.Selection settings;
 
-    public Selection(SelectionSettings settings) {
+    public Selection(IngestConfig.Selection settings) {
         this.settings = settings;
     }
 

@@ -93,15 +93,6 @@ public final class Spool {
         return target;
     }
 
-    /** Moves a quarantined file back out of quarantine into the spool's trash: used when the DLQ record failed. */
-    public void unquarantine(Path quarantined) {
-        try {
-            Files.deleteIfExists(quarantined);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + quarantined, e);
-        }
-    }
-
     /** Committed entries not yet acknowledged, oldest first. */
     public List<Entry> pending() {
         List<Entry> out = new ArrayList<>();

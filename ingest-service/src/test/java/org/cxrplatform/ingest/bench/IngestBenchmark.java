@@ -60,8 +60,8 @@ public final class IngestBenchmark {
         System.out.printf("%d instances, %.1f MB%n", files.size(), bytes / 1e6);
 
         List<String> rows = new ArrayList<>();
-        try (IngestNode node = new IngestNode(TestNodes.settings(tmp.resolve("spool"), FreePorts.next(), Duration.ofSeconds(10)),
-                new SimpleMeterRegistry()).start();
+        try (IngestNode node = new IngestNode(TestNodes.config(tmp.resolve("spool"), FreePorts.next(), Duration.ofSeconds(10)),
+                TestNodes.kafka(), new SimpleMeterRegistry()).start();
              OrthancPacs orthanc = new OrthancPacs(tmp.resolve("orthanc"), TestNodes.AE, 1)) {
             // Warm-up: JIT, Kafka metadata and producer id, Orthanc's database.
             send(TestNodes.AE, node.port(), files.subList(0, 12), 1);

@@ -9,10 +9,13 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.cxrplatform.devstack.FreePorts;
 import org.cxrplatform.ingest.support.HL7Orders;
 import org.cxrplatform.ingest.support.MllpTlsPeers;
+import org.cxrplatform.ingest.support.TestConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +43,8 @@ class MllpTlsTest {
     @Test
     void tlsClientsAreServedAndAPlaintextClientIsDisconnectedWithoutStoppingTheListener() throws Exception {
         int port = FreePorts.next();
-        MllpTls tls = new MllpTls(peers.serverKeyStore(), MllpTlsPeers.PASSWORD, null, null, false);
+        Map<String, String> tls = Map.of("cxr.ingest.orders.tls.key-store", peers.serverKeyStore().toString(),
+                "cxr.ingest.orders.tls.key-store-password", MllpTlsPeers.PASSWORD);
         try (OrderService orders = service(port, tls)) {
             assertThat(orders.isRunning()).isTrue();
             SSLContext client = peers.clientContext(false);
@@ -76,8 +80,11 @@ class MllpTlsTest {
     @Test
     void mutualTlsRefusesAClientWithoutATrustedCertificate() throws Exception {
         int port = FreePorts.next();
-        MllpTls tls = new MllpTls(peers.serverKeyStore(), MllpTlsPeers.PASSWORD, peers.serverTrustStore(),
-                MllpTlsPeers.PASSWORD, true);
+        Map<String, String> tls = Map.of("cxr.ingest.orders.tls.key-store", peers.serverKeyStore().toString(),
+                "cxr.ingest.orders.tls.key-store-password", MllpTlsPeers.PASSWORD,
+                "cxr.ingest.orders.tls.trust-store", peers.serverTrustStore().toString(),
+                "cxr.ingest.orders.tls.trust-store-password", MllpTlsPeers.PASSWORD,
+                "cxr.ingest.orders.tls.require-client-cert", "true");
         try (OrderService orders = service(port, tls)) {
             assertThatThrownBy(() -> {
                 String answer = MllpTlsPeers.exchange(peers.clientContext(false), port, order("A1", "ACC-ANON"));
@@ -96,14 +103,19 @@ class MllpTlsTest {
 
     @Test
     void anUnreadableKeyStoreFailsAtConstructionNamingTheFile() {
-        MllpTls tls = new MllpTls(peers.serverKeyStore(), "wrong-password", null, null, false);
+        Map<String, String> tls = Map.of("cxr.ingest.orders.tls.key-store", peers.serverKeyStore().toString(),
+                "cxr.ingest.orders.tls.key-store-password", "wrong-password");
         assertThatThrownBy(() -> service(FreePorts.next(), tls))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("server.p12");
     }
 
-    private OrderService service(int port, MllpTls tls) throws InterruptedException {
-        return new OrderService(OrderSettings.defaults(port).withTls(tls), new OrderStore(tmp.resolve("orders")),
+    /** @param tls the cxr.ingest.orders.tls.* keys besides enabled=true */
+    private OrderService service(int port, Map<String, String> tls) throws InterruptedException {
+        Map<String, String> config = new HashMap<>(tls);
+        config.put("cxr.ingest.orders.mllp-port", String.valueOf(port));
+        config.put("cxr.ingest.orders.tls.enabled", "true");
+        return new OrderService(TestConfig.of(config).orders(), new OrderStore(tmp.resolve("orders")),
                 new PushedAccessions(tmp.resolve("orders/pushed.log"), Duration.ofDays(1)), null).start();
     }
 

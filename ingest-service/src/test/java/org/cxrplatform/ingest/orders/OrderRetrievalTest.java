@@ -26,10 +26,12 @@ import org.cxrplatform.devstack.FreePorts;
 import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.ingest.IngestNode;
 import org.cxrplatform.ingest.backlog.PacsClient;
+import org.cxrplatform.ingest.config.IngestConfig;
 import org.cxrplatform.ingest.support.Dcmtk;
 import org.cxrplatform.ingest.support.EventCollector;
 import org.cxrplatform.ingest.support.HL7Orders;
 import org.cxrplatform.ingest.support.OrthancPacs;
+import org.cxrplatform.ingest.support.TestConfig;
 import org.cxrplatform.ingest.support.TestNodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,7 +77,8 @@ class OrderRetrievalTest {
                     samples.stream().map(SampleStudies.Sample::file).toList());
             assertThat(load.ok()).as(load.output()).isTrue();
             PacsClient pacsClient = new PacsClient("127.0.0.1", pacs.dicomPort, OrthancPacs.AE, TestNodes.AE);
-            OrderSettings settings = OrderSettings.defaults(mllp).withRetrieval(3, Duration.ofSeconds(1));
+            IngestConfig.Orders settings = TestConfig.of(Map.of("cxr.ingest.orders.mllp-port", String.valueOf(mllp),
+                    "cxr.ingest.orders.retrieve-attempts", "3", "cxr.ingest.orders.retry-delay", "1s")).orders();
             try (OrderService orders = new OrderService(settings, new OrderStore(tmp.resolve("orders")),
                     new PushedAccessions(tmp.resolve("orders/pushed.log"), Duration.ofDays(1)), pacsClient).start()) {
                 node.pipeline().orderHook(orders);

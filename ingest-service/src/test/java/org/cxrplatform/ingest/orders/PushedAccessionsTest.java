@@ -15,8 +15,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.cxrplatform.devstack.FreePorts;
+import org.cxrplatform.ingest.config.IngestConfig;
 import org.cxrplatform.ingest.support.HL7Orders;
+import org.cxrplatform.ingest.support.TestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,7 +106,7 @@ class PushedAccessionsTest {
     @Test
     void aRestartedOrderServiceDoesNotRetrieveAStudyThatWasPushedBeforeTheRestart() throws Exception {
         int mllp = FreePorts.next();
-        OrderSettings settings = OrderSettings.defaults(mllp);
+        IngestConfig.Orders settings = TestConfig.of(Map.of("cxr.ingest.orders.mllp-port", String.valueOf(mllp))).orders();
         Path dir = tmp.resolve("orders");
         String acc = "ACC-R1";
         // No PACS: a completed order that was not pushed would become FAILED ("no PACS configured").

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.ingest.support.CraftedFragments;
+import org.cxrplatform.ingest.support.TestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +21,7 @@ class DeclaredLengthsTest {
     @TempDir
     static Path tmp;
 
-    final GreyscaleRenderer renderer = new GreyscaleRenderer(RenderSettings.defaults());
+    final GreyscaleRenderer renderer = new GreyscaleRenderer(TestConfig.defaults().render());
 
     @ParameterizedTest
     @ValueSource(longs = {2_147_483_632L, 4_294_967_280L, 1_000_000L}) // ~2 GB (fits an int), ~4 GB, merely too long

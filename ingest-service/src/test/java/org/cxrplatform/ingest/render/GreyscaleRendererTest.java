@@ -11,6 +11,7 @@ import javax.imageio.ImageIO;
 import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.devstack.samples.SampleTranscoder;
 import org.cxrplatform.devstack.samples.SampleTranscoder.Syntax;
+import org.cxrplatform.ingest.support.TestConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +23,7 @@ class GreyscaleRendererTest {
     @TempDir
     static Path tmp;
     static List<SampleStudies.Sample> samples;
-    final GreyscaleRenderer renderer = new GreyscaleRenderer(RenderSettings.defaults());
+    final GreyscaleRenderer renderer = new GreyscaleRenderer(TestConfig.defaults().render());
 
     @BeforeAll
     static void samples() {
@@ -126,8 +127,7 @@ class GreyscaleRendererTest {
 
     @Test
     void downscalesTheLongestEdge() throws Exception {
-        GreyscaleRenderer small = new GreyscaleRenderer(new RenderSettings(300, 50_000_000L, 16384, 1L << 28,
-                RenderSettings.defaults().gdcmLibrary(), "gdcmconv"));
+        GreyscaleRenderer small = new GreyscaleRenderer(TestConfig.defaults().render(), 300);
         RenderedImage r = small.render(samples.get(0).file());
         assertThat(r.height()).isEqualTo(300);
         assertThat(r.width()).isEqualTo(256);

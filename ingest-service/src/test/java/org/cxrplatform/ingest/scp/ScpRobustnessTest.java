@@ -8,8 +8,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
+import org.cxrplatform.ingest.config.IngestConfig;
 import org.cxrplatform.ingest.support.Dcmtk;
+import org.cxrplatform.ingest.support.TestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,10 +23,12 @@ class ScpRobustnessTest {
 
     @Test
     void silentAndGarbagePeersAreDroppedAndTheScpKeepsServing() throws Exception {
-        ScpSettings settings = new ScpSettings("ROBUST", "127.0.0.1", 0, Set.of("ROUTER"), 4, 1 << 20,
-                Duration.ofSeconds(1), tmp);
+        IngestConfig.Scp settings = TestConfig.of(Map.of("cxr.ingest.ae-title", "ROBUST", "cxr.ingest.bind-address",
+                "127.0.0.1", "cxr.ingest.dicom-port", "0", "cxr.ingest.allowed-calling-aes", "ROUTER",
+                "cxr.ingest.max-associations", "4", "cxr.ingest.max-instance-bytes", String.valueOf(1 << 20),
+                "cxr.ingest.idle-timeout", "1s")).scp();
         InstanceSink neverCalled = r -> StoreOutcome.failure(DicomStatus.PROCESSING_FAILURE, "unexpected");
-        try (DicomServer scp = new DicomServer(settings, neverCalled, new SimpleMeterRegistry()).start()) {
+        try (DicomServer scp = new DicomServer(settings, tmp, neverCalled, new SimpleMeterRegistry()).start()) {
             // More silent peers than association slots: each is dropped after the idle timeout.
             for (int i = 0; i < 6; i++) {
                 try (Socket silent = new Socket("127.0.0.1", scp.port())) {

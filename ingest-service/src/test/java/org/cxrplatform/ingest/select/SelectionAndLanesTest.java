@@ -2,14 +2,16 @@ package org.cxrplatform.ingest.select;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Set;
+import java.util.Map;
 import org.cxrplatform.contracts.Lane;
+import org.cxrplatform.ingest.support.TestConfig;
 import org.junit.jupiter.api.Test;
 
 class SelectionAndLanesTest {
 
-    final Selection selection = new Selection(SelectionSettings.defaults());
-    final LaneRules lanes = new LaneRules(new LaneSettings(Set.of("STAT"), Set.of("ED", "EMERGENCY"), Set.of("ER_ROUTER")));
+    final Selection selection = new Selection(TestConfig.defaults().selection());
+    final LaneRules lanes = new LaneRules(TestConfig.of(Map.of("cxr.ingest.lanes.stat-priorities", "STAT",
+            "cxr.ingest.lanes.stat-locations", "ED,EMERGENCY", "cxr.ingest.lanes.stat-calling-aes", "ER_ROUTER")).lanes());
 
     static InstanceHeader header(String modality, String bodyPart, String protocol, String view, String priority,
                                  String location, String department) {

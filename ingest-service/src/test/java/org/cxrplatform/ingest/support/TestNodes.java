@@ -3,17 +3,12 @@ package org.cxrplatform.ingest.support;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.Devstack;
 import org.cxrplatform.devstack.FreePorts;
 import org.cxrplatform.ingest.IngestNode;
-import org.cxrplatform.ingest.IngestSettings;
-import org.cxrplatform.ingest.pipeline.PipelineSettings;
-import org.cxrplatform.ingest.render.RenderSettings;
-import org.cxrplatform.ingest.scp.ScpSettings;
-import org.cxrplatform.ingest.select.LaneSettings;
-import org.cxrplatform.ingest.select.SelectionSettings;
+import org.cxrplatform.ingest.config.IngestConfig;
 
 /** Ingest nodes wired to the shared real Kafka broker, as the tests need them. */
 public final class TestNodes {
@@ -25,19 +20,32 @@ public final class TestNodes {
     private TestNodes() {
     }
 
-    public static IngestSettings settings(Path spool, int port, Duration deliveryTimeout) {
+    /** @param dataDir the node's data folder: its spool is {@code dataDir/spool} */
+    public static IngestConfig config(Path dataDir, int port, Duration deliveryTimeout) {
         if (Devstack.kafka().isRunning()) {
             Devstack.createTopics(Topics.ALL, 3);
         }
-        ScpSettings scp = new ScpSettings(AE, "127.0.0.1", port, Set.of(ROUTER, ER_ROUTER, "PACS", "BENCH"), 16,
-                64L * 1024 * 1024, Duration.ofSeconds(30), spool.resolve("incoming"));
-        LaneSettings lanes = new LaneSettings(Set.of("STAT"), Set.of("ED", "EMERGENCY"), Set.of(ER_ROUTER));
-        return new IngestSettings(scp, spool, SelectionSettings.defaults(), lanes, RenderSettings.defaults(),
-                new PipelineSettings(false, 2, 900_000, AE), Devstack.kafkaBootstrap(), deliveryTimeout,
-                Duration.ofSeconds(2));
+        return TestConfig.of(Map.ofEntries(
+                Map.entry("cxr.ingest.ae-title", AE),
+                Map.entry("cxr.ingest.bind-address", "127.0.0.1"),
+                Map.entry("cxr.ingest.dicom-port", String.valueOf(port)),
+                Map.entry("cxr.ingest.allowed-calling-aes", String.join(",", ROUTER, ER_ROUTER, "PACS", "BENCH")),
+                Map.entry("cxr.ingest.max-associations", "16"),
+                Map.entry("cxr.ingest.max-instance-bytes", String.valueOf(64L * 1024 * 1024)),
+                Map.entry("cxr.ingest.idle-timeout", "30s"),
+                Map.entry("cxr.ingest.data-dir", dataDir.toString()),
+                Map.entry("cxr.ingest.delivery-timeout", deliveryTimeout.toString()),
+                Map.entry("cxr.ingest.recovery-interval", "2s"),
+                Map.entry("cxr.ingest.lanes.stat-locations", "ED,EMERGENCY"),
+                Map.entry("cxr.ingest.lanes.stat-calling-aes", ER_ROUTER)));
     }
 
-    public static IngestNode start(Path spool) {
-        return new IngestNode(settings(spool, FreePorts.next(), Duration.ofSeconds(6)), new SimpleMeterRegistry()).start();
+    /** Kafka client settings of the shared broker. */
+    public static Map<String, String> kafka() {
+        return Map.of("bootstrap.servers", Devstack.kafkaBootstrap());
+    }
+
+    public static IngestNode start(Path dataDir) {
+        return new IngestNode(config(dataDir, FreePorts.next(), Duration.ofSeconds(6)), kafka(), new SimpleMeterRegistry()).start();
     }
 }

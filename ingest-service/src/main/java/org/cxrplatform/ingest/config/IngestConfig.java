@@ -1,0 +1,330 @@
+package org.cxrplatform.ingest.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every {@code cxr.ingest.*} setting of the ingest service, with its default and its meaning: the
+ * one place both live. The environment variable of a key is the key upper-cased with dots and
+ * dashes as underscores ({@code cxr.ingest.dicom-port} → {@code CXR_INGEST_DICOM_PORT}); lists are
+ * comma-separated. SmallRye Config builds it (Quarkus at start-up, the tests from a map) and refuses
+ * a value of the wrong type or outside an enum naming the key; {@link #validate()} refuses the
+ * well-typed values the service cannot use, also by key. Components take their group directly.
+ *
+ * <p>A new group of settings is a nested interface with its keys and {@code check}, an accessor
+ * here, and a line in {@link #validate()}.
+ */
+@ConfigMapping(prefix = "cxr.ingest")
+public interface IngestConfig {
+
+    /** The DICOM SCP: its keys sit directly under {@code cxr.ingest}. */
+    @WithParentName
+    Scp scp();
+
+    /**
+     * Spool ({@code DATA/spool/incoming}, {@code DATA/spool/quarantine}), backlog jobs
+     * ({@code DATA/jobs}) and HL7 orders ({@code DATA/orders}).
+     */
+    @WithDefault("data/ingest")
+    Path dataDir();
+
+    /** Longest wait for Kafka's acks=all acknowledgement before a C-STORE is answered 0xA700 (the router retries). */
+    @WithDefault("10s")
+    Duration deliveryTimeout();
+
+    /** How often instances left in the spool (crash, Kafka outage) are re-processed. */
+    @WithDefault("10s")
+    Duration recoveryInterval();
+
+    /** Patient identity (name, ID, birth date, sex) in StudyEvents; off: reports match by accession number. */
+    @WithDefault("false")
+    boolean phiInEvents();
+
+    Selection selection();
+
+    Lanes lanes();
+
+    Render render();
+
+    Stow stow();
+
+    Backlog backlog();
+
+    Orders orders();
+
+    /**
+     * Refuses the values that have the right type but cannot work, each problem naming its key;
+     * the application calls it before anything starts.
+     *
+     * @throws IllegalArgumentException listing every problem
+     */
+    default void validate() {
+        ConfigProblems problems = new ConfigProblems();
+        scp().check(problems);
+        problems.positive("cxr.ingest.delivery-timeout", deliveryTimeout());
+        problems.positive("cxr.ingest.recovery-interval", recoveryInterval());
+        render().check(problems);
+        backlog().check(problems);
+        orders().check(problems);
+        problems.throwIfAny();
+    }
+
+    /** The C-STORE/C-ECHO SCP. */
+    interface Scp {
+        /** Our AE title; associations calling another title are rejected. */
+        @WithDefault("CXR_AI")
+        String aeTitle();
+
+        /** TCP port of the SCP; 0 takes any free port. */
+        @WithDefault("11112")
+        int dicomPort();
+
+        @WithDefault("0.0.0.0")
+        String bindAddress();
+
+        /** Calling AE titles admitted (others get A-ASSOCIATE-RJ); unset admits every caller, with a warning at start-up. */
+        Optional<Set<@WithConverter(Values.Trimmed.class) String>> allowedCallingAes();
+
+        /** Concurrent associations; more get a transient A-ASSOCIATE-RJ (local limit exceeded). */
+        @WithDefault("32")
+        int maxAssociations();
+
+        /** A larger data set is refused with 0xA700 without being stored. */
+        @WithDefault("536870912")
+        long maxInstanceBytes();
+
+        /** Socket read timeout: a silent peer never holds an association thread longer. */
+        @WithDefault("60s")
+        Duration idleTimeout();
+
+        default void check(ConfigProblems problems) {
+            problems.aeTitle("cxr.ingest.ae-title", aeTitle());
+            problems.between("cxr.ingest.dicom-port", dicomPort(), 0, 65535);
+            allowedCallingAes().ifPresent(aes -> aes.forEach(ae -> problems.aeTitle("cxr.ingest.allowed-calling-aes", ae)));
+            problems.atLeast("cxr.ingest.max-associations", maxAssociations(), 1);
+            problems.atLeast("cxr.ingest.max-instance-bytes", maxInstanceBytes(), 1);
+            problems.positive("cxr.ingest.idle-timeout", idleTimeout());
+        }
+    }
+
+    /** What goes to inference: frontal chest radiographs. Values are matched upper-case. */
+    interface Selection {
+        @WithDefault("CR,DX,DR")
+        Set<@WithConverter(Values.UpperCase.class) String> modalities();
+
+        /** Body Part Examined values, or words of protocol/study/series descriptions, naming the chest. */
+        @WithDefault("CHEST,THORAX,LUNG,LUNGS,CXR")
+        Set<@WithConverter(Values.UpperCase.class) String> chestTerms();
+
+        /** View Position values taken as frontal. */
+        @WithDefault("PA,AP")
+        Set<@WithConverter(Values.UpperCase.class) String> frontalViews();
+
+        /** View Position values (and description words) that mark a lateral or oblique view. */
+        @WithDefault("LL,RL,LATERAL,LAT,LLD,RLD,LAO,RAO,LPO,RPO")
+        Set<@WithConverter(Values.UpperCase.class) String> lateralViews();
+    }
+
+    /** Lanes: any match sends a study to STAT, else ROUTINE. */
+    interface Lanes {
+        /** Requested Procedure Priority values meaning emergency. */
+        @WithDefault("STAT")
+        Set<@WithConverter(Values.UpperCase.class) String> statPriorities();
+
+        /** Matched (whole value or one word) against Current Patient Location, Institutional Department Name, Requesting Service. */
+        @WithDefault("ED,ER,EMERGENCY,A&E")
+        Set<@WithConverter(Values.UpperCase.class) String> statLocations();
+
+        /** Calling AE titles of emergency routers and modalities. */
+        Optional<Set<@WithConverter(Values.Trimmed.class) String>> statCallingAes();
+    }
+
+    /** Rendering to the model's 8-bit PNG, and the limits that guard it. */
+    interface Render {
+        /** Longest PNG edge (the model resizes to 512 anyway); larger images are area-averaged down. */
+        @WithDefault("1024")
+        int maxEdge();
+
+        /** Largest Rows x Columns; above it (or max-dimension, max-frame-bytes) the instance is refused with 0xA700 before decoding. */
+        @WithDefault("50000000")
+        long maxPixels();
+
+        /** Largest Rows or Columns. */
+        @WithDefault("16384")
+        int maxDimension();
+
+        /** Largest decoded first frame (guards decompression bombs in the GDCM fallback). */
+        @WithDefault("209715200")
+        long maxFrameBytes();
+
+        /** Decodes at once, whatever the number of associations: bounds memory. */
+        @WithDefault("2")
+        int maxConcurrentDecodes();
+
+        /** Larger inline PNGs (base64) are rendered again at 512 px to keep Kafka records small. */
+        @WithDefault("900000")
+        int maxInlineBytes();
+
+        /** GDCM's JNI library, loaded when {@code System.loadLibrary("gdcmjni")} fails. */
+        @WithDefault("/usr/lib/x86_64-linux-gnu/jni/libgdcmjni.so")
+        Path gdcmLibrary();
+
+        /** GDCM's command-line converter, the last-resort decoder when the JNI binding cannot be used. */
+        @WithDefault("gdcmconv")
+        String gdcmconv();
+
+        default void check(ConfigProblems problems) {
+            problems.atLeast("cxr.ingest.render.max-edge", maxEdge(), 64);
+            problems.atLeast("cxr.ingest.render.max-pixels", maxPixels(), 1);
+            problems.atLeast("cxr.ingest.render.max-dimension", maxDimension(), 1);
+            problems.atLeast("cxr.ingest.render.max-frame-bytes", maxFrameBytes(), 1);
+            problems.atLeast("cxr.ingest.render.max-concurrent-decodes", maxConcurrentDecodes(), 1);
+            problems.atLeast("cxr.ingest.render.max-inline-bytes", maxInlineBytes(), 1);
+        }
+    }
+
+    /** Who may STOW: tokens are verified by SmallRye JWT with the same {@code mp.jwt.verify.*} settings as report-service. */
+    interface Stow {
+        /** Roles (the token's {@code groups} claim), any one of which admits a caller. */
+        @WithDefault("stow")
+        Set<String> roles();
+
+        /** True: callers without a token are admitted too (local runs only; warned at start-up). */
+        @WithDefault("false")
+        boolean devAuth();
+    }
+
+    /** Backlog pull jobs ({@code POST /jobs}) and HL7-order retrieval: the PACS studies are pulled from. */
+    interface Backlog {
+        enum Protocol {
+            /** C-FIND and C-MOVE to {@code pacs-host}. */
+            DIMSE,
+            /** QIDO-RS and WADO-RS to {@code dicomweb-url}. */
+            DICOMWEB
+        }
+
+        @WithDefault("DIMSE")
+        Protocol protocol();
+
+        /** The DIMSE PACS; jobs are refused (503) while unset. */
+        Optional<String> pacsHost();
+
+        @WithDefault("104")
+        int pacsPort();
+
+        @WithDefault("PACS")
+        String pacsAeTitle();
+
+        /** Instances per second moved into the routine lane. */
+        @WithDefault("5")
+        double ratePerSecond();
+
+        /** DICOMweb root of the PACS, e.g. {@code http://pacs:8042/dicom-web}; required with protocol DICOMWEB. */
+        Optional<String> dicomwebUrl();
+
+        /** Authorization header value sent to the DICOMweb PACS. */
+        Optional<String> dicomwebAuthorization();
+
+        default void check(ConfigProblems problems) {
+            problems.between("cxr.ingest.backlog.pacs-port", pacsPort(), 1, 65535);
+            problems.aeTitle("cxr.ingest.backlog.pacs-ae-title", pacsAeTitle());
+            problems.require(ratePerSecond() > 0, "cxr.ingest.backlog.rate-per-second", "must be > 0, was " + ratePerSecond());
+            if (protocol() == Protocol.DICOMWEB) {
+                problems.require(dicomwebUrl().isPresent(), "cxr.ingest.backlog.dicomweb-url",
+                        "is required with cxr.ingest.backlog.protocol=DICOMWEB");
+            }
+            dicomwebUrl().ifPresent(url -> problems.require(url.startsWith("http://") || url.startsWith("https://"),
+                    "cxr.ingest.backlog.dicomweb-url", "must be an http:// or https:// URL, was " + url));
+        }
+    }
+
+    /**
+     * HL7 orders in (MLLP, ORM^O01 / OMI^O23): completed chest radiograph orders pull their study
+     * from the backlog PACS. Values are matched upper-case.
+     */
+    interface Orders {
+        /** Port of the MLLP listener; unset: no listener. */
+        Optional<Integer> mllpPort();
+
+        /** OBR-4 (code or text) must name the chest and a radiograph, or be one of the procedure codes. */
+        @WithDefault("CHEST,THORAX,LUNG,LUNGS,CXR")
+        Set<@WithConverter(Values.UpperCase.class) String> chestTerms();
+
+        @WithDefault("XR,CXR,X-RAY,XRAY,RADIOGRAPH,RADIOGRAPHY,DX,CR,PA,AP")
+        Set<@WithConverter(Values.UpperCase.class) String> radiographTerms();
+
+        /** OBR-4 codes that are chest radiographs on their own (LOINC). */
+        @WithDefault("36643-5,30745-4,24648-8,36554-4,42272-5")
+        Set<@WithConverter(Values.UpperCase.class) String> procedureCodes();
+
+        /** ORC-5 order statuses that complete an order (the retrieval trigger). */
+        @WithDefault("CM")
+        Set<@WithConverter(Values.UpperCase.class) String> completeStatuses();
+
+        /** ORC-7.6 / OBR-27.6 / OBR-5 / TQ1-9 priorities that put the order on the STAT lane. */
+        @WithDefault("S,STAT")
+        Set<@WithConverter(Values.UpperCase.class) String> statPriorities();
+
+        /** PV1-2 patient classes that put the order on the STAT lane. */
+        @WithDefault("E")
+        Set<@WithConverter(Values.UpperCase.class) String> statPatientClasses();
+
+        /** C-FIND/C-MOVE attempts for a completed order whose study is not on the PACS yet. */
+        @WithDefault("5")
+        int retrieveAttempts();
+
+        /** The wait between those attempts. */
+        @WithDefault("30s")
+        Duration retryDelay();
+
+        /**
+         * How long an accession number that arrived by push is remembered ({@code DATA/orders/pushed-accessions.log},
+         * kept across restarts) so that completing its order does not pull the study again.
+         */
+        @WithDefault("30d")
+        Duration pushedRetention();
+
+        Tls tls();
+
+        default void check(ConfigProblems problems) {
+            mllpPort().ifPresent(port -> problems.between("cxr.ingest.orders.mllp-port", port, 1, 65535));
+            problems.atLeast("cxr.ingest.orders.retrieve-attempts", retrieveAttempts(), 1);
+            problems.require(!retryDelay().isNegative(), "cxr.ingest.orders.retry-delay", "must not be negative");
+            problems.positive("cxr.ingest.orders.pushed-retention", pushedRetention());
+            if (tls().enabled()) {
+                problems.require(tls().keyStore().isPresent(), "cxr.ingest.orders.tls.key-store",
+                        "is required with cxr.ingest.orders.tls.enabled=true");
+            }
+        }
+
+        /**
+         * MLLP over TLS on the order port; off for local runs. When on, plaintext connections are
+         * closed without an answer (logged as "Unsupported or unrecognized SSL message").
+         */
+        interface Tls {
+            @WithDefault("false")
+            boolean enabled();
+
+            /** PKCS12 or JKS file with the listener's certificate and private key. */
+            Optional<Path> keyStore();
+
+            /** Its password, also the key's. */
+            Optional<String> keyStorePassword();
+
+            /** Certificates/CAs whose client certificates are accepted; unset: the JDK's default trust (cacerts). */
+            Optional<Path> trustStore();
+
+            Optional<String> trustStorePassword();
+
+            /** Mutual TLS: refuse clients without a certificate the trust store trusts. */
+            @WithDefault("false")
+            boolean requireClientCert();
+        }
+    }
+}
