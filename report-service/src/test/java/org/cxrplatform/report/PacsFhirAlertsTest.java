@@ -128,7 +128,7 @@ class PacsFhirAlertsTest {
         JsonNode dr = EventJson.mapper().readTree(json);
         assertThat(dr.get("resourceType").asText()).isEqualTo("DiagnosticReport");
         assertThat(dr.get("status").asText()).isEqualTo("preliminary");
-        assertThat(dr.get("contained")).hasSize(7);
+        assertThat(dr.get("contained")).hasSize(8); // seven findings and the model (Device)
         assertThat(dr.get("result")).hasSize(7);
         assertThat(dr.get("conclusion").asText()).isEqualTo(event.text());
         JsonNode effusion = null;
