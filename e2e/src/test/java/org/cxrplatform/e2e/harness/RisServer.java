@@ -171,7 +171,7 @@ public final class RisServer implements ReceivingApplication<Message>, AutoClose
                 }
             }
         }
-        received.add(new Oru(t.get("/MSH-10"), t.get("/.OBR-3-1"), t.get("/.OBR-25"), t.get("/.PID-3-1"), t.get("/.PID-5-1"),
+        received.add(new Oru(t.get("/MSH-10"), t.get("/.OBR-18"), t.get("/.OBR-25"), t.get("/.PID-3-1"), t.get("/.PID-5-1"),
                 t.get("/.PID-7-1"), String.join("\n", text), findings, model, Instant.now()));
         try {
             return message.generateACK();
