@@ -133,7 +133,7 @@ class PacsFhirAlertsTest {
         assertThat(dr.get("conclusion").asText()).isEqualTo(event.text());
         JsonNode effusion = null;
         for (JsonNode o : dr.get("contained")) {
-            if (o.get("code").get("coding").get(0).get("code").asText().equals("60046008")) {
+            if (o.path("code").path("coding").path(0).path("code").asText().equals("60046008")) {
                 effusion = o;
             }
         }

@@ -138,25 +138,12 @@ public final class SrBuilder {
             list.put(performed);
             if (kind == SrKind.COMPREHENSIVE && hasImage(r)) {
                 // the instances the content refers to (SR Document General Module, PS3.3 C.17.2)
-                list.put(evidence(TagFromName.CurrentRequestedProcedureEvidenceSequence, r));
+                list.put(reference(TagFromName.CurrentRequestedProcedureEvidenceSequence, r.studyInstanceUid(),
+                        r.source().seriesInstanceUid(), r.source().sopClassUid(), r.sopInstanceUid()));
             }
             if (predecessor != null) {
-                AttributeList sop = new AttributeList();
-                put(sop, TagFromName.ReferencedSOPClassUID, predecessor.sopClassUid());
-                put(sop, TagFromName.ReferencedSOPInstanceUID, predecessor.sopInstanceUid());
-                SequenceAttribute sops = new SequenceAttribute(TagFromName.ReferencedSOPSequence);
-                sops.addItem(sop);
-                AttributeList series = new AttributeList();
-                put(series, TagFromName.SeriesInstanceUID, uidFrom("series|" + r.reportId()));
-                series.put(sops);
-                SequenceAttribute seriesSeq = new SequenceAttribute(TagFromName.ReferencedSeriesSequence);
-                seriesSeq.addItem(series);
-                AttributeList study = new AttributeList();
-                put(study, TagFromName.StudyInstanceUID, r.studyInstanceUid());
-                study.put(seriesSeq);
-                SequenceAttribute predecessors = new SequenceAttribute(TagFromName.PredecessorDocumentsSequence);
-                predecessors.addItem(study);
-                list.put(predecessors);
+                list.put(reference(TagFromName.PredecessorDocumentsSequence, r.studyInstanceUid(), uidFrom("series|" + r.reportId()),
+                        predecessor.sopClassUid(), predecessor.sopInstanceUid()));
             }
 
             FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, AE);
@@ -238,24 +225,25 @@ public final class SrBuilder {
         return r.source() != null && r.source().sopClassUid() != null && r.source().seriesInstanceUid() != null && r.sopInstanceUid() != null;
     }
 
-    /** Hierarchical SOP Instance Reference: the source image in its study and series. */
-    private static SequenceAttribute evidence(AttributeTag tag, StoredReport r) throws DicomException {
+    /** A sequence of one Hierarchical SOP Instance Reference (PS3.3 C.17.2.1): study, series, instance. */
+    private static SequenceAttribute reference(AttributeTag tag, String studyUid, String seriesUid, String sopClass, String sopInstance)
+            throws DicomException {
         AttributeList sop = new AttributeList();
-        put(sop, TagFromName.ReferencedSOPClassUID, r.source().sopClassUid());
-        put(sop, TagFromName.ReferencedSOPInstanceUID, r.sopInstanceUid());
+        put(sop, TagFromName.ReferencedSOPClassUID, sopClass);
+        put(sop, TagFromName.ReferencedSOPInstanceUID, sopInstance);
         SequenceAttribute sops = new SequenceAttribute(TagFromName.ReferencedSOPSequence);
         sops.addItem(sop);
         AttributeList series = new AttributeList();
-        put(series, TagFromName.SeriesInstanceUID, r.source().seriesInstanceUid());
+        put(series, TagFromName.SeriesInstanceUID, seriesUid);
         series.put(sops);
         SequenceAttribute seriesSeq = new SequenceAttribute(TagFromName.ReferencedSeriesSequence);
         seriesSeq.addItem(series);
         AttributeList study = new AttributeList();
-        put(study, TagFromName.StudyInstanceUID, r.studyInstanceUid());
+        put(study, TagFromName.StudyInstanceUID, studyUid);
         study.put(seriesSeq);
-        SequenceAttribute evidence = new SequenceAttribute(tag);
-        evidence.addItem(study);
-        return evidence;
+        SequenceAttribute references = new SequenceAttribute(tag);
+        references.addItem(study);
+        return references;
     }
 
     private static CodedSequenceItem procedure(SourceStudy.Procedure p) throws DicomException {
