@@ -1,7 +1,6 @@
 package org.cxrplatform.llava;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,17 +70,14 @@ public final class CxrLlava implements AutoCloseable {
    * engine (its KV cache is allocated now, sized by the engine's memory budget).
    *
    * @throws CheckpointException for a folder that is not a usable CXR-LLaVA v2 checkpoint
-   * @throws IllegalArgumentException for a device the engine does not have
-   * @throws IllegalStateException when the memory budget holds not even one sequence
+   * @throws SetupException (an {@link IllegalStateException}) in one line naming the fix: a GPU asked of
+   *     the CPU build or not visible to the CUDA build, natives that do not start, a memory budget that
+   *     holds fewer sequences than the engine's configured slots
    */
   public static CxrLlava load(Path modelDir, RuntimeOptions options, EngineConfig engineConfig) {
     RuntimeOptions opts = options == null ? RuntimeOptions.cpu() : options;
-    Device device = device(opts);
-    DataType dtype = switch (opts.dtype()) {
-      case "fp16" -> DataType.FLOAT16;
-      case "bf16" -> DataType.BFLOAT16;
-      default -> DataType.FLOAT32;
-    };
+    Device device = Natives.device(opts);
+    DataType dtype = opts.dtype().equals("fp16") ? DataType.FLOAT16 : DataType.FLOAT32;
     Checkpoint checkpoint = Checkpoint.open(modelDir);
     LlavaTokenizer tokenizer = null;
     CxrLlavaModel model = null;
@@ -105,19 +101,6 @@ public final class CxrLlava implements AutoCloseable {
       checkpoint.close();
       throw e;
     }
-  }
-
-  private static Device device(RuntimeOptions opts) {
-    int gpu = opts.gpuIndex();
-    if (gpu < 0) {
-      return Device.cpu();
-    }
-    int available = Engine.getEngine("PyTorch").getGpuCount();
-    if (gpu >= available) {
-      throw new IllegalArgumentException("device " + opts.device() + " requested but the PyTorch engine sees "
-          + available + " CUDA device(s); put pytorch-native-cu* on the class path or use cpu");
-    }
-    return Device.gpu(gpu);
   }
 
   public ModelInfo info() {

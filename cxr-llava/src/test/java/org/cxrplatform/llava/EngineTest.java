@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import org.cxrplatform.llava.bench.CardBudgets;
 import org.cxrplatform.llava.bench.NativeOps;
 import org.cxrplatform.llava.checkpoint.CxrLlavaConfig;
 import org.cxrplatform.llava.engine.Completion;
@@ -246,22 +247,32 @@ class EngineTest {
   }
 
   @Test
-  void theMemoryBudgetSizesTheCacheAndRefusesTooLittleMemory() {
+  void theMemoryBudgetRefusesFewerSequencesThanConfiguredInOneLineNamingTheFix() {
     // LLaMA-2-7B geometry in FP16 with 2,048 positions: 1 GiB of KV cache per sequence
-    CxrLlavaConfig sevenB = new CxrLlavaConfig("7b", "CXR-LLAVA", 512, 16, 1024, 24, 64, 4.0, false, 0.55f, 0.38f,
-        1024, 4096, 11008, 32, 32, 32, 32000, 1e-5f, 10000, 1, 2, 4096);
-    MemoryBudget card = MemoryBudget.plan(sevenB, 2, 16, 2048, 256, 9L << 30, "test");
+    CxrLlavaConfig sevenB = CardBudgets.sevenB();
+    MemoryBudget card = MemoryBudget.plan(sevenB, 2, 8, 2048, 256, 9L << 30, "test");
     assertThat(card.kvBytesPerSlot()).isEqualTo(1L << 30);
     assertThat(card.activationBytes()).isBetween(1L << 20, 1L << 30);
     assertThat(card.slots()).isEqualTo(8);
-    assertThatThrownBy(() -> MemoryBudget.plan(sevenB, 2, 16, 2048, 256, 1L << 30, "a small card"))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("(a small card) holds no sequence of 2048 positions");
+    assertThat(MemoryBudget.maxSlots(sevenB, 2, 2048, 256, 9L << 30)).isEqualTo(8);
+    assertThatThrownBy(() -> MemoryBudget.plan(sevenB, 2, 16, 2048, 256, 9L << 30, "a 24 GB card"))
+        .isInstanceOf(SetupException.class)
+        .hasMessageNotContaining("\n")
+        .hasMessageContaining("(a 24 GB card) holds 8 sequence(s) of 2048 positions, 16 configured")
+        .hasMessageContaining("configure at most 8 slot(s) or at most 1088 positions");
+    assertThatThrownBy(() -> MemoryBudget.plan(sevenB, 2, 1, 2048, 256, 1L << 30, "a small card"))
+        .isInstanceOf(SetupException.class)
+        .hasMessageContaining("(a small card) holds 0 sequence(s) of 2048 positions, 1 configured");
 
+    // the engine refuses at start-up with a configured figure; the same figure runs the slots it holds
     MemoryBudget roomy = MemoryBudget.plan(model.config(), 4, 8, 256, 64, 1L << 40, "test");
     long twoAndAHalf = roomy.activationBytes() + roomy.kvBytesPerSlot() * 5 / 2;
+    assertThatThrownBy(() -> CxrLlava.load(Fixtures.model(Fixtures.TINY), RuntimeOptions.cpu(),
+        new EngineConfig(8, 256, 64, twoAndAHalf, 0)))
+        .isInstanceOf(SetupException.class)
+        .hasMessageContaining("(configured) holds 2 sequence(s) of 256 positions, 8 configured");
     try (CxrLlava small = CxrLlava.load(Fixtures.model(Fixtures.TINY), RuntimeOptions.cpu(),
-        new EngineConfig(8, 256, 64, twoAndAHalf, 0))) {
+        new EngineConfig(2, 256, 64, twoAndAHalf, 0))) {
       assertThat(small.engine().budget().slots()).isEqualTo(2);
       assertThat(small.engine().occupancy().slots()).isEqualTo(2);
       List<Generation> out = small.generate(List.of(GenerationRequest.report(image), GenerationRequest.report(mirrored),

@@ -125,7 +125,7 @@ class GenerationTest {
     assertThatThrownBy(() -> new GenerationRequest(image, Task.QUESTION, " ", List.of()))
         .hasMessageContaining("needs a question");
     assertThatThrownBy(() -> new GenerationOptions(0, -1f, 1f, 0)).hasMessageContaining("temperature");
-    assertThatThrownBy(() -> new RuntimeOptions("cpu", "bf16")).hasMessageContaining("only supported on a GPU");
+    assertThatThrownBy(() -> new RuntimeOptions("cpu", "int8")).hasMessageContaining("fp32 or fp16"); // bf16: SetupRefusalTest
     assertThatThrownBy(() -> new RuntimeOptions("tpu", "fp32")).hasMessageContaining("cpu, gpu or gpu:N");
     BufferedImage rgb = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
     assertThatThrownBy(() -> model.generate(List.of(GenerationRequest.report(rgb)), GenerationOptions.greedy(), null))

@@ -207,13 +207,23 @@ class ChartPolicyTest {
                 .containsEntry("CXR_INFERENCE_STAT_BATCH_SIZE", "2").containsEntry("CXR_INFERENCE_STAT_MAX_WAIT", "20ms")
                 .containsEntry("CXR_MODEL_DEVICE", "gpu").doesNotContainKey("CXR_INFERENCE_ROUTINE_BATCH_SIZE");
         assertThat(env(w.deployment("-inference-batch"))).containsEntry("CXR_INFERENCE_LANES", "routine")
-                .containsEntry("CXR_INFERENCE_ROUTINE_BATCH_SIZE", "16").containsEntry("CXR_MODEL_DTYPE", "bf16")
+                .containsEntry("CXR_INFERENCE_ROUTINE_BATCH_SIZE", "16").containsEntry("CXR_MODEL_DTYPE", "fp16")
                 .doesNotContainKey("CXR_INFERENCE_STAT_BATCH_SIZE");
         assertThat(configMap(Scenarios.DEFAULT.objects(), "-inference").getData()).containsEntry("CXR_INFERENCE_GROUP_ID", "cxr-inference");
         assertThat(env(w.deployment("-inference-stat"))).containsEntry("CXR_INFERENCE_LANE_NAME", "stat")
                 .doesNotContainKey("CXR_MODEL_CPU_THREADS");
         assertThat(env(Workloads.of(Scenarios.VARIANTS.objects()).deployment("-inference-batch")))
                 .containsEntry("CXR_MODEL_DEVICE", "cpu").containsEntry("CXR_MODEL_CPU_THREADS", "8");
+    }
+
+    @Test
+    void theInferenceImageIsTheBuildOfItsDevice() {
+        String gpu = Workloads.of(Scenarios.DEFAULT.objects()).deployment("-inference-batch").getSpec().getTemplate()
+                .getSpec().getContainers().get(0).getImage();
+        String cpu = Workloads.of(Scenarios.VARIANTS.objects()).deployment("-inference-batch").getSpec().getTemplate()
+                .getSpec().getContainers().get(0).getImage();
+        assertThat(gpu).contains("/inference-service-cuda:");
+        assertThat(cpu).contains("/inference-service:");
     }
 
     @ParameterizedTest
@@ -548,7 +558,9 @@ class ChartPolicyTest {
         assertThatThrownBy(() -> Chart.template(c -> c.set("inferance.device", "cpu")))
                 .as("misspelt top-level key").hasMessageContaining("inferance");
         assertThatThrownBy(() -> Chart.template(c -> c.set("inference.device", "cpu")))
-                .as("CPU with the bf16 default").hasMessageContaining("fp32");
+                .as("CPU with the fp16 default").hasMessageContaining("fp32");
+        assertThatThrownBy(() -> Chart.template(c -> c.set("inference.dtype", "bf16")))
+                .as("bf16, which DJL cannot create").hasMessageContaining("dtype");
     }
 
     // ---------------------------------------------------------------- helpers

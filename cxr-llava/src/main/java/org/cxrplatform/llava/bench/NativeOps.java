@@ -30,8 +30,11 @@ public final class NativeOps {
       "aten::squeeze", "aten::permute", "aten::transpose", "aten::t", "aten::expand", "aten::as_strided",
       "aten::split", "aten::split_with_sizes", "aten::select", "aten::narrow", "aten::alias", "aten::_reshape_alias");
 
-  /** Top-level operator calls, in total and by name. */
-  public record Count(int calls, Map<String, Integer> byName) {
+  /**
+   * Top-level operator calls, in total and by name, and the wall time spent inside them by name
+   * (microseconds, as the profiler timed them; the profiler's own cost is included).
+   */
+  public record Count(int calls, Map<String, Integer> byName, Map<String, Double> microsByName) {
 
     /** Calls that compute (copy, reduce, multiply...): all but {@link #VIEWS}. */
     public int computing() {
@@ -42,7 +45,24 @@ public final class NativeOps {
     public Count per(int n) {
       Map<String, Integer> each = new TreeMap<>();
       byName.forEach((k, v) -> each.put(k, v / n));
-      return new Count(calls / n, each);
+      Map<String, Double> micros = new TreeMap<>();
+      microsByName.forEach((k, v) -> micros.put(k, v / n));
+      return new Count(calls / n, each, micros);
+    }
+
+    /** Microseconds inside top-level operators. */
+    public double micros() {
+      return microsByName.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** The operators by descending time, "name n×, t ms" joined, for printing. */
+    public String timeSummary(int limit) {
+      return microsByName.entrySet().stream()
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+          .limit(limit)
+          .map(e -> String.format(java.util.Locale.ROOT, "%s %d× %.2f ms", e.getKey().replace("aten::", ""),
+              byName.get(e.getKey()), e.getValue() / 1000))
+          .reduce((a, b) -> a + ", " + b).orElse("");
     }
 
     /** The operators by descending count, "name×n" joined, for printing. */
@@ -96,6 +116,7 @@ public final class NativeOps {
     ops.sort(Comparator.comparing(Event::thread).thenComparingDouble(Event::start)
         .thenComparing(Comparator.comparingDouble(Event::end).reversed()));
     Map<String, Integer> byName = new TreeMap<>();
+    Map<String, Double> micros = new TreeMap<>();
     int calls = 0;
     String thread = null;
     double openUntil = Double.NEGATIVE_INFINITY;
@@ -107,9 +128,10 @@ public final class NativeOps {
       if (e.start() >= openUntil) { // not inside the last top-level call
         calls++;
         byName.merge(e.name(), 1, Integer::sum);
+        micros.merge(e.name(), e.end() - e.start(), Double::sum);
         openUntil = e.end();
       }
     }
-    return new Count(calls, byName);
+    return new Count(calls, byName, micros);
   }
 }

@@ -21,6 +21,7 @@ import org.cxrplatform.llava.GenerationOptions;
 import org.cxrplatform.llava.GenerationRequest;
 import org.cxrplatform.llava.RepetitionGuard;
 import org.cxrplatform.llava.RuntimeOptions;
+import org.cxrplatform.llava.SetupException;
 import org.cxrplatform.llava.TokenListener;
 import org.cxrplatform.llava.engine.EngineConfig;
 import picocli.CommandLine;
@@ -55,7 +56,8 @@ public final class CxrLlavaCli implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof IllegalArgumentException || e instanceof CheckpointException || e instanceof IOException) {
+      if (e instanceof IllegalArgumentException || e instanceof CheckpointException || e instanceof IOException
+          || e instanceof SetupException) {
         cmd.getErr().println("error: " + e.getMessage());
         return 2;
       }
@@ -102,7 +104,7 @@ public final class CxrLlavaCli implements Runnable {
       GenerationOptions options = sampling.options(maxNewTokens, !model.noKvCache);
       PrintWriter out = spec.commandLine().getOut();
       long t0 = System.nanoTime();
-      try (CxrLlava llava = model.load(EngineConfig.defaults())) {
+      try (CxrLlava llava = model.load(EngineConfig.defaults().withMaxSlots(1))) {
         long loadMs = (System.nanoTime() - t0) / 1_000_000L;
         StringBuilder printed = new StringBuilder();
         TokenListener listener = stream && !json ? (row, token, text) -> {
@@ -191,14 +193,23 @@ public final class CxrLlavaCli implements Runnable {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N")
     String device;
 
-    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32; fp16 or bf16 on a GPU")
+    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32, or fp16 on a GPU")
     String dtype;
 
     @Option(names = "--no-kv-cache", description = "recompute the whole sequence every step (parity checks)")
     boolean noKvCache;
 
+    @Option(names = "--capacity", paramLabel = "N", defaultValue = "0",
+        description = "positions per sequence (prompt + new tokens); 0 = min(2048, the model's maximum)")
+    int capacity;
+
+    @Option(names = "--memory-mib", paramLabel = "N", defaultValue = "0",
+        description = "memory for the KV cache and activations; 0 = 90 % of the GPU's free memory, 4 GiB on the CPU")
+    long memoryMib;
+
     CxrLlava load(EngineConfig engine) {
-      return CxrLlava.load(dir != null ? dir : BundledModel.extractToTempDir(), new RuntimeOptions(device, dtype), engine);
+      return CxrLlava.load(dir != null ? dir : BundledModel.extractToTempDir(), new RuntimeOptions(device, dtype),
+          engine.withCapacity(capacity).withMemoryBytes(memoryMib << 20));
     }
   }
 

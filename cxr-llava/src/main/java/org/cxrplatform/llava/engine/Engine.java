@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.cxrplatform.llava.GenerationOptions;
 import org.cxrplatform.llava.GenerationRequest;
+import org.cxrplatform.llava.SetupException;
 import org.cxrplatform.llava.checkpoint.CxrLlavaConfig;
 import org.cxrplatform.llava.checkpoint.LlavaTokenizer;
 import org.cxrplatform.llava.generate.PromptEncoder;
@@ -118,7 +119,8 @@ public final class Engine implements AutoCloseable {
   /**
    * Sizes the memory budget (see {@link EngineConfig#memoryBytes()}) and allocates the KV cache.
    *
-   * @throws IllegalStateException when the memory holds not even one sequence
+   * @throws SetupException when the memory holds fewer sequences than {@link EngineConfig#maxSlots()}, or the
+   *     GPU's free memory cannot be read
    */
   public static Engine start(CxrLlavaModel model, PromptEncoder prompts, LlavaTokenizer tokenizer, EngineConfig config) {
     CxrLlavaConfig c = model.config();
@@ -130,10 +132,6 @@ public final class Engine implements AutoCloseable {
     int dtypeBytes = model.dtype() == DataType.FLOAT32 ? 4 : 2;
     MemoryBudget budget = availableMemory(model.device(), config, (bytes, source) ->
         MemoryBudget.plan(c, dtypeBytes, config.maxSlots(), capacity, config.prefillChunk(), bytes, source));
-    if (config.reservedSlots() >= budget.slots()) {
-      throw new IllegalStateException("the memory budget holds " + budget.slots() + " slot(s), " + config.reservedSlots()
-          + " reserved for urgent requests would leave none for the rest: " + budget.describe());
-    }
     LOG.info("engine memory budget: {}", budget.describe());
     return new Engine(model, prompts, tokenizer, config, budget);
   }
@@ -153,7 +151,7 @@ public final class Engine implements AutoCloseable {
       try {
         usage = CudaUtils.getGpuMemory(device);
       } catch (IllegalStateException e) {
-        throw new IllegalStateException("cannot read the free memory of " + device + " (" + e.getMessage()
+        throw new SetupException("cannot read the free memory of " + device + " (" + e.getMessage()
             + "): set the engine's memory budget explicitly", e);
       }
       long free = usage.getMax() - usage.getCommitted();

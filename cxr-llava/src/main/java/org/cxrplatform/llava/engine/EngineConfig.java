@@ -4,7 +4,8 @@ package org.cxrplatform.llava.engine;
  * How the engine batches and how much memory it may take. The KV cache is sized once, when the
  * engine starts, by the {@link MemoryBudget} computed from these.
  *
- * @param maxSlots      sequences decoded together at most; fewer when the memory budget holds fewer
+ * @param maxSlots      sequences decoded together at most; the engine refuses to start when the memory
+ *                      budget holds fewer (a {@link org.cxrplatform.llava.SetupException} naming the fix)
  * @param capacity      positions per sequence (prompt + new tokens); 0 = min(2048, the model's
  *                      max_position_embeddings), the reference's own limit
  * @param prefillChunk  prompt positions prefilled per step, over all admitting sequences: a long prompt

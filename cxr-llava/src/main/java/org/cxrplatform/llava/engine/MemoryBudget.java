@@ -1,19 +1,21 @@
 package org.cxrplatform.llava.engine;
 
 import java.util.Locale;
+import org.cxrplatform.llava.SetupException;
 import org.cxrplatform.llava.checkpoint.CxrLlavaConfig;
 
 /**
- * How many sequences the engine can hold, from a memory figure: each slot's KV cache at full
- * capacity (allocated once) plus the activations of the largest step (the one-token rows of every
- * slot and a full prefill chunk, its image encoded in the same step). Computed once at start-up;
- * admission is then a free slot, which this budget guarantees fits.
+ * Whether the configured sequences fit a memory figure: each slot's KV cache at full capacity
+ * (allocated once) plus the activations of the largest step (the one-token rows of every slot and a
+ * full prefill chunk, its image encoded in the same step). Computed once at start-up; admission is
+ * then a free slot, which this budget guarantees fits. Too little memory for the configured slots is
+ * refused at start-up rather than run with fewer: the batch a deployment is sized for is a promise.
  *
  * @param source          where {@code availableBytes} came from (configured, GPU free memory, CPU default)
  * @param availableBytes  memory the engine may use beyond the weights
  * @param kvBytesPerSlot  keys and values of one sequence at full capacity
  * @param activationBytes peak temporaries of one step, with a 25 % margin
- * @param slots           sequences that fit, capped at the configured maximum
+ * @param slots           the configured sequences, all of which fit
  * @param capacity        positions per sequence
  */
 public record MemoryBudget(String source, long availableBytes, long kvBytesPerSlot, long activationBytes, int slots,
@@ -22,20 +24,49 @@ public record MemoryBudget(String source, long availableBytes, long kvBytesPerSl
   /**
    * The budget of a model in a compute dtype of {@code dtypeBytes} bytes per value.
    *
-   * @throws IllegalStateException when not even one sequence fits, naming what would
+   * @throws SetupException when fewer than {@code maxSlots} sequences of {@code capacity} positions fit,
+   *     in one line naming how many do, the largest capacity at which {@code maxSlots} would, and the sizes
    */
   public static MemoryBudget plan(CxrLlavaConfig c, int dtypeBytes, int maxSlots, int capacity, int prefillChunk,
       long availableBytes, String source) {
-    long kvPerSlot = 2L * c.layers() * c.kvHeads() * c.headDim() * capacity * dtypeBytes;
+    long kvPerSlot = kvBytesPerSlot(c, dtypeBytes, capacity);
     long activations = activationBytes(c, dtypeBytes, maxSlots, capacity, prefillChunk);
-    long fit = (availableBytes - activations) / kvPerSlot;
-    if (fit < 1) {
-      throw new IllegalStateException(String.format(Locale.ROOT,
-          "memory budget: %s available (%s) holds no sequence of %d positions: one needs %s of KV cache plus %s of "
-              + "activations; lower the capacity or the prefill chunk, or give the engine more memory",
-          mib(availableBytes), source, capacity, mib(kvPerSlot), mib(activations)));
+    long fit = Math.max(0, (availableBytes - activations) / kvPerSlot);
+    if (fit < maxSlots) {
+      int fitting = largestCapacity(c, dtypeBytes, maxSlots, capacity, prefillChunk, availableBytes);
+      throw new SetupException(String.format(Locale.ROOT,
+          "memory budget: %s available (%s) holds %d sequence(s) of %d positions, %d configured (KV cache %s per "
+              + "sequence, activations %s): configure at most %d slot(s)%s, or give the engine more memory",
+          mib(availableBytes), source, fit, capacity, maxSlots, mib(kvPerSlot), mib(activations), Math.max(1, fit),
+          fitting > 0 ? " or at most " + fitting + " positions" : ""));
     }
-    return new MemoryBudget(source, availableBytes, kvPerSlot, activations, (int) Math.min(maxSlots, fit), capacity);
+    return new MemoryBudget(source, availableBytes, kvPerSlot, activations, maxSlots, capacity);
+  }
+
+  /** The most sequences of {@code capacity} positions that {@code availableBytes} holds (0 when none). */
+  public static int maxSlots(CxrLlavaConfig c, int dtypeBytes, int capacity, int prefillChunk, long availableBytes) {
+    int n = 0;
+    while (activationBytes(c, dtypeBytes, n + 1, capacity, prefillChunk) + (n + 1) * kvBytesPerSlot(c, dtypeBytes, capacity)
+        <= availableBytes) {
+      n++;
+    }
+    return n;
+  }
+
+  static long kvBytesPerSlot(CxrLlavaConfig c, int dtypeBytes, int capacity) {
+    return 2L * c.layers() * c.kvHeads() * c.headDim() * capacity * dtypeBytes;
+  }
+
+  /** The largest multiple of 64 positions below {@code capacity} at which {@code slots} sequences fit, or 0. */
+  private static int largestCapacity(CxrLlavaConfig c, int dtypeBytes, int slots, int capacity, int prefillChunk,
+      long availableBytes) {
+    for (int p = (capacity - 1) / 64 * 64; p >= 64; p -= 64) {
+      if (activationBytes(c, dtypeBytes, slots, p, prefillChunk) + slots * kvBytesPerSlot(c, dtypeBytes, p)
+          <= availableBytes) {
+        return p;
+      }
+    }
+    return 0;
   }
 
   /**
