@@ -34,17 +34,20 @@ public record CriticalAlert(
         FindingState state,
         String excerpt,
         ModelIdentity model,
-        Instant raisedAt) {
+        Instant raisedAt) implements Event {
 
     public static final int SCHEMA_VERSION = 1;
-    public static final String CE_TYPE = "org.cxrplatform.alert.critical";
-    /** JSON Schema of this version, under {@code schemas/} on the classpath. */
-    public static final String SCHEMA = "critical-alert.v1.json";
+    public static final EventType TYPE = new EventType("org.cxrplatform.alert.critical", "critical-alert.v1.json");
 
     public CriticalAlert {
         Objects.requireNonNull(alertId, "alertId");
         Objects.requireNonNull(studyInstanceUid, "studyInstanceUid");
         Objects.requireNonNull(finding, "finding");
+    }
+
+    @Override
+    public EventType type() {
+        return TYPE;
     }
 
     public static String alertIdOf(String reportId, Finding finding) {

@@ -2,7 +2,9 @@ package org.cxrplatform.contracts;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * A message the platform gave up on, with why, published on {@link Topics#DLQ}. The original
@@ -32,15 +34,47 @@ public record DeadLetter(
         String originalPayload,
         String payloadRef,
         String studyInstanceUid,
-        Instant failedAt) {
+        Instant failedAt) implements Event {
 
     public static final int SCHEMA_VERSION = 1;
-    public static final String CE_TYPE = "org.cxrplatform.deadletter";
-    /** JSON Schema of this version, under {@code schemas/} on the classpath. */
-    public static final String SCHEMA = "dead-letter.v1.json";
+    public static final EventType TYPE = new EventType("org.cxrplatform.deadletter", "dead-letter.v1.json");
 
     public DeadLetter {
         Objects.requireNonNull(stage, "stage");
         Objects.requireNonNull(reason, "reason");
+    }
+
+    /**
+     * A Kafka record given up on: its topic, key and value (base64, byte for byte) kept for replay.
+     *
+     * @param studyInstanceUid the study, when the record could be read far enough; else null
+     * @param error            what failed, or null
+     */
+    public static DeadLetter of(Stage stage, ConsumerRecord<String, byte[]> original, String studyInstanceUid, String reason,
+                                Throwable error, int attempts) {
+        return new DeadLetter(SCHEMA_VERSION, stage, reason, error == null ? null : error.getClass().getName(), attempts,
+                original.topic(), original.key(),
+                original.value() == null ? null : Base64.getEncoder().encodeToString(original.value()), null,
+                studyInstanceUid, Instant.now());
+    }
+
+    /**
+     * An input that never was a Kafka record (a DICOM file), tried once and kept aside at {@code payloadRef}
+     * instead of inline.
+     */
+    public static DeadLetter ofQuarantined(Stage stage, String studyInstanceUid, String reason, String payloadRef) {
+        return new DeadLetter(SCHEMA_VERSION, stage, reason, null, 1, null, studyInstanceUid, null, payloadRef,
+                studyInstanceUid, Instant.now());
+    }
+
+    @Override
+    public EventType type() {
+        return TYPE;
+    }
+
+    /** The study when known, so a dead letter sorts with the study's other events; else the original key. */
+    @Override
+    public String key() {
+        return studyInstanceUid != null ? studyInstanceUid : originalKey;
     }
 }

@@ -34,30 +34,42 @@ public final class EventHeaders {
     }
 
     /**
-     * Writes the CloudEvents attributes of one event.
+     * Writes the headers of one event: the CloudEvents attributes it knows ({@link Event#type()}, its
+     * study as the subject) and the trace context of the span it is sent in.
+     * Every producer of the platform writes its headers here.
      *
-     * @param source     URI-reference of the producer, for example "/cxr/ingest-service"
-     * @param type       the event type ({@code StudyEvent.CE_TYPE}, …)
-     * @param subject    the Study Instance UID
-     * @param schema     the JSON Schema file name, for example "study-event.v2.json"
-     * @param traceparent the W3C traceparent to propagate, or null to start a new trace
+     * @param id          CloudEvents id, or null for a random one
+     * @param source      URI-reference of the producer, for example "/cxr/ingest-service"
+     * @param traceparent the W3C traceparent of the span sending it: the producer's own, or
+     *                    {@link #continueTrace} of the record being answered; null or malformed starts a new trace
      * @return the traceparent written
      */
-    public static String write(Headers headers, String id, String source, String type, String subject,
-                               String schema, String traceparent) {
+    public static String write(Headers headers, Event event, String id, String source, String traceparent) {
         set(headers, SPEC_VERSION, "1.0");
         set(headers, ID, id == null ? UUID.randomUUID().toString() : id);
         set(headers, SOURCE, source);
-        set(headers, TYPE, type);
+        set(headers, TYPE, event.type().ceType());
         set(headers, TIME, Instant.now().toString());
-        if (subject != null) {
-            set(headers, SUBJECT, subject);
+        if (event.studyInstanceUid() != null) {
+            set(headers, SUBJECT, event.studyInstanceUid());
         }
-        set(headers, DATA_SCHEMA, "urn:cxrplatform:schema:" + schema);
+        set(headers, DATA_SCHEMA, "urn:cxrplatform:schema:" + event.type().schema());
         set(headers, CONTENT_TYPE, "application/json");
-        String tp = traceparent != null && isValidTraceparent(traceparent) ? childOf(traceparent) : newTraceparent();
+        String tp = isValidTraceparent(traceparent) ? traceparent : newTraceparent();
         set(headers, TRACEPARENT, tp);
         return tp;
+    }
+
+    /**
+     * The span a consumer sends its answer in: a new span of {@code parent}'s trace, or a new trace
+     * when the consumed record carried none (or garbage).
+     */
+    public static String continueTrace(String parent) {
+        if (!isValidTraceparent(parent)) {
+            return newTraceparent();
+        }
+        String[] p = parent.split("-");
+        return "00-" + p[1] + "-" + randomHex(8) + "-" + p[3];
     }
 
     public static void set(Headers headers, String key, String value) {
@@ -73,12 +85,6 @@ public final class EventHeaders {
     /** A new root trace: version 00, random trace id and span id, sampled. */
     public static String newTraceparent() {
         return "00-" + randomHex(16) + "-" + randomHex(8) + "-01";
-    }
-
-    /** Same trace, new span: what a consumer writes on the events it produces. */
-    public static String childOf(String parent) {
-        String[] p = parent.split("-");
-        return "00-" + p[1] + "-" + randomHex(8) + "-" + p[3];
     }
 
     public static boolean isValidTraceparent(String value) {

@@ -45,17 +45,30 @@ public final class EventJson {
     }
 
     /**
-     * Reads an event.
+     * Reads an event and, for an {@link Event}, checks its {@link Event#validate rules}.
      *
-     * @throws InvalidEventException when the bytes are not JSON of that type or miss a required field
+     * @throws InvalidEventException when the bytes are not JSON of that type, are JSON {@code null},
+     *                               miss a required field or break a rule of the event
      */
     public static <T> T read(byte[] json, Class<T> type) {
+        T value;
         try {
-            return MAPPER.readValue(json, type);
+            value = MAPPER.readValue(json, type);
         } catch (IOException | RuntimeException e) {
             Throwable cause = e.getCause() instanceof RuntimeException ? e.getCause() : e;
             throw new InvalidEventException("not a valid " + type.getSimpleName() + ": " + cause.getMessage(), e);
         }
+        if (value == null) {
+            throw new InvalidEventException("empty " + type.getSimpleName(), null);
+        }
+        if (value instanceof Event event) {
+            try {
+                event.validate();
+            } catch (IllegalArgumentException e) {
+                throw new InvalidEventException(e.getMessage(), e);
+            }
+        }
+        return value;
     }
 
     /** Thrown when a payload cannot be read as the expected event; consumers send it to the DLQ. */

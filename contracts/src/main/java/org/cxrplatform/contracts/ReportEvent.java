@@ -47,12 +47,10 @@ public record ReportEvent(
         ModelIdentity model,
         Timings timings,
         Patient patient,
-        SourceStudy source) {
+        SourceStudy source) implements Event {
 
     public static final int SCHEMA_VERSION = 3;
-    public static final String CE_TYPE = "org.cxrplatform.report.generated";
-    /** JSON Schema of this version, under {@code schemas/} on the classpath. */
-    public static final String SCHEMA = "report-event.v3.json";
+    public static final EventType TYPE = new EventType("org.cxrplatform.report.generated", "report-event.v3.json");
 
     public ReportEvent {
         Objects.requireNonNull(reportId, "reportId");
@@ -60,6 +58,29 @@ public record ReportEvent(
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(model, "model");
         findings = findings == null ? Map.of() : Map.copyOf(findings);
+    }
+
+    @Override
+    public EventType type() {
+        return TYPE;
+    }
+
+    /** What report-service needs to store, route and deliver a report. */
+    @Override
+    public void validate() {
+        if (lane == null) {
+            throw new IllegalArgumentException("ReportEvent " + reportId + " has no lane");
+        }
+        if (model.modelId() == null || model.modelId().isBlank()) {
+            throw new IllegalArgumentException("ReportEvent " + reportId + " has no model.modelId");
+        }
+        if (triagePriority != null && (triagePriority < 1 || triagePriority > 3)) {
+            throw new IllegalArgumentException("ReportEvent " + reportId + " has triagePriority " + triagePriority
+                    + " outside 1..3");
+        }
+        if (studyInstanceUid.isBlank() || text.isBlank()) {
+            throw new IllegalArgumentException("ReportEvent " + reportId + " has a blank study UID or text");
+        }
     }
 
     /** Deterministic report id: the same study read by the same model version gets the same id. */

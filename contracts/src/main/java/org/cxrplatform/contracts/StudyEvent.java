@@ -42,12 +42,10 @@ public record StudyEvent(
         Acquisition acquisition,
         Patient patient,
         Instant receivedAt,
-        SourceStudy source) {
+        SourceStudy source) implements Event {
 
     public static final int SCHEMA_VERSION = 3;
-    public static final String CE_TYPE = "org.cxrplatform.study.ready";
-    /** JSON Schema of this version, under {@code schemas/} on the classpath. */
-    public static final String SCHEMA = "study-event.v3.json";
+    public static final EventType TYPE = new EventType("org.cxrplatform.study.ready", "study-event.v3.json");
 
     public StudyEvent {
         Objects.requireNonNull(studyInstanceUid, "studyInstanceUid");
@@ -66,5 +64,10 @@ public record StudyEvent(
         }
         return new SourceStudy(seriesInstanceUid, acquisition == null ? null : acquisition.sopClassUid(),
                 acquisition == null ? null : acquisition.studyDate(), null, null, null, null, null, null);
+    }
+
+    @Override
+    public EventType type() {
+        return TYPE;
     }
 }

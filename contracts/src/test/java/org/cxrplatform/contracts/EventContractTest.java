@@ -18,8 +18,8 @@ class EventContractTest {
 
     @Test
     void everyEventRoundTripsAndValidatesAgainstItsSchema() {
-        for (Map.Entry<Object, String> e : SampleEvents.all().entrySet()) {
-            Object event = e.getKey();
+        for (Map.Entry<Event, String> e : SampleEvents.all().entrySet()) {
+            Event event = e.getKey();
             byte[] json = EventJson.write(event);
             JsonNode tree = readTree(json);
             assertThat(Schemas.validate(e.getValue(), tree)).as("%s against %s", event.getClass().getSimpleName(), e.getValue()).isEmpty();
@@ -31,15 +31,15 @@ class EventContractTest {
     void schemasRejectWhatReadersCannotUse() {
         ObjectNode study = (ObjectNode) readTree(EventJson.write(SampleEvents.study()));
         study.remove("studyInstanceUid");
-        assertThat(Schemas.validate(StudyEvent.SCHEMA, study)).anySatisfy(m -> assertThat(m.getMessage()).contains("studyInstanceUid"));
+        assertThat(Schemas.validate(StudyEvent.TYPE.schema(), study)).anySatisfy(m -> assertThat(m.getMessage()).contains("studyInstanceUid"));
 
         ObjectNode report = (ObjectNode) readTree(EventJson.write(SampleEvents.report()));
         ((ObjectNode) report.get("findings")).put("FRACTURE", "PRESENT");
-        assertThat(Schemas.validate(ReportEvent.SCHEMA, report)).isNotEmpty();
+        assertThat(Schemas.validate(ReportEvent.TYPE.schema(), report)).isNotEmpty();
 
         ObjectNode image = (ObjectNode) study.get("image");
         image.remove("pngBase64");
-        assertThat(Schemas.validate(StudyEvent.SCHEMA, study)).isNotEmpty();
+        assertThat(Schemas.validate(StudyEvent.TYPE.schema(), study)).isNotEmpty();
     }
 
     @Test

@@ -32,8 +32,8 @@ class EventsOverKafkaTest {
         StudyEvent study = SampleEvents.study();
         String parent = EventHeaders.newTraceparent();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(study.lane().topic(), study.studyInstanceUid(), EventJson.write(study));
-        String written = EventHeaders.write(record.headers(), study.eventId(), "/cxr/ingest-service", StudyEvent.CE_TYPE,
-                study.studyInstanceUid(), StudyEvent.SCHEMA, parent);
+        String written = EventHeaders.write(record.headers(), study, study.eventId(), "/cxr/ingest-service",
+                EventHeaders.continueTrace(parent));
 
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -49,7 +49,7 @@ class EventsOverKafkaTest {
         assertThat(EventJson.read(received.value(), StudyEvent.class)).isEqualTo(study);
         assertThat(EventHeaders.get(received.headers(), EventHeaders.SPEC_VERSION)).contains("1.0");
         assertThat(EventHeaders.get(received.headers(), EventHeaders.ID)).contains(study.eventId());
-        assertThat(EventHeaders.get(received.headers(), EventHeaders.TYPE)).contains(StudyEvent.CE_TYPE);
+        assertThat(EventHeaders.get(received.headers(), EventHeaders.TYPE)).contains(StudyEvent.TYPE.ceType());
         assertThat(EventHeaders.get(received.headers(), EventHeaders.SUBJECT)).contains(study.studyInstanceUid());
         assertThat(EventHeaders.get(received.headers(), EventHeaders.DATA_SCHEMA)).contains("urn:cxrplatform:schema:study-event.v3.json");
         String traceparent = EventHeaders.get(received.headers(), EventHeaders.TRACEPARENT).orElseThrow();
@@ -63,8 +63,9 @@ class EventsOverKafkaTest {
     @Test
     void aBrokenTraceparentStartsANewTraceInsteadOfPropagatingGarbage() {
         var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        String tp = EventHeaders.write(headers, null, "/t", "t", null, "x.json", "00-zz-not-a-trace");
+        String tp = EventHeaders.write(headers, SampleEvents.deadLetter(), null, "/t", "00-zz-not-a-trace");
         assertThat(EventHeaders.isValidTraceparent(tp)).isTrue();
+        assertThat(EventHeaders.isValidTraceparent(EventHeaders.continueTrace("00-zz-not-a-trace"))).isTrue();
         assertThat(EventHeaders.get(headers, EventHeaders.ID)).isPresent();
     }
 

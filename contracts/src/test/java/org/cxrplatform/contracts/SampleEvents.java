@@ -48,9 +48,9 @@ final class SampleEvents {
                 Instant.parse("2026-11-28T10:05:00Z"));
     }
 
-    static Map<Object, String> all() {
-        return Map.of(study(), StudyEvent.SCHEMA, report(), ReportEvent.SCHEMA, alert(), CriticalAlert.SCHEMA,
-                deadLetter(), DeadLetter.SCHEMA);
+    static Map<Event, String> all() {
+        return Map.of(study(), StudyEvent.TYPE.schema(), report(), ReportEvent.TYPE.schema(), alert(), CriticalAlert.TYPE.schema(),
+                deadLetter(), DeadLetter.TYPE.schema());
     }
 
     private SampleEvents() {

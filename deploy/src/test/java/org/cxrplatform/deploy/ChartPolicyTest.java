@@ -204,11 +204,18 @@ class ChartPolicyTest {
     void twoInferenceDeploymentsFromOneTemplateWithTheirLanes() {
         Workloads w = Workloads.of(Scenarios.DEFAULT.objects());
         assertThat(env(w.deployment("-inference-stat"))).containsEntry("CXR_INFERENCE_LANES", "stat")
-                .containsEntry("CXR_INFERENCE_STAT_BATCH_SIZE", "2").containsEntry("CXR_INFERENCE_STAT_MAX_WAIT", "20ms")
-                .containsEntry("CXR_MODEL_DEVICE", "gpu").doesNotContainKey("CXR_INFERENCE_ROUTINE_BATCH_SIZE");
+                .containsEntry("CXR_ENGINE_SLOTS", "4").containsEntry("CXR_MODEL_DEVICE", "gpu")
+                .doesNotContainKeys("CXR_ENGINE_MEMORY", "CXR_ENGINE_RESERVED_STAT_SLOTS");
         assertThat(env(w.deployment("-inference-batch"))).containsEntry("CXR_INFERENCE_LANES", "routine")
-                .containsEntry("CXR_INFERENCE_ROUTINE_BATCH_SIZE", "16").containsEntry("CXR_MODEL_DTYPE", "fp16")
-                .doesNotContainKey("CXR_INFERENCE_STAT_BATCH_SIZE");
+                .containsEntry("CXR_ENGINE_SLOTS", "16").containsEntry("CXR_MODEL_DTYPE", "fp16");
+        assertThat(env(w.deployment("-inference-stat"))).as("no static batching settings are rendered")
+                .doesNotContainKeys("CXR_INFERENCE_STAT_BATCH_SIZE", "CXR_INFERENCE_STAT_MAX_WAIT");
+        Map<String, String> tuned = env(Workloads.of(Chart.render(c -> c.set("inference.engine.memory", "20G")
+                .set("inference.engine.reservedStatSlots", 0).set("inference.lanes.batch.engine.prefillChunk", 128)))
+                .deployment("-inference-batch"));
+        assertThat(tuned).as("engine values, common and per lane, reach the service; 0 is a value")
+                .containsEntry("CXR_ENGINE_MEMORY", "20G").containsEntry("CXR_ENGINE_RESERVED_STAT_SLOTS", "0")
+                .containsEntry("CXR_ENGINE_PREFILL_CHUNK", "128").containsEntry("CXR_ENGINE_SLOTS", "16");
         assertThat(configMap(Scenarios.DEFAULT.objects(), "-inference").getData()).containsEntry("CXR_INFERENCE_GROUP_ID", "cxr-inference");
         assertThat(env(w.deployment("-inference-stat"))).containsEntry("CXR_INFERENCE_LANE_NAME", "stat")
                 .doesNotContainKey("CXR_MODEL_CPU_THREADS");
@@ -561,6 +568,11 @@ class ChartPolicyTest {
                 .as("CPU with the fp16 default").hasMessageContaining("fp32");
         assertThatThrownBy(() -> Chart.template(c -> c.set("inference.dtype", "bf16")))
                 .as("bf16, which DJL cannot create").hasMessageContaining("dtype");
+        assertThatThrownBy(() -> Chart.template(c -> c.set("inference.lanes.batch.batching.routine.batchSize", 16)))
+                .as("static batching values from before continuous batching")
+                .hasMessageContaining("inference.lanes.batch.batching was replaced by inference.lanes.batch.engine");
+        assertThatThrownBy(() -> Chart.template(c -> c.set("inference.engine.memory", "lots")))
+                .as("a memory size the service cannot read").hasMessageContaining("memory");
     }
 
     // ---------------------------------------------------------------- helpers

@@ -10,11 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cxrplatform.devstack.FreePorts;
-import org.cxrplatform.e2e.harness.Orthanc;
 import org.cxrplatform.e2e.harness.ReportApi;
-import org.cxrplatform.e2e.harness.RisServer;
 import org.cxrplatform.e2e.harness.RunningPlatform;
-import org.cxrplatform.e2e.harness.Tokens;
+import org.cxrplatform.testsupport.Orthanc;
+import org.cxrplatform.testsupport.RisPeer;
+import org.cxrplatform.testsupport.TestTokens;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
@@ -43,13 +43,13 @@ final class ContainerPlatform implements RunningPlatform, AutoCloseable {
     private final Path work = Path.of("target", "containers-work", run).toAbsolutePath();
     private final Path logs = Path.of("target", "container-logs", run).toAbsolutePath();
     private final int kafkaHostPort = FreePorts.next();
-    private final Tokens tokens = new Tokens(ISSUER);
+    private final TestTokens tokens = TestTokens.withNewKey(ISSUER);
     private final List<GenericContainer<?>> started = new ArrayList<>();
     private final Map<String, GenericContainer<?>> services = new LinkedHashMap<>();
     private final Map<String, Workload> workloads = new LinkedHashMap<>();
     private final Map<String, Long> startMillis = new LinkedHashMap<>();
     private Network network;
-    private RisServer ris;
+    private RisPeer ris;
     private Orthanc pacs;
     private ReportApi api;
 
@@ -81,8 +81,8 @@ final class ContainerPlatform implements RunningPlatform, AutoCloseable {
         network = Network.newNetwork();
         String hostAddress = gateway();
 
-        ris = new RisServer(0).accept();
-        pacs = Orthanc.create(work.resolve("orthanc"), logs, PACS_AE, AE_TITLE, 11112).startAndWait(Duration.ofSeconds(60));
+        ris = new RisPeer(0).start();
+        pacs = Orthanc.in(work.resolve("orthanc"), logs.resolve("orthanc.log")).aeTitle(PACS_AE).modality(AE_TITLE, 11112).start();
 
         // Containers reach Kafka as kafka:9092, this machine (the checks) as 127.0.0.1:<kafkaHostPort>.
         GenericContainer<?> kafka = infrastructure("kafka", new GenericContainer<>(DockerImageName.parse(image("kafka")))
@@ -114,7 +114,8 @@ final class ContainerPlatform implements RunningPlatform, AutoCloseable {
             System.out.printf("%s: %s%n", w.owner(), String.join(", ", w.describe()));
             run(w.owner(), c);
         }
-        api = new ReportApi("http://127.0.0.1:" + service("-report").getMappedPort(8080), tokens);
+        api = new ReportApi("http://127.0.0.1:" + service("-report").getMappedPort(8080),
+                (user, roles) -> tokens.token(user, roles.toArray(String[]::new)));
         System.out.printf("platform as containers up in %d s (engine: %s; start-up per container in ms: %s); logs in %s%n",
                 (System.nanoTime() - t0) / 1_000_000_000, podman ? "podman" : "docker", startMillis, logs);
     }
@@ -193,7 +194,7 @@ final class ContainerPlatform implements RunningPlatform, AutoCloseable {
     }
 
     @Override
-    public RisServer ris() {
+    public RisPeer ris() {
         return ris;
     }
 
@@ -253,7 +254,7 @@ final class ContainerPlatform implements RunningPlatform, AutoCloseable {
             network = null;
         }
         if (pacs != null) {
-            pacs.stop(Duration.ofSeconds(10));
+            pacs.close();
             pacs = null;
         }
         if (ris != null) {

@@ -16,12 +16,12 @@ import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.contracts.findings.FindingsExtractor;
 import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.e2e.harness.Codes;
-import org.cxrplatform.e2e.harness.Dcmtk;
 import org.cxrplatform.e2e.harness.Pipeline;
-import org.cxrplatform.e2e.harness.RisServer;
 import org.cxrplatform.e2e.harness.RunningPlatform;
 import org.cxrplatform.e2e.harness.StudyFactory;
 import org.cxrplatform.e2e.harness.TopicReader;
+import org.cxrplatform.testsupport.Dcmtk;
+import org.cxrplatform.testsupport.RisPeer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,9 +67,9 @@ public abstract class EndToEndChecks {
 
         FindingsExtractor extractor = new FindingsExtractor();
         for (String accession : expected) {
-            List<RisServer.Oru> orus = p.ris().forAccession(accession);
+            List<RisPeer.Oru> orus = p.ris().forAccession(accession);
             assertThat(orus).as("ORUs for %s", accession).hasSize(1);
-            RisServer.Oru oru = orus.get(0);
+            RisPeer.Oru oru = orus.get(0);
             assertThat(oru.resultStatus()).as("OBR-25 of an AI draft").isEqualTo("P");
             assertThat(oru.text()).isNotBlank();
 

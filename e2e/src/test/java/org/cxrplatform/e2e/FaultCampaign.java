@@ -17,10 +17,10 @@ import java.util.stream.Collectors;
 import org.cxrplatform.contracts.DeadLetter;
 import org.cxrplatform.e2e.harness.Pipeline;
 import org.cxrplatform.e2e.harness.Platform;
-import org.cxrplatform.e2e.harness.RisServer;
 import org.cxrplatform.e2e.harness.Router;
-import org.cxrplatform.e2e.harness.ServiceProcess;
 import org.cxrplatform.e2e.harness.StudyFactory;
+import org.cxrplatform.testsupport.RisPeer;
+import org.cxrplatform.testsupport.ServiceProcess;
 
 /**
  * Sends studies through a running platform while breaking it on a schedule, then counts what came
@@ -150,12 +150,12 @@ public final class FaultCampaign {
         List<DeadLetter> ours = dlq.stream().filter(d -> d.studyInstanceUid() != null && studyUids.contains(d.studyInstanceUid())).toList();
         Map<String, Long> byStage = dlq.stream().collect(Collectors.groupingBy(d -> d.stage().name(), TreeMap::new, Collectors.counting()));
         Set<String> campaign = router.sent().keySet();
-        List<RisServer.Oru> orus = p.ris().received().stream().filter(o -> campaign.contains(o.accession())).toList();
+        List<RisPeer.Oru> orus = p.ris().accepted().stream().filter(o -> campaign.contains(o.accession())).toList();
         Map<String, Long> dups = new LinkedHashMap<>(p.ris().duplicateAccessions());
         dups.keySet().retainAll(campaign);
-        long retrans = orus.size() - orus.stream().map(RisServer.Oru::controlId).distinct().count();
+        long retrans = orus.size() - orus.stream().map(RisPeer.Oru::controlId).distinct().count();
         return new Result(router.sent().size(), accepted.size(), router.refusals(), orus.size(),
-                (int) orus.stream().map(RisServer.Oru::accession).distinct().count(), missing, dups, retrans, ours, dlq.size(), byStage,
+                (int) orus.stream().map(RisPeer.Oru::accession).distinct().count(), missing, dups, retrans, ours, dlq.size(), byStage,
                 faultLog, Duration.between(start, Instant.now()));
     }
 
@@ -173,9 +173,9 @@ public final class FaultCampaign {
                 p.postgres().start();
             }
             case RIS_REFUSES -> {
-                p.ris().refuse();
+                p.ris().stop();
                 ServiceProcess.sleep(f.down().toMillis());
-                p.ris().accept();
+                p.ris().start();
             }
         }
     }

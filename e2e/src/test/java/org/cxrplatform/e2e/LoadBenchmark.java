@@ -22,14 +22,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.cxrplatform.e2e.harness.DicomFile;
-import org.cxrplatform.e2e.harness.ManagedProcess;
 import org.cxrplatform.e2e.harness.Pipeline;
 import org.cxrplatform.e2e.harness.Platform;
 import org.cxrplatform.e2e.harness.RawStoreScu;
 import org.cxrplatform.e2e.harness.RepoRoot;
-import org.cxrplatform.e2e.harness.RisServer;
-import org.cxrplatform.e2e.harness.ServiceProcess;
 import org.cxrplatform.e2e.harness.StudyFactory;
+import org.cxrplatform.testsupport.ManagedProcess;
+import org.cxrplatform.testsupport.RisPeer;
+import org.cxrplatform.testsupport.ServiceProcess;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -154,11 +154,11 @@ public final class LoadBenchmark {
             pool.shutdown();
             Instant end = Instant.now();
 
-            Map<String, RisServer.Oru> first = new LinkedHashMap<>();
-            for (RisServer.Oru o : p.ris().received()) {
+            Map<String, RisPeer.Oru> first = new LinkedHashMap<>();
+            for (RisPeer.Oru o : p.ris().accepted()) {
                 first.putIfAbsent(o.accession(), o);
             }
-            List<Instant> routineOrus = routineAccepted.keySet().stream().map(first::get).filter(o -> o != null).map(RisServer.Oru::at)
+            List<Instant> routineOrus = routineAccepted.keySet().stream().map(first::get).filter(o -> o != null).map(RisPeer.Oru::at)
                     .sorted().toList();
             Set<String> missingRoutine = routineAccepted.keySet().stream().filter(a -> !first.containsKey(a)).collect(Collectors.toSet());
             List<Long> latencies = statSent.entrySet().stream().filter(e -> first.containsKey(e.getKey()))
@@ -214,7 +214,7 @@ public final class LoadBenchmark {
      * Where a STAT study's time goes, from the report's own timings (ingest receivedAt, inference
      * startedAt/completedAt), report-service's createdAt (stored) and the ORU's arrival.
      */
-    private static String statBreakdown(Platform p, Map<String, Instant> statSent, Map<String, RisServer.Oru> first) {
+    private static String statBreakdown(Platform p, Map<String, Instant> statSent, Map<String, RisPeer.Oru> first) {
         Map<String, List<Long>> seg = new LinkedHashMap<>();
         for (String k : List.of("C-STORE sent -> ingest accepted (receivedAt)", "receivedAt -> inference started (lane wait)",
                 "inference started -> completed (model, batch)", "completed -> stored by report-service (cxr.reports lag)",
@@ -222,7 +222,7 @@ public final class LoadBenchmark {
             seg.put(k, new ArrayList<>());
         }
         for (Map.Entry<String, Instant> e : statSent.entrySet()) {
-            RisServer.Oru oru = first.get(e.getKey());
+            RisPeer.Oru oru = first.get(e.getKey());
             if (oru == null) {
                 continue;
             }
@@ -267,7 +267,7 @@ public final class LoadBenchmark {
         if (!sent.get()) {
             return false;
         }
-        Set<String> seen = p.ris().received().stream().map(RisServer.Oru::accession).collect(Collectors.toSet());
+        Set<String> seen = p.ris().accepted().stream().map(RisPeer.Oru::accession).collect(Collectors.toSet());
         return seen.containsAll(accepted.keySet());
     }
 

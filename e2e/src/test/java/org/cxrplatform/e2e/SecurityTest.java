@@ -10,13 +10,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.cxrplatform.devstack.samples.SampleStudies;
-import org.cxrplatform.e2e.harness.Dcmtk;
-import org.cxrplatform.e2e.harness.Http;
 import org.cxrplatform.e2e.harness.Platform;
 import org.cxrplatform.e2e.harness.PlatformExtension;
 import org.cxrplatform.e2e.harness.StudyFactory;
-import org.cxrplatform.e2e.harness.Tokens;
 import org.cxrplatform.e2e.harness.TopicReader;
+import org.cxrplatform.testsupport.Dcmtk;
+import org.cxrplatform.testsupport.Http;
+import org.cxrplatform.testsupport.TestTokens;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,7 +49,7 @@ class SecurityTest {
     void reportApisRefuseMissingWrongAndUnderprivilegedTokens(Platform p) throws Exception {
         List<String> paths = List.of("/api/reports", "/api/reports/00000000000000000000000000000000", "/fhir/DiagnosticReport?identifier=x",
                 "/api/alerts", "/api/quality/acceptance", "/api/outbox", "/api/audit");
-        String forged = forgedToken();
+        String forged = TestTokens.withNewKey("cxr-report-dev").token("mallory", "admin");
         for (String path : paths) {
             assertThat(p.api().get(path, null).status()).as("no token: %s", path).isEqualTo(401);
             assertThat(p.api().get(path, "not-a-jwt").status()).as("garbage token: %s", path).isEqualTo(401);
@@ -63,11 +63,6 @@ class SecurityTest {
                 new byte[0], Map.of("Authorization", "Bearer " + viewer));
         assertThat(accept.status()).as("viewer accepting a report").isEqualTo(403);
         assertThat(p.api().get("/api/outbox", p.api().adminToken()).status()).isEqualTo(200);
-    }
-
-    /** An RS256 token with the right issuer and groups, signed by a key the service never saw. */
-    private static String forgedToken() {
-        return new Tokens("cxr-report-dev").token("mallory", List.of("admin"));
     }
 
     /** The PHI the suite sent: the devstack sample patients and every generated E2E patient. */

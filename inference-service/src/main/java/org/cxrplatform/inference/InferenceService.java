@@ -8,22 +8,25 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import org.cxrplatform.inference.config.InferenceConfig;
+import org.cxrplatform.inference.config.RemovedSettings;
 import org.cxrplatform.inference.model.ModelService;
 import org.cxrplatform.inference.model.ReportModel;
 import org.cxrplatform.inference.pipeline.FindingsReader;
 import org.cxrplatform.inference.pipeline.InferenceMetrics;
 import org.cxrplatform.inference.pipeline.InferenceWorker;
 import org.cxrplatform.contracts.KafkaClientSettings;
+import org.cxrplatform.llava.CheckpointException;
 import org.cxrplatform.inference.pipeline.WorkerSettings;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Starts the replica: loads the model off the start-up thread (readiness stays DOWN meanwhile),
- * then runs the {@link InferenceWorker} loop on its own thread. On shutdown the worker finishes
- * the batch in progress and commits it, or — past {@code cxr.inference.shutdown-timeout} — is
- * left with its offsets uncommitted, so the batch is re-delivered to another replica.
+ * Starts the replica: refuses removed settings, loads the model and starts its engine off the
+ * start-up thread (readiness stays DOWN meanwhile, and says why when the library refuses the
+ * device, dtype or memory budget), then runs the {@link InferenceWorker} loop on its own thread.
+ * On shutdown no new study starts; those in the engine finish and are committed, or — past
+ * {@code cxr.inference.shutdown-timeout} — are left uncommitted and re-delivered to another replica.
  */
 @ApplicationScoped
 public class InferenceService {
@@ -53,6 +56,7 @@ public class InferenceService {
     private volatile Thread thread;
 
     void onStart(@Observes StartupEvent event) {
+        RemovedSettings.refuse(name -> mpConfig.getOptionalValue(name, String.class).filter(v -> !v.isBlank()).isPresent());
         WorkerSettings settings = WorkerSettings.from(config, bootstrapServers, models.generationOptions(),
                 KafkaClientSettings.from(mpConfig.getPropertyNames(), n -> mpConfig.getOptionalValue(n, String.class)));
         InferenceMetrics metrics = new InferenceMetrics(registry);
@@ -65,6 +69,10 @@ public class InferenceService {
         ReportModel model;
         try {
             model = models.load();
+        } catch (IllegalArgumentException | IllegalStateException | CheckpointException e) {
+            // a refusal (device, dtype, memory budget, settings, checkpoint folder): the message says it all
+            LOG.errorf("model not loaded, this replica stays not-ready: %s", e.getMessage());
+            return;
         } catch (RuntimeException e) {
             LOG.errorf(e, "model not loaded, this replica stays not-ready: %s", e.getMessage());
             return;
@@ -84,7 +92,7 @@ public class InferenceService {
         Duration timeout = config.shutdownTimeout();
         try {
             if (!w.awaitStop(timeout)) {
-                LOG.warnf("batch still running after %s; leaving its offsets uncommitted (it will be re-delivered)", timeout);
+                LOG.warnf("studies still in the engine after %s; leaving their offsets uncommitted (they will be re-delivered)", timeout);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

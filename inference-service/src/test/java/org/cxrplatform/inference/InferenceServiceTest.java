@@ -51,7 +51,9 @@ class InferenceServiceTest {
                 .body("identity.modelId", equalTo("tiny-cxr-llava"))
                 .body("identity.weightsDigest", startsWith("sha256:"))
                 .body("identity.promptVersion", equalTo(CxrLlava.PROMPT_VERSION))
-                .body("identity.generation", equalTo("greedy"))
+                .body("identity.generation", equalTo("sample(t=0.2,p=0.8,seed=0,guard=8x3)"))
+                .body("engine.slots", equalTo(16))
+                .body("engine.reservedSlots", equalTo(1))
                 .body("info.imageTokens", equalTo(16))
                 .body("device", equalTo("cpu"));
         given().get("/q/health/live").then().statusCode(200);
@@ -81,10 +83,10 @@ class InferenceServiceTest {
             assertThat(report.findings()).containsOnlyKeys(Finding.values());
             assertThat(report.triagePriority()).isIn(1, 2);
             assertThat(report.text()).isNotBlank();
-            assertThat(report.timings().batchSize()).isBetween(1, 4);
+            assertThat(report.timings().batchSize()).isBetween(1, 16);
             assertThat(report.timings().generatedTokens()).isPositive();
             assertThat(report.timings().completedAt()).isAfterOrEqualTo(report.timings().startedAt());
-            assertThat(EventHeaders.get(r.headers(), EventHeaders.TYPE)).contains(ReportEvent.CE_TYPE);
+            assertThat(EventHeaders.get(r.headers(), EventHeaders.TYPE)).contains(ReportEvent.TYPE.ceType());
             assertThat(EventHeaders.get(r.headers(), EventHeaders.ID)).contains(report.reportId());
             assertThat(EventHeaders.get(r.headers(), EventHeaders.SUBJECT)).contains(study.studyInstanceUid());
             String child = EventHeaders.get(r.headers(), EventHeaders.TRACEPARENT).orElseThrow();
@@ -97,6 +99,12 @@ class InferenceServiceTest {
                 .body(containsString("cxr_dlq_total"))
                 .body(containsString("cxr_inference_lag{lane=\"routine\""))
                 .body(containsString("cxr_inference_batch_size"))
-                .body(containsString("cxr_inference_oom_retries_total"));
+                .body(containsString("cxr_inference_oom_retries_total"))
+                .body(containsString("cxr_inference_engine_slots 16.0"))
+                .body(containsString("cxr_inference_engine_running"))
+                .body(containsString("cxr_inference_admitted_total{lane=\"stat\""))
+                .body(containsString("cxr_inference_finished_total{lane=\"stat\""))
+                .body(containsString("cxr_inference_admission_wait_seconds_count{lane=\"stat\""))
+                .body(containsString("cxr_inference_first_token_seconds_count{lane=\"stat\""));
     }
 }

@@ -20,6 +20,7 @@ import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ReportEvent;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.Devstack;
+import org.cxrplatform.testsupport.ServiceProcess;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -35,10 +36,6 @@ import org.junit.jupiter.api.Test;
 @Tag("process")
 class KillNineProcessTest {
 
-    private static Process start(Path log) throws Exception {
-        return ServiceProcess.start(log, Map.of(), List.of());
-    }
-
     @Test
     void killNineMidBatchLosesNothingAndRedeliversTheSameReportIds() throws Exception {
         Devstack.createTopics(Topics.ALL, 3);
@@ -52,15 +49,15 @@ class KillNineProcessTest {
         try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer();
              KafkaTestSupport.TopicReader reports = new KafkaTestSupport.TopicReader(Topics.REPORTS)) {
             KafkaTestSupport.send(producer, sent);
-            Process first = start(log);
+            ServiceProcess service = PackagedService.create(log, Map.of(), List.of());
+            service.start();
             List<ConsumerRecord<String, byte[]>> beforeKill = reports.readUntil(rs -> !rs.isEmpty(), Duration.ofMinutes(5));
             assertThat(beforeKill).as("the service produced reports (log: " + log + ")").isNotEmpty();
-            first.destroyForcibly(); // SIGKILL: no shutdown hook, no commit
-            first.waitFor();
+            service.kill9(); // SIGKILL: no shutdown hook, no commit
             int killedAfter = reports.drain(Duration.ofMillis(500)).size();
             assertThat(killedAfter).as("killed before the backlog was done").isLessThan(sent.size());
 
-            Process second = start(log);
+            service.start();
             try {
                 List<ConsumerRecord<String, byte[]>> all = reports.readUntil(rs -> rs.stream()
                         .map(ConsumerRecord::key).collect(Collectors.toSet()).containsAll(expected), Duration.ofMinutes(10));
@@ -74,8 +71,7 @@ class KillNineProcessTest {
                 System.out.printf("kill -9 after %d of %d reports; %d reports in total after the restart (%d re-delivered)%n",
                         killedAfter, sent.size(), all.size(), all.size() - sent.size());
             } finally {
-                second.destroy();
-                second.waitFor();
+                service.stop(Duration.ofSeconds(30));
             }
         }
     }

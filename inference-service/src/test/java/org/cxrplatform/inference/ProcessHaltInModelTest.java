@@ -23,6 +23,7 @@ import org.cxrplatform.contracts.ReportEvent;
 import org.cxrplatform.contracts.StudyEvent;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.Devstack;
+import org.cxrplatform.testsupport.ServiceProcess;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -73,16 +74,15 @@ class ProcessHaltInModelTest {
              KafkaTestSupport.TopicReader dlq = new KafkaTestSupport.TopicReader(Topics.DLQ)) {
             KafkaTestSupport.send(producer, sent);
             int crashes = 0;
-            Process service = null;
+            ServiceProcess service = PackagedService.create(log, env, hook);
             try {
                 while (true) {
-                    Process p = ServiceProcess.start(log, env, hook);
-                    service = p;
-                    dlq.readUntil(rs -> !rs.isEmpty() || !p.isAlive(), Duration.ofMinutes(5));
-                    if (p.isAlive()) {
+                    service.start();
+                    dlq.readUntil(rs -> !rs.isEmpty() || !service.alive(), Duration.ofMinutes(5));
+                    if (service.alive()) {
                         break;
                     }
-                    assertThat(p.exitValue()).as("halted by the hook inside the model (log: " + log + ")")
+                    assertThat(service.exitValue()).as("halted by the hook inside the model (log: " + log + ")")
                             .isEqualTo(134);
                     crashes++;
                     assertThat(crashes).as("the guard stops the crash loop (log: " + log + ")").isLessThanOrEqualTo(MAX_ATTEMPTS);
@@ -103,14 +103,11 @@ class ProcessHaltInModelTest {
                         .collect(Collectors.groupingBy(uid -> uid, Collectors.counting()));
                 assertThat(perStudy.keySet()).as("only the killer has no report").isEqualTo(neighbours);
                 assertThat(perStudy.values()).as("each neighbour reported exactly once").allMatch(n -> n == 1);
-                assertThat(service.isAlive()).as("the last replica keeps running").isTrue();
+                assertThat(service.alive()).as("the last replica keeps running").isTrue();
                 System.out.printf("process halted in the model %d times, then the study was dead-lettered; %d neighbours reported once each%n",
                         crashes, perStudy.size());
             } finally {
-                if (service != null) {
-                    service.destroy();
-                    service.waitFor();
-                }
+                service.stop(Duration.ofSeconds(30));
             }
         }
     }

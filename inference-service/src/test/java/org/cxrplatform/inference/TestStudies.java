@@ -25,8 +25,13 @@ public final class TestStudies {
 
     /** An 8-bit greyscale image, different per seed, not square (so resize and crop run). */
     public static BufferedImage image(long seed) {
+        return image(seed, 80);
+    }
+
+    /** The same kind of image {@code width} pixels wide (test models recognise a study by its width). */
+    public static BufferedImage image(long seed, int width) {
         Random random = new Random(seed);
-        BufferedImage img = new BufferedImage(80, 72, BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage img = new BufferedImage(width, 72, BufferedImage.TYPE_BYTE_GRAY);
         for (int y = 0; y < img.getHeight(); y++) {
             for (int x = 0; x < img.getWidth(); x++) {
                 int v = (x * 3 + y * 2 + random.nextInt(40)) & 0xff;
@@ -51,8 +56,11 @@ public final class TestStudies {
     }
 
     public static StudyEvent event(String studyUid, Lane lane, long seed) {
-        byte[] png = png(image(seed));
-        return eventWithPng(studyUid, lane, Base64.getEncoder().encodeToString(png));
+        return event(studyUid, lane, image(seed));
+    }
+
+    public static StudyEvent event(String studyUid, Lane lane, BufferedImage image) {
+        return eventWithPng(studyUid, lane, Base64.getEncoder().encodeToString(png(image)));
     }
 
     public static StudyEvent eventWithPng(String studyUid, Lane lane, String pngBase64) {
@@ -64,12 +72,13 @@ public final class TestStudies {
 
     /** The record ingest would publish, with CloudEvents headers and a fresh traceparent. */
     public static ProducerRecord<String, byte[]> record(String topic, StudyEvent event) {
-        return raw(topic, event.studyInstanceUid(), EventJson.write(event));
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, event.key(), EventJson.write(event));
+        EventHeaders.write(r.headers(), event, null, "/cxr/test", EventHeaders.newTraceparent());
+        return r;
     }
 
+    /** Bytes that are not an event, without headers: a producer that is not ours. */
     public static ProducerRecord<String, byte[]> raw(String topic, String key, byte[] value) {
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, key, value);
-        EventHeaders.write(r.headers(), null, "/cxr/test", StudyEvent.CE_TYPE, key, StudyEvent.SCHEMA, null);
-        return r;
+        return new ProducerRecord<>(topic, key, value);
     }
 }

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.cxrplatform.contracts.Event;
 import org.cxrplatform.contracts.EventHeaders;
 import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.contracts.Lane;
@@ -25,6 +26,7 @@ import org.cxrplatform.contracts.Patient;
 import org.cxrplatform.contracts.ReportEvent;
 import org.cxrplatform.contracts.SourceStudy;
 import org.cxrplatform.contracts.Timings;
+import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
 import org.cxrplatform.devstack.Devstack;
@@ -84,18 +86,28 @@ public final class Fixtures {
         return producer;
     }
 
-    public static void publish(String topic, String key, byte[] value, String ceType) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
-        EventHeaders.write(record.headers(), null, "/cxr/test", ceType, key, "test.json", null);
+    /** An event as its producer would publish it, with CloudEvents headers. */
+    public static void publish(String topic, Event event) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.key(), EventJson.write(event));
+        EventHeaders.write(record.headers(), event, null, "/cxr/test", EventHeaders.newTraceparent());
+        send(record);
+    }
+
+    /** Bytes that are not an event, without headers: a producer that is not ours. */
+    public static void publish(String topic, String key, byte[] value) {
+        send(new ProducerRecord<>(topic, key, value));
+    }
+
+    private static void send(ProducerRecord<String, byte[]> record) {
         try {
             producer().send(record).get();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot publish to " + topic, e);
+            throw new IllegalStateException("cannot publish to " + record.topic(), e);
         }
     }
 
     public static void publish(ReportEvent event) {
-        publish("cxr.reports", event.studyInstanceUid(), EventJson.write(event), ReportEvent.CE_TYPE);
+        publish(Topics.REPORTS, event);
     }
 
     /** A bearer token from the dev issuer, cached per user+roles. */

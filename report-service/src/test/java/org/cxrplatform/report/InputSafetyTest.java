@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ReportEvent;
+import org.cxrplatform.testsupport.RisPeer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,7 +61,7 @@ class InputSafetyTest {
 
     @Test
     void nulAndOtherControlsAreStrippedAndNonAsciiReachesTheRisExactly() {
-        RisListener ris = RisListener.shared();
+        RisPeer ris = ReportServiceResources.ris();
         String generated = "Heart size 12\u00b0 wider.\u0000 Nodule 5 \u00b5m \uFFFD\u0007 left.\tTab kept.\r\nSmall left pleural effusion.";
         String stored = "Heart size 12\u00b0 wider. Nodule 5 \u00b5m \uFFFD left.\tTab kept.\r\nSmall left pleural effusion.";
         ReportEvent event = Fixtures.report("ACC-U" + UUID.randomUUID().toString().substring(0, 6), null, Lane.ROUTINE, generated,
@@ -69,7 +70,7 @@ class InputSafetyTest {
         Map<String, Object> report = StoreAndRisTest.awaitReport(event.reportId());
         assertThat(report).containsEntry("status", "DRAFT").containsEntry("text", stored).containsEntry("aiText", stored);
         await().atMost(Duration.ofSeconds(30)).until(() -> ris.accepted().stream().anyMatch(m -> event.accessionNumber().equals(m.accession())));
-        RisListener.Received oru = ris.accepted().stream().filter(m -> event.accessionNumber().equals(m.accession())).findFirst().orElseThrow();
+        RisPeer.Oru oru = ris.accepted().stream().filter(m -> event.accessionNumber().equals(m.accession())).findFirst().orElseThrow();
         assertThat(oru.encoded()).contains("|UNICODE UTF-8");
         // the TX OBX lines, one per text line, joined with '\n' by the listener
         assertThat(oru.text()).isEqualTo(stored.replace("\r\n", "\n")).contains("\u00b5", "\u00b0", "\uFFFD");

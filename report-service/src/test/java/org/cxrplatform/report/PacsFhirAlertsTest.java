@@ -22,6 +22,7 @@ import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ReportEvent;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
+import org.cxrplatform.testsupport.Orthanc;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class PacsFhirAlertsTest {
 
     @BeforeAll
     static void startHooks() throws Exception {
-        RisListener.shared();
+        ReportServiceResources.ris();
         HookServer.stopShared(); // this class answers the webhook and FHIR calls itself
         hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.getInteger(ReportServiceResources.WEBHOOK_PORT)), 0);
         hooks.createContext("/hook", ex -> {
@@ -75,15 +76,10 @@ class PacsFhirAlertsTest {
         ReviewAndSecurityTest.awaitStored(event);
         given().auth().oauth2(Fixtures.radiologist()).post("/api/reports/" + event.reportId() + "/accept").then().statusCode(200);
 
-        int http = Integer.getInteger(ReportServiceResources.PACS_HTTP_PORT);
-        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-        String query = "{\"Level\":\"Instance\",\"Expand\":true,\"Query\":{\"StudyInstanceUID\":\"" + event.studyInstanceUid() + "\"}}";
+        Orthanc pacs = ReportServiceResources.pacs();
         JsonNode[] found = new JsonNode[1];
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            String body = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + http + "/tools/find"))
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(query)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            found[0] = EventJson.mapper().readTree(body);
+            found[0] = pacs.instancesOfStudy(event.studyInstanceUid());
             return found[0].size() == 2 && given().auth().oauth2(Fixtures.admin()).get("/api/outbox?kind=DICOM_SR&destination=PACS&status=DELIVERED&limit=1000")
                     .then().extract().jsonPath().getList("findAll { it.summary.contains('" + event.reportId() + "') }").size() == 2;
         });
@@ -95,9 +91,7 @@ class PacsFhirAlertsTest {
         }
         // the SR's tags as Orthanc stored them
         String id = found[0].get(0).get("ID").asText();
-        String tags = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + http + "/instances/" + id
-                + "/simplified-tags")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        JsonNode t = EventJson.mapper().readTree(tags);
+        JsonNode t = pacs.getJson("/instances/" + id + "/simplified-tags");
         assertThat(t.get("Modality").asText()).isEqualTo("SR");
         assertThat(t.get("SOPClassUID").asText()).isEqualTo("1.2.840.10008.5.1.4.1.1.88.33");
         assertThat(t.get("PatientID").asText()).isEqualTo("PSR1");
@@ -105,9 +99,7 @@ class PacsFhirAlertsTest {
         // the signed version names the draft as its predecessor
         String signedId = null;
         for (JsonNode instance : found[0]) {
-            String tagsOf = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + http + "/instances/"
-                    + instance.get("ID").asText() + "/simplified-tags")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            JsonNode it = EventJson.mapper().readTree(tagsOf);
+            JsonNode it = pacs.getJson("/instances/" + instance.get("ID").asText() + "/simplified-tags");
             if ("VERIFIED".equals(it.path("VerificationFlag").asText())) {
                 assertThat(it.get("PredecessorDocumentsSequence").toString()).contains(sopUids.get(0));
                 signedId = instance.get("ID").asText();
@@ -166,8 +158,8 @@ class PacsFhirAlertsTest {
         alertCalls.clear();
         failNextAlerts.set(1); // the first call fails: retried
         Instant sent = Instant.now();
-        Fixtures.publish("cxr.alerts", alert.studyInstanceUid(), EventJson.write(alert), CriticalAlert.CE_TYPE);
-        Fixtures.publish("cxr.alerts", alert.studyInstanceUid(), EventJson.write(alert), CriticalAlert.CE_TYPE); // re-delivery
+        Fixtures.publish("cxr.alerts", alert);
+        Fixtures.publish("cxr.alerts", alert); // re-delivery
         await().atMost(Duration.ofSeconds(15)).until(() -> !alertCalls.isEmpty());
         long latencyMs = Duration.between(sent, alertCallTimes.get(0)).toMillis();
         System.out.printf("critical alert webhook latency (one failed attempt, then success): %d ms%n", latencyMs);

@@ -1,11 +1,17 @@
 package org.cxrplatform.report;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.Devstack;
 import org.cxrplatform.devstack.FreePorts;
+import org.cxrplatform.testsupport.Orthanc;
+import org.cxrplatform.testsupport.RisPeer;
 
 /**
  * The test wiring shared by every {@code @QuarkusTest} of this module (one application start):
@@ -17,18 +23,43 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
     public static final String RIS_PORT = "cxr.test.ris.port";
     public static final String RIS2_PORT = "cxr.test.ris2.port";
     public static final String WEBHOOK_PORT = "cxr.test.webhook.port";
-    public static final String PACS_PORT = "cxr.test.pacs.port";
-    public static final String PACS_HTTP_PORT = "cxr.test.pacs.http.port";
     public static final String PACS_AE = "TESTPACS";
 
-    public static final String STOW_HTTP_PORT = "cxr.test.stow.http.port";
-
-    private Orthanc orthanc;
+    private static Orthanc pacs;
     private static Orthanc stowPacs;
+    private static RisPeer ris;
+    private static RisPeer secondRis;
+
+    /** The PACS the service exports SR to by C-STORE (cxr.report.pacs.*). */
+    public static Orthanc pacs() {
+        return pacs;
+    }
 
     /** The second Orthanc, DICOMweb only as far as the service is concerned (cxr.report.stow.url). */
     public static Orthanc stowPacs() {
         return stowPacs;
+    }
+
+    /**
+     * The one RIS of the test run on the first RIS endpoint's port, listening again on every call,
+     * so no test class leaves the RIS "down" for the next one by accident.
+     */
+    public static synchronized RisPeer ris() {
+        if (ris == null) {
+            ris = new RisPeer(Integer.getInteger(RIS_PORT));
+            secondRis();
+            Runtime.getRuntime().addShutdownHook(new Thread(ris::stop));
+        }
+        return ris.start();
+    }
+
+    /** The second configured RIS ("ris-b"): always up, always AA. */
+    public static synchronized RisPeer secondRis() {
+        if (secondRis == null) {
+            secondRis = new RisPeer(Integer.getInteger(RIS2_PORT)).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(secondRis::stop));
+        }
+        return secondRis;
     }
 
     @Override
@@ -36,26 +67,12 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
         Devstack.createTopics(Topics.ALL, 3);
         int ris = FreePorts.next();
         int webhook = FreePorts.next();
-        int pacs = FreePorts.next();
         System.setProperty(RIS_PORT, Integer.toString(ris));
         System.setProperty(WEBHOOK_PORT, Integer.toString(webhook));
-        System.setProperty(PACS_PORT, Integer.toString(pacs));
-        int pacsHttp = FreePorts.next();
-        System.setProperty(PACS_HTTP_PORT, Integer.toString(pacsHttp));
-        try {
-            orthanc = new Orthanc(PACS_AE, pacs, pacsHttp);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start Orthanc for the tests", e);
-        }
-        int stowHttp = FreePorts.next();
-        System.setProperty(STOW_HTTP_PORT, Integer.toString(stowHttp));
-        try {
-            stowPacs = new Orthanc("STOWPACS", FreePorts.next(), stowHttp, true);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start the DICOMweb Orthanc for the tests", e);
-        }
+        pacs = Orthanc.in(tempDir("cxr-orthanc-")).aeTitle(PACS_AE).start();
+        stowPacs = Orthanc.in(tempDir("cxr-stow-orthanc-")).aeTitle("STOWPACS").dicomWeb().start();
         Map<String, String> config = new HashMap<>();
-        config.put("cxr.report.stow.url", "http://127.0.0.1:" + stowHttp + "/dicom-web");
+        config.put("cxr.report.stow.url", stowPacs.dicomWebUrl());
         config.put("cxr.report.ris.endpoints[0].host", "127.0.0.1");
         config.put("cxr.report.ris.endpoints[0].port", Integer.toString(ris));
         int ris2 = FreePorts.next();
@@ -73,16 +90,24 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
         config.put("cxr.report.alerts.webhook-url", "http://127.0.0.1:" + webhook + "/hook");
         config.put("cxr.report.fhir.push-url", "http://127.0.0.1:" + webhook + "/fhir");
         config.put("cxr.report.pacs.enabled", "true");
-        config.put("cxr.report.pacs.port", Integer.toString(pacs));
+        config.put("cxr.report.pacs.port", Integer.toString(pacs.dicomPort()));
         config.put("cxr.report.pacs.ae-title", PACS_AE);
         return config;
+    }
+
+    private static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
     public void stop() {
         // shared broker and database are stopped by devstack's shutdown hooks
-        if (orthanc != null) {
-            orthanc.close();
+        if (pacs != null) {
+            pacs.close();
         }
         if (stowPacs != null) {
             stowPacs.close();

@@ -8,20 +8,18 @@ import static org.awaitility.Awaitility.await;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.smallrye.jwt.build.Jwt;
 import jakarta.inject.Inject;
-import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ModelIdentity;
 import org.cxrplatform.contracts.ReportEvent;
+import org.cxrplatform.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 
 /** The review API: roles, transitions, findings re-extraction, acceptance rate, audit log. */
@@ -34,7 +32,7 @@ class ReviewAndSecurityTest {
     @org.junit.jupiter.api.BeforeAll
     static void peers() {
         HookServer.shared();
-        RisListener.shared();
+        ReportServiceResources.ris();
     }
 
     static void awaitStored(ReportEvent e) {
@@ -51,7 +49,7 @@ class ReviewAndSecurityTest {
         given().post("/api/reports/x/accept").then().statusCode(401);
         given().auth().oauth2("not.a.token").get("/api/reports").then().statusCode(401);
         // a well-formed token signed by someone else's key
-        String forged = forgedToken();
+        String forged = TestTokens.withNewKey("cxr-report-dev").token("mallory", "admin");
         given().auth().oauth2(forged).get("/api/reports").then().statusCode(401);
 
         given().auth().oauth2(Fixtures.viewer()).get("/api/reports").then().statusCode(200);
@@ -68,16 +66,6 @@ class ReviewAndSecurityTest {
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/q/openapi").then().statusCode(200);
         given().get("/index.html").then().statusCode(200);
-    }
-
-    static String forgedToken() {
-        try {
-            KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-            gen.initialize(2048);
-            return Jwt.issuer("cxr-report-dev").upn("mallory").groups(Set.of("admin")).sign(gen.generateKeyPair().getPrivate());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test

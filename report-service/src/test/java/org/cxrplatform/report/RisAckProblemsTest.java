@@ -17,6 +17,8 @@ import org.cxrplatform.contracts.ReportEvent;
 import org.cxrplatform.report.outbox.OutboxEntry;
 import org.cxrplatform.report.outbox.OutboxRepository;
 import org.cxrplatform.report.store.ReportStore;
+import org.cxrplatform.testsupport.Mllp;
+import org.cxrplatform.testsupport.RisPeer;
 import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,9 +57,9 @@ class RisAckProblemsTest {
     @BeforeEach
     void listen() {
         HookServer.shared();
-        RisListener.shared().start();
+        ReportServiceResources.ris().start();
         StoreAndRisTest.awaitOutboxIdle();
-        RisListener.shared().clear();
+        ReportServiceResources.ris().clear();
         capture.setLevel(Level.ALL);
         Logger.getLogger("").addHandler(capture);
     }
@@ -65,14 +67,14 @@ class RisAckProblemsTest {
     @AfterEach
     void stopListening() {
         Logger.getLogger("").removeHandler(capture);
-        RisListener.shared().start();
+        ReportServiceResources.ris().start();
     }
 
     @Test
     void anAckNamingAnotherMessageOrNoneIsNotADeliveryAndTheMessageIsSentAgain() {
-        RisListener ris = RisListener.shared();
+        RisPeer ris = ReportServiceResources.ris();
         // HAPI's own client logged the empty one as an ERROR NullPointerException, the other at INFO, then timed out
-        ris.script(RisListener.Reply.WRONG_CONTROL_ID, RisListener.Reply.EMPTY_CONTROL_ID);
+        ris.script(RisPeer.Reply.WRONG_CONTROL_ID, RisPeer.Reply.EMPTY_CONTROL_ID);
         ReportEvent event = Fixtures.report("ACC-WID" + UUID.randomUUID().toString().substring(0, 6));
         Fixtures.publish(event);
 
@@ -81,8 +83,9 @@ class RisAckProblemsTest {
                 .controlId();
         assertThat(ris.arrivals()).filteredOn(controlId::equals).as("two answers for no one, then AA, same MSH-10").hasSize(3);
         assertThat(ris.accepted()).filteredOn(r -> r.controlId().equals(controlId)).hasSize(1);
+        // the RIS records the message before its AA reaches the sender
+        await().atMost(Duration.ofSeconds(10)).until(() -> risEntry(event).status().equals(OutboxEntry.DELIVERED));
         OutboxEntry entry = risEntry(event);
-        assertThat(entry.status()).isEqualTo(OutboxEntry.DELIVERED);
         assertThat(entry.attempts()).isEqualTo(3);
         List<String> warnings = warnings(entry);
         assertThat(warnings).hasSize(2);
@@ -94,26 +97,24 @@ class RisAckProblemsTest {
 
     @Test
     void aRisThatHangsUpSendsHalfAnAckOrAnswersGarbageIsRetriedUntilItAcks() throws Exception {
-        RisListener.shared().stop(); // the raw peer takes over the RIS port
-        try (RawMllpPeer peer = new RawMllpPeer(Integer.getInteger(ReportServiceResources.RIS_PORT), RawMllpPeer.Fault.HANG_UP,
-                RawMllpPeer.Fault.TRUNCATED_ACK, RawMllpPeer.Fault.GARBLED_ACK)) {
-            ReportEvent event = Fixtures.report("ACC-RAW" + UUID.randomUUID().toString().substring(0, 6));
-            Fixtures.publish(event);
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                List<OutboxEntry> e = reports.find(event.reportId()).isEmpty() ? List.of() : List.of(risEntry(event));
-                return !e.isEmpty() && e.get(0).status().equals(OutboxEntry.DELIVERED);
-            });
-            OutboxEntry entry = risEntry(event);
-            assertThat(peer.arrivals()).as("every attempt carried the same MSH-10").containsOnly(entry.messageId()).hasSize(4);
-            assertThat(entry.attempts()).isEqualTo(4);
-            List<String> warnings = warnings(entry);
-            assertThat(warnings).hasSize(3);
-            assertThat(warnings.get(0)).contains("closed the connection without answering");
-            assertThat(warnings.get(1)).contains("closed the connection in the middle of its answer");
-            assertThat(warnings.get(2)).contains("not an HL7 ACK").contains("expected the ACK of " + entry.messageId())
-                    .contains("'HTTP/1.1 400 Bad Request");
-            assertNoStackTraces();
-        }
+        RisPeer peer = ReportServiceResources.ris();
+        peer.misbehave(RisPeer.HANG_UP, RisPeer.HALF_ACK, Mllp.frame("HTTP/1.1 400 Bad Request\r\n"));
+        ReportEvent event = Fixtures.report("ACC-RAW" + UUID.randomUUID().toString().substring(0, 6));
+        Fixtures.publish(event);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            List<OutboxEntry> e = reports.find(event.reportId()).isEmpty() ? List.of() : List.of(risEntry(event));
+            return !e.isEmpty() && e.get(0).status().equals(OutboxEntry.DELIVERED);
+        });
+        OutboxEntry entry = risEntry(event);
+        assertThat(peer.arrivals()).as("every attempt carried the same MSH-10").containsOnly(entry.messageId()).hasSize(4);
+        assertThat(entry.attempts()).isEqualTo(4);
+        List<String> warnings = warnings(entry);
+        assertThat(warnings).hasSize(3);
+        assertThat(warnings.get(0)).contains("closed the connection without answering");
+        assertThat(warnings.get(1)).contains("closed the connection in the middle of its answer");
+        assertThat(warnings.get(2)).contains("not an HL7 ACK").contains("expected the ACK of " + entry.messageId())
+                .contains("'HTTP/1.1 400 Bad Request");
+        assertNoStackTraces();
     }
 
     OutboxEntry risEntry(ReportEvent event) {

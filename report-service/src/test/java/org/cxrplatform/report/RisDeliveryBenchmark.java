@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ReportEvent;
+import org.cxrplatform.testsupport.RisPeer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class RisDeliveryBenchmark {
     @Test
     void storeAndDeliver() {
         HookServer.shared();
-        RisListener ris = RisListener.shared();
+        RisPeer ris = ReportServiceResources.ris();
         int n = Integer.getInteger("bench.reports", 500);
         String tag = "B" + UUID.randomUUID().toString().substring(0, 6);
         List<ReportEvent> events = new ArrayList<>();

@@ -22,6 +22,7 @@ import org.cxrplatform.report.ris.RisExporter;
 import org.cxrplatform.report.store.ReportIngest;
 import org.cxrplatform.report.store.ReportStore;
 import org.cxrplatform.report.store.ResultStatus;
+import org.cxrplatform.testsupport.RisPeer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,7 +53,7 @@ class StatOvertakesOutboxBacklogTest {
     @Test
     void aStatReportStoredWhileARoutineBacklogDrainsIsTheNextOruTheRisReceives() throws SQLException {
         HookServer.shared();
-        RisListener ris = RisListener.shared();
+        RisPeer ris = ReportServiceResources.ris();
         ris.start();
         StoreAndRisTest.awaitOutboxIdle();
         ris.clear();
@@ -88,7 +89,7 @@ class StatOvertakesOutboxBacklogTest {
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
                 .until(() -> ris.accepted().stream().anyMatch(r -> r.accession().equals(stat.accessionNumber())));
         long statMs = (System.nanoTime() - storedAt.get()) / 1_000_000;
-        List<String> order = ris.accepted().stream().map(RisListener.Received::accession).filter(a -> a.startsWith(tag + "-")).toList();
+        List<String> order = ris.accepted().stream().map(RisPeer.Oru::accession).filter(a -> a.startsWith(tag + "-")).toList();
         int statPosition = order.indexOf(stat.accessionNumber());
         // the trigger ORU and those before it reached the RIS before the STAT report existed
         int routineAfterCommit = statPosition - trigger;
@@ -99,7 +100,7 @@ class StatOvertakesOutboxBacklogTest {
                 .isBetween(0, SENDERS);
 
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                .until(() -> ris.accepted().stream().filter(r -> r.accession().startsWith(tag + "-")).map(RisListener.Received::accession)
+                .until(() -> ris.accepted().stream().filter(r -> r.accession().startsWith(tag + "-")).map(RisPeer.Oru::accession)
                         .distinct().count() == backlog + 1);
         StoreAndRisTest.awaitOutboxIdle();
         forgetBacklog(tag);

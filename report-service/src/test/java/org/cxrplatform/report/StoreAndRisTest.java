@@ -43,6 +43,7 @@ import org.cxrplatform.contracts.Stage;
 import org.cxrplatform.devstack.Devstack;
 import org.cxrplatform.devstack.KafkaTestResource;
 import org.cxrplatform.devstack.PostgresTestResource;
+import org.cxrplatform.testsupport.RisPeer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,7 +59,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(ReportServiceResources.class)
 class StoreAndRisTest {
 
-    static RisListener ris;
+    static RisPeer ris;
 
     @Inject
     AgroalDataSource dataSource;
@@ -70,7 +71,7 @@ class StoreAndRisTest {
     @BeforeAll
     static void startRis() {
         HookServer.shared();
-        ris = RisListener.shared();
+        ris = ReportServiceResources.ris();
     }
 
     @AfterAll
@@ -109,21 +110,21 @@ class StoreAndRisTest {
         assertThat((Map<String, Object>) stored.get("timings")).containsEntry("decodeMs", 1500);
 
         await().atMost(Duration.ofSeconds(15)).until(() -> !ris.accepted().isEmpty());
-        RisListener.Received r = ris.accepted().get(0);
+        RisPeer.Oru r = ris.accepted().get(0);
         assertThat(r.accession()).isEqualTo(event.accessionNumber());
         assertThat(r.resultStatus()).isEqualTo("P");
         assertThat(r.patientId()).as("no PHI: PID-3 is the accession number, typed ACSN").isEqualTo(event.accessionNumber());
         assertThat(r.text()).isEqualTo(event.text());
         assertThat(r.placerOrder()).isEqualTo(event.source().placerOrderNumber());
-        assertThat(r.findings()).hasSize(7).containsEntry("Pleural effusion", "Present").containsEntry("Pneumothorax", "Absent")
+        assertThat(r.findingNames()).hasSize(7).containsEntry("Pleural effusion", "Present").containsEntry("Pneumothorax", "Absent")
                 .containsEntry("Atelectasis", "Not mentioned in report");
         assertThat(r.encoded()).startsWith("MSH|^~\\&|CXR_AI|CXR_PLATFORM|RIS|HOSPITAL|").contains("|ORU^R01^ORU_R01|")
                 .contains("|2.5.1").contains("OBX|1|TX|18782-3^Radiology Study observation (narrative)^LN|1|Small left pleural effusion.|");
         // the second configured RIS gets the same message (same MSH-10)
-        await().atMost(Duration.ofSeconds(15)).until(() -> RisListener.second().accepted().stream()
+        await().atMost(Duration.ofSeconds(15)).until(() -> ReportServiceResources.secondRis().accepted().stream()
                 .anyMatch(m -> m.accession().equals(event.accessionNumber())));
-        assertThat(RisListener.second().accepted()).filteredOn(m -> m.accession().equals(event.accessionNumber()))
-                .extracting(RisListener.Received::controlId).containsExactly(r.controlId());
+        assertThat(ReportServiceResources.secondRis().accepted()).filteredOn(m -> m.accession().equals(event.accessionNumber()))
+                .extracting(RisPeer.Oru::controlId).containsExactly(r.controlId());
     }
 
     @Test
@@ -196,14 +197,14 @@ class StoreAndRisTest {
         assertThat(pending).filteredOn(e -> (Integer) e.get("attempts") > 0).hasSize(2)
                 .allSatisfy(e -> assertThat((String) e.get("lastError")).contains("onnect"));
 
-        ris.script(RisListener.Reply.AE, RisListener.Reply.TIMEOUT, RisListener.Reply.AR, RisListener.Reply.AE);
+        ris.script(RisPeer.Reply.AE, RisPeer.Reply.TIMEOUT, RisPeer.Reply.AR, RisPeer.Reply.AE);
         ris.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> ris.accepted().size() >= 8);
         awaitOutboxIdle();
 
-        List<RisListener.Received> got = ris.accepted();
+        List<RisPeer.Oru> got = ris.accepted();
         assertThat(got).hasSize(8);
-        assertThat(got.stream().map(RisListener.Received::controlId).distinct().count()).isEqualTo(8);
+        assertThat(got.stream().map(RisPeer.Oru::controlId).distinct().count()).isEqualTo(8);
         assertThat(ris.arrivals().size()).isGreaterThanOrEqualTo(12); // the four scripted failures were retried
         // per patient, messages arrive in the order they were queued (control ids come from one sequence)
         for (String p : List.of(p1, p2)) {
@@ -211,7 +212,7 @@ class StoreAndRisTest {
             assertThat(seq).isSorted();
         }
         List<String> firstStatuses = got.stream().filter(r -> r.accession().equals(first.accessionNumber()))
-                .map(RisListener.Received::resultStatus).collect(Collectors.toList());
+                .map(RisPeer.Oru::resultStatus).collect(Collectors.toList());
         assertThat(firstStatuses).containsExactly("P", "F", "C");
         assertThat(got.stream().filter(r -> r.accession().equals(first.accessionNumber()) && r.resultStatus().equals("C")).findFirst()
                 .orElseThrow().text()).isEqualTo("Study 0 corrected.\nSmall right pneumothorax.");
@@ -221,7 +222,7 @@ class StoreAndRisTest {
     void aMessageThatKeepsFailingIsParkedVisibleAndCanBeResent() {
         int maxAttempts = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("cxr.report.outbox.max-attempts", Integer.class);
         for (int i = 0; i < maxAttempts; i++) {
-            ris.script(i % 3 == 2 ? RisListener.Reply.AR : RisListener.Reply.AE);
+            ris.script(i % 3 == 2 ? RisPeer.Reply.AR : RisPeer.Reply.AE);
         }
         ReportEvent event = Fixtures.report("ACC-PARK" + UUID.randomUUID().toString().substring(0, 4));
         Fixtures.publish(event);
@@ -267,11 +268,11 @@ class StoreAndRisTest {
     void invalidPayloadsGoToTheDeadLetterTopicWithTheOriginalBytes() {
         String key = "bad-" + UUID.randomUUID();
         byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
-        Fixtures.publish("cxr.reports", key, garbage, ReportEvent.CE_TYPE);
+        Fixtures.publish("cxr.reports", key, garbage);
         String key2 = "bad-" + UUID.randomUUID();
         byte[] noText = ("{\"schemaVersion\":2,\"reportId\":\"x\",\"studyInstanceUid\":\"1.2\",\"lane\":\"STAT\","
                 + "\"model\":{\"modelId\":\"m\"}}").getBytes(StandardCharsets.UTF_8);
-        Fixtures.publish("cxr.reports", key2, noText, ReportEvent.CE_TYPE);
+        Fixtures.publish("cxr.reports", key2, noText);
 
         List<DeadLetter> letters = deadLetters(l -> key.equals(l.originalKey()) || key2.equals(l.originalKey()),
                 found -> found.size() == 2, Duration.ofSeconds(30), Duration.ZERO);
@@ -330,7 +331,7 @@ class StoreAndRisTest {
 
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                 .until(() -> ris.accepted().stream().filter(r -> r.accession().startsWith(tag + "-")).count() == routine + 1);
-        List<String> delivered = ris.accepted().stream().map(RisListener.Received::accession).filter(a -> a.startsWith(tag + "-")).toList();
+        List<String> delivered = ris.accepted().stream().map(RisPeer.Oru::accession).filter(a -> a.startsWith(tag + "-")).toList();
         assertThat(delivered.indexOf(stat.accessionNumber())).as("position of the STAT ORU^R01 at the RIS").isLessThan(routine / 2);
         // one P per report, each exactly once
         assertThat(delivered).doesNotHaveDuplicates().hasSize(routine + 1);

@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ReportEvent;
+import org.cxrplatform.testsupport.Orthanc;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,15 +28,10 @@ class StowExportTest {
                 .extract().jsonPath().getList("findAll { it.summary.contains('" + reportId + "') }");
     }
 
-    static JsonNode instancesOfStudy(Orthanc pacs, String study) throws Exception {
-        return EventJson.mapper().readTree(pacs.post("/tools/find",
-                "{\"Level\":\"Instance\",\"Expand\":true,\"Query\":{\"StudyInstanceUID\":\"" + study + "\"}}").body());
-    }
-
     @Test
     void srGoesByStowRsThroughTheOutboxWithRetriesAndOrthancHasIt() throws Exception {
         Orthanc stow = ReportServiceResources.stowPacs();
-        stow.stop();
+        stow.stop(Duration.ofSeconds(10));
         ReportEvent event = Fixtures.report("STOW-" + UUID.randomUUID().toString().substring(0, 8), Fixtures.patient("PSTOW"), Lane.ROUTINE,
                 "Small left pleural effusion.\nNo pneumothorax.", Fixtures.MODEL);
         try {
@@ -51,16 +46,16 @@ class StowExportTest {
             assertThat(pending).containsEntry("status", "PENDING");
             assertThat((String) pending.get("lastError")).isNotBlank();
         } finally {
-            stow.start();
+            stow.startAndWait(Duration.ofSeconds(60));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(stowEntries(event.reportId()).get(0).get("status")));
         Map<String, Object> delivered = stowEntries(event.reportId()).get(0);
         String sopUid = (String) delivered.get("messageId");
 
-        JsonNode found = instancesOfStudy(stow, event.studyInstanceUid());
+        JsonNode found = stow.instancesOfStudy(event.studyInstanceUid());
         assertThat(found).hasSize(1);
         assertThat(found.get(0).get("MainDicomTags").get("SOPInstanceUID").asText()).isEqualTo(sopUid);
-        JsonNode tags = EventJson.mapper().readTree(stow.get("/instances/" + found.get(0).get("ID").asText() + "/simplified-tags").body());
+        JsonNode tags = stow.getJson("/instances/" + found.get(0).get("ID").asText() + "/simplified-tags");
         assertThat(tags.get("Modality").asText()).isEqualTo("SR");
         assertThat(tags.get("SOPClassUID").asText()).isEqualTo("1.2.840.10008.5.1.4.1.1.88.33");
         assertThat(tags.get("AccessionNumber").asText()).isEqualTo(event.accessionNumber());
@@ -71,7 +66,7 @@ class StowExportTest {
 
         // the signed version follows on the same line; the C-STORE PACS got the same SOP instances
         given().auth().oauth2(Fixtures.radiologist()).post("/api/reports/" + event.reportId() + "/accept").then().statusCode(200);
-        await().atMost(Duration.ofSeconds(30)).until(() -> instancesOfStudy(stow, event.studyInstanceUid()).size() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> stow.instancesOfStudy(event.studyInstanceUid()).size() == 2);
         List<String> stowSops = given().auth().oauth2(Fixtures.admin()).get("/api/outbox?kind=DICOM_SR&destination=STOW&limit=1000").then()
                 .extract().jsonPath().getList("findAll { it.summary.contains('" + event.reportId() + "') }.messageId");
         await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(Fixtures.admin())

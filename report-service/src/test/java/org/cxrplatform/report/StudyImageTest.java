@@ -8,14 +8,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.UUID;
 import javax.imageio.ImageIO;
-import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ReportEvent;
 import org.cxrplatform.contracts.StudyEvent;
@@ -47,20 +44,20 @@ class StudyImageTest {
         StudyEvent study = new StudyEvent(StudyEvent.SCHEMA_VERSION, UUID.randomUUID().toString(), report.studyInstanceUid(), Fixtures.uid(),
                 report.sopInstanceUid(), report.accessionNumber(), lane, "test", new StudyImage(16, 12,
                 Base64.getEncoder().encodeToString(png), null, sha), null, null, Instant.now(), null);
-        Fixtures.publish(lane.topic(), study.studyInstanceUid(), EventJson.write(study), StudyEvent.CE_TYPE);
+        Fixtures.publish(lane.topic(), study);
     }
 
     @Test
     void imageIsServedWithAuthAndPurgedAfterSigning() throws Exception {
         ReportEvent report = Fixtures.report("IMG-" + UUID.randomUUID().toString().substring(0, 8));
         byte[] png = png(3);
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(png));
+        String sha = StudyImage.sha256(png);
         publishStudy(report, Lane.STAT, png, sha);
         // a second study whose PNG does not match its digest is not kept
         ReportEvent tampered = Fixtures.report("IMG-T-" + UUID.randomUUID().toString().substring(0, 6));
         publishStudy(tampered, Lane.ROUTINE, png(9), sha);
         // garbage on the lane is skipped without stopping the channel
-        Fixtures.publish(Topics.STUDIES_ROUTINE, "x", "not json".getBytes(), StudyEvent.CE_TYPE);
+        Fixtures.publish(Topics.STUDIES_ROUTINE, "x", "not json".getBytes());
         Fixtures.publish(report);
         Fixtures.publish(tampered);
         StoreAndRisTest.awaitReport(report.reportId());

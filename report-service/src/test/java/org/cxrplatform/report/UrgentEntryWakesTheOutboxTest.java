@@ -15,6 +15,7 @@ import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ReportEvent;
 import org.cxrplatform.report.outbox.OutboxWorker;
 import org.cxrplatform.report.store.ReportIngest;
+import org.cxrplatform.testsupport.RisPeer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,7 +44,7 @@ class UrgentEntryWakesTheOutboxTest {
     @Test
     void aStatReportIsSentWithoutWaitingForThePollAndARoutineOneWaits() throws InterruptedException {
         HookServer.shared();
-        RisListener ris = RisListener.shared();
+        RisPeer ris = ReportServiceResources.ris();
         ris.start();
         String tag = "WK" + UUID.randomUUID().toString().substring(0, 6);
         // a first store initialises the SR and FHIR builders; the start-up poll (1 s after start) sends it
@@ -68,11 +69,11 @@ class UrgentEntryWakesTheOutboxTest {
         assertThat(accessions(ris)).as("a routine entry waits for the next (hourly) poll").doesNotContain(routine.accessionNumber());
     }
 
-    private static List<String> accessions(RisListener ris) {
-        return ris.accepted().stream().map(RisListener.Received::accession).toList();
+    private static List<String> accessions(RisPeer ris) {
+        return ris.accepted().stream().map(RisPeer.Oru::accession).toList();
     }
 
-    private static void awaitQuiet(RisListener ris) {
+    private static void awaitQuiet(RisPeer ris) {
         int[] last = {-1};
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
             int now = ris.arrivals().size();

@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ModelIdentity;
 import org.cxrplatform.contracts.ReportEvent;
+import org.cxrplatform.testsupport.RisPeer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @QuarkusTest
 class WorklistBrowserTest {
 
-    static RisListener ris;
+    static RisPeer ris;
     static WebDriver browser;
     static Path profile;
 
@@ -44,7 +45,7 @@ class WorklistBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         HookServer.shared();
-        ris = RisListener.shared();
+        ris = ReportServiceResources.ris();
         profile = Files.createTempDirectory("cxr-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");

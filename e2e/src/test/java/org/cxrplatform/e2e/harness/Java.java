@@ -5,14 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The java executable of this JVM and the e2e test class path, for child JVMs. */
+/** The e2e test class path, for child JVMs. */
 public final class Java {
 
     private Java() {
-    }
-
-    public static String executable() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     /** e2e's test class path: target/test-classes plus target/test-classpath.txt (written at build), else java.class.path. */

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.FreePorts;
+import org.cxrplatform.testsupport.ManagedProcess;
+import org.cxrplatform.testsupport.ServiceProcess;
 
 /**
  * The Kafka broker (KRaft, devstack's {@code DevstackMain kafka}) as its own JVM, so a campaign can
@@ -26,7 +28,7 @@ public final class KafkaProcess extends ManagedProcess {
 
     public static KafkaProcess create(Path dataDir, Path logDir) {
         int port = FreePorts.next();
-        List<String> cmd = new ArrayList<>(List.of(Java.executable(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", Java.testClassPath(),
+        List<String> cmd = new ArrayList<>(List.of(ManagedProcess.javaExecutable(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", Java.testClassPath(),
                 "org.cxrplatform.devstack.DevstackMain", "kafka", dataDir.toString(), String.valueOf(port)));
         cmd.addAll(Topics.ALL);
         return new KafkaProcess(cmd, logDir.resolve("kafka.log"), port);

@@ -15,6 +15,8 @@ import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
+import org.cxrplatform.testsupport.RisPeer;
+import org.cxrplatform.testsupport.ServiceProcess;
 
 /** What tests and campaigns ask of a running platform: waiting for ORUs, reading the DLQ, the REST/FHIR view of a report. */
 public final class Pipeline {
@@ -27,7 +29,7 @@ public final class Pipeline {
         long deadline = System.nanoTime() + timeout.toNanos();
         Set<String> missing;
         do {
-            Set<String> seen = p.ris().received().stream().map(RisServer.Oru::accession).collect(Collectors.toSet());
+            Set<String> seen = p.ris().accepted().stream().map(RisPeer.Oru::accession).collect(Collectors.toSet());
             missing = accessions.stream().filter(a -> !seen.contains(a)).collect(Collectors.toCollection(java.util.TreeSet::new));
             if (missing.isEmpty()) {
                 return missing;
@@ -90,8 +92,8 @@ public final class Pipeline {
     /** Counts for a summary line. */
     public static Map<String, Object> counts(RunningPlatform p) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("orus", p.ris().received().size());
-        m.put("distinctAccessions", p.ris().received().stream().map(RisServer.Oru::accession).distinct().count());
+        m.put("orus", p.ris().accepted().size());
+        m.put("distinctAccessions", p.ris().accepted().stream().map(RisPeer.Oru::accession).distinct().count());
         m.put("duplicates", p.ris().duplicateAccessions().size());
         m.put("retransmissions", p.ris().retransmissions());
         return m;

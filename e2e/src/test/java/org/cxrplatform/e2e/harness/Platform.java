@@ -16,6 +16,10 @@ import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.Devstack;
 import org.cxrplatform.devstack.FreePorts;
 import org.cxrplatform.devstack.Postgres;
+import org.cxrplatform.testsupport.ManagedProcess;
+import org.cxrplatform.testsupport.Orthanc;
+import org.cxrplatform.testsupport.RisPeer;
+import org.cxrplatform.testsupport.ServiceProcess;
 
 /**
  * The whole platform on this machine, as a hospital runs it: the Kafka broker (its own JVM),
@@ -26,7 +30,7 @@ import org.cxrplatform.devstack.Postgres;
  * <pre>{@code
  * try (Platform p = Platform.start(Platform.Options.defaults("demo"))) {
  *     Dcmtk.storescu(p.options().callingAe(), p.aeTitle(), p.dicomPort(), files);
- *     // p.ris().received(), p.pacs().srInstancesByStudy(), p.api().fhirByAccession(...)
+ *     // p.ris().accepted(), p.pacs().srInstancesByStudy(), p.api().fhirByAccession(...)
  * }
  * }</pre>
  *
@@ -87,7 +91,7 @@ public final class Platform implements RunningPlatform, AutoCloseable {
     private final String database = DATABASE + "_" + RUNS.incrementAndGet();
     private KafkaProcess kafka;
     private Postgres postgres;
-    private RisServer ris;
+    private RisPeer ris;
     private Orthanc pacs;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private ReportApi api;
@@ -134,9 +138,10 @@ public final class Platform implements RunningPlatform, AutoCloseable {
             postgres.createDatabase(database);
         });
         CompletableFuture<Void> peers = CompletableFuture.runAsync(() -> {
-            ris = new RisServer(0).accept();
+            ris = new RisPeer(0).start();
             if (options.pacs()) {
-                pacs = Orthanc.create(work.resolve("orthanc"), logs, PACS_AE, AE_TITLE, dicomPort).startAndWait(Duration.ofSeconds(60));
+                pacs = Orthanc.in(work.resolve("orthanc"), logs.resolve("orthanc.log")).aeTitle(PACS_AE).modality(AE_TITLE, dicomPort)
+                        .start();
             }
         });
         CompletableFuture.allOf(broker, db, peers).join();
@@ -166,8 +171,6 @@ public final class Platform implements RunningPlatform, AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         Map<String, String> props = new LinkedHashMap<>();
-        props.put("quarkus.http.port", String.valueOf(http));
-        props.put("quarkus.http.host", "127.0.0.1");
         props.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         // Plain-text logs are easier to read in target/e2e-logs than %prod's JSON.
         props.put("quarkus.log.console.json.enabled", "false");
@@ -216,13 +219,8 @@ public final class Platform implements RunningPlatform, AutoCloseable {
         }
         props.putAll(options.extra().getOrDefault(name, Map.of()));
         props.putAll(extra);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Java.executable());
-        cmd.addAll(jvm);
-        props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        cmd.add("-jar");
-        cmd.add(snapshot(name).toString());
-        return new ServiceProcess(instance, cmd, env, logs.resolve(instance + ".log"), http);
+        props.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
+        return ServiceProcess.quarkusApp(instance, snapshot(name), jvm, env, logs.resolve(instance + ".log"), http);
     }
 
     /**
@@ -313,7 +311,7 @@ public final class Platform implements RunningPlatform, AutoCloseable {
     }
 
     @Override
-    public RisServer ris() {
+    public RisPeer ris() {
         return ris;
     }
 

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.cxrplatform.testsupport.Http;
+import org.cxrplatform.testsupport.ServiceProcess;
 
 /** report-service's REST and FHIR API as a client sees it, with tokens from its dev issuer or from the test's own issuer. */
 public final class ReportApi {

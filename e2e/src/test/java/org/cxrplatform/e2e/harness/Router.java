@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.cxrplatform.testsupport.Dcmtk;
+import org.cxrplatform.testsupport.ServiceProcess;
 
 /**
  * A DICOM router in front of the platform: sends studies and, like a real router, retries an

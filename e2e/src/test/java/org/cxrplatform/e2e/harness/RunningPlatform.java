@@ -1,6 +1,8 @@
 package org.cxrplatform.e2e.harness;
 
 import java.nio.file.Path;
+import org.cxrplatform.testsupport.Orthanc;
+import org.cxrplatform.testsupport.RisPeer;
 
 /**
  * What the end-to-end checks need of a running platform, however it was started: as processes on
@@ -9,7 +11,7 @@ import java.nio.file.Path;
 public interface RunningPlatform {
 
     /** The RIS every ORU goes to. */
-    RisServer ris();
+    RisPeer ris();
 
     /** The PACS that receives the DICOM SRs, or null when SR export is off. */
     Orthanc pacs();

@@ -1,10 +1,9 @@
 package org.cxrplatform.inference.config;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
-/** {@code cxr.model.*}: which checkpoint to load and where it runs. */
+/** {@code cxr.model.*}: which checkpoint to load and where it runs. Defaults in application.properties. */
 @ConfigMapping(prefix = "cxr.model")
 public interface ModelConfig {
 
@@ -12,18 +11,15 @@ public interface ModelConfig {
     Optional<String> dir();
 
     /** cpu | gpu | gpu:N */
-    @WithDefault("cpu")
     String device();
 
     /** fp32 | fp16 | bf16 (fp32 only on the CPU) */
-    @WithDefault("fp32")
     String dtype();
 
     /**
-     * PyTorch intra- and inter-op threads on the CPU; 0 = PyTorch's default (one per core). 1 by
-     * default: the tiny model gains nothing from more, and on a shared node spinning OpenMP threads
-     * made a 16-study batch 70x slower in our measurements. Raise it for real weights on a CPU node.
+     * PyTorch intra- and inter-op threads on the CPU; 0 = PyTorch's default (one per core). The tiny
+     * model gains nothing from more than one, and on a shared node spinning OpenMP threads made a
+     * 16-study batch 70x slower in our measurements. Raise it for real weights on a CPU node.
      */
-    @WithDefault("1")
     int cpuThreads();
 }

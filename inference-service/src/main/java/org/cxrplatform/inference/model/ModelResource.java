@@ -11,9 +11,8 @@ import org.cxrplatform.contracts.ModelIdentity;
 import org.cxrplatform.inference.config.InferenceConfig;
 import org.cxrplatform.inference.config.ModelConfig;
 import org.cxrplatform.llava.GenerationOptions;
-import org.cxrplatform.llava.ModelInfo;
 
-/** GET /model: which model this replica runs, how, and whether it is loaded. */
+/** GET /model: which model this replica runs, how (device, engine slots, generation), and whether it is loaded. */
 @Path("/model")
 public class ModelResource {
 
@@ -39,8 +38,8 @@ public class ModelResource {
         }
         ReportModel model = models.model();
         if (model != null) {
-            ModelInfo info = model.info();
-            body.put("info", info);
+            body.put("info", model.info());
+            body.put("engine", Map.of("slots", model.slots(), "reservedSlots", model.reservedSlots()));
         }
         if (models.modelDir() != null) {
             body.put("dir", models.modelDir().toString());
@@ -49,7 +48,7 @@ public class ModelResource {
         body.put("dtype", modelConfig.dtype());
         GenerationOptions g = models.generationOptions();
         body.put("generation", Map.of("mode", models.generationLabel(), "maxNewTokens", g.maxNewTokens(),
-                "temperature", g.temperature(), "topP", g.topP(), "seed", g.seed()));
+                "temperature", g.temperature(), "topP", g.topP(), "seed", g.seed(), "repetitionGuard", g.repetitionGuard().enabled()));
         body.put("lanes", config.lanes());
         body.put("loadMillis", models.loadMillis());
         if (models.error() != null) {

@@ -15,17 +15,6 @@ public interface FindingsReader {
     /** One reading per finding, all seven present. */
     Map<Finding, Reading> read(String text);
 
-    /** Every finding NOT_MENTIONED: for when no findings extractor is available. */
-    static FindingsReader notMentioned() {
-        return text -> {
-            Map<Finding, Reading> all = new EnumMap<>(Finding.class);
-            for (Finding f : Finding.values()) {
-                all.put(f, new Reading(FindingState.NOT_MENTIONED, null));
-            }
-            return all;
-        };
-    }
-
     static Map<Finding, FindingState> states(Map<Finding, Reading> readings) {
         Map<Finding, FindingState> states = new EnumMap<>(Finding.class);
         readings.forEach((f, r) -> states.put(f, r.state()));

@@ -2,10 +2,8 @@ package org.cxrplatform.inference.pipeline;
 
 import static org.cxrplatform.inference.pipeline.Offsets.partitionOf;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
@@ -22,16 +20,18 @@ import org.jboss.logging.Logger;
  * Keeps a study that kills the process inside the model (a native abort in libtorch, the kernel
  * OOM killer) from crash-looping every replica that takes its partition.
  *
- * <p>Before each model call the lane's batch start offsets — unchanged, so nothing is skipped —
- * are committed with {@link OffsetAndMetadata} metadata naming the studies going into the model
- * ({@link Marker}). The commit that ends the batch carries no metadata, so a marker found on a
- * newly assigned partition means its previous owner died between a model call and that commit.
- * The new owner then runs every study up to the last marked one alone (isolating the culprit),
- * each behind its own marker counting the deaths so far; a study that was alone in the model
- * when the process died {@code maxAttempts} times is dead-lettered without running it again.
- * The state lives in Kafka, so it follows the partition to whichever replica gets it.
+ * <p>Before studies are submitted to the engine, their partitions are committed — at the first
+ * unfinished study, so nothing is skipped — with {@link OffsetAndMetadata} metadata naming every
+ * study of the partition in the model ({@link Marker}). Later commits of the partition carry the
+ * studies in the model at that moment, and none once it has none, so a marker found on a newly
+ * assigned partition means its previous owner died with those studies in the engine (or shortly
+ * after they left it). The new owner then runs every study up to the last marked one alone
+ * (isolating the culprit), each behind its own marker counting the deaths so far; a study that was
+ * alone in the model when the process died {@code maxAttempts} times is dead-lettered without
+ * running it again. The state lives in Kafka, so it follows the partition to whichever replica gets
+ * it.
  *
- * <p>One per lane consumer; called only from the worker thread (rebalance callbacks included).
+ * <p>One per lane consumer; called only from the loop thread (rebalance callbacks included).
  */
 final class InFlightGuard {
 
@@ -183,33 +183,12 @@ final class InFlightGuard {
     }
 
     /**
-     * Commits the marker before a model call: per partition of the batch its start offset (where
-     * the group already is) with the offsets of {@code inModel}. Synchronous: it must be in Kafka
-     * before the model can kill the process.
-     *
-     * @param batch   every record of the batch (the start offsets)
-     * @param inModel the records going into the model
-     * @throws KafkaException when the marker cannot be written; the caller rewinds the batch
+     * The metadata of a commit of {@code tp}: a marker naming the studies in the model, with the
+     * deaths so far of a suspect that runs alone again; empty when none is in the model (a plain
+     * commit, which clears the marker).
      */
-    void markInFlight(List<ConsumerRecord<String, byte[]>> batch, List<ConsumerRecord<String, byte[]>> inModel) {
-        Map<TopicPartition, Long> start = Offsets.firstPerPartition(batch);
-        Map<TopicPartition, NavigableSet<Long>> running = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : inModel) {
-            running.computeIfAbsent(partitionOf(r), tp -> new TreeSet<>()).add(r.offset());
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        Set<TopicPartition> owned = consumer.assignment();
-        running.forEach((tp, inFlight) -> {
-            if (owned.contains(tp)) {
-                offsets.put(tp, new OffsetAndMetadata(start.get(tp), new Marker(inFlight, deathsSoFar(tp, inFlight), instanceId).encode()));
-            }
-        });
-        if (offsets.isEmpty()) {
-            return;
-        }
-        long t0 = System.nanoTime();
-        consumer.commitSync(offsets);
-        metrics.inFlightMark(lane, System.nanoTime() - t0);
+    String metadata(TopicPartition tp, NavigableSet<Long> inModel) {
+        return inModel.isEmpty() ? "" : new Marker(inModel, deathsSoFar(tp, inModel), instanceId).encode();
     }
 
     /** Deaths a marker carries: those of a suspect running alone again, 0 for anything else (a death in a batch blames nobody yet). */
@@ -218,19 +197,12 @@ final class InFlightGuard {
         return s != null && inFlight.size() == 1 && s.offsets().contains(inFlight.first()) ? s.deaths() : 0;
     }
 
-    /** After a batch's commit: the partitions whose suspects are all behind it are recovered. */
-    void committed(List<ConsumerRecord<String, byte[]>> batch) {
-        List<TopicPartition> done = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : batch) {
-            TopicPartition tp = partitionOf(r);
-            Suspects s = suspects.get(tp);
-            if (s != null && r.offset() >= s.offsets().last()) {
-                done.add(tp);
-            }
-        }
-        for (TopicPartition tp : done) {
+    /** After a commit at {@code position}: a partition whose suspects are all behind it is recovered. */
+    void committed(TopicPartition tp, long position) {
+        Suspects s = suspects.get(tp);
+        if (s != null && position > s.offsets().last()) {
             suspects.remove(tp);
-            LOG.infof("%s: %s recovered; back to normal batches", lane, tp);
+            LOG.infof("%s: %s recovered; back to normal batching", lane, tp);
         }
     }
 }

@@ -1,12 +1,9 @@
 package org.cxrplatform.inference.pipeline;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
-/** Where records sit in their partitions: what a rewind seeks to and what an in-flight marker commits. */
+/** Where a record sits: its partition, as the ledgers, the in-flight guard and rewinds key it. */
 final class Offsets {
 
     private Offsets() {
@@ -14,14 +11,5 @@ final class Offsets {
 
     static TopicPartition partitionOf(ConsumerRecord<?, ?> r) {
         return new TopicPartition(r.topic(), r.partition());
-    }
-
-    /** The lowest offset of the records on each of their partitions. */
-    static Map<TopicPartition, Long> firstPerPartition(List<? extends ConsumerRecord<?, ?>> records) {
-        Map<TopicPartition, Long> first = new HashMap<>();
-        for (ConsumerRecord<?, ?> r : records) {
-            first.merge(partitionOf(r), r.offset(), Math::min);
-        }
-        return first;
     }
 }

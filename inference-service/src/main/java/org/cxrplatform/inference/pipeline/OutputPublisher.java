@@ -2,8 +2,6 @@ package org.cxrplatform.inference.pipeline;
 
 import org.cxrplatform.contracts.KafkaClientSettings;
 
-import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,6 +15,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.cxrplatform.contracts.CriticalAlert;
 import org.cxrplatform.contracts.DeadLetter;
+import org.cxrplatform.contracts.Event;
 import org.cxrplatform.contracts.EventHeaders;
 import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.contracts.ReportEvent;
@@ -67,30 +66,24 @@ public final class OutputPublisher implements AutoCloseable {
     }
 
     public Future<RecordMetadata> report(ReportEvent report, String parentTraceparent) {
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>(reportsTopic, report.studyInstanceUid(), EventJson.write(report));
-        EventHeaders.write(r.headers(), report.reportId(), SOURCE, ReportEvent.CE_TYPE, report.studyInstanceUid(),
-                ReportEvent.SCHEMA, parentTraceparent);
-        return producer.send(r);
+        return send(reportsTopic, report, report.reportId(), parentTraceparent);
     }
 
     public Future<RecordMetadata> alert(CriticalAlert alert, String parentTraceparent) {
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>(alertsTopic, alert.studyInstanceUid(), EventJson.write(alert));
-        EventHeaders.write(r.headers(), alert.alertId(), SOURCE, CriticalAlert.CE_TYPE, alert.studyInstanceUid(),
-                "critical-alert.v1.json", parentTraceparent);
-        return producer.send(r);
+        return send(alertsTopic, alert, alert.alertId(), parentTraceparent);
     }
 
     /** Gives up on a study: the original bytes go to the dead-letter topic with the reason. */
     public Future<RecordMetadata> deadLetter(ConsumerRecord<String, byte[]> original, String studyInstanceUid, String reason,
                                              Throwable error, int attempts) {
-        DeadLetter letter = new DeadLetter(DeadLetter.SCHEMA_VERSION, Stage.INFERENCE, reason,
-                error == null ? null : error.getClass().getName(), attempts, original.topic(), original.key(),
-                original.value() == null ? null : Base64.getEncoder().encodeToString(original.value()), null,
-                studyInstanceUid, Instant.now());
-        String key = studyInstanceUid != null ? studyInstanceUid : original.key();
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>(dlqTopic, key, EventJson.write(letter));
-        EventHeaders.write(r.headers(), null, SOURCE, DeadLetter.CE_TYPE, studyInstanceUid, "dead-letter.v1.json",
-                traceparentOf(original));
+        DeadLetter letter = DeadLetter.of(Stage.INFERENCE, original, studyInstanceUid, reason, error, attempts);
+        return send(dlqTopic, letter, null, traceparentOf(original));
+    }
+
+    /** One event under its own key, in a new span of the consumed study's trace. */
+    private Future<RecordMetadata> send(String topic, Event event, String id, String parentTraceparent) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, event.key(), EventJson.write(event));
+        EventHeaders.write(r.headers(), event, id, SOURCE, EventHeaders.continueTrace(parentTraceparent));
         return producer.send(r);
     }
 

@@ -8,10 +8,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
-import java.util.HexFormat;
 import javax.imageio.ImageIO;
 import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.contracts.StudyEvent;
@@ -59,14 +55,12 @@ public final class StudyDecoder {
         } catch (EventJson.InvalidEventException e) {
             throw new StudyDecodeException(e.getMessage(), true, null, e);
         }
-        byte[] png = imageBytes(event);
         StudyImage image = event.image();
-        if (image.sha256() != null && !image.sha256().isBlank()) {
-            String actual = sha256(png);
-            if (!actual.equalsIgnoreCase(image.sha256())) {
-                throw new StudyDecodeException("image sha256 mismatch: event says " + image.sha256() + ", bytes are " + actual,
-                        true, event, null);
-            }
+        byte[] png;
+        try {
+            png = image.pngBase64() != null ? image.inlinePng() : image.verify(fileBytes(event));
+        } catch (IllegalArgumentException e) {
+            throw new StudyDecodeException(e.getMessage(), true, event, e);
         }
         BufferedImage decoded;
         try {
@@ -81,15 +75,9 @@ public final class StudyDecoder {
         return new DecodedStudy(event, toGrey8(decoded));
     }
 
-    private static byte[] imageBytes(StudyEvent event) throws StudyDecodeException {
+    /** The bytes of a by-reference image, read from its {@code uri}. */
+    private static byte[] fileBytes(StudyEvent event) throws StudyDecodeException {
         StudyImage image = event.image();
-        if (image.pngBase64() != null) {
-            try {
-                return Base64.getDecoder().decode(image.pngBase64().replaceAll("\\s", ""));
-            } catch (IllegalArgumentException e) {
-                throw new StudyDecodeException("image.pngBase64 is not base64: " + e.getMessage(), true, event, e);
-            }
-        }
         Path path;
         try {
             URI uri = URI.create(image.uri());
@@ -125,13 +113,5 @@ public final class StudyDecoder {
             g.dispose();
         }
         return grey;
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JVM", e);
-        }
     }
 }

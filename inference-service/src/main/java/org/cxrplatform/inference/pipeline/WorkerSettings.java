@@ -1,7 +1,5 @@
 package org.cxrplatform.inference.pipeline;
 
-import java.time.Duration;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
@@ -14,7 +12,8 @@ import org.cxrplatform.llava.GenerationOptions;
 
 /**
  * Validated settings of one {@link InferenceWorker}. Built from {@link InferenceConfig} in the
- * service, directly in tests (which also use their own topic names).
+ * service, directly in tests (which also use their own topic names). How many studies run
+ * together is the engine's business (its slots, {@code cxr.engine.*}), not the worker's.
  *
  * @param bootstrapServers    Kafka
  * @param groupId             consumer group prefix; lane consumers join {@code <groupId>-<lane>}
@@ -23,12 +22,11 @@ import org.cxrplatform.llava.GenerationOptions;
  * @param reportsTopic        where ReportEvents go
  * @param alertsTopic         where CriticalAlerts go
  * @param dlqTopic            where DeadLetters go
- * @param batch               batching policy per lane
- * @param routineShare        share of model calls given to routine while STAT also has work
+ * @param routineShare        share of engine admissions given to routine while STAT also has work waiting
  * @param maxAttempts         attempts before a failing study is dead-lettered
  * @param criticalFindings    findings that raise an alert
- * @param generation          generation options passed to the model
- * @param oomRecoveryBatches  successful batches before a halved batch size doubles again
+ * @param generation          generation options; each study samples with {@link GenerationOptions#forStudy} of its image
+ * @param oomRecoveryStudies  studies completed after an out-of-memory step before the halved admission limit doubles
  * @param kafkaClient         configured Kafka client properties ({@link org.cxrplatform.contracts.KafkaClientSettings}: TLS, SASL,
  *                            tuning) for every consumer and the producer; never the delivery-critical ones
  */
@@ -40,25 +38,12 @@ public record WorkerSettings(
         String reportsTopic,
         String alertsTopic,
         String dlqTopic,
-        Map<Lane, BatchPolicy> batch,
         double routineShare,
         int maxAttempts,
         Set<Finding> criticalFindings,
         GenerationOptions generation,
-        int oomRecoveryBatches,
+        int oomRecoveryStudies,
         Map<String, String> kafkaClient) {
-
-    /** Up to {@code maxSize} studies per model call, waiting at most {@code maxWait} to fill it. */
-    public record BatchPolicy(int maxSize, Duration maxWait) {
-        public BatchPolicy {
-            if (maxSize < 1) {
-                throw new IllegalArgumentException("batch size must be >= 1, was " + maxSize);
-            }
-            if (maxWait.isNegative()) {
-                throw new IllegalArgumentException("max wait must not be negative, was " + maxWait);
-            }
-        }
-    }
 
     public WorkerSettings {
         if (lanes.isEmpty()) {
@@ -70,34 +55,21 @@ public record WorkerSettings(
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("cxr.inference.max-attempts must be >= 1, was " + maxAttempts);
         }
-        if (oomRecoveryBatches < 1) {
-            throw new IllegalArgumentException("cxr.inference.oom-recovery-batches must be >= 1, was " + oomRecoveryBatches);
+        if (oomRecoveryStudies < 1) {
+            throw new IllegalArgumentException("cxr.inference.oom-recovery-studies must be >= 1, was " + oomRecoveryStudies);
         }
         lanes = Set.copyOf(lanes);
         topics = Map.copyOf(topics);
-        batch = Map.copyOf(batch);
         criticalFindings = Set.copyOf(criticalFindings);
         kafkaClient = Map.copyOf(kafkaClient);
     }
 
-    /** Settings without extra Kafka client properties (plain-text broker, client defaults). */
-    public WorkerSettings(String bootstrapServers, String groupId, Set<Lane> lanes, Map<Lane, String> topics, String reportsTopic,
-                          String alertsTopic, String dlqTopic, Map<Lane, BatchPolicy> batch, double routineShare, int maxAttempts,
-                          Set<Finding> criticalFindings, GenerationOptions generation, int oomRecoveryBatches) {
-        this(bootstrapServers, groupId, lanes, topics, reportsTopic, alertsTopic, dlqTopic, batch, routineShare, maxAttempts,
-                criticalFindings, generation, oomRecoveryBatches, Map.of());
-    }
-
     /** The service's settings: platform topic names, values from configuration. */
-    public static WorkerSettings from(InferenceConfig config, String bootstrapServers, GenerationOptions generation,
+    public static WorkerSettings from(InferenceConfig c, String bootstrapServers, GenerationOptions generation,
                                       Map<String, String> kafkaClient) {
-        InferenceConfig c = config;
-        Map<Lane, BatchPolicy> batch = new EnumMap<>(Lane.class);
-        batch.put(Lane.STAT, policy("stat", c.stat().batchSize(), c.stat().maxWait()));
-        batch.put(Lane.ROUTINE, policy("routine", c.routine().batchSize(), c.routine().maxWait()));
         return new WorkerSettings(bootstrapServers, c.groupId(), parseLanes(c.lanes()), defaultTopics(),
-                Topics.REPORTS, Topics.ALERTS, Topics.DLQ, batch, c.routineShare(), c.maxAttempts(),
-                parseFindings(c.criticalFindings()), generation, c.oomRecoveryBatches(), kafkaClient);
+                Topics.REPORTS, Topics.ALERTS, Topics.DLQ, c.routineShare(), c.maxAttempts(),
+                parseFindings(c.criticalFindings()), generation, c.oomRecoveryStudies(), kafkaClient);
     }
 
     public static Map<Lane, String> defaultTopics() {
@@ -129,23 +101,5 @@ public record WorkerSettings(
             }
         }
         return findings;
-    }
-
-    private static BatchPolicy policy(String lane, int size, Duration wait) {
-        try {
-            return new BatchPolicy(size, wait);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("cxr.inference." + lane + ": " + e.getMessage(), e);
-        }
-    }
-
-    public WorkerSettings withGroupId(String group) {
-        return new WorkerSettings(bootstrapServers, group, lanes, topics, reportsTopic, alertsTopic, dlqTopic, batch,
-                routineShare, maxAttempts, criticalFindings, generation, oomRecoveryBatches, kafkaClient);
-    }
-
-    public WorkerSettings withKafkaClient(Map<String, String> properties) {
-        return new WorkerSettings(bootstrapServers, groupId, lanes, topics, reportsTopic, alertsTopic, dlqTopic, batch,
-                routineShare, maxAttempts, criticalFindings, generation, oomRecoveryBatches, properties);
     }
 }

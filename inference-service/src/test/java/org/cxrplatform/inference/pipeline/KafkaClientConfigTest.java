@@ -4,7 +4,6 @@ import org.cxrplatform.contracts.KafkaClientSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -42,11 +41,8 @@ class KafkaClientConfigTest {
     @Test
     void theLaneConsumersGetTlsAndSaslButKeepManualCommitsTheirGroupAndIsolation() {
         WorkerSettings settings = new WorkerSettings("broker:9093", "cxr-inference", EnumSet.allOf(Lane.class),
-                WorkerSettings.defaultTopics(), "r", "a", "d",
-                Map.of(Lane.STAT, new WorkerSettings.BatchPolicy(4, Duration.ofMillis(20)),
-                        Lane.ROUTINE, new WorkerSettings.BatchPolicy(16, Duration.ofMillis(500))),
-                0.2, 3, Set.of(), GenerationOptions.greedy(), 20, HOSTILE);
-        Map<String, Object> c = InferenceWorker.consumerConfig(settings, Lane.STAT, "cxr-inference-x-stat");
+                WorkerSettings.defaultTopics(), "r", "a", "d", 0.2, 3, Set.of(), GenerationOptions.greedy(), 20, HOSTILE);
+        Map<String, Object> c = LaneConsumer.consumerConfig(settings, Lane.STAT, "cxr-inference-x-stat", 32);
         assertThat(c).containsEntry("security.protocol", "SSL")
                 .containsEntry("ssl.truststore.location", "/etc/cxr/kafka/ca.p12")
                 .containsEntry("sasl.jaas.config", "x required;")

@@ -46,7 +46,7 @@ class StudyDecoderTest {
         StudyEvent base = TestStudies.event("1.2.5", Lane.ROUTINE, 3);
         StudyEvent byUri = new StudyEvent(base.schemaVersion(), base.eventId(), base.studyInstanceUid(), base.seriesInstanceUid(),
                 base.sopInstanceUid(), base.accessionNumber(), base.lane(), null,
-                new StudyImage(80, 72, null, png.toUri().toString(), StudyDecoder.sha256(Files.readAllBytes(png))),
+                new StudyImage(80, 72, null, png.toUri().toString(), StudyImage.sha256(Files.readAllBytes(png))),
                 base.acquisition(), null, base.receivedAt(), null);
         assertThat(decoder.decode(EventJson.write(byUri)).image().getWidth()).isEqualTo(80);
 

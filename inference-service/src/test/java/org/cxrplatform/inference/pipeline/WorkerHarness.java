@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.devstack.Devstack;
@@ -16,7 +17,7 @@ import org.cxrplatform.inference.TinyModel;
 import org.cxrplatform.inference.model.ReportModel;
 import org.cxrplatform.llava.GenerationOptions;
 
-/** Fresh topics per test and workers on their own threads, against the devstack broker. */
+/** Fresh topics per test and workers on their own threads, each with its own tiny engine, against the devstack broker. */
 final class WorkerHarness implements AutoCloseable {
 
     final String stat;
@@ -27,7 +28,7 @@ final class WorkerHarness implements AutoCloseable {
     final String group;
     private final List<Running> running = new ArrayList<>();
 
-    record Running(InferenceWorker worker, Thread thread, InferenceMetrics metrics, SimpleMeterRegistry registry) {
+    record Running(InferenceWorker worker, Thread thread, InferenceMetrics metrics, SimpleMeterRegistry registry, ReportModel model) {
     }
 
     WorkerHarness() {
@@ -41,37 +42,41 @@ final class WorkerHarness implements AutoCloseable {
         Devstack.kafka().createTopics(List.of(stat, routine, reports, alerts, dlq), 3);
     }
 
-    WorkerSettings settings(int statBatch, int routineBatch, Duration routineWait, double routineShare, int maxAttempts) {
+    WorkerSettings settings(double routineShare, int maxAttempts, GenerationOptions generation) {
         return new WorkerSettings(KafkaTestSupport.bootstrap(), group, EnumSet.allOf(Lane.class),
                 Map.of(Lane.STAT, stat, Lane.ROUTINE, routine), reports, alerts, dlq,
-                Map.of(Lane.STAT, new WorkerSettings.BatchPolicy(statBatch, Duration.ofMillis(20)),
-                        Lane.ROUTINE, new WorkerSettings.BatchPolicy(routineBatch, routineWait)),
-                routineShare, maxAttempts, Set.of(Finding.PNEUMOTHORAX), TinyModel.OPTIONS, 20);
+                routineShare, maxAttempts, Set.of(Finding.PNEUMOTHORAX), generation, 2, Map.of());
+    }
+
+    WorkerSettings settings(int maxAttempts) {
+        return settings(0.2, maxAttempts, TinyModel.OPTIONS);
     }
 
     WorkerSettings defaults() {
-        return settings(4, 16, Duration.ofMillis(200), 0.2, 3);
+        return settings(3);
     }
 
-    Running start(WorkerSettings settings, ReportModel model, FindingsReader findings) {
+    /** A worker on a fresh tiny engine, wrapped by {@code simulate} (a test model simulating what the tiny model cannot do). */
+    Running start(WorkerSettings settings, UnaryOperator<ReportModel> simulate, FindingsReader findings) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         InferenceMetrics metrics = new InferenceMetrics(registry);
+        ReportModel model = simulate.apply(TinyModel.load());
         GenerationOptions g = settings.generation();
         InferenceWorker worker = new InferenceWorker(settings, model,
-                InferenceWorker.identityOf(model, g.temperature() == 0 ? "greedy" : "sample"), findings, metrics);
+                InferenceWorker.identityOf(model, g.greedyDecoding() ? "greedy" : "sample"), findings, metrics);
         Thread thread = new Thread(worker);
         thread.setDaemon(true);
         thread.start();
-        Running r = new Running(worker, thread, metrics, registry);
+        Running r = new Running(worker, thread, metrics, registry, model);
         running.add(r);
         return r;
     }
 
     Running start(WorkerSettings settings) {
-        return start(settings, TinyModel.get(), Findings.READER);
+        return start(settings, m -> m, Findings.READER);
     }
 
-    /** Waits until the worker owns at least one partition of each of its lanes. */
+    /** Waits until the worker owns at least {@code partitions} partitions, all lanes together. */
     static void awaitAssigned(InferenceWorker worker, int partitions) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (worker.assignedPartitions().size() < partitions && System.nanoTime() < deadline) {
@@ -96,7 +101,9 @@ final class WorkerHarness implements AutoCloseable {
             r.worker().requestStop();
         }
         for (Running r : running) {
-            r.worker().awaitStop(Duration.ofSeconds(30));
+            if (r.worker().awaitStop(Duration.ofSeconds(30))) {
+                r.model().close();
+            }
         }
     }
 }

@@ -28,10 +28,11 @@ import org.cxrplatform.inference.KafkaTestSupport.TopicReader;
 import org.cxrplatform.inference.TestStudies;
 import org.cxrplatform.inference.TinyModel;
 import org.cxrplatform.inference.model.ReportModel;
-import org.cxrplatform.llava.Generation;
 import org.cxrplatform.llava.GenerationOptions;
 import org.cxrplatform.llava.GenerationRequest;
-import org.cxrplatform.llava.TokenListener;
+import org.cxrplatform.llava.engine.Completion;
+import org.cxrplatform.llava.engine.GenerationListener;
+import org.cxrplatform.llava.engine.RequestHandle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class WorkerKafkaTest {
     @BeforeAll
     static void setUp() {
         producer = KafkaTestSupport.producer();
-        TinyModel.get();
+        TinyModel.load().close(); // native libraries loaded before the clocks start
     }
 
     @AfterAll
@@ -68,65 +69,10 @@ class WorkerKafkaTest {
         return reports.stream().map(WorkerKafkaTest::report).map(ReportEvent::studyInstanceUid).collect(Collectors.toSet());
     }
 
-    /**
-     * The real tiny model, paced like a GPU-sized one: every call takes at least {@code CALL_MS}.
-     * The tiny CPU model runs a 16-study batch in milliseconds, so without pacing how much of a
-     * backlog drains before a STAT study is even fetched depends on the machine's load, not on the
-     * scheduler under test.
-     */
-    static final class PacedOverRealModel extends OverRealModel {
-        static final long CALL_MS = 400;
-        final java.util.concurrent.CountDownLatch firstCall = new java.util.concurrent.CountDownLatch(1);
-
-        PacedOverRealModel(ReportModel real) {
-            super(real);
-        }
-
-        @Override
-        public List<Generation> generate(List<GenerationRequest> batch, GenerationOptions options, TokenListener listener) {
-            firstCall.countDown();
-            long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(CALL_MS);
-            List<Generation> out = real.generate(batch, options, listener);
-            WorkerHarness.sleep(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
-            return out;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    @Test
-    void statStudyOvertakesARoutineBacklog_pacedModelCalls() throws Exception {
-        try (WorkerHarness h = new WorkerHarness(); TopicReader reports = new TopicReader(h.reports)) {
-            PacedOverRealModel model = new PacedOverRealModel(TinyModel.get());
-            WorkerHarness.Running w = h.start(h.defaults(), model, Findings.READER);
-            WorkerHarness.awaitAssigned(w.worker(), 6);
-            KafkaTestSupport.send(producer, studies(h.routine, Lane.ROUTINE, 200, 1000));
-            assertThat(model.firstCall.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("the backlog is draining").isTrue();
-            StudyEvent stat = TestStudies.event(TestStudies.newUid(), Lane.STAT, 7);
-            KafkaTestSupport.send(producer, List.of(TestStudies.record(h.stat, stat)));
-
-            List<ConsumerRecord<String, byte[]>> all = reports.readUntil(rs -> rs.size() >= 201, Duration.ofSeconds(180));
-            assertThat(all).hasSize(201);
-            ConsumerRecord<String, byte[]> statRecord = all.stream()
-                    .filter(r -> r.key().equals(stat.studyInstanceUid())).findFirst().orElseThrow();
-            long routineBefore = all.stream().filter(r -> r != statRecord && r.timestamp() <= statRecord.timestamp()).count();
-            // 200 routine studies are 13 paced calls (over 5 s) and STAT waits only for the call in progress:
-            // half the backlog ahead of it would mean STAT waited in line
-            assertThat(routineBefore).as("routine reports published before the STAT one").isLessThan(100);
-            ReportEvent statReport = report(statRecord);
-            assertThat(statReport.lane()).isEqualTo(Lane.STAT);
-            assertThat(statReport.triagePriority()).isEqualTo(2);
-            assertThat(report(all.get(0)).triagePriority()).isEqualTo(3);
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> w.metrics().lag(Lane.ROUTINE) == 0);
-        }
-    }
-
     @Test
     void crashBetweenPublishAndCommitRedeliversWithTheSameReportIds() throws Exception {
         try (WorkerHarness h = new WorkerHarness(); TopicReader reports = new TopicReader(h.reports)) {
-            WorkerSettings settings = h.settings(4, 16, Duration.ofMillis(500), 0.2, 3);
+            WorkerSettings settings = h.defaults();
             WorkerHarness.Running first = h.start(settings);
             AtomicBoolean crashed = new AtomicBoolean();
             first.worker().beforeCommit(lane -> {
@@ -198,7 +144,10 @@ class WorkerKafkaTest {
         }
     }
 
-    /** Fails every model call that contains a 81-pixel-wide image: the tiny model never fails on its own. */
+    /**
+     * Fails every study with an 81-pixel-wide image at its first token, as a model error would (the
+     * tiny model never fails on its own); the engine fails that study only and runs the others on.
+     */
     static final class FailsOnMarkedImage extends OverRealModel {
 
         FailsOnMarkedImage(ReportModel real) {
@@ -206,15 +155,16 @@ class WorkerKafkaTest {
         }
 
         @Override
-        public List<Generation> generate(List<GenerationRequest> batch, GenerationOptions options, TokenListener listener) {
-            if (batch.stream().anyMatch(r -> r.image().getWidth() == 81)) {
-                throw new IllegalStateException("simulated model failure on a marked image");
+        public RequestHandle submit(GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
+            if (request.image().getWidth() != 81) {
+                return real.submit(request, options, priority, listener);
             }
-            return real.generate(batch, options, listener);
-        }
-
-        @Override
-        public void close() {
+            return real.submit(request, options, priority, new Forwarding(listener) {
+                @Override
+                public void onToken(RequestHandle r, int tokenId, String textPiece) {
+                    throw new IllegalStateException("simulated model failure on a marked image");
+                }
+            });
         }
     }
 
@@ -222,8 +172,7 @@ class WorkerKafkaTest {
     void modelErrorIsRetriedThenDeadLettered_simulatedModelFailure() throws Exception {
         try (WorkerHarness h = new WorkerHarness(); TopicReader reports = new TopicReader(h.reports);
              TopicReader dlq = new TopicReader(h.dlq)) {
-            WorkerHarness.Running w = h.start(h.settings(4, 8, Duration.ofMillis(300), 0.2, 3),
-                    new FailsOnMarkedImage(TinyModel.get()), Findings.READER);
+            WorkerHarness.Running w = h.start(h.defaults(), FailsOnMarkedImage::new, Findings.READER);
             java.awt.image.BufferedImage marked = new java.awt.image.BufferedImage(81, 64, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
             StudyEvent bad = TestStudies.eventWithPng(TestStudies.newUid(), Lane.ROUTINE,
                     Base64.getEncoder().encodeToString(TestStudies.png(marked)));
@@ -279,26 +228,31 @@ class WorkerKafkaTest {
      */
     static final class ScriptedTextOverRealModel extends OverRealModel {
         static final String SCRIPT = "There is a large left pneumothorax. Heart size is normal. No pleural effusion.";
-        volatile java.time.Instant lastCallReturned;
+        volatile java.time.Instant lastCompleted;
 
         ScriptedTextOverRealModel(ReportModel real) {
             super(real);
         }
 
         @Override
-        public List<Generation> generate(List<GenerationRequest> batch, GenerationOptions options, TokenListener listener) {
-            int[] step = new int[batch.size()];
-            List<Generation> real = this.real.generate(batch, options, (b, token, text) -> {
-                step[b]++;
-                listener.onToken(b, token, SCRIPT.substring(0, Math.min(SCRIPT.length(), step[b] * 3)));
-            });
-            lastCallReturned = java.time.Instant.now();
-            return real.stream().map(g -> new Generation(g.prompt(), g.inputIds(), g.generatedIds(), SCRIPT, g.imageTokens(),
-                    g.visionMs(), g.prefillMs(), g.decodeMs())).toList();
-        }
+        public RequestHandle submit(GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
+            int[] sent = new int[1];
+            return real.submit(request, options, priority, new Forwarding(listener) {
+                @Override
+                public void onToken(RequestHandle r, int tokenId, String textPiece) {
+                    int end = Math.min(SCRIPT.length(), sent[0] + 3);
+                    listener.onToken(r, tokenId, SCRIPT.substring(sent[0], end));
+                    sent[0] = end;
+                }
 
-        @Override
-        public void close() {
+                @Override
+                public void onComplete(RequestHandle r, Completion c) {
+                    lastCompleted = java.time.Instant.now();
+                    listener.onComplete(r, new Completion(c.requestId(), c.prompt(), c.inputIds(), c.generatedIds(), SCRIPT,
+                            c.stopReason(), c.imageTokens(), c.admittedAtStep(), c.finishedAtStep(), c.queuedMs(), c.visionMs(),
+                            c.prefillMs(), c.decodeMs()));
+                }
+            });
         }
     }
 
@@ -306,8 +260,10 @@ class WorkerKafkaTest {
     void criticalFindingAlertIsRaisedWhileStreamingBeforeTheReport_scriptedTextBecauseTinyModelWritesNoise() throws Exception {
         try (WorkerHarness h = new WorkerHarness(); TopicReader reports = new TopicReader(h.reports);
              TopicReader alerts = new TopicReader(h.alerts)) {
-            ScriptedTextOverRealModel model = new ScriptedTextOverRealModel(TinyModel.get());
-            h.start(h.defaults(), model, Findings.READER);
+            ScriptedTextOverRealModel[] model = new ScriptedTextOverRealModel[1];
+            // greedy without the guard: the tiny model writes all 32 tokens, enough to stream the whole script
+            h.start(h.settings(0.2, 3, GenerationOptions.greedy().withMaxNewTokens(32)),
+                    m -> model[0] = new ScriptedTextOverRealModel(m), Findings.READER);
             StudyEvent study = TestStudies.event(TestStudies.newUid(), Lane.STAT, 77);
             KafkaTestSupport.send(producer, List.of(TestStudies.record(h.stat, study)));
 
@@ -323,7 +279,7 @@ class WorkerKafkaTest {
             assertThat(alert.state()).isEqualTo(org.cxrplatform.contracts.findings.FindingState.PRESENT);
             assertThat(alert.excerpt()).containsIgnoringCase("large left pneumothorax");
             assertThat(alert.lane()).isEqualTo(Lane.STAT);
-            assertThat(alert.raisedAt()).as("raised while tokens were streaming").isBefore(model.lastCallReturned);
+            assertThat(alert.raisedAt()).as("raised while tokens were streaming").isBefore(model[0].lastCompleted);
             assertThat(raised.get(0).timestamp()).isLessThanOrEqualTo(reportRecord.timestamp());
             assertThat(report.triagePriority()).isEqualTo(1);
             assertThat(report.findings()).containsEntry(org.cxrplatform.contracts.findings.Finding.PNEUMOTHORAX,

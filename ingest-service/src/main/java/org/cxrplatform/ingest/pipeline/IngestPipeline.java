@@ -7,11 +7,6 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +14,6 @@ import java.util.concurrent.Semaphore;
 import org.cxrplatform.contracts.Acquisition;
 import org.cxrplatform.contracts.DeadLetter;
 import org.cxrplatform.contracts.EventHeaders;
-import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.contracts.Patient;
 import org.cxrplatform.contracts.SourceStudy;
 import org.cxrplatform.contracts.Stage;
@@ -223,11 +217,13 @@ public final class IngestPipeline implements InstanceSink {
         }
         LaneRules.LaneDecision lane = ordered != null ? ordered : lanes.decide(header, entry.callingAe(), job);
         RenderedImage image;
+        StudyImage inline;
         try {
             image = render(entry.file(), renderer);
-            String b64 = Base64.getEncoder().encodeToString(image.png());
-            if (b64.length() > settings.render().maxInlineBytes()) {
+            inline = StudyImage.inline(image.width(), image.height(), image.png());
+            if (inline.pngBase64().length() > settings.render().maxInlineBytes()) {
                 image = render(entry.file(), smallRenderer);
+                inline = StudyImage.inline(image.width(), image.height(), image.png());
             }
         } catch (RenderException e) {
             return deadLetter(entry, header, job, live, e.code(), e.getMessage());
@@ -235,10 +231,9 @@ public final class IngestPipeline implements InstanceSink {
             Thread.currentThread().interrupt();
             return transientFailure(entry, live, "interrupted");
         }
-        StudyEvent event = event(header, entry, lane, image);
+        StudyEvent event = event(header, entry, lane, inline);
         try {
-            publisher.publish(lane.lane().topic(), header.studyInstanceUid(), EventJson.write(event), event.eventId(),
-                    StudyEvent.CE_TYPE, StudyEvent.SCHEMA, traceparent);
+            publisher.publish(lane.lane().topic(), event, event.eventId(), traceparent);
         } catch (PublishException e) {
             LOG.warnf("instance %s not acknowledged by Kafka: %s", header.sopInstanceUid(), e.getMessage());
             return transientFailure(entry, live, "Kafka unavailable");
@@ -267,11 +262,9 @@ public final class IngestPipeline implements InstanceSink {
         }
     }
 
-    private StudyEvent event(InstanceHeader h, Spool.Entry entry, LaneRules.LaneDecision lane, RenderedImage image) {
-        String sha = sha256(image.png());
-        String eventId = UUID.nameUUIDFromBytes((h.sopInstanceUid() + "|" + sha).getBytes(StandardCharsets.UTF_8)).toString();
-        StudyImage img = new StudyImage(image.width(), image.height(), Base64.getEncoder().encodeToString(image.png()),
-                null, sha);
+    private StudyEvent event(InstanceHeader h, Spool.Entry entry, LaneRules.LaneDecision lane, StudyImage img) {
+        String eventId = UUID.nameUUIDFromBytes((h.sopInstanceUid() + "|" + img.sha256()).getBytes(StandardCharsets.UTF_8))
+                .toString();
         Acquisition acq = new Acquisition(h.modality(), h.viewPosition(), h.bodyPartExamined(), h.studyDate(),
                 h.studyDescription(), h.sopClassUid(), entry.callingAe(), h.institutionName());
         Patient patient = settings.phiInEvents()
@@ -297,12 +290,10 @@ public final class IngestPipeline implements InstanceSink {
     private StoreOutcome deadLetter(Spool.Entry entry, InstanceHeader h, String job, boolean live, String code,
                                     String reason) {
         Path target = spool.quarantineDir().resolve(entry.file().getFileName());
-        DeadLetter dl = new DeadLetter(DeadLetter.SCHEMA_VERSION, Stage.INGEST, code + ": " + reason, null, 1, null,
-                h.studyInstanceUid(), null, target.toString(), h.studyInstanceUid(), Instant.now());
+        DeadLetter dl = DeadLetter.ofQuarantined(Stage.INGEST, h.studyInstanceUid(), code + ": " + reason, target.toString());
         String eventId = UUID.nameUUIDFromBytes(("dlq|" + h.sopInstanceUid()).getBytes(StandardCharsets.UTF_8)).toString();
         try {
-            publisher.publish(Topics.DLQ, h.studyInstanceUid(), EventJson.write(dl), eventId, DeadLetter.CE_TYPE,
-                    "dead-letter.v1.json", MDC.get("traceparent") instanceof String s ? s : null);
+            publisher.publish(Topics.DLQ, dl, eventId, MDC.get("traceparent") instanceof String s ? s : null);
         } catch (PublishException e) {
             LOG.warnf("dead letter for %s not acknowledged: %s", h.sopInstanceUid(), e.getMessage());
             return transientFailure(entry, live, "Kafka unavailable");
@@ -333,14 +324,6 @@ public final class IngestPipeline implements InstanceSink {
     private void settle(String job, InstanceHeader h, boolean queued, String reason) {
         if (job != null) {
             backlog.settled(h.sopInstanceUid(), queued, reason);
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

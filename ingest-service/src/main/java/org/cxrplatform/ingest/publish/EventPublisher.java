@@ -26,7 +26,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.cxrplatform.contracts.Event;
 import org.cxrplatform.contracts.EventHeaders;
+import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.contracts.KafkaClientSettings;
 
 /**
@@ -107,15 +109,15 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /**
-     * Sends one event and waits for its acknowledgement.
+     * Sends one event, under its own key, and waits for its acknowledgement.
      *
      * @param eventId     CloudEvents id (deterministic per instance, so re-deliveries can be recognised)
      * @param traceparent W3C traceparent of this instance's span
      * @return the acknowledged record's metadata
      * @throws PublishException when the broker did not acknowledge within the delivery timeout
      */
-    public RecordMetadata publish(String topic, String key, byte[] value, String eventId, String ceType,
-                                  String schema, String traceparent) throws PublishException {
+    public RecordMetadata publish(String topic, Event event, String eventId, String traceparent) throws PublishException {
+        String key = event.key();
         Timer.Sample sample = Timer.start(metrics);
         String outcome = "error";
         try {
@@ -143,11 +145,8 @@ public final class EventPublisher implements AutoCloseable {
                 }
             }
             long timestamp = System.currentTimeMillis();
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partition, timestamp, key, value);
-            EventHeaders.write(record.headers(), eventId, SOURCE, ceType, key, schema, null);
-            if (traceparent != null) {
-                EventHeaders.set(record.headers(), EventHeaders.TRACEPARENT, traceparent);
-            }
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partition, timestamp, key, EventJson.write(event));
+            EventHeaders.write(record.headers(), event, eventId, SOURCE, traceparent);
             Pending attempt = new Pending(producer.send(record), topic, partition, timestamp);
             pending.put(eventId, attempt);
             RecordMetadata md = await(eventId, attempt);

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,8 +14,8 @@ import java.util.List;
 import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.contracts.StudyEvent;
 import org.cxrplatform.devstack.samples.SampleStudies;
-import org.cxrplatform.ingest.support.Dcmtk;
 import org.cxrplatform.ingest.support.EventCollector;
+import org.cxrplatform.testsupport.Dcmtk;
 import org.junit.jupiter.api.Test;
 
 /** The packaged wiring: config, SCP start-up, health, metrics, PHI switch. */

@@ -3,14 +3,11 @@ package org.cxrplatform.ingest.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,10 +19,11 @@ import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.contracts.StudyEvent;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.samples.SampleStudies;
-import org.cxrplatform.ingest.support.Dcmtk;
 import org.cxrplatform.ingest.support.EventCollector;
-import org.cxrplatform.ingest.support.OrthancPacs;
-import org.cxrplatform.ingest.support.TestTokens;
+import org.cxrplatform.testsupport.Dcmtk;
+import org.cxrplatform.testsupport.Http;
+import org.cxrplatform.testsupport.Orthanc;
+import org.cxrplatform.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 
 /** Orthanc's DICOMweb plugin as the STOW-RS client (a real third-party user agent) pushing studies to us. */
@@ -43,28 +41,17 @@ class OrthancStowClientTest {
         List<SampleStudies.Sample> samples = SampleStudies.write(dir.resolve("s"), 7171);
         SampleStudies.Sample routine = samples.get(0);
         SampleStudies.Sample stat = samples.get(3);
-        try (OrthancPacs orthanc = new OrthancPacs(dir.resolve("orthanc"), "NOBODY", 1, true, dicomweb.toString());
+        // Our STOW-RS wants a bearer token: Orthanc sends it as an extra HTTP header of the "cxr" server.
+        try (Orthanc orthanc = Orthanc.in(dir.resolve("orthanc")).dicomWebServer(dicomweb.toString(),
+                Map.of("Authorization", "Bearer " + TestTokens.local().token("orthanc", "stow"))).start();
              EventCollector events = new EventCollector()) {
-            Dcmtk.Result load = Dcmtk.storescu("LOADER", OrthancPacs.AE, orthanc.dicomPort, List.of(),
+            Dcmtk.Result load = Dcmtk.storescu("LOADER", orthanc.aeTitle(), orthanc.dicomPort(), List.of(),
                     List.of(routine.file(), stat.file()));
             assertThat(load.ok()).as(load.output()).isTrue();
-            HttpClient http = HttpClient.newHttpClient();
-            String base = "http://127.0.0.1:" + orthanc.httpPort;
-            // Our STOW-RS wants a bearer token: Orthanc sends it as an extra HTTP header of the "cxr" server.
-            String server = new ObjectMapper().writeValueAsString(Map.of("Url", dicomweb.toString(),
-                    "HttpHeaders", Map.of("Authorization", "Bearer " + TestTokens.token("orthanc", "stow"))));
-            HttpResponse<String> configured = http.send(HttpRequest.newBuilder(URI.create(base + "/dicom-web/servers/cxr"))
-                    .PUT(HttpRequest.BodyPublishers.ofString(server)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(configured.statusCode()).as(configured.body()).isEqualTo(200);
-            String studies = http.send(HttpRequest.newBuilder(URI.create(base + "/studies")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            List<?> ids = new ObjectMapper().readValue(studies, List.class);
+            JsonNode ids = orthanc.getJson("/studies");
             assertThat(ids).hasSize(2);
-            String body = new ObjectMapper().writeValueAsString(Map.of("Resources", ids));
-            HttpResponse<String> stow = http.send(HttpRequest.newBuilder(URI.create(base + "/dicom-web/servers/cxr/stow"))
-                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(stow.statusCode()).as(stow.body()).isEqualTo(200);
+            Http.Response stow = orthanc.post("/dicom-web/servers/cxr/stow", "{\"Resources\":" + ids + "}");
+            assertThat(stow.status()).as(stow.body()).isEqualTo(200);
 
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     topicOf(events, stat.sopInstanceUid()) != null && topicOf(events, routine.sopInstanceUid()) != null);

@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import org.cxrplatform.devstack.samples.SampleStudies;
-import org.cxrplatform.ingest.support.TestTokens;
+import org.cxrplatform.testsupport.TestTokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +59,7 @@ class StowAuthTest {
 
     @Test
     void badTokensAre401InvalidToken() throws Exception {
-        for (String token : List.of(TestTokens.foreignToken("mallory", "stow"), TestTokens.expiredToken("router", "stow"),
+        for (String token : List.of(TestTokens.withNewKey(TestTokens.ISSUER).token("mallory", "stow"), TestTokens.local().expiredToken("router", "stow"),
                 "not.a.jwt")) {
             HttpResponse<String> r = stow(token);
             assertThat(r.statusCode()).as(token + " -> " + r.body()).isEqualTo(401);
@@ -70,14 +70,14 @@ class StowAuthTest {
 
     @Test
     void validTokenWithoutTheRoleIs403() throws Exception {
-        HttpResponse<String> r = stow(TestTokens.token("alice", "viewer", "radiologist"));
+        HttpResponse<String> r = stow(TestTokens.local().token("alice", "viewer", "radiologist"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
         assertThat(errorComment(r)).contains("alice").contains("stow");
     }
 
     @Test
     void validTokenWithTheRoleStores() throws Exception {
-        HttpResponse<String> r = stow(TestTokens.token("router", "stow"));
+        HttpResponse<String> r = stow(TestTokens.local().token("router", "stow"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(JSON.readTree(r.body()).path("00081199").path("Value").get(0).path("00081155").path("Value").get(0).asText())
                 .isEqualTo(sample.sopInstanceUid());
@@ -86,7 +86,7 @@ class StowAuthTest {
     @Test
     void healthAndMetricsStayOpenEvenWithAStaleToken() throws Exception {
         for (String path : List.of("q/health/live", "q/metrics")) {
-            for (String auth : new String[] {null, "Bearer " + TestTokens.expiredToken("router", "stow")}) {
+            for (String auth : new String[] {null, "Bearer " + TestTokens.local().expiredToken("router", "stow")}) {
                 HttpRequest.Builder get = HttpRequest.newBuilder(root.resolve(path));
                 if (auth != null) {
                     get.header("Authorization", auth);

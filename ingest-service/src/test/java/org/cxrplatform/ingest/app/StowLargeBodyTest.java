@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.ingest.scp.DicomStatus;
-import org.cxrplatform.ingest.support.TestTokens;
+import org.cxrplatform.testsupport.TestTokens;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -78,7 +78,7 @@ class StowLargeBodyTest {
         List<String> command = new ArrayList<>(List.of("curl", "-sS", "-X", "POST", "-T", fifo.toString(),
                 "-o", out.toString(), "-w", "%{http_code}", "-H", "Expect:",
                 "-H", "Content-Type: multipart/related; type=\"application/dicom\"; boundary=" + boundary,
-                "-H", "Authorization: Bearer " + TestTokens.token("router", "stow"), studies.toString()));
+                "-H", "Authorization: Bearer " + TestTokens.local().token("router", "stow"), studies.toString()));
         if (contentLength) {
             // Without it curl streams a FIFO chunked; with it, "Transfer-Encoding:" stops curl sending both (a 400).
             command.addAll(List.of("-H", "Content-Length: " + body.length(), "-H", "Transfer-Encoding:"));

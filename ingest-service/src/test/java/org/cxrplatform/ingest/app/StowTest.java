@@ -28,7 +28,7 @@ import org.cxrplatform.contracts.StudyEvent;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.ingest.support.EventCollector;
-import org.cxrplatform.ingest.support.TestTokens;
+import org.cxrplatform.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 
 /** STOW-RS with a real HTTP client, multipart bodies built from the sample files, events read from the real broker. */
@@ -97,7 +97,7 @@ class StowTest {
 
         HttpResponse<String> notMultipart = HttpClient.newHttpClient().send(HttpRequest.newBuilder(studies)
                 .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=zzz")
-                .header("Authorization", "Bearer " + TestTokens.token("router", "stow"))
+                .header("Authorization", "Bearer " + TestTokens.local().token("router", "stow"))
                 .POST(HttpRequest.BodyPublishers.ofString("no parts here")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(notMultipart.statusCode()).isEqualTo(400);
     }
@@ -116,7 +116,7 @@ class StowTest {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
                 .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + boundary)
                 .header("Accept", "application/dicom+json")
-                .header("Authorization", "Bearer " + TestTokens.token("router", "stow"))
+                .header("Authorization", "Bearer " + TestTokens.local().token("router", "stow"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

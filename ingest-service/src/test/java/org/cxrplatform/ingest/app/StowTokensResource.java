@@ -2,7 +2,7 @@ package org.cxrplatform.ingest.app;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
-import org.cxrplatform.ingest.support.TestTokens;
+import org.cxrplatform.testsupport.TestTokens;
 
 /**
  * Creates {@link TestTokens}' key pair before the application starts; {@code %test.mp.jwt.verify.*}

@@ -18,10 +18,10 @@ import org.cxrplatform.contracts.StudyEvent;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.ingest.IngestNode;
-import org.cxrplatform.ingest.support.Dcmtk;
 import org.cxrplatform.ingest.support.EventCollector;
-import org.cxrplatform.ingest.support.OrthancPacs;
 import org.cxrplatform.ingest.support.TestNodes;
+import org.cxrplatform.testsupport.Dcmtk;
+import org.cxrplatform.testsupport.Orthanc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,15 +44,15 @@ class BacklogJobTest {
                 .map(SampleStudies.Sample::sopInstanceUid).collect(Collectors.toSet());
 
         try (IngestNode node = TestNodes.start(tmp.resolve("spool"));
-             OrthancPacs pacs = new OrthancPacs(tmp.resolve("orthanc"), TestNodes.AE, node.port());
+             Orthanc pacs = Orthanc.in(tmp.resolve("orthanc")).modality(TestNodes.AE, node.port()).start();
              EventCollector events = new EventCollector()) {
-            Dcmtk.Result load = Dcmtk.storescu("LOADER", OrthancPacs.AE, pacs.dicomPort, List.of(),
+            Dcmtk.Result load = Dcmtk.storescu("LOADER", pacs.aeTitle(), pacs.dicomPort(), List.of(),
                     samples.stream().map(SampleStudies.Sample::file).toList());
             assertThat(load.ok()).as(load.output()).isTrue();
             assertThat(pacs.instanceCount()).isEqualTo(samples.size());
 
             JobStore store = new JobStore(tmp.resolve("jobs"));
-            PacsClient client = new PacsClient("127.0.0.1", pacs.dicomPort, OrthancPacs.AE, TestNodes.AE);
+            PacsClient client = new PacsClient("127.0.0.1", pacs.dicomPort(), pacs.aeTitle(), TestNodes.AE);
             JobRequest request = new JobRequest(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 3, 31), null, "CHEST");
             String id;
             try (BacklogService first = new BacklogService(store, client, 2.0)) {
@@ -88,7 +88,7 @@ class BacklogJobTest {
                 assertThat(r.topic()).isEqualTo(Topics.STUDIES_ROUTINE);
                 assertThat(e.lane()).as("even the STAT study goes to the routine lane when pulled").isEqualTo(Lane.ROUTINE);
                 assertThat(e.priorityReason()).isEqualTo("backlog job " + id);
-                assertThat(e.acquisition().callingAeTitle()).isEqualTo(OrthancPacs.AE);
+                assertThat(e.acquisition().callingAeTitle()).isEqualTo(pacs.aeTitle());
             }
         }
     }

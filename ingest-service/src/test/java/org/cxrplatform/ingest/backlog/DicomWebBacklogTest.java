@@ -16,10 +16,10 @@ import org.cxrplatform.contracts.StudyEvent;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.ingest.IngestNode;
-import org.cxrplatform.ingest.support.Dcmtk;
 import org.cxrplatform.ingest.support.EventCollector;
-import org.cxrplatform.ingest.support.OrthancPacs;
 import org.cxrplatform.ingest.support.TestNodes;
+import org.cxrplatform.testsupport.Dcmtk;
+import org.cxrplatform.testsupport.Orthanc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,9 +38,9 @@ class DicomWebBacklogTest {
                 .map(SampleStudies.Sample::sopInstanceUid).collect(Collectors.toSet());
 
         try (IngestNode node = TestNodes.start(tmp.resolve("spool"));
-             OrthancPacs pacs = new OrthancPacs(tmp.resolve("orthanc"), "NOBODY", 1, true);
+             Orthanc pacs = Orthanc.in(tmp.resolve("orthanc")).dicomWeb().start();
              EventCollector events = new EventCollector()) {
-            Dcmtk.Result load = Dcmtk.storescu("LOADER", OrthancPacs.AE, pacs.dicomPort, List.of(),
+            Dcmtk.Result load = Dcmtk.storescu("LOADER", pacs.aeTitle(), pacs.dicomPort(), List.of(),
                     samples.stream().map(SampleStudies.Sample::file).toList());
             assertThat(load.ok()).as(load.output()).isTrue();
 

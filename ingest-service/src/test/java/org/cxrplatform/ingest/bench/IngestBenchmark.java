@@ -14,9 +14,9 @@ import java.util.concurrent.Future;
 import org.cxrplatform.devstack.FreePorts;
 import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.ingest.IngestNode;
-import org.cxrplatform.ingest.support.Dcmtk;
-import org.cxrplatform.ingest.support.OrthancPacs;
 import org.cxrplatform.ingest.support.TestNodes;
+import org.cxrplatform.testsupport.Dcmtk;
+import org.cxrplatform.testsupport.Orthanc;
 
 /**
  * Instances per second received with DCMTK's storescu: this service (every instance parsed,
@@ -62,17 +62,17 @@ public final class IngestBenchmark {
         List<String> rows = new ArrayList<>();
         try (IngestNode node = new IngestNode(TestNodes.config(tmp.resolve("spool"), FreePorts.next(), Duration.ofSeconds(10)),
                 TestNodes.kafka(), new SimpleMeterRegistry()).start();
-             OrthancPacs orthanc = new OrthancPacs(tmp.resolve("orthanc"), TestNodes.AE, 1)) {
+             Orthanc orthanc = Orthanc.in(tmp.resolve("orthanc")).start()) {
             // Warm-up: JIT, Kafka metadata and producer id, Orthanc's database.
             send(TestNodes.AE, node.port(), files.subList(0, 12), 1);
-            send(OrthancPacs.AE, orthanc.dicomPort, files.subList(0, 12), 1);
+            send(orthanc.aeTitle(), orthanc.dicomPort(), files.subList(0, 12), 1);
             for (int parallel : new int[] {1, 4}) {
                 // Alternating rounds, median of each: the machine is shared, load comes and goes.
                 double[] ours = new double[ROUNDS];
                 double[] theirs = new double[ROUNDS];
                 for (int round = 0; round < ROUNDS; round++) {
                     ours[round] = send(TestNodes.AE, node.port(), files, parallel);
-                    theirs[round] = send(OrthancPacs.AE, orthanc.dicomPort, files, parallel);
+                    theirs[round] = send(orthanc.aeTitle(), orthanc.dicomPort(), files, parallel);
                     System.out.printf("parallel %d round %d: ours %.1f/s, Orthanc %.1f/s%n", parallel, round, ours[round],
                             theirs[round]);
                 }
@@ -97,7 +97,7 @@ public final class IngestBenchmark {
             for (int i = p; i < files.size(); i += parallel) {
                 share.add(files.get(i));
             }
-            results.add(pool.submit(() -> Dcmtk.run(storescu(calledAe, port, share))));
+            results.add(pool.submit(() -> Dcmtk.run(storescu(calledAe, port, share), 600)));
         }
         for (Future<Dcmtk.Result> r : results) {
             Dcmtk.Result res = r.get();

@@ -27,12 +27,12 @@ import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.ingest.IngestNode;
 import org.cxrplatform.ingest.backlog.PacsClient;
 import org.cxrplatform.ingest.config.IngestConfig;
-import org.cxrplatform.ingest.support.Dcmtk;
 import org.cxrplatform.ingest.support.EventCollector;
 import org.cxrplatform.ingest.support.HL7Orders;
-import org.cxrplatform.ingest.support.OrthancPacs;
 import org.cxrplatform.ingest.support.TestConfig;
 import org.cxrplatform.ingest.support.TestNodes;
+import org.cxrplatform.testsupport.Dcmtk;
+import org.cxrplatform.testsupport.Orthanc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,13 +70,13 @@ class OrderRetrievalTest {
         int mllp = FreePorts.next();
 
         try (IngestNode node = TestNodes.start(tmp.resolve("spool"));
-             OrthancPacs pacs = new OrthancPacs(tmp.resolve("orthanc"), TestNodes.AE, node.port());
+             Orthanc pacs = Orthanc.in(tmp.resolve("orthanc")).modality(TestNodes.AE, node.port()).start();
              EventCollector events = new EventCollector();
              HapiContext client = new DefaultHapiContext()) {
-            Dcmtk.Result load = Dcmtk.storescu("LOADER", OrthancPacs.AE, pacs.dicomPort, List.of(),
+            Dcmtk.Result load = Dcmtk.storescu("LOADER", pacs.aeTitle(), pacs.dicomPort(), List.of(),
                     samples.stream().map(SampleStudies.Sample::file).toList());
             assertThat(load.ok()).as(load.output()).isTrue();
-            PacsClient pacsClient = new PacsClient("127.0.0.1", pacs.dicomPort, OrthancPacs.AE, TestNodes.AE);
+            PacsClient pacsClient = new PacsClient("127.0.0.1", pacs.dicomPort(), pacs.aeTitle(), TestNodes.AE);
             IngestConfig.Orders settings = TestConfig.of(Map.of("cxr.ingest.orders.mllp-port", String.valueOf(mllp),
                     "cxr.ingest.orders.retrieve-attempts", "3", "cxr.ingest.orders.retry-delay", "1s")).orders();
             try (OrderService orders = new OrderService(settings, new OrderStore(tmp.resolve("orders")),

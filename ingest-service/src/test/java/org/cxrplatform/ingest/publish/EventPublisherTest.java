@@ -3,7 +3,6 @@ package org.cxrplatform.ingest.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.cxrplatform.contracts.DeadLetter;
 import org.cxrplatform.contracts.EventHeaders;
+import org.cxrplatform.contracts.Stage;
 import org.cxrplatform.devstack.Devstack;
 import org.junit.jupiter.api.Test;
 
@@ -28,17 +29,15 @@ class EventPublisherTest {
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         try (EventPublisher publisher = new EventPublisher(Devstack.kafkaBootstrap(), Duration.ofSeconds(5), Map.of(), metrics)) {
             long before = System.currentTimeMillis() - 1000;
-            RecordMetadata first = publisher.publish(topic, "study-1", "a".getBytes(StandardCharsets.UTF_8), "event-a",
-                    "test", "test.json", null);
+            RecordMetadata first = publisher.publish(topic, letter("a"), "event-a", null);
             // As if that attempt had expired in flight after the broker appended it:
             publisher.markUncertain("event-a", topic, "study-1", before);
-            RecordMetadata again = publisher.publish(topic, "study-1", "a".getBytes(StandardCharsets.UTF_8), "event-a",
-                    "test", "test.json", null);
+            RecordMetadata again = publisher.publish(topic, letter("a"), "event-a", null);
             assertThat(again.offset()).isEqualTo(first.offset());
             assertThat(again.partition()).isEqualTo(first.partition());
             // An uncertain attempt the broker never wrote is sent on retry.
             publisher.markUncertain("event-b", topic, "study-1", System.currentTimeMillis());
-            publisher.publish(topic, "study-1", "b".getBytes(StandardCharsets.UTF_8), "event-b", "test", "test.json", null);
+            publisher.publish(topic, letter("b"), "event-b", null);
             assertThat(metrics.counter("cxr.ingest.publish.deduplicated", "topic", topic).count()).isEqualTo(1.0);
         }
         List<String> ids = new ArrayList<>();
@@ -56,5 +55,10 @@ class EventPublisherTest {
             c.poll(Duration.ofSeconds(1)).forEach(r -> ids.add(EventHeaders.get(r.headers(), EventHeaders.ID).orElseThrow()));
         }
         assertThat(ids).containsExactlyInAnyOrder("event-a", "event-b");
+    }
+
+    /** Any event keyed "study-1". */
+    private static DeadLetter letter(String reason) {
+        return DeadLetter.ofQuarantined(Stage.INGEST, "study-1", reason, "/nowhere");
     }
 }

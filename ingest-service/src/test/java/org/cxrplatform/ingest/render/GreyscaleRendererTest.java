@@ -12,6 +12,7 @@ import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.devstack.samples.SampleTranscoder;
 import org.cxrplatform.devstack.samples.SampleTranscoder.Syntax;
 import org.cxrplatform.ingest.support.TestConfig;
+import org.cxrplatform.testsupport.Dcmtk;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,8 +113,8 @@ class GreyscaleRendererTest {
         Path eight = tmp.resolve("eight.dcm");
         list.write(eight.toFile(), com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, true, true);
         Path jpeg = tmp.resolve("eight-baseline.dcm");
-        Process p = new ProcessBuilder("dcmcjpeg", "+eb", "+un", eight.toString(), jpeg.toString()).redirectErrorStream(true).start();
-        assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
+        Dcmtk.Result compressed = Dcmtk.run(List.of("dcmcjpeg", "+eb", "+un", eight.toString(), jpeg.toString()), 60);
+        assertThat(compressed.exitCode()).as(compressed.output()).isZero();
         int[] a = pixels(renderer.render(eight));
         RenderedImage r = renderer.render(jpeg);
         int[] b = pixels(r);

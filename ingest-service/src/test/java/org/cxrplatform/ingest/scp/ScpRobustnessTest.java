@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.cxrplatform.ingest.config.IngestConfig;
-import org.cxrplatform.ingest.support.Dcmtk;
 import org.cxrplatform.ingest.support.TestConfig;
+import org.cxrplatform.testsupport.Dcmtk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

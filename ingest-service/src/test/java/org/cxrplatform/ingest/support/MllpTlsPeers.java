@@ -13,6 +13,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
+import org.cxrplatform.testsupport.Dcmtk;
 
 /**
  * Key material made by the JDK's keytool for MLLP-over-TLS tests (a server and a client key pair,
@@ -102,7 +103,7 @@ public final class MllpTlsPeers {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         cmd.addAll(List.of(args));
-        Dcmtk.Result r = Dcmtk.run(cmd);
+        Dcmtk.Result r = Dcmtk.run(cmd, 120);
         if (!r.ok()) {
             throw new IllegalStateException("keytool failed: " + r.output());
         }

@@ -29,10 +29,7 @@ public class AlertConsumer {
         CriticalAlert alert;
         try {
             alert = EventJson.read(record.value(), CriticalAlert.class);
-            if (alert == null) {
-                throw new IllegalArgumentException("empty CriticalAlert");
-            }
-        } catch (EventJson.InvalidEventException | IllegalArgumentException e) {
+        } catch (EventJson.InvalidEventException e) {
             deadLetters.send(record, e.getMessage(), e, 1, record.key());
             return;
         }

@@ -5,11 +5,8 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.HexFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.contracts.StudyEvent;
@@ -47,7 +44,7 @@ public class ImageConsumer {
         StudyEvent event;
         try {
             event = EventJson.read(record.value(), StudyEvent.class);
-        } catch (EventJson.InvalidEventException | IllegalArgumentException | NullPointerException e) {
+        } catch (EventJson.InvalidEventException e) {
             LOG.warnf("study event at %s-%d@%d skipped: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
             return;
         }
@@ -80,28 +77,16 @@ public class ImageConsumer {
         }
         byte[] png;
         try {
-            png = Base64.getDecoder().decode(b64);
+            png = event.image().inlinePng();
         } catch (IllegalArgumentException e) {
-            LOG.warnf("image of %s is not base64: skipped", event.sopInstanceUid());
+            LOG.warnf("image of %s skipped: %s", event.sopInstanceUid(), e.getMessage());
             return null;
         }
         if (png.length < 8 || !Arrays.equals(Arrays.copyOf(png, 8), PNG_SIGNATURE)) {
             LOG.warnf("image of %s is not a PNG: skipped", event.sopInstanceUid());
             return null;
         }
-        if (event.image().sha256() != null && !event.image().sha256().equalsIgnoreCase(sha256(png))) {
-            LOG.warnf("image of %s does not match its sha256: skipped", event.sopInstanceUid());
-            return null;
-        }
         return png;
-    }
-
-    static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Hourly: images of signed reports after the retention, any image after max-age. */

@@ -4,9 +4,6 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Instant;
-import java.util.Base64;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.cxrplatform.contracts.DeadLetter;
@@ -30,16 +27,12 @@ public class DeadLetters {
 
     /** Sends and waits for the broker's acknowledgement, so the original offset is committed only after. */
     public void send(ConsumerRecord<String, byte[]> record, String reason, Throwable error, int attempts, String studyInstanceUid) {
-        DeadLetter letter = new DeadLetter(DeadLetter.SCHEMA_VERSION, Stage.REPORT, reason,
-                error == null ? null : error.getClass().getName(), attempts, record.topic(), record.key(),
-                record.value() == null ? null : Base64.getEncoder().encodeToString(record.value()), null, studyInstanceUid,
-                Instant.now());
+        DeadLetter letter = DeadLetter.of(Stage.REPORT, record, studyInstanceUid, reason, error, attempts);
         RecordHeaders headers = new RecordHeaders();
         String parent = EventHeaders.get(record.headers(), EventHeaders.TRACEPARENT).orElse(null);
-        EventHeaders.write(headers, UUID.randomUUID().toString(), SOURCE, DeadLetter.CE_TYPE, studyInstanceUid,
-                "dead-letter.v1.json", parent);
+        EventHeaders.write(headers, letter, null, SOURCE, EventHeaders.continueTrace(parent));
         OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(record.key())
+                .withKey(letter.key())
                 .withHeaders(headers)
                 .build();
         dlq.sendMessageAndAwait(Message.of(EventJson.write(letter)).addMetadata(meta));

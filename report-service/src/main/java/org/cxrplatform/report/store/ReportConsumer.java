@@ -51,8 +51,7 @@ public class ReportConsumer {
             ReportEvent event;
             try {
                 event = EventJson.read(record.value(), ReportEvent.class);
-                validate(event);
-            } catch (EventJson.InvalidEventException | IllegalArgumentException e) {
+            } catch (EventJson.InvalidEventException e) {
                 deadLetters.send(record, e.getMessage(), e, 1, record.key());
                 continue;
             }
@@ -99,24 +98,5 @@ public class ReportConsumer {
     }
 
     private record Parsed(ConsumerRecord<String, byte[]> record, ReportEvent event) {
-    }
-
-    static void validate(ReportEvent e) {
-        if (e == null) {
-            throw new IllegalArgumentException("empty ReportEvent");
-        }
-        if (e.lane() == null) {
-            throw new IllegalArgumentException("ReportEvent " + e.reportId() + " has no lane");
-        }
-        if (e.model().modelId() == null || e.model().modelId().isBlank()) {
-            throw new IllegalArgumentException("ReportEvent " + e.reportId() + " has no model.modelId");
-        }
-        if (e.triagePriority() != null && (e.triagePriority() < 1 || e.triagePriority() > 3)) {
-            throw new IllegalArgumentException("ReportEvent " + e.reportId() + " has triagePriority " + e.triagePriority()
-                    + " outside 1..3");
-        }
-        if (e.studyInstanceUid().isBlank() || e.text().isBlank()) {
-            throw new IllegalArgumentException("ReportEvent " + e.reportId() + " has a blank study UID or text");
-        }
     }
 }

@@ -2,8 +2,6 @@ package org.cxrplatform.report.sr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -21,6 +19,7 @@ import org.cxrplatform.report.ReportConfig.SrKind;
 import org.cxrplatform.report.store.ReportStatus;
 import org.cxrplatform.report.store.ResultStatus;
 import org.cxrplatform.report.store.StoredReport;
+import org.cxrplatform.testsupport.Dcmtk;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -135,10 +134,7 @@ class SrBuilderTest {
         assertThat(dump).contains("PredecessorDocumentsSequence").contains(draft.sopInstanceUid());
     }
 
-    static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return out;
+    static String run(String... command) {
+        return Dcmtk.run(List.of(command), 60).output();
     }
 }

@@ -1,4 +1,4 @@
-package org.cxrplatform.e2e.harness;
+package org.cxrplatform.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +31,13 @@ public final class Http {
     }
 
     public static Response send(String method, String url, String contentType, byte[] body, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+        return send(method, url, contentType, body, headers, Duration.ofSeconds(20));
+    }
+
+    /** With a time-out for a request known to take long (a PACS job). */
+    public static Response send(String method, String url, String contentType, byte[] body, Map<String, String> headers,
+                                Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);

@@ -1,4 +1,4 @@
-package org.cxrplatform.e2e.harness;
+package org.cxrplatform.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One OS process of the platform (a service, the broker, Orthanc) that can be started, killed with
+ * One OS process of a test (a service, the broker, Orthanc) that can be started, killed with
  * SIGKILL, stopped with SIGTERM and started again with the same command. Output of every
- * incarnation is appended to one log file. Resource use is read from {@code /proc}.
+ * incarnation is appended to one log file. Resource use is read from {@code /proc}. A test JVM
+ * that exits without stopping it kills it on the way out, so no test leaves a process behind.
  *
  * <p>Thread-safe (all state changes synchronized).
  */
@@ -26,7 +27,7 @@ public class ManagedProcess implements AutoCloseable {
     private final List<String> command;
     private final Map<String, String> env;
     private final Path log;
-    private Process process;
+    private volatile Process process;
     private int starts;
 
     public ManagedProcess(String name, List<String> command, Map<String, String> env, Path log) {
@@ -34,6 +35,17 @@ public class ManagedProcess implements AutoCloseable {
         this.command = List.copyOf(command);
         this.env = new LinkedHashMap<>(env);
         this.log = log;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Process p = process;
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }, name + "-kill"));
+    }
+
+    /** The java executable of this JVM, for child JVMs. */
+    public static String javaExecutable() {
+        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     public String name() {
@@ -42,10 +54,6 @@ public class ManagedProcess implements AutoCloseable {
 
     public Path log() {
         return log;
-    }
-
-    public List<String> command() {
-        return command;
     }
 
     public Map<String, String> env() {
@@ -58,7 +66,7 @@ public class ManagedProcess implements AutoCloseable {
         }
         try {
             Files.createDirectories(log.getParent());
-            String banner = "\n===== e2e harness: start #" + (++starts) + " of " + name + " at " + Instant.now() + "\n" + String.join(" ", command) + "\n";
+            String banner = "\n===== test-support: start #" + (++starts) + " of " + name + " at " + Instant.now() + "\n" + String.join(" ", command) + "\n";
             Files.writeString(log, banner, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
@@ -81,6 +89,14 @@ public class ManagedProcess implements AutoCloseable {
 
     public synchronized int starts() {
         return starts;
+    }
+
+    /** Exit code of the last incarnation; {@link IllegalStateException} while it runs or before the first start. */
+    public synchronized int exitValue() {
+        if (process == null || process.isAlive()) {
+            throw new IllegalStateException(name + " has not exited");
+        }
+        return process.exitValue();
     }
 
     /** SIGKILL, as the OOM killer or a node failure would; waits until the process is gone. */
@@ -114,11 +130,6 @@ public class ManagedProcess implements AutoCloseable {
     /** Resident set size in KiB (VmRSS), -1 when not running. */
     public long rssKb() {
         return procStatus("VmRSS:");
-    }
-
-    /** Peak resident set size in KiB (VmHWM) of the current incarnation. */
-    public long peakRssKb() {
-        return procStatus("VmHWM:");
     }
 
     private long procStatus(String key) {

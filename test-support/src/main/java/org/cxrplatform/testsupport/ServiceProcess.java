@@ -1,7 +1,8 @@
-package org.cxrplatform.e2e.harness;
+package org.cxrplatform.testsupport;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -19,8 +20,24 @@ public final class ServiceProcess extends ManagedProcess {
         this.httpPort = httpPort;
     }
 
-    public int httpPort() {
-        return httpPort;
+    /**
+     * A packaged Quarkus application run by this JVM's java, HTTP on loopback at {@code httpPort}:
+     * {@code java <jvmArgs> -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=<httpPort> -jar <jar>}. Not started.
+     *
+     * @param jar     {@code <module>/target/quarkus-app/quarkus-run.jar} (or a copy of that folder)
+     * @param jvmArgs heap, GC, {@code -D} configuration...
+     * @param env     environment on top of this JVM's (configuration in env form)
+     */
+    public static ServiceProcess quarkusApp(String name, Path jar, List<String> jvmArgs, Map<String, String> env, Path log,
+                                            int httpPort) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaExecutable());
+        cmd.addAll(jvmArgs);
+        cmd.add("-Dquarkus.http.host=127.0.0.1");
+        cmd.add("-Dquarkus.http.port=" + httpPort);
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        return new ServiceProcess(name, cmd, env, log, httpPort);
     }
 
     public String url(String path) {

@@ -1,0 +1,35 @@
+package org.cxrplatform.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManagedProcessTest {
+
+    @Test
+    void startsAgainWithTheSameCommandAppendingToOneLogAndReportsHowItEnded(@TempDir Path dir) throws Exception {
+        ManagedProcess p = new ManagedProcess("sh", List.of("sh", "-c", "echo run $RUN; exec sleep 60"), Map.of("RUN", "x"),
+                dir.resolve("sh.log"));
+        assertThatThrownBy(p::exitValue).isInstanceOf(IllegalStateException.class);
+        p.start();
+        assertThat(p.alive()).isTrue();
+        p.kill9();
+        assertThat(p.alive()).isFalse();
+        assertThat(p.exitValue()).as("SIGKILL").isEqualTo(137);
+        p.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (p.grep("run x").size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        p.stop(Duration.ofSeconds(10));
+        assertThat(p.exitValue()).as("SIGTERM").isEqualTo(143);
+        assertThat(p.starts()).isEqualTo(2);
+        assertThat(p.grep("run x")).hasSize(2);
+    }
+}
