@@ -138,8 +138,8 @@ public final class FhirMapper {
         d.setManufacturer("CXR Platform");
         d.addDeviceName().setName(r.model().modelId()).setType(Device.DeviceNameType.MODELNAME);
         d.addVersion().setValue(r.modelVersion());
-        if (r.model().weightsDigest() != null) {
-            d.addVersion().setValue("sha256:" + r.model().weightsDigest()).getType().setText("weights digest");
+        if (r.model().weightsSha256() != null) {
+            d.addVersion().setValue(r.model().weightsSha256()).getType().setText("weights digest");
         }
         d.getType().setText("AI model generating draft radiology reports");
         return d;

@@ -183,7 +183,8 @@ public final class SrBuilder {
         f.makeTextContentItem(group, "HAS OBS CONTEXT", code("112039", "DCM", "Tracking Identifier"), "AI chest radiograph findings");
         f.makeUIDContentItem(group, "HAS OBS CONTEXT", code("112040", "DCM", "Tracking Unique Identifier"), uidFrom("tracking|" + r.reportId()));
         f.makeTextContentItem(group, "HAS CONCEPT MOD", code("111001", "DCM", "Algorithm Name"), truncate(r.model().modelId(), 64));
-        f.makeTextContentItem(group, "HAS CONCEPT MOD", code("111003", "DCM", "Algorithm Version"), algorithmVersion(r));
+        f.makeTextContentItem(group, "HAS CONCEPT MOD", code("111003", "DCM", "Algorithm Version"), r.modelVersion());
+        f.makeTextContentItem(group, "HAS CONCEPT MOD", code("111002", "DCM", "Algorithm Parameters"), algorithmParameters(r.model()));
         for (Map.Entry<Finding, FindingState> e : r.findings().entrySet()) {
             if (e.getValue() == FindingState.NOT_MENTIONED) {
                 continue; // the report says nothing about it: no evaluation, rather than a non-standard code
@@ -214,11 +215,10 @@ public final class SrBuilder {
                 : status == ResultStatus.WITHDRAWN ? "; rejected by the radiologist, do not use" : "; reviewed by " + actor);
     }
 
-    /** TID 4019 Algorithm Version: prompt version and weights digest, which together say which model wrote it (LO, 64). */
-    static String algorithmVersion(StoredReport r) {
-        ModelIdentity m = r.model();
-        String digest = m.weightsDigest() == null ? "unknown" : m.weightsDigest();
-        return truncate((m.promptVersion() == null ? "" : m.promptVersion() + " ") + "sha256:" + digest, 64);
+    /** TID 4019 Algorithm Parameters: the full weights digest, prompt version and decoding, which say exactly what ran. */
+    static String algorithmParameters(ModelIdentity m) {
+        return "weights " + (m.weightsSha256() == null ? "unknown" : m.weightsSha256()) + "; prompt " + m.promptVersion()
+                + "; generation " + m.generation();
     }
 
     private static boolean hasImage(StoredReport r) {

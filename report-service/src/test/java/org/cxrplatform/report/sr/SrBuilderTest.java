@@ -78,7 +78,8 @@ class SrBuilderTest {
                     .contains("Pneumothorax").contains("Present").contains("Pleural effusion").contains("Absent")
                     .contains("Undetermined").doesNotContain("Atelectasis")
                     // TID 4019 and the device observer: which model, which weights
-                    .contains("Algorithm Name").contains("ECOFRI/CXR-LLAVA-v2").contains("sha256:0123456789abcdef")
+                    .contains("Algorithm Name").contains("ECOFRI/CXR-LLAVA-v2").contains("Algorithm Version")
+                    .contains("Algorithm Parameters").contains("weights sha256:0123456789abcdef; prompt p1; generation greedy")
                     .contains("Device Observer Name")
                     // TID 1600: the image the model read
                     .contains("Image Library").contains("1.2.826.0.1.3680043.8.498.2").contains("XR Chest 2V");
@@ -108,7 +109,7 @@ class SrBuilderTest {
      * dsrdump's own checks (IOD relationship constraints, content item values, template identification),
      * nothing relaxed. Its one notice that its VR checker cannot check UTF-8 (ISO_IR 192) strings is not a finding.
      */
-    static String dsrdumpWithoutProblems(Path file) throws IOException, InterruptedException {
+    static String dsrdumpWithoutProblems(Path file) {
         String dump = run("dsrdump", "+Pl", "+Pt", "+Pu", file.toString());
         assertThat(dump.lines().filter(l -> l.startsWith("W:") || l.startsWith("E:") || l.startsWith("F:"))
                 .filter(l -> !l.equals(UTF8_NOTICE)).toList()).as(dump).isEmpty();
