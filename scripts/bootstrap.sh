@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on a Debian machine of this kind:
-# DICOM peers (DCMTK, Orthanc, dicom3tools, GDCM), PixelMed, Pillow for resize vectors,
+# DICOM peers (DCMTK, Orthanc, dicom3tools, GDCM), PixelMed, Pillow for resize vectors, python3-hl7
+# (an HL7 v2 parser independent of HAPI, for the ORU conformance tests),
 # and puts the Debian-only jars (PixelMed, GDCM binding) into the local Maven repository.
 # Then the container engine (./cxr images, ./cxr up --containers, the e2e-containers suite):
 # Debian's podman with runc, its two settings for this machine kind, and the base JRE image the
@@ -13,7 +14,7 @@ CONTAINERS=1
 [[ ${1:-} == --without-containers ]] && CONTAINERS=0
 
 PACKAGES=(libpixelmed-java libpixelmed-imageio-java libgdcm-java libgdcm-tools dcmtk orthanc
-          orthanc-dicomweb dicom3tools python3-pil zip jq curl chromium chromium-driver)
+          orthanc-dicomweb dicom3tools python3-pil python3-hl7 zip jq curl chromium chromium-driver)
 # podman 4.3 with runc (crun is not used, see ENGINE_SETTINGS), netavark/aardvark-dns for networks whose
 # containers find each other by name, iptables for their port forwarding, mmdebstrap for the base image.
 ((CONTAINERS)) && PACKAGES+=(podman runc netavark aardvark-dns iptables mmdebstrap)

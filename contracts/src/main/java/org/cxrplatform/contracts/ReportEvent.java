@@ -15,8 +15,9 @@ import org.cxrplatform.contracts.findings.FindingState;
  * keyed by Study Instance UID. {@code reportId} is derived from the study and the model identity,
  * so a re-delivered study yields the same id and report-service can recognise it.
  *
- * <p>Schema: {@code schemas/report-event.v2.json}. Version 2 added {@code triagePriority} and
- * {@code model.promptVersion}; version 1 events still read.
+ * <p>Schema: {@code schemas/report-event.v3.json}. Version 3 added {@code source} (the study event's,
+ * copied); version 2 added {@code triagePriority} and {@code model.promptVersion}; events of versions 1
+ * and 2 still read.
  *
  * @param schemaVersion     version of the schema this event was written with
  * @param reportId          {@link #reportIdOf(String, String, ModelIdentity)}
@@ -30,6 +31,7 @@ import org.cxrplatform.contracts.findings.FindingState;
  * @param model             who wrote it
  * @param timings           where the time went
  * @param patient           patient identity when PHI in events is enabled, else null
+ * @param source            the study event's {@link SourceStudy}, copied (since version 3; null before)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReportEvent(
@@ -44,10 +46,11 @@ public record ReportEvent(
         Map<Finding, FindingState> findings,
         ModelIdentity model,
         Timings timings,
-        Patient patient) implements Event {
+        Patient patient,
+        SourceStudy source) implements Event {
 
-    public static final int SCHEMA_VERSION = 2;
-    public static final EventType TYPE = new EventType("org.cxrplatform.report.generated", "report-event.v2.json");
+    public static final int SCHEMA_VERSION = 3;
+    public static final EventType TYPE = new EventType("org.cxrplatform.report.generated", "report-event.v3.json");
 
     public ReportEvent {
         Objects.requireNonNull(reportId, "reportId");

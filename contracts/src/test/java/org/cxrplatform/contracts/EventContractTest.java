@@ -64,7 +64,31 @@ class EventContractTest {
     }
 
     @Test
+    void version2EventsStillReadWithoutASourceAndInferenceDerivesWhatItCan() throws IOException {
+        byte[] studyV2 = resource("/compat/study-event.v2.json");
+        assertThat(Schemas.validate("study-event.v2.json", readTree(studyV2))).isEmpty();
+        StudyEvent study = EventJson.read(studyV2, StudyEvent.class);
+        assertThat(study.schemaVersion()).isEqualTo(2);
+        assertThat(study.source()).isNull();
+        SourceStudy derived = study.sourceOrDerived();
+        assertThat(derived.seriesInstanceUid()).isEqualTo("1.2.826.0.1.3680043.8.498.1.1");
+        assertThat(derived.sopClassUid()).isEqualTo("1.2.840.10008.5.1.4.1.1.1");
+        assertThat(derived.studyDate()).isEqualTo(LocalDate.of(2024, 3, 1));
+        assertThat(derived.placerOrderNumber()).isNull();
+
+        byte[] reportV2 = resource("/compat/report-event.v2.json");
+        assertThat(Schemas.validate("report-event.v2.json", readTree(reportV2))).isEmpty();
+        ReportEvent report = EventJson.read(reportV2, ReportEvent.class);
+        assertThat(report.source()).isNull();
+        assertThat(report.triagePriority()).isEqualTo(3);
+    }
+
+    @Test
     void currentEventsAreNotValidUnderThePreviousSchemaOnlyWhereTheyGrew() {
+        assertThat(Schemas.validate("study-event.v2.json", readTree(EventJson.write(SampleEvents.study()))))
+                .anySatisfy(m -> assertThat(m.getMessage()).contains("source"));
+        assertThat(Schemas.validate("report-event.v2.json", readTree(EventJson.write(SampleEvents.report()))))
+                .anySatisfy(m -> assertThat(m.getMessage()).contains("source"));
         JsonNode study = readTree(EventJson.write(SampleEvents.study()));
         assertThat(Schemas.validate("study-event.v1.json", study))
                 .anySatisfy(m -> assertThat(m.getMessage()).contains("priorityReason"));

@@ -51,7 +51,7 @@ class EventsOverKafkaTest {
         assertThat(EventHeaders.get(received.headers(), EventHeaders.ID)).contains(study.eventId());
         assertThat(EventHeaders.get(received.headers(), EventHeaders.TYPE)).contains(StudyEvent.TYPE.ceType());
         assertThat(EventHeaders.get(received.headers(), EventHeaders.SUBJECT)).contains(study.studyInstanceUid());
-        assertThat(EventHeaders.get(received.headers(), EventHeaders.DATA_SCHEMA)).contains("urn:cxrplatform:schema:study-event.v2.json");
+        assertThat(EventHeaders.get(received.headers(), EventHeaders.DATA_SCHEMA)).contains("urn:cxrplatform:schema:study-event.v3.json");
         String traceparent = EventHeaders.get(received.headers(), EventHeaders.TRACEPARENT).orElseThrow();
         assertThat(traceparent).isEqualTo(written);
         assertThat(EventHeaders.isValidTraceparent(traceparent)).isTrue();

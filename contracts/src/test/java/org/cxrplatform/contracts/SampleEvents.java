@@ -12,6 +12,9 @@ final class SampleEvents {
     static final ModelIdentity MODEL = new ModelIdentity("ECOFRI/CXR-LLAVA-v2",
             "3b1f0c9a7d2e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c", "cxr-llava-v2-report-1", "greedy");
 
+    static final SourceStudy SOURCE = new SourceStudy("1.2.3.4.1", "1.2.840.10008.5.1.4.1.1.1.1", LocalDate.of(2026, 11, 28),
+            "095501.5", "4711", "Referrer^Rosa", "PL-9001", new SourceStudy.Procedure("36554-4", "LN", "XR Chest Single view"), "HL7");
+
     static StudyEvent study() {
         return new StudyEvent(StudyEvent.SCHEMA_VERSION, "9a1c", "1.2.3.4", "1.2.3.4.1", "1.2.3.4.1.1", "ACC42",
                 Lane.STAT, "RequestedProcedurePriority=STAT",
@@ -19,7 +22,7 @@ final class SampleEvents {
                 new Acquisition("DX", "AP", "CHEST", LocalDate.of(2026, 11, 28), "CHEST AP PORTABLE",
                         "1.2.840.10008.5.1.4.1.1.1.1", "ED_ROUTER", "General Hospital"),
                 new Patient("P123", "HOSP", "Doe^Jane", LocalDate.of(1950, 1, 2), "F"),
-                Instant.parse("2026-11-28T10:00:00Z"));
+                Instant.parse("2026-11-28T10:00:00Z"), SOURCE);
     }
 
     static ReportEvent report() {
@@ -29,7 +32,7 @@ final class SampleEvents {
                 MODEL,
                 new Timings(Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:00:01Z"),
                         Instant.parse("2026-11-28T10:00:03Z"), 1000, 120, 60, 1800, 42, 1),
-                null);
+                null, SOURCE);
     }
 
     static CriticalAlert alert() {

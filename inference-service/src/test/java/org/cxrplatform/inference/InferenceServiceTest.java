@@ -80,6 +80,8 @@ class InferenceServiceTest {
             assertThat(model.weightsDigest()).startsWith("sha256:");
             assertThat(report.lane()).isEqualTo(Lane.STAT);
             assertThat(report.accessionNumber()).isEqualTo(study.accessionNumber());
+            // the study facts results are filed with travel on (derived here: the test event has no source of its own)
+            assertThat(report.source().seriesInstanceUid()).isEqualTo(study.seriesInstanceUid());
             assertThat(report.findings()).containsOnlyKeys(Finding.values());
             assertThat(report.triagePriority()).isIn(1, 2);
             assertThat(report.text()).isNotBlank();

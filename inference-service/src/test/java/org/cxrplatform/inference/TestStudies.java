@@ -67,7 +67,7 @@ public final class TestStudies {
         return new StudyEvent(StudyEvent.SCHEMA_VERSION, UUID.randomUUID().toString(), studyUid, studyUid + ".1",
                 studyUid + ".1.1", "ACC" + Math.abs(studyUid.hashCode()), lane, lane == Lane.STAT ? "test STAT" : null,
                 new StudyImage(80, 72, pngBase64, null, null),
-                new Acquisition("DX", "PA", "CHEST", null, null, null, "TEST", null), null, Instant.now());
+                new Acquisition("DX", "PA", "CHEST", null, null, null, "TEST", null), null, Instant.now(), null);
     }
 
     /** The record ingest would publish, with CloudEvents headers and a fresh traceparent. */

@@ -24,6 +24,7 @@ import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ModelIdentity;
 import org.cxrplatform.contracts.Patient;
 import org.cxrplatform.contracts.ReportEvent;
+import org.cxrplatform.contracts.SourceStudy;
 import org.cxrplatform.contracts.Timings;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.contracts.findings.Finding;
@@ -56,7 +57,15 @@ public final class Fixtures {
         findings.put(Finding.PNEUMOTHORAX, FindingState.ABSENT);
         Instant now = Instant.now();
         return new ReportEvent(ReportEvent.SCHEMA_VERSION, ReportEvent.reportIdOf(study, sop, model), study, sop, accession, lane, null,
-                text, findings, model, new Timings(now.minusSeconds(5), now.minusSeconds(3), now, 2000, 300, 200, 1500, 60, 1), patient);
+                text, findings, model, new Timings(now.minusSeconds(5), now.minusSeconds(3), now, 2000, 300, 200, 1500, 60, 1), patient,
+                source(accession));
+    }
+
+    /** What ingest reads from a DX image of an HL7-ordered study (placer number, LOINC procedure). */
+    public static SourceStudy source(String accession) {
+        return new SourceStudy(uid(), "1.2.840.10008.5.1.4.1.1.1.1", LocalDate.of(2026, 11, 28), "101500", "S" + SEQ.get(),
+                "REFERRER^ROSA", accession == null ? null : "PL-" + accession,
+                new SourceStudy.Procedure("36643-5", "LN", "XR Chest 2V"), "HL7");
     }
 
     public static ReportEvent report(String accession) {

@@ -120,12 +120,12 @@ class PacsFhirAlertsTest {
         JsonNode dr = EventJson.mapper().readTree(json);
         assertThat(dr.get("resourceType").asText()).isEqualTo("DiagnosticReport");
         assertThat(dr.get("status").asText()).isEqualTo("preliminary");
-        assertThat(dr.get("contained")).hasSize(7);
+        assertThat(dr.get("contained")).hasSize(8); // seven findings and the model (Device)
         assertThat(dr.get("result")).hasSize(7);
         assertThat(dr.get("conclusion").asText()).isEqualTo(event.text());
         JsonNode effusion = null;
         for (JsonNode o : dr.get("contained")) {
-            if (o.get("code").get("coding").get(0).get("code").asText().equals("60046008")) {
+            if (o.path("code").path("coding").path(0).path("code").asText().equals("60046008")) {
                 effusion = o;
             }
         }

@@ -50,7 +50,7 @@ class QualityTest {
         }
         f.put(Finding.CONSOLIDATION, FindingState.UNCERTAIN); // uncertain counts as negative: must not create false positives
         return new ReportEvent(e.schemaVersion(), e.reportId(), e.studyInstanceUid(), e.sopInstanceUid(), e.accessionNumber(), e.lane(),
-                null, e.text(), f, e.model(), e.timings(), e.patient());
+                null, e.text(), f, e.model(), e.timings(), e.patient(), e.source());
     }
 
     @Test

@@ -139,7 +139,7 @@ class ReviewAndSecurityTest {
         ReportEvent stat = Fixtures.report(tag + "-stat", null, Lane.STAT, "No acute findings.", Fixtures.MODEL);
         ReportEvent e = Fixtures.report(tag + "-critical", null, Lane.ROUTINE, "Large left pneumothorax.", Fixtures.MODEL);
         ReportEvent critical = new ReportEvent(e.schemaVersion(), e.reportId(), e.studyInstanceUid(), e.sopInstanceUid(),
-                e.accessionNumber(), e.lane(), 1, e.text(), e.findings(), e.model(), e.timings(), e.patient());
+                e.accessionNumber(), e.lane(), 1, e.text(), e.findings(), e.model(), e.timings(), e.patient(), e.source());
         for (ReportEvent r : List.of(routine, stat, critical)) {
             Fixtures.publish(r);
         }

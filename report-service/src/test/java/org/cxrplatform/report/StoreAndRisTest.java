@@ -113,9 +113,9 @@ class StoreAndRisTest {
         RisPeer.Oru r = ris.accepted().get(0);
         assertThat(r.accession()).isEqualTo(event.accessionNumber());
         assertThat(r.resultStatus()).isEqualTo("P");
-        assertThat(r.patientId()).isEqualTo("ACC-" + event.accessionNumber());
+        assertThat(r.patientId()).as("no PHI: PID-3 is the accession number, typed ACSN").isEqualTo(event.accessionNumber());
         assertThat(r.text()).isEqualTo(event.text());
-        assertThat(r.placerOrder()).isEqualTo(event.accessionNumber());
+        assertThat(r.placerOrder()).isEqualTo(event.source().placerOrderNumber());
         assertThat(r.findingNames()).hasSize(7).containsEntry("Pleural effusion", "Present").containsEntry("Pneumothorax", "Absent")
                 .containsEntry("Atelectasis", "Not mentioned in report");
         assertThat(r.encoded()).startsWith("MSH|^~\\&|CXR_AI|CXR_PLATFORM|RIS|HOSPITAL|").contains("|ORU^R01^ORU_R01|")
@@ -138,13 +138,13 @@ class StoreAndRisTest {
         Fixtures.publish(event);
         ReportEvent rerun = new ReportEvent(event.schemaVersion(), event.reportId(), event.studyInstanceUid(), event.sopInstanceUid(),
                 event.accessionNumber(), event.lane(), event.triagePriority(), "Different text.", event.findings(), event.model(),
-                event.timings(), event.patient());
+                event.timings(), event.patient(), event.source());
         Fixtures.publish(rerun);
         // a marker event published after them on the same partition (same key) proves they were consumed
         ReportEvent marker = Fixtures.report(event.accessionNumber(), null, Lane.ROUTINE, "marker", Fixtures.MODEL);
         marker = new ReportEvent(marker.schemaVersion(), ReportEvent.reportIdOf(event.studyInstanceUid(), "9.9", otherModel()),
                 event.studyInstanceUid(), "9.9", event.accessionNumber(), Lane.ROUTINE, null, "marker", marker.findings(), otherModel(),
-                null, null);
+                null, null, null);
         Fixtures.publish(marker);
         awaitReport(marker.reportId());
 

@@ -43,7 +43,7 @@ class StudyImageTest {
     static void publishStudy(ReportEvent report, Lane lane, byte[] png, String sha) {
         StudyEvent study = new StudyEvent(StudyEvent.SCHEMA_VERSION, UUID.randomUUID().toString(), report.studyInstanceUid(), Fixtures.uid(),
                 report.sopInstanceUid(), report.accessionNumber(), lane, "test", new StudyImage(16, 12,
-                Base64.getEncoder().encodeToString(png), null, sha), null, null, Instant.now());
+                Base64.getEncoder().encodeToString(png), null, sha), null, null, Instant.now(), null);
         Fixtures.publish(lane.topic(), study);
     }
 

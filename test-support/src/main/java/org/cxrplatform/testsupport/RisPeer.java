@@ -72,7 +72,7 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
     /**
      * One ORU as the RIS accepted it.
      *
-     * @param accession   OBR-3.1
+     * @param accession   OBR-18 (placer field 1: the accession number)
      * @param placerOrder OBR-2.1
      * @param obx11       OBX-11 of the first OBX
      * @param text        the TX OBX lines joined with '\n'
@@ -210,7 +210,7 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
     }
 
     /**
-     * Runs on the listener thread with each arrival's accession (OBR-3) before it is answered, so
+     * Runs on the listener thread with each arrival's accession (OBR-18) before it is answered, so
      * the sender is provably waiting for this ACK while the hook runs.
      */
     public void beforeAnswer(Consumer<String> hook) {
@@ -222,7 +222,7 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
         Terser t = new Terser(message);
         String controlId = t.get("/MSH-10");
         arrivals.add(controlId);
-        beforeAnswer.accept(t.get("/.OBR-3-1"));
+        beforeAnswer.accept(t.get("/.OBR-18"));
         Reply reply = script.poll();
         try {
             switch (reply == null ? Reply.AA : reply) {
@@ -272,7 +272,7 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
                 }
             }
         }
-        return new Oru(controlId, t.get("/.OBR-3-1"), t.get("/.OBR-2-1"), t.get("/.OBR-25"), t.get("/.OBSERVATION(0)/OBX-11"),
+        return new Oru(controlId, t.get("/.OBR-18"), t.get("/.OBR-2-1"), t.get("/.OBR-25"), t.get("/.OBSERVATION(0)/OBX-11"),
                 t.get("/.PID-3-1"), t.get("/.PID-5-1"), t.get("/.PID-7-1"), String.join("\n", text), List.copyOf(coded), model,
                 encoded, Instant.now());
     }

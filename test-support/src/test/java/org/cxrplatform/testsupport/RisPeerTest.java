@@ -33,7 +33,7 @@ class RisPeerTest {
     static String oru(String controlId, String accession) {
         return "MSH|^~\\&|CXR_AI|CXR_PLATFORM|RIS|HOSPITAL|20260101000000||ORU^R01^ORU_R01|" + controlId + "|P|2.5.1\r"
                 + "PID|1||P42^^^HOSP||DOE^JANE||19500102|F\r"
-                + "OBR|1|" + accession + "|" + accession + "|24627-2^Chest X-ray^LN|||20260101000000|||||||||||||||20260101000000|||P\r"
+                + "OBR|1|" + accession + "|" + accession + "|24627-2^Chest X-ray^LN|||20260101000000|||||||||||" + accession + "||||20260101000000|||P\r"
                 + "OBX|1|TX|18782-3^Radiology Study observation (narrative)^LN|1|Small left pleural effusion.||||||P\r"
                 + "OBX|2|TX|18782-3^Radiology Study observation (narrative)^LN|1|No pneumothorax.||||||P\r"
                 + "OBX|3|CWE|60046008^Pleural effusion^SCT|1|52101004^Present^SCT||||||P\r"

@@ -72,7 +72,8 @@ final class StudyOutputs {
                     Math.max(0, Duration.between(receivedAt, s.startedAt).toMillis()), c.visionMs(), c.prefillMs(), c.decodeMs(),
                     c.generatedIds().length, s.joinedBatchOf);
             ReportEvent report = new ReportEvent(ReportEvent.SCHEMA_VERSION, s.reportId(identity), e.studyInstanceUid(),
-                    e.sopInstanceUid(), e.accessionNumber(), s.lane, triage, text, states, identity, timings, e.patient());
+                    e.sopInstanceUid(), e.accessionNumber(), s.lane, triage, text, states, identity, timings, e.patient(),
+                    e.sourceOrDerived());
             LOG.debugf("%s report %s (%d tokens, %s, joined a batch of %d, triage %d)", s.lane, report.reportId(),
                     c.generatedIds().length, c.stopReason(), s.joinedBatchOf, triage);
             s.acks.add(publisher.report(report, s.traceparent));

@@ -47,7 +47,7 @@ class StudyDecoderTest {
         StudyEvent byUri = new StudyEvent(base.schemaVersion(), base.eventId(), base.studyInstanceUid(), base.seriesInstanceUid(),
                 base.sopInstanceUid(), base.accessionNumber(), base.lane(), null,
                 new StudyImage(80, 72, null, png.toUri().toString(), StudyImage.sha256(Files.readAllBytes(png))),
-                base.acquisition(), null, base.receivedAt());
+                base.acquisition(), null, base.receivedAt(), null);
         assertThat(decoder.decode(EventJson.write(byUri)).image().getWidth()).isEqualTo(80);
 
         Files.delete(png);
@@ -78,7 +78,7 @@ class StudyDecoderTest {
         StudyEvent base = TestStudies.event("1.2.8", Lane.ROUTINE, 4);
         StudyEvent wrong = new StudyEvent(base.schemaVersion(), base.eventId(), base.studyInstanceUid(), base.seriesInstanceUid(),
                 base.sopInstanceUid(), null, base.lane(), null,
-                new StudyImage(80, 72, base.image().pngBase64(), null, "00".repeat(32)), null, null, null);
+                new StudyImage(80, 72, base.image().pngBase64(), null, "00".repeat(32)), null, null, null, null);
         assertThatThrownBy(() -> decoder.decode(EventJson.write(wrong))).hasMessageContaining("sha256 mismatch");
     }
 }

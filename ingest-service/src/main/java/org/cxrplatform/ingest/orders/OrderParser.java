@@ -89,7 +89,7 @@ final class OrderParser {
                 first(orc.getPlacerOrderNumber().getEntityIdentifier().getValue(),
                         obr.getPlacerOrderNumber().getEntityIdentifier().getValue()),
                 accession, procedure.getIdentifier().getValue(), procedure.getText().getValue(),
-                procedure.getAlternateText().getValue(), priorities, trim(patientClass));
+                procedure.getNameOfCodingSystem().getValue(), procedure.getAlternateText().getValue(), priorities, trim(patientClass));
     }
 
     private static String first(String... values) {

@@ -77,6 +77,15 @@ public final class OrderService implements OrderHook, AutoCloseable {
         return tracker.laneOf(accessionNumber, retrieved);
     }
 
+    @Override
+    public Ordered orderOf(String accessionNumber) {
+        Order o = accessionNumber == null ? null : tracker.order(accessionNumber.trim()).orElse(null);
+        if (o == null || o.state() == Order.State.CANCELLED) {
+            return null;
+        }
+        return new Ordered(o.placerOrderNumber(), o.procedureCode());
+    }
+
     private Message handle(Message in) throws HL7Exception, IOException {
         List<ParsedOrder> orders;
         try {

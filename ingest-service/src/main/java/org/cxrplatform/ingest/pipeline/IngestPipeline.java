@@ -15,6 +15,7 @@ import org.cxrplatform.contracts.Acquisition;
 import org.cxrplatform.contracts.DeadLetter;
 import org.cxrplatform.contracts.EventHeaders;
 import org.cxrplatform.contracts.Patient;
+import org.cxrplatform.contracts.SourceStudy;
 import org.cxrplatform.contracts.Stage;
 import org.cxrplatform.contracts.StudyEvent;
 import org.cxrplatform.contracts.StudyImage;
@@ -302,7 +303,20 @@ public final class IngestPipeline implements InstanceSink {
                 ? new Patient(h.patientId(), h.issuerOfPatientId(), h.patientName(), h.patientBirthDate(), h.patientSex())
                 : null;
         return new StudyEvent(StudyEvent.SCHEMA_VERSION, eventId, h.studyInstanceUid(), h.seriesInstanceUid(),
-                h.sopInstanceUid(), h.accessionNumber(), lane.lane(), lane.reason(), img, acq, patient, entry.receivedAt());
+                h.sopInstanceUid(), h.accessionNumber(), lane.lane(), lane.reason(), img, acq, patient, entry.receivedAt(),
+                source(h));
+    }
+
+    /** The header's study facts; an HL7 order of the accession number gives the placer number and procedure. */
+    private SourceStudy source(InstanceHeader h) {
+        SourceStudy dicom = h.source();
+        OrderHook.Ordered order = orders.orderOf(h.accessionNumber());
+        if (order == null) {
+            return dicom;
+        }
+        return new SourceStudy(dicom.seriesInstanceUid(), dicom.sopClassUid(), dicom.studyDate(), dicom.studyTime(), dicom.studyId(),
+                dicom.referringPhysicianName(), order.placerOrderNumber() != null ? order.placerOrderNumber() : dicom.placerOrderNumber(),
+                order.procedure() != null ? order.procedure() : dicom.procedure(), "HL7");
     }
 
     private StoreOutcome deadLetter(Spool.Entry entry, InstanceHeader h, String job, boolean live, String code,

@@ -1,5 +1,6 @@
 package org.cxrplatform.ingest.pipeline;
 
+import org.cxrplatform.contracts.SourceStudy;
 import org.cxrplatform.ingest.select.LaneRules;
 
 /**
@@ -17,6 +18,22 @@ public interface OrderHook {
      * @return the lane of the instance's order, or null when no order claims it
      */
     LaneRules.LaneDecision laneOf(String accessionNumber, boolean retrieved);
+
+    /**
+     * The identifiers of the order with this accession number, for the results to be filed with it.
+     *
+     * @return null when no (uncancelled) order has this accession number
+     */
+    default Ordered orderOf(String accessionNumber) {
+        return null;
+    }
+
+    /**
+     * @param placerOrderNumber ORC-2 of the order, may be null
+     * @param procedure         OBR-4 universal service identifier, may be null
+     */
+    record Ordered(String placerOrderNumber, SourceStudy.Procedure procedure) {
+    }
 
     OrderHook NONE = (accessionNumber, retrieved) -> null;
 }

@@ -8,10 +8,12 @@ import com.pixelmed.dicom.TagFromName;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import org.cxrplatform.contracts.SourceStudy;
 
 /**
  * What ingest reads from an instance's header (everything before Pixel Data): identifiers,
- * routing and selection facts, the image pixel module, and patient identity.
+ * routing and selection facts, the image pixel module, patient identity, and the study and order
+ * facts the result messages are filed with ({@link SourceStudy}, as the header tells them).
  */
 public record InstanceHeader(
         String sopClassUid,
@@ -42,9 +44,14 @@ public record InstanceHeader(
         int samplesPerPixel,
         int bitsAllocated,
         int bitsStored,
-        String photometricInterpretation) {
+        String photometricInterpretation,
+        SourceStudy source) {
 
     static final AttributeTag REQUESTED_PROCEDURE_PRIORITY = new AttributeTag(0x0040, 0x1003);
+    /** (0040,2016) Placer Order Number / Imaging Service Request. */
+    static final AttributeTag PLACER_ORDER_NUMBER = new AttributeTag(0x0040, 0x2016);
+    /** (0032,1064) Requested Procedure Code Sequence. */
+    static final AttributeTag REQUESTED_PROCEDURE_CODE_SEQUENCE = new AttributeTag(0x0032, 0x1064);
 
     public static InstanceHeader of(AttributeList list) {
         return new InstanceHeader(
@@ -76,7 +83,39 @@ public record InstanceHeader(
                 Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 1),
                 Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 0),
                 Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsStored, 0),
-                upper(s(list, TagFromName.PhotometricInterpretation)));
+                upper(s(list, TagFromName.PhotometricInterpretation)),
+                new SourceStudy(s(list, TagFromName.SeriesInstanceUID), s(list, TagFromName.SOPClassUID),
+                        date(s(list, TagFromName.StudyDate)), s(list, TagFromName.StudyTime), s(list, TagFromName.StudyID),
+                        s(list, TagFromName.ReferringPhysicianName), placerOrderNumber(list), procedure(list), "DICOM"));
+    }
+
+    /** Placer Order Number / Imaging Service Request: top level, or in the first Request Attributes Sequence item. */
+    private static String placerOrderNumber(AttributeList list) {
+        String top = s(list, PLACER_ORDER_NUMBER);
+        if (top != null) {
+            return top;
+        }
+        AttributeList request = firstItem(list, TagFromName.RequestAttributesSequence);
+        return request == null ? null : s(request, PLACER_ORDER_NUMBER);
+    }
+
+    /** Requested Procedure Code Sequence (top level or in the request), else Procedure Code Sequence: first item. */
+    private static SourceStudy.Procedure procedure(AttributeList list) {
+        AttributeList request = firstItem(list, TagFromName.RequestAttributesSequence);
+        AttributeList code = firstItem(list, REQUESTED_PROCEDURE_CODE_SEQUENCE);
+        if (code == null && request != null) {
+            code = firstItem(request, REQUESTED_PROCEDURE_CODE_SEQUENCE);
+        }
+        if (code == null) {
+            code = firstItem(list, TagFromName.ProcedureCodeSequence);
+        }
+        String value = code == null ? null : s(code, TagFromName.CodeValue);
+        return value == null ? null
+                : new SourceStudy.Procedure(value, s(code, TagFromName.CodingSchemeDesignator), s(code, TagFromName.CodeMeaning));
+    }
+
+    private static AttributeList firstItem(AttributeList list, AttributeTag tag) {
+        return list.get(tag) instanceof SequenceAttribute sa && sa.getNumberOfItems() > 0 ? sa.getItem(0).getAttributeList() : null;
     }
 
     /** Whether the header has an image pixel module at all (rows, columns, bits allocated). */

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.contracts.Lane;
+import org.cxrplatform.contracts.SourceStudy;
 import org.cxrplatform.contracts.StudyEvent;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.FreePorts;
@@ -131,6 +132,14 @@ class OrderRetrievalTest {
                         .satisfies(r -> assertThat(r.topic()).isEqualTo(Topics.STUDIES_STAT));
                 StudyEvent stat = EventJson.read(bySop.get(routineTagsStatOrder.sopInstanceUid()).get(0).value(), StudyEvent.class);
                 assertThat(stat.priorityReason()).contains("HL7 order").contains("priority S");
+                // the results are filed with the order: its placer number and universal service id travel on
+                assertThat(stat.source().orderSource()).isEqualTo("HL7");
+                assertThat(stat.source().placerOrderNumber()).isEqualTo("PLC-" + routineTagsStatOrder.accessionNumber());
+                assertThat(stat.source().procedure()).isEqualTo(new SourceStudy.Procedure("36643-5", "LN", "XR Chest 2 Views"));
+                assertThat(stat.source().seriesInstanceUid()).isEqualTo(stat.seriesInstanceUid());
+                assertThat(stat.source().sopClassUid()).isEqualTo(stat.acquisition().sopClassUid());
+                StudyEvent routine = EventJson.read(bySop.get(routineOrder.sopInstanceUid()).get(0).value(), StudyEvent.class);
+                assertThat(routine.source().procedure()).isEqualTo(new SourceStudy.Procedure("RAD77", "L", "CHEST XR PA"));
                 c.close();
             }
         }

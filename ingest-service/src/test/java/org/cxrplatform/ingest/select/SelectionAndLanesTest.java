@@ -17,7 +17,7 @@ class SelectionAndLanesTest {
                                  String location, String department) {
         return new InstanceHeader("1.2.840.10008.5.1.4.1.1.1", "1.2.3.4", "1.2.3", "1.2.3.1", "ACC1", modality, bodyPart,
                 protocol, null, null, view, priority, location, department, null, null, null, null, null, null, null,
-                null, 600, 512, 1, 1, 16, 12, "MONOCHROME2");
+                null, 600, 512, 1, 1, 16, 12, "MONOCHROME2", null);
     }
 
     @Test

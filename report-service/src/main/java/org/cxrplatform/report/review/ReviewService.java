@@ -22,7 +22,8 @@ import org.cxrplatform.report.store.StoredReport;
 /**
  * The radiologist's decisions. Each one, in one transaction: locks the report, checks the
  * transition, writes the new status and its history entry, queues the RIS/PACS/FHIR messages
- * (final for accept, corrected for edit, withdrawn for reject) and the audit entry.
+ * (final for the first signature, accepted or edited; corrected for a later edit; withdrawn for
+ * reject) and the audit entry.
  *
  * <p>Transitions: DRAFT → ACCEPTED | EDITED | REJECTED; ACCEPTED | EDITED → EDITED (a later correction).
  */
@@ -64,7 +65,9 @@ public class ReviewService {
         StoredReport r = lock(reportId, EnumSet.of(ReportStatus.DRAFT, ReportStatus.ACCEPTED, ReportStatus.EDITED), "edited");
         Map<Finding, FindingState> findings = extraction.extract(text);
         StoredReport updated = store.updateReview(r.pk(), ReportStatus.EDITED, text, findings, actor);
-        return finish(r, updated, ResultStatus.CORRECTED, actor, "edited and signed", "EDIT");
+        // C only corrects a final the RIS already has; an edited draft's first signature is the final
+        ResultStatus result = r.signedBefore() ? ResultStatus.CORRECTED : ResultStatus.FINAL;
+        return finish(r, updated, result, actor, "edited and signed", "EDIT");
     }
 
     @Transactional

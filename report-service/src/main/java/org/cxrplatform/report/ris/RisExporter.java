@@ -34,7 +34,8 @@ public class RisExporter implements ReportExporter {
             return;
         }
         String controlId = nextControlId();
-        String signer = status == ResultStatus.PRELIMINARY ? null : actor;
+        // OBR-32 names the radiologist who signed a final or a correction; a withdrawn draft was signed by no one
+        String signer = status == ResultStatus.FINAL || status == ResultStatus.CORRECTED ? actor : null;
         byte[] message = oru.build(report, status, controlId, signer, at).getBytes(StandardCharsets.UTF_8);
         String summary = "ORU^R01 " + status.obr25() + (status == ResultStatus.WITHDRAWN ? "/W" : "") + " " + report.reportId();
         for (ReportConfig.Endpoint endpoint : config.ris().endpoints()) {

@@ -4,6 +4,7 @@ import jakarta.inject.Singleton;
 import java.util.Map;
 import org.cxrplatform.contracts.ModelIdentity;
 import org.cxrplatform.contracts.Patient;
+import org.cxrplatform.contracts.SourceStudy;
 import org.cxrplatform.contracts.Timings;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
@@ -20,6 +21,7 @@ public class JsonColumns implements JdbiPlugin {
     public void customizeJdbi(Jdbi jdbi) {
         jdbi.registerColumnMapper(ModelIdentity.class, json(ModelIdentity.class));
         jdbi.registerColumnMapper(Patient.class, json(Patient.class));
+        jdbi.registerColumnMapper(SourceStudy.class, json(SourceStudy.class));
         jdbi.registerColumnMapper(Timings.class, json(Timings.class));
         jdbi.registerColumnMapper(new GenericType<Map<Finding, FindingState>>() {
         }, (rs, column, ctx) -> Json.readFindings(rs.getString(column)));

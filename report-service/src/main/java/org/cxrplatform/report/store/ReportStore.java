@@ -25,8 +25,8 @@ public class ReportStore {
 
     /** Named as {@link StoredReport}'s components (snake case); the JSON columns are read by {@link JsonColumns}. */
     private static final String COLUMNS = "id AS pk, report_id, study_instance_uid, sop_instance_uid, accession_number, model_version,"
-            + " model, lane, triage_priority, ai_text, ai_findings, text, findings, status, patient, timings, order_key, created_at,"
-            + " updated_at, reviewed_by, reviewed_at";
+            + " model, lane, triage_priority, ai_text, ai_findings, text, findings, status, patient, source, timings, order_key,"
+            + " created_at, updated_at, reviewed_by, reviewed_at, signatures";
 
     private static final RowMapper<StoredReport> REPORT = ConstructorMapper.of(StoredReport.class);
     private static final RowMapper<StatusChange> CHANGE = ConstructorMapper.of(StatusChange.class);
@@ -42,10 +42,10 @@ public class ReportStore {
      */
     public Optional<StoredReport> insertDraft(ReportEvent event, int triagePriority, String orderKey) {
         String sql = "INSERT INTO report (report_id, study_instance_uid, sop_instance_uid, accession_number, model_version, model, lane,"
-                + " triage_priority, ai_text, ai_findings, text, findings, status, patient, timings, order_key)"
+                + " triage_priority, ai_text, ai_findings, text, findings, status, patient, source, timings, order_key)"
                 + " VALUES (:reportId, :studyInstanceUid, :sopInstanceUid, :accessionNumber, :modelVersion, CAST(:model AS jsonb), :lane,"
                 + " :triagePriority, :text, CAST(:findings AS jsonb), :text, CAST(:findings AS jsonb), 'DRAFT', CAST(:patient AS jsonb),"
-                + " CAST(:timings AS jsonb), :orderKey)"
+                + " CAST(:source AS jsonb), CAST(:timings AS jsonb), :orderKey)"
                 + " ON CONFLICT DO NOTHING RETURNING " + COLUMNS;
         return jdbi.withHandle(h -> h.createQuery(sql)
                 .bind("reportId", event.reportId())
@@ -61,6 +61,7 @@ public class ReportStore {
                 .bind("text", Inputs.stripControls(event.text()))
                 .bind("findings", Json.write(Json.complete(event.findings())))
                 .bind("patient", Json.write(event.patient()))
+                .bind("source", Json.write(event.source()))
                 .bind("timings", Json.write(event.timings()))
                 .bind("orderKey", orderKey)
                 .map(REPORT)
@@ -94,15 +95,17 @@ public class ReportStore {
         return jdbi.withHandle(h -> h.createQuery(sql).bindMap(where.args()).bind("limit", q.limit()).map(REPORT).list());
     }
 
-    /** Applies a reviewed status (and, for edits, the new text and findings). */
+    /** Applies a reviewed status (and, for edits, the new text and findings); accepting or editing counts a signature. */
     public StoredReport updateReview(long pk, ReportStatus status, String text, Map<Finding, FindingState> findings, String actor) {
         String sql = "UPDATE report SET status = :status, text = :text, findings = CAST(:findings AS jsonb), reviewed_by = :actor,"
-                + " reviewed_at = now(), updated_at = now() WHERE id = :pk RETURNING " + COLUMNS;
+                + " reviewed_at = now(), updated_at = now(), signatures = signatures + CASE WHEN :signed THEN 1 ELSE 0 END"
+                + " WHERE id = :pk RETURNING " + COLUMNS;
         return jdbi.withHandle(h -> h.createQuery(sql)
                 .bind("status", status)
                 .bind("text", text)
                 .bind("findings", Json.write(Json.complete(findings)))
                 .bind("actor", actor)
+                .bind("signed", status == ReportStatus.ACCEPTED || status == ReportStatus.EDITED)
                 .bind("pk", pk)
                 .map(REPORT)
                 .one());

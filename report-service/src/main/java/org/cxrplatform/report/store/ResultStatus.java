@@ -2,14 +2,16 @@ package org.cxrplatform.report.store;
 
 /**
  * What a report change means to the receiving systems. HL7 table 0123 (OBR-25) and 0085 (OBX-11).
- * A rejected AI draft is sent as a correction whose observations are withdrawn (OBX-11 W), so the
- * RIS drops the preliminary AI result; the radiologist's own report follows through the RIS.
+ * The first signature (accepted, or edited and signed) is FINAL; CORRECTED only follows a final.
+ * A rejected AI draft (only ever a preliminary was sent) stays preliminary with every observation
+ * withdrawn (OBX-11 W: posted as wrong), so the RIS drops the AI result; the radiologist's own report
+ * follows through the RIS as the order's final.
  */
 public enum ResultStatus {
     PRELIMINARY("P", "P"),
     FINAL("F", "F"),
     CORRECTED("C", "C"),
-    WITHDRAWN("C", "W");
+    WITHDRAWN("P", "W");
 
     private final String obr25;
     private final String obx11;

@@ -5,11 +5,15 @@ import java.util.Map;
 import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ModelIdentity;
 import org.cxrplatform.contracts.Patient;
+import org.cxrplatform.contracts.SourceStudy;
 import org.cxrplatform.contracts.Timings;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
 
-/** One row of {@code report}: the AI draft as generated plus its current (reviewed) form. */
+/**
+ * One row of {@code report}: the AI draft as generated plus its current (reviewed) form.
+ * {@code signatures} counts the radiologist's signatures (accept, edit of a draft or of a signed report).
+ */
 public record StoredReport(
         long pk,
         String reportId,
@@ -26,12 +30,19 @@ public record StoredReport(
         Map<Finding, FindingState> findings,
         ReportStatus status,
         Patient patient,
+        SourceStudy source,
         Timings timings,
         String orderKey,
         Instant createdAt,
         Instant updatedAt,
         String reviewedBy,
-        Instant reviewedAt) {
+        Instant reviewedAt,
+        int signatures) {
+
+    /** Whether a final result was already sent: a further signature is then a correction. */
+    public boolean signedBefore() {
+        return signatures > 0;
+    }
 
     /** Its messages go first across patients: a STAT or triage-priority-1 report. */
     public boolean urgent() {

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ModelIdentity;
 import org.cxrplatform.contracts.Patient;
+import org.cxrplatform.contracts.SourceStudy;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
 import org.cxrplatform.report.ReportConfig.SrKind;
@@ -25,6 +26,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every SR variant passes dicom3tools' dciodvfy without errors and carries the text and coded findings (dcmtk dsrdump). */
 class SrBuilderTest {
+
+    /** The source study as ingest reads it: a DX image, the study's date/time and ids, an HL7 order. */
+    static final SourceStudy SOURCE = new SourceStudy("1.2.826.0.1.3680043.8.498.1.1", "1.2.840.10008.5.1.4.1.1.1.1",
+            LocalDate.of(2026, 11, 27), "235501.25", "4711", "REFERRER^ROSA", "PL-9001",
+            new SourceStudy.Procedure("36643-5", "LN", "XR Chest 2V"), "HL7");
 
     @TempDir
     Path dir;
@@ -40,35 +46,77 @@ class SrBuilderTest {
         ModelIdentity model = new ModelIdentity("ECOFRI/CXR-LLAVA-v2", "0123456789abcdef", "p1", "greedy");
         return new StoredReport(1, "r1", "1.2.826.0.1.3680043.8.498.1", "1.2.826.0.1.3680043.8.498.2", "ACC1", model.version(), model,
                 Lane.STAT, 1, "Large right pneumothorax. No pleural effusion. Heart size may be enlarged.", findings,
-                "Large right pneumothorax. No pleural effusion. Heart size may be enlarged.", findings, ReportStatus.DRAFT, patient, null,
-                "accession:ACC1", Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:00:00Z"), null, null);
+                "Large right pneumothorax. No pleural effusion. Heart size may be enlarged.", findings, ReportStatus.DRAFT, patient, SOURCE, null,
+                "accession:ACC1", Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:00:00Z"), null, null, 0);
     }
 
     @ParameterizedTest
     @CsvSource({"COMPREHENSIVE,PRELIMINARY,true", "COMPREHENSIVE,FINAL,false", "COMPREHENSIVE,CORRECTED,true", "BASIC_TEXT,FINAL,true",
         "COMPREHENSIVE,WITHDRAWN,false"})
-    void passesDciodvfyWithoutErrors(SrKind kind, ResultStatus status, boolean withPatient) throws Exception {
+    void passesDciodvfyAndDsrdumpWithoutErrors(SrKind kind, ResultStatus status, boolean withPatient) throws Exception {
         Patient patient = withPatient ? new Patient("PID1", "HOSP", "DOE^JANE", LocalDate.of(1950, 3, 4), "F") : null;
         SrBuilder.Built sr = SrBuilder.build(report(patient), status, "dr.house", Instant.parse("2026-11-28T11:00:00Z"), kind, "CXR");
         Path file = dir.resolve("sr.dcm");
         Files.write(file, sr.bytes());
+        // kept for the conformance statement's examples (target/sr-examples)
+        Path examples = Files.createDirectories(Path.of("target", "sr-examples"));
+        Files.write(examples.resolve(kind + "-" + status + (withPatient ? "-phi" : "") + ".dcm"), sr.bytes());
 
         String verify = run("dciodvfy", file.toString());
         List<String> errors = verify.lines().filter(l -> l.startsWith("Error")).toList();
         assertThat(errors).as(verify).isEmpty();
         assertThat(verify).contains(kind == SrKind.BASIC_TEXT ? "BasicTextSR" : "ComprehensiveSR");
 
-        String dump = run("dsrdump", "+Pl", file.toString());
+        String dump = dsrdumpWithoutProblems(file);
         assertThat(dump).contains("Large right pneumothorax. No pleural effusion.");
-        assertThat(run("dcmdump", "+P", "StudyInstanceUID", file.toString())).contains("1.2.826.0.1.3680043.8.498.1");
+        String header = run("dcmdump", file.toString());
+        // the General Study module is the source study's: a PACS files the SR with it
+        assertThat(header).contains("1.2.826.0.1.3680043.8.498.1").contains("(0008,0020) DA [20261127]")
+                .contains("(0008,0030) TM [235501.25]").contains("(0020,0010) SH [4711]").contains("REFERRER^ROSA");
         if (kind == SrKind.COMPREHENSIVE) {
-            assertThat(dump).contains("Pneumothorax").contains("Present").contains("Pleural effusion").contains("Absent")
-                    .contains("Undetermined").doesNotContain("Atelectasis");
+            assertThat(dump).contains("TID 1500 (DCMR)").contains("Imaging Measurement Report")
+                    .contains("Pneumothorax").contains("Present").contains("Pleural effusion").contains("Absent")
+                    .contains("Undetermined").doesNotContain("Atelectasis")
+                    // TID 4019 and the device observer: which model, which weights
+                    .contains("Algorithm Name").contains("ECOFRI/CXR-LLAVA-v2").contains("Algorithm Version")
+                    .contains("Algorithm Parameters").contains("weights sha256:0123456789abcdef; prompt p1; generation greedy")
+                    .contains("Device Observer Name")
+                    // TID 1600: the image the model read
+                    .contains("Image Library").contains("1.2.826.0.1.3680043.8.498.2").contains("XR Chest 2V");
+            assertThat(header).contains("CurrentRequestedProcedureEvidenceSequence");
         } else {
-            assertThat(dump).doesNotContain("Undetermined");
+            assertThat(dump).doesNotContain("Undetermined").doesNotContain("TID 1500");
         }
         assertThat(dump).contains(status == ResultStatus.PRELIMINARY ? "UNVERIFIED" : "VERIFIED");
     }
+
+    @org.junit.jupiter.api.Test
+    void aReportOfAnOldEventWithoutSourceFactsIsStillValidAndInventsNoStudyDate() throws Exception {
+        StoredReport old = report(null);
+        old = new StoredReport(old.pk(), old.reportId(), old.studyInstanceUid(), old.sopInstanceUid(), old.accessionNumber(),
+                old.modelVersion(), old.model(), old.lane(), old.triagePriority(), old.aiText(), old.aiFindings(), old.text(), old.findings(),
+                old.status(), null, null, null, old.orderKey(), old.createdAt(), old.updatedAt(), null, null, 0);
+        Path file = dir.resolve("old.dcm");
+        Files.write(file, SrBuilder.build(old, ResultStatus.PRELIMINARY, "ai", Instant.parse("2026-11-28T11:00:00Z"),
+                SrKind.COMPREHENSIVE, "CXR").bytes());
+        String verify = run("dciodvfy", file.toString());
+        assertThat(verify.lines().filter(l -> l.startsWith("Error")).toList()).as(verify).isEmpty();
+        assertThat(dsrdumpWithoutProblems(file)).contains("TID 1500 (DCMR)").contains("Diagnostic imaging study");
+        assertThat(run("dcmdump", file.toString())).contains("(0008,0020) DA (no value available)");
+    }
+
+    /**
+     * dsrdump's own checks (IOD relationship constraints, content item values, template identification),
+     * nothing relaxed. Its one notice that its VR checker cannot check UTF-8 (ISO_IR 192) strings is not a finding.
+     */
+    static String dsrdumpWithoutProblems(Path file) {
+        String dump = run("dsrdump", "+Pl", "+Pt", "+Pu", file.toString());
+        assertThat(dump.lines().filter(l -> l.startsWith("W:") || l.startsWith("E:") || l.startsWith("F:"))
+                .filter(l -> !l.equals(UTF8_NOTICE)).toList()).as(dump).isEmpty();
+        return dump;
+    }
+
+    static final String UTF8_NOTICE = "W: The VR checker does not support this Specific Character Set: ISO_IR 192";
 
     @org.junit.jupiter.api.Test
     void aSignedVersionNamesTheDraftAsPredecessor() throws Exception {
