@@ -24,5 +24,4 @@ public record Acquisition(
         String studyDescription,
         String sopClassUid,
         String callingAeTitle,
-        String institutionName) {
-}
+        String institutionName) {}

@@ -34,7 +34,8 @@ public record CriticalAlert(
         FindingState state,
         String excerpt,
         ModelIdentity model,
-        Instant raisedAt) implements Event {
+        Instant raisedAt)
+        implements Event {
 
     public static final int SCHEMA_VERSION = 1;
     public static final EventType TYPE = new EventType("org.cxrplatform.alert.critical", "critical-alert.v1.json");

@@ -34,7 +34,8 @@ public record DeadLetter(
         String originalPayload,
         String payloadRef,
         String studyInstanceUid,
-        Instant failedAt) implements Event {
+        Instant failedAt)
+        implements Event {
 
     public static final int SCHEMA_VERSION = 1;
     public static final EventType TYPE = new EventType("org.cxrplatform.deadletter", "dead-letter.v1.json");
@@ -50,12 +51,25 @@ public record DeadLetter(
      * @param studyInstanceUid the study, when the record could be read far enough; else null
      * @param error            what failed, or null
      */
-    public static DeadLetter of(Stage stage, ConsumerRecord<String, byte[]> original, String studyInstanceUid, String reason,
-                                Throwable error, int attempts) {
-        return new DeadLetter(SCHEMA_VERSION, stage, reason, error == null ? null : error.getClass().getName(), attempts,
-                original.topic(), original.key(),
-                original.value() == null ? null : Base64.getEncoder().encodeToString(original.value()), null,
-                studyInstanceUid, Instant.now());
+    public static DeadLetter of(
+            Stage stage,
+            ConsumerRecord<String, byte[]> original,
+            String studyInstanceUid,
+            String reason,
+            Throwable error,
+            int attempts) {
+        return new DeadLetter(
+                SCHEMA_VERSION,
+                stage,
+                reason,
+                error == null ? null : error.getClass().getName(),
+                attempts,
+                original.topic(),
+                original.key(),
+                original.value() == null ? null : Base64.getEncoder().encodeToString(original.value()),
+                null,
+                studyInstanceUid,
+                Instant.now());
     }
 
     /**
@@ -63,8 +77,18 @@ public record DeadLetter(
      * instead of inline.
      */
     public static DeadLetter ofQuarantined(Stage stage, String studyInstanceUid, String reason, String payloadRef) {
-        return new DeadLetter(SCHEMA_VERSION, stage, reason, null, 1, null, studyInstanceUid, null, payloadRef,
-                studyInstanceUid, Instant.now());
+        return new DeadLetter(
+                SCHEMA_VERSION,
+                stage,
+                reason,
+                null,
+                1,
+                null,
+                studyInstanceUid,
+                null,
+                payloadRef,
+                studyInstanceUid,
+                Instant.now());
     }
 
     @Override

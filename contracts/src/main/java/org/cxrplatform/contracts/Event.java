@@ -26,6 +26,5 @@ public interface Event {
      *
      * @throws IllegalArgumentException naming the field that breaks a rule
      */
-    default void validate() {
-    }
+    default void validate() {}
 }

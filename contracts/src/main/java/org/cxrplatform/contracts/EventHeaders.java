@@ -30,8 +30,7 @@ public final class EventHeaders {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private EventHeaders() {
-    }
+    private EventHeaders() {}
 
     /**
      * Writes the headers of one event: the CloudEvents attributes it knows ({@link Event#type()}, its
@@ -79,7 +78,9 @@ public final class EventHeaders {
 
     public static Optional<String> get(Headers headers, String key) {
         Header h = headers.lastHeader(key);
-        return h == null || h.value() == null ? Optional.empty() : Optional.of(new String(h.value(), StandardCharsets.UTF_8));
+        return h == null || h.value() == null
+                ? Optional.empty()
+                : Optional.of(new String(h.value(), StandardCharsets.UTF_8));
     }
 
     /** A new root trace: version 00, random trace id and span id, sampled. */
@@ -88,8 +89,10 @@ public final class EventHeaders {
     }
 
     public static boolean isValidTraceparent(String value) {
-        return value != null && value.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
-                && !value.substring(3, 35).equals("0".repeat(32)) && !value.substring(36, 52).equals("0".repeat(16));
+        return value != null
+                && value.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+                && !value.substring(3, 35).equals("0".repeat(32))
+                && !value.substring(36, 52).equals("0".repeat(16));
     }
 
     private static String randomHex(int bytes) {

@@ -20,8 +20,7 @@ public final class EventJson {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    private EventJson() {
-    }
+    private EventJson() {}
 
     /** A mapper configured like the event codec, for callers that need trees or other types. */
     public static ObjectMapper mapper() {
@@ -32,7 +31,8 @@ public final class EventJson {
         try {
             return MAPPER.writeValueAsBytes(event);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialise " + event.getClass().getSimpleName(), e);
+            throw new UncheckedIOException(
+                    "cannot serialise " + event.getClass().getSimpleName(), e);
         }
     }
 
@@ -40,7 +40,8 @@ public final class EventJson {
         try {
             return MAPPER.writeValueAsString(event);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialise " + event.getClass().getSimpleName(), e);
+            throw new UncheckedIOException(
+                    "cannot serialise " + event.getClass().getSimpleName(), e);
         }
     }
 

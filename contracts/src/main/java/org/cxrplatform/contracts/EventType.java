@@ -6,5 +6,4 @@ package org.cxrplatform.contracts;
  * @param ceType CloudEvents {@code type}, for example {@code org.cxrplatform.study.ready}
  * @param schema file name of the JSON Schema the current version is written with, under {@code schemas/} on the classpath
  */
-public record EventType(String ceType, String schema) {
-}
+public record EventType(String ceType, String schema) {}

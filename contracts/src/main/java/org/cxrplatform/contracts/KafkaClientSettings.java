@@ -26,8 +26,7 @@ public final class KafkaClientSettings {
     private static final String PREFIX = "kafka.";
     private static final String ENV_PREFIX = "KAFKA_";
 
-    private KafkaClientSettings() {
-    }
+    private KafkaClientSettings() {}
 
     /**
      * Every non-empty {@code kafka.*} property (or {@code KAFKA_*} env var), prefix stripped.
@@ -54,7 +53,10 @@ public final class KafkaClientSettings {
         }
         if (propertyName.startsWith(ENV_PREFIX)) {
             // Kafka client keys have no '_', so the env form maps back unambiguously.
-            return propertyName.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            return propertyName
+                    .substring(ENV_PREFIX.length())
+                    .toLowerCase(Locale.ROOT)
+                    .replace('_', '.');
         }
         return null;
     }
@@ -63,14 +65,20 @@ public final class KafkaClientSettings {
      * A client's config: {@code defaults}, overridden by {@code configured}, overridden by
      * {@code pinned}. A configured value that differs from a pinned one is logged and dropped.
      */
-    public static Map<String, Object> merge(String client, Map<String, ?> defaults, Map<String, String> configured,
-                                            Map<String, ?> pinned) {
+    public static Map<String, Object> merge(
+            String client, Map<String, ?> defaults, Map<String, String> configured, Map<String, ?> pinned) {
         Map<String, Object> props = new LinkedHashMap<>(defaults);
         props.putAll(configured);
         pinned.forEach((key, value) -> {
             String asConfigured = configured.get(key);
             if (asConfigured != null && !asConfigured.equals(Objects.toString(value))) {
-                LOG.log(Level.WARNING, "{0}: kafka.{1}={2} ignored; this service needs {1}={3}", client, key, asConfigured, value);
+                LOG.log(
+                        Level.WARNING,
+                        "{0}: kafka.{1}={2} ignored; this service needs {1}={3}",
+                        client,
+                        key,
+                        asConfigured,
+                        value);
             }
             props.put(key, value);
         });

@@ -15,12 +15,15 @@ public record ModelIdentity(String modelId, String weightsDigest, String promptV
 
     /** The weights digest as {@code sha256:<hex>}, whether or not the loader wrote the prefix; null if unknown. */
     public String weightsSha256() {
-        return weightsDigest == null ? null : weightsDigest.startsWith("sha256:") ? weightsDigest : "sha256:" + weightsDigest;
+        return weightsDigest == null
+                ? null
+                : weightsDigest.startsWith("sha256:") ? weightsDigest : "sha256:" + weightsDigest;
     }
 
     /** The key report-service keeps one report per study under. */
     public String version() {
-        String digest = weightsDigest == null ? "unknown" : weightsDigest.substring(0, Math.min(12, weightsDigest.length()));
+        String digest =
+                weightsDigest == null ? "unknown" : weightsDigest.substring(0, Math.min(12, weightsDigest.length()));
         return modelId + "@" + digest + "/" + promptVersion;
     }
 }

@@ -8,5 +8,4 @@ import java.time.LocalDate;
  * on (the RIS then gets a full PID segment); otherwise reports are matched by accession number.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Patient(String id, String issuer, String name, LocalDate birthDate, String sex) {
-}
+public record Patient(String id, String issuer, String name, LocalDate birthDate, String sex) {}

@@ -47,7 +47,8 @@ public record ReportEvent(
         ModelIdentity model,
         Timings timings,
         Patient patient,
-        SourceStudy source) implements Event {
+        SourceStudy source)
+        implements Event {
 
     public static final int SCHEMA_VERSION = 3;
     public static final EventType TYPE = new EventType("org.cxrplatform.report.generated", "report-event.v3.json");
@@ -75,8 +76,8 @@ public record ReportEvent(
             throw new IllegalArgumentException("ReportEvent " + reportId + " has no model.modelId");
         }
         if (triagePriority != null && (triagePriority < 1 || triagePriority > 3)) {
-            throw new IllegalArgumentException("ReportEvent " + reportId + " has triagePriority " + triagePriority
-                    + " outside 1..3");
+            throw new IllegalArgumentException(
+                    "ReportEvent " + reportId + " has triagePriority " + triagePriority + " outside 1..3");
         }
         if (studyInstanceUid.isBlank() || text.isBlank()) {
             throw new IllegalArgumentException("ReportEvent " + reportId + " has a blank study UID or text");

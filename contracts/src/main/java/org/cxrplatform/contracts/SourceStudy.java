@@ -45,6 +45,5 @@ public record SourceStudy(
      * @param text   text / Code Meaning, may be null
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Procedure(String code, String scheme, String text) {
-    }
+    public record Procedure(String code, String scheme, String text) {}
 }

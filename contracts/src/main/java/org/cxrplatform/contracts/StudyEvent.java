@@ -42,7 +42,8 @@ public record StudyEvent(
         Acquisition acquisition,
         Patient patient,
         Instant receivedAt,
-        SourceStudy source) implements Event {
+        SourceStudy source)
+        implements Event {
 
     public static final int SCHEMA_VERSION = 3;
     public static final EventType TYPE = new EventType("org.cxrplatform.study.ready", "study-event.v3.json");
@@ -62,8 +63,16 @@ public record StudyEvent(
         if (source != null) {
             return source;
         }
-        return new SourceStudy(seriesInstanceUid, acquisition == null ? null : acquisition.sopClassUid(),
-                acquisition == null ? null : acquisition.studyDate(), null, null, null, null, null, null);
+        return new SourceStudy(
+                seriesInstanceUid,
+                acquisition == null ? null : acquisition.sopClassUid(),
+                acquisition == null ? null : acquisition.studyDate(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     @Override

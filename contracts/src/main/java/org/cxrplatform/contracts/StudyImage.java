@@ -65,7 +65,8 @@ public record StudyImage(int width, int height, String pngBase64, String uri, St
         if (sha256 != null && !sha256.isBlank()) {
             String actual = sha256(png);
             if (!actual.equalsIgnoreCase(sha256)) {
-                throw new IllegalArgumentException("image sha256 mismatch: event says " + sha256 + ", bytes are " + actual);
+                throw new IllegalArgumentException(
+                        "image sha256 mismatch: event says " + sha256 + ", bytes are " + actual);
             }
         }
         return png;

@@ -26,5 +26,4 @@ public record Timings(
         long prefillMs,
         long decodeMs,
         int generatedTokens,
-        int batchSize) {
-}
+        int batchSize) {}

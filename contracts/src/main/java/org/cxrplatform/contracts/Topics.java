@@ -21,6 +21,5 @@ public final class Topics {
     /** All topics, for creation by operators, launchers and tests. */
     public static final List<String> ALL = List.of(STUDIES_STAT, STUDIES_ROUTINE, REPORTS, ALERTS, DLQ);
 
-    private Topics() {
-    }
+    private Topics() {}
 }

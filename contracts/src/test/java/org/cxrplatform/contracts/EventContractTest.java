@@ -22,7 +22,9 @@ class EventContractTest {
             Event event = e.getKey();
             byte[] json = EventJson.write(event);
             JsonNode tree = readTree(json);
-            assertThat(Schemas.validate(e.getValue(), tree)).as("%s against %s", event.getClass().getSimpleName(), e.getValue()).isEmpty();
+            assertThat(Schemas.validate(e.getValue(), tree))
+                    .as("%s against %s", event.getClass().getSimpleName(), e.getValue())
+                    .isEmpty();
             assertThat(EventJson.read(json, event.getClass())).isEqualTo(event);
         }
     }
@@ -31,7 +33,8 @@ class EventContractTest {
     void schemasRejectWhatReadersCannotUse() {
         ObjectNode study = (ObjectNode) readTree(EventJson.write(SampleEvents.study()));
         study.remove("studyInstanceUid");
-        assertThat(Schemas.validate(StudyEvent.TYPE.schema(), study)).anySatisfy(m -> assertThat(m.getMessage()).contains("studyInstanceUid"));
+        assertThat(Schemas.validate(StudyEvent.TYPE.schema(), study))
+                .anySatisfy(m -> assertThat(m.getMessage()).contains("studyInstanceUid"));
 
         ObjectNode report = (ObjectNode) readTree(EventJson.write(SampleEvents.report()));
         ((ObjectNode) report.get("findings")).put("FRACTURE", "PRESENT");
@@ -99,7 +102,8 @@ class EventContractTest {
         assertThatThrownBy(() -> EventJson.read("not json".getBytes(StandardCharsets.UTF_8), StudyEvent.class))
                 .isInstanceOf(EventJson.InvalidEventException.class)
                 .hasMessageStartingWith("not a valid StudyEvent");
-        assertThatThrownBy(() -> EventJson.read("{\"lane\":\"STAT\"}".getBytes(StandardCharsets.UTF_8), StudyEvent.class))
+        assertThatThrownBy(
+                        () -> EventJson.read("{\"lane\":\"STAT\"}".getBytes(StandardCharsets.UTF_8), StudyEvent.class))
                 .isInstanceOf(EventJson.InvalidEventException.class)
                 .hasMessageContaining("studyInstanceUid");
     }
@@ -107,11 +111,16 @@ class EventContractTest {
     @Test
     void reportIdsAreStablePerStudyAndModelVersion() {
         String a = ReportEvent.reportIdOf("1.2.3", "1.2.3.1", SampleEvents.MODEL);
-        assertThat(ReportEvent.reportIdOf("1.2.3", "1.2.3.1", SampleEvents.MODEL)).isEqualTo(a);
-        ModelIdentity other = new ModelIdentity("ECOFRI/CXR-LLAVA-v2", "ff" + SampleEvents.MODEL.weightsDigest().substring(2),
-                SampleEvents.MODEL.promptVersion(), "greedy");
+        assertThat(ReportEvent.reportIdOf("1.2.3", "1.2.3.1", SampleEvents.MODEL))
+                .isEqualTo(a);
+        ModelIdentity other = new ModelIdentity(
+                "ECOFRI/CXR-LLAVA-v2",
+                "ff" + SampleEvents.MODEL.weightsDigest().substring(2),
+                SampleEvents.MODEL.promptVersion(),
+                "greedy");
         assertThat(ReportEvent.reportIdOf("1.2.3", "1.2.3.1", other)).isNotEqualTo(a);
-        assertThat(ReportEvent.reportIdOf("1.2.4", "1.2.3.1", SampleEvents.MODEL)).isNotEqualTo(a);
+        assertThat(ReportEvent.reportIdOf("1.2.4", "1.2.3.1", SampleEvents.MODEL))
+                .isNotEqualTo(a);
     }
 
     private static JsonNode readTree(byte[] json) {

@@ -31,14 +31,21 @@ class EventsOverKafkaTest {
         kafka.createTopics(Topics.ALL, 3);
         StudyEvent study = SampleEvents.study();
         String parent = EventHeaders.newTraceparent();
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(study.lane().topic(), study.studyInstanceUid(), EventJson.write(study));
-        String written = EventHeaders.write(record.headers(), study, study.eventId(), "/cxr/ingest-service",
-                EventHeaders.continueTrace(parent));
+        ProducerRecord<String, byte[]> record =
+                new ProducerRecord<>(study.lane().topic(), study.studyInstanceUid(), EventJson.write(study));
+        String written = EventHeaders.write(
+                record.headers(), study, study.eventId(), "/cxr/ingest-service", EventHeaders.continueTrace(parent));
 
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             producer.send(record).get();
         } catch (Exception e) {
             throw new AssertionError(e);
@@ -47,12 +54,15 @@ class EventsOverKafkaTest {
         ConsumerRecord<String, byte[]> received = consumeOne(kafka, Topics.STUDIES_STAT);
         assertThat(received.key()).isEqualTo(study.studyInstanceUid());
         assertThat(EventJson.read(received.value(), StudyEvent.class)).isEqualTo(study);
-        assertThat(EventHeaders.get(received.headers(), EventHeaders.SPEC_VERSION)).contains("1.0");
+        assertThat(EventHeaders.get(received.headers(), EventHeaders.SPEC_VERSION))
+                .contains("1.0");
         assertThat(EventHeaders.get(received.headers(), EventHeaders.ID)).contains(study.eventId());
         assertThat(EventHeaders.get(received.headers(), EventHeaders.TYPE)).contains(StudyEvent.TYPE.ceType());
         assertThat(EventHeaders.get(received.headers(), EventHeaders.SUBJECT)).contains(study.studyInstanceUid());
-        assertThat(EventHeaders.get(received.headers(), EventHeaders.DATA_SCHEMA)).contains("urn:cxrplatform:schema:study-event.v3.json");
-        String traceparent = EventHeaders.get(received.headers(), EventHeaders.TRACEPARENT).orElseThrow();
+        assertThat(EventHeaders.get(received.headers(), EventHeaders.DATA_SCHEMA))
+                .contains("urn:cxrplatform:schema:study-event.v3.json");
+        String traceparent =
+                EventHeaders.get(received.headers(), EventHeaders.TRACEPARENT).orElseThrow();
         assertThat(traceparent).isEqualTo(written);
         assertThat(EventHeaders.isValidTraceparent(traceparent)).isTrue();
         // Same trace as the parent, new span.
@@ -65,16 +75,23 @@ class EventsOverKafkaTest {
         var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
         String tp = EventHeaders.write(headers, SampleEvents.deadLetter(), null, "/t", "00-zz-not-a-trace");
         assertThat(EventHeaders.isValidTraceparent(tp)).isTrue();
-        assertThat(EventHeaders.isValidTraceparent(EventHeaders.continueTrace("00-zz-not-a-trace"))).isTrue();
+        assertThat(EventHeaders.isValidTraceparent(EventHeaders.continueTrace("00-zz-not-a-trace")))
+                .isTrue();
         assertThat(EventHeaders.get(headers, EventHeaders.ID)).isPresent();
     }
 
     private static ConsumerRecord<String, byte[]> consumeOne(KafkaBroker kafka, String topic) {
         List<ConsumerRecord<String, byte[]>> got = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "contracts-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "contracts-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.currentTimeMillis() + 30_000;
             while (got.isEmpty() && System.currentTimeMillis() < deadline) {

@@ -24,7 +24,8 @@ class KafkaClientSettingsTest {
 
         Map<String, String> props = KafkaClientSettings.from(config.keySet(), n -> Optional.ofNullable(config.get(n)));
 
-        assertThat(props).containsEntry("bootstrap.servers", "broker:9093")
+        assertThat(props)
+                .containsEntry("bootstrap.servers", "broker:9093")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
                 .containsEntry("ssl.truststore.location", "/etc/cxr/kafka/ca.p12")
                 // empty means "not set": the client default applies
@@ -35,10 +36,15 @@ class KafkaClientSettingsTest {
 
     @Test
     void configuredSettingsOverrideDefaultsButNeverThePinnedOnes() {
-        Map<String, Object> merged = KafkaClientSettings.merge("test", Map.of("linger.ms", 2, "client.id", "a"),
+        Map<String, Object> merged = KafkaClientSettings.merge(
+                "test",
+                Map.of("linger.ms", 2, "client.id", "a"),
                 Map.of("linger.ms", "10", "acks", "1", "security.protocol", "SSL"),
                 Map.of("acks", "all"));
-        assertThat(merged).containsEntry("linger.ms", "10").containsEntry("client.id", "a")
-                .containsEntry("security.protocol", "SSL").containsEntry("acks", "all");
+        assertThat(merged)
+                .containsEntry("linger.ms", "10")
+                .containsEntry("client.id", "a")
+                .containsEntry("security.protocol", "SSL")
+                .containsEntry("acks", "all");
     }
 }

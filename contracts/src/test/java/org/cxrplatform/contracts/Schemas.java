@@ -19,11 +19,11 @@ final class Schemas {
         if (in == null) {
             throw new IllegalArgumentException("no schema " + schemaFile);
         }
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        SchemaValidatorsConfig config =
+                SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
         JsonSchema schema = FACTORY.getSchema(in, config);
         return schema.validate(json);
     }
 
-    private Schemas() {
-    }
+    private Schemas() {}
 }

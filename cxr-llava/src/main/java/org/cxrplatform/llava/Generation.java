@@ -5,5 +5,12 @@ package org.cxrplatform.llava;
  * include the EOS token when generation stopped on it; {@code text} skips special tokens. Timings
  * are those of the batch call the row ran in.
  */
-public record Generation(String prompt, int[] inputIds, int[] generatedIds, String text, int imageTokens,
-    long visionMs, long prefillMs, long decodeMs) {}
+public record Generation(
+        String prompt,
+        int[] inputIds,
+        int[] generatedIds,
+        String text,
+        int imageTokens,
+        long visionMs,
+        long prefillMs,
+        long decodeMs) {}

@@ -12,24 +12,25 @@ package org.cxrplatform.llava;
  */
 public record RepetitionGuard(int ngram, int occurrences) {
 
-  /** No guard: the reference's behaviour. */
-  public static final RepetitionGuard OFF = new RepetitionGuard(0, 0);
+    /** No guard: the reference's behaviour. */
+    public static final RepetitionGuard OFF = new RepetitionGuard(0, 0);
 
-  /**
-   * The report default: a run of 8 tokens seen for the third time. Eight tokens are most of a
-   * sentence ("no pleural effusion or pneumothorax ."), which a report may repeat once (findings and
-   * impression) but not twice; shorter runs ("there is no") recur legitimately.
-   */
-  public static final RepetitionGuard REPORT = new RepetitionGuard(8, 3);
+    /**
+     * The report default: a run of 8 tokens seen for the third time. Eight tokens are most of a
+     * sentence ("no pleural effusion or pneumothorax ."), which a report may repeat once (findings and
+     * impression) but not twice; shorter runs ("there is no") recur legitimately.
+     */
+    public static final RepetitionGuard REPORT = new RepetitionGuard(8, 3);
 
-  public RepetitionGuard {
-    if (ngram < 0 || (ngram > 0 && occurrences < 2)) {
-      throw new IllegalArgumentException("repetition guard needs ngram ≥ 1 and occurrences ≥ 2 (or ngram 0 = off), got "
-          + ngram + "/" + occurrences);
+    public RepetitionGuard {
+        if (ngram < 0 || (ngram > 0 && occurrences < 2)) {
+            throw new IllegalArgumentException(
+                    "repetition guard needs ngram ≥ 1 and occurrences ≥ 2 (or ngram 0 = off), got " + ngram + "/"
+                            + occurrences);
+        }
     }
-  }
 
-  public boolean enabled() {
-    return ngram > 0;
-  }
+    public boolean enabled() {
+        return ngram > 0;
+    }
 }

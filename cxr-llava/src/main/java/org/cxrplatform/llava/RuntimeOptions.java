@@ -20,37 +20,37 @@ import java.util.Locale;
  */
 public record RuntimeOptions(String device, String dtype) {
 
-  /** System property that lets the CPU run fp16, so that tests exercise the GPU's half-precision path here. */
-  public static final String CPU_FP16_TEST_SWITCH = "cxr.llava.test.cpu-fp16";
+    /** System property that lets the CPU run fp16, so that tests exercise the GPU's half-precision path here. */
+    public static final String CPU_FP16_TEST_SWITCH = "cxr.llava.test.cpu-fp16";
 
-  public RuntimeOptions {
-    device = device == null ? "cpu" : device.trim().toLowerCase(Locale.ROOT).replaceFirst("^cuda", "gpu");
-    dtype = dtype == null ? "fp32" : dtype.trim().toLowerCase(Locale.ROOT);
-    if (!device.equals("cpu") && !device.matches("gpu(:\\d+)?")) {
-      throw new IllegalArgumentException("device must be cpu, gpu or gpu:N, got '" + device + "'");
+    public RuntimeOptions {
+        device = device == null ? "cpu" : device.trim().toLowerCase(Locale.ROOT).replaceFirst("^cuda", "gpu");
+        dtype = dtype == null ? "fp32" : dtype.trim().toLowerCase(Locale.ROOT);
+        if (!device.equals("cpu") && !device.matches("gpu(:\\d+)?")) {
+            throw new IllegalArgumentException("device must be cpu, gpu or gpu:N, got '" + device + "'");
+        }
+        if (dtype.equals("bf16")) {
+            throw new IllegalArgumentException("dtype bf16 cannot run: DJL 0.33's PyTorch bridge has no bfloat16 type "
+                    + "(creating one aborts the JVM); use fp16 on a GPU (the same memory) or fp32 on the CPU");
+        }
+        if (!dtype.equals("fp32") && !dtype.equals("fp16")) {
+            throw new IllegalArgumentException("dtype must be fp32 or fp16, got '" + dtype + "'");
+        }
+        if (device.equals("cpu") && dtype.equals("fp16") && !Boolean.getBoolean(CPU_FP16_TEST_SWITCH)) {
+            throw new IllegalArgumentException("dtype fp16 on the CPU is slower than fp32 with libtorch 2.5.1's CPU "
+                    + "kernels (cxr-llava/BENCHMARKS.md); use fp32 on the CPU, fp16 on a GPU");
+        }
     }
-    if (dtype.equals("bf16")) {
-      throw new IllegalArgumentException("dtype bf16 cannot run: DJL 0.33's PyTorch bridge has no bfloat16 type "
-          + "(creating one aborts the JVM); use fp16 on a GPU (the same memory) or fp32 on the CPU");
-    }
-    if (!dtype.equals("fp32") && !dtype.equals("fp16")) {
-      throw new IllegalArgumentException("dtype must be fp32 or fp16, got '" + dtype + "'");
-    }
-    if (device.equals("cpu") && dtype.equals("fp16") && !Boolean.getBoolean(CPU_FP16_TEST_SWITCH)) {
-      throw new IllegalArgumentException("dtype fp16 on the CPU is slower than fp32 with libtorch 2.5.1's CPU "
-          + "kernels (cxr-llava/BENCHMARKS.md); use fp32 on the CPU, fp16 on a GPU");
-    }
-  }
 
-  public static RuntimeOptions cpu() {
-    return new RuntimeOptions("cpu", "fp32");
-  }
-
-  /** CUDA device index, or -1 for the CPU. */
-  public int gpuIndex() {
-    if (device.equals("cpu")) {
-      return -1;
+    public static RuntimeOptions cpu() {
+        return new RuntimeOptions("cpu", "fp32");
     }
-    return device.equals("gpu") ? 0 : Integer.parseInt(device.substring(4));
-  }
+
+    /** CUDA device index, or -1 for the CPU. */
+    public int gpuIndex() {
+        if (device.equals("cpu")) {
+            return -1;
+        }
+        return device.equals("gpu") ? 0 : Integer.parseInt(device.substring(4));
+    }
 }

@@ -7,11 +7,11 @@ package org.cxrplatform.llava;
  */
 public class SetupException extends IllegalStateException {
 
-  public SetupException(String message) {
-    super(message);
-  }
+    public SetupException(String message) {
+        super(message);
+    }
 
-  public SetupException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public SetupException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -24,83 +24,88 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HalfPrecisionTest {
 
-  static final float TENSOR_TOLERANCE = 2e-2f;
-  static final double MARGIN = 0.1;
+    static final float TENSOR_TOLERANCE = 2e-2f;
+    static final double MARGIN = 0.1;
 
-  private CxrLlava tiny;
-  private CxrLlava tiny512;
+    private CxrLlava tiny;
+    private CxrLlava tiny512;
 
-  @BeforeAll
-  void load() {
-    System.setProperty(RuntimeOptions.CPU_FP16_TEST_SWITCH, "true");
-    RuntimeOptions fp16 = new RuntimeOptions("cpu", "fp16");
-    tiny = CxrLlava.load(Fixtures.model(Fixtures.TINY), fp16);
-    tiny512 = CxrLlava.load(Fixtures.model(Fixtures.TINY_512), fp16);
-  }
-
-  @AfterAll
-  void close() {
-    tiny.close();
-    tiny512.close();
-    System.clearProperty(RuntimeOptions.CPU_FP16_TEST_SWITCH);
-  }
-
-  private CxrLlava model(String name) {
-    return name.equals(Fixtures.TINY) ? tiny : tiny512;
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {Fixtures.TINY, Fixtures.TINY_512})
-  void fp16TensorsStayWithinTheStatedToleranceOfTheReference(String name) {
-    CxrLlava model = model(name);
-    var c = model.config();
-    try (SafeTensorsFile ref = SafeTensorsFile.open(Fixtures.reference(name).resolve("tensors.safetensors"))) {
-      BufferedImage cropped = Fixtures.image(Fixtures.reference(name).resolve("resized_cropped.png"));
-      float[] pixels = new CxrPreprocessor(c.imageSize(), c.pixelMean(), c.pixelStd())
-          .normalize(CxrPreprocessor.greyPixels(cropped));
-      float[] features = model.model().encodeImages(List.of(pixels))[0];
-      assertThat(Fixtures.maxAbsDiff(features, ref.readFloats("image_features"))).isLessThanOrEqualTo(TENSOR_TOLERANCE);
-
-      PromptEncoder.Prepared p = model.prompts().prepare(GenerationRequest.report(input(name)));
-      CxrLlavaModel.Prefill out = model.model().prefill(p.inputIds(), pixels);
-      float hidden = Fixtures.maxAbsDiff(out.hidden(), ref.readFloats("prefill_last_hidden_state"));
-      float logits = Fixtures.maxAbsDiff(out.lastLogits(), ref.readFloats("first_logits"));
-      System.out.printf("fp16 on %s: max abs error features %.2e, hidden %.2e, first logits %.2e%n", name,
-          Fixtures.maxAbsDiff(features, ref.readFloats("image_features")), hidden, logits);
-      assertThat(hidden).isLessThanOrEqualTo(TENSOR_TOLERANCE);
-      assertThat(logits).isLessThanOrEqualTo(TENSOR_TOLERANCE);
+    @BeforeAll
+    void load() {
+        System.setProperty(RuntimeOptions.CPU_FP16_TEST_SWITCH, "true");
+        RuntimeOptions fp16 = new RuntimeOptions("cpu", "fp16");
+        tiny = CxrLlava.load(Fixtures.model(Fixtures.TINY), fp16);
+        tiny512 = CxrLlava.load(Fixtures.model(Fixtures.TINY_512), fp16);
     }
-  }
 
-  @ParameterizedTest
-  @ValueSource(strings = {Fixtures.TINY, Fixtures.TINY_512})
-  void fp16GreedyIdsEqualTheReferenceWhileItsMarginsAreWide(String name) {
-    var steps = Fixtures.expected(name).get("steps");
-    int[] expected = Fixtures.ints(Fixtures.expected(name).get("generated_ids"));
-    int wide = 0;
-    while (wide < expected.length && steps.get(wide).get("margin").asDouble() > MARGIN) {
-      wide++;
+    @AfterAll
+    void close() {
+        tiny.close();
+        tiny512.close();
+        System.clearProperty(RuntimeOptions.CPU_FP16_TEST_SWITCH);
     }
-    assertThat(wide).as("steps before the first narrow margin").isGreaterThan(0);
-    GenerationOptions greedy = GenerationOptions.greedy().withMaxNewTokens(expected.length);
-    for (boolean cache : new boolean[] {true, false}) {
-      int[] ids = model(name).generate(List.of(GenerationRequest.report(input(name))), greedy.withKvCache(cache), null)
-          .get(0).generatedIds();
-      System.out.printf("fp16 on %s, KV cache %s: %d of %d ids equal before the first margin ≤ %.1f at step %d%n",
-          name, cache, commonPrefix(ids, expected), expected.length, MARGIN, wide);
-      assertThat(commonPrefix(ids, expected)).as("KV cache " + cache).isGreaterThanOrEqualTo(wide);
-    }
-  }
 
-  private static int commonPrefix(int[] a, int[] b) {
-    int n = 0;
-    while (n < a.length && n < b.length && a[n] == b[n]) {
-      n++;
+    private CxrLlava model(String name) {
+        return name.equals(Fixtures.TINY) ? tiny : tiny512;
     }
-    return n;
-  }
 
-  private static BufferedImage input(String name) {
-    return Fixtures.image(Fixtures.reference(name).resolve("input.png"));
-  }
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.TINY, Fixtures.TINY_512})
+    void fp16TensorsStayWithinTheStatedToleranceOfTheReference(String name) {
+        CxrLlava model = model(name);
+        var c = model.config();
+        try (SafeTensorsFile ref = SafeTensorsFile.open(Fixtures.reference(name).resolve("tensors.safetensors"))) {
+            BufferedImage cropped = Fixtures.image(Fixtures.reference(name).resolve("resized_cropped.png"));
+            float[] pixels = new CxrPreprocessor(c.imageSize(), c.pixelMean(), c.pixelStd())
+                    .normalize(CxrPreprocessor.greyPixels(cropped));
+            float[] features = model.model().encodeImages(List.of(pixels))[0];
+            assertThat(Fixtures.maxAbsDiff(features, ref.readFloats("image_features")))
+                    .isLessThanOrEqualTo(TENSOR_TOLERANCE);
+
+            PromptEncoder.Prepared p = model.prompts().prepare(GenerationRequest.report(input(name)));
+            CxrLlavaModel.Prefill out = model.model().prefill(p.inputIds(), pixels);
+            float hidden = Fixtures.maxAbsDiff(out.hidden(), ref.readFloats("prefill_last_hidden_state"));
+            float logits = Fixtures.maxAbsDiff(out.lastLogits(), ref.readFloats("first_logits"));
+            System.out.printf(
+                    "fp16 on %s: max abs error features %.2e, hidden %.2e, first logits %.2e%n",
+                    name, Fixtures.maxAbsDiff(features, ref.readFloats("image_features")), hidden, logits);
+            assertThat(hidden).isLessThanOrEqualTo(TENSOR_TOLERANCE);
+            assertThat(logits).isLessThanOrEqualTo(TENSOR_TOLERANCE);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.TINY, Fixtures.TINY_512})
+    void fp16GreedyIdsEqualTheReferenceWhileItsMarginsAreWide(String name) {
+        var steps = Fixtures.expected(name).get("steps");
+        int[] expected = Fixtures.ints(Fixtures.expected(name).get("generated_ids"));
+        int wide = 0;
+        while (wide < expected.length && steps.get(wide).get("margin").asDouble() > MARGIN) {
+            wide++;
+        }
+        assertThat(wide).as("steps before the first narrow margin").isGreaterThan(0);
+        GenerationOptions greedy = GenerationOptions.greedy().withMaxNewTokens(expected.length);
+        for (boolean cache : new boolean[] {true, false}) {
+            int[] ids = model(name)
+                    .generate(List.of(GenerationRequest.report(input(name))), greedy.withKvCache(cache), null)
+                    .get(0)
+                    .generatedIds();
+            System.out.printf(
+                    "fp16 on %s, KV cache %s: %d of %d ids equal before the first margin ≤ %.1f at step %d%n",
+                    name, cache, commonPrefix(ids, expected), expected.length, MARGIN, wide);
+            assertThat(commonPrefix(ids, expected)).as("KV cache " + cache).isGreaterThanOrEqualTo(wide);
+        }
+    }
+
+    private static int commonPrefix(int[] a, int[] b) {
+        int n = 0;
+        while (n < a.length && n < b.length && a[n] == b[n]) {
+            n++;
+        }
+        return n;
+    }
+
+    private static BufferedImage input(String name) {
+        return Fixtures.image(Fixtures.reference(name).resolve("input.png"));
+    }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,7 +24,8 @@ import java.util.stream.Stream;
 public final class Chart {
 
     static final Path DIR = Path.of(System.getProperty("cxr.chart.dir", "../helm/cxr-platform"))
-            .toAbsolutePath().normalize();
+            .toAbsolutePath()
+            .normalize();
     static final Path DEFAULT_VALUES = DIR.resolve("values.yaml");
     static final Path PRODUCTION_VALUES = DIR.resolve("values-production.yaml");
     public static final String RELEASE = "cxr";
@@ -45,8 +45,7 @@ public final class Chart {
 
     private static Path renderDir;
 
-    private Chart() {
-    }
+    private Chart() {}
 
     /** One rendered Kubernetes object. */
     public record Obj(String apiVersion, String kind, String name, JsonNode node) {
@@ -61,7 +60,8 @@ public final class Chart {
 
     /** helm template with the given customisation (values files, --set). */
     static String template(UnaryOperator<TemplateCommand> customise) {
-        TemplateCommand cmd = new Helm(renderDir()).template()
+        TemplateCommand cmd = new Helm(renderDir())
+                .template()
                 .withName(RELEASE)
                 .withNamespace(NAMESPACE)
                 .withKubeVersion(KUBE_VERSION);
@@ -71,14 +71,17 @@ public final class Chart {
     static synchronized Path renderDir() {
         if (renderDir == null) {
             try {
-                Path root = Path.of(System.getProperty("cxr.render.dir", "target/chart-under-test")).toAbsolutePath();
+                Path root = Path.of(System.getProperty("cxr.render.dir", "target/chart-under-test"))
+                        .toAbsolutePath();
                 Path dir = root.resolve(DIR.getFileName().toString());
                 deleteRecursively(root);
                 copy(DIR, dir);
                 for (Map.Entry<String, String> dep : DEPENDENCY_STAND_INS.entrySet()) {
                     Path sub = Files.createDirectories(dir.resolve("charts").resolve(dep.getKey()));
-                    Files.writeString(sub.resolve("Chart.yaml"), "apiVersion: v2\nname: " + dep.getKey()
-                            + "\nversion: " + dep.getValue() + "\ndescription: test stand-in, renders nothing\n");
+                    Files.writeString(
+                            sub.resolve("Chart.yaml"),
+                            "apiVersion: v2\nname: " + dep.getKey() + "\nversion: " + dep.getValue()
+                                    + "\ndescription: test stand-in, renders nothing\n");
                 }
                 renderDir = dir;
             } catch (IOException e) {
@@ -100,8 +103,11 @@ public final class Chart {
                 if (doc == null || doc.isNull() || doc.isMissingNode() || doc.isEmpty()) {
                     continue;
                 }
-                out.add(new Obj(doc.path("apiVersion").asText(), doc.path("kind").asText(),
-                        doc.path("metadata").path("name").asText(), doc));
+                out.add(new Obj(
+                        doc.path("apiVersion").asText(),
+                        doc.path("kind").asText(),
+                        doc.path("metadata").path("name").asText(),
+                        doc));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("rendered manifests are not YAML", e);

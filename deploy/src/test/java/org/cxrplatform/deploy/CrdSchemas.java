@@ -6,7 +6,6 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,8 +31,7 @@ final class CrdSchemas {
 
     private static final Map<String, JsonSchema> SCHEMAS = load();
 
-    private CrdSchemas() {
-    }
+    private CrdSchemas() {}
 
     static Optional<JsonSchema> schemaFor(String apiVersion, String kind) {
         return Optional.ofNullable(SCHEMAS.get(apiVersion + "/" + kind));
@@ -53,7 +51,8 @@ final class CrdSchemas {
             String group = crd.at("/spec/group").asText();
             String kind = crd.at("/spec/names/kind").asText();
             for (JsonNode version : crd.at("/spec/versions")) {
-                ObjectNode schema = (ObjectNode) version.at("/schema/openAPIV3Schema").deepCopy();
+                ObjectNode schema =
+                        (ObjectNode) version.at("/schema/openAPIV3Schema").deepCopy();
                 close(schema);
                 schemas.put(group + "/" + version.path("name").asText() + "/" + kind, factory.getSchema(schema));
             }
@@ -64,7 +63,8 @@ final class CrdSchemas {
     /** additionalProperties: false on every object schema that lists properties and keeps no unknown fields. */
     static void close(JsonNode node) {
         if (node instanceof ObjectNode o) {
-            if (o.has("properties") && !o.has("additionalProperties")
+            if (o.has("properties")
+                    && !o.has("additionalProperties")
                     && !o.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
                 o.put("additionalProperties", false);
             }

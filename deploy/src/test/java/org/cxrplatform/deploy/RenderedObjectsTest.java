@@ -1,18 +1,17 @@
 package org.cxrplatform.deploy;
 
-import com.networknt.schema.ValidationMessage;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every object of every scenario parses strictly (fabric8 models or the CRD schemas in the repo). */
 class RenderedObjectsTest {
@@ -48,11 +47,15 @@ class RenderedObjectsTest {
         for (Scenarios s : List.of(Scenarios.DEFAULT, Scenarios.PRODUCTION)) {
             s.objects(); // renders (and, with -Dcxr.rendered.out, rewrites) the example
             Path file = dir.resolve(s.name().toLowerCase(java.util.Locale.ROOT) + ".yaml");
-            assertThat(file).as("rendered example; regenerate as deploy/README.md says").exists();
+            assertThat(file)
+                    .as("rendered example; regenerate as deploy/README.md says")
+                    .exists();
             String committed = Files.readString(file);
             String body = committed.substring(committed.indexOf('\n') + 1);
-            assertThat(body).as(file + " is stale: regenerate it as deploy/README.md says")
-                    .isEqualTo(Files.readString(Path.of("target", "rendered", file.getFileName().toString())));
+            assertThat(body)
+                    .as(file + " is stale: regenerate it as deploy/README.md says")
+                    .isEqualTo(Files.readString(
+                            Path.of("target", "rendered", file.getFileName().toString())));
         }
     }
 }

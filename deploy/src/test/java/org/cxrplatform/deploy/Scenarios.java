@@ -1,7 +1,6 @@
 package org.cxrplatform.deploy;
 
 import com.marcnuri.helm.TemplateCommand;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,16 +18,24 @@ import java.util.function.UnaryOperator;
 enum Scenarios {
     DEFAULT("default values", c -> c),
     PRODUCTION("values-production.yaml", c -> c.withValuesFile(Chart.PRODUCTION_VALUES)),
-    HPA_CPU("KEDA absent: HPA on CPU; model on a claim the chart creates",
-            c -> c.set("keda.enabled", false).set("inference.model.source", "pvc").set("inference.model.pvc.create", true)),
-    HPA_EXTERNAL("KEDA absent: HPA on the external lag metric",
+    HPA_CPU(
+            "KEDA absent: HPA on CPU; model on a claim the chart creates",
+            c -> c.set("keda.enabled", false)
+                    .set("inference.model.source", "pvc")
+                    .set("inference.model.pvc.create", true)),
+    HPA_EXTERNAL(
+            "KEDA absent: HPA on the external lag metric",
             c -> c.set("keda.enabled", false).set("hpaFallback.metric", "external")),
-    BUNDLED("Kafka and PostgreSQL installed as subcharts (stand-ins, see Chart)",
+    BUNDLED(
+            "Kafka and PostgreSQL installed as subcharts (stand-ins, see Chart)",
             c -> c.set("kafka.enabled", true).set("postgresql.enabled", true)),
     FIXED_REPLICAS("no autoscaler", c -> c.set("keda.enabled", false).set("hpaFallback.enabled", false)),
-    EXPOSED("every ingest exposure on: HL7 orders over mutual TLS, STOW-RS and /jobs with an Ingress, DICOM routers by namespace",
-            c -> c.withValuesFile(Path.of("src/test/resources/exposed-values.yaml").toAbsolutePath())),
-    VARIANTS("SASL Kafka with chart Secret, model by init container, PodMonitor, NodePort DICOM, CPU inference, inline JWT key",
+    EXPOSED(
+            "every ingest exposure on: HL7 orders over mutual TLS, STOW-RS and /jobs with an Ingress, DICOM routers by namespace",
+            c -> c.withValuesFile(
+                    Path.of("src/test/resources/exposed-values.yaml").toAbsolutePath())),
+    VARIANTS(
+            "SASL Kafka with chart Secret, model by init container, PodMonitor, NodePort DICOM, CPU inference, inline JWT key",
             c -> c.withValuesFile(Chart.PRODUCTION_VALUES)
                     .set("externalKafka.sasl.existingSecret", "")
                     .set("externalKafka.sasl.username", "cxr")
@@ -47,7 +54,9 @@ enum Scenarios {
                     .set("ingest.dicomService.nodePort", 31112)
                     .set("ingest.spool.persistence.enabled", false)
                     .set("auth.jwt.publicKeyLocation", "")
-                    .set("auth.jwt.publicKeyPem", "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----")
+                    .set(
+                            "auth.jwt.publicKeyPem",
+                            "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----")
                     .set("inference.model.pvc.create", true)
                     .set("report.extraVolumes[0].name", "db-ca")
                     .set("report.extraVolumes[0].secret.secretName", "cxr-db-ca")
@@ -78,9 +87,11 @@ enum Scenarios {
             String out = System.getProperty("cxr.rendered.out", "");
             if (!out.isBlank() && (this == DEFAULT || this == PRODUCTION)) {
                 Path dir = Files.createDirectories(Path.of(out));
-                Files.writeString(dir.resolve(file), "# Rendered by `mvn -pl deploy test -Dcxr.rendered.out=...` from helm/cxr-platform ("
-                        + description + "), release \"" + Chart.RELEASE + "\", namespace \"" + Chart.NAMESPACE
-                        + "\". Do not edit: change the chart and re-render.\n" + manifests);
+                Files.writeString(
+                        dir.resolve(file),
+                        "# Rendered by `mvn -pl deploy test -Dcxr.rendered.out=...` from helm/cxr-platform ("
+                                + description + "), release \"" + Chart.RELEASE + "\", namespace \"" + Chart.NAMESPACE
+                                + "\". Do not edit: change the chart and re-render.\n" + manifests);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
+import java.util.Map;
+import java.util.Optional;
 import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.DeserializationFeature;
@@ -21,9 +23,6 @@ import tools.jackson.databind.deser.BeanDeserializerBuilder;
 import tools.jackson.databind.deser.ValueDeserializerModifier;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
-
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * Strict parsing into the fabric8 models. fabric8 classes collect unknown fields in an
@@ -38,8 +37,10 @@ public final class StrictModels {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .addModule(new SimpleModule("no-any-setter").setDeserializerModifier(new ValueDeserializerModifier() {
                 @Override
-                public BeanDeserializerBuilder updateBuilder(DeserializationConfig config,
-                        BeanDescription.Supplier beanDesc, BeanDeserializerBuilder builder) {
+                public BeanDeserializerBuilder updateBuilder(
+                        DeserializationConfig config,
+                        BeanDescription.Supplier beanDesc,
+                        BeanDeserializerBuilder builder) {
                     builder.setAnySetter(null);
                     return builder;
                 }
@@ -62,8 +63,7 @@ public final class StrictModels {
             Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
             Map.entry("scheduling.k8s.io/v1/PriorityClass", PriorityClass.class));
 
-    private StrictModels() {
-    }
+    private StrictModels() {}
 
     static Optional<Class<?>> modelFor(String apiVersion, String kind) {
         return Optional.ofNullable(KINDS.get(apiVersion + "/" + kind));

@@ -1,20 +1,22 @@
 package org.cxrplatform.deploy;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The checks of RenderedObjectsTest would pass vacuously if the parsers were lenient: prove they are not. */
 class StrictnessTest {
 
     @Test
     void fabric8ParseRejectsAMisspeltFieldAnywhereInTheTree() {
-        Chart.Obj deployment = Scenarios.DEFAULT.objects().stream().filter(o -> o.kind().equals("Deployment")).findFirst().orElseThrow();
+        Chart.Obj deployment = Scenarios.DEFAULT.objects().stream()
+                .filter(o -> o.kind().equals("Deployment"))
+                .findFirst()
+                .orElseThrow();
         assertThat(StrictModels.parse(deployment)).isInstanceOf(Deployment.class);
 
         ObjectNode typo = deployment.node().deepCopy();
@@ -31,26 +33,35 @@ class StrictnessTest {
 
     @Test
     void scaledObjectSchemaRejectsUnknownFieldsAndNonStringTriggerMetadata() {
-        Chart.Obj so = Scenarios.DEFAULT.objects().stream().filter(o -> o.kind().equals("ScaledObject")).findFirst().orElseThrow();
+        Chart.Obj so = Scenarios.DEFAULT.objects().stream()
+                .filter(o -> o.kind().equals("ScaledObject"))
+                .findFirst()
+                .orElseThrow();
         assertThat(CrdSchemas.validate(so)).isEmpty();
 
         ObjectNode numeric = so.node().deepCopy();
         ((ObjectNode) numeric.at("/spec/triggers/0/metadata")).put("lagThreshold", 50);
-        assertThat(CrdSchemas.validate(copy(so, numeric))).isNotEmpty()
+        assertThat(CrdSchemas.validate(copy(so, numeric)))
+                .isNotEmpty()
                 .anySatisfy(m -> assertThat(m.getMessage()).contains("lagThreshold"));
 
         ObjectNode unknown = so.node().deepCopy();
         ((ObjectNode) unknown.at("/spec")).put("minReplicas", 1); // HPA spelling, not KEDA's
-        assertThat(CrdSchemas.validate(copy(so, unknown))).anySatisfy(m -> assertThat(m.getMessage()).contains("minReplicas"));
+        assertThat(CrdSchemas.validate(copy(so, unknown)))
+                .anySatisfy(m -> assertThat(m.getMessage()).contains("minReplicas"));
 
         ObjectNode missing = so.node().deepCopy();
         ((ObjectNode) missing.at("/spec")).remove("scaleTargetRef");
-        assertThat(CrdSchemas.validate(copy(so, missing))).anySatisfy(m -> assertThat(m.getMessage()).contains("scaleTargetRef"));
+        assertThat(CrdSchemas.validate(copy(so, missing)))
+                .anySatisfy(m -> assertThat(m.getMessage()).contains("scaleTargetRef"));
     }
 
     @Test
     void serviceMonitorSchemaRejectsADurationWithoutUnit() {
-        Chart.Obj sm = Scenarios.PRODUCTION.objects().stream().filter(o -> o.kind().equals("ServiceMonitor")).findFirst().orElseThrow();
+        Chart.Obj sm = Scenarios.PRODUCTION.objects().stream()
+                .filter(o -> o.kind().equals("ServiceMonitor"))
+                .findFirst()
+                .orElseThrow();
         assertThat(CrdSchemas.validate(sm)).isEmpty();
         ObjectNode bad = sm.node().deepCopy();
         ((ObjectNode) bad.at("/spec/endpoints/0")).put("interval", "30");
@@ -59,13 +70,19 @@ class StrictnessTest {
 
     @Test
     void everyKindTheChartCanRenderIsCoveredByAModelOrASchema() {
-        List<String> kinds = java.util.Arrays.stream(Scenarios.values()).flatMap(s -> s.objects().stream())
-                .map(o -> o.apiVersion() + "/" + o.kind()).distinct().sorted().toList();
+        List<String> kinds = java.util.Arrays.stream(Scenarios.values())
+                .flatMap(s -> s.objects().stream())
+                .map(o -> o.apiVersion() + "/" + o.kind())
+                .distinct()
+                .sorted()
+                .toList();
         assertThat(kinds).allSatisfy(k -> {
             String apiVersion = k.substring(0, k.lastIndexOf('/'));
             String kind = k.substring(k.lastIndexOf('/') + 1);
-            assertThat(StrictModels.modelFor(apiVersion, kind).isPresent() || CrdSchemas.schemaFor(apiVersion, kind).isPresent())
-                    .as(k).isTrue();
+            assertThat(StrictModels.modelFor(apiVersion, kind).isPresent()
+                            || CrdSchemas.schemaFor(apiVersion, kind).isPresent())
+                    .as(k)
+                    .isTrue();
         });
         System.out.println("kinds rendered across scenarios: " + kinds);
     }

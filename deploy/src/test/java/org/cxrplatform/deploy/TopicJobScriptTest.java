@@ -1,10 +1,9 @@
 package org.cxrplatform.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the topic Job's shell script as rendered, with bash, against a stand-in kafka-topics.sh that
@@ -30,12 +29,15 @@ class TopicJobScriptTest {
         assertThat(run.exitCode).as(run.output).isZero();
         assertThat(run.calls).hasSize(1 + 5 + 1);
         assertThat(run.calls.get(0)).contains("|--list");
-        assertThat(run.calls.get(2)).isEqualTo("--bootstrap-server|kafka.kafka.svc.cluster.local:9092|--command-config|"
-                + tmp.resolve("tmp/client.properties") + "|--create|--if-not-exists|--topic|cxr.studies.routine|--partitions|24"
-                + "|--replication-factor|3|--config|min.insync.replicas=2|--config|retention.ms=1209600000");
+        assertThat(run.calls.get(2))
+                .isEqualTo("--bootstrap-server|kafka.kafka.svc.cluster.local:9092|--command-config|"
+                        + tmp.resolve("tmp/client.properties")
+                        + "|--create|--if-not-exists|--topic|cxr.studies.routine|--partitions|24"
+                        + "|--replication-factor|3|--config|min.insync.replicas=2|--config|retention.ms=1209600000");
         // One --topic: kafka-topics.sh refuses a second one ("Found multiple arguments for option topic").
-        assertThat(run.calls.get(6)).endsWith("|--describe|--topic|^(cxr\\.studies\\.stat|cxr\\.studies\\.routine"
-                + "|cxr\\.reports|cxr\\.alerts|cxr\\.dlq)$");
+        assertThat(run.calls.get(6))
+                .endsWith("|--describe|--topic|^(cxr\\.studies\\.stat|cxr\\.studies\\.routine"
+                        + "|cxr\\.reports|cxr\\.alerts|cxr\\.dlq)$");
         assertThat(run.clientProperties).isEqualTo("security.protocol=PLAINTEXT\n");
     }
 
@@ -46,19 +48,28 @@ class TopicJobScriptTest {
         assertThat(run.exitCode).as(run.output).isZero();
         assertThat(run.output).contains("waiting for Kafka");
         assertThat(run.calls.stream().filter(l -> l.endsWith("|--list"))).hasSize(3);
-        assertThat(run.clientProperties).isEqualTo("security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-256\n"
-                + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"cxr\" password=\"s3cr3t\";\n");
+        assertThat(run.clientProperties)
+                .isEqualTo(
+                        "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-256\n"
+                                + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"cxr\" password=\"s3cr3t\";\n");
     }
 
-    private record Run(int exitCode, String output, List<String> calls, String clientProperties) {
-    }
+    private record Run(int exitCode, String output, List<String> calls, String clientProperties) {}
 
     private static Container topicsContainer(Scenarios scenario) {
-        return Workloads.of(scenario.objects()).jobs().get(0).getSpec().getTemplate().getSpec().getContainers().get(0);
+        return Workloads.of(scenario.objects())
+                .jobs()
+                .get(0)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
     }
 
     /** Runs the container's command; the stub fails the first {@code failingLists} "--list" calls (Kafka not up). */
-    private static Run run(Container c, Path tmp, Map<String, String> secrets, int failingLists) throws IOException, InterruptedException {
+    private static Run run(Container c, Path tmp, Map<String, String> secrets, int failingLists)
+            throws IOException, InterruptedException {
         Path bin = Files.createDirectories(tmp.resolve("opt/kafka/bin"));
         Path calls = tmp.resolve("calls.txt");
         Path counter = tmp.resolve("lists.txt");
@@ -76,7 +87,8 @@ class TopicJobScriptTest {
         Files.createDirectories(tmp.resolve("tmp"));
 
         // /tmp first: the temporary directory itself lives under /tmp
-        String script = c.getArgs().get(0)
+        String script = c.getArgs()
+                .get(0)
                 .replace("/tmp/", tmp.resolve("tmp") + "/")
                 .replace("/opt/kafka/bin/", bin + "/")
                 .replace("sleep 5", "sleep 0");
@@ -84,7 +96,8 @@ class TopicJobScriptTest {
         List<String> command = new ArrayList<>(c.getCommand());
         command.add(script);
         Path log = tmp.resolve("output.txt");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         for (EnvVar e : c.getEnv()) {
             if (e.getValue() != null) {
                 pb.environment().put(e.getName(), e.getValue());

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -22,7 +21,7 @@ public record Workloads(List<Deployment> deployments, List<StatefulSet> stateful
                 case "Deployment" -> deployments.add((Deployment) StrictModels.parse(o));
                 case "StatefulSet" -> statefulSets.add((StatefulSet) StrictModels.parse(o));
                 case "Job" -> jobs.add((Job) StrictModels.parse(o));
-                default -> { }
+                default -> {}
             }
         }
         return new Workloads(deployments, statefulSets, jobs);
@@ -38,19 +37,31 @@ public record Workloads(List<Deployment> deployments, List<StatefulSet> stateful
     /** Long-running pods: Deployments and StatefulSets (the ones that need probes). */
     public List<Pod> servicePods() {
         List<Pod> pods = new ArrayList<>();
-        deployments.forEach(d -> pods.add(new Pod(d.getMetadata().getName(), "Deployment", d.getSpec().getTemplate().getSpec())));
-        statefulSets.forEach(s -> pods.add(new Pod(s.getMetadata().getName(), "StatefulSet", s.getSpec().getTemplate().getSpec())));
+        deployments.forEach(d -> pods.add(new Pod(
+                d.getMetadata().getName(),
+                "Deployment",
+                d.getSpec().getTemplate().getSpec())));
+        statefulSets.forEach(s -> pods.add(new Pod(
+                s.getMetadata().getName(),
+                "StatefulSet",
+                s.getSpec().getTemplate().getSpec())));
         return pods;
     }
 
     List<Pod> allPods() {
         List<Pod> pods = new ArrayList<>(servicePods());
-        jobs.forEach(j -> pods.add(new Pod(j.getMetadata().getName(), "Job", j.getSpec().getTemplate().getSpec())));
+        jobs.forEach(j -> pods.add(new Pod(
+                j.getMetadata().getName(), "Job", j.getSpec().getTemplate().getSpec())));
         return pods;
     }
 
     Deployment deployment(String suffix) {
-        return deployments.stream().filter(d -> d.getMetadata().getName().endsWith(suffix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no Deployment *" + suffix + " in " + deployments.stream().map(d -> d.getMetadata().getName()).toList()));
+        return deployments.stream()
+                .filter(d -> d.getMetadata().getName().endsWith(suffix))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no Deployment *" + suffix + " in "
+                        + deployments.stream()
+                                .map(d -> d.getMetadata().getName())
+                                .toList()));
     }
 }

@@ -19,8 +19,7 @@ public final class Devstack {
     private static Postgres postgres;
     private static Path root;
 
-    private Devstack() {
-    }
+    private Devstack() {}
 
     /** The shared broker, started on first call (about 3-5 s). */
     public static synchronized KafkaBroker kafka() {

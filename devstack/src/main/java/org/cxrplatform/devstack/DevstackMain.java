@@ -52,18 +52,23 @@ public final class DevstackMain {
             if (!names.isEmpty()) {
                 kafka.createTopics(names, 3);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> { kafka.stop(); stopped.countDown(); }));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                kafka.stop();
+                stopped.countDown();
+            }));
             System.out.printf("READY %s (%d ms)%n", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
         } else {
             Postgres pg = new Postgres(data, port).start();
             names.forEach(pg::createDatabase);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> { pg.stop(); stopped.countDown(); }));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                pg.stop();
+                stopped.countDown();
+            }));
             System.out.printf("READY %s (%d ms)%n", pg.jdbcUrl("postgres"), (System.nanoTime() - t0) / 1_000_000);
         }
         System.out.flush();
         stopped.await();
     }
 
-    private DevstackMain() {
-    }
+    private DevstackMain() {}
 }

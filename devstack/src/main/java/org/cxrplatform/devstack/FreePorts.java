@@ -16,8 +16,7 @@ public final class FreePorts {
 
     private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     public static synchronized int next() {
         for (int attempt = 0; attempt < 100; attempt++) {

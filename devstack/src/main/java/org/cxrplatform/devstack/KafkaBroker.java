@@ -71,10 +71,12 @@ public final class KafkaBroker implements AutoCloseable {
             }
             if (!Files.exists(logDir.resolve("meta.properties"))) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                int rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString(),
-                        "--ignore-formatted"}, new PrintStream(out, true, StandardCharsets.UTF_8));
+                int rc = StorageTool.execute(
+                        new String[] {"format", "-t", clusterId, "-c", config.toString(), "--ignore-formatted"},
+                        new PrintStream(out, true, StandardCharsets.UTF_8));
                 if (rc != 0) {
-                    throw new IllegalStateException("kafka storage format failed: " + out.toString(StandardCharsets.UTF_8));
+                    throw new IllegalStateException(
+                            "kafka storage format failed: " + out.toString(StandardCharsets.UTF_8));
                 }
             }
             server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
@@ -148,9 +150,13 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                20_000));
     }
 
     /** For clients: {@code 127.0.0.1:port}. Stable across restarts. */

@@ -29,11 +29,18 @@ public final class TopicTail {
         int max = Integer.parseInt(args[3]);
         List<String> topics = List.of(args).subList(4, args.length);
         int seen = 0;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, args[0],
-                ConsumerConfig.GROUP_ID_CONFIG, "tail-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        args[0],
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "tail-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             consumer.subscribe(topics);
             while (seen < max && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
@@ -48,6 +55,5 @@ public final class TopicTail {
         System.exit(seen >= max ? 0 : 1);
     }
 
-    private TopicTail() {
-    }
+    private TopicTail() {}
 }

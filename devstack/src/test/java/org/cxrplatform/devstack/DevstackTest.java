@@ -2,7 +2,6 @@ package org.cxrplatform.devstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -53,8 +52,9 @@ class DevstackTest {
     @Test
     void postgresKeepsRowsAcrossARestart(Postgres shared, @TempDir Path dir) throws Exception {
         shared.createDatabase("devstack_test");
-        try (Connection c = DriverManager.getConnection(shared.jdbcUrl("devstack_test"), Postgres.USER, Postgres.PASSWORD);
-             Statement s = c.createStatement()) {
+        try (Connection c =
+                        DriverManager.getConnection(shared.jdbcUrl("devstack_test"), Postgres.USER, Postgres.PASSWORD);
+                Statement s = c.createStatement()) {
             ResultSet rs = s.executeQuery("SELECT current_database(), version()");
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("devstack_test");
@@ -66,7 +66,7 @@ class DevstackTest {
             pg.stop();
             pg.start();
             try (Connection c = DriverManager.getConnection(pg.jdbcUrl("restart"), Postgres.USER, Postgres.PASSWORD);
-                 ResultSet rs = c.createStatement().executeQuery("SELECT v FROM t")) {
+                    ResultSet rs = c.createStatement().executeQuery("SELECT v FROM t")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("kept");
             }
@@ -82,25 +82,32 @@ class DevstackTest {
 
     private static void exec(Postgres pg, String sql) throws Exception {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl("restart"), Postgres.USER, Postgres.PASSWORD);
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
     static void produce(String bootstrap, String topic, String value) throws Exception {
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(),
+                new StringSerializer())) {
             p.send(new ProducerRecord<>(topic, "k", value)).get();
         }
     }
 
     static List<String> consumeAll(String bootstrap, String topic, int expected) {
         List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "t-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "t-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             c.subscribe(List.of(topic));
             long deadline = System.currentTimeMillis() + 30_000;
             while (values.size() < expected && System.currentTimeMillis() < deadline) {

@@ -19,8 +19,7 @@ final class ContainerEngine {
 
     private static Process service;
 
-    private ContainerEngine() {
-    }
+    private ContainerEngine() {}
 
     /** Makes sure the engine answers; returns true when it is podman. */
     static synchronized boolean ensureRunning() {
@@ -30,7 +29,9 @@ final class ContainerEngine {
         }
         var version = DockerClientFactory.instance().client().versionCmd().exec();
         return version.getComponents() != null
-                && version.getComponents().stream().anyMatch(c -> c.getName().toLowerCase(java.util.Locale.ROOT).contains("podman"));
+                && version.getComponents().stream()
+                        .anyMatch(c ->
+                                c.getName().toLowerCase(java.util.Locale.ROOT).contains("podman"));
     }
 
     private static void startPodman(Path socket) {
@@ -39,16 +40,22 @@ final class ContainerEngine {
             Files.deleteIfExists(socket);
             Path log = socket.resolveSibling("podman-service.log");
             service = new ProcessBuilder(List.of("podman", "system", "service", "--time=0", "unix://" + socket))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
         } catch (IOException e) {
-            throw new IllegalStateException("no container engine at " + socket + " and podman cannot be started"
-                    + " (install it with scripts/bootstrap.sh, or point DOCKER_HOST at a Docker engine): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "no container engine at " + socket + " and podman cannot be started"
+                            + " (install it with scripts/bootstrap.sh, or point DOCKER_HOST at a Docker engine): "
+                            + e.getMessage(),
+                    e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(ContainerEngine::stop, "podman-service-stop"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!answers(socket)) {
             if (!service.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("podman system service did not answer on " + socket + "; see " + socket.resolveSibling("podman-service.log"));
+                throw new IllegalStateException("podman system service did not answer on " + socket + "; see "
+                        + socket.resolveSibling("podman-service.log"));
             }
             sleep(200);
         }

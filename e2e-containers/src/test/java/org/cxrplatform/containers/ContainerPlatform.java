@@ -39,7 +39,9 @@ final class ContainerPlatform implements RunningPlatform, AutoCloseable {
     static final String TAG = System.getProperty("cxr.image.tag", "0.1.0-SNAPSHOT");
 
     /** Per run: the devstack samples keep their UIDs, so a PACS left from an earlier run would hold their SRs. */
-    private final String run = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    private final String run =
+            java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+
     private final Path work = Path.of("target", "containers-work", run).toAbsolutePath();
     private final Path logs = Path.of("target", "container-logs", run).toAbsolutePath();
     private final int kafkaHostPort = FreePorts.next();
@@ -82,23 +84,37 @@ final class ContainerPlatform implements RunningPlatform, AutoCloseable {
         String hostAddress = gateway();
 
         ris = new RisPeer(0).start();
-        pacs = Orthanc.in(work.resolve("orthanc"), logs.resolve("orthanc.log")).aeTitle(PACS_AE).modality(AE_TITLE, 11112).start();
+        pacs = Orthanc.in(work.resolve("orthanc"), logs.resolve("orthanc.log"))
+                .aeTitle(PACS_AE)
+                .modality(AE_TITLE, 11112)
+                .start();
 
         // Containers reach Kafka as kafka:9092, this machine (the checks) as 127.0.0.1:<kafkaHostPort>.
-        GenericContainer<?> kafka = infrastructure("kafka", new GenericContainer<>(DockerImageName.parse(image("kafka")))
-                .withNetworkAliases("kafka")
-                .withEnv("KAFKA_CFG_LISTENERS", "PLAINTEXT://:9092,EXTERNAL://:9094,CONTROLLER://localhost:9093")
-                .withEnv("KAFKA_CFG_ADVERTISED_LISTENERS", "PLAINTEXT://kafka:9092,EXTERNAL://127.0.0.1:" + kafkaHostPort)
-                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
-                        com.github.dockerjava.api.model.PortBinding.parse("127.0.0.1:" + kafkaHostPort + ":9094")))
-                .waitingFor(Wait.forLogMessage(".*Kafka Server started.*", 1).withStartupTimeout(Duration.ofMinutes(5))));
-        RenderedChart chart = RenderedChart.render(Path.of("src/test/resources/containers-values.yaml"), siteValues(hostAddress));
-        GenericContainer<?> postgres = infrastructure("postgres", new GenericContainer<>(DockerImageName.parse(image("postgresql")))
-                .withNetworkAliases("postgres")
-                .withEnv("POSTGRES_USER", "cxr")
-                .withEnv("POSTGRES_PASSWORD", "e2e-containers-not-secret")
-                .withEnv("POSTGRES_DB", "cxr_reports")
-                .waitingFor(Wait.forLogMessage(".*ready to accept connections.*", 1).withStartupTimeout(Duration.ofMinutes(2))));
+        GenericContainer<?> kafka = infrastructure(
+                "kafka",
+                new GenericContainer<>(DockerImageName.parse(image("kafka")))
+                        .withNetworkAliases("kafka")
+                        .withEnv(
+                                "KAFKA_CFG_LISTENERS", "PLAINTEXT://:9092,EXTERNAL://:9094,CONTROLLER://localhost:9093")
+                        .withEnv(
+                                "KAFKA_CFG_ADVERTISED_LISTENERS",
+                                "PLAINTEXT://kafka:9092,EXTERNAL://127.0.0.1:" + kafkaHostPort)
+                        .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
+                                .withPortBindings(com.github.dockerjava.api.model.PortBinding.parse(
+                                        "127.0.0.1:" + kafkaHostPort + ":9094")))
+                        .waitingFor(Wait.forLogMessage(".*Kafka Server started.*", 1)
+                                .withStartupTimeout(Duration.ofMinutes(5))));
+        RenderedChart chart =
+                RenderedChart.render(Path.of("src/test/resources/containers-values.yaml"), siteValues(hostAddress));
+        GenericContainer<?> postgres = infrastructure(
+                "postgres",
+                new GenericContainer<>(DockerImageName.parse(image("postgresql")))
+                        .withNetworkAliases("postgres")
+                        .withEnv("POSTGRES_USER", "cxr")
+                        .withEnv("POSTGRES_PASSWORD", "e2e-containers-not-secret")
+                        .withEnv("POSTGRES_DB", "cxr_reports")
+                        .waitingFor(Wait.forLogMessage(".*ready to accept connections.*", 1)
+                                .withStartupTimeout(Duration.ofMinutes(2))));
         run("kafka", kafka);
         run("postgres", postgres);
 
@@ -109,14 +125,17 @@ final class ContainerPlatform implements RunningPlatform, AutoCloseable {
         // One after another: on two cores, starting the JVMs together only makes each slower.
         for (Workload w : chart.services()) {
             workloads.put(w.owner(), w);
-            GenericContainer<?> c = WorkloadContainer.create(w, network, podman, work, logs.resolve(w.owner() + ".log"));
+            GenericContainer<?> c =
+                    WorkloadContainer.create(w, network, podman, work, logs.resolve(w.owner() + ".log"));
             services.put(w.owner(), c);
             System.out.printf("%s: %s%n", w.owner(), String.join(", ", w.describe()));
             run(w.owner(), c);
         }
-        api = new ReportApi("http://127.0.0.1:" + service("-report").getMappedPort(8080),
+        api = new ReportApi(
+                "http://127.0.0.1:" + service("-report").getMappedPort(8080),
                 (user, roles) -> tokens.token(user, roles.toArray(String[]::new)));
-        System.out.printf("platform as containers up in %d s (engine: %s; start-up per container in ms: %s); logs in %s%n",
+        System.out.printf(
+                "platform as containers up in %d s (engine: %s; start-up per container in ms: %s); logs in %s%n",
                 (System.nanoTime() - t0) / 1_000_000_000, podman ? "podman" : "docker", startMillis, logs);
     }
 
@@ -135,12 +154,17 @@ final class ContainerPlatform implements RunningPlatform, AutoCloseable {
 
     /** The network's gateway: this machine as the containers see it. */
     private String gateway() {
-        var inspect = DockerClientFactory.instance().client().inspectNetworkCmd().withNetworkId(network.getId()).exec();
+        var inspect = DockerClientFactory.instance()
+                .client()
+                .inspectNetworkCmd()
+                .withNetworkId(network.getId())
+                .exec();
         return inspect.getIpam().getConfig().get(0).getGateway();
     }
 
     private GenericContainer<?> infrastructure(String name, GenericContainer<?> c) {
-        return c.withNetwork(network).withLogConsumer(frame -> WorkloadContainer.append(logs.resolve(name + ".log"), frame));
+        return c.withNetwork(network)
+                .withLogConsumer(frame -> WorkloadContainer.append(logs.resolve(name + ".log"), frame));
     }
 
     /**
@@ -157,7 +181,8 @@ final class ContainerPlatform implements RunningPlatform, AutoCloseable {
                 break;
             } catch (RuntimeException e) {
                 if (attempt == 3) {
-                    throw new IllegalStateException(name + " did not start in " + attempt + " attempts; see " + logs.resolve(name + ".log"), e);
+                    throw new IllegalStateException(
+                            name + " did not start in " + attempt + " attempts; see " + logs.resolve(name + ".log"), e);
                 }
                 System.out.printf("%s: start-up failed (%s), restarting it%n", name, rootCause(e));
                 c.stop();
@@ -177,7 +202,10 @@ final class ContainerPlatform implements RunningPlatform, AutoCloseable {
 
     /** The workload whose owner name ends with {@code suffix} (e.g. "-ingest", "-inference-stat"). */
     GenericContainer<?> service(String suffix) {
-        return services.entrySet().stream().filter(e -> e.getKey().endsWith(suffix)).map(Map.Entry::getValue).findFirst()
+        return services.entrySet().stream()
+                .filter(e -> e.getKey().endsWith(suffix))
+                .map(Map.Entry::getValue)
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no workload *" + suffix + " in " + services.keySet()));
     }
 

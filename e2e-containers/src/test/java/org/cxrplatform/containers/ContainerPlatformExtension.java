@@ -8,7 +8,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /** One {@link ContainerPlatform} per test JVM, shared by the test classes and removed when the run ends. */
 public final class ContainerPlatformExtension implements ParameterResolver {
 
-    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(ContainerPlatformExtension.class);
+    private static final ExtensionContext.Namespace NS =
+            ExtensionContext.Namespace.create(ContainerPlatformExtension.class);
 
     @Override
     public boolean supportsParameter(ParameterContext pc, ExtensionContext ec) {
@@ -18,10 +19,14 @@ public final class ContainerPlatformExtension implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext pc, ExtensionContext ec) {
-        return ec.getRoot().getStore(NS).getOrComputeIfAbsent("platform", k -> new Holder(ContainerPlatform.start()), Holder.class).platform;
+        return ec.getRoot()
+                .getStore(NS)
+                .getOrComputeIfAbsent("platform", k -> new Holder(ContainerPlatform.start()), Holder.class)
+                .platform;
     }
 
-    private record Holder(ContainerPlatform platform) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    private record Holder(ContainerPlatform platform)
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             platform.close();

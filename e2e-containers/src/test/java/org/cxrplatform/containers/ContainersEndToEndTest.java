@@ -9,5 +9,4 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * as a FHIR DiagnosticReport, the three agreeing; nothing lost.
  */
 @ExtendWith(ContainerPlatformExtension.class)
-class ContainersEndToEndTest extends EndToEndChecks {
-}
+class ContainersEndToEndTest extends EndToEndChecks {}

@@ -29,7 +29,7 @@ final class RenderedChart {
             switch (o.kind()) {
                 case "ConfigMap" -> configMaps.put(o.name(), (ConfigMap) StrictModels.parse(o));
                 case "Secret" -> secrets.put(o.name(), (Secret) StrictModels.parse(o));
-                default -> { }
+                default -> {}
             }
         }
         this.workloads = Workloads.of(objects);
@@ -51,8 +51,11 @@ final class RenderedChart {
         for (Workloads.Pod pod : workloads.servicePods()) {
             List<PersistentVolumeClaim> claims = workloads.statefulSets().stream()
                     .filter(s -> s.getMetadata().getName().equals(pod.owner()))
-                    .map(StatefulSet::getSpec).flatMap(s -> s.getVolumeClaimTemplates().stream()).toList();
-            out.add(Workload.of(pod.owner(), pod.spec(), pod.spec().getContainers().get(0), configMaps, secrets, claims));
+                    .map(StatefulSet::getSpec)
+                    .flatMap(s -> s.getVolumeClaimTemplates().stream())
+                    .toList();
+            out.add(Workload.of(
+                    pod.owner(), pod.spec(), pod.spec().getContainers().get(0), configMaps, secrets, claims));
         }
         return out;
     }
@@ -61,6 +64,7 @@ final class RenderedChart {
     Workload topicsJob() {
         var job = workloads.jobs().get(0);
         var spec = job.getSpec().getTemplate().getSpec();
-        return Workload.of(job.getMetadata().getName(), spec, spec.getContainers().get(0), configMaps, secrets, List.of());
+        return Workload.of(
+                job.getMetadata().getName(), spec, spec.getContainers().get(0), configMaps, secrets, List.of());
     }
 }

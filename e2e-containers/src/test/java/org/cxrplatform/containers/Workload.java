@@ -38,11 +38,25 @@ import java.util.Map;
  * @param ports     named container ports
  * @param probes    startup, liveness, readiness: kind to probe
  */
-record Workload(String owner, String container, String image, List<String> command, List<String> args,
-                Map<String, String> env, Long user, Long group, Long fsGroup, boolean readOnlyRoot,
-                List<String> droppedCapabilities, boolean noPrivilegeEscalation, String seccompProfile,
-                Map<String, Long> tmpfs, Map<String, Map<String, String>> files, Map<String, Integer> ports,
-                Map<String, HttpProbe> probes, long memoryLimitBytes) {
+record Workload(
+        String owner,
+        String container,
+        String image,
+        List<String> command,
+        List<String> args,
+        Map<String, String> env,
+        Long user,
+        Long group,
+        Long fsGroup,
+        boolean readOnlyRoot,
+        List<String> droppedCapabilities,
+        boolean noPrivilegeEscalation,
+        String seccompProfile,
+        Map<String, Long> tmpfs,
+        Map<String, Map<String, String>> files,
+        Map<String, Integer> ports,
+        Map<String, HttpProbe> probes,
+        long memoryLimitBytes) {
 
     /** An HTTP probe: path on a container port, and how long the kubelet waits for it in all. */
     record HttpProbe(String path, int port, int periodSeconds, int failureThreshold) {
@@ -51,14 +65,25 @@ record Workload(String owner, String container, String image, List<String> comma
         }
     }
 
-    static Workload of(String owner, PodSpec pod, Container c, Map<String, ConfigMap> configMaps, Map<String, Secret> secrets,
-                       List<PersistentVolumeClaim> claimTemplates) {
+    static Workload of(
+            String owner,
+            PodSpec pod,
+            Container c,
+            Map<String, ConfigMap> configMaps,
+            Map<String, Secret> secrets,
+            List<PersistentVolumeClaim> claimTemplates) {
         PodSecurityContext psc = pod.getSecurityContext();
         SecurityContext sc = c.getSecurityContext();
-        Long user = sc != null && sc.getRunAsUser() != null ? sc.getRunAsUser() : psc == null ? null : psc.getRunAsUser();
-        Long group = sc != null && sc.getRunAsGroup() != null ? sc.getRunAsGroup() : psc == null ? null : psc.getRunAsGroup();
-        String seccomp = sc != null && sc.getSeccompProfile() != null ? sc.getSeccompProfile().getType()
-                : psc != null && psc.getSeccompProfile() != null ? psc.getSeccompProfile().getType() : null;
+        Long user =
+                sc != null && sc.getRunAsUser() != null ? sc.getRunAsUser() : psc == null ? null : psc.getRunAsUser();
+        Long group = sc != null && sc.getRunAsGroup() != null
+                ? sc.getRunAsGroup()
+                : psc == null ? null : psc.getRunAsGroup();
+        String seccomp = sc != null && sc.getSeccompProfile() != null
+                ? sc.getSeccompProfile().getType()
+                : psc != null && psc.getSeccompProfile() != null
+                        ? psc.getSeccompProfile().getType()
+                        : null;
 
         Map<String, String> env = new LinkedHashMap<>();
         for (EnvFromSource from : c.getEnvFrom()) {
@@ -81,26 +106,54 @@ record Workload(String owner, String container, String image, List<String> comma
         Map<String, Long> tmpfs = new LinkedHashMap<>();
         Map<String, Map<String, String>> files = new LinkedHashMap<>();
         for (VolumeMount m : c.getVolumeMounts()) {
-            Volume v = pod.getVolumes().stream().filter(x -> x.getName().equals(m.getName())).findFirst().orElse(null);
+            Volume v = pod.getVolumes().stream()
+                    .filter(x -> x.getName().equals(m.getName()))
+                    .findFirst()
+                    .orElse(null);
             if (v == null) {
-                PersistentVolumeClaim claim = claimTemplates.stream().filter(t -> t.getMetadata().getName().equals(m.getName())).findFirst()
-                        .orElseThrow(() -> new IllegalStateException(owner + ": mount " + m.getName() + " has no volume"));
-                tmpfs.put(m.getMountPath(), bytes(claim.getSpec().getResources().getRequests().get("storage")));
+                PersistentVolumeClaim claim = claimTemplates.stream()
+                        .filter(t -> t.getMetadata().getName().equals(m.getName()))
+                        .findFirst()
+                        .orElseThrow(
+                                () -> new IllegalStateException(owner + ": mount " + m.getName() + " has no volume"));
+                tmpfs.put(
+                        m.getMountPath(),
+                        bytes(claim.getSpec().getResources().getRequests().get("storage")));
             } else if (v.getEmptyDir() != null) {
                 tmpfs.put(m.getMountPath(), bytes(v.getEmptyDir().getSizeLimit()));
             } else if (v.getConfigMap() != null) {
-                files.put(m.getMountPath(), configMap(configMaps, v.getConfigMap().getName()).getData());
+                files.put(
+                        m.getMountPath(),
+                        configMap(configMaps, v.getConfigMap().getName()).getData());
             } else {
-                throw new IllegalStateException(owner + ": volume " + v.getName() + " of a kind this suite cannot run: " + v);
+                throw new IllegalStateException(
+                        owner + ": volume " + v.getName() + " of a kind this suite cannot run: " + v);
             }
         }
-        Quantity memory = c.getResources() == null || c.getResources().getLimits() == null ? null : c.getResources().getLimits().get("memory");
-        return new Workload(owner, c.getName(), c.getImage(), c.getCommand(), c.getArgs(), env, user, group,
+        Quantity memory = c.getResources() == null || c.getResources().getLimits() == null
+                ? null
+                : c.getResources().getLimits().get("memory");
+        return new Workload(
+                owner,
+                c.getName(),
+                c.getImage(),
+                c.getCommand(),
+                c.getArgs(),
+                env,
+                user,
+                group,
                 psc == null ? null : psc.getFsGroup(),
                 sc != null && Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem()),
-                sc == null || sc.getCapabilities() == null ? List.of() : sc.getCapabilities().getDrop(),
+                sc == null || sc.getCapabilities() == null
+                        ? List.of()
+                        : sc.getCapabilities().getDrop(),
                 sc != null && Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation()),
-                seccomp, tmpfs, files, ports, probes, bytes(memory));
+                seccomp,
+                tmpfs,
+                files,
+                ports,
+                probes,
+                bytes(memory));
     }
 
     private static String value(EnvVar e, Map<String, ConfigMap> configMaps, Map<String, Secret> secrets) {
@@ -114,7 +167,8 @@ record Workload(String owner, String container, String image, List<String> comma
         var ref = e.getValueFrom().getSecretKeyRef();
         Secret s = secrets.get(ref.getName());
         if (s == null) {
-            throw new IllegalStateException(e.getName() + " refers to Secret " + ref.getName() + ", which the chart did not render");
+            throw new IllegalStateException(
+                    e.getName() + " refers to Secret " + ref.getName() + ", which the chart did not render");
         }
         if (s.getStringData() != null && s.getStringData().containsKey(ref.getKey())) {
             return s.getStringData().get(ref.getKey());

@@ -28,8 +28,7 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class WorkloadContainer {
 
-    private WorkloadContainer() {
-    }
+    private WorkloadContainer() {}
 
     /**
      * @param podman  true on podman 4.3, whose tmpfs over an image directory is root-owned 0755 whatever
@@ -50,10 +49,16 @@ final class WorkloadContainer {
             c.withCreateContainerCmdModifier(cmd -> cmd.withCmd(w.args()));
         }
         Map<String, String> tmpfs = new LinkedHashMap<>();
-        w.tmpfs().forEach((path, size) -> tmpfs.put(path, "rw" + (size > 0 ? ",size=" + size : "") + (podman ? ",U" : ",mode=1777")));
+        w.tmpfs()
+                .forEach((path, size) ->
+                        tmpfs.put(path, "rw" + (size > 0 ? ",size=" + size : "") + (podman ? ",U" : ",mode=1777")));
         c.withTmpFs(tmpfs);
-        w.files().forEach((mountPath, data) -> c.withFileSystemBind(writeFiles(files.resolve(w.owner() + mountPath.replace('/', '_')), data).toString(),
-                mountPath, BindMode.READ_ONLY));
+        w.files()
+                .forEach((mountPath, data) -> c.withFileSystemBind(
+                        writeFiles(files.resolve(w.owner() + mountPath.replace('/', '_')), data)
+                                .toString(),
+                        mountPath,
+                        BindMode.READ_ONLY));
         c.withExposedPorts(w.ports().values().toArray(Integer[]::new));
         c.withCreateContainerCmdModifier(cmd -> {
             if (w.user() != null) {
@@ -78,7 +83,9 @@ final class WorkloadContainer {
         if (startup != null) {
             // The kubelet's own budget is printed next to the measured start-up; the wait here is longer
             // so that a loaded CI machine does not fail the suite on speed alone.
-            c.waitingFor(Wait.forHttp(startup.path()).forPort(startup.port()).forStatusCode(200)
+            c.waitingFor(Wait.forHttp(startup.path())
+                    .forPort(startup.port())
+                    .forStatusCode(200)
                     .withStartupTimeout(Duration.ofSeconds(Math.max(600, startup.budgetSeconds()))));
         } else {
             c.withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(5)));
@@ -100,7 +107,12 @@ final class WorkloadContainer {
 
     static void append(Path logFile, OutputFrame frame) {
         try {
-            Files.writeString(logFile, frame.getUtf8String(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    logFile,
+                    frame.getUtf8String(),
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.cxrplatform.contracts.DeadLetter;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.e2e.harness.BadDicom;
@@ -22,10 +26,6 @@ import org.cxrplatform.e2e.harness.Platform;
 import org.cxrplatform.e2e.harness.PlatformExtension;
 import org.cxrplatform.e2e.harness.RawStoreScu;
 import org.cxrplatform.e2e.harness.StudyFactory;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.cxrplatform.testsupport.Dcmtk;
 import org.cxrplatform.testsupport.Http;
 import org.cxrplatform.testsupport.Mllp;
@@ -60,7 +60,8 @@ class BadInputTest {
 
         List<String> problems = new ArrayList<>();
         List<String> table = new ArrayList<>();
-        Map<BadDicom.Case, RawStoreScu.Outcome> pass1 = send(p, BadDicom.corpus(() -> factory.make(StudyFactory.Template.ROUTINE_PA)), table);
+        Map<BadDicom.Case, RawStoreScu.Outcome> pass1 =
+                send(p, BadDicom.corpus(() -> factory.make(StudyFactory.Template.ROUTINE_PA)), table);
         long rss1 = p.ingest().rssKb();
 
         // Zero-size image also through DCMTK's storescu, which parses it happily and sends it.
@@ -75,8 +76,12 @@ class BadInputTest {
             if (o.cleanRefusal()) {
                 continue;
             }
-            DeadLetter d = c.studyInstanceUid() == null ? null
-                    : dlq.stream().filter(x -> c.studyInstanceUid().equals(x.studyInstanceUid())).findFirst().orElse(null);
+            DeadLetter d = c.studyInstanceUid() == null
+                    ? null
+                    : dlq.stream()
+                            .filter(x -> c.studyInstanceUid().equals(x.studyInstanceUid()))
+                            .findFirst()
+                            .orElse(null);
             if (o.success() && d != null && d.reason() != null && !d.reason().isBlank()) {
                 table.add(String.format("    -> dead letter %s: %s", d.stage(), d.reason()));
                 continue;
@@ -84,34 +89,52 @@ class BadInputTest {
             problems.add(c.name() + ": " + o + (d == null ? ", no dead letter" : ", dead letter without reason"));
         }
 
-        Map<BadDicom.Case, RawStoreScu.Outcome> pass2 = send(p, BadDicom.corpus(() -> factory.make(StudyFactory.Template.ROUTINE_PA)), table);
+        Map<BadDicom.Case, RawStoreScu.Outcome> pass2 =
+                send(p, BadDicom.corpus(() -> factory.make(StudyFactory.Template.ROUTINE_PA)), table);
         long rss2 = p.ingest().rssKb();
         double heap2 = p.ingest().heapUsedBytes();
         System.out.println("bad DICOM corpus (" + pass1.size() + " inputs, two passes):");
         table.forEach(System.out::println);
-        System.out.printf("ingest RSS %d -> %d -> %d KiB, heap used %.0f -> %.0f MiB%n", rss0, rss1, rss2, heap0 / 1048576, heap2 / 1048576);
+        System.out.printf(
+                "ingest RSS %d -> %d -> %d KiB, heap used %.0f -> %.0f MiB%n",
+                rss0, rss1, rss2, heap0 / 1048576, heap2 / 1048576);
 
-        assertThat(problems).as("inputs neither refused cleanly nor dead-lettered with a reason").isEmpty();
-        assertThat(pass2.values()).as("second pass: same kind of answers").allMatch(o -> o.cleanRefusal() || o.success());
-        assertThat(rss1 - rss0).as("ingest RSS growth over the first pass (KiB)").isLessThan(FIRST_PASS_RSS_BOUND_KB);
-        assertThat(rss2 - rss1).as("ingest RSS growth over the second pass (KiB)").isLessThan(SECOND_PASS_RSS_BOUND_KB);
+        assertThat(problems)
+                .as("inputs neither refused cleanly nor dead-lettered with a reason")
+                .isEmpty();
+        assertThat(pass2.values())
+                .as("second pass: same kind of answers")
+                .allMatch(o -> o.cleanRefusal() || o.success());
+        assertThat(rss1 - rss0)
+                .as("ingest RSS growth over the first pass (KiB)")
+                .isLessThan(FIRST_PASS_RSS_BOUND_KB);
+        assertThat(rss2 - rss1)
+                .as("ingest RSS growth over the second pass (KiB)")
+                .isLessThan(SECOND_PASS_RSS_BOUND_KB);
         assertThat(heap2).isLessThan(768.0 * 1024 * 1024);
         assertThat(p.allReady()).as("every service ready after the corpus").isTrue();
 
         // Still works for a good study.
         StudyFactory.Study good = factory.make(StudyFactory.Template.ROUTINE_PA);
-        assertThat(Dcmtk.storescu(p.options().callingAe(), p.aeTitle(), p.dicomPort(), List.of(good.file())).allStored(1)).isTrue();
-        assertThat(Pipeline.awaitOrus(p, List.of(good.accessionNumber()), Duration.ofSeconds(120))).isEmpty();
+        assertThat(Dcmtk.storescu(p.options().callingAe(), p.aeTitle(), p.dicomPort(), List.of(good.file()))
+                        .allStored(1))
+                .isTrue();
+        assertThat(Pipeline.awaitOrus(p, List.of(good.accessionNumber()), Duration.ofSeconds(120)))
+                .isEmpty();
     }
 
-    private static Map<BadDicom.Case, RawStoreScu.Outcome> send(Platform p, List<BadDicom.Case> corpus, List<String> table) {
+    private static Map<BadDicom.Case, RawStoreScu.Outcome> send(
+            Platform p, List<BadDicom.Case> corpus, List<String> table) {
         Map<BadDicom.Case, RawStoreScu.Outcome> out = new LinkedHashMap<>();
         for (BadDicom.Case c : corpus) {
             long t0 = System.nanoTime();
-            RawStoreScu.Outcome o = RawStoreScu.send("127.0.0.1", p.dicomPort(), p.options().callingAe(), p.aeTitle(), c.file(), SEND_TIMEOUT_MS);
+            RawStoreScu.Outcome o = RawStoreScu.send(
+                    "127.0.0.1", p.dicomPort(), p.options().callingAe(), p.aeTitle(), c.file(), SEND_TIMEOUT_MS);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             table.add(String.format("  %-55s %-45s %6d ms", c.name(), o, ms));
-            assertThat(o.kind()).as("%s: the SCP answered within %d ms", c.name(), SEND_TIMEOUT_MS).isNotEqualTo(RawStoreScu.Kind.TIMEOUT);
+            assertThat(o.kind())
+                    .as("%s: the SCP answered within %d ms", c.name(), SEND_TIMEOUT_MS)
+                    .isNotEqualTo(RawStoreScu.Kind.TIMEOUT);
             out.put(c, o);
         }
         return out;
@@ -121,7 +144,11 @@ class BadInputTest {
     private static void protocolFuzz(Platform p, List<String> table) throws IOException {
         byte[][] inputs = {
             {0x09, 0, 0, 0, 0, 4, 1, 2, 3, 4},
-            ByteBuffer.allocate(6).put((byte) 0x01).put((byte) 0).putInt(0x7FFFFFFF).array(),
+            ByteBuffer.allocate(6)
+                    .put((byte) 0x01)
+                    .put((byte) 0)
+                    .putInt(0x7FFFFFFF)
+                    .array(),
             {0x01, 0, 0, 0, 0x10, 0, 0, 1},
             "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
         };
@@ -143,7 +170,9 @@ class BadInputTest {
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
             table.add(String.format("  protocol fuzz %-41s %-45s %6d ms", hex(in), result, ms));
-            assertThat(ms).as("the SCP dropped a broken association in bounded time").isLessThan(90_000);
+            assertThat(ms)
+                    .as("the SCP dropped a broken association in bounded time")
+                    .isLessThan(90_000);
         }
         assertThat(p.ingest().ready()).isTrue();
     }
@@ -161,18 +190,26 @@ class BadInputTest {
         Map<String, String> sent = new LinkedHashMap<>();
         sent.put("bad-json-" + StudyFactory.newUid(), "{not json");
         sent.put("wrong-shape-" + StudyFactory.newUid(), "{\"schemaVersion\":2,\"studyInstanceUid\":42}");
-        sent.put("png-garbage-" + StudyFactory.newUid(), "{\"schemaVersion\":2,\"eventId\":\"x\",\"studyInstanceUid\":\"1.2.3\",\"sopInstanceUid\":\"1.2.3.4\","
-                + "\"lane\":\"ROUTINE\",\"image\":{\"mediaType\":\"image/png\",\"data\":\"bm90IGEgcG5n\"}}");
+        sent.put(
+                "png-garbage-" + StudyFactory.newUid(),
+                "{\"schemaVersion\":2,\"eventId\":\"x\",\"studyInstanceUid\":\"1.2.3\",\"sopInstanceUid\":\"1.2.3.4\","
+                        + "\"lane\":\"ROUTINE\",\"image\":{\"mediaType\":\"image/png\",\"data\":\"bm90IGEgcG5n\"}}");
         Map<String, String> reports = new LinkedHashMap<>();
         reports.put("bad-report-" + StudyFactory.newUid(), "[1,2,3]");
         reports.put("empty-report-" + StudyFactory.newUid(), "");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", p.kafka().bootstrapServers(),
-                "acks", "all"), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", p.kafka().bootstrapServers(), "acks", "all"),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             for (Map.Entry<String, String> e : sent.entrySet()) {
-                producer.send(new ProducerRecord<>(Topics.STUDIES_ROUTINE, e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8))).get();
+                producer.send(new ProducerRecord<>(
+                                Topics.STUDIES_ROUTINE, e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8)))
+                        .get();
             }
             for (Map.Entry<String, String> e : reports.entrySet()) {
-                producer.send(new ProducerRecord<>(Topics.REPORTS, e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8))).get();
+                producer.send(new ProducerRecord<>(
+                                Topics.REPORTS, e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8)))
+                        .get();
             }
         }
         Map<String, String> all = new LinkedHashMap<>(sent);
@@ -187,9 +224,13 @@ class BadInputTest {
             }
             Thread.sleep(1000);
         }
-        found.forEach((k, d) -> System.out.printf("  %-60s -> %s %s: %s%n", k, d.stage(), d.originalTopic(), d.reason()));
-        assertThat(found.keySet()).as("garbage records dead-lettered").containsExactlyInAnyOrderElementsOf(all.keySet());
-        assertThat(found.values()).allMatch(d -> d.reason() != null && !d.reason().isBlank());
+        found.forEach(
+                (k, d) -> System.out.printf("  %-60s -> %s %s: %s%n", k, d.stage(), d.originalTopic(), d.reason()));
+        assertThat(found.keySet())
+                .as("garbage records dead-lettered")
+                .containsExactlyInAnyOrderElementsOf(all.keySet());
+        assertThat(found.values())
+                .allMatch(d -> d.reason() != null && !d.reason().isBlank());
         assertThat(p.allReady()).isTrue();
     }
 
@@ -214,18 +255,30 @@ class BadInputTest {
         requests.add(new Object[] {"GET", r + "/fhir/DiagnosticReport?subject=", null, null, viewer});
         requests.add(new Object[] {"GET", r + "/fhir/DiagnosticReport", null, null, viewer});
         for (String body : new String[] {"", "{", "null", "[]", "{\"text\":", deep, big, "\u0000\u0001\u0002"}) {
-            requests.add(new Object[] {"POST", r + "/api/reports/" + none + "/edit", "application/json", body, radiologist});
-            requests.add(new Object[] {"POST", r + "/api/reports/" + none + "/reject", "application/json", body, radiologist});
+            requests.add(
+                    new Object[] {"POST", r + "/api/reports/" + none + "/edit", "application/json", body, radiologist});
+            requests.add(
+                    new Object[] {"POST", r + "/api/reports/" + none + "/reject", "application/json", body, radiologist
+                    });
             requests.add(new Object[] {"POST", r + "/auth/dev-token", "application/json", body, null});
             requests.add(new Object[] {"POST", i + "/jobs", "application/json", body, admin});
         }
         requests.add(new Object[] {"POST", r + "/api/reports/" + none + "/edit", "text/plain", "hello", radiologist});
-        requests.add(new Object[] {"POST", r + "/api/reports/" + none + "/edit", "application/xml", "<a/>", radiologist});
-        requests.add(new Object[] {"POST", r + "/auth/dev-token", "application/json", "{\"user\":\"" + "u".repeat(10_000) + "\"}", null});
-        requests.add(new Object[] {"POST", r + "/auth/dev-token", "application/json", "{\"user\":\"x\",\"roles\":[\"root\"]}", null});
-        requests.add(new Object[] {"POST", r + "/api/alerts/" + none + "/acknowledge", "application/json", "{", radiologist});
+        requests.add(
+                new Object[] {"POST", r + "/api/reports/" + none + "/edit", "application/xml", "<a/>", radiologist});
+        requests.add(new Object[] {
+            "POST", r + "/auth/dev-token", "application/json", "{\"user\":\"" + "u".repeat(10_000) + "\"}", null
+        });
+        requests.add(new Object[] {
+            "POST", r + "/auth/dev-token", "application/json", "{\"user\":\"x\",\"roles\":[\"root\"]}", null
+        });
+        requests.add(
+                new Object[] {"POST", r + "/api/alerts/" + none + "/acknowledge", "application/json", "{", radiologist
+                });
         requests.add(new Object[] {"DELETE", r + "/api/reports", null, null, viewer});
-        requests.add(new Object[] {"POST", i + "/jobs", "application/json", "{\"from\":\"tomorrow\",\"to\":\"yesterday\"}", admin});
+        requests.add(new Object[] {
+            "POST", i + "/jobs", "application/json", "{\"from\":\"tomorrow\",\"to\":\"yesterday\"}", admin
+        });
         requests.add(new Object[] {"GET", i + "/jobs/" + "%2e%2e%2f".repeat(20), null, null, admin});
 
         List<String> serverErrors = new ArrayList<>();
@@ -233,12 +286,22 @@ class BadInputTest {
         for (Object[] q : requests) {
             long t0 = System.nanoTime();
             Map<String, String> headers = q[4] == null ? Map.of() : Map.of("Authorization", "Bearer " + q[4]);
-            Http.Response resp = Http.send((String) q[0], (String) q[1], (String) q[2],
-                    q[3] == null ? null : ((String) q[3]).getBytes(StandardCharsets.UTF_8), headers);
+            Http.Response resp = Http.send(
+                    (String) q[0],
+                    (String) q[1],
+                    (String) q[2],
+                    q[3] == null ? null : ((String) q[3]).getBytes(StandardCharsets.UTF_8),
+                    headers);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             String url = ((String) q[1]).length() > 80 ? ((String) q[1]).substring(0, 80) + "..." : (String) q[1];
-            String body = q[3] == null ? "" : ((String) q[3]).length() > 20 ? ((String) q[3]).substring(0, 20) + "...(" + ((String) q[3]).length() + ")" : (String) q[3];
-            System.out.printf("  %-6s %-90s %-28s -> %d (%d ms)%n", q[0], url, body.replaceAll("\\p{Cntrl}", "?"), resp.status(), ms);
+            String body = q[3] == null
+                    ? ""
+                    : ((String) q[3]).length() > 20
+                            ? ((String) q[3]).substring(0, 20) + "...(" + ((String) q[3]).length() + ")"
+                            : (String) q[3];
+            System.out.printf(
+                    "  %-6s %-90s %-28s -> %d (%d ms)%n",
+                    q[0], url, body.replaceAll("\\p{Cntrl}", "?"), resp.status(), ms);
             if (resp.status() >= 500) {
                 serverErrors.add(q[0] + " " + url + " [" + body + "] -> " + resp.status() + " " + resp.body());
             }
@@ -247,9 +310,14 @@ class BadInputTest {
             }
         }
         assertThat(serverErrors).as("requests answered with a server error").isEmpty();
-        assertThat(jobsNotAuthorised).as("/jobs fuzz refused at the door instead of reaching the body parser").isEmpty();
-        Http.Response anonymous = Http.send("POST", i + "/jobs", "application/json", "{".getBytes(StandardCharsets.UTF_8), Map.of());
-        assertThat(anonymous.status()).as("/jobs without a token: " + anonymous.body()).isEqualTo(401);
+        assertThat(jobsNotAuthorised)
+                .as("/jobs fuzz refused at the door instead of reaching the body parser")
+                .isEmpty();
+        Http.Response anonymous =
+                Http.send("POST", i + "/jobs", "application/json", "{".getBytes(StandardCharsets.UTF_8), Map.of());
+        assertThat(anonymous.status())
+                .as("/jobs without a token: " + anonymous.body())
+                .isEqualTo(401);
         assertThat(p.allReady()).isTrue();
     }
 
@@ -258,21 +326,30 @@ class BadInputTest {
     void brokenRisAnswersAreRetriedAndTheReportArrivesOnce(Platform p) throws Exception {
         StudyFactory factory = new StudyFactory(p.work().resolve("hl7-fuzz"), "H");
         StudyFactory.Study study = factory.make(StudyFactory.Template.ROUTINE_PA);
-        p.ris().misbehave(
-                Mllp.frame("\u00ff\u00fe garbage that is not HL7", StandardCharsets.ISO_8859_1),
-                "no MLLP framing at all\r".getBytes(StandardCharsets.ISO_8859_1),
-                Mllp.frame("MSH|^~\\&|RIS|HOSPITAL|CXR_AI|CXR_PLATFORM|20261128||ACK|X1|P|2.5.1\rMSA|AA|SOMEONE-ELSE"),
-                Mllp.frame("MSH|^~\\&|RIS|HOSPITAL|CXR_AI|CXR_PLATFORM|20261128||ACK|X2|P|2.5.1\rMSA|ZZ|"),
-                RisPeer.HALF_ACK,
-                RisPeer.HANG_UP);
+        p.ris()
+                .misbehave(
+                        Mllp.frame("\u00ff\u00fe garbage that is not HL7", StandardCharsets.ISO_8859_1),
+                        "no MLLP framing at all\r".getBytes(StandardCharsets.ISO_8859_1),
+                        Mllp.frame(
+                                "MSH|^~\\&|RIS|HOSPITAL|CXR_AI|CXR_PLATFORM|20261128||ACK|X1|P|2.5.1\rMSA|AA|SOMEONE-ELSE"),
+                        Mllp.frame("MSH|^~\\&|RIS|HOSPITAL|CXR_AI|CXR_PLATFORM|20261128||ACK|X2|P|2.5.1\rMSA|ZZ|"),
+                        RisPeer.HALF_ACK,
+                        RisPeer.HANG_UP);
         try {
-            assertThat(Dcmtk.storescu(p.options().callingAe(), p.aeTitle(), p.dicomPort(), List.of(study.file())).allStored(1)).isTrue();
-            assertThat(Pipeline.awaitOrus(p, List.of(study.accessionNumber()), Duration.ofSeconds(120))).isEmpty();
+            assertThat(Dcmtk.storescu(p.options().callingAe(), p.aeTitle(), p.dicomPort(), List.of(study.file()))
+                            .allStored(1))
+                    .isTrue();
+            assertThat(Pipeline.awaitOrus(p, List.of(study.accessionNumber()), Duration.ofSeconds(120)))
+                    .isEmpty();
             Thread.sleep(3000);
-            assertThat(p.ris().forAccession(study.accessionNumber())).as("ORUs at the RIS").hasSize(1);
-            String controlId = p.ris().forAccession(study.accessionNumber()).get(0).controlId();
-            System.out.println("broken RIS: " + p.ris().arrivals().stream().filter(controlId::equals).count() + " arrivals of "
-                    + controlId + " up to its AA");
+            assertThat(p.ris().forAccession(study.accessionNumber()))
+                    .as("ORUs at the RIS")
+                    .hasSize(1);
+            String controlId =
+                    p.ris().forAccession(study.accessionNumber()).get(0).controlId();
+            System.out.println("broken RIS: "
+                    + p.ris().arrivals().stream().filter(controlId::equals).count() + " arrivals of " + controlId
+                    + " up to its AA");
             assertThat(p.report().ready()).isTrue();
         } finally {
             p.ris().start();
@@ -282,7 +359,9 @@ class BadInputTest {
     @Test
     void nulInAReportIdIsAClientError(Platform p) {
         String viewer = p.api().viewerToken();
-        for (String path : List.of("/api/reports/%00", "/api/reports/%00/history", "/fhir/DiagnosticReport/%00", "/fhir/DiagnosticReport?_id=%00")) {
+        for (String path : List.of(
+                "/api/reports/%00",
+                "/api/reports/%00/history", "/fhir/DiagnosticReport/%00", "/fhir/DiagnosticReport?_id=%00")) {
             assertThat(p.api().get(path, viewer).status()).as(path).isBetween(400, 499);
         }
     }

@@ -34,7 +34,6 @@ public abstract class EndToEndChecks {
 
     private static final Duration PIPELINE = Duration.ofSeconds(150);
 
-
     @Test
     public void samplesReachRisPacsAndFhirExactlyOnceAndAgree(RunningPlatform p) throws Exception {
         StudyFactory factory = new StudyFactory(p.work().resolve("e2e-studies"), "A");
@@ -43,12 +42,15 @@ public abstract class EndToEndChecks {
         StudyFactory.Study twin1 = factory.make(StudyFactory.Template.ROUTINE_PA);
         StudyFactory.Study twin2 = factory.make(StudyFactory.Template.ROUTINE_PA);
         StudyFactory.Study statTwin = factory.make(StudyFactory.Template.ROUTINE_PA);
-        List<Path> files = new ArrayList<>(samples.stream().map(SampleStudies.Sample::file).toList());
+        List<Path> files =
+                new ArrayList<>(samples.stream().map(SampleStudies.Sample::file).toList());
         files.add(twin1.file());
         files.add(twin2.file());
 
         Dcmtk.Result sent = Dcmtk.storescu(p.callingAe(), p.aeTitle(), p.dicomPort(), files);
-        assertThat(sent.allStored(files.size())).as("storescu output:\n%s", sent.output()).isTrue();
+        assertThat(sent.allStored(files.size()))
+                .as("storescu output:\n%s", sent.output())
+                .isTrue();
         // The emergency department's router: cxr.ingest.lanes.stat-calling-aes=ER_ROUTER puts it on STAT.
         Dcmtk.Result er = Dcmtk.storescu("ER_ROUTER", p.aeTitle(), p.dicomPort(), List.of(statTwin.file()));
         assertThat(er.allStored(1)).as("storescu output:\n%s", er.output()).isTrue();
@@ -61,7 +63,9 @@ public abstract class EndToEndChecks {
         Set<String> notChest = new LinkedHashSet<>();
         samples.stream().filter(s -> !"CHEST".equals(s.bodyPart())).forEach(s -> notChest.add(s.accessionNumber()));
 
-        assertThat(Pipeline.awaitOrus(p, expected, PIPELINE)).as("accessions without an ORU at the RIS").isEmpty();
+        assertThat(Pipeline.awaitOrus(p, expected, PIPELINE))
+                .as("accessions without an ORU at the RIS")
+                .isEmpty();
         // Let any duplicate that was going to come arrive.
         Thread.sleep(5000);
 
@@ -80,27 +84,42 @@ public abstract class EndToEndChecks {
             String stored = rest.path("text").asText();
             assertThat(rest.path("accessionNumber").asText()).isEqualTo(accession);
             assertThat(dr.path("status").asText()).isEqualTo("preliminary");
-            assertThat(dr.path("conclusion").asText()).as("FHIR conclusion = stored text").isEqualTo(stored);
+            assertThat(dr.path("conclusion").asText())
+                    .as("FHIR conclusion = stored text")
+                    .isEqualTo(stored);
             assertThat(oru.text()).as("ORU text = stored text").isEqualTo(stored);
 
             Map<String, String> expectedFindings = Codes.coded(extractor.extract(stored));
             assertThat(expectedFindings).hasSize(7);
-            assertThat(Pipeline.restFindings(rest)).as("REST findings = findings of the text").isEqualTo(expectedFindings);
-            assertThat(oru.findings()).as("ORU coded OBX = findings of the text").isEqualTo(expectedFindings);
-            assertThat(Pipeline.fhirFindings(dr)).as("FHIR observations = findings of the text").isEqualTo(expectedFindings);
+            assertThat(Pipeline.restFindings(rest))
+                    .as("REST findings = findings of the text")
+                    .isEqualTo(expectedFindings);
+            assertThat(oru.findings())
+                    .as("ORU coded OBX = findings of the text")
+                    .isEqualTo(expectedFindings);
+            assertThat(Pipeline.fhirFindings(dr))
+                    .as("FHIR observations = findings of the text")
+                    .isEqualTo(expectedFindings);
             assertThat(rest.path("modelVersion").asText()).isEqualTo(oru.modelVersion());
         }
         for (String accession : notChest) {
-            assertThat(p.ris().forAccession(accession)).as("no report for a non-chest study %s", accession).isEmpty();
+            assertThat(p.ris().forAccession(accession))
+                    .as("no report for a non-chest study %s", accession)
+                    .isEmpty();
         }
 
         // Deterministic greedy output: the same pixels give the same report.
-        String original = p.ris().forAccession(samples.get(0).accessionNumber()).get(0).text();
+        String original =
+                p.ris().forAccession(samples.get(0).accessionNumber()).get(0).text();
         assertThat(p.ris().forAccession(twin1.accessionNumber()).get(0).text()).isEqualTo(original);
         assertThat(p.ris().forAccession(twin2.accessionNumber()).get(0).text()).isEqualTo(original);
         // ... whichever lane it took.
-        assertThat(p.ris().forAccession(statTwin.accessionNumber()).get(0).text()).isEqualTo(original);
-        JsonNode statReport = Pipeline.report(p, Pipeline.id(Pipeline.entries(p.api().fhirByAccession(statTwin.accessionNumber())).get(0)));
+        assertThat(p.ris().forAccession(statTwin.accessionNumber()).get(0).text())
+                .isEqualTo(original);
+        JsonNode statReport = Pipeline.report(
+                p,
+                Pipeline.id(Pipeline.entries(p.api().fhirByAccession(statTwin.accessionNumber()))
+                        .get(0)));
         assertThat(statReport.path("lane").asText()).isEqualTo("STAT");
 
         // One SR per reported study in the PACS.
@@ -118,7 +137,9 @@ public abstract class EndToEndChecks {
                 sr.putAll(p.pacs().srInstancesByStudy());
             }
             for (String s : studies) {
-                assertThat(sr.getOrDefault(s, 0)).as("SR instances in the PACS for study %s", s).isEqualTo(1);
+                assertThat(sr.getOrDefault(s, 0))
+                        .as("SR instances in the PACS for study %s", s)
+                        .isEqualTo(1);
             }
         }
         assertThat(p.ris().duplicateAccessions()).isEmpty();
@@ -133,8 +154,11 @@ public abstract class EndToEndChecks {
     public void reportTextsCarryNoNulCharacters(RunningPlatform p) throws Exception {
         StudyFactory factory = new StudyFactory(p.work().resolve("nul-studies"), "N");
         StudyFactory.Study stat = factory.make(StudyFactory.Template.STAT_AP);
-        assertThat(Dcmtk.storescu(p.callingAe(), p.aeTitle(), p.dicomPort(), List.of(stat.file())).allStored(1)).isTrue();
-        assertThat(Pipeline.awaitOrus(p, List.of(stat.accessionNumber()), PIPELINE)).isEmpty();
+        assertThat(Dcmtk.storescu(p.callingAe(), p.aeTitle(), p.dicomPort(), List.of(stat.file()))
+                        .allStored(1))
+                .isTrue();
+        assertThat(Pipeline.awaitOrus(p, List.of(stat.accessionNumber()), PIPELINE))
+                .isEmpty();
         for (TopicReader.Rec r : TopicReader.readAll(p.kafkaBootstrapServers(), List.of(Topics.REPORTS))) {
             ReportEvent e = EventJson.read(r.value(), ReportEvent.class);
             assertThat(e.text()).as("report %s text", e.reportId()).doesNotContain("\u0000");
@@ -145,9 +169,14 @@ public abstract class EndToEndChecks {
     public void oruTextIsExact(RunningPlatform p) throws Exception {
         StudyFactory factory = new StudyFactory(p.work().resolve("exact"), "X");
         StudyFactory.Study s = factory.make(StudyFactory.Template.ROUTINE_PA);
-        assertThat(Dcmtk.storescu(p.callingAe(), p.aeTitle(), p.dicomPort(), List.of(s.file())).allStored(1)).isTrue();
-        assertThat(Pipeline.awaitOrus(p, List.of(s.accessionNumber()), PIPELINE)).isEmpty();
-        JsonNode dr = Pipeline.entries(p.api().fhirByAccession(s.accessionNumber())).get(0);
-        assertThat(p.ris().forAccession(s.accessionNumber()).get(0).text()).isEqualTo(dr.path("conclusion").asText());
+        assertThat(Dcmtk.storescu(p.callingAe(), p.aeTitle(), p.dicomPort(), List.of(s.file()))
+                        .allStored(1))
+                .isTrue();
+        assertThat(Pipeline.awaitOrus(p, List.of(s.accessionNumber()), PIPELINE))
+                .isEmpty();
+        JsonNode dr =
+                Pipeline.entries(p.api().fhirByAccession(s.accessionNumber())).get(0);
+        assertThat(p.ris().forAccession(s.accessionNumber()).get(0).text())
+                .isEqualTo(dr.path("conclusion").asText());
     }
 }

@@ -7,5 +7,4 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** {@link EndToEndChecks} on the platform as separate processes on this machine. */
 @Order(1)
 @ExtendWith(PlatformExtension.class)
-class EndToEndTest extends EndToEndChecks {
-}
+class EndToEndTest extends EndToEndChecks {}

@@ -32,7 +32,12 @@ public final class FaultCampaign {
 
     /** One thing that goes wrong, {@code at} after the first study is sent. */
     public record Fault(String name, Duration at, Duration down, Kind kind, String service) {
-        public enum Kind { KILL_SERVICE, KILL_KAFKA, STOP_POSTGRES, RIS_REFUSES }
+        public enum Kind {
+            KILL_SERVICE,
+            KILL_KAFKA,
+            STOP_POSTGRES,
+            RIS_REFUSES
+        }
 
         public static Fault kill(String service, Duration at, Duration down) {
             return new Fault("kill -9 " + service, at, down, Kind.KILL_SERVICE, service);
@@ -57,13 +62,24 @@ public final class FaultCampaign {
      * @param spacing  pause between two studies of one router
      * @param drain    longest wait for the last ORUs after sending and faults are over
      */
-    public record Plan(int studies, int routers, Duration spacing, List<Fault> faults, Duration drain, Router.Mode mode) {
-    }
+    public record Plan(
+            int studies, int routers, Duration spacing, List<Fault> faults, Duration drain, Router.Mode mode) {}
 
     /** What the campaign measured. */
-    public record Result(int sent, int accepted, long refusalsRetried, int orus, int distinctAccessionsAtRis, Set<String> missing,
-                         Map<String, Long> duplicates, long retransmissions, List<DeadLetter> dlqForCampaign, int dlqTotal,
-                         Map<String, Long> dlqByStage, List<String> faultLog, Duration elapsed) {
+    public record Result(
+            int sent,
+            int accepted,
+            long refusalsRetried,
+            int orus,
+            int distinctAccessionsAtRis,
+            Set<String> missing,
+            Map<String, Long> duplicates,
+            long retransmissions,
+            List<DeadLetter> dlqForCampaign,
+            int dlqTotal,
+            Map<String, Long> dlqByStage,
+            List<String> faultLog,
+            Duration elapsed) {
 
         public boolean clean() {
             return missing.isEmpty() && duplicates.isEmpty() && dlqForCampaign.isEmpty() && accepted == sent;
@@ -87,12 +103,22 @@ public final class FaultCampaign {
             b.append("faults:\n");
             faultLog.forEach(l -> b.append("  ").append(l).append('\n'));
             if (!missing.isEmpty()) {
-                b.append("missing (first 20): ").append(missing.stream().limit(20).toList()).append('\n');
+                b.append("missing (first 20): ")
+                        .append(missing.stream().limit(20).toList())
+                        .append('\n');
             }
             if (!duplicates.isEmpty()) {
-                b.append("duplicates (first 20): ").append(duplicates.entrySet().stream().limit(20).toList()).append('\n');
+                b.append("duplicates (first 20): ")
+                        .append(duplicates.entrySet().stream().limit(20).toList())
+                        .append('\n');
             }
-            dlqForCampaign.stream().limit(20).forEach(d -> b.append("DLQ: ").append(d.stage()).append(' ').append(d.reason()).append('\n'));
+            dlqForCampaign.stream()
+                    .limit(20)
+                    .forEach(d -> b.append("DLQ: ")
+                            .append(d.stage())
+                            .append(' ')
+                            .append(d.reason())
+                            .append('\n'));
             return b.toString();
         }
 
@@ -101,8 +127,7 @@ public final class FaultCampaign {
         }
     }
 
-    private FaultCampaign() {
-    }
+    private FaultCampaign() {}
 
     public static Result run(Platform p, StudyFactory factory, Plan plan) throws Exception {
         Instant start = Instant.now();
@@ -113,16 +138,20 @@ public final class FaultCampaign {
         List<Future<?>> senders = new ArrayList<>();
         for (int r = 0; r < plan.routers(); r++) {
             int n = r == plan.routers() - 1 ? plan.studies() - perRouter * (plan.routers() - 1) : perRouter;
-            senders.add(pool.submit(() -> router.sendAll(n, () -> factory.make(StudyFactory.Template.ROUTINE_PA), plan.spacing())));
+            senders.add(pool.submit(
+                    () -> router.sendAll(n, () -> factory.make(StudyFactory.Template.ROUTINE_PA), plan.spacing())));
         }
         Future<?> faults = pool.submit(() -> {
-            for (Fault f : plan.faults().stream().sorted(Comparator.comparing(Fault::at)).toList()) {
+            for (Fault f : plan.faults().stream()
+                    .sorted(Comparator.comparing(Fault::at))
+                    .toList()) {
                 long wait = Duration.between(Instant.now(), start.plus(f.at())).toMillis();
                 if (wait > 0) {
                     ServiceProcess.sleep(wait);
                 }
                 long t0 = System.nanoTime();
-                String line = String.format("t=%4ds %s", Duration.between(start, Instant.now()).toSeconds(), f.name());
+                String line = String.format(
+                        "t=%4ds %s", Duration.between(start, Instant.now()).toSeconds(), f.name());
                 log(line);
                 inject(p, f);
                 String done = line + String.format(" (back after %d s)", (System.nanoTime() - t0) / 1_000_000_000);
@@ -139,24 +168,45 @@ public final class FaultCampaign {
         faults.get();
         pool.shutdown();
         pool.awaitTermination(1, TimeUnit.MINUTES);
-        log("sending and faults done after " + Duration.between(start, Instant.now()).toSeconds() + " s; accepted "
+        log("sending and faults done after "
+                + Duration.between(start, Instant.now()).toSeconds() + " s; accepted "
                 + router.accepted().size() + "/" + router.sent().size() + "; waiting for the RIS");
-        List<String> accepted = router.accepted().stream().map(s -> s.study().accessionNumber()).toList();
+        List<String> accepted =
+                router.accepted().stream().map(s -> s.study().accessionNumber()).toList();
         Set<String> missing = Pipeline.awaitOrus(p, accepted, plan.drain());
         // Anything duplicated would come right after; give it a moment.
         Thread.sleep(10_000);
-        Set<String> studyUids = router.sent().values().stream().map(s -> s.study().studyInstanceUid()).collect(Collectors.toSet());
+        Set<String> studyUids = router.sent().values().stream()
+                .map(s -> s.study().studyInstanceUid())
+                .collect(Collectors.toSet());
         List<DeadLetter> dlq = Pipeline.deadLetters(p);
-        List<DeadLetter> ours = dlq.stream().filter(d -> d.studyInstanceUid() != null && studyUids.contains(d.studyInstanceUid())).toList();
-        Map<String, Long> byStage = dlq.stream().collect(Collectors.groupingBy(d -> d.stage().name(), TreeMap::new, Collectors.counting()));
+        List<DeadLetter> ours = dlq.stream()
+                .filter(d -> d.studyInstanceUid() != null && studyUids.contains(d.studyInstanceUid()))
+                .toList();
+        Map<String, Long> byStage =
+                dlq.stream().collect(Collectors.groupingBy(d -> d.stage().name(), TreeMap::new, Collectors.counting()));
         Set<String> campaign = router.sent().keySet();
-        List<RisPeer.Oru> orus = p.ris().accepted().stream().filter(o -> campaign.contains(o.accession())).toList();
+        List<RisPeer.Oru> orus = p.ris().accepted().stream()
+                .filter(o -> campaign.contains(o.accession()))
+                .toList();
         Map<String, Long> dups = new LinkedHashMap<>(p.ris().duplicateAccessions());
         dups.keySet().retainAll(campaign);
-        long retrans = orus.size() - orus.stream().map(RisPeer.Oru::controlId).distinct().count();
-        return new Result(router.sent().size(), accepted.size(), router.refusals(), orus.size(),
-                (int) orus.stream().map(RisPeer.Oru::accession).distinct().count(), missing, dups, retrans, ours, dlq.size(), byStage,
-                faultLog, Duration.between(start, Instant.now()));
+        long retrans = orus.size()
+                - orus.stream().map(RisPeer.Oru::controlId).distinct().count();
+        return new Result(
+                router.sent().size(),
+                accepted.size(),
+                router.refusals(),
+                orus.size(),
+                (int) orus.stream().map(RisPeer.Oru::accession).distinct().count(),
+                missing,
+                dups,
+                retrans,
+                ours,
+                dlq.size(),
+                byStage,
+                faultLog,
+                Duration.between(start, Instant.now()));
     }
 
     static void inject(Platform p, Fault f) {
@@ -210,7 +260,8 @@ public final class FaultCampaign {
         Result result;
         try (Platform p = Platform.start(Platform.Options.defaults("campaign"))) {
             StudyFactory factory = new StudyFactory(p.work().resolve("studies"), "C");
-            log("platform up; sending " + studies + " studies with " + routers + " routers, " + spacing.toMillis() + " ms apart");
+            log("platform up; sending " + studies + " studies with " + routers + " routers, " + spacing.toMillis()
+                    + " ms apart");
             result = run(p, factory, plan);
             System.out.println();
             System.out.println("FAULT CAMPAIGN RESULT");

@@ -21,10 +21,15 @@ class FaultToleranceTest {
     @Test
     void everyAcceptedStudyReachesTheRisExactlyOnceThroughACrashAndARisOutage(Platform p) throws Exception {
         StudyFactory factory = new StudyFactory(p.work().resolve("fault-studies"), "F");
-        FaultCampaign.Plan plan = new FaultCampaign.Plan(30, 1, Duration.ofMillis(300), List.of(
-                FaultCampaign.Fault.kill(Platform.INFERENCE, Duration.ofSeconds(4), Duration.ofSeconds(1)),
-                FaultCampaign.Fault.risRefuses(Duration.ofSeconds(6), Duration.ofSeconds(10))),
-                Duration.ofSeconds(150), Router.Mode.STORESCU);
+        FaultCampaign.Plan plan = new FaultCampaign.Plan(
+                30,
+                1,
+                Duration.ofMillis(300),
+                List.of(
+                        FaultCampaign.Fault.kill(Platform.INFERENCE, Duration.ofSeconds(4), Duration.ofSeconds(1)),
+                        FaultCampaign.Fault.risRefuses(Duration.ofSeconds(6), Duration.ofSeconds(10))),
+                Duration.ofSeconds(150),
+                Router.Mode.STORESCU);
         FaultCampaign.Result r = FaultCampaign.run(p, factory, plan);
         System.out.print(r.table());
 
@@ -42,8 +47,13 @@ class FaultToleranceTest {
     void fullCampaign(Platform p) throws Exception {
         StudyFactory factory = new StudyFactory(p.work().resolve("campaign-studies"), "C");
         int studies = Integer.getInteger("e2e.campaign.studies", 1000);
-        FaultCampaign.Plan plan = new FaultCampaign.Plan(studies, 2, Duration.ofMillis(Math.max(0, 540_000L * 2 / studies - 150)),
-                FaultCampaign.fullSchedule(), Duration.ofMinutes(30), Router.Mode.RAW);
+        FaultCampaign.Plan plan = new FaultCampaign.Plan(
+                studies,
+                2,
+                Duration.ofMillis(Math.max(0, 540_000L * 2 / studies - 150)),
+                FaultCampaign.fullSchedule(),
+                Duration.ofMinutes(30),
+                Router.Mode.RAW);
         FaultCampaign.Result r = FaultCampaign.run(p, factory, plan);
         System.out.print(r.table());
         assertThat(r.clean()).as(r.table()).isTrue();

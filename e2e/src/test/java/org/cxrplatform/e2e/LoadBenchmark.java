@@ -46,8 +46,7 @@ import org.junit.jupiter.api.Test;
  */
 public final class LoadBenchmark {
 
-    record Sample(Instant at, Map<String, long[]> rssAndTicks) {
-    }
+    record Sample(Instant at, Map<String, long[]> rssAndTicks) {}
 
     @Test
     @Tag("benchmark")
@@ -106,8 +105,14 @@ public final class LoadBenchmark {
                             studies.add(factory.make(StudyFactory.Template.ROUTINE_PA));
                         }
                         DicomFile first = DicomFile.read(studies.get(0).file());
-                        try (RawStoreScu scu = RawStoreScu.open("127.0.0.1", p.dicomPort(), options.callingAe(), p.aeTitle(),
-                                first.sopClassUid(), first.transferSyntaxUid(), 60_000)) {
+                        try (RawStoreScu scu = RawStoreScu.open(
+                                "127.0.0.1",
+                                p.dicomPort(),
+                                options.callingAe(),
+                                p.aeTitle(),
+                                first.sopClassUid(),
+                                first.transferSyntaxUid(),
+                                60_000)) {
                             for (StudyFactory.Study s : studies) {
                                 DicomFile f = DicomFile.read(s.file());
                                 RawStoreScu.Outcome o = scu.store(f.sopClassUid(), f.sopInstanceUid(), f.dataset());
@@ -126,11 +131,13 @@ public final class LoadBenchmark {
             }
             // STAT: the emergency router, one association per study, every statEveryMs, until the backlog has drained.
             Future<?> stat = pool.submit(() -> {
-                while (!backlogDrained(p, routineAccepted, backlogSent) && Duration.between(start, Instant.now()).toMinutes() < 60) {
+                while (!backlogDrained(p, routineAccepted, backlogSent)
+                        && Duration.between(start, Instant.now()).toMinutes() < 60) {
                     StudyFactory.Study s = factory.make(StudyFactory.Template.ROUTINE_PA);
                     DicomFile f = DicomFile.read(s.file());
                     Instant t0 = Instant.now();
-                    RawStoreScu.Outcome o = RawStoreScu.send("127.0.0.1", p.dicomPort(), "ER_ROUTER", p.aeTitle(), f, 60_000);
+                    RawStoreScu.Outcome o =
+                            RawStoreScu.send("127.0.0.1", p.dicomPort(), "ER_ROUTER", p.aeTitle(), f, 60_000);
                     if (o.success()) {
                         statSent.put(s.accessionNumber(), t0);
                     } else {
@@ -146,8 +153,9 @@ public final class LoadBenchmark {
             }
             Instant sentAll = Instant.now();
             backlogSent.set(true);
-            System.out.printf("routine backlog of %d sent in %d s (%d accepted); draining%n", routine,
-                    Duration.between(start, sentAll).toSeconds(), routineAccepted.size());
+            System.out.printf(
+                    "routine backlog of %d sent in %d s (%d accepted); draining%n",
+                    routine, Duration.between(start, sentAll).toSeconds(), routineAccepted.size());
             stat.get();
             Set<String> missingStat = Pipeline.awaitOrus(p, statSent.keySet(), Duration.ofMinutes(5));
             done.set(true);
@@ -158,41 +166,82 @@ public final class LoadBenchmark {
             for (RisPeer.Oru o : p.ris().accepted()) {
                 first.putIfAbsent(o.accession(), o);
             }
-            List<Instant> routineOrus = routineAccepted.keySet().stream().map(first::get).filter(o -> o != null).map(RisPeer.Oru::at)
-                    .sorted().toList();
-            Set<String> missingRoutine = routineAccepted.keySet().stream().filter(a -> !first.containsKey(a)).collect(Collectors.toSet());
-            List<Long> latencies = statSent.entrySet().stream().filter(e -> first.containsKey(e.getKey()))
-                    .map(e -> Duration.between(e.getValue(), first.get(e.getKey()).at()).toMillis()).sorted().toList();
+            List<Instant> routineOrus = routineAccepted.keySet().stream()
+                    .map(first::get)
+                    .filter(o -> o != null)
+                    .map(RisPeer.Oru::at)
+                    .sorted()
+                    .toList();
+            Set<String> missingRoutine = routineAccepted.keySet().stream()
+                    .filter(a -> !first.containsKey(a))
+                    .collect(Collectors.toSet());
+            List<Long> latencies = statSent.entrySet().stream()
+                    .filter(e -> first.containsKey(e.getKey()))
+                    .map(e -> Duration.between(
+                                    e.getValue(), first.get(e.getKey()).at())
+                            .toMillis())
+                    .sorted()
+                    .toList();
             long total = routineOrus.size() + latencies.size();
-            double minutes = Duration.between(start, routineOrus.isEmpty() ? end : routineOrus.get(routineOrus.size() - 1)).toMillis() / 60000.0;
-            double steady = routineOrus.size() < 20 ? Double.NaN
-                    : (routineOrus.size() * 0.8) / (Duration.between(routineOrus.get(routineOrus.size() / 10),
-                    routineOrus.get(routineOrus.size() * 9 / 10)).toMillis() / 60000.0);
+            double minutes =
+                    Duration.between(start, routineOrus.isEmpty() ? end : routineOrus.get(routineOrus.size() - 1))
+                                    .toMillis()
+                            / 60000.0;
+            double steady = routineOrus.size() < 20
+                    ? Double.NaN
+                    : (routineOrus.size() * 0.8)
+                            / (Duration.between(
+                                                    routineOrus.get(routineOrus.size() / 10),
+                                                    routineOrus.get(routineOrus.size() * 9 / 10))
+                                            .toMillis()
+                                    / 60000.0);
 
             StringBuilder t = new StringBuilder();
-            t.append(String.format("%n### %s: %d routine + %d STAT studies, tiny model, %d new tokens%n%n",
-                    LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")), routineAccepted.size(), statSent.size(),
+            t.append(String.format(
+                    "%n### %s: %d routine + %d STAT studies, tiny model, %d new tokens%n%n",
+                    LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
+                    routineAccepted.size(),
+                    statSent.size(),
                     options.maxNewTokens()));
-            t.append(String.format("Machine: %d cores, %d GiB; all processes on this host (broker, PostgreSQL, 3 services, Orthanc, RIS, "
-                    + "senders). Routine sent by 2 routers (50 per association), STAT by ER_ROUTER every %d ms until the backlog drained.%n%n",
+            t.append(String.format(
+                    "Machine: %d cores, %d GiB; all processes on this host (broker, PostgreSQL, 3 services, Orthanc, RIS, "
+                            + "senders). Routine sent by 2 routers (50 per association), STAT by ER_ROUTER every %d ms until the backlog drained.%n%n",
                     Runtime.getRuntime().availableProcessors(), totalMemGiB(), statEveryMs));
             t.append("| measure | value |\n|---|---|\n");
-            t.append(String.format("| routine C-STOREs accepted / refused | %d / %d |%n", routineAccepted.size(), refused.size()));
-            t.append(String.format("| backlog sent in | %d s (%.0f studies/min into ingest) |%n", Duration.between(start, sentAll).toSeconds(),
+            t.append(String.format(
+                    "| routine C-STOREs accepted / refused | %d / %d |%n", routineAccepted.size(), refused.size()));
+            t.append(String.format(
+                    "| backlog sent in | %d s (%.0f studies/min into ingest) |%n",
+                    Duration.between(start, sentAll).toSeconds(),
                     routineAccepted.size() / (Duration.between(start, sentAll).toMillis() / 60000.0)));
-            t.append(String.format("| whole-pipeline throughput (first send to last routine ORU) | %.0f studies/min |%n", total / minutes));
-            t.append(String.format("| steady routine throughput (10th-90th percentile ORUs) | %.0f studies/min |%n", steady));
-            t.append(String.format("| STAT C-STORE sent -> ORU at RIS, p50 / p95 / p99 / max | %s / %s / %s / %s ms (n=%d) |%n", pct(latencies, 50),
-                    pct(latencies, 95), pct(latencies, 99), latencies.isEmpty() ? "-" : latencies.get(latencies.size() - 1), latencies.size()));
-            t.append(String.format("| loss: accepted without ORU (routine / STAT) | %d / %d |%n", missingRoutine.size(), missingStat.size()));
-            t.append(String.format("| duplicates at the RIS | %d |%n", p.ris().duplicateAccessions().size()));
+            t.append(String.format(
+                    "| whole-pipeline throughput (first send to last routine ORU) | %.0f studies/min |%n",
+                    total / minutes));
+            t.append(String.format(
+                    "| steady routine throughput (10th-90th percentile ORUs) | %.0f studies/min |%n", steady));
+            t.append(String.format(
+                    "| STAT C-STORE sent -> ORU at RIS, p50 / p95 / p99 / max | %s / %s / %s / %s ms (n=%d) |%n",
+                    pct(latencies, 50),
+                    pct(latencies, 95),
+                    pct(latencies, 99),
+                    latencies.isEmpty() ? "-" : latencies.get(latencies.size() - 1),
+                    latencies.size()));
+            t.append(String.format(
+                    "| loss: accepted without ORU (routine / STAT) | %d / %d |%n",
+                    missingRoutine.size(), missingStat.size()));
+            t.append(String.format(
+                    "| duplicates at the RIS | %d |%n",
+                    p.ris().duplicateAccessions().size()));
             t.append("\n| process | peak RSS MiB | mean CPU (% of one core) |\n|---|---|---|\n");
             if (samples.size() >= 2) {
                 Sample s0 = samples.get(0);
                 Sample s1 = samples.get(samples.size() - 1);
                 double secs = Duration.between(s0.at(), s1.at()).toMillis() / 1000.0;
                 for (String name : s1.rssAndTicks().keySet()) {
-                    long peak = samples.stream().mapToLong(s -> s.rssAndTicks().getOrDefault(name, new long[] {0})[0]).max().orElse(0);
+                    long peak = samples.stream()
+                            .mapToLong(s -> s.rssAndTicks().getOrDefault(name, new long[] {0})[0])
+                            .max()
+                            .orElse(0);
                     long t0 = s0.rssAndTicks().get(name)[1];
                     long t1 = s1.rssAndTicks().get(name)[1];
                     String cpu = t0 < 0 || t1 < 0 ? "-" : String.format("%.0f", (t1 - t0) / secs);
@@ -202,7 +251,8 @@ public final class LoadBenchmark {
             t.append(statBreakdown(p, statSent, first));
             System.out.println(t);
             if (!refused.isEmpty()) {
-                System.out.println("refused (first 10): " + refused.stream().limit(10).toList());
+                System.out.println(
+                        "refused (first 10): " + refused.stream().limit(10).toList());
             }
             if (append) {
                 appendToBenchmarks(t.toString());
@@ -216,8 +266,11 @@ public final class LoadBenchmark {
      */
     private static String statBreakdown(Platform p, Map<String, Instant> statSent, Map<String, RisPeer.Oru> first) {
         Map<String, List<Long>> seg = new LinkedHashMap<>();
-        for (String k : List.of("C-STORE sent -> ingest accepted (receivedAt)", "receivedAt -> inference started (lane wait)",
-                "inference started -> completed (model, batch)", "completed -> stored by report-service (cxr.reports lag)",
+        for (String k : List.of(
+                "C-STORE sent -> ingest accepted (receivedAt)",
+                "receivedAt -> inference started (lane wait)",
+                "inference started -> completed (model, batch)",
+                "completed -> stored by report-service (cxr.reports lag)",
                 "stored -> ORU at the RIS (outbox, MLLP)")) {
             seg.put(k, new ArrayList<>());
         }
@@ -258,7 +311,9 @@ public final class LoadBenchmark {
     private static Instant instant(com.fasterxml.jackson.databind.JsonNode n) {
         if (n.isNumber()) {
             java.math.BigDecimal d = n.decimalValue();
-            return Instant.ofEpochSecond(d.longValue(), d.remainder(java.math.BigDecimal.ONE).movePointRight(9).longValue());
+            return Instant.ofEpochSecond(
+                    d.longValue(),
+                    d.remainder(java.math.BigDecimal.ONE).movePointRight(9).longValue());
         }
         return Instant.parse(n.asText());
     }
@@ -267,7 +322,8 @@ public final class LoadBenchmark {
         if (!sent.get()) {
             return false;
         }
-        Set<String> seen = p.ris().accepted().stream().map(RisPeer.Oru::accession).collect(Collectors.toSet());
+        Set<String> seen =
+                p.ris().accepted().stream().map(RisPeer.Oru::accession).collect(Collectors.toSet());
         return seen.containsAll(accepted.keySet());
     }
 

@@ -47,20 +47,40 @@ class SecurityTest {
 
     @Test
     void reportApisRefuseMissingWrongAndUnderprivilegedTokens(Platform p) throws Exception {
-        List<String> paths = List.of("/api/reports", "/api/reports/00000000000000000000000000000000", "/fhir/DiagnosticReport?identifier=x",
-                "/api/alerts", "/api/quality/acceptance", "/api/outbox", "/api/audit");
+        List<String> paths = List.of(
+                "/api/reports",
+                "/api/reports/00000000000000000000000000000000",
+                "/fhir/DiagnosticReport?identifier=x",
+                "/api/alerts",
+                "/api/quality/acceptance",
+                "/api/outbox",
+                "/api/audit");
         String forged = TestTokens.withNewKey("cxr-report-dev").token("mallory", "admin");
         for (String path : paths) {
-            assertThat(p.api().get(path, null).status()).as("no token: %s", path).isEqualTo(401);
-            assertThat(p.api().get(path, "not-a-jwt").status()).as("garbage token: %s", path).isEqualTo(401);
-            assertThat(p.api().get(path, forged).status()).as("token signed by another key: %s", path).isEqualTo(401);
+            assertThat(p.api().get(path, null).status())
+                    .as("no token: %s", path)
+                    .isEqualTo(401);
+            assertThat(p.api().get(path, "not-a-jwt").status())
+                    .as("garbage token: %s", path)
+                    .isEqualTo(401);
+            assertThat(p.api().get(path, forged).status())
+                    .as("token signed by another key: %s", path)
+                    .isEqualTo(401);
         }
         String viewer = p.api().viewerToken();
         assertThat(p.api().get("/api/reports", viewer).status()).isEqualTo(200);
-        assertThat(p.api().get("/api/outbox", viewer).status()).as("viewer on the admin outbox").isEqualTo(403);
-        assertThat(p.api().get("/api/audit", viewer).status()).as("viewer on the audit log").isEqualTo(403);
-        Http.Response accept = Http.send("POST", p.report().url("/api/reports/00000000000000000000000000000000/accept"), "application/json",
-                new byte[0], Map.of("Authorization", "Bearer " + viewer));
+        assertThat(p.api().get("/api/outbox", viewer).status())
+                .as("viewer on the admin outbox")
+                .isEqualTo(403);
+        assertThat(p.api().get("/api/audit", viewer).status())
+                .as("viewer on the audit log")
+                .isEqualTo(403);
+        Http.Response accept = Http.send(
+                "POST",
+                p.report().url("/api/reports/00000000000000000000000000000000/accept"),
+                "application/json",
+                new byte[0],
+                Map.of("Authorization", "Bearer " + viewer));
         assertThat(accept.status()).as("viewer accepting a report").isEqualTo(403);
         assertThat(p.api().get("/api/outbox", p.api().adminToken()).status()).isEqualTo(200);
     }
@@ -74,9 +94,12 @@ class SecurityTest {
             try {
                 com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
                 list.read(s.file().toFile());
-                String name = com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(list, com.pixelmed.dicom.TagFromName.PatientName);
-                String id = com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(list, com.pixelmed.dicom.TagFromName.PatientID);
-                String birth = com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(list, com.pixelmed.dicom.TagFromName.PatientBirthDate);
+                String name = com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(
+                        list, com.pixelmed.dicom.TagFromName.PatientName);
+                String id = com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(
+                        list, com.pixelmed.dicom.TagFromName.PatientID);
+                String birth = com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(
+                        list, com.pixelmed.dicom.TagFromName.PatientBirthDate);
                 phi.add(name);
                 String[] parts = name.split("\\^");
                 phi.add(parts[0] + "^" + parts[1]);
@@ -94,7 +117,10 @@ class SecurityTest {
     static List<String> scan(List<TopicReader.Rec> records, Set<String> phi) {
         List<String> hits = new ArrayList<>();
         for (TopicReader.Rec r : records) {
-            StringBuilder all = new StringBuilder(r.valueText()).append('\n').append(r.key()).append('\n');
+            StringBuilder all = new StringBuilder(r.valueText())
+                    .append('\n')
+                    .append(r.key())
+                    .append('\n');
             r.headers().values().forEach(v -> all.append(v).append('\n'));
             String text = all.toString();
             for (String s : phi) {
@@ -117,22 +143,32 @@ class SecurityTest {
 
         // The scanner must see PHI where there is some: a canary record on a scratch topic.
         try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
-                Map.of("bootstrap.servers", p.kafka().bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
+                Map.of("bootstrap.servers", p.kafka().bootstrapServers()),
+                new org.apache.kafka.common.serialization.StringSerializer(),
                 new org.apache.kafka.common.serialization.StringSerializer())) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("e2e.phi-canary", "k",
-                    "{\"patient\":{\"name\":\"SAMPLE^JANE^A\",\"birthDate\":\"1956-03-12\",\"id\":\"E2EX^PATIENT7\"}}")).get();
+            producer.send(
+                            new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                    "e2e.phi-canary",
+                                    "k",
+                                    "{\"patient\":{\"name\":\"SAMPLE^JANE^A\",\"birthDate\":\"1956-03-12\",\"id\":\"E2EX^PATIENT7\"}}"))
+                    .get();
         }
         List<String> canary = scan(TopicReader.readAll(p.kafka().bootstrapServers(), List.of("e2e.phi-canary")), phi);
         assertThat(canary).as("the scanner finds planted PHI").hasSizeGreaterThanOrEqualTo(3);
 
         List<String> topics;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", p.kafka().bootstrapServers()))) {
-            topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith("cxr.")).sorted().toList();
+            topics = admin.listTopics().names().get().stream()
+                    .filter(t -> t.startsWith("cxr."))
+                    .sorted()
+                    .toList();
         }
         List<TopicReader.Rec> records = TopicReader.readAll(p.kafka().bootstrapServers(), topics);
-        System.out.println("PHI scan: " + records.size() + " records in " + TopicReader.countByTopic(records) + ", looking for " + phi.size()
-                + " sample values and " + GENERATED_NAMES.pattern());
-        assertThat(records).as("the suite produced study and report events to scan").isNotEmpty();
+        System.out.println("PHI scan: " + records.size() + " records in " + TopicReader.countByTopic(records)
+                + ", looking for " + phi.size() + " sample values and " + GENERATED_NAMES.pattern());
+        assertThat(records)
+                .as("the suite produced study and report events to scan")
+                .isNotEmpty();
         assertThat(TopicReader.countByTopic(records)).containsKeys("cxr.reports");
         assertThat(scan(records, phi)).as("records carrying patient identity").isEmpty();
     }

@@ -4,8 +4,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code java -jar evaluation.jar evaluate ...}. */
-@Command(name = "evaluation", mixinStandardHelpOptions = true, version = "cxr-platform evaluation 0.1.0",
-        description = "Measures CXR-LLaVA on a labelled set of chest X-rays, and the findings extractor on labelled text.",
+@Command(
+        name = "evaluation",
+        mixinStandardHelpOptions = true,
+        version = "cxr-platform evaluation 0.1.0",
+        description =
+                "Measures CXR-LLaVA on a labelled set of chest X-rays, and the findings extractor on labelled text.",
         subcommands = {EvaluateCommand.class, ExtractorCommand.class, CommandLine.HelpCommand.class})
 public final class EvaluationCli implements Runnable {
 

@@ -111,7 +111,9 @@ public final class Evaluator {
                 Optional<String> text = pre.report(study.id());
                 if (text.isPresent()) {
                     reports.put(study.id(), text.get());
-                    if (images != null) images.find(labels.keyColumn(), study.id()).ifPresent(p -> imageNames.put(study.id(), images.relative(p)));
+                    if (images != null)
+                        images.find(labels.keyColumn(), study.id())
+                                .ifPresent(p -> imageNames.put(study.id(), images.relative(p)));
                 } else {
                     leftOut.add(study.id());
                 }
@@ -132,10 +134,13 @@ public final class Evaluator {
                 imageNames.put(study.id(), images.relative(image.get()));
             }
             if (!dicom.isEmpty()) {
-                throw new UsageException(dicom.size() + " of the matched images are DICOM files, which this command does not "
-                        + "render. " + ImageLoader.dicomRefusal(dicom.get(0)));
+                throw new UsageException(
+                        dicom.size() + " of the matched images are DICOM files, which this command does not "
+                                + "render. " + ImageLoader.dicomRefusal(dicom.get(0)));
             }
-            checkMissing(leftOut, "have no image in " + s.images().getFileName() + " (matched by " + labels.keyColumn() + ")",
+            checkMissing(
+                    leftOut,
+                    "have no image in " + s.images().getFileName() + " (matched by " + labels.keyColumn() + ")",
                     s.skipMissing());
             reportSource = generate(s, inputs, model, reports);
         }
@@ -146,35 +151,54 @@ public final class Evaluator {
             String text = reports.get(study.id());
             if (text != null) scored.add(new ScoredStudy(study, labeler.label(text)));
         }
-        Set<Finding> columns = labels.findingColumns().isEmpty() ? EnumSet.noneOf(Finding.class) : EnumSet.copyOf(labels.findingColumns());
+        Set<Finding> columns = labels.findingColumns().isEmpty()
+                ? EnumSet.noneOf(Finding.class)
+                : EnumSet.copyOf(labels.findingColumns());
         Scorer scorer = new Scorer(s.blank(), s.bootstrap(), s.seed());
         List<PolicyResult> results = new ArrayList<>();
         for (UncertainPolicy p : s.policies()) results.add(scorer.score(scored, columns, p));
 
-        List<ExtractorQuality.SentenceSet> sets = s.labelerSentences() == null ? ExtractorQuality.defaultSets()
-                : List.of(new ExtractorQuality.SentenceSet(s.labelerSentences().getFileName().toString(),
-                        ExtractorQuality.read(s.labelerSentences())));
+        List<ExtractorQuality.SentenceSet> sets = s.labelerSentences() == null
+                ? ExtractorQuality.defaultSets()
+                : List.of(new ExtractorQuality.SentenceSet(
+                        s.labelerSentences().getFileName().toString(), ExtractorQuality.read(s.labelerSentences())));
         List<ExtractorQuality.Result> quality = sets.stream()
-                .map(set -> ExtractorQuality.measure(set.name(), set.sentences(), labeler)).toList();
+                .map(set -> ExtractorQuality.measure(set.name(), set.sentences(), labeler))
+                .toList();
 
         List<String> notInLabels = new ArrayList<>();
         for (Finding f : Finding.values()) if (!columns.contains(f)) notInLabels.add(f.chexpertColumn());
         EvaluationReport report = new EvaluationReport(
-                new EvaluationReport.Settings(s.labels().getFileName().toString(), labels.keyColumn(), reportSource, s.dataset(),
+                new EvaluationReport.Settings(
+                        s.labels().getFileName().toString(),
+                        labels.keyColumn(),
+                        reportSource,
+                        s.dataset(),
                         s.policies().stream().map(UncertainPolicy::label).toList(),
-                        s.blank() == BlankPolicy.NEGATIVE ? "negative" : "excluded", s.bootstrap(), s.seed()),
-                conventions(s), scored.size(), List.copyOf(leftOut), notInLabels, List.copyOf(results),
-                PaperComparison.of(s.dataset(), results), quality);
+                        s.blank() == BlankPolicy.NEGATIVE ? "negative" : "excluded",
+                        s.bootstrap(),
+                        s.seed()),
+                conventions(s),
+                scored.size(),
+                List.copyOf(leftOut),
+                notInLabels,
+                List.copyOf(results),
+                PaperComparison.of(s.dataset(), results),
+                quality);
 
         // Outputs.
         List<StudyOutcome> outcomes = outcomes(scored, reports, imageNames, s);
         StringBuilder lines = new StringBuilder();
         for (StudyOutcome o : outcomes) lines.append(JSON.writeValueAsString(o)).append('\n');
         Files.writeString(s.out().resolve("studies.jsonl"), lines, StandardCharsets.UTF_8);
-        Files.writeString(s.out().resolve("metrics.json"), PRETTY.writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                s.out().resolve("metrics.json"), PRETTY.writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
         String summary = TextSummary.render(report);
         Files.writeString(s.out().resolve("summary.txt"), summary, StandardCharsets.UTF_8);
-        Files.writeString(s.out().resolve("report.html"), HtmlReport.render(report, gallery(outcomes, s)), StandardCharsets.UTF_8);
+        Files.writeString(
+                s.out().resolve("report.html"),
+                HtmlReport.render(report, gallery(outcomes, s)),
+                StandardCharsets.UTF_8);
         stdout.print(summary);
         stdout.println();
         stdout.println("outputs: studies.jsonl, metrics.json, summary.txt, report.html in " + s.out());
@@ -184,28 +208,34 @@ public final class Evaluator {
 
     private void checkMissing(List<String> missing, String what, boolean skip) {
         if (missing.isEmpty()) return;
-        String list = String.join(", ", missing.subList(0, Math.min(5, missing.size()))) + (missing.size() > 5 ? ", ..." : "");
+        String list = String.join(", ", missing.subList(0, Math.min(5, missing.size())))
+                + (missing.size() > 5 ? ", ..." : "");
         if (!skip) {
-            throw new UsageException(missing.size() + " labelled studies " + what + ": " + list
-                    + ". Fix the inputs, or pass --skip-missing to score the others (the count is then stated in the outputs).");
+            throw new UsageException(
+                    missing.size() + " labelled studies " + what + ": " + list
+                            + ". Fix the inputs, or pass --skip-missing to score the others (the count is then stated in the outputs).");
         }
         stderr.println("warning: " + missing.size() + " labelled studies " + what + " and are left out: " + list);
     }
 
     /** Runs the model on the studies not yet in generations.jsonl; fills {@code reports}; returns the source id. */
-    private String generate(Settings s, List<StudyInput> inputs, Function<Integer, ReportSource> model,
-                            Map<String, String> reports) throws Exception {
+    private String generate(
+            Settings s, List<StudyInput> inputs, Function<Integer, ReportSource> model, Map<String, String> reports)
+            throws Exception {
         try (GenerationLog log = GenerationLog.open(s.out().resolve("generations.jsonl"))) {
             if (log.repairedBytes() > 0) {
-                stderr.println("generations.jsonl: dropped an interrupted last line (" + log.repairedBytes() + " bytes); it is generated again");
+                stderr.println("generations.jsonl: dropped an interrupted last line (" + log.repairedBytes()
+                        + " bytes); it is generated again");
             }
-            List<StudyInput> pending = inputs.stream().filter(i -> !log.done().containsKey(i.id())).toList();
+            List<StudyInput> pending =
+                    inputs.stream().filter(i -> !log.done().containsKey(i.id())).toList();
             String sourceId;
             if (pending.isEmpty()) {
                 Set<String> sources = new java.util.TreeSet<>();
                 for (StudyInput i : inputs) sources.add(log.done().get(i.id()).source());
                 sourceId = String.join(" + ", sources);
-                stderr.println("all " + inputs.size() + " studies already generated in generations.jsonl; the model is not loaded");
+                stderr.println("all " + inputs.size()
+                        + " studies already generated in generations.jsonl; the model is not loaded");
             } else {
                 if (!log.done().isEmpty()) {
                     stderr.println("resuming: " + (inputs.size() - pending.size()) + " of " + inputs.size()
@@ -214,8 +244,12 @@ public final class Evaluator {
                 try (ReportSource source = model.apply(s.batch())) {
                     sourceId = source.sourceId();
                     log.requireSource(sourceId);
-                    ProgressBar bar = new ProgressBar(stderr, System.console() != null && stderr == System.err, System::nanoTime,
-                            inputs.size(), inputs.size() - pending.size());
+                    ProgressBar bar = new ProgressBar(
+                            stderr,
+                            System.console() != null && stderr == System.err,
+                            System::nanoTime,
+                            inputs.size(),
+                            inputs.size() - pending.size());
                     bar.start();
                     for (int from = 0; from < pending.size(); from += s.batch()) {
                         List<StudyInput> batch = pending.subList(from, Math.min(pending.size(), from + s.batch()));
@@ -225,7 +259,8 @@ public final class Evaluator {
                     }
                 }
             }
-            for (StudyInput i : inputs) reports.put(i.id(), log.done().get(i.id()).report());
+            for (StudyInput i : inputs)
+                reports.put(i.id(), log.done().get(i.id()).report());
             return sourceId;
         }
     }
@@ -238,8 +273,16 @@ public final class Evaluator {
                         : "excluded from that finding's counts."));
         c.add("The model's report is read by the findings extractor: PRESENT is positive, UNCERTAIN per the same "
                 + "uncertain policy, ABSENT and NOT_MENTIONED are negative.");
-        c.add("Uncertain policies reported: " + String.join(", ", s.policies().stream().map(p -> p.label() + (p == UncertainPolicy.POSITIVE
-                ? " (U-Ones: uncertain counts as positive)" : " (U-Zeros: uncertain counts as negative)")).toList()) + ".");
+        c.add("Uncertain policies reported: "
+                + String.join(
+                        ", ",
+                        s.policies().stream()
+                                .map(p -> p.label()
+                                        + (p == UncertainPolicy.POSITIVE
+                                                ? " (U-Ones: uncertain counts as positive)"
+                                                : " (U-Zeros: uncertain counts as negative)"))
+                                .toList())
+                + ".");
         c.add("Precision TP/(TP+FP), recall TP/(TP+FN), F1 2TP/(2TP+FP+FN), support = positive labels; "
                 + "a figure with a zero denominator is n/a, and macro averages are the unweighted means over the findings "
                 + "whose figure is defined.");
@@ -248,20 +291,22 @@ public final class Evaluator {
         return c;
     }
 
-    private static List<StudyOutcome> outcomes(List<ScoredStudy> scored, Map<String, String> reports,
-                                               Map<String, String> imageNames, Settings s) {
+    private static List<StudyOutcome> outcomes(
+            List<ScoredStudy> scored, Map<String, String> reports, Map<String, String> imageNames, Settings s) {
         List<StudyOutcome> out = new ArrayList<>();
         for (ScoredStudy st : scored) {
             Map<String, String> labels = new LinkedHashMap<>();
             Map<String, String> predicted = new LinkedHashMap<>();
             for (Finding f : Finding.values()) {
-                if (st.labelled().labels().containsKey(f)) labels.put(f.chexpertColumn(), st.labelled().label(f).code());
+                if (st.labelled().labels().containsKey(f))
+                    labels.put(f.chexpertColumn(), st.labelled().label(f).code());
                 predicted.put(f.chexpertColumn(), st.state(f).name());
             }
             Map<String, List<String>> disagreements = new LinkedHashMap<>();
             for (UncertainPolicy p : s.policies()) {
                 List<String> cols = new ArrayList<>();
-                for (Finding f : st.labelled().labels().keySet().stream().sorted().toList()) {
+                for (Finding f :
+                        st.labelled().labels().keySet().stream().sorted().toList()) {
                     Boolean truth = p.truth(st.labelled().label(f), s.blank());
                     if (truth != null && truth != p.predicted(st.state(f))) cols.add(f.chexpertColumn());
                 }
@@ -278,7 +323,8 @@ public final class Evaluator {
         String policy = s.policies().get(0).label();
         List<StudyOutcome> worst = outcomes.stream()
                 .filter(o -> !o.disagreements().get(policy).isEmpty())
-                .sorted(Comparator.comparingInt((StudyOutcome o) -> -o.disagreements().get(policy).size()))
+                .sorted(Comparator.comparingInt(
+                        (StudyOutcome o) -> -o.disagreements().get(policy).size()))
                 .limit(s.gallery())
                 .toList();
         List<GalleryItem> items = new ArrayList<>();
@@ -289,20 +335,30 @@ public final class Evaluator {
                 note = "no image (reports-only run without --images, or no matching file)";
             } else {
                 try {
-                    png = Base64.getEncoder().encodeToString(ImageLoader.thumbnailPng(ImageLoader.readGrey8(s.images().resolve(o.image())), 280));
+                    png = Base64.getEncoder()
+                            .encodeToString(ImageLoader.thumbnailPng(
+                                    ImageLoader.readGrey8(s.images().resolve(o.image())), 280));
                 } catch (IOException e) {
                     note = "image not shown: " + e.getMessage();
                 }
             }
             List<GalleryItem.Row> rows = new ArrayList<>();
             for (Map.Entry<String, String> label : o.labels().entrySet()) {
-                rows.add(new GalleryItem.Row(label.getKey(), label.getValue(), o.predicted().get(label.getKey()),
+                rows.add(new GalleryItem.Row(
+                        label.getKey(),
+                        label.getValue(),
+                        o.predicted().get(label.getKey()),
                         o.disagreements().get(policy).contains(label.getKey())));
             }
-            items.add(new GalleryItem(o.id(), o.image(), png, note, o.report(), o.disagreements().get(policy).size(), rows));
+            items.add(new GalleryItem(
+                    o.id(),
+                    o.image(),
+                    png,
+                    note,
+                    o.report(),
+                    o.disagreements().get(policy).size(),
+                    rows));
         }
         return items;
     }
-
-
 }

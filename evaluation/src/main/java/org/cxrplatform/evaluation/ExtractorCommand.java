@@ -19,23 +19,33 @@ import picocli.CommandLine.Option;
  * sentence sets {@code evaluate} prints and, with {@code --heldout}, on a held-out set of reports,
  * sentences and pneumothorax alert sentences labelled independently of its rules.
  */
-@Command(name = "extractor", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measures the platform's findings extractor: on the labelled sentence sets every evaluation prints, "
-                + "and with --heldout on a held-out folder (reports.jsonl + labels.csv, sentences.tsv, pneumothorax-alerts.tsv; "
-                + "see evaluation/src/test/resources/heldout/LABELLING.md): per-finding precision, recall and F1 with macro "
-                + "F1 over the paper's six findings and all seven, for reports and sentences under both uncertain policies, "
-                + "and the pneumothorax alert's precision and recall."},
+@Command(
+        name = "extractor",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Measures the platform's findings extractor: on the labelled sentence sets every evaluation prints, "
+                    + "and with --heldout on a held-out folder (reports.jsonl + labels.csv, sentences.tsv, pneumothorax-alerts.tsv; "
+                    + "see evaluation/src/test/resources/heldout/LABELLING.md): per-finding precision, recall and F1 with macro "
+                    + "F1 over the paper's six findings and all seven, for reports and sentences under both uncertain policies, "
+                    + "and the pneumothorax alert's precision and recall."
+        },
         exitCodeOnExecutionException = 1)
 public final class ExtractorCommand implements Callable<Integer> {
 
     @Option(names = "--heldout", paramLabel = "DIR", description = "Held-out set folder.")
     Path heldout;
 
-    @Option(names = "--bootstrap", defaultValue = "1000", description = "Bootstrap resamples for the 95 %% intervals "
-            + "(default ${DEFAULT-VALUE}; 0 for none).")
+    @Option(
+            names = "--bootstrap",
+            defaultValue = "1000",
+            description = "Bootstrap resamples for the 95 %% intervals " + "(default ${DEFAULT-VALUE}; 0 for none).")
     int bootstrap;
 
-    @Option(names = "--seed", defaultValue = "20240101", description = "Seed of the bootstrap (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "20240101",
+            description = "Seed of the bootstrap (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
@@ -59,19 +69,35 @@ public final class ExtractorCommand implements Callable<Integer> {
         }
         HeldoutQuality.Result result = HeldoutQuality.measure(set, labeler, bootstrap, seed);
         stdout.println("== held-out set " + heldout + " (labelled independently of the extractor's rules) ==");
-        stdout.println("Extractor PRESENT and label 1 / PRESENT are positive; blank / NOT_MENTIONED and ABSENT negative; "
-                + "uncertain per policy on both sides.");
+        stdout.println(
+                "Extractor PRESENT and label 1 / PRESENT are positive; blank / NOT_MENTIONED and ABSENT negative; "
+                        + "uncertain per policy on both sides.");
         print(stdout, "reports", set.reports().size(), result.reports());
         print(stdout, "sentences", set.sentences().size(), result.sentences());
         HeldoutQuality.Alerts alerts = result.alerts();
-        stdout.printf(Locale.ROOT, "%n-- pneumothorax alert corpus: %d sentences (%d alert, %d not) --%n", set.alerts().size(),
-                alerts.confusion().support(), alerts.confusion().total() - alerts.confusion().support());
-        stdout.printf(Locale.ROOT, "alert precision %s, recall %s (TP %d, FP %d, FN %d, TN %d)%n",
-                TextSummary.num(alerts.confusion().precision()), TextSummary.num(alerts.confusion().recall()),
-                alerts.confusion().tp(), alerts.confusion().fp(), alerts.confusion().fn(), alerts.confusion().tn());
+        stdout.printf(
+                Locale.ROOT,
+                "%n-- pneumothorax alert corpus: %d sentences (%d alert, %d not) --%n",
+                set.alerts().size(),
+                alerts.confusion().support(),
+                alerts.confusion().total() - alerts.confusion().support());
+        stdout.printf(
+                Locale.ROOT,
+                "alert precision %s, recall %s (TP %d, FP %d, FN %d, TN %d)%n",
+                TextSummary.num(alerts.confusion().precision()),
+                TextSummary.num(alerts.confusion().recall()),
+                alerts.confusion().tp(),
+                alerts.confusion().fp(),
+                alerts.confusion().fn(),
+                alerts.confusion().tn());
         for (Map.Entry<String, int[]> c : alerts.wrongOfTotalByCategory().entrySet()) {
             if (c.getValue()[0] > 0) {
-                stdout.printf(Locale.ROOT, "  %-28s %d of %d decided wrongly%n", c.getKey(), c.getValue()[0], c.getValue()[1]);
+                stdout.printf(
+                        Locale.ROOT,
+                        "  %-28s %d of %d decided wrongly%n",
+                        c.getKey(),
+                        c.getValue()[0],
+                        c.getValue()[1]);
             }
         }
         return 0;

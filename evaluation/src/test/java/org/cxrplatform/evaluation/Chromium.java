@@ -26,15 +26,28 @@ final class Chromium {
 
     private static Page run(Path html, Path work, String... what) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory(work, "chromium-profile");
-        List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000",
+        List<String> cmd = new ArrayList<>(List.of(
+                BINARY.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--enable-logging=stderr",
+                "--v=0",
+                "--virtual-time-budget=10000",
                 "--user-data-dir=" + profile));
         cmd.addAll(List.of(what));
         cmd.add(html.toUri().toString());
         Path out = work.resolve("chromium-" + System.nanoTime() + ".out");
         Path err = work.resolve("chromium-" + System.nanoTime() + ".err");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException("chromium did not finish within 120 s");

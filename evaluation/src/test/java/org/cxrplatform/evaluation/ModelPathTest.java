@@ -48,18 +48,39 @@ class ModelPathTest {
         images = dir.resolve("images");
         SyntheticSet.writeImages(images.resolve("files/p10/p10000032/s50414267"), STUDIES, 90, 72);
         labels = dir.resolve("labels.csv");
-        StringBuilder csv = new StringBuilder("Path,Atelectasis,Cardiomegaly,Consolidation,Edema,Pleural Effusion,Pneumothorax,Pneumonia\n");
+        StringBuilder csv = new StringBuilder(
+                "Path,Atelectasis,Cardiomegaly,Consolidation,Edema,Pleural Effusion,Pneumothorax,Pneumonia\n");
         String[] rows = {"1,0,,0,1,0,", "0,1,-1,,0,0,1", ",,,1,-1,0,", "0,0,0,0,0,1,0", "1,1,1,1,1,1,1"};
         for (int i = 0; i < STUDIES; i++) {
-            csv.append("mimic-cxr-jpg/2.0.0/files/p10/p10000032/s50414267/").append(SyntheticSet.id(i)).append(".png,")
-                    .append(rows[i]).append('\n');
+            csv.append("mimic-cxr-jpg/2.0.0/files/p10/p10000032/s50414267/")
+                    .append(SyntheticSet.id(i))
+                    .append(".png,")
+                    .append(rows[i])
+                    .append('\n');
         }
         Files.writeString(labels, csv);
     }
 
     private static String[] args(Path out) {
-        return new String[] {"evaluate", "--model", model.toString(), "--images", images.toString(), "--labels", labels.toString(),
-                "--out", out.toString(), "--batch", "2", "--max-new-tokens", "12", "--bootstrap", "200", "--seed", "9"};
+        return new String[] {
+            "evaluate",
+            "--model",
+            model.toString(),
+            "--images",
+            images.toString(),
+            "--labels",
+            labels.toString(),
+            "--out",
+            out.toString(),
+            "--batch",
+            "2",
+            "--max-new-tokens",
+            "12",
+            "--bootstrap",
+            "200",
+            "--seed",
+            "9"
+        };
     }
 
     @Test
@@ -80,21 +101,44 @@ class ModelPathTest {
 
         // Interrupted: the process dies after its first batch of 2, in the middle of writing a third line.
         Path resumed = dir.resolve("resumed");
-        Evaluator.Settings settings = new Evaluator.Settings(labels, images, null, resumed, null,
-                List.of(UncertainPolicy.POSITIVE, UncertainPolicy.NEGATIVE), BlankPolicy.NEGATIVE, 2, 200, 9, 12, false, null, null);
+        Evaluator.Settings settings = new Evaluator.Settings(
+                labels,
+                images,
+                null,
+                resumed,
+                null,
+                List.of(UncertainPolicy.POSITIVE, UncertainPolicy.NEGATIVE),
+                BlankPolicy.NEGATIVE,
+                2,
+                200,
+                9,
+                12,
+                false,
+                null,
+                null);
         PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> new Evaluator(ReportLabeler.platform(), sink, sink).run(settings, n -> new DiesAfterOneBatch(
-                ModelReportSource.load(model, RuntimeOptions.cpu(), GenerationOptions.greedy().withMaxNewTokens(12)))))
+        assertThatThrownBy(() -> new Evaluator(ReportLabeler.platform(), sink, sink)
+                        .run(
+                                settings,
+                                n -> new DiesAfterOneBatch(ModelReportSource.load(
+                                        model,
+                                        RuntimeOptions.cpu(),
+                                        GenerationOptions.greedy().withMaxNewTokens(12)))))
                 .hasMessageContaining("killed");
         assertThat(readLog(resumed)).hasSize(2);
-        Files.writeString(resumed.resolve("generations.jsonl"), "{\"id\":\"mimic-cxr-jpg/2.0.0/fi", StandardOpenOption.APPEND);
+        Files.writeString(
+                resumed.resolve("generations.jsonl"), "{\"id\":\"mimic-cxr-jpg/2.0.0/fi", StandardOpenOption.APPEND);
         assertThat(Files.exists(resumed.resolve("metrics.json"))).isFalse();
 
         Cli.Result b = Cli.run(args(resumed));
         assertThat(b.exitCode()).as(b.stderr()).isZero();
-        assertThat(b.stderr()).contains("dropped an interrupted last line").contains("resuming: 2 of 5 studies already in generations.jsonl, 3 to go");
+        assertThat(b.stderr())
+                .contains("dropped an interrupted last line")
+                .contains("resuming: 2 of 5 studies already in generations.jsonl, 3 to go");
         for (String file : OUTPUTS) {
-            assertThat(Files.readString(resumed.resolve(file))).as(file).isEqualTo(Files.readString(straight.resolve(file)));
+            assertThat(Files.readString(resumed.resolve(file)))
+                    .as(file)
+                    .isEqualTo(Files.readString(straight.resolve(file)));
         }
         assertThat(withoutTimings(readLog(resumed))).isEqualTo(withoutTimings(readLog(straight)));
         assertThat(b.stdout()).isEqualTo(a.stdout().replace(straight.toString(), resumed.toString()));
@@ -102,9 +146,12 @@ class ModelPathTest {
         // Run again when everything is done: the model is not even loaded, outputs unchanged.
         Cli.Result c = Cli.run(args(resumed));
         assertThat(c.exitCode()).as(c.stderr()).isZero();
-        assertThat(c.stderr()).contains("all 5 studies already generated in generations.jsonl; the model is not loaded");
+        assertThat(c.stderr())
+                .contains("all 5 studies already generated in generations.jsonl; the model is not loaded");
         for (String file : OUTPUTS) {
-            assertThat(Files.readString(resumed.resolve(file))).as(file).isEqualTo(Files.readString(straight.resolve(file)));
+            assertThat(Files.readString(resumed.resolve(file)))
+                    .as(file)
+                    .isEqualTo(Files.readString(straight.resolve(file)));
         }
     }
 
@@ -117,10 +164,20 @@ class ModelPathTest {
         Files.write(withDicom.resolve("img01"), dicom);
         Path csv = dir.resolve("dicom-labels.csv");
         Files.writeString(csv, "dicom_id,Edema\nimg01,1\n");
-        Cli.Result r = Cli.run("evaluate", "--model", model.toString(), "--images", withDicom.toString(), "--labels", csv.toString(),
-                "--out", dir.resolve("out-dicom").toString());
+        Cli.Result r = Cli.run(
+                "evaluate",
+                "--model",
+                model.toString(),
+                "--images",
+                withDicom.toString(),
+                "--labels",
+                csv.toString(),
+                "--out",
+                dir.resolve("out-dicom").toString());
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.stderr()).contains("1 of the matched images are DICOM files").contains("ingest renderer")
+        assertThat(r.stderr())
+                .contains("1 of the matched images are DICOM files")
+                .contains("ingest renderer")
                 .contains("8-bit PNG");
     }
 
@@ -128,34 +185,65 @@ class ModelPathTest {
     void stopsWhenLabelledStudiesHaveNoImageUnlessToldToSkipThem() throws Exception {
         Path csv = dir.resolve("missing-labels.csv");
         Files.writeString(csv, "dicom_id,Edema\nimg01,1\nnot-there,0\n");
-        Cli.Result r = Cli.run("evaluate", "--model", model.toString(), "--images", images.toString(), "--labels", csv.toString(),
-                "--out", dir.resolve("out-missing").toString(), "--max-new-tokens", "4");
+        Cli.Result r = Cli.run(
+                "evaluate",
+                "--model",
+                model.toString(),
+                "--images",
+                images.toString(),
+                "--labels",
+                csv.toString(),
+                "--out",
+                dir.resolve("out-missing").toString(),
+                "--max-new-tokens",
+                "4");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.stderr()).contains("1 labelled studies have no image").contains("not-there").contains("--skip-missing");
-        Cli.Result skipped = Cli.run("evaluate", "--model", model.toString(), "--images", images.toString(), "--labels", csv.toString(),
-                "--out", dir.resolve("out-missing").toString(), "--max-new-tokens", "4", "--skip-missing", "--bootstrap", "10");
+        assertThat(r.stderr())
+                .contains("1 labelled studies have no image")
+                .contains("not-there")
+                .contains("--skip-missing");
+        Cli.Result skipped = Cli.run(
+                "evaluate",
+                "--model",
+                model.toString(),
+                "--images",
+                images.toString(),
+                "--labels",
+                csv.toString(),
+                "--out",
+                dir.resolve("out-missing").toString(),
+                "--max-new-tokens",
+                "4",
+                "--skip-missing",
+                "--bootstrap",
+                "10");
         assertThat(skipped.exitCode()).as(skipped.stderr()).isZero();
         assertThat(skipped.stdout()).contains("1 scored, 1 left out (no image or report)");
     }
 
     private static List<Generated> readLog(Path out) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        return Files.readAllLines(out.resolve("generations.jsonl")).stream().filter(l -> l.endsWith("}")).map(l -> {
-            try {
-                return json.readValue(l, Generated.class);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return Files.readAllLines(out.resolve("generations.jsonl")).stream()
+                .filter(l -> l.endsWith("}"))
+                .map(l -> {
+                    try {
+                        return json.readValue(l, Generated.class);
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toList();
     }
 
     private static List<String> withoutTimings(List<Generated> log) {
         ObjectMapper json = new ObjectMapper();
-        return log.stream().map(g -> {
-            ObjectNode n = json.valueToTree(g);
-            n.remove(List.of("visionMs", "prefillMs", "decodeMs"));
-            return n.toString();
-        }).toList();
+        return log.stream()
+                .map(g -> {
+                    ObjectNode n = json.valueToTree(g);
+                    n.remove(List.of("visionMs", "prefillMs", "decodeMs"));
+                    return n.toString();
+                })
+                .toList();
     }
 
     /** The model, until the process is "killed" right after its first batch was written. */

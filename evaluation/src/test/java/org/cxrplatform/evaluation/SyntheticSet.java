@@ -28,16 +28,30 @@ final class SyntheticSet {
 
     static {
         put(Finding.CARDIOMEGALY, "Moderate cardiomegaly.", "No cardiomegaly.", "Possible cardiomegaly.");
-        put(Finding.PLEURAL_EFFUSION, "Small left pleural effusion.", "No pleural effusion.", "Possible small left pleural effusion.");
-        put(Finding.PNEUMOTHORAX, "Small right apical pneumothorax.", "No pneumothorax.", "Possible small pneumothorax.");
+        put(
+                Finding.PLEURAL_EFFUSION,
+                "Small left pleural effusion.",
+                "No pleural effusion.",
+                "Possible small left pleural effusion.");
+        put(
+                Finding.PNEUMOTHORAX,
+                "Small right apical pneumothorax.",
+                "No pneumothorax.",
+                "Possible small pneumothorax.");
         put(Finding.ATELECTASIS, "Bibasilar atelectasis.", "No atelectasis.", "Possible bibasilar atelectasis.");
-        put(Finding.CONSOLIDATION, "Right lower lobe consolidation.", "No focal consolidation.", "Possible right lower lobe consolidation.");
+        put(
+                Finding.CONSOLIDATION,
+                "Right lower lobe consolidation.",
+                "No focal consolidation.",
+                "Possible right lower lobe consolidation.");
         put(Finding.PULMONARY_EDEMA, "Mild pulmonary edema.", "No pulmonary edema.", "Possible mild pulmonary edema.");
         put(Finding.PNEUMONIA, "Right lower lobe pneumonia.", "No pneumonia.", "Possible right lower lobe pneumonia.");
     }
 
     private static void put(Finding f, String present, String absent, String uncertain) {
-        SENTENCES.put(f, Map.of(FindingState.PRESENT, present, FindingState.ABSENT, absent, FindingState.UNCERTAIN, uncertain));
+        SENTENCES.put(
+                f,
+                Map.of(FindingState.PRESENT, present, FindingState.ABSENT, absent, FindingState.UNCERTAIN, uncertain));
     }
 
     record Cell(String label, FindingState state) {}
@@ -46,11 +60,16 @@ final class SyntheticSet {
     static final Map<Finding, List<Cell>> CELLS = new EnumMap<>(Finding.class);
 
     static {
-        FindingState P = FindingState.PRESENT, A = FindingState.ABSENT, U = FindingState.UNCERTAIN, M = FindingState.NOT_MENTIONED;
+        FindingState P = FindingState.PRESENT,
+                A = FindingState.ABSENT,
+                U = FindingState.UNCERTAIN,
+                M = FindingState.NOT_MENTIONED;
         // TP 6, FP 2, FN 3, TN 9 under both policies
         CELLS.put(Finding.CARDIOMEGALY, cells(6, "1", P, 2, "0", P, 3, "1", M, 9, "0", M));
         // U-Ones: TP 8 FP 2 FN 1 TN 9; U-Zeros: TP 5 FP 1 FN 1 TN 13
-        CELLS.put(Finding.PLEURAL_EFFUSION, cells(5, "1", P, 1, "1", U, 2, "-1", U, 1, "-1", M, 1, "0", U, 1, "0", P, 9, "0", A));
+        CELLS.put(
+                Finding.PLEURAL_EFFUSION,
+                cells(5, "1", P, 1, "1", U, 2, "-1", U, 1, "-1", M, 1, "0", U, 1, "0", P, 9, "0", A));
         // never positive, never predicted: every figure undefined
         CELLS.put(Finding.PNEUMOTHORAX, cells(20, "0", A));
         // TP 2 FP 2 FN 0, blanks are negatives (TN 16)
@@ -66,9 +85,11 @@ final class SyntheticSet {
     private static List<Cell> cells(Object... spec) {
         List<Cell> out = new ArrayList<>();
         for (int i = 0; i < spec.length; i += 3) {
-            for (int k = 0; k < (Integer) spec[i]; k++) out.add(new Cell((String) spec[i + 1], (FindingState) spec[i + 2]));
+            for (int k = 0; k < (Integer) spec[i]; k++)
+                out.add(new Cell((String) spec[i + 1], (FindingState) spec[i + 2]));
         }
-        if (out.size() != STUDIES) throw new IllegalStateException("a finding needs " + STUDIES + " cells, not " + out.size());
+        if (out.size() != STUDIES)
+            throw new IllegalStateException("a finding needs " + STUDIES + " cells, not " + out.size());
         return out;
     }
 
@@ -81,7 +102,8 @@ final class SyntheticSet {
         StringBuilder text = new StringBuilder("PA and lateral views of the chest.");
         for (Finding f : Finding.values()) {
             FindingState s = CELLS.get(f).get(i).state();
-            if (s != FindingState.NOT_MENTIONED) text.append(' ').append(SENTENCES.get(f).get(s));
+            if (s != FindingState.NOT_MENTIONED)
+                text.append(' ').append(SENTENCES.get(f).get(s));
         }
         return text.toString();
     }
@@ -94,9 +116,14 @@ final class SyntheticSet {
         StringBuilder jsonl = new StringBuilder();
         for (int i = 0; i < STUDIES; i++) {
             csv.append(id(i)).append(',').append(50000000 + i);
-            for (Finding f : Finding.values()) csv.append(',').append(CELLS.get(f).get(i).label());
+            for (Finding f : Finding.values())
+                csv.append(',').append(CELLS.get(f).get(i).label());
             csv.append('\n');
-            jsonl.append("{\"id\":\"").append(id(i)).append("\",\"report\":\"").append(report(i)).append("\"}\n");
+            jsonl.append("{\"id\":\"")
+                    .append(id(i))
+                    .append("\",\"report\":\"")
+                    .append(report(i))
+                    .append("\"}\n");
         }
         Files.writeString(labels, csv, StandardCharsets.UTF_8);
         Files.writeString(reports, jsonl, StandardCharsets.UTF_8);

@@ -18,17 +18,19 @@ import org.cxrplatform.contracts.findings.FindingState;
  */
 public final class CriticalFindingRule {
 
-    private CriticalFindingRule() {
-    }
+    private CriticalFindingRule() {}
 
     /** The first sentence that raises an alert for the finding, as a PRESENT mention; empty when none does. */
     public static Optional<Mention> alert(Finding finding, String reportText) {
         for (FindingsExtractor.SentenceReading reading : FindingsExtractor.read(reportText)) {
             String text = reading.sentence().normalised();
-            boolean raises = reading.readings().stream().anyMatch(r -> r.finding() == finding
-                    && r.status() == SentenceReader.Status.PRESENT && passesGuard(text, r.name()));
+            boolean raises = reading.readings().stream()
+                    .anyMatch(r -> r.finding() == finding
+                            && r.status() == SentenceReader.Status.PRESENT
+                            && passesGuard(text, r.name()));
             if (raises) {
-                return Optional.of(new Mention(finding, FindingState.PRESENT, reading.sentence().original()));
+                return Optional.of(new Mention(
+                        finding, FindingState.PRESENT, reading.sentence().original()));
             }
         }
         return Optional.empty();
@@ -47,8 +49,10 @@ public final class CriticalFindingRule {
             }
         }
         String clause = text.substring(start, end);
-        String before = Lexicon.COMPARISON.matcher(text.substring(start, name.start())).replaceAll(" ");
-        boolean history = Lexicon.ALERT_VETO_BEFORE.matcher(before).find() && !Lexicon.ALERT_STILL_THERE.matcher(clause).find();
+        String before =
+                Lexicon.COMPARISON.matcher(text.substring(start, name.start())).replaceAll(" ");
+        boolean history = Lexicon.ALERT_VETO_BEFORE.matcher(before).find()
+                && !Lexicon.ALERT_STILL_THERE.matcher(clause).find();
         return !Lexicon.ALERT_VETO_ANYWHERE.matcher(clause).find() && !history;
     }
 }

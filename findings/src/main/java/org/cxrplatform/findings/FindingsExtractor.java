@@ -34,8 +34,7 @@ import org.cxrplatform.contracts.findings.FindingState;
 public final class FindingsExtractor {
 
     /** What one sentence says about the findings it names. */
-    record SentenceReading(ReportText.Sentence sentence, List<SentenceReader.Reading> readings) {
-    }
+    record SentenceReading(ReportText.Sentence sentence, List<SentenceReader.Reading> readings) {}
 
     /** Every finding, NOT_MENTIONED when the report does not speak of it. */
     public Map<Finding, FindingState> extract(String reportText) {
@@ -57,8 +56,15 @@ public final class FindingsExtractor {
         Map<Finding, Mention> decisive = new EnumMap<>(Finding.class);
         for (SentenceReading reading : read(reportText)) {
             for (SentenceReader.Reading said : reading.readings()) {
-                said.status().state().ifPresent(state -> decisive.merge(said.finding(),
-                        new Mention(said.finding(), state, reading.sentence().original()), FindingsExtractor::stronger));
+                said.status()
+                        .state()
+                        .ifPresent(state -> decisive.merge(
+                                said.finding(),
+                                new Mention(
+                                        said.finding(),
+                                        state,
+                                        reading.sentence().original()),
+                                FindingsExtractor::stronger));
             }
         }
         return List.copyOf(decisive.values());

@@ -17,8 +17,8 @@ import org.cxrplatform.contracts.findings.FindingState;
 public final class LabelerQuality {
 
     /** The states scored one-versus-rest; NOT_MENTIONED is covered by "mentioned correctly". */
-    public static final List<FindingState> SCORED = List.of(
-            FindingState.PRESENT, FindingState.ABSENT, FindingState.UNCERTAIN);
+    public static final List<FindingState> SCORED =
+            List.of(FindingState.PRESENT, FindingState.ABSENT, FindingState.UNCERTAIN);
 
     /** Counts for one class; a ratio with nothing to divide by is NaN, so a floor on it fails. */
     public record Score(int truePositives, int falsePositives, int falseNegatives) {
@@ -41,7 +41,9 @@ public final class LabelerQuality {
         }
 
         Score plus(Score other) {
-            return new Score(truePositives + other.truePositives, falsePositives + other.falsePositives,
+            return new Score(
+                    truePositives + other.truePositives,
+                    falsePositives + other.falsePositives,
                     falseNegatives + other.falseNegatives);
         }
 
@@ -55,8 +57,11 @@ public final class LabelerQuality {
     private final int cells;
     private final int agreeing;
 
-    private LabelerQuality(Map<Finding, Map<FindingState, Score>> byState, Map<Finding, Score> mentionedCorrectly,
-                           int cells, int agreeing) {
+    private LabelerQuality(
+            Map<Finding, Map<FindingState, Score>> byState,
+            Map<Finding, Score> mentionedCorrectly,
+            int cells,
+            int agreeing) {
         this.byState = byState;
         this.mentionedCorrectly = mentionedCorrectly;
         this.cells = cells;
@@ -75,10 +80,11 @@ public final class LabelerQuality {
     }
 
     /** Compares label maps pairwise; each map must hold all seven findings. */
-    public static LabelerQuality compare(List<Map<Finding, FindingState>> expected,
-                                         List<Map<Finding, FindingState>> actual) {
+    public static LabelerQuality compare(
+            List<Map<Finding, FindingState>> expected, List<Map<Finding, FindingState>> actual) {
         if (expected.size() != actual.size()) {
-            throw new IllegalArgumentException(expected.size() + " reference rows but " + actual.size() + " labelled rows");
+            throw new IllegalArgumentException(
+                    expected.size() + " reference rows but " + actual.size() + " labelled rows");
         }
         Map<Finding, Map<FindingState, Score>> byState = new EnumMap<>(Finding.class);
         Map<Finding, Score> mentionedCorrectly = new EnumMap<>(Finding.class);
@@ -95,8 +101,10 @@ public final class LabelerQuality {
                 }
                 boolean wantMention = want != FindingState.NOT_MENTIONED;
                 boolean gotMention = got != FindingState.NOT_MENTIONED;
-                mentioned = mentioned.plus(new Score(wantMention && got == want ? 1 : 0,
-                        gotMention && got != want ? 1 : 0, wantMention && got != want ? 1 : 0));
+                mentioned = mentioned.plus(new Score(
+                        wantMention && got == want ? 1 : 0,
+                        gotMention && got != want ? 1 : 0,
+                        wantMention && got != want ? 1 : 0));
                 agreeing += want == got ? 1 : 0;
             }
             byState.put(finding, scores);
@@ -145,13 +153,21 @@ public final class LabelerQuality {
         }
         out.append(String.format(Locale.ROOT, " | %-9s  P     R     F1    n%n", "MENTIONED"));
         for (Finding finding : Finding.values()) {
-            appendRow(out, finding.display(), SCORED.stream().map(s -> score(finding, s)).toList(),
+            appendRow(
+                    out,
+                    finding.display(),
+                    SCORED.stream().map(s -> score(finding, s)).toList(),
                     mentionedCorrectly(finding));
         }
         appendRow(out, "all (micro)", SCORED.stream().map(this::overall).toList(), mentionedCorrectly());
-        out.append(String.format(Locale.ROOT, "accuracy over %d labels (%d rows x 7 findings): %.3f%n",
-                cells, cells / Finding.values().length, accuracy()));
-        out.append("MENTIONED = mentioned with the right state; a wrong state is a false positive and a false negative.");
+        out.append(String.format(
+                Locale.ROOT,
+                "accuracy over %d labels (%d rows x 7 findings): %.3f%n",
+                cells,
+                cells / Finding.values().length,
+                accuracy()));
+        out.append(
+                "MENTIONED = mentioned with the right state; a wrong state is a false positive and a false negative.");
         return out.toString();
     }
 
@@ -164,8 +180,13 @@ public final class LabelerQuality {
     }
 
     private static String columns(Score score) {
-        return String.format(Locale.ROOT, "  %s %s %s %3d",
-                number(score.precision()), number(score.recall()), number(score.f1()), score.support());
+        return String.format(
+                Locale.ROOT,
+                "  %s %s %s %3d",
+                number(score.precision()),
+                number(score.recall()),
+                number(score.f1()),
+                score.support());
     }
 
     private static String number(double value) {

@@ -39,7 +39,8 @@ public record LabelledSentence(String text, Map<Finding, FindingState> expected)
             }
             String[] columns = line.split("\t", -1);
             if (columns.length != 2) {
-                throw new IllegalArgumentException("line " + lineNumber + ": expected sentence<TAB>labels, got: " + line);
+                throw new IllegalArgumentException(
+                        "line " + lineNumber + ": expected sentence<TAB>labels, got: " + line);
             }
             sentences.add(new LabelledSentence(columns[0].trim(), parseLabels(columns[1], lineNumber)));
         }
@@ -59,8 +60,8 @@ public record LabelledSentence(String text, Map<Finding, FindingState> expected)
             try {
                 expected.put(Finding.valueOf(parts[0]), FindingState.valueOf(parts[1]));
             } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
-                throw new IllegalArgumentException("line " + lineNumber + ": bad label '" + pair
-                        + "', expected FINDING=STATE", e);
+                throw new IllegalArgumentException(
+                        "line " + lineNumber + ": bad label '" + pair + "', expected FINDING=STATE", e);
             }
         }
         return expected;

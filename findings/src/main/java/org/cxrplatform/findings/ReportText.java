@@ -22,22 +22,22 @@ final class ReportText {
      * @param original   as written, white space collapsed (quoted in mentions and alerts)
      * @param normalised what the rules match
      */
-    record Sentence(String original, String normalised) {
-    }
+    record Sentence(String original, String normalised) {}
 
     private static final Pattern PARAGRAPH_BREAK = Pattern.compile("\\n[ \\t\\r]*\\n");
     /** Where a header starts: at the start of a line ("Impression:"), or anywhere in capitals ("... IMPRESSION:"). */
-    private static final Pattern HEADER_START = Pattern.compile("(?m)(?<=\\n)[ \\t]*(?=[A-Za-z][A-Za-z /]{1,30}:)"
-            + "|(?<=\\s)(?=[A-Z][A-Z /]{2,30}:)");
+    private static final Pattern HEADER_START =
+            Pattern.compile("(?m)(?<=\\n)[ \\t]*(?=[A-Za-z][A-Za-z /]{1,30}:)" + "|(?<=\\s)(?=[A-Z][A-Z /]{2,30}:)");
 
-    private ReportText() {
-    }
+    private ReportText() {}
 
     /** The sentences that describe the image, in order. */
     static List<Sentence> sentences(String report) {
         List<List<Sentence>> paragraphs = new ArrayList<>();
         for (String paragraph : PARAGRAPH_BREAK.split(deidentified(report))) {
-            paragraphs.add(split(paragraph).stream().map(s -> new Sentence(s, normalise(s))).toList());
+            paragraphs.add(split(paragraph).stream()
+                    .map(s -> new Sentence(s, normalise(s)))
+                    .toList());
         }
         int lastBodyHeader = -1;
         int index = 0;
@@ -79,7 +79,8 @@ final class ReportText {
     /** Whether a sentence after a context header already describes the image. */
     private static boolean observation(String normalised, boolean noBodyHeaderFollows) {
         return Lexicon.OBSERVATION_START.matcher(normalised).lookingAt()
-                || noBodyHeaderFollows && Lexicon.FINDING_START.matcher(normalised).lookingAt();
+                || noBodyHeaderFollows
+                        && Lexicon.FINDING_START.matcher(normalised).lookingAt();
     }
 
     /** "XXXX", "___" and "[** **]" become one neutral word, so that they join no name and break no sentence. */

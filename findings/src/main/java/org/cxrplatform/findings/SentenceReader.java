@@ -24,7 +24,10 @@ final class SentenceReader {
 
     /** What a sentence says about a finding. NOT_ASSERTED: it speaks of history or of the question asked. */
     enum Status {
-        PRESENT, UNCERTAIN, ABSENT, NOT_ASSERTED;
+        PRESENT,
+        UNCERTAIN,
+        ABSENT,
+        NOT_ASSERTED;
 
         static Status of(FindingState state) {
             return switch (state) {
@@ -57,11 +60,9 @@ final class SentenceReader {
     }
 
     /** One name of a finding in the sentence and what the sentence says of it. */
-    record Reading(Finding finding, Status status, Span name) {
-    }
+    record Reading(Finding finding, Status status, Span name) {}
 
-    private record Named(Term term, Finding finding, Span match, Span name) {
-    }
+    private record Named(Term term, Finding finding, Span match, Span name) {}
 
     private record Found(Trigger trigger, Span span) {
         Trigger.Kind kind() {
@@ -110,8 +111,9 @@ final class SentenceReader {
                 .thenComparingInt(n -> n.match().start() - n.match().end())
                 .thenComparing(n -> n.term().kind() != Term.Kind.STATEMENT));
         for (Named candidate : all) {
-            boolean shadowed = names.stream().anyMatch(kept ->
-                    kept.finding() == candidate.finding() && kept.match().overlaps(candidate.match()));
+            boolean shadowed = names.stream()
+                    .anyMatch(kept -> kept.finding() == candidate.finding()
+                            && kept.match().overlaps(candidate.match()));
             if (!shadowed) {
                 names.add(candidate);
             }
@@ -155,8 +157,11 @@ final class SentenceReader {
         Matcher size = Lexicon.SIZE_WORD.matcher(text);
         while (size.find()) {
             int at = size.start();
-            boolean afterAName = names.stream().anyMatch(n -> n.name().end() <= at
-                    && Lexicon.AFTER_A_NAME.matcher(text.substring(n.name().end(), at)).matches());
+            boolean afterAName = names.stream()
+                    .anyMatch(n -> n.name().end() <= at
+                            && Lexicon.AFTER_A_NAME
+                                    .matcher(text.substring(n.name().end(), at))
+                                    .matches());
             if (afterAName) {
                 sizeBreaks.add(at);
             }
@@ -185,7 +190,8 @@ final class SentenceReader {
                 || assertion.filter(k -> k == Trigger.Kind.NEGATED).isPresent()) {
             return Status.ABSENT;
         }
-        if (time.filter(k -> k == Trigger.Kind.HISTORY || k == Trigger.Kind.PRIOR).isPresent()
+        if (time.filter(k -> k == Trigger.Kind.HISTORY || k == Trigger.Kind.PRIOR)
+                        .isPresent()
                 || assertion.filter(k -> k == Trigger.Kind.INDICATION).isPresent()) {
             return Status.NOT_ASSERTED;
         }
@@ -204,14 +210,20 @@ final class SentenceReader {
      * LINK_AFFIRMING (affirmed by a link such as "consistent with"); empty when none reaches it.
      */
     private Optional<Trigger.Kind> assertion(Span name) {
-        Optional<Trigger.Kind> before = nearestBeforeFound(name.start(), Trigger.Layer.ASSERTION).map(this::throughLinks);
-        Optional<Trigger.Kind> after = nearestAfter(name, Trigger.Layer.ASSERTION).map(Found::kind);
+        Optional<Trigger.Kind> before =
+                nearestBeforeFound(name.start(), Trigger.Layer.ASSERTION).map(this::throughLinks);
+        Optional<Trigger.Kind> after =
+                nearestAfter(name, Trigger.Layer.ASSERTION).map(Found::kind);
         List<Trigger.Kind> both = new ArrayList<>();
         before.ifPresent(both::add);
         after.ifPresent(both::add);
         // An answer after the question outranks it: "check for pneumothorax: none seen".
-        for (Trigger.Kind strongest : List.of(Trigger.Kind.LIMITED, Trigger.Kind.UNCERTAIN, Trigger.Kind.NEGATED,
-                Trigger.Kind.INDICATION, Trigger.Kind.LINK_AFFIRMING)) {
+        for (Trigger.Kind strongest : List.of(
+                Trigger.Kind.LIMITED,
+                Trigger.Kind.UNCERTAIN,
+                Trigger.Kind.NEGATED,
+                Trigger.Kind.INDICATION,
+                Trigger.Kind.LINK_AFFIRMING)) {
             if (both.contains(strongest)) {
                 return Optional.of(strongest);
             }
@@ -227,7 +239,8 @@ final class SentenceReader {
             if (before.isEmpty()) {
                 return link.kind() == Trigger.Kind.LINK_HEDGING ? Trigger.Kind.UNCERTAIN : Trigger.Kind.LINK_AFFIRMING;
             }
-            if (before.get().kind() != Trigger.Kind.LINK_AFFIRMING && before.get().kind() != Trigger.Kind.LINK_HEDGING) {
+            if (before.get().kind() != Trigger.Kind.LINK_AFFIRMING
+                    && before.get().kind() != Trigger.Kind.LINK_HEDGING) {
                 return before.get().kind();
             }
             link = before.get();
@@ -240,12 +253,14 @@ final class SentenceReader {
         Optional<Trigger.Kind> before = nearestBefore(name.start(), Trigger.Layer.TIME);
         Optional<Trigger.Kind> after = nearestAfter(name, Trigger.Layer.TIME).map(Found::kind);
         for (Trigger.Kind decisive : List.of(Trigger.Kind.RESOLVED, Trigger.Kind.RESOLVING)) {
-            if (before.filter(k -> k == decisive).isPresent() || after.filter(k -> k == decisive).isPresent()) {
+            if (before.filter(k -> k == decisive).isPresent()
+                    || after.filter(k -> k == decisive).isPresent()) {
                 return Optional.of(decisive);
             }
         }
         // "History of recurrent pneumothorax": the history holds whatever comes between.
-        boolean history = triggers.stream().anyMatch(t -> t.kind() == Trigger.Kind.HISTORY && reachesForward(t, name.start()));
+        boolean history =
+                triggers.stream().anyMatch(t -> t.kind() == Trigger.Kind.HISTORY && reachesForward(t, name.start()));
         if (history) {
             return Optional.of(Trigger.Kind.HISTORY);
         }
@@ -309,16 +324,21 @@ final class SentenceReader {
             return true;
         }
         String between = text.substring(from, to).trim();
-        return !between.matches(".*[,;:.].*") && (between.isEmpty() || between.split(" ").length <= Lexicon.ADJACENT_WORDS);
+        return !between.matches(".*[,;:.].*")
+                && (between.isEmpty() || between.split(" ").length <= Lexicon.ADJACENT_WORDS);
     }
 
     private boolean verbBetween(int from, int to) {
         String between = text.substring(from, Math.max(from, to));
-        return Lexicon.VERB.matcher(Lexicon.TRAILING_AUXILIARY.matcher(between).replaceFirst("")).find();
+        return Lexicon.VERB
+                .matcher(Lexicon.TRAILING_AUXILIARY.matcher(between).replaceFirst(""))
+                .find();
     }
 
     private boolean isAlternative(Span name) {
         return Lexicon.ALTERNATIVE_AFTER.matcher(text.substring(name.end())).find()
-                || Lexicon.ALTERNATIVE_BEFORE.matcher(text.substring(0, name.start())).find();
+                || Lexicon.ALTERNATIVE_BEFORE
+                        .matcher(text.substring(0, name.start()))
+                        .find();
     }
 }

@@ -14,7 +14,11 @@ import java.util.regex.Pattern;
 record Trigger(Kind kind, Direction direction, Reach reach, Pattern pattern) {
 
     /** Two independent questions: is it asserted (assertion), and is it about now (time)? */
-    enum Layer { ASSERTION, TIME, NONE }
+    enum Layer {
+        ASSERTION,
+        TIME,
+        NONE
+    }
 
     enum Kind {
         /** Negated: "no", "without", "is not seen". */

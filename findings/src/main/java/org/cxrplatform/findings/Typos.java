@@ -14,8 +14,7 @@ final class Typos {
 
     private static final Pattern WORD = Pattern.compile("[a-z]+");
 
-    private Typos() {
-    }
+    private Typos() {}
 
     static String repair(String lowerCaseText) {
         Matcher m = WORD.matcher(lowerCaseText);
@@ -58,10 +57,14 @@ final class Typos {
         }
         if (a.length() == b.length()) {
             boolean substitution = a.substring(i + 1).equals(b.substring(i + 1));
-            boolean swap = i + 1 < a.length() && a.charAt(i) == b.charAt(i + 1) && a.charAt(i + 1) == b.charAt(i)
+            boolean swap = i + 1 < a.length()
+                    && a.charAt(i) == b.charAt(i + 1)
+                    && a.charAt(i + 1) == b.charAt(i)
                     && a.substring(i + 2).equals(b.substring(i + 2));
             return substitution || swap;
         }
-        return a.length() > b.length() ? a.substring(i + 1).equals(b.substring(i)) : a.substring(i).equals(b.substring(i + 1));
+        return a.length() > b.length()
+                ? a.substring(i + 1).equals(b.substring(i))
+                : a.substring(i).equals(b.substring(i + 1));
     }
 }

@@ -29,8 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class CriticalFindingRuleTest {
 
-    private record Case(String text, boolean alert, String kind) {
-    }
+    private record Case(String text, boolean alert, String kind) {}
 
     private static final List<Case> CASES = new ArrayList<>();
     private static int truePositives;
@@ -40,8 +39,10 @@ class CriticalFindingRuleTest {
 
     @BeforeAll
     static void measure() throws IOException {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(CriticalFindingRuleTest.class.getResourceAsStream(
-                "/org/cxrplatform/findings/alerts/pneumothorax-alerts.tsv"), StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                CriticalFindingRuleTest.class.getResourceAsStream(
+                        "/org/cxrplatform/findings/alerts/pneumothorax-alerts.tsv"),
+                StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
@@ -60,11 +61,21 @@ class CriticalFindingRuleTest {
                 kind[1]++;
                 falsePositives += raised ? 1 : 0;
                 falseNegatives += raised ? 0 : 1;
-                System.out.printf("%s %s | %s%n", raised ? "FALSE ALERT" : "MISSED ALERT", c.kind(), c.text().replace("\n", " / "));
+                System.out.printf(
+                        "%s %s | %s%n",
+                        raised ? "FALSE ALERT" : "MISSED ALERT",
+                        c.kind(),
+                        c.text().replace("\n", " / "));
             }
         }
-        System.out.printf(Locale.ROOT, "Pneumothorax alert on %d texts (%d alerts, %d non-alerts): precision %.3f, recall %.3f%n",
-                CASES.size(), count(true), count(false), precision(), recall());
+        System.out.printf(
+                Locale.ROOT,
+                "Pneumothorax alert on %d texts (%d alerts, %d non-alerts): precision %.3f, recall %.3f%n",
+                CASES.size(),
+                count(true),
+                count(false),
+                precision(),
+                recall());
         BY_KIND.forEach((kind, n) -> System.out.printf(Locale.ROOT, "  %-14s %3d texts, %d wrong%n", kind, n[0], n[1]));
     }
 
@@ -84,8 +95,17 @@ class CriticalFindingRuleTest {
     void theCorpusHoldsAHundredOfEachKind() {
         assertThat(count(true)).isGreaterThanOrEqualTo(100);
         assertThat(count(false)).isGreaterThanOrEqualTo(100);
-        assertThat(BY_KIND.keySet()).contains("negated", "resolved", "hedged", "limited", "indication", "history", "device",
-                "hypothetical", "other-air");
+        assertThat(BY_KIND.keySet())
+                .contains(
+                        "negated",
+                        "resolved",
+                        "hedged",
+                        "limited",
+                        "indication",
+                        "history",
+                        "device",
+                        "hypothetical",
+                        "other-air");
     }
 
     @Test
@@ -96,8 +116,9 @@ class CriticalFindingRuleTest {
 
     @Test
     void theAlertQuotesTheSentenceThatRaisedIt() {
-        String report = "INDICATION: Rule out pneumothorax.\nFINDINGS: History of left pneumothorax. Small right apical "
-                + "pneumothorax. No effusion.";
+        String report =
+                "INDICATION: Rule out pneumothorax.\nFINDINGS: History of left pneumothorax. Small right apical "
+                        + "pneumothorax. No effusion.";
 
         assertThat(CriticalFindingRule.alert(PNEUMOTHORAX, report)).hasValueSatisfying(mention -> {
             assertThat(mention.state()).isEqualTo(FindingState.PRESENT);

@@ -69,15 +69,33 @@ class DevSetTest {
     }
 
     static double macroF1(Map<Finding, LabelerQuality.Score> scores) {
-        return Finding.PAPER_SIX.stream().mapToDouble(f -> scores.get(f).f1()).average().orElse(Double.NaN);
+        return Finding.PAPER_SIX.stream()
+                .mapToDouble(f -> scores.get(f).f1())
+                .average()
+                .orElse(Double.NaN);
     }
 
     static String reportTable(int count, Map<Finding, LabelerQuality.Score> scores) {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder out = new StringBuilder(String.format(
+                Locale.ROOT,
                 "Report level (%d reports; PRESENT = positive, uncertain negative on both sides)%n"
-                        + "%-17s %5s %5s %5s %5s %5s%n", count, "finding", "P", "R", "F1", "n", "pred"));
-        scores.forEach((finding, s) -> out.append(String.format(Locale.ROOT, "%-17s %.3f %.3f %.3f %5d %5d%n",
-                finding.chexpertColumn(), s.precision(), s.recall(), s.f1(), s.support(), s.truePositives() + s.falsePositives())));
+                        + "%-17s %5s %5s %5s %5s %5s%n",
+                count,
+                "finding",
+                "P",
+                "R",
+                "F1",
+                "n",
+                "pred"));
+        scores.forEach((finding, s) -> out.append(String.format(
+                Locale.ROOT,
+                "%-17s %.3f %.3f %.3f %5d %5d%n",
+                finding.chexpertColumn(),
+                s.precision(),
+                s.recall(),
+                s.f1(),
+                s.support(),
+                s.truePositives() + s.falsePositives())));
         out.append(String.format(Locale.ROOT, "macro F1 over the paper's six: %.3f", macroF1(scores)));
         return out.toString();
     }
@@ -87,7 +105,8 @@ class DevSetTest {
         assertThat(sentences).hasSizeGreaterThanOrEqualTo(350);
         assertThat(reports).hasSizeGreaterThanOrEqualTo(120);
         for (Finding finding : Finding.values()) {
-            assertThat(reports.stream().filter(r -> r.positive(finding)).count()).as("%s positive reports", finding)
+            assertThat(reports.stream().filter(r -> r.positive(finding)).count())
+                    .as("%s positive reports", finding)
                     .isGreaterThanOrEqualTo(8);
         }
         for (String style : List.of("pub", "mimic", "comm", "tmpl", "dict", "brit", "model")) {
@@ -105,7 +124,9 @@ class DevSetTest {
     void reportsAreScoredAsLabelled() {
         assertThat(macroF1(reportScores)).isGreaterThanOrEqualTo(0.95);
         for (Finding finding : Finding.values()) {
-            assertThat(reportScores.get(finding).f1()).as("%s report-level F1", finding).isGreaterThanOrEqualTo(0.9);
+            assertThat(reportScores.get(finding).f1())
+                    .as("%s report-level F1", finding)
+                    .isGreaterThanOrEqualTo(0.9);
         }
     }
 }

@@ -66,18 +66,22 @@ class FindingsExtractorTest {
         assertThat(extractor.extract("Stable cardiomegaly.")).containsEntry(CARDIOMEGALY, PRESENT);
         assertThat(extractor.extract("Improving pulmonary edema.")).containsEntry(PULMONARY_EDEMA, PRESENT);
         assertThat(extractor.extract("Resolving interstitial edema.")).containsEntry(PULMONARY_EDEMA, UNCERTAIN);
-        assertThat(extractor.extract("The right effusion has nearly resolved.")).containsEntry(PLEURAL_EFFUSION, UNCERTAIN);
+        assertThat(extractor.extract("The right effusion has nearly resolved."))
+                .containsEntry(PLEURAL_EFFUSION, UNCERTAIN);
         assertThat(extractor.extract("Interstitial edema has resolved.")).containsEntry(PULMONARY_EDEMA, ABSENT);
         assertThat(extractor.extract("Previously seen left effusion is no longer visualized."))
                 .containsEntry(PLEURAL_EFFUSION, ABSENT);
         assertThat(extractor.extract("Prior right upper lobe pneumonia.")).containsEntry(PNEUMONIA, NOT_MENTIONED);
-        assertThat(extractor.extract("Previously noted right pneumothorax is again seen.")).containsEntry(PNEUMOTHORAX, PRESENT);
+        assertThat(extractor.extract("Previously noted right pneumothorax is again seen."))
+                .containsEntry(PNEUMOTHORAX, PRESENT);
     }
 
     @Test
     void historyIsNotAFindingOnThisImage() {
-        assertThat(extractor.extract("Residua of prior granulomatous infection.")).containsEntry(PNEUMONIA, NOT_MENTIONED);
-        assertThat(extractor.extract("History of recurrent left pneumothorax.")).containsEntry(PNEUMOTHORAX, NOT_MENTIONED);
+        assertThat(extractor.extract("Residua of prior granulomatous infection."))
+                .containsEntry(PNEUMONIA, NOT_MENTIONED);
+        assertThat(extractor.extract("History of recurrent left pneumothorax."))
+                .containsEntry(PNEUMOTHORAX, NOT_MENTIONED);
         assertThat(extractor.extract("Patient with known CHF, now without pulmonary edema."))
                 .containsEntry(PULMONARY_EDEMA, ABSENT);
     }
@@ -87,8 +91,10 @@ class FindingsExtractorTest {
         assertThat(extractor.extract("Assessment for pneumothorax is limited by the projection."))
                 .containsEntry(PNEUMOTHORAX, UNCERTAIN);
         assertThat(extractor.extract("Evaluate for pneumonia.")).containsEntry(PNEUMONIA, NOT_MENTIONED);
-        assertThat(extractor.extract("Right chest tube placed for pneumothorax.")).containsEntry(PNEUMOTHORAX, NOT_MENTIONED);
-        assertThat(extractor.extract("Post biopsy film to check for pneumothorax: none seen.")).containsEntry(PNEUMOTHORAX, ABSENT);
+        assertThat(extractor.extract("Right chest tube placed for pneumothorax."))
+                .containsEntry(PNEUMOTHORAX, NOT_MENTIONED);
+        assertThat(extractor.extract("Post biopsy film to check for pneumothorax: none seen."))
+                .containsEntry(PNEUMOTHORAX, ABSENT);
     }
 
     @Test
@@ -99,8 +105,7 @@ class FindingsExtractorTest {
         assertThat(extractor.extract("No effusion no pneumothorax small left basilar atelectasis."))
                 .containsEntry(PLEURAL_EFFUSION, ABSENT)
                 .containsEntry(Finding.ATELECTASIS, PRESENT);
-        assertThat(extractor.extract("No pneumothorax or large effusion."))
-                .containsEntry(PLEURAL_EFFUSION, ABSENT);
+        assertThat(extractor.extract("No pneumothorax or large effusion.")).containsEntry(PLEURAL_EFFUSION, ABSENT);
     }
 
     @Test
@@ -127,8 +132,10 @@ class FindingsExtractorTest {
 
     @Test
     void infectionInADifferentialIsUncertainAndAirspaceDiseaseIsNotPneumonia() {
-        assertThat(extractor.extract("Opacity may represent atelectasis or infectious process.")).containsEntry(PNEUMONIA, UNCERTAIN);
-        assertThat(extractor.extract("Right lower lobe opacity consistent with infection.")).containsEntry(PNEUMONIA, PRESENT);
+        assertThat(extractor.extract("Opacity may represent atelectasis or infectious process."))
+                .containsEntry(PNEUMONIA, UNCERTAIN);
+        assertThat(extractor.extract("Right lower lobe opacity consistent with infection."))
+                .containsEntry(PNEUMONIA, PRESENT);
         assertThat(extractor.extract("Calcified granulomas consistent with granulomatous infection."))
                 .containsEntry(PNEUMONIA, NOT_MENTIONED);
         assertThat(extractor.extract("Right lower lobe airspace disease.")).containsEntry(PNEUMONIA, NOT_MENTIONED);
@@ -174,9 +181,10 @@ class FindingsExtractorTest {
                 "Dr. Smith was called at 10:30 a.m. about a 1.5 cm nodule. No effusion on the left.\n"
                         + "Small right\n  pleural effusion. No pneumothorax.");
 
-        assertThat(mentions).containsExactly(
-                new Mention(PLEURAL_EFFUSION, PRESENT, "Small right pleural effusion."),
-                new Mention(PNEUMOTHORAX, ABSENT, "No pneumothorax."));
+        assertThat(mentions)
+                .containsExactly(
+                        new Mention(PLEURAL_EFFUSION, PRESENT, "Small right pleural effusion."),
+                        new Mention(PNEUMOTHORAX, ABSENT, "No pneumothorax."));
     }
 
     @Test
@@ -192,10 +200,11 @@ class FindingsExtractorTest {
                 + "FINDINGS: Heart size is normal. No pneumothorax.\n"
                 + "IMPRESSION: No pneumonia.";
 
-        assertThat(extractor.mentions(report)).containsExactly(
-                new Mention(CARDIOMEGALY, ABSENT, "FINDINGS: Heart size is normal."),
-                new Mention(PNEUMOTHORAX, ABSENT, "No pneumothorax."),
-                new Mention(PNEUMONIA, ABSENT, "IMPRESSION: No pneumonia."));
+        assertThat(extractor.mentions(report))
+                .containsExactly(
+                        new Mention(CARDIOMEGALY, ABSENT, "FINDINGS: Heart size is normal."),
+                        new Mention(PNEUMOTHORAX, ABSENT, "No pneumothorax."),
+                        new Mention(PNEUMONIA, ABSENT, "IMPRESSION: No pneumonia."));
         assertThat(extractor.extract("HISTORY: Cough.\n\nSmall left pleural effusion."))
                 .containsEntry(PLEURAL_EFFUSION, PRESENT);
     }
@@ -224,8 +233,10 @@ class FindingsExtractorTest {
         String report = "Cardiomegaly with mild pulmonary edema. Possible left lower lobe pneumonia. No pneumothorax.";
         Map<Finding, FindingState> alone = extractor.extract(report);
 
-        List<Map<Finding, FindingState>> parallel = IntStream.range(0, 2_000).parallel()
-                .mapToObj(i -> extractor.extract(report)).toList();
+        List<Map<Finding, FindingState>> parallel = IntStream.range(0, 2_000)
+                .parallel()
+                .mapToObj(i -> extractor.extract(report))
+                .toList();
 
         assertThat(parallel).allSatisfy(labels -> assertThat(labels).isEqualTo(alone));
         assertThat(alone).containsEntry(CARDIOMEGALY, PRESENT).containsEntry(PNEUMONIA, UNCERTAIN);

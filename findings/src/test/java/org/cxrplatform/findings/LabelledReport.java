@@ -24,8 +24,8 @@ record LabelledReport(String id, String text, Map<Finding, Integer> labels) {
     }
 
     static List<LabelledReport> readResource(String resource) throws IOException {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                LabelledReport.class.getResourceAsStream(resource), StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(LabelledReport.class.getResourceAsStream(resource), StandardCharsets.UTF_8))) {
             return read(in);
         }
     }

@@ -34,7 +34,8 @@ class LabelledSentenceSetTest {
         for (Finding finding : Finding.values()) {
             for (FindingState state : LabelerQuality.SCORED) {
                 assertThat(quality.score(finding, state).support())
-                        .as("%s %s examples", finding, state).isGreaterThanOrEqualTo(2);
+                        .as("%s %s examples", finding, state)
+                        .isGreaterThanOrEqualTo(2);
             }
         }
     }
@@ -49,13 +50,16 @@ class LabelledSentenceSetTest {
     void everyFindingIsFoundWhenPresent() {
         for (Finding finding : Finding.values()) {
             assertThat(quality.score(finding, FindingState.PRESENT).f1())
-                    .as("%s PRESENT F1", finding).isGreaterThanOrEqualTo(0.9);
+                    .as("%s PRESENT F1", finding)
+                    .isGreaterThanOrEqualTo(0.9);
         }
     }
 
     @Test
     void negationAndUncertaintyHoldUp() {
         assertThat(quality.overall(FindingState.ABSENT).f1()).as("ABSENT F1").isGreaterThanOrEqualTo(0.93);
-        assertThat(quality.overall(FindingState.UNCERTAIN).f1()).as("UNCERTAIN F1").isGreaterThanOrEqualTo(0.85);
+        assertThat(quality.overall(FindingState.UNCERTAIN).f1())
+                .as("UNCERTAIN F1")
+                .isGreaterThanOrEqualTo(0.85);
     }
 }

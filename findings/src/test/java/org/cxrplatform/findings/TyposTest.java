@@ -17,8 +17,9 @@ class TyposTest {
 
     @Test
     void realWordsAndShortWordsAreLeftAlone() {
-        String text = "infusion diffusion confusion pneumonic effusive consolidated consolidating atelectases pneumonias "
-                + "edema adema pulmonic emphysema";
+        String text =
+                "infusion diffusion confusion pneumonic effusive consolidated consolidating atelectases pneumonias "
+                        + "edema adema pulmonic emphysema";
         assertThat(Typos.repair(text)).isEqualTo(text);
     }
 

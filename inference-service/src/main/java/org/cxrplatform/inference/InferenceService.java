@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import org.cxrplatform.contracts.KafkaClientSettings;
 import org.cxrplatform.inference.config.InferenceConfig;
 import org.cxrplatform.inference.config.RemovedSettings;
 import org.cxrplatform.inference.model.ModelService;
@@ -14,9 +15,8 @@ import org.cxrplatform.inference.model.ReportModel;
 import org.cxrplatform.inference.pipeline.FindingsReader;
 import org.cxrplatform.inference.pipeline.InferenceMetrics;
 import org.cxrplatform.inference.pipeline.InferenceWorker;
-import org.cxrplatform.contracts.KafkaClientSettings;
-import org.cxrplatform.llava.CheckpointException;
 import org.cxrplatform.inference.pipeline.WorkerSettings;
+import org.cxrplatform.llava.CheckpointException;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -56,8 +56,13 @@ public class InferenceService {
     private volatile Thread thread;
 
     void onStart(@Observes StartupEvent event) {
-        RemovedSettings.refuse(name -> mpConfig.getOptionalValue(name, String.class).filter(v -> !v.isBlank()).isPresent());
-        WorkerSettings settings = WorkerSettings.from(config, bootstrapServers, models.generationOptions(),
+        RemovedSettings.refuse(name -> mpConfig.getOptionalValue(name, String.class)
+                .filter(v -> !v.isBlank())
+                .isPresent());
+        WorkerSettings settings = WorkerSettings.from(
+                config,
+                bootstrapServers,
+                models.generationOptions(),
                 KafkaClientSettings.from(mpConfig.getPropertyNames(), n -> mpConfig.getOptionalValue(n, String.class)));
         InferenceMetrics metrics = new InferenceMetrics(registry);
         thread = new Thread(() -> run(settings, metrics), "cxr-inference");
@@ -92,7 +97,9 @@ public class InferenceService {
         Duration timeout = config.shutdownTimeout();
         try {
             if (!w.awaitStop(timeout)) {
-                LOG.warnf("studies still in the engine after %s; leaving their offsets uncommitted (they will be re-delivered)", timeout);
+                LOG.warnf(
+                        "studies still in the engine after %s; leaving their offsets uncommitted (they will be re-delivered)",
+                        timeout);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -39,14 +39,17 @@ class InferenceServiceTest {
     }
 
     private static void awaitReady() {
-        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                given().get("/q/health/ready").then().statusCode(200));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
     }
 
     @Test
     void servesTheModelIdentityOnceLoaded() {
         awaitReady();
-        given().get("/model").then().statusCode(200)
+        given().get("/model")
+                .then()
+                .statusCode(200)
                 .body("state", equalTo("LOADED"))
                 .body("identity.modelId", equalTo("tiny-cxr-llava"))
                 .body("identity.weightsDigest", startsWith("sha256:"))
@@ -64,18 +67,25 @@ class InferenceServiceTest {
         awaitReady();
         StudyEvent study = TestStudies.event(TestStudies.newUid(), Lane.STAT, 11);
         ProducerRecord<String, byte[]> record = TestStudies.record(Topics.STUDIES_STAT, study);
-        String traceparent = EventHeaders.get(record.headers(), EventHeaders.TRACEPARENT).orElseThrow();
+        String traceparent =
+                EventHeaders.get(record.headers(), EventHeaders.TRACEPARENT).orElseThrow();
         try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer();
-             KafkaTestSupport.TopicReader reports = new KafkaTestSupport.TopicReader(Topics.REPORTS)) {
+                KafkaTestSupport.TopicReader reports = new KafkaTestSupport.TopicReader(Topics.REPORTS)) {
             KafkaTestSupport.send(producer, List.of(record));
-            List<ConsumerRecord<String, byte[]>> mine = reports.readUntil(
-                    rs -> rs.stream().anyMatch(r -> study.studyInstanceUid().equals(r.key())), Duration.ofSeconds(60))
-                    .stream().filter(r -> study.studyInstanceUid().equals(r.key())).toList();
+            List<ConsumerRecord<String, byte[]>> mine = reports
+                    .readUntil(
+                            rs -> rs.stream()
+                                    .anyMatch(r -> study.studyInstanceUid().equals(r.key())),
+                            Duration.ofSeconds(60))
+                    .stream()
+                    .filter(r -> study.studyInstanceUid().equals(r.key()))
+                    .toList();
             assertThat(mine).hasSize(1);
             ConsumerRecord<String, byte[]> r = mine.get(0);
             ReportEvent report = EventJson.read(r.value(), ReportEvent.class);
             ModelIdentity model = report.model();
-            assertThat(report.reportId()).isEqualTo(ReportEvent.reportIdOf(study.studyInstanceUid(), study.sopInstanceUid(), model));
+            assertThat(report.reportId())
+                    .isEqualTo(ReportEvent.reportIdOf(study.studyInstanceUid(), study.sopInstanceUid(), model));
             assertThat(model.promptVersion()).isEqualTo(CxrLlava.PROMPT_VERSION);
             assertThat(model.weightsDigest()).startsWith("sha256:");
             assertThat(report.lane()).isEqualTo(Lane.STAT);
@@ -87,15 +97,19 @@ class InferenceServiceTest {
             assertThat(report.text()).isNotBlank();
             assertThat(report.timings().batchSize()).isBetween(1, 16);
             assertThat(report.timings().generatedTokens()).isPositive();
-            assertThat(report.timings().completedAt()).isAfterOrEqualTo(report.timings().startedAt());
+            assertThat(report.timings().completedAt())
+                    .isAfterOrEqualTo(report.timings().startedAt());
             assertThat(EventHeaders.get(r.headers(), EventHeaders.TYPE)).contains(ReportEvent.TYPE.ceType());
             assertThat(EventHeaders.get(r.headers(), EventHeaders.ID)).contains(report.reportId());
             assertThat(EventHeaders.get(r.headers(), EventHeaders.SUBJECT)).contains(study.studyInstanceUid());
-            String child = EventHeaders.get(r.headers(), EventHeaders.TRACEPARENT).orElseThrow();
+            String child =
+                    EventHeaders.get(r.headers(), EventHeaders.TRACEPARENT).orElseThrow();
             assertThat(child.substring(3, 35)).as("same trace id").isEqualTo(traceparent.substring(3, 35));
             assertThat(child).isNotEqualTo(traceparent);
         }
-        given().get("/q/metrics").then().statusCode(200)
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("cxr_inference_e2e_seconds"))
                 .body(containsString("cxr_reports_published_total{lane=\"stat\""))
                 .body(containsString("cxr_dlq_total"))

@@ -22,17 +22,23 @@ import org.cxrplatform.devstack.Devstack;
 /** Plain Kafka clients against the devstack broker, for tests and the benchmark. */
 public final class KafkaTestSupport {
 
-    private KafkaTestSupport() {
-    }
+    private KafkaTestSupport() {}
 
     public static String bootstrap() {
         return Devstack.kafkaBootstrap();
     }
 
     public static KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5),
-                new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     public static void send(KafkaProducer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> records) {
@@ -55,19 +61,28 @@ public final class KafkaTestSupport {
         private final List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
 
         public TopicReader(String topic) {
-            consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                    new StringDeserializer(), new ByteArrayDeserializer());
+            consumer = new KafkaConsumer<>(
+                    Map.of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            bootstrap(),
+                            ConsumerConfig.GROUP_ID_CONFIG,
+                            "test-reader-" + UUID.randomUUID(),
+                            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                            false,
+                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                            "earliest"),
+                    new StringDeserializer(),
+                    new ByteArrayDeserializer());
             List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
         }
 
         /** Polls until {@code done} holds for everything read so far, or the timeout passes. */
-        public List<ConsumerRecord<String, byte[]>> readUntil(Predicate<List<ConsumerRecord<String, byte[]>>> done, Duration timeout) {
+        public List<ConsumerRecord<String, byte[]>> readUntil(
+                Predicate<List<ConsumerRecord<String, byte[]>>> done, Duration timeout) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!done.test(seen) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(100)).forEach(seen::add);

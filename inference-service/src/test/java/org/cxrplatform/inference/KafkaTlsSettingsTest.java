@@ -34,9 +34,13 @@ class KafkaTlsSettingsTest {
     public static class SslAgainstPlaintext implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("kafka.security.protocol", "SSL",
-                    "kafka.reconnect.backoff.max.ms", "1000",
-                    "cxr.inference.group-id", "tls-probe");
+            return Map.of(
+                    "kafka.security.protocol",
+                    "SSL",
+                    "kafka.reconnect.backoff.max.ms",
+                    "1000",
+                    "cxr.inference.group-id",
+                    "tls-probe");
         }
     }
 
@@ -53,18 +57,27 @@ class KafkaTlsSettingsTest {
 
     @Test
     void sslAgainstAPlaintextBrokerKeepsTheReplicaNotReadyAndSaysWhy() {
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            assertThat(models.state()).isEqualTo(ModelService.State.LOADED);
-            assertThat(service.worker()).isNotNull();
-            assertThat(service.worker().kafkaError()).isNotNull();
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    assertThat(models.state()).isEqualTo(ModelService.State.LOADED);
+                    assertThat(service.worker()).isNotNull();
+                    assertThat(service.worker().kafkaError()).isNotNull();
+                });
         // keeps failing: it never gets to consume over plain text
-        Awaitility.await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
+        Awaitility.await()
+                .during(Duration.ofSeconds(5))
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> !service.worker().consuming() && service.worker().kafkaError() != null);
-        String body = given().get("/q/health/ready").then().statusCode(503).extract().asString();
+        String body =
+                given().get("/q/health/ready").then().statusCode(503).extract().asString();
         JsonPath health = JsonPath.from(body);
-        assertThat(health.getString("checks.find { it.name == 'inference' }.data.model")).isEqualTo("LOADED");
-        assertThat(health.getString("checks.find { it.name == 'inference' }.data.kafka")).as(body).isNotBlank();
+        assertThat(health.getString("checks.find { it.name == 'inference' }.data.model"))
+                .isEqualTo("LOADED");
+        assertThat(health.getString("checks.find { it.name == 'inference' }.data.kafka"))
+                .as(body)
+                .isNotBlank();
         assertThat(service.worker().assignedPartitions()).isEmpty();
         given().get("/q/health/live").then().statusCode(200);
     }

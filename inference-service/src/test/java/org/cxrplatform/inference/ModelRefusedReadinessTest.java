@@ -27,15 +27,22 @@ class ModelRefusedReadinessTest {
     public static class GpuOnCpuNatives implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("cxr.model.device", "gpu", "cxr.model.dtype", "fp16", "cxr.inference.group-id", "refused-probe");
+            return Map.of(
+                    "cxr.model.device", "gpu", "cxr.model.dtype", "fp16", "cxr.inference.group-id", "refused-probe");
         }
     }
 
     @Test
     void readinessSaysInOneLineWhyTheModelWasRefused() {
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                given().get("/model").then().statusCode(200).body("state", org.hamcrest.Matchers.equalTo("FAILED")));
-        String body = given().get("/q/health/ready").then().statusCode(503).extract().asString();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> given().get("/model")
+                        .then()
+                        .statusCode(200)
+                        .body("state", org.hamcrest.Matchers.equalTo("FAILED")));
+        String body =
+                given().get("/q/health/ready").then().statusCode(503).extract().asString();
         String error = JsonPath.from(body).getString("checks.find { it.name == 'inference' }.data.error");
         assertThat(error).as(body).contains("device gpu").contains("CUDA").doesNotContain("\n");
         given().get("/q/health/live").then().statusCode(200);

@@ -13,8 +13,7 @@ import org.cxrplatform.testsupport.ServiceProcess;
 /** The packaged service ({@code target/quarkus-app}) as a child process against this JVM's devstack broker, for the process tests. */
 final class PackagedService {
 
-    private PackagedService() {
-    }
+    private PackagedService() {}
 
     /**
      * Not started; every {@code start()} appends to {@code log}.

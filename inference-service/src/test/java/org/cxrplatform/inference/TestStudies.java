@@ -20,8 +20,7 @@ import org.cxrplatform.contracts.StudyImage;
 /** Study events as ingest-service writes them: an 8-bit grey PNG rendered with ImageIO, base64 inline. */
 public final class TestStudies {
 
-    private TestStudies() {
-    }
+    private TestStudies() {}
 
     /** An 8-bit greyscale image, different per seed, not square (so resize and crop run). */
     public static BufferedImage image(long seed) {
@@ -64,10 +63,20 @@ public final class TestStudies {
     }
 
     public static StudyEvent eventWithPng(String studyUid, Lane lane, String pngBase64) {
-        return new StudyEvent(StudyEvent.SCHEMA_VERSION, UUID.randomUUID().toString(), studyUid, studyUid + ".1",
-                studyUid + ".1.1", "ACC" + Math.abs(studyUid.hashCode()), lane, lane == Lane.STAT ? "test STAT" : null,
+        return new StudyEvent(
+                StudyEvent.SCHEMA_VERSION,
+                UUID.randomUUID().toString(),
+                studyUid,
+                studyUid + ".1",
+                studyUid + ".1.1",
+                "ACC" + Math.abs(studyUid.hashCode()),
+                lane,
+                lane == Lane.STAT ? "test STAT" : null,
                 new StudyImage(80, 72, pngBase64, null, null),
-                new Acquisition("DX", "PA", "CHEST", null, null, null, "TEST", null), null, Instant.now(), null);
+                new Acquisition("DX", "PA", "CHEST", null, null, null, "TEST", null),
+                null,
+                Instant.now(),
+                null);
     }
 
     /** The record ingest would publish, with CloudEvents headers and a fresh traceparent. */

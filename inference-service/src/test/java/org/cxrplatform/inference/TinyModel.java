@@ -16,15 +16,15 @@ import org.cxrplatform.llava.engine.EngineConfig;
 public final class TinyModel {
 
     /** The service's report settings (temperature 0.2, top-p 0.8, repetition guard), with short reports to keep the tests quick. */
-    public static final GenerationOptions OPTIONS = GenerationOptions.reportDefaults(0).withMaxNewTokens(32);
+    public static final GenerationOptions OPTIONS =
+            GenerationOptions.reportDefaults(0).withMaxNewTokens(32);
 
     /** The service's engine defaults (application.properties): 16 slots, one kept for STAT. */
     public static final EngineConfig ENGINE = EngineConfig.defaults().withReservedSlots(1);
 
     private static Path dir;
 
-    private TinyModel() {
-    }
+    private TinyModel() {}
 
     /** A freshly loaded model with its own engine; close it when done. */
     public static synchronized ReportModel load() {

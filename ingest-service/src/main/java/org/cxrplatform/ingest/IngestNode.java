@@ -58,10 +58,19 @@ public final class IngestNode implements AutoCloseable {
 
     public synchronized IngestNode start() {
         spool = new Spool(config.dataDir().resolve("spool"));
-        publisher = new EventPublisher(kafkaClient.get("bootstrap.servers"), config.deliveryTimeout(), kafkaClient, metrics);
-        decoders = new DecoderPool(config.decoders(), config.render(), config.dataDir().resolve("decoders"), metrics).start();
-        pipeline = new IngestPipeline(spool, new Selection(config.selection()), new LaneRules(config.lanes()), publisher,
-                decoders, config, metrics);
+        publisher = new EventPublisher(
+                kafkaClient.get("bootstrap.servers"), config.deliveryTimeout(), kafkaClient, metrics);
+        decoders = new DecoderPool(
+                        config.decoders(), config.render(), config.dataDir().resolve("decoders"), metrics)
+                .start();
+        pipeline = new IngestPipeline(
+                spool,
+                new Selection(config.selection()),
+                new LaneRules(config.lanes()),
+                publisher,
+                decoders,
+                config,
+                metrics);
         recovery = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "spool-recovery");
             t.setDaemon(true);

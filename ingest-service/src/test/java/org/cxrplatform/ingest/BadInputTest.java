@@ -19,10 +19,10 @@ import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.contracts.Stage;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.samples.SampleStudies;
+import org.cxrplatform.devstack.samples.SampleTranscoder;
 import org.cxrplatform.ingest.scp.DicomStatus;
 import org.cxrplatform.ingest.scp.StoreOutcome;
 import org.cxrplatform.ingest.scp.StoreRequest;
-import org.cxrplatform.devstack.samples.SampleTranscoder;
 import org.cxrplatform.ingest.support.CrashInputs;
 import org.cxrplatform.ingest.support.EventCollector;
 import org.cxrplatform.ingest.support.TestNodes;
@@ -40,6 +40,7 @@ class BadInputTest {
 
     @TempDir
     static Path tmp;
+
     static IngestNode node;
     static EventCollector events;
     static int seed = 7000;
@@ -76,9 +77,11 @@ class BadInputTest {
     }
 
     static Optional<DeadLetter> find(SampleStudies.Sample s) {
-        return events.poll().stream().filter(r -> r.topic().equals(Topics.DLQ))
+        return events.poll().stream()
+                .filter(r -> r.topic().equals(Topics.DLQ))
                 .map(r -> EventJson.read(r.value(), DeadLetter.class))
-                .filter(d -> s.studyInstanceUid().equals(d.studyInstanceUid())).findFirst();
+                .filter(d -> s.studyInstanceUid().equals(d.studyInstanceUid()))
+                .findFirst();
     }
 
     static Dcmtk.Result send(SampleStudies.Sample s) {
@@ -143,21 +146,31 @@ class BadInputTest {
 
     @Test
     void aNativeDecoderCrashCostsOnlyThatInstance() throws Exception {
-        SampleStudies.Sample s = SampleStudies.write(tmp.resolve("crash"), seed++).get(0);
-        java.nio.file.Files.copy(CrashInputs.jpeg2000WithColumnsOne(s.file(), tmp.resolve("crash-j2k.dcm")), s.file(),
+        SampleStudies.Sample s =
+                SampleStudies.write(tmp.resolve("crash"), seed++).get(0);
+        java.nio.file.Files.copy(
+                CrashInputs.jpeg2000WithColumnsOne(s.file(), tmp.resolve("crash-j2k.dcm")),
+                s.file(),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Dcmtk.Result sent = Dcmtk.storescu(TestNodes.ROUTER, TestNodes.AE, node.port(), List.of("-xv"), List.of(s.file()));
-        assertThat(sent.ok()).as("accepted, then dead-lettered: " + sent.output()).isTrue();
+        Dcmtk.Result sent =
+                Dcmtk.storescu(TestNodes.ROUTER, TestNodes.AE, node.port(), List.of("-xv"), List.of(s.file()));
+        assertThat(sent.ok())
+                .as("accepted, then dead-lettered: " + sent.output())
+                .isTrue();
         DeadLetter dl = deadLetterFor(s);
         assertThat(dl.reason()).startsWith("decoder-crashed:").containsPattern("killed by signal \\d+");
         assertThat(Path.of(dl.payloadRef())).exists().startsWith(node.spool().quarantineDir());
         // The service carries on: the next instance needing the native decoder goes through a replacement worker.
-        SampleStudies.Sample next = SampleStudies.write(tmp.resolve("after-crash"), seed++).get(0);
-        Path jls = SampleTranscoder.transcode(next.file(), SampleTranscoder.Syntax.JPEG_LS, tmp.resolve("after-crash-jls"));
+        SampleStudies.Sample next =
+                SampleStudies.write(tmp.resolve("after-crash"), seed++).get(0);
+        Path jls = SampleTranscoder.transcode(
+                next.file(), SampleTranscoder.Syntax.JPEG_LS, tmp.resolve("after-crash-jls"));
         Dcmtk.Result r = Dcmtk.storescu(TestNodes.ROUTER, TestNodes.AE, node.port(), List.of("-xt"), List.of(jls));
         assertThat(r.ok()).as(r.output()).isTrue();
-        await().atMost(Duration.ofSeconds(20)).until(() -> events.poll().stream()
-                .anyMatch(e -> e.topic().startsWith("cxr.studies") && new String(e.value()).contains(next.sopInstanceUid())));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> events.poll().stream()
+                        .anyMatch(e -> e.topic().startsWith("cxr.studies")
+                                && new String(e.value()).contains(next.sopInstanceUid())));
         assertThat(find(next)).isEmpty();
         await().atMost(Duration.ofSeconds(90)).until(() -> node.decoders().live() == 2);
         assertThat(node.decoders().ready()).isTrue();
@@ -172,42 +185,66 @@ class BadInputTest {
     @Test
     void truncatedFilesGetAPreciseOutcomeAndNothingCrashes() throws Exception {
         // Truncated inside Pixel Data: the header reads, the pixels do not.
-        SampleStudies.Sample s = SampleStudies.write(tmp.resolve("trunc"), seed++).get(0);
+        SampleStudies.Sample s =
+                SampleStudies.write(tmp.resolve("trunc"), seed++).get(0);
         byte[] bytes = Files.readAllBytes(s.file());
         Path part = node.spool().incomingDir().resolve("trunc.part");
         Files.write(part, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-        StoreOutcome outcome = node.pipeline().store(new StoreRequest(part, null, s.sopInstanceUid(),
-                TransferSyntax.ExplicitVRLittleEndian, TestNodes.ROUTER, null, Instant.now()));
+        StoreOutcome outcome = node.pipeline()
+                .store(new StoreRequest(
+                        part,
+                        null,
+                        s.sopInstanceUid(),
+                        TransferSyntax.ExplicitVRLittleEndian,
+                        TestNodes.ROUTER,
+                        null,
+                        Instant.now()));
         assertThat(outcome.success()).isTrue();
         assertThat(deadLetterFor(s).reason()).startsWith("no-pixel-data:").contains("truncated");
 
         // Truncated inside the header: refused as not understood.
         Path part2 = node.spool().incomingDir().resolve("trunc2.part");
         Files.write(part2, java.util.Arrays.copyOf(bytes, 400));
-        StoreOutcome refused = node.pipeline().store(new StoreRequest(part2, null, "1.2.3", TransferSyntax.ExplicitVRLittleEndian,
-                TestNodes.ROUTER, null, Instant.now()));
+        StoreOutcome refused = node.pipeline()
+                .store(new StoreRequest(
+                        part2,
+                        null,
+                        "1.2.3",
+                        TransferSyntax.ExplicitVRLittleEndian,
+                        TestNodes.ROUTER,
+                        null,
+                        Instant.now()));
         assertThat(refused.status()).isIn(DicomStatus.CANNOT_UNDERSTAND, DicomStatus.DATASET_DOES_NOT_MATCH_SOP_CLASS);
         assertThat(node.spool().pendingCount()).isZero();
 
         // And the node still serves.
-        assertThat(Dcmtk.echoscu(TestNodes.ROUTER, TestNodes.AE, node.port()).ok()).isTrue();
+        assertThat(Dcmtk.echoscu(TestNodes.ROUTER, TestNodes.AE, node.port()).ok())
+                .isTrue();
     }
 
     @Test
     void nonImageInstanceIsDeadLettered() throws Exception {
         SampleStudies.Sample s = broken("sr", l -> {
             l.remove(TagFromName.PixelData);
-            for (var tag : List.of(TagFromName.Rows, TagFromName.Columns, TagFromName.BitsAllocated, TagFromName.BitsStored,
-                    TagFromName.HighBit, TagFromName.PixelRepresentation, TagFromName.SamplesPerPixel,
+            for (var tag : List.of(
+                    TagFromName.Rows,
+                    TagFromName.Columns,
+                    TagFromName.BitsAllocated,
+                    TagFromName.BitsStored,
+                    TagFromName.HighBit,
+                    TagFromName.PixelRepresentation,
+                    TagFromName.SamplesPerPixel,
                     TagFromName.PhotometricInterpretation)) {
                 l.remove(tag);
             }
             String sr = "1.2.840.10008.5.1.4.1.1.88.11";
             l.putNewAttribute(TagFromName.SOPClassUID).addValue(sr);
             l.remove(TagFromName.MediaStorageSOPClassUID);
-            com.pixelmed.dicom.FileMetaInformation.addFileMetaInformation(l, TransferSyntax.ExplicitVRLittleEndian, "TEST");
+            com.pixelmed.dicom.FileMetaInformation.addFileMetaInformation(
+                    l, TransferSyntax.ExplicitVRLittleEndian, "TEST");
         });
-        assertThat(Attribute.getSingleStringValueOrNull(readHeader(s.file()), TagFromName.SOPClassUID)).endsWith("88.11");
+        assertThat(Attribute.getSingleStringValueOrNull(readHeader(s.file()), TagFromName.SOPClassUID))
+                .endsWith("88.11");
         assertDeadLettered(s, "non-image");
     }
 

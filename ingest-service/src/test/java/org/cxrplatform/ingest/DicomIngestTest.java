@@ -24,8 +24,8 @@ import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.devstack.samples.SampleTranscoder;
 import org.cxrplatform.devstack.samples.SampleTranscoder.Syntax;
-import org.cxrplatform.ingest.support.StorescuProposals;
 import org.cxrplatform.ingest.support.EventCollector;
+import org.cxrplatform.ingest.support.StorescuProposals;
 import org.cxrplatform.ingest.support.TestNodes;
 import org.cxrplatform.testsupport.Dcmtk;
 import org.junit.jupiter.api.AfterAll;
@@ -40,6 +40,7 @@ class DicomIngestTest {
 
     @TempDir
     static Path tmp;
+
     static IngestNode node;
     static EventCollector events;
 
@@ -56,19 +57,28 @@ class DicomIngestTest {
     }
 
     static Map<String, ConsumerRecord<String, byte[]>> eventsBySop(Set<String> sops, int expected) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> events.poll().stream()
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> events.poll().stream()
+                                .filter(r -> !r.topic().equals(Topics.DLQ))
+                                .filter(r -> sops.contains(EventJson.read(r.value(), StudyEvent.class)
+                                        .sopInstanceUid()))
+                                .count()
+                        >= expected);
+        List<ConsumerRecord<String, byte[]>> matching = events.poll().stream()
                 .filter(r -> !r.topic().equals(Topics.DLQ))
-                .filter(r -> sops.contains(EventJson.read(r.value(), StudyEvent.class).sopInstanceUid())).count() >= expected);
-        List<ConsumerRecord<String, byte[]>> matching = events.poll().stream().filter(r -> !r.topic().equals(Topics.DLQ))
-                .filter(r -> sops.contains(EventJson.read(r.value(), StudyEvent.class).sopInstanceUid())).toList();
+                .filter(r -> sops.contains(
+                        EventJson.read(r.value(), StudyEvent.class).sopInstanceUid()))
+                .toList();
         assertThat(matching).as("one event per accepted instance").hasSize(expected);
-        return matching.stream().collect(Collectors.toMap(r -> EventJson.read(r.value(), StudyEvent.class).sopInstanceUid(),
-                Function.identity()));
+        return matching.stream()
+                .collect(Collectors.toMap(
+                        r -> EventJson.read(r.value(), StudyEvent.class).sopInstanceUid(), Function.identity()));
     }
 
     @Test
     void echoFromKnownCallerSucceedsAndUnknownCallerIsRejectedAtAssociation() {
-        assertThat(Dcmtk.echoscu(TestNodes.ROUTER, TestNodes.AE, node.port()).ok()).isTrue();
+        assertThat(Dcmtk.echoscu(TestNodes.ROUTER, TestNodes.AE, node.port()).ok())
+                .isTrue();
         Dcmtk.Result wrong = Dcmtk.echoscu("WRONG", TestNodes.AE, node.port());
         assertThat(wrong.ok()).isFalse();
         assertThat(wrong.output()).containsIgnoringCase("Calling AE Title Not Recognized");
@@ -95,13 +105,20 @@ class DicomIngestTest {
         Dcmtk.Result r = Dcmtk.storescu(TestNodes.ROUTER, TestNodes.AE, node.port(), List.of(proposal), files);
         assertThat(r.ok()).as(r.output()).isTrue();
         if (syntax != Syntax.DEFLATE) { // PixelMed's policy prefers explicit LE when deflate is also proposed
-            assertThat(r.output().lines().filter(l -> l.contains("Converting transfer syntax"))
-                    .allMatch(l -> l.substring(l.indexOf("syntax: ") + 8).split(" -> ")[0].equals(l.split(" -> ")[1])))
-                    .as("sent in the file's own syntax: " + r.output()).isTrue();
+            assertThat(r.output()
+                            .lines()
+                            .filter(l -> l.contains("Converting transfer syntax"))
+                            .allMatch(l -> l.substring(l.indexOf("syntax: ") + 8)
+                                    .split(" -> ")[0]
+                                    .equals(l.split(" -> ")[1])))
+                    .as("sent in the file's own syntax: " + r.output())
+                    .isTrue();
         }
 
-        Set<String> frontal = sent.stream().filter(SampleStudies.Sample::frontalChest)
-                .map(SampleStudies.Sample::sopInstanceUid).collect(Collectors.toSet());
+        Set<String> frontal = sent.stream()
+                .filter(SampleStudies.Sample::frontalChest)
+                .map(SampleStudies.Sample::sopInstanceUid)
+                .collect(Collectors.toSet());
         Map<String, ConsumerRecord<String, byte[]>> bySop = eventsBySop(
                 sent.stream().map(SampleStudies.Sample::sopInstanceUid).collect(Collectors.toSet()), frontal.size());
         assertThat(bySop.keySet()).isEqualTo(frontal);
@@ -123,7 +140,9 @@ class DicomIngestTest {
             assertThat(e.acquisition().callingAeTitle()).isEqualTo(TestNodes.ROUTER);
             assertThat(EventHeaders.get(rec.headers(), EventHeaders.TYPE)).contains(StudyEvent.TYPE.ceType());
             assertThat(EventHeaders.get(rec.headers(), EventHeaders.ID)).contains(e.eventId());
-            assertThat(EventHeaders.isValidTraceparent(EventHeaders.get(rec.headers(), EventHeaders.TRACEPARENT).orElseThrow())).isTrue();
+            assertThat(EventHeaders.isValidTraceparent(EventHeaders.get(rec.headers(), EventHeaders.TRACEPARENT)
+                            .orElseThrow()))
+                    .isTrue();
             byte[] png = Base64.getDecoder().decode(e.image().pngBase64());
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
             assertThat(img.getType()).isEqualTo(BufferedImage.TYPE_BYTE_GRAY);
@@ -140,10 +159,11 @@ class DicomIngestTest {
         List<SampleStudies.Sample> samples = SampleStudies.write(tmp.resolve("er"), 77);
         SampleStudies.Sample pa = samples.get(0);
         SampleStudies.Sample lateral = samples.get(1);
-        Dcmtk.Result r = Dcmtk.storescu(TestNodes.ER_ROUTER, TestNodes.AE, node.port(), List.of(),
-                List.of(pa.file(), lateral.file()));
+        Dcmtk.Result r = Dcmtk.storescu(
+                TestNodes.ER_ROUTER, TestNodes.AE, node.port(), List.of(), List.of(pa.file(), lateral.file()));
         assertThat(r.ok()).as(r.output()).isTrue();
-        Map<String, ConsumerRecord<String, byte[]>> bySop = eventsBySop(Set.of(pa.sopInstanceUid(), lateral.sopInstanceUid()), 1);
+        Map<String, ConsumerRecord<String, byte[]>> bySop =
+                eventsBySop(Set.of(pa.sopInstanceUid(), lateral.sopInstanceUid()), 1);
         StudyEvent e = EventJson.read(bySop.get(pa.sopInstanceUid()).value(), StudyEvent.class);
         assertThat(e.lane()).isEqualTo(Lane.STAT);
         assertThat(e.priorityReason()).isEqualTo("CallingAETitle=" + TestNodes.ER_ROUTER);
@@ -158,7 +178,11 @@ class DicomIngestTest {
         for (int i = 0; i < 4; i++) {
             List<SampleStudies.Sample> samples = SampleStudies.write(tmp.resolve("c" + i), 500 + i);
             samples.stream().filter(SampleStudies.Sample::frontalChest).forEach(s -> frontal.add(s.sopInstanceUid()));
-            Thread t = new Thread(() -> results.add(Dcmtk.storescu(TestNodes.ROUTER, TestNodes.AE, node.port(), List.of(),
+            Thread t = new Thread(() -> results.add(Dcmtk.storescu(
+                    TestNodes.ROUTER,
+                    TestNodes.AE,
+                    node.port(),
+                    List.of(),
                     samples.stream().map(SampleStudies.Sample::file).toList())));
             t.start();
             threads.add(t);

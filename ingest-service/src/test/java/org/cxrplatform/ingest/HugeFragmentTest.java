@@ -34,25 +34,39 @@ class HugeFragmentTest {
     @Test
     void hugeFragmentIsDeadLetteredByNameWithDeclaredAndAvailableLength() throws Exception {
         SampleStudies.Sample s = SampleStudies.write(tmp.resolve("s"), 9090).get(0); // frontal chest: reaches render
-        try (IngestNode node = TestNodes.start(tmp.resolve("spool")); EventCollector events = new EventCollector()) {
-            Path part = CraftedFragments.write(s.file(), 2_147_483_632L, node.spool().incomingDir().resolve("huge.part"));
-            StoreOutcome outcome = node.pipeline().store(new StoreRequest(part, null, s.sopInstanceUid(),
-                    TransferSyntax.JPEGBaseline, TestNodes.ROUTER, null, Instant.now()));
+        try (IngestNode node = TestNodes.start(tmp.resolve("spool"));
+                EventCollector events = new EventCollector()) {
+            Path part = CraftedFragments.write(
+                    s.file(), 2_147_483_632L, node.spool().incomingDir().resolve("huge.part"));
+            StoreOutcome outcome = node.pipeline()
+                    .store(new StoreRequest(
+                            part,
+                            null,
+                            s.sopInstanceUid(),
+                            TransferSyntax.JPEGBaseline,
+                            TestNodes.ROUTER,
+                            null,
+                            Instant.now()));
             assertThat(outcome.success()).as(outcome.comment()).isTrue();
 
             await().atMost(Duration.ofSeconds(20)).until(() -> find(events, s).isPresent());
             DeadLetter dl = find(events, s).orElseThrow();
             System.out.println("dead letter reason: " + dl.reason());
             assertThat(dl.stage()).isEqualTo(Stage.INGEST);
-            assertThat(dl.reason()).startsWith("fragment-length: Pixel Data fragment 1")
+            assertThat(dl.reason())
+                    .startsWith("fragment-length: Pixel Data fragment 1")
                     .contains("declares 2147483632 bytes but only 16 remain");
-            assertThat(Path.of(dl.payloadRef())).exists().startsWith(node.spool().quarantineDir());
+            assertThat(Path.of(dl.payloadRef()))
+                    .exists()
+                    .startsWith(node.spool().quarantineDir());
         }
     }
 
     private static Optional<DeadLetter> find(EventCollector events, SampleStudies.Sample s) {
-        return events.poll().stream().filter(r -> r.topic().equals(Topics.DLQ))
+        return events.poll().stream()
+                .filter(r -> r.topic().equals(Topics.DLQ))
                 .map(r -> EventJson.read(r.value(), DeadLetter.class))
-                .filter(d -> s.studyInstanceUid().equals(d.studyInstanceUid())).findFirst();
+                .filter(d -> s.studyInstanceUid().equals(d.studyInstanceUid()))
+                .findFirst();
     }
 }

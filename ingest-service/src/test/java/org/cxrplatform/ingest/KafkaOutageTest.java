@@ -47,7 +47,8 @@ class KafkaOutageTest {
         Path current = null;
         for (String line : output.split("\n")) {
             if (line.contains("Sending file: ")) {
-                current = Path.of(line.substring(line.indexOf("Sending file: ") + 14).trim());
+                current = Path.of(
+                        line.substring(line.indexOf("Sending file: ") + 14).trim());
             } else if (line.contains("Received Store Response") && current != null) {
                 result.put(current, line.contains("(Success)"));
             }
@@ -56,8 +57,11 @@ class KafkaOutageTest {
     }
 
     static List<ConsumerRecord<String, byte[]>> studyEvents(EventCollector events, Set<String> sops) {
-        return events.poll().stream().filter(r -> !r.topic().equals(Topics.DLQ))
-                .filter(r -> sops.contains(EventJson.read(r.value(), StudyEvent.class).sopInstanceUid())).toList();
+        return events.poll().stream()
+                .filter(r -> !r.topic().equals(Topics.DLQ))
+                .filter(r -> sops.contains(
+                        EventJson.read(r.value(), StudyEvent.class).sopInstanceUid()))
+                .toList();
     }
 
     @Test
@@ -66,35 +70,49 @@ class KafkaOutageTest {
         for (int i = 0; i < 4; i++) {
             samples.addAll(SampleStudies.write(tmp.resolve("s" + i), 9000 + i));
         }
-        Set<String> frontal = samples.stream().filter(SampleStudies.Sample::frontalChest)
-                .map(SampleStudies.Sample::sopInstanceUid).collect(Collectors.toSet());
+        Set<String> frontal = samples.stream()
+                .filter(SampleStudies.Sample::frontalChest)
+                .map(SampleStudies.Sample::sopInstanceUid)
+                .collect(Collectors.toSet());
         List<Path> files = samples.stream().map(SampleStudies.Sample::file).toList();
-        try (IngestNode node = TestNodes.start(tmp.resolve("spool")); EventCollector events = new EventCollector()) {
+        try (IngestNode node = TestNodes.start(tmp.resolve("spool"));
+                EventCollector events = new EventCollector()) {
             // A router sends a batch; the broker stops while it is in flight.
             Thread stopper = new Thread(() -> {
-                await().atMost(Duration.ofSeconds(30)).until(() -> !studyEvents(events, frontal).isEmpty());
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> !studyEvents(events, frontal).isEmpty());
                 Devstack.kafka().stop();
             });
             stopper.start();
             Dcmtk.Result first = Dcmtk.storescu(TestNodes.ROUTER, TestNodes.AE, node.port(), List.of(), files);
             stopper.join();
             Map<Path, Boolean> sent = outcomes(files, first.output());
-            List<Path> failed = sent.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
-            assertThat(failed).as("the router saw failures while Kafka was down").isNotEmpty();
+            List<Path> failed = sent.entrySet().stream()
+                    .filter(e -> !e.getValue())
+                    .map(Map.Entry::getKey)
+                    .toList();
+            assertThat(failed)
+                    .as("the router saw failures while Kafka was down")
+                    .isNotEmpty();
             assertThat(first.output()).contains("Refused: OutOfResources");
-            assertThat(node.spool().pendingCount()).as("failed instances are not kept: the router holds them").isZero();
+            assertThat(node.spool().pendingCount())
+                    .as("failed instances are not kept: the router holds them")
+                    .isZero();
 
             Devstack.kafka().start();
             // The router retries only what failed, as routers do.
             Dcmtk.Result retry = Dcmtk.storescu(TestNodes.ROUTER, TestNodes.AE, node.port(), List.of(), failed);
             assertThat(retry.ok()).as(retry.output()).isTrue();
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> studyEvents(events, frontal).size() >= frontal.size());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> studyEvents(events, frontal).size() >= frontal.size());
             Thread.sleep(1000); // let any stray duplicate arrive before counting
-            Map<String, Long> perSop = studyEvents(events, frontal).stream().collect(Collectors.groupingBy(
-                    r -> EventJson.read(r.value(), StudyEvent.class).sopInstanceUid(), Collectors.counting()));
+            Map<String, Long> perSop = studyEvents(events, frontal).stream()
+                    .collect(Collectors.groupingBy(
+                            r -> EventJson.read(r.value(), StudyEvent.class).sopInstanceUid(), Collectors.counting()));
             assertThat(perSop.keySet()).isEqualTo(frontal);
-            assertThat(perSop).as("no duplicates; first run: " + first.output() + "\nretried: " + failed)
+            assertThat(perSop)
+                    .as("no duplicates; first run: " + first.output() + "\nretried: " + failed)
                     .allSatisfy((sop, n) -> assertThat(n).as(sop).isEqualTo(1L));
         }
     }
@@ -109,17 +127,24 @@ class KafkaOutageTest {
             // A previous run crashed after committing this instance to the spool, before Kafka acknowledged it.
             Path incoming = Files.createDirectories(dataDir.resolve("spool/incoming"));
             Files.copy(pa.file(), incoming.resolve("crashed.dcm"));
-            Files.writeString(incoming.resolve("crashed.properties"),
-                    "callingAe=ROUTER\nreceivedAt=" + Instant.now() + "\n");
+            Files.writeString(
+                    incoming.resolve("crashed.properties"), "callingAe=ROUTER\nreceivedAt=" + Instant.now() + "\n");
             Files.writeString(incoming.resolve("halfway.part"), "partial transfer");
             try (IngestNode node = TestNodes.start(dataDir)) {
-                assertThat(Files.exists(incoming.resolve("halfway.part"))).as("partials dropped at start").isFalse();
+                assertThat(Files.exists(incoming.resolve("halfway.part")))
+                        .as("partials dropped at start")
+                        .isFalse();
                 Thread.sleep(3000);
-                assertThat(node.spool().pendingCount()).as("kept while Kafka is down").isEqualTo(1);
+                assertThat(node.spool().pendingCount())
+                        .as("kept while Kafka is down")
+                        .isEqualTo(1);
                 Devstack.kafka().start();
                 await().atMost(Duration.ofSeconds(40)).until(() -> node.spool().pendingCount() == 0);
-                await().atMost(Duration.ofSeconds(20)).until(() -> studyEvents(events, Set.of(pa.sopInstanceUid())).size() == 1);
-                StudyEvent e = EventJson.read(studyEvents(events, Set.of(pa.sopInstanceUid())).get(0).value(), StudyEvent.class);
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() ->
+                                studyEvents(events, Set.of(pa.sopInstanceUid())).size() == 1);
+                StudyEvent e = EventJson.read(
+                        studyEvents(events, Set.of(pa.sopInstanceUid())).get(0).value(), StudyEvent.class);
                 assertThat(e.acquisition().callingAeTitle()).isEqualTo("ROUTER");
             }
         }

@@ -37,8 +37,8 @@ public class ConfigCheck {
         positive(errors, "cxr.report.outbox.poll", o.poll());
         positive(errors, "cxr.report.outbox.retention", o.retention());
         if (o.maxBackoff().compareTo(o.initialBackoff()) < 0) {
-            errors.add("cxr.report.outbox.max-backoff (" + o.maxBackoff() + ") must not be below cxr.report.outbox.initial-backoff ("
-                    + o.initialBackoff() + ")");
+            errors.add("cxr.report.outbox.max-backoff (" + o.maxBackoff()
+                    + ") must not be below cxr.report.outbox.initial-backoff (" + o.initialBackoff() + ")");
         }
         positive(errors, "cxr.report.ris.ack-timeout", c.ris().ackTimeout());
         positive(errors, "cxr.report.alerts.webhook-timeout", c.alerts().webhookTimeout());
@@ -50,20 +50,25 @@ public class ConfigCheck {
             }
             port(errors, "cxr.report.ris.endpoints[" + i + "].port", e.port());
             if (!destinations.add(e.destination())) {
-                errors.add("cxr.report.ris.endpoints[" + i + "] repeats destination " + e.destination() + " (give it a distinct .name)");
+                errors.add("cxr.report.ris.endpoints[" + i + "] repeats destination " + e.destination()
+                        + " (give it a distinct .name)");
             }
         }
-        if (c.pacs().enabled() && c.pacs().protocol() == ReportConfig.PacsProtocol.STOW && c.pacs().stowUrl().isEmpty()) {
+        if (c.pacs().enabled()
+                && c.pacs().protocol() == ReportConfig.PacsProtocol.STOW
+                && c.pacs().stowUrl().isEmpty()) {
             errors.add("cxr.report.pacs.stow-url must be set when cxr.report.pacs.protocol=STOW");
         }
         positive(errors, "cxr.report.stow.timeout", c.stow().timeout());
         if (c.pacs().enabled() && c.pacs().protocol() == ReportConfig.PacsProtocol.DIMSE) {
             port(errors, "cxr.report.pacs.port", c.pacs().port());
             if (c.pacs().aeTitle().isBlank() || c.pacs().aeTitle().length() > 16) {
-                errors.add("cxr.report.pacs.ae-title must be 1-16 characters, was '" + c.pacs().aeTitle() + "'");
+                errors.add("cxr.report.pacs.ae-title must be 1-16 characters, was '"
+                        + c.pacs().aeTitle() + "'");
             }
             if (c.pacs().callingAeTitle().isBlank() || c.pacs().callingAeTitle().length() > 16) {
-                errors.add("cxr.report.pacs.calling-ae-title must be 1-16 characters, was '" + c.pacs().callingAeTitle() + "'");
+                errors.add("cxr.report.pacs.calling-ae-title must be 1-16 characters, was '"
+                        + c.pacs().callingAeTitle() + "'");
             }
         }
         return errors;

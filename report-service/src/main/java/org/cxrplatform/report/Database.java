@@ -42,7 +42,8 @@ public class Database {
      * text and patient data, and these messages reach the logs and dead-letter reasons.
      */
     static String message(StatementException e) {
-        String problem = e.getCause() == null ? e.getShortMessage() : e.getCause().getMessage();
+        String problem =
+                e.getCause() == null ? e.getShortMessage() : e.getCause().getMessage();
         StatementContext ctx = e.getStatementContext();
         String sql = ctx == null ? null : ctx.getRawSql();
         if (sql == null) {

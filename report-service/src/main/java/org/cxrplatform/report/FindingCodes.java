@@ -36,8 +36,7 @@ public final class FindingCodes {
             FindingState.UNCERTAIN, new Code("373068000", SNOMED, "Undetermined"),
             FindingState.NOT_MENTIONED, new Code("NOT_MENTIONED", LOCAL, "Not mentioned in report"));
 
-    private FindingCodes() {
-    }
+    private FindingCodes() {}
 
     public static Code of(Finding finding) {
         return FINDINGS.get(finding);

@@ -126,9 +126,15 @@ public interface ReportConfig {
         Optional<URI> stowUrl();
     }
 
-    enum SrKind { COMPREHENSIVE, BASIC_TEXT }
+    enum SrKind {
+        COMPREHENSIVE,
+        BASIC_TEXT
+    }
 
-    enum PacsProtocol { DIMSE, STOW }
+    enum PacsProtocol {
+        DIMSE,
+        STOW
+    }
 
     Stow stow();
 

@@ -17,9 +17,11 @@ class ConfigCheckTest {
         p.put("cxr.report.ris.endpoints[0].host", "127.0.0.1");
         p.put("cxr.report.ris.endpoints[0].port", "2575");
         p.putAll(overrides);
-        SmallRyeConfig c = new SmallRyeConfigBuilder().withMapping(ReportConfig.class)
+        SmallRyeConfig c = new SmallRyeConfigBuilder()
+                .withMapping(ReportConfig.class)
                 .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
-                .withSources(new PropertiesConfigSource(p, "test", 500)).build();
+                .withSources(new PropertiesConfigSource(p, "test", 500))
+                .build();
         return c.getConfigMapping(ReportConfig.class);
     }
 
@@ -27,7 +29,9 @@ class ConfigCheckTest {
     void defaultsPass() {
         assertThat(ConfigCheck.problems(config(Map.of()))).isEmpty();
         ReportConfig c = config(Map.of());
-        assertThat(c.ris().endpoints()).singleElement().satisfies(e -> assertThat(e.destination()).isEqualTo("RIS:127.0.0.1:2575"));
+        assertThat(c.ris().endpoints())
+                .singleElement()
+                .satisfies(e -> assertThat(e.destination()).isEqualTo("RIS:127.0.0.1:2575"));
         assertThat(c.outbox().maxAttempts()).isEqualTo(10);
         assertThat(c.pacs().srKind()).isEqualTo(ReportConfig.SrKind.COMPREHENSIVE);
     }
@@ -43,7 +47,8 @@ class ConfigCheckTest {
                 "cxr.report.pacs.enabled", "true",
                 "cxr.report.pacs.port", "70000",
                 "cxr.report.pacs.ae-title", "A_TITLE_LONGER_THAN_16"));
-        assertThat(ConfigCheck.problems(c)).anySatisfy(e -> assertThat(e).startsWith("cxr.report.outbox.max-attempts"))
+        assertThat(ConfigCheck.problems(c))
+                .anySatisfy(e -> assertThat(e).startsWith("cxr.report.outbox.max-attempts"))
                 .anySatisfy(e -> assertThat(e).startsWith("cxr.report.outbox.max-backoff"))
                 .anySatisfy(e -> assertThat(e).startsWith("cxr.report.ris.endpoints[1] repeats destination"))
                 .anySatisfy(e -> assertThat(e).startsWith("cxr.report.pacs.port"))
@@ -53,11 +58,22 @@ class ConfigCheckTest {
 
     @Test
     void stowProtocolNeedsAUrlAndSkipsTheDimseChecks() {
-        ReportConfig c = config(Map.of("cxr.report.pacs.enabled", "true", "cxr.report.pacs.protocol", "STOW",
-                "cxr.report.pacs.ae-title", "A_TITLE_LONGER_THAN_16"));
-        assertThat(ConfigCheck.problems(c)).containsExactly("cxr.report.pacs.stow-url must be set when cxr.report.pacs.protocol=STOW");
-        ReportConfig ok = config(Map.of("cxr.report.pacs.enabled", "true", "cxr.report.pacs.protocol", "STOW",
-                "cxr.report.pacs.stow-url", "http://pacs:8042/dicom-web"));
+        ReportConfig c = config(Map.of(
+                "cxr.report.pacs.enabled",
+                "true",
+                "cxr.report.pacs.protocol",
+                "STOW",
+                "cxr.report.pacs.ae-title",
+                "A_TITLE_LONGER_THAN_16"));
+        assertThat(ConfigCheck.problems(c))
+                .containsExactly("cxr.report.pacs.stow-url must be set when cxr.report.pacs.protocol=STOW");
+        ReportConfig ok = config(Map.of(
+                "cxr.report.pacs.enabled",
+                "true",
+                "cxr.report.pacs.protocol",
+                "STOW",
+                "cxr.report.pacs.stow-url",
+                "http://pacs:8042/dicom-web"));
         assertThat(ConfigCheck.problems(ok)).isEmpty();
         assertThat(ok.pacs().protocol()).isEqualTo(ReportConfig.PacsProtocol.STOW);
     }

@@ -34,13 +34,13 @@ import org.cxrplatform.devstack.Devstack;
 /** Test data and plain-client helpers: events, a Kafka producer, dev tokens. */
 public final class Fixtures {
 
-    public static final ModelIdentity MODEL = new ModelIdentity("ECOFRI/CXR-LLAVA-v2", "ab12cd34ef56ab12cd34ef56", "p1", "greedy");
+    public static final ModelIdentity MODEL =
+            new ModelIdentity("ECOFRI/CXR-LLAVA-v2", "ab12cd34ef56ab12cd34ef56", "p1", "greedy");
     private static final AtomicInteger SEQ = new AtomicInteger();
     private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
     private static KafkaProducer<String, byte[]> producer;
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static String uid() {
         return "2.25." + Math.abs(UUID.randomUUID().getMostSignificantBits()) + SEQ.incrementAndGet();
@@ -56,16 +56,34 @@ public final class Fixtures {
         findings.put(Finding.PLEURAL_EFFUSION, FindingState.PRESENT);
         findings.put(Finding.PNEUMOTHORAX, FindingState.ABSENT);
         Instant now = Instant.now();
-        return new ReportEvent(ReportEvent.SCHEMA_VERSION, ReportEvent.reportIdOf(study, sop, model), study, sop, accession, lane, null,
-                text, findings, model, new Timings(now.minusSeconds(5), now.minusSeconds(3), now, 2000, 300, 200, 1500, 60, 1), patient,
+        return new ReportEvent(
+                ReportEvent.SCHEMA_VERSION,
+                ReportEvent.reportIdOf(study, sop, model),
+                study,
+                sop,
+                accession,
+                lane,
+                null,
+                text,
+                findings,
+                model,
+                new Timings(now.minusSeconds(5), now.minusSeconds(3), now, 2000, 300, 200, 1500, 60, 1),
+                patient,
                 source(accession));
     }
 
     /** What ingest reads from a DX image of an HL7-ordered study (placer number, LOINC procedure). */
     public static SourceStudy source(String accession) {
-        return new SourceStudy(uid(), "1.2.840.10008.5.1.4.1.1.1.1", LocalDate.of(2026, 11, 28), "101500", "S" + SEQ.get(),
-                "REFERRER^ROSA", accession == null ? null : "PL-" + accession,
-                new SourceStudy.Procedure("36643-5", "LN", "XR Chest 2V"), "HL7");
+        return new SourceStudy(
+                uid(),
+                "1.2.840.10008.5.1.4.1.1.1.1",
+                LocalDate.of(2026, 11, 28),
+                "101500",
+                "S" + SEQ.get(),
+                "REFERRER^ROSA",
+                accession == null ? null : "PL-" + accession,
+                new SourceStudy.Procedure("36643-5", "LN", "XR Chest 2V"),
+                "HL7");
     }
 
     public static ReportEvent report(String accession) {
@@ -112,9 +130,15 @@ public final class Fixtures {
 
     /** A bearer token from the dev issuer, cached per user+roles. */
     public static String token(String user, String... roles) {
-        return TOKENS.computeIfAbsent(user + List.of(roles), k -> given().contentType(ContentType.JSON)
-                .body(Map.of("user", user, "roles", List.of(roles)))
-                .post("/auth/dev-token").then().statusCode(200).extract().path("token"));
+        return TOKENS.computeIfAbsent(
+                user + List.of(roles),
+                k -> given().contentType(ContentType.JSON)
+                        .body(Map.of("user", user, "roles", List.of(roles)))
+                        .post("/auth/dev-token")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("token"));
     }
 
     public static String radiologist() {

@@ -14,13 +14,13 @@ public final class HookServer {
 
     private static HttpServer shared;
 
-    private HookServer() {
-    }
+    private HookServer() {}
 
     public static synchronized void shared() {
         if (shared == null) {
             try {
-                shared = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.getInteger(ReportServiceResources.WEBHOOK_PORT)), 0);
+                shared = HttpServer.create(
+                        new InetSocketAddress("127.0.0.1", Integer.getInteger(ReportServiceResources.WEBHOOK_PORT)), 0);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -25,24 +25,37 @@ class KafkaClientSettingsTest {
     public static class SslAgainstPlaintext implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("kafka.security.protocol", "SSL",
+            return Map.of(
+                    "kafka.security.protocol",
+                    "SSL",
                     // fail fast instead of the client's default 30-60 s back-offs
-                    "kafka.reconnect.backoff.max.ms", "1000",
-                    "kafka.ssl.endpoint.identification.algorithm", "");
+                    "kafka.reconnect.backoff.max.ms",
+                    "1000",
+                    "kafka.ssl.endpoint.identification.algorithm",
+                    "");
         }
     }
 
     @Test
     void sslSettingIsUsedSoReadinessFailsAgainstAPlaintextBroker() {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            JsonPath health = given().get("/q/health/ready").then().extract().jsonPath();
-            assertThat(health.getString("status")).isEqualTo("DOWN");
-        });
-        String body = given().get("/q/health/ready").then().statusCode(503).extract().asString();
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    JsonPath health =
+                            given().get("/q/health/ready").then().extract().jsonPath();
+                    assertThat(health.getString("status")).isEqualTo("DOWN");
+                });
+        String body =
+                given().get("/q/health/ready").then().statusCode(503).extract().asString();
         // the database and the outbox are fine: only the Kafka checks are down
         JsonPath health = JsonPath.from(body);
-        assertThat(health.getList("checks.findAll { it.status == 'DOWN' }.name", String.class)).isNotEmpty()
-                .allMatch(n -> n.toLowerCase().contains("kafka") || n.toLowerCase().contains("messaging"), "only Kafka/messaging checks down: " + body);
-        assertThat(health.getList("checks.findAll { it.name == 'outbox' }.status", String.class)).containsExactly("UP");
+        assertThat(health.getList("checks.findAll { it.status == 'DOWN' }.name", String.class))
+                .isNotEmpty()
+                .allMatch(
+                        n -> n.toLowerCase().contains("kafka")
+                                || n.toLowerCase().contains("messaging"),
+                        "only Kafka/messaging checks down: " + body);
+        assertThat(health.getList("checks.findAll { it.name == 'outbox' }.status", String.class))
+                .containsExactly("UP");
     }
 }

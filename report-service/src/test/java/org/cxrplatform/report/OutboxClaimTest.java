@@ -34,19 +34,31 @@ class OutboxClaimTest {
             long second = outbox.insert(message(destination, "line-1", "second"));
             long other = outbox.insert(message(destination, "line-2", "other"));
 
-            assertThat(outbox.lockDue(second)).as("second of its line, behind a pending entry").isEmpty();
+            assertThat(outbox.lockDue(second))
+                    .as("second of its line, behind a pending entry")
+                    .isEmpty();
             assertThat(outbox.lockDue(first)).as("head of its line").isPresent();
             assertThat(outbox.lockDue(other)).as("head of another line").isPresent();
 
             outbox.markDelivered(first, "AA");
-            assertThat(outbox.lockDue(second)).as("head once the first is delivered").isPresent();
+            assertThat(outbox.lockDue(second))
+                    .as("head once the first is delivered")
+                    .isPresent();
         } finally {
             QuarkusTransaction.rollback();
         }
     }
 
     private static OutboxMessage message(String destination, String line, String name) {
-        return new OutboxMessage(OutboxEntry.FHIR, destination, line, false, null, "alert-" + name, name, name,
+        return new OutboxMessage(
+                OutboxEntry.FHIR,
+                destination,
+                line,
+                false,
+                null,
+                "alert-" + name,
+                name,
+                name,
                 name.getBytes(StandardCharsets.UTF_8));
     }
 }

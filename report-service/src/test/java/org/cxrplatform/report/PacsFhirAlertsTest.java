@@ -41,7 +41,8 @@ class PacsFhirAlertsTest {
     static void startHooks() throws Exception {
         ReportServiceResources.ris();
         HookServer.stopShared(); // this class answers the webhook and FHIR calls itself
-        hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.getInteger(ReportServiceResources.WEBHOOK_PORT)), 0);
+        hooks = HttpServer.create(
+                new InetSocketAddress("127.0.0.1", Integer.getInteger(ReportServiceResources.WEBHOOK_PORT)), 0);
         hooks.createContext("/hook", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             int status = failNextAlerts.getAndDecrement() > 0 ? 503 : 200;
@@ -67,27 +68,49 @@ class PacsFhirAlertsTest {
         HookServer.shared();
     }
 
-
     @Test
     void srOfDraftAndSignedReportLandsInOrthancInTheOriginalStudy() throws Exception {
-        ReportEvent event = Fixtures.report("SR-" + UUID.randomUUID().toString().substring(0, 8), Fixtures.patient("PSR1"), Lane.STAT,
-                "Small left pleural effusion.\nNo pneumothorax.", Fixtures.MODEL);
+        ReportEvent event = Fixtures.report(
+                "SR-" + UUID.randomUUID().toString().substring(0, 8),
+                Fixtures.patient("PSR1"),
+                Lane.STAT,
+                "Small left pleural effusion.\nNo pneumothorax.",
+                Fixtures.MODEL);
         Fixtures.publish(event);
         ReviewAndSecurityTest.awaitStored(event);
-        given().auth().oauth2(Fixtures.radiologist()).post("/api/reports/" + event.reportId() + "/accept").then().statusCode(200);
+        given().auth()
+                .oauth2(Fixtures.radiologist())
+                .post("/api/reports/" + event.reportId() + "/accept")
+                .then()
+                .statusCode(200);
 
         Orthanc pacs = ReportServiceResources.pacs();
         JsonNode[] found = new JsonNode[1];
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             found[0] = pacs.instancesOfStudy(event.studyInstanceUid());
-            return found[0].size() == 2 && given().auth().oauth2(Fixtures.admin()).get("/api/outbox?kind=DICOM_SR&destination=PACS&status=DELIVERED&limit=1000")
-                    .then().extract().jsonPath().getList("findAll { it.summary.contains('" + event.reportId() + "') }").size() == 2;
+            return found[0].size() == 2
+                    && given().auth()
+                                    .oauth2(Fixtures.admin())
+                                    .get("/api/outbox?kind=DICOM_SR&destination=PACS&status=DELIVERED&limit=1000")
+                                    .then()
+                                    .extract()
+                                    .jsonPath()
+                                    .getList("findAll { it.summary.contains('" + event.reportId() + "') }")
+                                    .size()
+                            == 2;
         });
-        List<String> sopUids = given().auth().oauth2(Fixtures.admin()).get("/api/outbox?kind=DICOM_SR&destination=PACS&status=DELIVERED&limit=1000").then()
-                .extract().jsonPath().getList("findAll { it.summary.contains('" + event.reportId() + "') }.messageId");
+        List<String> sopUids = given().auth()
+                .oauth2(Fixtures.admin())
+                .get("/api/outbox?kind=DICOM_SR&destination=PACS&status=DELIVERED&limit=1000")
+                .then()
+                .extract()
+                .jsonPath()
+                .getList("findAll { it.summary.contains('" + event.reportId() + "') }.messageId");
         assertThat(sopUids).hasSize(2);
         for (JsonNode instance : found[0]) {
-            assertThat(sopUids).contains(instance.get("MainDicomTags").get("SOPInstanceUID").asText());
+            assertThat(sopUids)
+                    .contains(
+                            instance.get("MainDicomTags").get("SOPInstanceUID").asText());
         }
         // the SR's tags as Orthanc stored them
         String id = found[0].get(0).get("ID").asText();
@@ -110,13 +133,23 @@ class PacsFhirAlertsTest {
 
     @Test
     void fhirDiagnosticReportWithOneObservationPerFindingIsReadableAndPushed() throws Exception {
-        ReportEvent event = Fixtures.report("FHIR-" + UUID.randomUUID().toString().substring(0, 8), Fixtures.patient("PF1"), Lane.ROUTINE,
-                "Small left pleural effusion.\nNo pneumothorax.", Fixtures.MODEL);
+        ReportEvent event = Fixtures.report(
+                "FHIR-" + UUID.randomUUID().toString().substring(0, 8),
+                Fixtures.patient("PF1"),
+                Lane.ROUTINE,
+                "Small left pleural effusion.\nNo pneumothorax.",
+                Fixtures.MODEL);
         Fixtures.publish(event);
         ReviewAndSecurityTest.awaitStored(event);
 
-        String json = given().auth().oauth2(Fixtures.viewer()).get("/fhir/DiagnosticReport/" + event.reportId()).then().statusCode(200)
-                .contentType("application/fhir+json").extract().asString();
+        String json = given().auth()
+                .oauth2(Fixtures.viewer())
+                .get("/fhir/DiagnosticReport/" + event.reportId())
+                .then()
+                .statusCode(200)
+                .contentType("application/fhir+json")
+                .extract()
+                .asString();
         JsonNode dr = EventJson.mapper().readTree(json);
         assertThat(dr.get("resourceType").asText()).isEqualTo("DiagnosticReport");
         assertThat(dr.get("status").asText()).isEqualTo("preliminary");
@@ -130,31 +163,72 @@ class PacsFhirAlertsTest {
             }
         }
         assertThat(effusion).isNotNull();
-        assertThat(effusion.get("valueCodeableConcept").get("coding").get(0).get("code").asText()).isEqualTo("52101004");
+        assertThat(effusion.get("valueCodeableConcept")
+                        .get("coding")
+                        .get(0)
+                        .get("code")
+                        .asText())
+                .isEqualTo("52101004");
 
-        for (String q : List.of("_id=" + event.reportId(), "identifier=urn:cxrplatform:accession|" + event.accessionNumber(),
-                "identifier=" + event.accessionNumber(), "subject=Patient/PF1")) {
-            JsonNode bundle = EventJson.mapper().readTree(given().auth().oauth2(Fixtures.viewer()).get("/fhir/DiagnosticReport?" + q)
-                    .then().statusCode(200).extract().asString());
+        for (String q : List.of(
+                "_id=" + event.reportId(),
+                "identifier=urn:cxrplatform:accession|" + event.accessionNumber(),
+                "identifier=" + event.accessionNumber(),
+                "subject=Patient/PF1")) {
+            JsonNode bundle = EventJson.mapper()
+                    .readTree(given().auth()
+                            .oauth2(Fixtures.viewer())
+                            .get("/fhir/DiagnosticReport?" + q)
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .asString());
             assertThat(bundle.get("type").asText()).as(q).isEqualTo("searchset");
             assertThat(bundle.get("entry").findValuesAsText("id")).as(q).contains(event.reportId());
         }
-        given().auth().oauth2(Fixtures.viewer()).get("/fhir/DiagnosticReport/nope").then().statusCode(404);
+        given().auth()
+                .oauth2(Fixtures.viewer())
+                .get("/fhir/DiagnosticReport/nope")
+                .then()
+                .statusCode(404);
 
-        given().auth().oauth2(Fixtures.radiologist()).post("/api/reports/" + event.reportId() + "/accept").then().statusCode(200);
-        await().atMost(Duration.ofSeconds(20)).until(() -> fhirPuts.stream()
-                .filter(p -> p.startsWith("PUT /fhir/DiagnosticReport/" + event.reportId())).count() == 2);
-        assertThat(fhirPuts.stream().filter(p -> p.contains(event.reportId())).reduce((a, b) -> b).orElseThrow())
+        given().auth()
+                .oauth2(Fixtures.radiologist())
+                .post("/api/reports/" + event.reportId() + "/accept")
+                .then()
+                .statusCode(200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> fhirPuts.stream()
+                                .filter(p -> p.startsWith("PUT /fhir/DiagnosticReport/" + event.reportId()))
+                                .count()
+                        == 2);
+        assertThat(fhirPuts.stream()
+                        .filter(p -> p.contains(event.reportId()))
+                        .reduce((a, b) -> b)
+                        .orElseThrow())
                 .contains("\"status\":\"final\"");
     }
 
     @Test
     void criticalAlertReachesTheWebhookOnceWithinSecondsAndIsAcknowledged() throws Exception {
-        ReportEvent report = Fixtures.report("ALERT-" + UUID.randomUUID().toString().substring(0, 8), null, Lane.STAT,
-                "Large right pneumothorax.", Fixtures.MODEL);
-        CriticalAlert alert = new CriticalAlert(CriticalAlert.SCHEMA_VERSION, CriticalAlert.alertIdOf(report.reportId(), Finding.PNEUMOTHORAX),
-                report.reportId(), report.studyInstanceUid(), report.accessionNumber(), Lane.STAT, Finding.PNEUMOTHORAX,
-                FindingState.PRESENT, "Large right pneumothorax.", Fixtures.MODEL, Instant.now());
+        ReportEvent report = Fixtures.report(
+                "ALERT-" + UUID.randomUUID().toString().substring(0, 8),
+                null,
+                Lane.STAT,
+                "Large right pneumothorax.",
+                Fixtures.MODEL);
+        CriticalAlert alert = new CriticalAlert(
+                CriticalAlert.SCHEMA_VERSION,
+                CriticalAlert.alertIdOf(report.reportId(), Finding.PNEUMOTHORAX),
+                report.reportId(),
+                report.studyInstanceUid(),
+                report.accessionNumber(),
+                Lane.STAT,
+                Finding.PNEUMOTHORAX,
+                FindingState.PRESENT,
+                "Large right pneumothorax.",
+                Fixtures.MODEL,
+                Instant.now());
         alertCalls.clear();
         failNextAlerts.set(1); // the first call fails: retried
         Instant sent = Instant.now();
@@ -166,23 +240,50 @@ class PacsFhirAlertsTest {
         assertThat(latencyMs).isLessThan(10_000);
         Thread.sleep(2500);
         assertThat(alertCalls).hasSize(1);
-        assertThat(EventJson.read(alertCalls.get(0).getBytes(StandardCharsets.UTF_8), CriticalAlert.class).alertId()).isEqualTo(alert.alertId());
+        assertThat(EventJson.read(alertCalls.get(0).getBytes(StandardCharsets.UTF_8), CriticalAlert.class)
+                        .alertId())
+                .isEqualTo(alert.alertId());
 
-        List<Map<String, Object>> open = given().auth().oauth2(Fixtures.viewer()).get("/api/alerts?acknowledged=false").then()
-                .statusCode(200).extract().jsonPath().getList("$");
+        List<Map<String, Object>> open = given().auth()
+                .oauth2(Fixtures.viewer())
+                .get("/api/alerts?acknowledged=false")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
         assertThat(open).extracting(a -> a.get("alertId")).contains(alert.alertId());
 
         // the report of an alerted study goes to the top of the worklist, ahead of priority-1 reports
         Fixtures.publish(report);
         ReviewAndSecurityTest.awaitStored(report);
-        String first = given().auth().oauth2(Fixtures.viewer()).get("/api/reports?status=DRAFT&limit=1000").then().extract().jsonPath()
+        String first = given().auth()
+                .oauth2(Fixtures.viewer())
+                .get("/api/reports?status=DRAFT&limit=1000")
+                .then()
+                .extract()
+                .jsonPath()
                 .getString("[0].id");
         assertThat(first).isEqualTo(report.reportId());
 
-        given().auth().oauth2(Fixtures.radiologist()).post("/api/alerts/" + alert.alertId() + "/acknowledge").then().statusCode(200)
+        given().auth()
+                .oauth2(Fixtures.radiologist())
+                .post("/api/alerts/" + alert.alertId() + "/acknowledge")
+                .then()
+                .statusCode(200)
                 .body("acknowledgedBy", org.hamcrest.Matchers.equalTo("dr.house"));
-        given().auth().oauth2(Fixtures.radiologist()).post("/api/alerts/" + alert.alertId() + "/acknowledge").then().statusCode(409);
-        assertThat(given().auth().oauth2(Fixtures.viewer()).get("/api/alerts?acknowledged=false").then().extract().jsonPath()
-                .getList("alertId", String.class)).doesNotContain(alert.alertId());
+        given().auth()
+                .oauth2(Fixtures.radiologist())
+                .post("/api/alerts/" + alert.alertId() + "/acknowledge")
+                .then()
+                .statusCode(409);
+        assertThat(given().auth()
+                        .oauth2(Fixtures.viewer())
+                        .get("/api/alerts?acknowledged=false")
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .getList("alertId", String.class))
+                .doesNotContain(alert.alertId());
     }
 }

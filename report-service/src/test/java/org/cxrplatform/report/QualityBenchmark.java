@@ -32,15 +32,20 @@ class QualityBenchmark {
     @Test
     void computeOverManyReports() throws Exception {
         String model = "bench-" + UUID.randomUUID();
-        String findings = "{\"ATELECTASIS\":\"ABSENT\",\"CARDIOMEGALY\":\"PRESENT\",\"CONSOLIDATION\":\"UNCERTAIN\",\"PULMONARY_EDEMA\":\"NOT_MENTIONED\","
-                + "\"PLEURAL_EFFUSION\":\"PRESENT\",\"PNEUMOTHORAX\":\"ABSENT\",\"PNEUMONIA\":\"NOT_MENTIONED\"}";
+        String findings =
+                "{\"ATELECTASIS\":\"ABSENT\",\"CARDIOMEGALY\":\"PRESENT\",\"CONSOLIDATION\":\"UNCERTAIN\",\"PULMONARY_EDEMA\":\"NOT_MENTIONED\","
+                        + "\"PLEURAL_EFFUSION\":\"PRESENT\",\"PNEUMOTHORAX\":\"ABSENT\",\"PNEUMONIA\":\"NOT_MENTIONED\"}";
         long t0 = System.nanoTime();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("INSERT INTO report (report_id, study_instance_uid, model_version, model, lane, triage_priority, ai_text, ai_findings,"
-                    + " text, findings, status, order_key, created_at, reviewed_at, reviewed_by) SELECT md5('" + model + "' || g), '2.25.' || g || '"
-                    + model.hashCode() + "', '" + model + "', '{}'::jsonb, 'ROUTINE', 3, 'x', '" + findings + "'::jsonb, 'x', '" + findings
-                    + "'::jsonb, (ARRAY['ACCEPTED','EDITED','REJECTED','DRAFT'])[1 + g % 4], 'bench', now() - (g % 140) * interval '1 day',"
-                    + " now() - (g % 140) * interval '1 day', 'bench' FROM generate_series(1, " + ROWS + ") g");
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
+            s.executeUpdate(
+                    "INSERT INTO report (report_id, study_instance_uid, model_version, model, lane, triage_priority, ai_text, ai_findings,"
+                            + " text, findings, status, order_key, created_at, reviewed_at, reviewed_by) SELECT md5('"
+                            + model + "' || g), '2.25.' || g || '"
+                            + model.hashCode() + "', '" + model + "', '{}'::jsonb, 'ROUTINE', 3, 'x', '" + findings
+                            + "'::jsonb, 'x', '" + findings
+                            + "'::jsonb, (ARRAY['ACCEPTED','EDITED','REJECTED','DRAFT'])[1 + g % 4], 'bench', now() - (g % 140) * interval '1 day',"
+                            + " now() - (g % 140) * interval '1 day', 'bench' FROM generate_series(1, " + ROWS + ") g");
         }
         System.out.printf("inserted %d reports in %.1f s%n", ROWS, (System.nanoTime() - t0) / 1e9);
         long[] ms = new long[5];
@@ -52,9 +57,11 @@ class QualityBenchmark {
             groups = q.weeks().size();
         }
         java.util.Arrays.sort(ms);
-        System.out.printf("QUALITY BENCHMARK: compute() over >= %d reports (%d week groups): median %d ms (min %d, max %d)%n", ROWS, groups,
-                ms[2], ms[0], ms[4]);
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        System.out.printf(
+                "QUALITY BENCHMARK: compute() over >= %d reports (%d week groups): median %d ms (min %d, max %d)%n",
+                ROWS, groups, ms[2], ms[0], ms[4]);
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
             s.executeUpdate("DELETE FROM report WHERE model_version = '" + model + "'");
         }
     }

@@ -40,7 +40,8 @@ class QualityTest {
     AgroalDataSource dataSource;
 
     static ReportEvent draft(ModelIdentity model, String text, Finding... present) {
-        ReportEvent e = Fixtures.report("QF-" + UUID.randomUUID().toString().substring(0, 8), null, Lane.ROUTINE, text, model);
+        ReportEvent e =
+                Fixtures.report("QF-" + UUID.randomUUID().toString().substring(0, 8), null, Lane.ROUTINE, text, model);
         Map<Finding, FindingState> f = new EnumMap<>(Finding.class);
         for (Finding x : Finding.values()) {
             f.put(x, FindingState.NOT_MENTIONED);
@@ -48,17 +49,38 @@ class QualityTest {
         for (Finding x : present) {
             f.put(x, FindingState.PRESENT);
         }
-        f.put(Finding.CONSOLIDATION, FindingState.UNCERTAIN); // uncertain counts as negative: must not create false positives
-        return new ReportEvent(e.schemaVersion(), e.reportId(), e.studyInstanceUid(), e.sopInstanceUid(), e.accessionNumber(), e.lane(),
-                null, e.text(), f, e.model(), e.timings(), e.patient(), e.source());
+        f.put(
+                Finding.CONSOLIDATION,
+                FindingState.UNCERTAIN); // uncertain counts as negative: must not create false positives
+        return new ReportEvent(
+                e.schemaVersion(),
+                e.reportId(),
+                e.studyInstanceUid(),
+                e.sopInstanceUid(),
+                e.accessionNumber(),
+                e.lane(),
+                null,
+                e.text(),
+                f,
+                e.model(),
+                e.timings(),
+                e.patient(),
+                e.source());
     }
 
     @Test
     void acceptanceAndF1PerModelVersionAndWeekFromRealDecisions() throws Exception {
-        ModelIdentity model = new ModelIdentity("ECOFRI/CXR-LLAVA-v2", UUID.randomUUID().toString().replace("-", ""), "live-q", "greedy");
-        ReportEvent r1 = draft(model, "Cardiomegaly. Small left pleural effusion.", Finding.PLEURAL_EFFUSION, Finding.CARDIOMEGALY);
-        ReportEvent r2 = draft(model, "Small left pleural effusion. Right lower lobe pneumonia.", Finding.PLEURAL_EFFUSION, Finding.PNEUMONIA);
-        ReportEvent r3 = draft(model, "Cardiomegaly. Small left pleural effusion.", Finding.PLEURAL_EFFUSION, Finding.CARDIOMEGALY);
+        ModelIdentity model = new ModelIdentity(
+                "ECOFRI/CXR-LLAVA-v2", UUID.randomUUID().toString().replace("-", ""), "live-q", "greedy");
+        ReportEvent r1 = draft(
+                model, "Cardiomegaly. Small left pleural effusion.", Finding.PLEURAL_EFFUSION, Finding.CARDIOMEGALY);
+        ReportEvent r2 = draft(
+                model,
+                "Small left pleural effusion. Right lower lobe pneumonia.",
+                Finding.PLEURAL_EFFUSION,
+                Finding.PNEUMONIA);
+        ReportEvent r3 = draft(
+                model, "Cardiomegaly. Small left pleural effusion.", Finding.PLEURAL_EFFUSION, Finding.CARDIOMEGALY);
         ReportEvent r4 = draft(model, "Small left pleural effusion.", Finding.PLEURAL_EFFUSION);
         ReportEvent r5 = draft(model, "Small left pleural effusion.", Finding.PLEURAL_EFFUSION);
         ReportEvent r6 = draft(model, "Small left pleural effusion.", Finding.PLEURAL_EFFUSION);
@@ -67,30 +89,70 @@ class QualityTest {
         all.forEach(r -> StoreAndRisTest.awaitReport(r.reportId()));
 
         String dr = Fixtures.radiologist();
-        given().auth().oauth2(dr).post("/api/reports/" + r1.reportId() + "/accept").then().statusCode(200);
-        given().auth().oauth2(dr).post("/api/reports/" + r2.reportId() + "/accept").then().statusCode(200);
-        Map<String, Object> e3 = given().auth().oauth2(dr).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(dr)
+                .post("/api/reports/" + r1.reportId() + "/accept")
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(dr)
+                .post("/api/reports/" + r2.reportId() + "/accept")
+                .then()
+                .statusCode(200);
+        Map<String, Object> e3 = given().auth()
+                .oauth2(dr)
+                .contentType(ContentType.JSON)
                 .body(Map.of("text", "No pleural effusion. Cardiomegaly. Right pneumothorax."))
-                .post("/api/reports/" + r3.reportId() + "/edit").then().statusCode(200).extract().jsonPath().getMap("findings");
-        assertThat(e3).containsEntry("PLEURAL_EFFUSION", "ABSENT").containsEntry("CARDIOMEGALY", "PRESENT").containsEntry("PNEUMOTHORAX", "PRESENT")
-                .containsEntry("ATELECTASIS", "NOT_MENTIONED").containsEntry("PNEUMONIA", "NOT_MENTIONED");
-        Map<String, Object> e4 = given().auth().oauth2(dr).contentType(ContentType.JSON)
+                .post("/api/reports/" + r3.reportId() + "/edit")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("findings");
+        assertThat(e3)
+                .containsEntry("PLEURAL_EFFUSION", "ABSENT")
+                .containsEntry("CARDIOMEGALY", "PRESENT")
+                .containsEntry("PNEUMOTHORAX", "PRESENT")
+                .containsEntry("ATELECTASIS", "NOT_MENTIONED")
+                .containsEntry("PNEUMONIA", "NOT_MENTIONED");
+        Map<String, Object> e4 = given().auth()
+                .oauth2(dr)
+                .contentType(ContentType.JSON)
                 .body(Map.of("text", "Small left pleural effusion. Left lower lobe atelectasis."))
-                .post("/api/reports/" + r4.reportId() + "/edit").then().statusCode(200).extract().jsonPath().getMap("findings");
-        assertThat(e4).containsEntry("PLEURAL_EFFUSION", "PRESENT").containsEntry("ATELECTASIS", "PRESENT").containsEntry("CARDIOMEGALY", "NOT_MENTIONED")
+                .post("/api/reports/" + r4.reportId() + "/edit")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("findings");
+        assertThat(e4)
+                .containsEntry("PLEURAL_EFFUSION", "PRESENT")
+                .containsEntry("ATELECTASIS", "PRESENT")
+                .containsEntry("CARDIOMEGALY", "NOT_MENTIONED")
                 .containsEntry("PNEUMOTHORAX", "NOT_MENTIONED");
-        given().auth().oauth2(dr).contentType(ContentType.JSON).body(Map.of("reason", "wrong patient"))
-                .post("/api/reports/" + r5.reportId() + "/reject").then().statusCode(200);
+        given().auth()
+                .oauth2(dr)
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "wrong patient"))
+                .post("/api/reports/" + r5.reportId() + "/reject")
+                .then()
+                .statusCode(200);
         // the rejection happened "eight days ago": another ISO week
         Instant lastWeek = Instant.now().minus(8, ChronoUnit.DAYS);
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE report SET reviewed_at = ? WHERE report_id = ?")) {
+                PreparedStatement ps = c.prepareStatement("UPDATE report SET reviewed_at = ? WHERE report_id = ?")) {
             ps.setTimestamp(1, java.sql.Timestamp.from(lastWeek));
             ps.setString(2, r5.reportId());
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
 
-        JsonPath q = given().auth().oauth2(Fixtures.viewer()).get("/api/quality").then().statusCode(200).extract().jsonPath();
+        JsonPath q = given().auth()
+                .oauth2(Fixtures.viewer())
+                .get("/api/quality")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(q.getString("positive")).isEqualTo("PRESENT");
         assertThat(q.getString("uncertainPolicy")).contains("uncertain counts as negative");
         String m = "models.find { it.modelVersion == '" + model.version() + "' }";
@@ -122,7 +184,8 @@ class QualityTest {
         assertThat(q.getString(m + ".findings.CONSOLIDATION.f1")).isNull();
         assertThat(q.getInt(m + ".findings.CONSOLIDATION.falsePositives")).isZero();
         assertThat(q.getString(m + ".findings.PULMONARY_EDEMA.f1")).isNull();
-        // macro over the paper's six: (0 + 1 + 6/7 + 0) / 4 = 13/28; over all seven adds pneumonia: (13/7 + 1) / 5 = 4/7
+        // macro over the paper's six: (0 + 1 + 6/7 + 0) / 4 = 13/28; over all seven adds pneumonia: (13/7 + 1) / 5 =
+        // 4/7
         assertThat(q.getDouble(m + ".macroF1PaperSix")).isCloseTo(13.0 / 28, within(1e-6));
         assertThat(q.getDouble(m + ".macroF1All")).isCloseTo(4.0 / 7, within(1e-6));
 
@@ -133,11 +196,19 @@ class QualityTest {
         String o = "weeks.find { it.modelVersion == '" + model.version() + "' && it.week == '" + oldWeek + "' }";
         assertThat(q.getList("weeks.findAll { it.modelVersion == '" + model.version() + "' }.week", String.class))
                 .containsExactlyInAnyOrder(thisWeek, oldWeek);
-        assertThat(List.of(q.getInt(w + ".accepted"), q.getInt(w + ".edited"), q.getInt(w + ".rejected"), q.getInt(w + ".pending")))
+        assertThat(List.of(
+                        q.getInt(w + ".accepted"),
+                        q.getInt(w + ".edited"),
+                        q.getInt(w + ".rejected"),
+                        q.getInt(w + ".pending")))
                 .containsExactly(2, 2, 0, 1);
         assertThat(q.getDouble(w + ".acceptanceRate")).isCloseTo(0.5, within(1e-6));
         assertThat(q.getDouble(w + ".macroF1All")).isCloseTo(4.0 / 7, within(1e-6));
-        assertThat(List.of(q.getInt(o + ".accepted"), q.getInt(o + ".edited"), q.getInt(o + ".rejected"), q.getInt(o + ".pending")))
+        assertThat(List.of(
+                        q.getInt(o + ".accepted"),
+                        q.getInt(o + ".edited"),
+                        q.getInt(o + ".rejected"),
+                        q.getInt(o + ".pending")))
                 .containsExactly(0, 0, 1, 0);
         assertThat(q.getDouble(o + ".rejectionRate")).isCloseTo(1.0, within(1e-6));
         assertThat(q.getString(o + ".macroF1All")).isNull();
@@ -147,21 +218,29 @@ class QualityTest {
         metrics.refresh();
         String prom = given().get("/q/metrics").then().statusCode(200).extract().asString();
         String mv = "model_version=\"" + model.version() + "\"";
-        assertThat(gauge(prom, "cxr_quality_acceptance_ratio", mv, "outcome=\"accepted\"")).isCloseTo(0.4, within(1e-6));
-        assertThat(gauge(prom, "cxr_quality_acceptance_ratio", mv, "outcome=\"rejected\"")).isCloseTo(0.2, within(1e-6));
-        assertThat(gauge(prom, "cxr_quality_decisions", mv, "outcome=\"pending\"")).isEqualTo(1.0);
-        assertThat(gauge(prom, "cxr_quality_f1", mv, "finding=\"PLEURAL_EFFUSION\"")).isCloseTo(6.0 / 7, within(1e-6));
-        assertThat(gauge(prom, "cxr_quality_f1", mv, "finding=\"macro_paper_six\"")).isCloseTo(13.0 / 28, within(1e-6));
+        assertThat(gauge(prom, "cxr_quality_acceptance_ratio", mv, "outcome=\"accepted\""))
+                .isCloseTo(0.4, within(1e-6));
+        assertThat(gauge(prom, "cxr_quality_acceptance_ratio", mv, "outcome=\"rejected\""))
+                .isCloseTo(0.2, within(1e-6));
+        assertThat(gauge(prom, "cxr_quality_decisions", mv, "outcome=\"pending\""))
+                .isEqualTo(1.0);
+        assertThat(gauge(prom, "cxr_quality_f1", mv, "finding=\"PLEURAL_EFFUSION\""))
+                .isCloseTo(6.0 / 7, within(1e-6));
+        assertThat(gauge(prom, "cxr_quality_f1", mv, "finding=\"macro_paper_six\""))
+                .isCloseTo(13.0 / 28, within(1e-6));
         assertThat(gauge(prom, "cxr_quality_f1", mv, "finding=\"macro_all\"")).isCloseTo(4.0 / 7, within(1e-6));
-        assertThat(gauge(prom, "cxr_quality_f1", mv, "finding=\"PULMONARY_EDEMA\"")).isNaN();
+        assertThat(gauge(prom, "cxr_quality_f1", mv, "finding=\"PULMONARY_EDEMA\""))
+                .isNaN();
     }
 
     /** The value of the one sample of {@code name} whose labels contain all {@code labels}. */
     static double gauge(String prom, String name, String... labels) {
-        return prom.lines().filter(l -> l.startsWith(name + "{"))
+        return prom.lines()
+                .filter(l -> l.startsWith(name + "{"))
                 .filter(l -> List.of(labels).stream().allMatch(l::contains))
                 .map(l -> l.substring(l.lastIndexOf(' ') + 1))
                 .map(v -> v.equals("NaN") ? Double.NaN : Double.parseDouble(v))
-                .findFirst().orElseThrow(() -> new AssertionError(name + " " + List.of(labels) + " not in /q/metrics"));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name + " " + List.of(labels) + " not in /q/metrics"));
     }
 }

@@ -70,7 +70,10 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
         System.setProperty(RIS_PORT, Integer.toString(ris));
         System.setProperty(WEBHOOK_PORT, Integer.toString(webhook));
         pacs = Orthanc.in(tempDir("cxr-orthanc-")).aeTitle(PACS_AE).start();
-        stowPacs = Orthanc.in(tempDir("cxr-stow-orthanc-")).aeTitle("STOWPACS").dicomWeb().start();
+        stowPacs = Orthanc.in(tempDir("cxr-stow-orthanc-"))
+                .aeTitle("STOWPACS")
+                .dicomWeb()
+                .start();
         Map<String, String> config = new HashMap<>();
         config.put("cxr.report.stow.url", stowPacs.dicomWebUrl());
         config.put("cxr.report.ris.endpoints[0].host", "127.0.0.1");
@@ -84,7 +87,8 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
         config.put("cxr.report.outbox.poll", "1s"); // the scheduler's minimum
         config.put("cxr.report.outbox.initial-backoff", "100ms");
         config.put("cxr.report.outbox.max-backoff", "400ms");
-        // enough that a RIS outage of a few seconds on a loaded machine parks nothing, few enough that the parking test stays
+        // enough that a RIS outage of a few seconds on a loaded machine parks nothing, few enough that the parking test
+        // stays
         // short; StoreAndRisTest's parking script answers AE to the last attempt only if (max-attempts - 1) % 3 != 2
         config.put("cxr.report.outbox.max-attempts", "10");
         config.put("cxr.report.alerts.webhook-url", "http://127.0.0.1:" + webhook + "/hook");

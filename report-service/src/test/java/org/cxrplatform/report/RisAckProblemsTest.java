@@ -46,12 +46,10 @@ class RisAckProblemsTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     @BeforeEach
@@ -75,22 +73,34 @@ class RisAckProblemsTest {
         RisPeer ris = ReportServiceResources.ris();
         // HAPI's own client logged the empty one as an ERROR NullPointerException, the other at INFO, then timed out
         ris.script(RisPeer.Reply.WRONG_CONTROL_ID, RisPeer.Reply.EMPTY_CONTROL_ID);
-        ReportEvent event = Fixtures.report("ACC-WID" + UUID.randomUUID().toString().substring(0, 6));
+        ReportEvent event =
+                Fixtures.report("ACC-WID" + UUID.randomUUID().toString().substring(0, 6));
         Fixtures.publish(event);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> ris.accepted().stream().anyMatch(r -> r.accession().equals(event.accessionNumber())));
-        String controlId = ris.accepted().stream().filter(r -> r.accession().equals(event.accessionNumber())).findFirst().orElseThrow()
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> ris.accepted().stream().anyMatch(r -> r.accession().equals(event.accessionNumber())));
+        String controlId = ris.accepted().stream()
+                .filter(r -> r.accession().equals(event.accessionNumber()))
+                .findFirst()
+                .orElseThrow()
                 .controlId();
-        assertThat(ris.arrivals()).filteredOn(controlId::equals).as("two answers for no one, then AA, same MSH-10").hasSize(3);
-        assertThat(ris.accepted()).filteredOn(r -> r.controlId().equals(controlId)).hasSize(1);
+        assertThat(ris.arrivals())
+                .filteredOn(controlId::equals)
+                .as("two answers for no one, then AA, same MSH-10")
+                .hasSize(3);
+        assertThat(ris.accepted())
+                .filteredOn(r -> r.controlId().equals(controlId))
+                .hasSize(1);
         // the RIS records the message before its AA reaches the sender
-        await().atMost(Duration.ofSeconds(10)).until(() -> risEntry(event).status().equals(OutboxEntry.DELIVERED));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> risEntry(event).status().equals(OutboxEntry.DELIVERED));
         OutboxEntry entry = risEntry(event);
         assertThat(entry.attempts()).isEqualTo(3);
         List<String> warnings = warnings(entry);
         assertThat(warnings).hasSize(2);
-        assertThat(warnings.get(0)).contains("RIS acknowledged another message: sent MSH-10 " + controlId + ", ACK MSA-2 NOT-" + controlId
-                + " (MSA-1 AA); not taken as delivered");
+        assertThat(warnings.get(0))
+                .contains("RIS acknowledged another message: sent MSH-10 " + controlId + ", ACK MSA-2 NOT-" + controlId
+                        + " (MSA-1 AA); not taken as delivered");
         assertThat(warnings.get(1)).contains("sent MSH-10 " + controlId + ", ACK MSA-2 empty (MSA-1 AA)");
         assertNoStackTraces();
     }
@@ -99,20 +109,26 @@ class RisAckProblemsTest {
     void aRisThatHangsUpSendsHalfAnAckOrAnswersGarbageIsRetriedUntilItAcks() throws Exception {
         RisPeer peer = ReportServiceResources.ris();
         peer.misbehave(RisPeer.HANG_UP, RisPeer.HALF_ACK, Mllp.frame("HTTP/1.1 400 Bad Request\r\n"));
-        ReportEvent event = Fixtures.report("ACC-RAW" + UUID.randomUUID().toString().substring(0, 6));
+        ReportEvent event =
+                Fixtures.report("ACC-RAW" + UUID.randomUUID().toString().substring(0, 6));
         Fixtures.publish(event);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             List<OutboxEntry> e = reports.find(event.reportId()).isEmpty() ? List.of() : List.of(risEntry(event));
             return !e.isEmpty() && e.get(0).status().equals(OutboxEntry.DELIVERED);
         });
         OutboxEntry entry = risEntry(event);
-        assertThat(peer.arrivals()).as("every attempt carried the same MSH-10").containsOnly(entry.messageId()).hasSize(4);
+        assertThat(peer.arrivals())
+                .as("every attempt carried the same MSH-10")
+                .containsOnly(entry.messageId())
+                .hasSize(4);
         assertThat(entry.attempts()).isEqualTo(4);
         List<String> warnings = warnings(entry);
         assertThat(warnings).hasSize(3);
         assertThat(warnings.get(0)).contains("closed the connection without answering");
         assertThat(warnings.get(1)).contains("closed the connection in the middle of its answer");
-        assertThat(warnings.get(2)).contains("not an HL7 ACK").contains("expected the ACK of " + entry.messageId())
+        assertThat(warnings.get(2))
+                .contains("not an HL7 ACK")
+                .contains("expected the ACK of " + entry.messageId())
                 .contains("'HTTP/1.1 400 Bad Request");
         assertNoStackTraces();
     }
@@ -125,12 +141,17 @@ class RisAckProblemsTest {
 
     /** The worker's lines about this entry's failed attempts, in order. */
     List<String> warnings(OutboxEntry entry) {
-        return log.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
-                .map(r -> ((ExtLogRecord) r).getFormattedMessage()).filter(m -> m.contains(" #" + entry.id() + " ")).toList();
+        return log.stream()
+                .filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+                .map(r -> ((ExtLogRecord) r).getFormattedMessage())
+                .filter(m -> m.contains(" #" + entry.id() + " "))
+                .toList();
     }
 
     void assertNoStackTraces() {
-        assertThat(log).filteredOn(r -> r.getLevel().intValue() >= Level.WARNING.intValue() && r.getThrown() != null)
-                .extracting(r -> r.getLoggerName() + ": " + ((ExtLogRecord) r).getFormattedMessage()).isEmpty();
+        assertThat(log)
+                .filteredOn(r -> r.getLevel().intValue() >= Level.WARNING.intValue() && r.getThrown() != null)
+                .extracting(r -> r.getLoggerName() + ": " + ((ExtLogRecord) r).getFormattedMessage())
+                .isEmpty();
     }
 }

@@ -32,27 +32,52 @@ class RisDeliveryBenchmark {
         String tag = "B" + UUID.randomUUID().toString().substring(0, 6);
         List<ReportEvent> events = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            events.add(Fixtures.report(tag + "-" + i, Fixtures.patient(tag + (i % 50)), i % 5 == 0 ? Lane.STAT : Lane.ROUTINE,
-                    "Small left pleural effusion.\nNo pneumothorax.", Fixtures.MODEL));
+            events.add(Fixtures.report(
+                    tag + "-" + i,
+                    Fixtures.patient(tag + (i % 50)),
+                    i % 5 == 0 ? Lane.STAT : Lane.ROUTINE,
+                    "Small left pleural effusion.\nNo pneumothorax.",
+                    Fixtures.MODEL));
         }
         long t0 = System.nanoTime();
         for (ReportEvent e : events) {
-            Fixtures.producer().send(new org.apache.kafka.clients.producer.ProducerRecord<>("cxr.reports", e.studyInstanceUid(),
-                    EventJson.write(e)));
+            Fixtures.producer()
+                    .send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            "cxr.reports", e.studyInstanceUid(), EventJson.write(e)));
         }
         Fixtures.producer().flush();
         long published = System.nanoTime();
         String last = events.get(n - 1).reportId();
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(250)).until(() -> given().auth().oauth2(Fixtures.viewer())
-                .get("/api/reports?limit=1000&status=DRAFT").then().extract().jsonPath()
-                .getList("findAll { it.accessionNumber != null && it.accessionNumber.startsWith('" + tag + "-') }").size() == n);
+        await().atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> given().auth()
+                                .oauth2(Fixtures.viewer())
+                                .get("/api/reports?limit=1000&status=DRAFT")
+                                .then()
+                                .extract()
+                                .jsonPath()
+                                .getList("findAll { it.accessionNumber != null && it.accessionNumber.startsWith('" + tag
+                                        + "-') }")
+                                .size()
+                        == n);
         long stored = System.nanoTime();
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(250))
-                .until(() -> ris.accepted().stream().filter(r -> r.accession().startsWith(tag + "-")).count() == n);
+        await().atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> ris.accepted().stream()
+                                .filter(r -> r.accession().startsWith(tag + "-"))
+                                .count()
+                        == n);
         long delivered = System.nanoTime();
-        System.out.printf("BENCHMARK report-service: %d reports (%d patients): publish %.0f ms, all stored after %.0f ms (%.0f reports/s),"
+        System.out.printf(
+                "BENCHMARK report-service: %d reports (%d patients): publish %.0f ms, all stored after %.0f ms (%.0f reports/s),"
                         + " all ORU^R01 AA'd by the MLLP listener after %.0f ms (%.0f messages/s end to end) [last %s]%n",
-                n, 50, (published - t0) / 1e6, (stored - t0) / 1e6, n / ((stored - t0) / 1e9), (delivered - t0) / 1e6,
-                n / ((delivered - t0) / 1e9), last);
+                n,
+                50,
+                (published - t0) / 1e6,
+                (stored - t0) / 1e6,
+                n / ((stored - t0) / 1e9),
+                (delivered - t0) / 1e6,
+                n / ((delivered - t0) / 1e9),
+                last);
     }
 }

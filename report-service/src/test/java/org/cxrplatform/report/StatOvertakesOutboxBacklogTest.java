@@ -61,7 +61,8 @@ class StatOvertakesOutboxBacklogTest {
         String tag = "OB" + UUID.randomUUID().toString().substring(0, 6);
         // The first store of a JVM initialises the SR and FHIR builders (over a second here), and the hook's
         // store must finish within the RIS ack-timeout (1 s in tests): warm the path up first.
-        ingest.store(Fixtures.report("W" + tag, Fixtures.patient("W" + tag), Lane.ROUTINE, "No acute findings.", Fixtures.MODEL));
+        ingest.store(Fixtures.report(
+                "W" + tag, Fixtures.patient("W" + tag), Lane.ROUTINE, "No acute findings.", Fixtures.MODEL));
         StoreAndRisTest.awaitOutboxIdle();
         int backlog = 300;
         int trigger = 20; // the STAT report is stored while the RIS holds the ACK of this routine ORU
@@ -69,14 +70,22 @@ class StatOvertakesOutboxBacklogTest {
         QuarkusTransaction.requiringNew().run(() -> {
             Instant now = Instant.now();
             for (int i = 0; i < backlog; i++) {
-                ReportEvent e = Fixtures.report(tag + "-R" + i, Fixtures.patient(tag + "-P" + i), Lane.ROUTINE,
-                        "No acute findings.", Fixtures.MODEL);
-                risExporter.enqueue(store.insertDraft(e, 3, "patient:HOSP|" + tag + "-P" + i).orElseThrow(), ResultStatus.PRELIMINARY,
-                        ReportIngest.AI_ACTOR, now);
+                ReportEvent e = Fixtures.report(
+                        tag + "-R" + i,
+                        Fixtures.patient(tag + "-P" + i),
+                        Lane.ROUTINE,
+                        "No acute findings.",
+                        Fixtures.MODEL);
+                risExporter.enqueue(
+                        store.insertDraft(e, 3, "patient:HOSP|" + tag + "-P" + i)
+                                .orElseThrow(),
+                        ResultStatus.PRELIMINARY,
+                        ReportIngest.AI_ACTOR,
+                        now);
             }
         });
-        ReportEvent stat = Fixtures.report(tag + "-STAT", Fixtures.patient(tag + "-PS"), Lane.STAT, "Large right pneumothorax.",
-                Fixtures.MODEL);
+        ReportEvent stat = Fixtures.report(
+                tag + "-STAT", Fixtures.patient(tag + "-PS"), Lane.STAT, "Large right pneumothorax.", Fixtures.MODEL);
         AtomicInteger routineSeen = new AtomicInteger();
         AtomicLong storedAt = new AtomicLong();
         ris.beforeAnswer(accession -> {
@@ -86,22 +95,34 @@ class StatOvertakesOutboxBacklogTest {
             }
         });
 
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> ris.accepted().stream().anyMatch(r -> r.accession().equals(stat.accessionNumber())));
         long statMs = (System.nanoTime() - storedAt.get()) / 1_000_000;
-        List<String> order = ris.accepted().stream().map(RisPeer.Oru::accession).filter(a -> a.startsWith(tag + "-")).toList();
+        List<String> order = ris.accepted().stream()
+                .map(RisPeer.Oru::accession)
+                .filter(a -> a.startsWith(tag + "-"))
+                .toList();
         int statPosition = order.indexOf(stat.accessionNumber());
         // the trigger ORU and those before it reached the RIS before the STAT report existed
         int routineAfterCommit = statPosition - trigger;
-        System.out.printf("BENCHMARK report-service outbox preemption: routine backlog %d, STAT report committed while the RIS held"
-                + " routine ORU #%d; routine ORUs received after the commit and before the STAT ORU: %d; STAT ORU at the RIS %d ms"
-                + " after the commit%n", backlog, trigger, routineAfterCommit, statMs);
-        assertThat(routineAfterCommit).as("routine ORUs the RIS received between the STAT commit and the STAT ORU")
+        System.out.printf(
+                "BENCHMARK report-service outbox preemption: routine backlog %d, STAT report committed while the RIS held"
+                        + " routine ORU #%d; routine ORUs received after the commit and before the STAT ORU: %d; STAT ORU at the RIS %d ms"
+                        + " after the commit%n",
+                backlog, trigger, routineAfterCommit, statMs);
+        assertThat(routineAfterCommit)
+                .as("routine ORUs the RIS received between the STAT commit and the STAT ORU")
                 .isBetween(0, SENDERS);
 
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                .until(() -> ris.accepted().stream().filter(r -> r.accession().startsWith(tag + "-")).map(RisPeer.Oru::accession)
-                        .distinct().count() == backlog + 1);
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> ris.accepted().stream()
+                                .filter(r -> r.accession().startsWith(tag + "-"))
+                                .map(RisPeer.Oru::accession)
+                                .distinct()
+                                .count()
+                        == backlog + 1);
         StoreAndRisTest.awaitOutboxIdle();
         forgetBacklog(tag);
     }

@@ -48,25 +48,30 @@ class UrgentEntryWakesTheOutboxTest {
         ris.start();
         String tag = "WK" + UUID.randomUUID().toString().substring(0, 6);
         // a first store initialises the SR and FHIR builders; the start-up poll (1 s after start) sends it
-        ingest.store(Fixtures.report("W" + tag, Fixtures.patient("W" + tag), Lane.ROUTINE, "No acute findings.", Fixtures.MODEL));
+        ingest.store(Fixtures.report(
+                "W" + tag, Fixtures.patient("W" + tag), Lane.ROUTINE, "No acute findings.", Fixtures.MODEL));
         await().atMost(Duration.ofSeconds(60)).until(() -> worker.lastPollFinished() != null);
         awaitQuiet(ris);
 
-        ReportEvent stat = Fixtures.report(tag + "-STAT", Fixtures.patient(tag + "-PS"), Lane.STAT, "Large right pneumothorax.",
-                Fixtures.MODEL);
+        ReportEvent stat = Fixtures.report(
+                tag + "-STAT", Fixtures.patient(tag + "-PS"), Lane.STAT, "Large right pneumothorax.", Fixtures.MODEL);
         ingest.store(stat);
         long t0 = System.nanoTime();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> accessions(ris).contains(stat.accessionNumber()));
-        System.out.printf("BENCHMARK report-service idle outbox: STAT ORU at the RIS %d ms after its commit (poll interval 1 h)%n",
+        System.out.printf(
+                "BENCHMARK report-service idle outbox: STAT ORU at the RIS %d ms after its commit (poll interval 1 h)%n",
                 (System.nanoTime() - t0) / 1_000_000);
 
         awaitQuiet(ris);
-        ReportEvent routine = Fixtures.report(tag + "-R", Fixtures.patient(tag + "-PR"), Lane.ROUTINE, "No acute findings.",
-                Fixtures.MODEL);
+        ReportEvent routine = Fixtures.report(
+                tag + "-R", Fixtures.patient(tag + "-PR"), Lane.ROUTINE, "No acute findings.", Fixtures.MODEL);
         ingest.store(routine);
         Thread.sleep(3000);
-        assertThat(accessions(ris)).as("a routine entry waits for the next (hourly) poll").doesNotContain(routine.accessionNumber());
+        assertThat(accessions(ris))
+                .as("a routine entry waits for the next (hourly) poll")
+                .doesNotContain(routine.accessionNumber());
     }
 
     private static List<String> accessions(RisPeer ris) {
@@ -75,11 +80,13 @@ class UrgentEntryWakesTheOutboxTest {
 
     private static void awaitQuiet(RisPeer ris) {
         int[] last = {-1};
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-            int now = ris.arrivals().size();
-            boolean quiet = now == last[0];
-            last[0] = now;
-            return quiet;
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(2))
+                .until(() -> {
+                    int now = ris.arrivals().size();
+                    boolean quiet = now == last[0];
+                    last[0] = now;
+                    return quiet;
+                });
     }
 }

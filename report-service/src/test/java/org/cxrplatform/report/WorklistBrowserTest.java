@@ -49,10 +49,21 @@ class WorklistBrowserTest {
         profile = Files.createTempDirectory("cxr-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + profile, "--window-size=1400,1000");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new java.io.File("/usr/bin/chromedriver"))
-                .usingAnyFreePort().build();
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--user-data-dir=" + profile,
+                "--window-size=1400,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver"))
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(service, options);
     }
 
@@ -66,10 +77,14 @@ class WorklistBrowserTest {
     @Test
     void radiologistAcceptsEditsAndRejectsAndTheRisGetsFinalAndCorrectedResults() {
         String tag = "WEB" + UUID.randomUUID().toString().substring(0, 6);
-        ModelIdentity model = new ModelIdentity("ECOFRI/CXR-LLAVA-v2", "b70" + UUID.randomUUID().toString().replace("-", ""), "web", "greedy");
-        ReportEvent toAccept = Fixtures.report(tag + "-1", Fixtures.patient(tag), Lane.STAT, "Small left pleural effusion.", model);
-        ReportEvent toEdit = Fixtures.report(tag + "-2", Fixtures.patient(tag + "B"), Lane.ROUTINE, "No acute findings.", model);
-        ReportEvent toReject = Fixtures.report(tag + "-3", Fixtures.patient(tag + "C"), Lane.ROUTINE, "Cardiomegaly.", model);
+        ModelIdentity model = new ModelIdentity(
+                "ECOFRI/CXR-LLAVA-v2", "b70" + UUID.randomUUID().toString().replace("-", ""), "web", "greedy");
+        ReportEvent toAccept =
+                Fixtures.report(tag + "-1", Fixtures.patient(tag), Lane.STAT, "Small left pleural effusion.", model);
+        ReportEvent toEdit =
+                Fixtures.report(tag + "-2", Fixtures.patient(tag + "B"), Lane.ROUTINE, "No acute findings.", model);
+        ReportEvent toReject =
+                Fixtures.report(tag + "-3", Fixtures.patient(tag + "C"), Lane.ROUTINE, "Cardiomegaly.", model);
         for (ReportEvent e : List.of(toAccept, toEdit, toReject)) {
             Fixtures.publish(e);
         }
@@ -81,8 +96,14 @@ class WorklistBrowserTest {
         for (ReportEvent e : List.of(toAccept, toEdit, toReject)) {
             ReviewAndSecurityTest.awaitStored(e);
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> io.restassured.RestAssured.given().auth()
-                .oauth2(Fixtures.viewer()).get("/api/reports/" + toAccept.reportId() + "/image").statusCode() == 200);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> io.restassured.RestAssured.given()
+                                .auth()
+                                .oauth2(Fixtures.viewer())
+                                .get("/api/reports/" + toAccept.reportId() + "/image")
+                                .statusCode()
+                        == 200);
 
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         browser.get(page.toString());
@@ -94,8 +115,10 @@ class WorklistBrowserTest {
 
         openReport(wait, toAccept.reportId());
         // the study image, fetched with the bearer token and shown decoded (16 × 12 px)
-        wait.until(d -> d.findElement(By.id("detail-image")).isDisplayed() && Long.valueOf(16).equals(((org.openqa.selenium.JavascriptExecutor) d)
-                .executeScript("return document.getElementById('detail-image').naturalWidth")));
+        wait.until(d -> d.findElement(By.id("detail-image")).isDisplayed()
+                && Long.valueOf(16)
+                        .equals(((org.openqa.selenium.JavascriptExecutor) d)
+                                .executeScript("return document.getElementById('detail-image').naturalWidth")));
         browser.findElement(By.id("accept")).click();
         wait.until(d -> d.findElement(By.id("detail-status")).getText().equals("ACCEPTED"));
 
@@ -105,7 +128,9 @@ class WorklistBrowserTest {
         text.sendKeys("Moderate right pleural effusion. No pneumothorax.");
         browser.findElement(By.id("edit")).click();
         wait.until(d -> d.findElement(By.id("detail-status")).getText().equals("EDITED"));
-        wait.until(d -> d.findElement(By.cssSelector("#detail-findings tbody")).getText().contains("PRESENT"));
+        wait.until(d -> d.findElement(By.cssSelector("#detail-findings tbody"))
+                .getText()
+                .contains("PRESENT"));
 
         openReport(wait, toReject.reportId());
         browser.findElement(By.id("reject-reason")).sendKeys("artefact");
@@ -115,7 +140,9 @@ class WorklistBrowserTest {
         // the live acceptance figure for this model version: 1 of 3 accepted as written
         wait.until(d -> {
             try {
-                return d.findElement(By.cssSelector("#acceptance tr[data-model='" + model.version() + "'] .rate-accepted")).getText()
+                return d.findElement(
+                                By.cssSelector("#acceptance tr[data-model='" + model.version() + "'] .rate-accepted"))
+                        .getText()
                         .startsWith("33.3 %");
             } catch (org.openqa.selenium.NoSuchElementException | StaleElementReferenceException e) {
                 return false;
@@ -126,26 +153,40 @@ class WorklistBrowserTest {
         String week = org.cxrplatform.report.quality.QualityService.isoWeek(java.time.Instant.now());
         wait.until(d -> {
             try {
-                return d.findElement(By.cssSelector("#quality-weeks tr[data-model='" + model.version() + "'][data-week='" + week
-                        + "'] .q-accepted")).getText().startsWith("33.3 % (1)");
+                return d.findElement(By.cssSelector("#quality-weeks tr[data-model='" + model.version()
+                                + "'][data-week='" + week + "'] .q-accepted"))
+                        .getText()
+                        .startsWith("33.3 % (1)");
             } catch (org.openqa.selenium.NoSuchElementException | StaleElementReferenceException e) {
                 return false;
             }
         });
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> ris.accepted().stream().filter(r -> r.accession().startsWith(tag)).count() == 6);
-        List<String> results = ris.accepted().stream().filter(r -> r.accession().startsWith(tag))
-                .map(r -> r.accession().substring(tag.length()) + ":" + r.resultStatus() + "/" + r.obx11()).toList();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> ris.accepted().stream()
+                                .filter(r -> r.accession().startsWith(tag))
+                                .count()
+                        == 6);
+        List<String> results = ris.accepted().stream()
+                .filter(r -> r.accession().startsWith(tag))
+                .map(r -> r.accession().substring(tag.length()) + ":" + r.resultStatus() + "/" + r.obx11())
+                .toList();
         assertThat(results).containsExactlyInAnyOrder("-1:P/P", "-2:P/P", "-3:P/P", "-1:F/F", "-2:F/F", "-3:P/W");
-        assertThat(ris.accepted().stream().filter(r -> r.accession().equals(tag + "-2") && r.resultStatus().equals("F")).findFirst()
-                .orElseThrow().text()).isEqualTo("Moderate right pleural effusion. No pneumothorax.");
+        assertThat(ris.accepted().stream()
+                        .filter(r -> r.accession().equals(tag + "-2")
+                                && r.resultStatus().equals("F"))
+                        .findFirst()
+                        .orElseThrow()
+                        .text())
+                .isEqualTo("Moderate right pleural effusion. No pneumothorax.");
     }
 
     private void openReport(WebDriverWait wait, String reportId) {
         // one click (re-tried only while the row is not there or is being re-rendered), then wait for the detail
         wait.until(d -> {
             try {
-                d.findElement(By.cssSelector("#worklist tr[data-id='" + reportId + "']")).click();
+                d.findElement(By.cssSelector("#worklist tr[data-id='" + reportId + "']"))
+                        .click();
                 return true;
             } catch (org.openqa.selenium.NoSuchElementException | StaleElementReferenceException e) {
                 return false;

@@ -35,11 +35,22 @@ public final class Dcmtk {
         }
     }
 
-    private Dcmtk() {
-    }
+    private Dcmtk() {}
 
     public static Result echoscu(String callingAe, String calledAe, int port) {
-        return run(List.of("echoscu", "-v", "-to", "10", "-aet", callingAe, "-aec", calledAe, "127.0.0.1", String.valueOf(port)), 60);
+        return run(
+                List.of(
+                        "echoscu",
+                        "-v",
+                        "-to",
+                        "10",
+                        "-aet",
+                        callingAe,
+                        "-aec",
+                        calledAe,
+                        "127.0.0.1",
+                        String.valueOf(port)),
+                60);
     }
 
     /** storescu with time-outs for a peer that may hang (connect and association 30 s, DIMSE 60 s), one association for all {@code files}. */
@@ -62,7 +73,10 @@ public final class Dcmtk {
         Path out = null;
         try {
             out = Files.createTempFile("dcmtk-", ".out");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(cmd.get(0) + " did not finish in " + timeoutSeconds + " s");

@@ -12,16 +12,17 @@ import java.util.Map;
 /** A small blocking HTTP client with short time-outs: a hung service shows up as a failure, never as a hung test. */
 public final class Http {
 
-    public record Response(int status, String body) {
-    }
+    public record Response(int status, String body) {}
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private Http() {
-    }
+    private Http() {}
 
     public static Response get(String url, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(20))
+                .GET();
         headers.forEach(b::header);
         return send(b.build());
     }
@@ -30,15 +31,21 @@ public final class Http {
         return get(url, Map.of());
     }
 
-    public static Response send(String method, String url, String contentType, byte[] body, Map<String, String> headers) {
+    public static Response send(
+            String method, String url, String contentType, byte[] body, Map<String, String> headers) {
         return send(method, url, contentType, body, headers, Duration.ofSeconds(20));
     }
 
     /** With a time-out for a request known to take long (a PACS job). */
-    public static Response send(String method, String url, String contentType, byte[] body, Map<String, String> headers,
-                                Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    public static Response send(
+            String method, String url, String contentType, byte[] body, Map<String, String> headers, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(timeout)
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }

@@ -35,17 +35,23 @@ public class ManagedProcess implements AutoCloseable {
         this.command = List.copyOf(command);
         this.env = new LinkedHashMap<>(env);
         this.log = log;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            Process p = process;
-            if (p != null) {
-                p.destroyForcibly();
-            }
-        }, name + "-kill"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            Process p = process;
+                            if (p != null) {
+                                p.destroyForcibly();
+                            }
+                        },
+                        name + "-kill"));
     }
 
     /** The java executable of this JVM, for child JVMs. */
     public static String javaExecutable() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     public String name() {
@@ -66,10 +72,16 @@ public class ManagedProcess implements AutoCloseable {
         }
         try {
             Files.createDirectories(log.getParent());
-            String banner = "\n===== test-support: start #" + (++starts) + " of " + name + " at " + Instant.now() + "\n" + String.join(" ", command) + "\n";
-            Files.writeString(log, banner, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+            String banner = "\n===== test-support: start #" + (++starts) + " of " + name + " at " + Instant.now() + "\n"
+                    + String.join(" ", command) + "\n";
+            Files.writeString(
+                    log,
+                    banner,
+                    StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().putAll(env);
             process = pb.start();

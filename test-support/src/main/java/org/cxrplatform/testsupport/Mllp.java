@@ -13,8 +13,7 @@ public final class Mllp {
     public static final byte END = 0x1c;
     public static final byte CR = 0x0d;
 
-    private Mllp() {
-    }
+    private Mllp() {}
 
     /** One whole frame around {@code message} in {@code charset}. */
     public static byte[] frame(String message, Charset charset) {

@@ -33,6 +33,7 @@ public final class Orthanc extends ManagedProcess {
     private static final String BINARY = "/usr/sbin/Orthanc";
     /** Debian's orthanc-dicomweb plugin (QIDO-RS, WADO-RS, STOW-RS under {@code /dicom-web/}). */
     private static final String DICOMWEB_PLUGIN = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String aeTitle;
@@ -97,12 +98,28 @@ public final class Orthanc extends ManagedProcess {
         public Orthanc start() {
             int dicom = FreePorts.next();
             int http = FreePorts.next();
-            Map<String, Object> cfg = new LinkedHashMap<>(Map.of("Name", "cxr-test-pacs",
-                    "HttpServerEnabled", true, "RemoteAccessAllowed", false, "AuthenticationEnabled", false,
-                    "DicomServerEnabled", true, "DicomCheckCalledAet", true, "DicomAlwaysAllowStore", true,
-                    "DicomAlwaysAllowEcho", true, "StorageCompression", false,
+            Map<String, Object> cfg = new LinkedHashMap<>(Map.of(
+                    "Name",
+                    "cxr-test-pacs",
+                    "HttpServerEnabled",
+                    true,
+                    "RemoteAccessAllowed",
+                    false,
+                    "AuthenticationEnabled",
+                    false,
+                    "DicomServerEnabled",
+                    true,
+                    "DicomCheckCalledAet",
+                    true,
+                    "DicomAlwaysAllowStore",
+                    true,
+                    "DicomAlwaysAllowEcho",
+                    true,
+                    "StorageCompression",
+                    false,
                     // C-MOVE sub-operations to a node that is slow to answer under load
-                    "DicomScuTimeout", 30));
+                    "DicomScuTimeout",
+                    30));
             cfg.put("StorageDirectory", dir.resolve("db").toString());
             cfg.put("IndexDirectory", dir.resolve("db").toString());
             cfg.put("HttpPort", http);
@@ -159,7 +176,12 @@ public final class Orthanc extends ManagedProcess {
 
     /** A REST call; Orthanc runs jobs such as a STOW-RS push before it answers, so it may take a while. */
     public Http.Response post(String path, String body) {
-        return Http.send("POST", url(path), "application/json", body.getBytes(StandardCharsets.UTF_8), Map.of(),
+        return Http.send(
+                "POST",
+                url(path),
+                "application/json",
+                body.getBytes(StandardCharsets.UTF_8),
+                Map.of(),
                 Duration.ofSeconds(60));
     }
 
@@ -189,8 +211,10 @@ public final class Orthanc extends ManagedProcess {
 
     /** The instances of one study, with their main tags (POST /tools/find, expanded). */
     public JsonNode instancesOfStudy(String studyInstanceUid) {
-        return postJson("/tools/find", "{\"Level\":\"Instance\",\"Expand\":true,\"Query\":{\"StudyInstanceUID\":\""
-                + studyInstanceUid + "\"}}");
+        return postJson(
+                "/tools/find",
+                "{\"Level\":\"Instance\",\"Expand\":true,\"Query\":{\"StudyInstanceUID\":\"" + studyInstanceUid
+                        + "\"}}");
     }
 
     /** Study Instance UID to the number of SR instances Orthanc holds for it. */

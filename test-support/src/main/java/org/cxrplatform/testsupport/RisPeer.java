@@ -50,13 +50,21 @@ import org.cxrplatform.devstack.FreePorts;
 public final class RisPeer implements ReceivingApplication<Message>, AutoCloseable {
 
     /** Scripted HL7 answers: WRONG_CONTROL_ID is an AA whose MSA-2 names another message, EMPTY_CONTROL_ID an AA with MSA-2 empty. */
-    public enum Reply { AA, AE, AR, TIMEOUT, WRONG_CONTROL_ID, EMPTY_CONTROL_ID }
+    public enum Reply {
+        AA,
+        AE,
+        AR,
+        TIMEOUT,
+        WRONG_CONTROL_ID,
+        EMPTY_CONTROL_ID
+    }
 
     /** For {@link #misbehave}: close the connection without answering. */
     public static final byte[] HANG_UP = {};
 
     /** For {@link #misbehave}: the start of an ACK frame, then the connection closes. */
-    public static final byte[] HALF_ACK = {Mllp.START, 'M', 'S', 'H', '|', '^', '~', '\\', '&', '|', 'R', 'I', 'S', '|'};
+    public static final byte[] HALF_ACK = {Mllp.START, 'M', 'S', 'H', '|', '^', '~', '\\', '&', '|', 'R', 'I', 'S', '|'
+    };
 
     /**
      * One coded observation (CWE OBX).
@@ -66,8 +74,7 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
      * @param valueCode OBX-5.1 (state code)
      * @param valueName OBX-5.2
      */
-    public record Coded(String code, String name, String valueCode, String valueName) {
-    }
+    public record Coded(String code, String name, String valueCode, String valueName) {}
 
     /**
      * One ORU as the RIS accepted it.
@@ -79,18 +86,31 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
      * @param modelVersion the ST OBX coded AI-MODEL
      * @param encoded     the message as received
      */
-    public record Oru(String controlId, String accession, String placerOrder, String resultStatus, String obx11, String patientId,
-                      String patientName, String birthDate, String text, List<Coded> coded, String modelVersion, String encoded,
-                      Instant at) {
+    public record Oru(
+            String controlId,
+            String accession,
+            String placerOrder,
+            String resultStatus,
+            String obx11,
+            String patientId,
+            String patientName,
+            String birthDate,
+            String text,
+            List<Coded> coded,
+            String modelVersion,
+            String encoded,
+            Instant at) {
 
         /** Finding code (OBX-3.1) to state code (OBX-5.1). */
         public Map<String, String> findings() {
-            return coded.stream().collect(Collectors.toMap(Coded::code, Coded::valueCode, (a, b) -> b, LinkedHashMap::new));
+            return coded.stream()
+                    .collect(Collectors.toMap(Coded::code, Coded::valueCode, (a, b) -> b, LinkedHashMap::new));
         }
 
         /** Finding name (OBX-3.2) to state name (OBX-5.2). */
         public Map<String, String> findingNames() {
-            return coded.stream().collect(Collectors.toMap(Coded::name, Coded::valueName, (a, b) -> b, LinkedHashMap::new));
+            return coded.stream()
+                    .collect(Collectors.toMap(Coded::name, Coded::valueName, (a, b) -> b, LinkedHashMap::new));
         }
     }
 
@@ -101,7 +121,7 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
     private final ConcurrentLinkedDeque<byte[]> faults = new ConcurrentLinkedDeque<>();
     private final List<Oru> accepted = new CopyOnWriteArrayList<>();
     private final List<String> arrivals = new CopyOnWriteArrayList<>();
-    private volatile Consumer<String> beforeAnswer = accession -> { };
+    private volatile Consumer<String> beforeAnswer = accession -> {};
     private HL7Service server;
     private ServerSocket raw;
     private volatile Socket rawConnection;
@@ -189,15 +209,20 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
 
     /** Accessions that reached the RIS under more than one MSH-10: real duplicates a RIS would file twice. */
     public Map<String, Long> duplicateAccessions() {
-        Map<String, Long> distinctIds = accepted.stream().collect(Collectors.groupingBy(Oru::accession, LinkedHashMap::new,
-                Collectors.mapping(Oru::controlId, Collectors.collectingAndThen(Collectors.toSet(), s -> (long) s.size()))));
+        Map<String, Long> distinctIds = accepted.stream()
+                .collect(Collectors.groupingBy(
+                        Oru::accession,
+                        LinkedHashMap::new,
+                        Collectors.mapping(Oru::controlId, Collectors.collectingAndThen(Collectors.toSet(), s ->
+                                (long) s.size()))));
         distinctIds.values().removeIf(n -> n < 2);
         return distinctIds;
     }
 
     /** Accepted ORUs that repeated an MSH-10 already accepted (a resend after a lost ACK; a RIS drops these by MSH-10). */
     public long retransmissions() {
-        return accepted.size() - accepted.stream().map(Oru::controlId).distinct().count();
+        return accepted.size()
+                - accepted.stream().map(Oru::controlId).distinct().count();
     }
 
     /** Forgets what arrived, the scripts and the hook. */
@@ -206,7 +231,7 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
         arrivals.clear();
         script.clear();
         faults.clear();
-        beforeAnswer = accession -> { };
+        beforeAnswer = accession -> {};
     }
 
     /**
@@ -262,19 +287,31 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
             }
             switch (type) {
                 case "TX" -> text.add(nullToEmpty(t.get(base + "5")));
-                case "CWE" -> coded.add(new Coded(t.get(base + "3-1"), t.get(base + "3-2"), t.get(base + "5-1"), t.get(base + "5-2")));
+                case "CWE" ->
+                    coded.add(new Coded(
+                            t.get(base + "3-1"), t.get(base + "3-2"), t.get(base + "5-1"), t.get(base + "5-2")));
                 case "ST" -> {
                     if ("AI-MODEL".equals(t.get(base + "3-1"))) {
                         model = t.get(base + "5");
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
-        return new Oru(controlId, t.get("/.OBR-18"), t.get("/.OBR-2-1"), t.get("/.OBR-25"), t.get("/.OBSERVATION(0)/OBX-11"),
-                t.get("/.PID-3-1"), t.get("/.PID-5-1"), t.get("/.PID-7-1"), String.join("\n", text), List.copyOf(coded), model,
-                encoded, Instant.now());
+        return new Oru(
+                controlId,
+                t.get("/.OBR-18"),
+                t.get("/.OBR-2-1"),
+                t.get("/.OBR-25"),
+                t.get("/.OBSERVATION(0)/OBX-11"),
+                t.get("/.PID-3-1"),
+                t.get("/.PID-5-1"),
+                t.get("/.PID-7-1"),
+                String.join("\n", text),
+                List.copyOf(coded),
+                model,
+                encoded,
+                Instant.now());
     }
 
     private static String nullToEmpty(String s) {
@@ -307,7 +344,9 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
             arrivals.add(frame.split("\r")[0].split("\\|")[9]);
             out.write(fault);
             out.flush();
-            boolean wholeFrame = fault.length >= 3 && fault[0] == Mllp.START && fault[fault.length - 2] == Mllp.END
+            boolean wholeFrame = fault.length >= 3
+                    && fault[0] == Mllp.START
+                    && fault[fault.length - 2] == Mllp.END
                     && fault[fault.length - 1] == Mllp.CR;
             if (!wholeFrame) {
                 return;

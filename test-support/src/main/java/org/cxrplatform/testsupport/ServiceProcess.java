@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /** A packaged Quarkus service ({@code java -jar quarkus-run.jar}) with its HTTP port and readiness. */
 public final class ServiceProcess extends ManagedProcess {
 
-    private static final Pattern METRIC = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})?\\s+([-+0-9.eEnaNIf]+)\\s*$");
+    private static final Pattern METRIC =
+            Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})?\\s+([-+0-9.eEnaNIf]+)\\s*$");
 
     private final int httpPort;
 
@@ -28,8 +29,8 @@ public final class ServiceProcess extends ManagedProcess {
      * @param jvmArgs heap, GC, {@code -D} configuration...
      * @param env     environment on top of this JVM's (configuration in env form)
      */
-    public static ServiceProcess quarkusApp(String name, Path jar, List<String> jvmArgs, Map<String, String> env, Path log,
-                                            int httpPort) {
+    public static ServiceProcess quarkusApp(
+            String name, Path jar, List<String> jvmArgs, Map<String, String> env, Path log, int httpPort) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable());
         cmd.addAll(jvmArgs);
@@ -66,8 +67,8 @@ public final class ServiceProcess extends ManagedProcess {
         } catch (RuntimeException e) {
             r = new Http.Response(-1, e.toString());
         }
-        throw new IllegalStateException(name() + " not ready after " + timeout + " (" + r.status() + " " + r.body() + "); log " + log()
-                + ":\n" + tail(60));
+        throw new IllegalStateException(name() + " not ready after " + timeout + " (" + r.status() + " " + r.body()
+                + "); log " + log() + ":\n" + tail(60));
     }
 
     public ServiceProcess restart(Duration timeout) {

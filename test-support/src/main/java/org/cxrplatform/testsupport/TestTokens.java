@@ -39,6 +39,7 @@ public final class TestTokens {
 
     /** The issuer of {@link #local()}: a service's {@code %test.mp.jwt.verify.issuer}. */
     public static final String ISSUER = "cxr-test-issuer";
+
     private static final Path DIR = Path.of("target", "test-jwt");
 
     private final String issuer;
@@ -53,8 +54,11 @@ public final class TestTokens {
     public static TestTokens local() {
         publicKeyLocation();
         try {
-            return new TestTokens(ISSUER, KeyFactory.getInstance("RSA").generatePrivate(
-                    new PKCS8EncodedKeySpec(Files.readAllBytes(DIR.resolve("private-key.der")))));
+            return new TestTokens(
+                    ISSUER,
+                    KeyFactory.getInstance("RSA")
+                            .generatePrivate(
+                                    new PKCS8EncodedKeySpec(Files.readAllBytes(DIR.resolve("private-key.der")))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
@@ -77,7 +81,8 @@ public final class TestTokens {
         // An RSA private key in CRT form (what KeyPairGenerator makes) carries its public half.
         RSAPrivateCrtKey crt = (RSAPrivateCrtKey) key;
         try {
-            return pem(KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent())));
+            return pem(KeyFactory.getInstance("RSA")
+                    .generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent())));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

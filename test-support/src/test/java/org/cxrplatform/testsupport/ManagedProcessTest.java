@@ -14,8 +14,8 @@ class ManagedProcessTest {
 
     @Test
     void startsAgainWithTheSameCommandAppendingToOneLogAndReportsHowItEnded(@TempDir Path dir) throws Exception {
-        ManagedProcess p = new ManagedProcess("sh", List.of("sh", "-c", "echo run $RUN; exec sleep 60"), Map.of("RUN", "x"),
-                dir.resolve("sh.log"));
+        ManagedProcess p = new ManagedProcess(
+                "sh", List.of("sh", "-c", "echo run $RUN; exec sleep 60"), Map.of("RUN", "x"), dir.resolve("sh.log"));
         assertThatThrownBy(p::exitValue).isInstanceOf(IllegalStateException.class);
         p.start();
         assertThat(p.alive()).isTrue();

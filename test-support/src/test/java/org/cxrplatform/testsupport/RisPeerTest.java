@@ -33,7 +33,8 @@ class RisPeerTest {
     static String oru(String controlId, String accession) {
         return "MSH|^~\\&|CXR_AI|CXR_PLATFORM|RIS|HOSPITAL|20260101000000||ORU^R01^ORU_R01|" + controlId + "|P|2.5.1\r"
                 + "PID|1||P42^^^HOSP||DOE^JANE||19500102|F\r"
-                + "OBR|1|" + accession + "|" + accession + "|24627-2^Chest X-ray^LN|||20260101000000|||||||||||" + accession + "||||20260101000000|||P\r"
+                + "OBR|1|" + accession + "|" + accession + "|24627-2^Chest X-ray^LN|||20260101000000|||||||||||"
+                + accession + "||||20260101000000|||P\r"
                 + "OBX|1|TX|18782-3^Radiology Study observation (narrative)^LN|1|Small left pleural effusion.||||||P\r"
                 + "OBX|2|TX|18782-3^Radiology Study observation (narrative)^LN|1|No pneumothorax.||||||P\r"
                 + "OBX|3|CWE|60046008^Pleural effusion^SCT|1|52101004^Present^SCT||||||P\r"
@@ -78,10 +79,12 @@ class RisPeerTest {
         assertThat(exchange(oru("R1", "ACC3"))).as("hung up").isNull();
         try (Socket s = connect()) {
             s.getOutputStream().write(Mllp.frame(oru("R1", "ACC3")));
-            assertThat(Mllp.readFrame(s.getInputStream(), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 400");
+            assertThat(Mllp.readFrame(s.getInputStream(), StandardCharsets.UTF_8))
+                    .startsWith("HTTP/1.1 400");
             // a whole frame keeps the connection: the next message on it is answered correctly
             s.getOutputStream().write(Mllp.frame(oru("R1", "ACC3")));
-            assertThat(Mllp.readFrame(s.getInputStream(), StandardCharsets.UTF_8)).contains("MSA|AA|R1");
+            assertThat(Mllp.readFrame(s.getInputStream(), StandardCharsets.UTF_8))
+                    .contains("MSA|AA|R1");
         }
         assertThat(ris.arrivals()).containsExactly("R1", "R1", "R1");
         assertThat(ris.forAccession("ACC3")).hasSize(1);

@@ -14,8 +14,8 @@ public enum Finding {
     PNEUMONIA("Pneumonia");
 
     /** The six findings of the paper's MIMIC-CXR table (macro F1 0.81). */
-    public static final Set<Finding> PAPER_SIX = EnumSet.of(
-            ATELECTASIS, CARDIOMEGALY, CONSOLIDATION, PULMONARY_EDEMA, PLEURAL_EFFUSION, PNEUMOTHORAX);
+    public static final Set<Finding> PAPER_SIX =
+            EnumSet.of(ATELECTASIS, CARDIOMEGALY, CONSOLIDATION, PULMONARY_EDEMA, PLEURAL_EFFUSION, PNEUMOTHORAX);
 
     private final String chexpertColumn;
 

@@ -28,50 +28,63 @@ import org.cxrplatform.llava.engine.EngineConfig;
  */
 public final class JlamaComparison {
 
-  private JlamaComparison() {}
+    private JlamaComparison() {}
 
-  public static void main(String[] args) throws Exception {
-    if (args.length >= 2 && args[0].equals("export")) {
-      export(Path.of(args[1]));
-    } else if (args.length >= 2 && args[0].equals("decode")) {
-      int steps = args.length >= 4 && args[2].equals("--steps") ? Integer.parseInt(args[3]) : 32;
-      decode(Path.of(args[1]), steps);
-    } else {
-      throw new IllegalArgumentException("usage: JlamaComparison export DIR | decode MODEL_DIR [--steps N]");
-    }
-  }
-
-  /** DIR/medium (our layout), DIR/llama-f32 and DIR/llama-bf16 (its decoder, LLaMA layout for Jlama). */
-  static void export(Path dir) throws IOException {
-    Path medium = RandomCheckpoint.write(dir.resolve("medium"), RandomCheckpoint.Spec.medium(), 1);
-    JsonNode llama = new ObjectMapper().readTree(medium.resolve("config.json").toFile()).get("llama");
-    try (Checkpoint checkpoint = Checkpoint.open(medium)) {
-      for (String dtype : new String[] {"F32", "BF16"}) {
-        Path out = Files.createDirectories(dir.resolve("llama-" + dtype.toLowerCase(Locale.ROOT)));
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(), llama);
-        for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
-          Files.copy(medium.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+    public static void main(String[] args) throws Exception {
+        if (args.length >= 2 && args[0].equals("export")) {
+            export(Path.of(args[1]));
+        } else if (args.length >= 2 && args[0].equals("decode")) {
+            int steps = args.length >= 4 && args[2].equals("--steps") ? Integer.parseInt(args[3]) : 32;
+            decode(Path.of(args[1]), steps);
+        } else {
+            throw new IllegalArgumentException("usage: JlamaComparison export DIR | decode MODEL_DIR [--steps N]");
         }
-        Map<String, SafeTensorsWriter.Tensor> tensors = new LinkedHashMap<>();
-        for (String name : Checkpoint.expectedShapes(checkpoint.config()).keySet()) {
-          if (name.startsWith("llama.") || name.equals("lm_head.weight")) {
-            String hf = name.startsWith("llama.") ? "model." + name.substring("llama.".length()) : name;
-            tensors.put(hf, new SafeTensorsWriter.Tensor(dtype, checkpoint.shape(name), checkpoint.floats(name)));
-          }
-        }
-        SafeTensorsWriter.write(out.resolve("model.safetensors"), tensors);
-        System.out.println("wrote " + out);
-      }
     }
-  }
 
-  /** The engine's batch-1 decode step after a report prompt: every step timed, the median printed. */
-  static void decode(Path model, int steps) {
-    try (CxrLlava llava = CxrLlava.load(model, RuntimeOptions.cpu(), EngineConfig.defaults().withMaxSlots(1));
-        Figures.Decoder decoder = new Figures.Decoder(llava, 1, steps + 8)) {
-      double ms = decoder.medianStepMs(steps);
-      System.out.printf(Locale.ROOT, "RESULT ours fp32 threads=%s context=%d median_ms=%.2f load=%s%n",
-          System.getProperty("ai.djl.pytorch.num_threads", "default"), decoder.context(), ms, Figures.load1());
+    /** DIR/medium (our layout), DIR/llama-f32 and DIR/llama-bf16 (its decoder, LLaMA layout for Jlama). */
+    static void export(Path dir) throws IOException {
+        Path medium = RandomCheckpoint.write(dir.resolve("medium"), RandomCheckpoint.Spec.medium(), 1);
+        JsonNode llama = new ObjectMapper()
+                .readTree(medium.resolve("config.json").toFile())
+                .get("llama");
+        try (Checkpoint checkpoint = Checkpoint.open(medium)) {
+            for (String dtype : new String[] {"F32", "BF16"}) {
+                Path out = Files.createDirectories(dir.resolve("llama-" + dtype.toLowerCase(Locale.ROOT)));
+                new ObjectMapper()
+                        .writerWithDefaultPrettyPrinter()
+                        .writeValue(out.resolve("config.json").toFile(), llama);
+                for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
+                    Files.copy(medium.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                }
+                Map<String, SafeTensorsWriter.Tensor> tensors = new LinkedHashMap<>();
+                for (String name :
+                        Checkpoint.expectedShapes(checkpoint.config()).keySet()) {
+                    if (name.startsWith("llama.") || name.equals("lm_head.weight")) {
+                        String hf = name.startsWith("llama.") ? "model." + name.substring("llama.".length()) : name;
+                        tensors.put(
+                                hf,
+                                new SafeTensorsWriter.Tensor(dtype, checkpoint.shape(name), checkpoint.floats(name)));
+                    }
+                }
+                SafeTensorsWriter.write(out.resolve("model.safetensors"), tensors);
+                System.out.println("wrote " + out);
+            }
+        }
     }
-  }
+
+    /** The engine's batch-1 decode step after a report prompt: every step timed, the median printed. */
+    static void decode(Path model, int steps) {
+        try (CxrLlava llava = CxrLlava.load(
+                        model, RuntimeOptions.cpu(), EngineConfig.defaults().withMaxSlots(1));
+                Figures.Decoder decoder = new Figures.Decoder(llava, 1, steps + 8)) {
+            double ms = decoder.medianStepMs(steps);
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT ours fp32 threads=%s context=%d median_ms=%.2f load=%s%n",
+                    System.getProperty("ai.djl.pytorch.num_threads", "default"),
+                    decoder.context(),
+                    ms,
+                    Figures.load1());
+        }
+    }
 }

@@ -11,12 +11,23 @@ import org.cxrplatform.llava.Generation;
  * @param generatedIds the new tokens, with the EOS token last when the model stopped on it
  * @param text         the generated text without special tokens
  */
-public record Completion(long requestId, String prompt, int[] inputIds, int[] generatedIds, String text,
-    StopReason stopReason, int imageTokens, long admittedAtStep, long finishedAtStep, long queuedMs, long visionMs,
-    long prefillMs, long decodeMs) {
+public record Completion(
+        long requestId,
+        String prompt,
+        int[] inputIds,
+        int[] generatedIds,
+        String text,
+        StopReason stopReason,
+        int imageTokens,
+        long admittedAtStep,
+        long finishedAtStep,
+        long queuedMs,
+        long visionMs,
+        long prefillMs,
+        long decodeMs) {
 
-  /** The result in the shape {@link org.cxrplatform.llava.CxrLlava#generate} returns. */
-  public Generation toGeneration() {
-    return new Generation(prompt, inputIds, generatedIds, text, imageTokens, visionMs, prefillMs, decodeMs);
-  }
+    /** The result in the shape {@link org.cxrplatform.llava.CxrLlava#generate} returns. */
+    public Generation toGeneration() {
+        return new Generation(prompt, inputIds, generatedIds, text, imageTokens, visionMs, prefillMs, decodeMs);
+    }
 }

@@ -20,51 +20,51 @@ package org.cxrplatform.llava.engine;
  */
 public record EngineConfig(int maxSlots, int capacity, int prefillChunk, long memoryBytes, int reservedSlots) {
 
-  public static final long CPU_DEFAULT_MEMORY_BYTES = 4L << 30;
+    public static final long CPU_DEFAULT_MEMORY_BYTES = 4L << 30;
 
-  public EngineConfig {
-    if (maxSlots < 1) {
-      throw new IllegalArgumentException("maxSlots must be ≥ 1, got " + maxSlots);
+    public EngineConfig {
+        if (maxSlots < 1) {
+            throw new IllegalArgumentException("maxSlots must be ≥ 1, got " + maxSlots);
+        }
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must be ≥ 0 (0 = automatic), got " + capacity);
+        }
+        if (prefillChunk < 1) {
+            throw new IllegalArgumentException("prefillChunk must be ≥ 1, got " + prefillChunk);
+        }
+        if (memoryBytes < 0) {
+            throw new IllegalArgumentException("memoryBytes must be ≥ 0 (0 = automatic), got " + memoryBytes);
+        }
+        if (reservedSlots < 0 || reservedSlots >= maxSlots) {
+            throw new IllegalArgumentException("reservedSlots must be in [0, maxSlots), got " + reservedSlots);
+        }
     }
-    if (capacity < 0) {
-      throw new IllegalArgumentException("capacity must be ≥ 0 (0 = automatic), got " + capacity);
+
+    /**
+     * 16 slots (the inference service's routine batch), the reference's 2,048 positions, 256-position
+     * prefill chunks, automatic memory, no reserved slots.
+     */
+    public static EngineConfig defaults() {
+        return new EngineConfig(16, 0, 256, 0, 0);
     }
-    if (prefillChunk < 1) {
-      throw new IllegalArgumentException("prefillChunk must be ≥ 1, got " + prefillChunk);
+
+    public EngineConfig withMaxSlots(int n) {
+        return new EngineConfig(n, capacity, prefillChunk, memoryBytes, reservedSlots);
     }
-    if (memoryBytes < 0) {
-      throw new IllegalArgumentException("memoryBytes must be ≥ 0 (0 = automatic), got " + memoryBytes);
+
+    public EngineConfig withCapacity(int n) {
+        return new EngineConfig(maxSlots, n, prefillChunk, memoryBytes, reservedSlots);
     }
-    if (reservedSlots < 0 || reservedSlots >= maxSlots) {
-      throw new IllegalArgumentException("reservedSlots must be in [0, maxSlots), got " + reservedSlots);
+
+    public EngineConfig withPrefillChunk(int n) {
+        return new EngineConfig(maxSlots, capacity, n, memoryBytes, reservedSlots);
     }
-  }
 
-  /**
-   * 16 slots (the inference service's routine batch), the reference's 2,048 positions, 256-position
-   * prefill chunks, automatic memory, no reserved slots.
-   */
-  public static EngineConfig defaults() {
-    return new EngineConfig(16, 0, 256, 0, 0);
-  }
+    public EngineConfig withMemoryBytes(long n) {
+        return new EngineConfig(maxSlots, capacity, prefillChunk, n, reservedSlots);
+    }
 
-  public EngineConfig withMaxSlots(int n) {
-    return new EngineConfig(n, capacity, prefillChunk, memoryBytes, reservedSlots);
-  }
-
-  public EngineConfig withCapacity(int n) {
-    return new EngineConfig(maxSlots, n, prefillChunk, memoryBytes, reservedSlots);
-  }
-
-  public EngineConfig withPrefillChunk(int n) {
-    return new EngineConfig(maxSlots, capacity, n, memoryBytes, reservedSlots);
-  }
-
-  public EngineConfig withMemoryBytes(long n) {
-    return new EngineConfig(maxSlots, capacity, prefillChunk, n, reservedSlots);
-  }
-
-  public EngineConfig withReservedSlots(int n) {
-    return new EngineConfig(maxSlots, capacity, prefillChunk, memoryBytes, n);
-  }
+    public EngineConfig withReservedSlots(int n) {
+        return new EngineConfig(maxSlots, capacity, prefillChunk, memoryBytes, n);
+    }
 }

@@ -8,18 +8,18 @@ package org.cxrplatform.llava.engine;
  */
 public interface GenerationListener {
 
-  /** The request got a slot at step {@code step}; its prefill starts in this step. */
-  default void onAdmitted(RequestHandle request, long step) {}
+    /** The request got a slot at step {@code step}; its prefill starts in this step. */
+    default void onAdmitted(RequestHandle request, long step) {}
 
-  /**
-   * A new token. {@code textPiece} is the text it adds (O(1) per token, no re-decoding): empty while
-   * a multi-byte character is incomplete or for special tokens; the pieces concatenated are the
-   * completion's text.
-   */
-  default void onToken(RequestHandle request, int tokenId, String textPiece) {}
+    /**
+     * A new token. {@code textPiece} is the text it adds (O(1) per token, no re-decoding): empty while
+     * a multi-byte character is incomplete or for special tokens; the pieces concatenated are the
+     * completion's text.
+     */
+    default void onToken(RequestHandle request, int tokenId, String textPiece) {}
 
-  default void onComplete(RequestHandle request, Completion completion) {}
+    default void onComplete(RequestHandle request, Completion completion) {}
 
-  /** The request could not be run (bad input found late, a device error in its step, engine closed). */
-  default void onFailed(RequestHandle request, Throwable error) {}
+    /** The request could not be run (bad input found late, a device error in its step, engine closed). */
+    default void onFailed(RequestHandle request, Throwable error) {}
 }

@@ -18,83 +18,106 @@ import org.cxrplatform.llava.checkpoint.CxrLlavaConfig;
  * @param slots           the configured sequences, all of which fit
  * @param capacity        positions per sequence
  */
-public record MemoryBudget(String source, long availableBytes, long kvBytesPerSlot, long activationBytes, int slots,
-    int capacity) {
+public record MemoryBudget(
+        String source, long availableBytes, long kvBytesPerSlot, long activationBytes, int slots, int capacity) {
 
-  /**
-   * The budget of a model in a compute dtype of {@code dtypeBytes} bytes per value.
-   *
-   * @throws SetupException when fewer than {@code maxSlots} sequences of {@code capacity} positions fit,
-   *     in one line naming how many do, the largest capacity at which {@code maxSlots} would, and the sizes
-   */
-  public static MemoryBudget plan(CxrLlavaConfig c, int dtypeBytes, int maxSlots, int capacity, int prefillChunk,
-      long availableBytes, String source) {
-    long kvPerSlot = kvBytesPerSlot(c, dtypeBytes, capacity);
-    long activations = activationBytes(c, dtypeBytes, maxSlots, capacity, prefillChunk);
-    long fit = Math.max(0, (availableBytes - activations) / kvPerSlot);
-    if (fit < maxSlots) {
-      int fitting = largestCapacity(c, dtypeBytes, maxSlots, capacity, prefillChunk, availableBytes);
-      throw new SetupException(String.format(Locale.ROOT,
-          "memory budget: %s available (%s) holds %d sequence(s) of %d positions, %d configured (KV cache %s per "
-              + "sequence, activations %s): configure at most %d slot(s)%s, or give the engine more memory",
-          mib(availableBytes), source, fit, capacity, maxSlots, mib(kvPerSlot), mib(activations), Math.max(1, fit),
-          fitting > 0 ? " or at most " + fitting + " positions" : ""));
+    /**
+     * The budget of a model in a compute dtype of {@code dtypeBytes} bytes per value.
+     *
+     * @throws SetupException when fewer than {@code maxSlots} sequences of {@code capacity} positions fit,
+     *     in one line naming how many do, the largest capacity at which {@code maxSlots} would, and the sizes
+     */
+    public static MemoryBudget plan(
+            CxrLlavaConfig c,
+            int dtypeBytes,
+            int maxSlots,
+            int capacity,
+            int prefillChunk,
+            long availableBytes,
+            String source) {
+        long kvPerSlot = kvBytesPerSlot(c, dtypeBytes, capacity);
+        long activations = activationBytes(c, dtypeBytes, maxSlots, capacity, prefillChunk);
+        long fit = Math.max(0, (availableBytes - activations) / kvPerSlot);
+        if (fit < maxSlots) {
+            int fitting = largestCapacity(c, dtypeBytes, maxSlots, capacity, prefillChunk, availableBytes);
+            throw new SetupException(String.format(
+                    Locale.ROOT,
+                    "memory budget: %s available (%s) holds %d sequence(s) of %d positions, %d configured (KV cache %s per "
+                            + "sequence, activations %s): configure at most %d slot(s)%s, or give the engine more memory",
+                    mib(availableBytes),
+                    source,
+                    fit,
+                    capacity,
+                    maxSlots,
+                    mib(kvPerSlot),
+                    mib(activations),
+                    Math.max(1, fit),
+                    fitting > 0 ? " or at most " + fitting + " positions" : ""));
+        }
+        return new MemoryBudget(source, availableBytes, kvPerSlot, activations, maxSlots, capacity);
     }
-    return new MemoryBudget(source, availableBytes, kvPerSlot, activations, maxSlots, capacity);
-  }
 
-  /** The most sequences of {@code capacity} positions that {@code availableBytes} holds (0 when none). */
-  public static int maxSlots(CxrLlavaConfig c, int dtypeBytes, int capacity, int prefillChunk, long availableBytes) {
-    int n = 0;
-    while (activationBytes(c, dtypeBytes, n + 1, capacity, prefillChunk) + (n + 1) * kvBytesPerSlot(c, dtypeBytes, capacity)
-        <= availableBytes) {
-      n++;
+    /** The most sequences of {@code capacity} positions that {@code availableBytes} holds (0 when none). */
+    public static int maxSlots(CxrLlavaConfig c, int dtypeBytes, int capacity, int prefillChunk, long availableBytes) {
+        int n = 0;
+        while (activationBytes(c, dtypeBytes, n + 1, capacity, prefillChunk)
+                        + (n + 1) * kvBytesPerSlot(c, dtypeBytes, capacity)
+                <= availableBytes) {
+            n++;
+        }
+        return n;
     }
-    return n;
-  }
 
-  static long kvBytesPerSlot(CxrLlavaConfig c, int dtypeBytes, int capacity) {
-    return 2L * c.layers() * c.kvHeads() * c.headDim() * capacity * dtypeBytes;
-  }
-
-  /** The largest multiple of 64 positions below {@code capacity} at which {@code slots} sequences fit, or 0. */
-  private static int largestCapacity(CxrLlavaConfig c, int dtypeBytes, int slots, int capacity, int prefillChunk,
-      long availableBytes) {
-    for (int p = (capacity - 1) / 64 * 64; p >= 64; p -= 64) {
-      if (activationBytes(c, dtypeBytes, slots, p, prefillChunk) + slots * kvBytesPerSlot(c, dtypeBytes, p)
-          <= availableBytes) {
-        return p;
-      }
+    static long kvBytesPerSlot(CxrLlavaConfig c, int dtypeBytes, int capacity) {
+        return 2L * c.layers() * c.kvHeads() * c.headDim() * capacity * dtypeBytes;
     }
-    return 0;
-  }
 
-  /**
-   * Peak temporaries of one step, ×1.25: N = slots + chunk rows through a layer (x, residual, norm,
-   * fused q/k/v and its rotated copy, gate/up and their product); attention scores and probabilities in
-   * float32 over the full capacity for every row; logits and the sampler's sorted copies for every
-   * slot; the vision encoder on the step's images (activations and bidirectional attention).
-   */
-  static long activationBytes(CxrLlavaConfig c, int dtypeBytes, int maxSlots, int capacity, int prefillChunk) {
-    long rows = (long) maxSlots + prefillChunk;
-    long qkv = (long) (c.heads() + 2 * c.kvHeads()) * c.headDim();
-    long layer = rows * (3L * c.hiddenSize() + 2 * qkv + 3L * c.intermediateSize()) * dtypeBytes;
-    long attention = 3L * 4 * c.heads() * (long) capacity * rows;
-    long sampling = (long) maxSlots * c.vocabSize() * 32;
-    long images = Math.max(1, prefillChunk / Math.max(1, c.imageTokens()));
-    long visionTokens = c.imageTokens() + 1L;
-    long vision = images * (visionTokens * (4L * c.visionWidth() + 2L * c.visionMlpWidth()) * dtypeBytes
-        + 2L * 4 * c.visionHeads() * visionTokens * visionTokens);
-    return (layer + attention + sampling + vision) * 5 / 4;
-  }
+    /** The largest multiple of 64 positions below {@code capacity} at which {@code slots} sequences fit, or 0. */
+    private static int largestCapacity(
+            CxrLlavaConfig c, int dtypeBytes, int slots, int capacity, int prefillChunk, long availableBytes) {
+        for (int p = (capacity - 1) / 64 * 64; p >= 64; p -= 64) {
+            if (activationBytes(c, dtypeBytes, slots, p, prefillChunk) + slots * kvBytesPerSlot(c, dtypeBytes, p)
+                    <= availableBytes) {
+                return p;
+            }
+        }
+        return 0;
+    }
 
-  /** One line for the start-up log. */
-  public String describe() {
-    return String.format(Locale.ROOT, "%d slots × %d positions: KV %s per slot, activations %s, of %s (%s)",
-        slots, capacity, mib(kvBytesPerSlot), mib(activationBytes), mib(availableBytes), source);
-  }
+    /**
+     * Peak temporaries of one step, ×1.25: N = slots + chunk rows through a layer (x, residual, norm,
+     * fused q/k/v and its rotated copy, gate/up and their product); attention scores and probabilities in
+     * float32 over the full capacity for every row; logits and the sampler's sorted copies for every
+     * slot; the vision encoder on the step's images (activations and bidirectional attention).
+     */
+    static long activationBytes(CxrLlavaConfig c, int dtypeBytes, int maxSlots, int capacity, int prefillChunk) {
+        long rows = (long) maxSlots + prefillChunk;
+        long qkv = (long) (c.heads() + 2 * c.kvHeads()) * c.headDim();
+        long layer = rows * (3L * c.hiddenSize() + 2 * qkv + 3L * c.intermediateSize()) * dtypeBytes;
+        long attention = 3L * 4 * c.heads() * (long) capacity * rows;
+        long sampling = (long) maxSlots * c.vocabSize() * 32;
+        long images = Math.max(1, prefillChunk / Math.max(1, c.imageTokens()));
+        long visionTokens = c.imageTokens() + 1L;
+        long vision = images
+                * (visionTokens * (4L * c.visionWidth() + 2L * c.visionMlpWidth()) * dtypeBytes
+                        + 2L * 4 * c.visionHeads() * visionTokens * visionTokens);
+        return (layer + attention + sampling + vision) * 5 / 4;
+    }
 
-  private static String mib(long bytes) {
-    return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
-  }
+    /** One line for the start-up log. */
+    public String describe() {
+        return String.format(
+                Locale.ROOT,
+                "%d slots × %d positions: KV %s per slot, activations %s, of %s (%s)",
+                slots,
+                capacity,
+                mib(kvBytesPerSlot),
+                mib(activationBytes),
+                mib(availableBytes),
+                source);
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
+    }
 }

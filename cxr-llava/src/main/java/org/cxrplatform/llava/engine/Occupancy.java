@@ -11,7 +11,7 @@ package org.cxrplatform.llava.engine;
  */
 public record Occupancy(long step, int slots, int running, int prefilling, int waiting) {
 
-  public int freeSlots() {
-    return slots - running;
-  }
+    public int freeSlots() {
+        return slots - running;
+    }
 }

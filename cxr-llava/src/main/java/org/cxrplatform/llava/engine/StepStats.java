@@ -14,5 +14,12 @@ import org.cxrplatform.llava.model.Transfers;
  * @param transfers    copies between Java and the device in this step, admissions included
  * @param nanos        wall time of the step
  */
-public record StepStats(long step, int rows, int decodeRows, int prefillRows, int tokens, int admitted,
-    Transfers.Counts transfers, long nanos) {}
+public record StepStats(
+        long step,
+        int rows,
+        int decodeRows,
+        int prefillRows,
+        int tokens,
+        int admitted,
+        Transfers.Counts transfers,
+        long nanos) {}

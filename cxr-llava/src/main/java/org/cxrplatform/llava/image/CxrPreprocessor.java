@@ -9,78 +9,78 @@ import java.awt.image.Raster;
  */
 public final class CxrPreprocessor {
 
-  private final int imageSize;
-  private final float mean;
-  private final float std;
+    private final int imageSize;
+    private final float mean;
+    private final float std;
 
-  public CxrPreprocessor(int imageSize, float mean, float std) {
-    this.imageSize = imageSize;
-    this.mean = mean;
-    this.std = std;
-  }
-
-  /** The image's pixels, row-major; refuses anything but 8-bit single-channel greyscale. */
-  public static byte[] greyPixels(BufferedImage image) {
-    if (image == null) {
-      throw new IllegalArgumentException("no image");
+    public CxrPreprocessor(int imageSize, float mean, float std) {
+        this.imageSize = imageSize;
+        this.mean = mean;
+        this.std = std;
     }
-    Raster raster = image.getRaster();
-    int bits = image.getColorModel().getComponentSize(0);
-    if (image.getType() != BufferedImage.TYPE_BYTE_GRAY || raster.getNumBands() != 1 || bits != 8) {
-      throw new IllegalArgumentException("CXR-LLaVA takes 8-bit greyscale images only, got "
-          + describe(image) + "; render DICOM/16-bit images to 8 bits (modality LUT, VOI window) first");
+
+    /** The image's pixels, row-major; refuses anything but 8-bit single-channel greyscale. */
+    public static byte[] greyPixels(BufferedImage image) {
+        if (image == null) {
+            throw new IllegalArgumentException("no image");
+        }
+        Raster raster = image.getRaster();
+        int bits = image.getColorModel().getComponentSize(0);
+        if (image.getType() != BufferedImage.TYPE_BYTE_GRAY || raster.getNumBands() != 1 || bits != 8) {
+            throw new IllegalArgumentException("CXR-LLaVA takes 8-bit greyscale images only, got " + describe(image)
+                    + "; render DICOM/16-bit images to 8 bits (modality LUT, VOI window) first");
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        byte[] out = new byte[w * h];
+        raster.getDataElements(0, 0, w, h, out); // TYPE_BYTE_GRAY: one byte per pixel, any raster offset
+        return out;
     }
-    int w = image.getWidth();
-    int h = image.getHeight();
-    byte[] out = new byte[w * h];
-    raster.getDataElements(0, 0, w, h, out); // TYPE_BYTE_GRAY: one byte per pixel, any raster offset
-    return out;
-  }
 
-  private static String describe(BufferedImage image) {
-    return image.getColorModel().getNumComponents() + " channel(s) of "
-        + image.getColorModel().getComponentSize(0) + " bit(s), BufferedImage type " + image.getType();
-  }
-
-  /** Resize + centre crop, as 8-bit pixels {@code S*S} (what the reference saves as resized_cropped.png). */
-  public byte[] resizeAndCrop(byte[] pixels, int width, int height) {
-    int s = imageSize;
-    int outW;
-    int outH;
-    if (width <= height) {
-      outW = s;
-      outH = (int) ((long) s * height / width);
-    } else {
-      outH = s;
-      outW = (int) ((long) s * width / height);
+    private static String describe(BufferedImage image) {
+        return image.getColorModel().getNumComponents() + " channel(s) of "
+                + image.getColorModel().getComponentSize(0) + " bit(s), BufferedImage type " + image.getType();
     }
-    byte[] resized = PilLanczos.resize(pixels, width, height, outW, outH);
-    int top = (outH - s) / 2;
-    int left = (outW - s) / 2;
-    byte[] out = new byte[s * s];
-    for (int y = 0; y < s; y++) {
-      System.arraycopy(resized, (y + top) * outW + left, out, y * s, s);
+
+    /** Resize + centre crop, as 8-bit pixels {@code S*S} (what the reference saves as resized_cropped.png). */
+    public byte[] resizeAndCrop(byte[] pixels, int width, int height) {
+        int s = imageSize;
+        int outW;
+        int outH;
+        if (width <= height) {
+            outW = s;
+            outH = (int) ((long) s * height / width);
+        } else {
+            outH = s;
+            outW = (int) ((long) s * width / height);
+        }
+        byte[] resized = PilLanczos.resize(pixels, width, height, outW, outH);
+        int top = (outH - s) / 2;
+        int left = (outW - s) / 2;
+        byte[] out = new byte[s * s];
+        for (int y = 0; y < s; y++) {
+            System.arraycopy(resized, (y + top) * outW + left, out, y * s, s);
+        }
+        return out;
     }
-    return out;
-  }
 
-  /** Normalised float32 pixel values, {@code S*S} row-major (one channel). */
-  public float[] normalize(byte[] cropped) {
-    float[] out = new float[cropped.length];
-    for (int i = 0; i < cropped.length; i++) {
-      float x = (cropped[i] & 0xff) / 255.0f;
-      out[i] = (x - mean) / std;
+    /** Normalised float32 pixel values, {@code S*S} row-major (one channel). */
+    public float[] normalize(byte[] cropped) {
+        float[] out = new float[cropped.length];
+        for (int i = 0; i < cropped.length; i++) {
+            float x = (cropped[i] & 0xff) / 255.0f;
+            out[i] = (x - mean) / std;
+        }
+        return out;
     }
-    return out;
-  }
 
-  /** The whole pipeline: BufferedImage → pixel_values [S*S]. */
-  public float[] pixelValues(BufferedImage image) {
-    byte[] grey = greyPixels(image);
-    return normalize(resizeAndCrop(grey, image.getWidth(), image.getHeight()));
-  }
+    /** The whole pipeline: BufferedImage → pixel_values [S*S]. */
+    public float[] pixelValues(BufferedImage image) {
+        byte[] grey = greyPixels(image);
+        return normalize(resizeAndCrop(grey, image.getWidth(), image.getHeight()));
+    }
 
-  public int imageSize() {
-    return imageSize;
-  }
+    public int imageSize() {
+        return imageSize;
+    }
 }

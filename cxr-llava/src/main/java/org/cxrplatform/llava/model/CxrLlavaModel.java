@@ -22,180 +22,186 @@ import org.cxrplatform.llava.checkpoint.LlavaTokenizer;
  */
 public final class CxrLlavaModel implements AutoCloseable {
 
-  private final CxrLlavaConfig config;
-  private final NDManager manager;
-  private final VisionTower vision;
-  private final LlamaDecoder decoder;
-  private final DataType dtype;
-  private final Transfers transfers = new Transfers();
+    private final CxrLlavaConfig config;
+    private final NDManager manager;
+    private final VisionTower vision;
+    private final LlamaDecoder decoder;
+    private final DataType dtype;
+    private final Transfers transfers = new Transfers();
 
-  private CxrLlavaModel(Checkpoint checkpoint, NDManager manager, DataType dtype) {
-    this.config = checkpoint.config();
-    this.manager = manager;
-    this.dtype = dtype;
-    Tensors tensors = new Tensors(checkpoint, manager, dtype);
-    this.vision = new VisionTower(config, tensors);
-    this.decoder = new LlamaDecoder(config, tensors, manager);
-  }
-
-  /** Loads the weights onto {@code device} in {@code dtype} (BF16/F16 stored weights are widened on read). */
-  public static CxrLlavaModel load(Checkpoint checkpoint, Device device, DataType dtype) {
-    NDManager manager = NDManager.newBaseManager(device, "PyTorch");
-    try {
-      return new CxrLlavaModel(checkpoint, manager, dtype);
-    } catch (RuntimeException e) {
-      manager.close();
-      throw e;
+    private CxrLlavaModel(Checkpoint checkpoint, NDManager manager, DataType dtype) {
+        this.config = checkpoint.config();
+        this.manager = manager;
+        this.dtype = dtype;
+        Tensors tensors = new Tensors(checkpoint, manager, dtype);
+        this.vision = new VisionTower(config, tensors);
+        this.decoder = new LlamaDecoder(config, tensors, manager);
     }
-  }
 
-  public CxrLlavaConfig config() {
-    return config;
-  }
-
-  public Transfers transfers() {
-    return transfers;
-  }
-
-  public DataType dtype() {
-    return dtype;
-  }
-
-  public Device device() {
-    return manager.getDevice();
-  }
-
-  /** A manager on the model's device for arrays that outlive one call (a cache, a request's prompt). */
-  public NDManager newManager() {
-    return manager.newSubManager();
-  }
-
-  /** KV cache of {@code slots} sequences of up to {@code capacity} positions, allocated now, on {@code owner}. */
-  public SlotCache newCache(NDManager owner, int slots, int capacity) {
-    if (capacity > config.maxPositionEmbeddings()) {
-      throw new IllegalArgumentException("capacity " + capacity + " exceeds the model's "
-          + config.maxPositionEmbeddings() + " positions");
-    }
-    return decoder.newCache(owner, slots, capacity);
-  }
-
-  /** pixel_values of B images ([S*S] each) → image features [B,G²,D] on the device. Call inside an NDScope. */
-  public NDArray imageFeatures(List<float[]> pixelValues) {
-    int b = pixelValues.size();
-    int s = config.imageSize();
-    float[] all = new float[b * s * s];
-    for (int i = 0; i < b; i++) {
-      System.arraycopy(pixelValues.get(i), 0, all, i * s * s, s * s);
-    }
-    NDArray pixels = transfers.upload(manager, all, new Shape(b, 1, s, s));   // [B,1,S,S]
-    if (dtype != DataType.FLOAT32) {
-      pixels = pixels.toType(dtype, false);
-    }
-    return vision.forward(pixels);                                            // [B,G²,D]
-  }
-
-  /** pixel_values of B images → image features, one [G²*D] array per image, on the host. */
-  public float[][] encodeImages(List<float[]> pixelValues) {
-    try (NDScope scope = new NDScope()) {
-      float[] flat = transfers.downloadFloats(imageFeatures(pixelValues));
-      int per = config.imageTokens() * config.hiddenSize();
-      float[][] out = new float[pixelValues.size()][];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = new float[per];
-        System.arraycopy(flat, i * per, out[i], 0, per);
-      }
-      return out;
-    }
-  }
-
-  /**
-   * Input embeddings of one prompt on the device [L,D]: embed(tokens before the image) ++ image
-   * features [G²,D] ++ embed(tokens after). Call inside an NDScope.
-   */
-  public NDArray promptEmbeddings(int[] inputIds, NDArray imageFeatures) {
-    int image = -1;
-    long[] text = new long[inputIds.length - 1];
-    int t = 0;
-    for (int i = 0; i < inputIds.length; i++) {
-      if (inputIds[i] == LlavaTokenizer.IMAGE_TOKEN_INDEX) {
-        if (image >= 0) {
-          throw new IllegalArgumentException("the prompt must hold exactly one image placeholder");
+    /** Loads the weights onto {@code device} in {@code dtype} (BF16/F16 stored weights are widened on read). */
+    public static CxrLlavaModel load(Checkpoint checkpoint, Device device, DataType dtype) {
+        NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+        try {
+            return new CxrLlavaModel(checkpoint, manager, dtype);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
         }
-        image = i;
-      } else if (t < text.length) {
-        text[t++] = checkedToken(inputIds[i]);
-      }
     }
-    if (image < 0) {
-      throw new IllegalArgumentException("the prompt must hold exactly one image placeholder");
+
+    public CxrLlavaConfig config() {
+        return config;
     }
-    NDArray tokens = decoder.embed(transfers.upload(manager, text, new Shape(text.length)));  // [L-1,D]
-    NDList parts = new NDList();
-    if (image > 0) {
-      parts.add(tokens.get("0:{}", image));
+
+    public Transfers transfers() {
+        return transfers;
     }
-    parts.add(imageFeatures);
-    if (image < text.length) {
-      parts.add(tokens.get("{}:", image));
+
+    public DataType dtype() {
+        return dtype;
     }
-    return NDArrays.concat(parts, 0);                                         // [L,D]
-  }
 
-  private int checkedToken(int id) {
-    if (id < 0 || id >= config.vocabSize()) {
-      throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + config.vocabSize());
+    public Device device() {
+        return manager.getDevice();
     }
-    return id;
-  }
 
-  /** Token embeddings of ids [n] int64 on the device → [n,D]. */
-  public NDArray embed(NDArray ids) {
-    return decoder.embed(ids);
-  }
-
-  /** One forward pass; returns the last layer's hidden states [N,D] (before the final norm). Call inside an NDScope. */
-  public NDArray forward(StepInput input, SlotCache cache) {
-    return decoder.forward(input, cache);
-  }
-
-  /** Final norm + lm_head: hidden [R,D] → logits [R,V] float32. */
-  public NDArray logits(NDArray hidden) {
-    return decoder.logits(hidden);
-  }
-
-  /** A whole prompt's final-norm hidden states [T*D] and its last position's logits [V]. */
-  public record Prefill(float[] hidden, float[] lastLogits) {}
-
-  /**
-   * One prompt through the decoder in a single pass, outside any engine (its own one-slot cache):
-   * for parity checks against the reference's tensors and for timing prefill.
-   */
-  public Prefill prefill(int[] inputIds, float[] pixelValues) {
-    try (NDManager request = manager.newSubManager(); NDScope scope = new NDScope()) {
-      NDArray features = imageFeatures(List.of(pixelValues)).get(0);              // [G²,D]
-      NDArray embeddings = promptEmbeddings(inputIds, features);                 // [T,D]
-      int t = (int) embeddings.getShape().get(0);
-      long[] positions = new long[t];
-      for (int i = 0; i < t; i++) {
-        positions[i] = i;
-      }
-      SlotCache cache = decoder.newCache(request, 1, t);
-      StepInput in = new StepInput(embeddings, transfers.upload(manager, positions, new Shape(t)),
-          manager.zeros(new Shape(t), DataType.INT64), 0, 0, List.of(new StepInput.Chunk(0, 0, 0, t)));
-      NDArray hidden = decoder.forward(in, cache);                               // [T,D]
-      NDArray normed = decoder.finalNorm(hidden);
-      NDArray logits = decoder.logits(hidden.get("-1:"));                        // [1,V]
-      return new Prefill(transfers.downloadFloats(normed), transfers.downloadFloats(logits));
+    /** A manager on the model's device for arrays that outlive one call (a cache, a request's prompt). */
+    public NDManager newManager() {
+        return manager.newSubManager();
     }
-  }
 
-  /** Native arrays the model's manager (and its sub-managers) hold: the weights when nothing leaks. */
-  public int liveNativeArrays() {
-    return manager.getManagedArrays().size();
-  }
+    /** KV cache of {@code slots} sequences of up to {@code capacity} positions, allocated now, on {@code owner}. */
+    public SlotCache newCache(NDManager owner, int slots, int capacity) {
+        if (capacity > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException(
+                    "capacity " + capacity + " exceeds the model's " + config.maxPositionEmbeddings() + " positions");
+        }
+        return decoder.newCache(owner, slots, capacity);
+    }
 
-  @Override
-  public void close() {
-    manager.close();
-  }
+    /** pixel_values of B images ([S*S] each) → image features [B,G²,D] on the device. Call inside an NDScope. */
+    public NDArray imageFeatures(List<float[]> pixelValues) {
+        int b = pixelValues.size();
+        int s = config.imageSize();
+        float[] all = new float[b * s * s];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(pixelValues.get(i), 0, all, i * s * s, s * s);
+        }
+        NDArray pixels = transfers.upload(manager, all, new Shape(b, 1, s, s)); // [B,1,S,S]
+        if (dtype != DataType.FLOAT32) {
+            pixels = pixels.toType(dtype, false);
+        }
+        return vision.forward(pixels); // [B,G²,D]
+    }
+
+    /** pixel_values of B images → image features, one [G²*D] array per image, on the host. */
+    public float[][] encodeImages(List<float[]> pixelValues) {
+        try (NDScope scope = new NDScope()) {
+            float[] flat = transfers.downloadFloats(imageFeatures(pixelValues));
+            int per = config.imageTokens() * config.hiddenSize();
+            float[][] out = new float[pixelValues.size()][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = new float[per];
+                System.arraycopy(flat, i * per, out[i], 0, per);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Input embeddings of one prompt on the device [L,D]: embed(tokens before the image) ++ image
+     * features [G²,D] ++ embed(tokens after). Call inside an NDScope.
+     */
+    public NDArray promptEmbeddings(int[] inputIds, NDArray imageFeatures) {
+        int image = -1;
+        long[] text = new long[inputIds.length - 1];
+        int t = 0;
+        for (int i = 0; i < inputIds.length; i++) {
+            if (inputIds[i] == LlavaTokenizer.IMAGE_TOKEN_INDEX) {
+                if (image >= 0) {
+                    throw new IllegalArgumentException("the prompt must hold exactly one image placeholder");
+                }
+                image = i;
+            } else if (t < text.length) {
+                text[t++] = checkedToken(inputIds[i]);
+            }
+        }
+        if (image < 0) {
+            throw new IllegalArgumentException("the prompt must hold exactly one image placeholder");
+        }
+        NDArray tokens = decoder.embed(transfers.upload(manager, text, new Shape(text.length))); // [L-1,D]
+        NDList parts = new NDList();
+        if (image > 0) {
+            parts.add(tokens.get("0:{}", image));
+        }
+        parts.add(imageFeatures);
+        if (image < text.length) {
+            parts.add(tokens.get("{}:", image));
+        }
+        return NDArrays.concat(parts, 0); // [L,D]
+    }
+
+    private int checkedToken(int id) {
+        if (id < 0 || id >= config.vocabSize()) {
+            throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + config.vocabSize());
+        }
+        return id;
+    }
+
+    /** Token embeddings of ids [n] int64 on the device → [n,D]. */
+    public NDArray embed(NDArray ids) {
+        return decoder.embed(ids);
+    }
+
+    /** One forward pass; returns the last layer's hidden states [N,D] (before the final norm). Call inside an NDScope. */
+    public NDArray forward(StepInput input, SlotCache cache) {
+        return decoder.forward(input, cache);
+    }
+
+    /** Final norm + lm_head: hidden [R,D] → logits [R,V] float32. */
+    public NDArray logits(NDArray hidden) {
+        return decoder.logits(hidden);
+    }
+
+    /** A whole prompt's final-norm hidden states [T*D] and its last position's logits [V]. */
+    public record Prefill(float[] hidden, float[] lastLogits) {}
+
+    /**
+     * One prompt through the decoder in a single pass, outside any engine (its own one-slot cache):
+     * for parity checks against the reference's tensors and for timing prefill.
+     */
+    public Prefill prefill(int[] inputIds, float[] pixelValues) {
+        try (NDManager request = manager.newSubManager();
+                NDScope scope = new NDScope()) {
+            NDArray features = imageFeatures(List.of(pixelValues)).get(0); // [G²,D]
+            NDArray embeddings = promptEmbeddings(inputIds, features); // [T,D]
+            int t = (int) embeddings.getShape().get(0);
+            long[] positions = new long[t];
+            for (int i = 0; i < t; i++) {
+                positions[i] = i;
+            }
+            SlotCache cache = decoder.newCache(request, 1, t);
+            StepInput in = new StepInput(
+                    embeddings,
+                    transfers.upload(manager, positions, new Shape(t)),
+                    manager.zeros(new Shape(t), DataType.INT64),
+                    0,
+                    0,
+                    List.of(new StepInput.Chunk(0, 0, 0, t)));
+            NDArray hidden = decoder.forward(in, cache); // [T,D]
+            NDArray normed = decoder.finalNorm(hidden);
+            NDArray logits = decoder.logits(hidden.get("-1:")); // [1,V]
+            return new Prefill(transfers.downloadFloats(normed), transfers.downloadFloats(logits));
+        }
+    }
+
+    /** Native arrays the model's manager (and its sub-managers) hold: the weights when nothing leaks. */
+    public int liveNativeArrays() {
+        return manager.getManagedArrays().size();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
 }

@@ -18,17 +18,17 @@ import java.util.List;
  *                     slots (the largest position + 1); later positions are masked per row
  * @param chunks       the prefill runs after the one-token rows, in row order
  */
-public record StepInput(NDArray embeddings, NDArray positions, NDArray slots, int oneTokenRows, int oneTokenKeys,
-    List<Chunk> chunks) {
+public record StepInput(
+        NDArray embeddings, NDArray positions, NDArray slots, int oneTokenRows, int oneTokenKeys, List<Chunk> chunks) {
 
-  /** Rows row..row+length-1 are positions start..start+length-1 of {@code slot}. */
-  public record Chunk(int row, int slot, int start, int length) {}
+    /** Rows row..row+length-1 are positions start..start+length-1 of {@code slot}. */
+    public record Chunk(int row, int slot, int start, int length) {}
 
-  public int rows() {
-    int n = oneTokenRows;
-    for (Chunk c : chunks) {
-      n += c.length();
+    public int rows() {
+        int n = oneTokenRows;
+        for (Chunk c : chunks) {
+            n += c.length();
+        }
+        return n;
     }
-    return n;
-  }
 }

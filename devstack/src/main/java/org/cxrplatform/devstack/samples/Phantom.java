@@ -16,14 +16,13 @@ final class Phantom {
     private static final float MEDIASTINUM = 0.72f;
     private static final float BONE = 0.86f;
 
-    private Phantom() {
-    }
+    private Phantom() {}
 
     static float[] render(String anatomy, int width, int height, Random random) {
         float[] d = new float[width * height];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                double u = (x + 0.5) / width;  // 0 = image left (patient right on a PA view)
+                double u = (x + 0.5) / width; // 0 = image left (patient right on a PA view)
                 double v = (y + 0.5) / height; // 0 = top
                 d[y * width + x] = switch (anatomy) {
                     case "CHEST_PA" -> (float) frontal(u, v, 1.0);

@@ -73,14 +73,34 @@ public final class SampleStudies {
         }
     }
 
-    private enum Anatomy { CHEST_PA, CHEST_AP, CHEST_LATERAL, HAND }
-
-    private record Spec(String label, String modality, Anatomy anatomy, String view, String bodyPart,
-                        String photometric, int bitsStored, boolean signed, boolean stat, int patient, int study,
-                        int series, Windowing windowing) {
+    private enum Anatomy {
+        CHEST_PA,
+        CHEST_AP,
+        CHEST_LATERAL,
+        HAND
     }
 
-    private enum Windowing { WINDOW, TWO_WINDOWS_AND_VOI_LUT, RESCALE_AND_WINDOW, NONE }
+    private record Spec(
+            String label,
+            String modality,
+            Anatomy anatomy,
+            String view,
+            String bodyPart,
+            String photometric,
+            int bitsStored,
+            boolean signed,
+            boolean stat,
+            int patient,
+            int study,
+            int series,
+            Windowing windowing) {}
+
+    private enum Windowing {
+        WINDOW,
+        TWO_WINDOWS_AND_VOI_LUT,
+        RESCALE_AND_WINDOW,
+        NONE
+    }
 
     private static final String[][] PATIENTS = {
         {"SAMPLE^JANE^A", "CXR0001001", "19560312", "F"},
@@ -91,21 +111,92 @@ public final class SampleStudies {
     };
 
     private static final List<Spec> SPECS = List.of(
-            new Spec("01-cr-pa-mono2-12bit", "CR", Anatomy.CHEST_PA, "PA", "CHEST", "MONOCHROME2", 12, false, false,
-                    0, 0, 1, Windowing.WINDOW),
-            new Spec("02-cr-lateral-mono2-12bit", "CR", Anatomy.CHEST_LATERAL, "LATERAL", "CHEST", "MONOCHROME2", 12,
-                    false, false, 0, 0, 2, Windowing.WINDOW),
-            new Spec("03-dx-pa-mono1-14bit-voilut", "DX", Anatomy.CHEST_PA, "PA", "CHEST", "MONOCHROME1", 14, false,
-                    false, 1, 1, 1, Windowing.TWO_WINDOWS_AND_VOI_LUT),
-            new Spec("04-dx-ap-stat-ed-16bit", "DX", Anatomy.CHEST_AP, "AP", "CHEST", "MONOCHROME2", 16, false, true,
-                    2, 2, 1, Windowing.RESCALE_AND_WINDOW),
-            new Spec("05-dx-pa-signed-nowindow", "DX", Anatomy.CHEST_PA, "PA", "CHEST", "MONOCHROME2", 16, true, false,
-                    3, 3, 1, Windowing.NONE),
-            new Spec("06-cr-hand", "CR", Anatomy.HAND, "PA", "HAND", "MONOCHROME2", 12, false, false,
-                    4, 4, 1, Windowing.WINDOW));
+            new Spec(
+                    "01-cr-pa-mono2-12bit",
+                    "CR",
+                    Anatomy.CHEST_PA,
+                    "PA",
+                    "CHEST",
+                    "MONOCHROME2",
+                    12,
+                    false,
+                    false,
+                    0,
+                    0,
+                    1,
+                    Windowing.WINDOW),
+            new Spec(
+                    "02-cr-lateral-mono2-12bit",
+                    "CR",
+                    Anatomy.CHEST_LATERAL,
+                    "LATERAL",
+                    "CHEST",
+                    "MONOCHROME2",
+                    12,
+                    false,
+                    false,
+                    0,
+                    0,
+                    2,
+                    Windowing.WINDOW),
+            new Spec(
+                    "03-dx-pa-mono1-14bit-voilut",
+                    "DX",
+                    Anatomy.CHEST_PA,
+                    "PA",
+                    "CHEST",
+                    "MONOCHROME1",
+                    14,
+                    false,
+                    false,
+                    1,
+                    1,
+                    1,
+                    Windowing.TWO_WINDOWS_AND_VOI_LUT),
+            new Spec(
+                    "04-dx-ap-stat-ed-16bit",
+                    "DX",
+                    Anatomy.CHEST_AP,
+                    "AP",
+                    "CHEST",
+                    "MONOCHROME2",
+                    16,
+                    false,
+                    true,
+                    2,
+                    2,
+                    1,
+                    Windowing.RESCALE_AND_WINDOW),
+            new Spec(
+                    "05-dx-pa-signed-nowindow",
+                    "DX",
+                    Anatomy.CHEST_PA,
+                    "PA",
+                    "CHEST",
+                    "MONOCHROME2",
+                    16,
+                    true,
+                    false,
+                    3,
+                    3,
+                    1,
+                    Windowing.NONE),
+            new Spec(
+                    "06-cr-hand",
+                    "CR",
+                    Anatomy.HAND,
+                    "PA",
+                    "HAND",
+                    "MONOCHROME2",
+                    12,
+                    false,
+                    false,
+                    4,
+                    4,
+                    1,
+                    Windowing.WINDOW));
 
-    private SampleStudies() {
-    }
+    private SampleStudies() {}
 
     public static void main(String[] args) {
         if (args.length < 1 || args.length > 2) {
@@ -114,8 +205,16 @@ public final class SampleStudies {
         }
         long seed = args.length == 2 ? Long.parseLong(args[1]) : DEFAULT_SEED;
         for (Sample s : write(Path.of(args[0]), seed)) {
-            System.out.printf("%s  %s %s %s %s %d-bit%s%s%n", s.file(), s.modality(), s.bodyPart(), s.viewPosition(),
-                    s.photometric(), s.bitsStored(), s.signed() ? " signed" : "", s.stat() ? " STAT" : "");
+            System.out.printf(
+                    "%s  %s %s %s %s %d-bit%s%s%n",
+                    s.file(),
+                    s.modality(),
+                    s.bodyPart(),
+                    s.viewPosition(),
+                    s.photometric(),
+                    s.bitsStored(),
+                    s.signed() ? " signed" : "",
+                    s.stat() ? " STAT" : "");
         }
     }
 
@@ -138,7 +237,8 @@ public final class SampleStudies {
     /** A DICOM UID under the 2.25 (UUID) root, derived from the seed and a name: stable across runs. */
     public static String uid(long seed, String name) {
         UUID u = UUID.nameUUIDFromBytes((seed + "/" + name).getBytes(StandardCharsets.UTF_8));
-        ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+        ByteBuffer b =
+                ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
         return "2.25." + new BigInteger(1, b.array());
     }
 
@@ -148,7 +248,8 @@ public final class SampleStudies {
         String seriesUid = uid(seed, "study-" + spec.study() + "/series-" + spec.series());
         String sopUid = uid(seed, "instance-" + spec.label());
         String accession = String.format("ACC%07d", 4200 + spec.study() * 17 + (int) Math.floorMod(seed, 1000));
-        String sopClass = "CR".equals(spec.modality()) ? SOPClass.ComputedRadiographyImageStorage
+        String sopClass = "CR".equals(spec.modality())
+                ? SOPClass.ComputedRadiographyImageStorage
                 : SOPClass.DigitalXRayImageStorageForPresentation;
         String date = String.format("2026%02d%02d", 1 + spec.study() % 12, 10 + spec.study());
         String time = String.format("%02d%02d%02d", 8 + spec.study(), 15 + spec.series(), 30);
@@ -191,7 +292,9 @@ public final class SampleStudies {
         if ("DX".equals(spec.modality())) {
             put(list, TagFromName.PresentationIntentType, "FOR PRESENTATION");
             put(list, new AttributeTag(0x0018, 0x7004), "DIRECT"); // Detector Type
-            put(list, TagFromName.PresentationLUTShape,
+            put(
+                    list,
+                    TagFromName.PresentationLUTShape,
                     "MONOCHROME1".equals(spec.photometric()) ? "INVERSE" : "IDENTITY");
         }
         put(list, TagFromName.ImagerPixelSpacing, "0.7", "0.7");
@@ -215,7 +318,11 @@ public final class SampleStudies {
         put(list, TagFromName.HighBit, String.valueOf(spec.bitsStored() - 1));
         put(list, TagFromName.PixelRepresentation, spec.signed() ? "1" : "0");
 
-        float[] density = Phantom.render(spec.anatomy().name(), COLUMNS, ROWS, new Random(seed ^ spec.label().hashCode()));
+        float[] density = Phantom.render(
+                spec.anatomy().name(),
+                COLUMNS,
+                ROWS,
+                new Random(seed ^ spec.label().hashCode()));
         short[] pixels = new short[density.length];
         int maxStored = (1 << spec.bitsStored()) - 1;
         boolean inverse = "MONOCHROME1".equals(spec.photometric());
@@ -235,8 +342,19 @@ public final class SampleStudies {
         FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, SOURCE_AE);
         Path file = dir.resolve(spec.label() + ".dcm");
         list.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
-        return new Sample(file, spec.label(), spec.modality(), spec.view(), spec.bodyPart(), spec.photometric(),
-                spec.bitsStored(), spec.signed(), spec.stat(), studyUid, sopUid, accession);
+        return new Sample(
+                file,
+                spec.label(),
+                spec.modality(),
+                spec.view(),
+                spec.bodyPart(),
+                spec.photometric(),
+                spec.bitsStored(),
+                spec.signed(),
+                spec.stat(),
+                studyUid,
+                sopUid,
+                accession);
     }
 
     private static String studyDescription(Spec spec) {

@@ -45,8 +45,7 @@ public final class SampleTranscoder {
         }
     }
 
-    private SampleTranscoder() {
-    }
+    private SampleTranscoder() {}
 
     /** Whether the tool that makes {@code syntax} is installed. */
     public static boolean available(Syntax syntax) {

@@ -27,7 +27,8 @@ class SampleStudiesTest {
         List<SampleStudies.Sample> b = SampleStudies.write(tmp.resolve("b"), 7);
         List<SampleStudies.Sample> c = SampleStudies.write(tmp.resolve("c"), 8);
         for (int i = 0; i < a.size(); i++) {
-            assertThat(Files.readAllBytes(a.get(i).file())).isEqualTo(Files.readAllBytes(b.get(i).file()));
+            assertThat(Files.readAllBytes(a.get(i).file()))
+                    .isEqualTo(Files.readAllBytes(b.get(i).file()));
             assertThat(a.get(i).sopInstanceUid()).isNotEqualTo(c.get(i).sopInstanceUid());
         }
     }
@@ -35,29 +36,43 @@ class SampleStudiesTest {
     @Test
     void coversWhatRoutersSend() throws Exception {
         List<SampleStudies.Sample> samples = SampleStudies.write(tmp, SampleStudies.DEFAULT_SEED);
-        assertThat(samples.stream().map(SampleStudies.Sample::modality).collect(Collectors.toSet())).contains("CR", "DX");
+        assertThat(samples.stream().map(SampleStudies.Sample::modality).collect(Collectors.toSet()))
+                .contains("CR", "DX");
         assertThat(samples.stream().map(SampleStudies.Sample::photometric).collect(Collectors.toSet()))
                 .contains("MONOCHROME1", "MONOCHROME2");
         assertThat(samples.stream().map(SampleStudies.Sample::viewPosition).collect(Collectors.toSet()))
                 .contains("PA", "AP", "LATERAL");
         assertThat(samples).anyMatch(SampleStudies.Sample::stat);
         assertThat(samples).anyMatch(s -> "HAND".equals(s.bodyPart()));
-        assertThat(samples.stream().mapToInt(SampleStudies.Sample::bitsStored).min().getAsInt()).isGreaterThanOrEqualTo(12);
-        assertThat(samples.stream().mapToInt(SampleStudies.Sample::bitsStored).max().getAsInt()).isEqualTo(16);
+        assertThat(samples.stream()
+                        .mapToInt(SampleStudies.Sample::bitsStored)
+                        .min()
+                        .getAsInt())
+                .isGreaterThanOrEqualTo(12);
+        assertThat(samples.stream()
+                        .mapToInt(SampleStudies.Sample::bitsStored)
+                        .max()
+                        .getAsInt())
+                .isEqualTo(16);
         boolean voiLut = false;
         for (SampleStudies.Sample s : samples) {
             assertThat(Files.size(s.file())).isLessThan(1_000_000);
             AttributeList list = new AttributeList();
             list.read(s.file().toFile());
-            assertThat(Attribute.getSingleStringValueOrNull(list, TagFromName.StudyInstanceUID)).isEqualTo(s.studyInstanceUid());
-            assertThat(Attribute.getSingleStringValueOrNull(list, TagFromName.AccessionNumber)).isEqualTo(s.accessionNumber());
-            assertThat(Attribute.getSingleStringValueOrNull(list, TagFromName.Modality)).isEqualTo(s.modality());
-            assertThat(Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0)).isEqualTo(600);
+            assertThat(Attribute.getSingleStringValueOrNull(list, TagFromName.StudyInstanceUID))
+                    .isEqualTo(s.studyInstanceUid());
+            assertThat(Attribute.getSingleStringValueOrNull(list, TagFromName.AccessionNumber))
+                    .isEqualTo(s.accessionNumber());
+            assertThat(Attribute.getSingleStringValueOrNull(list, TagFromName.Modality))
+                    .isEqualTo(s.modality());
+            assertThat(Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0))
+                    .isEqualTo(600);
             assertThat(s.studyInstanceUid()).matches("2\\.25\\.[0-9]+").hasSizeLessThanOrEqualTo(64);
             SequenceAttribute seq = (SequenceAttribute) list.get(TagFromName.VOILUTSequence);
             voiLut |= seq != null && seq.getNumberOfItems() == 1;
             if (s.stat()) {
-                assertThat(Attribute.getSingleStringValueOrNull(list, new AttributeTag(0x0040, 0x1003))).isEqualTo("STAT");
+                assertThat(Attribute.getSingleStringValueOrNull(list, new AttributeTag(0x0040, 0x1003)))
+                        .isEqualTo("STAT");
             }
         }
         assertThat(voiLut).isTrue();
@@ -79,14 +94,21 @@ class SampleStudiesTest {
     @Test
     void transcodesIntoCompressedSyntaxes() throws Exception {
         SampleStudies.Sample pa = SampleStudies.write(tmp, 1).get(0);
-        for (SampleTranscoder.Syntax syntax : Set.of(SampleTranscoder.Syntax.JPEG_LOSSLESS, SampleTranscoder.Syntax.JPEG_LS,
-                SampleTranscoder.Syntax.RLE, SampleTranscoder.Syntax.IMPLICIT_LE, SampleTranscoder.Syntax.DEFLATE)) {
+        for (SampleTranscoder.Syntax syntax : Set.of(
+                SampleTranscoder.Syntax.JPEG_LOSSLESS,
+                SampleTranscoder.Syntax.JPEG_LS,
+                SampleTranscoder.Syntax.RLE,
+                SampleTranscoder.Syntax.IMPLICIT_LE,
+                SampleTranscoder.Syntax.DEFLATE)) {
             assumeTrue(SampleTranscoder.available(syntax), syntax.tool + " not installed");
             Path out = SampleTranscoder.transcode(pa.file(), syntax, tmp.resolve("ts"));
             AttributeList list = new AttributeList();
             list.read(out.toFile(), TagFromName.PixelData);
-            assertThat(Attribute.getSingleStringValueOrNull(list, TagFromName.TransferSyntaxUID)).as(syntax.name()).isEqualTo(syntax.uid);
-            assertThat(Attribute.getSingleStringValueOrNull(list, TagFromName.SOPInstanceUID)).isEqualTo(pa.sopInstanceUid());
+            assertThat(Attribute.getSingleStringValueOrNull(list, TagFromName.TransferSyntaxUID))
+                    .as(syntax.name())
+                    .isEqualTo(syntax.uid);
+            assertThat(Attribute.getSingleStringValueOrNull(list, TagFromName.SOPInstanceUID))
+                    .isEqualTo(pa.sopInstanceUid());
         }
     }
 }

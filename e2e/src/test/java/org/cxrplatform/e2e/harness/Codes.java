@@ -28,8 +28,7 @@ public final class Codes {
             FindingState.UNCERTAIN, "373068000",
             FindingState.NOT_MENTIONED, "NOT_MENTIONED"));
 
-    private Codes() {
-    }
+    private Codes() {}
 
     /** Finding code to state code. */
     public static Map<String, String> coded(Map<Finding, FindingState> findings) {

@@ -43,7 +43,12 @@ public record DicomFile(String sopClassUid, String sopInstanceUid, String transf
             }
             String vr = new String(new byte[] {b.get(), b.get()}, StandardCharsets.US_ASCII);
             long len;
-            if (vr.equals("OB") || vr.equals("OW") || vr.equals("UN") || vr.equals("SQ") || vr.equals("UT") || vr.equals("UC")) {
+            if (vr.equals("OB")
+                    || vr.equals("OW")
+                    || vr.equals("UN")
+                    || vr.equals("SQ")
+                    || vr.equals("UT")
+                    || vr.equals("UC")) {
                 b.getShort();
                 len = b.getInt() & 0xffffffffL;
             } else {
@@ -51,13 +56,14 @@ public record DicomFile(String sopClassUid, String sopInstanceUid, String transf
             }
             byte[] value = new byte[(int) len];
             b.get(value);
-            String s = new String(value, StandardCharsets.US_ASCII).replace("\0", "").strip();
+            String s = new String(value, StandardCharsets.US_ASCII)
+                    .replace("\0", "")
+                    .strip();
             switch (element) {
                 case 0x0002 -> sopClass = s;
                 case 0x0003 -> sopInstance = s;
                 case 0x0010 -> ts = s;
-                default -> {
-                }
+                default -> {}
             }
         }
         byte[] dataset = new byte[b.remaining()];

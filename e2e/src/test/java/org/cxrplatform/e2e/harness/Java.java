@@ -8,8 +8,7 @@ import java.nio.file.Path;
 /** The e2e test class path, for child JVMs. */
 public final class Java {
 
-    private Java() {
-    }
+    private Java() {}
 
     /** e2e's test class path: target/test-classes plus target/test-classpath.txt (written at build), else java.class.path. */
     public static String testClassPath() {
@@ -17,7 +16,9 @@ public final class Java {
         Path file = e2e.resolve("test-classpath.txt");
         try {
             if (Files.isRegularFile(file)) {
-                return e2e.resolve("test-classes") + java.io.File.pathSeparator + Files.readString(file).strip();
+                return e2e.resolve("test-classes")
+                        + java.io.File.pathSeparator
+                        + Files.readString(file).strip();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

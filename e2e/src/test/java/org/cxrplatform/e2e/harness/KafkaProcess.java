@@ -28,8 +28,16 @@ public final class KafkaProcess extends ManagedProcess {
 
     public static KafkaProcess create(Path dataDir, Path logDir) {
         int port = FreePorts.next();
-        List<String> cmd = new ArrayList<>(List.of(ManagedProcess.javaExecutable(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", Java.testClassPath(),
-                "org.cxrplatform.devstack.DevstackMain", "kafka", dataDir.toString(), String.valueOf(port)));
+        List<String> cmd = new ArrayList<>(List.of(
+                ManagedProcess.javaExecutable(),
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                Java.testClassPath(),
+                "org.cxrplatform.devstack.DevstackMain",
+                "kafka",
+                dataDir.toString(),
+                String.valueOf(port)));
         cmd.addAll(Topics.ALL);
         return new KafkaProcess(cmd, logDir.resolve("kafka.log"), port);
     }

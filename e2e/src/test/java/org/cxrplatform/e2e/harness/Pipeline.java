@@ -21,16 +21,18 @@ import org.cxrplatform.testsupport.ServiceProcess;
 /** What tests and campaigns ask of a running platform: waiting for ORUs, reading the DLQ, the REST/FHIR view of a report. */
 public final class Pipeline {
 
-    private Pipeline() {
-    }
+    private Pipeline() {}
 
     /** Waits until every accession has reached the RIS; returns the accessions still missing at the deadline. */
     public static Set<String> awaitOrus(RunningPlatform p, Collection<String> accessions, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Set<String> missing;
         do {
-            Set<String> seen = p.ris().accepted().stream().map(RisPeer.Oru::accession).collect(Collectors.toSet());
-            missing = accessions.stream().filter(a -> !seen.contains(a)).collect(Collectors.toCollection(java.util.TreeSet::new));
+            Set<String> seen =
+                    p.ris().accepted().stream().map(RisPeer.Oru::accession).collect(Collectors.toSet());
+            missing = accessions.stream()
+                    .filter(a -> !seen.contains(a))
+                    .collect(Collectors.toCollection(java.util.TreeSet::new));
             if (missing.isEmpty()) {
                 return missing;
             }
@@ -46,8 +48,18 @@ public final class Pipeline {
             try {
                 out.add(EventJson.read(r.value(), DeadLetter.class));
             } catch (RuntimeException e) {
-                out.add(new DeadLetter(DeadLetter.SCHEMA_VERSION, org.cxrplatform.contracts.Stage.INGEST,
-                        "UNREADABLE DLQ RECORD: " + r.valueText(), null, 0, null, r.key(), null, null, null, null));
+                out.add(new DeadLetter(
+                        DeadLetter.SCHEMA_VERSION,
+                        org.cxrplatform.contracts.Stage.INGEST,
+                        "UNREADABLE DLQ RECORD: " + r.valueText(),
+                        null,
+                        0,
+                        null,
+                        r.key(),
+                        null,
+                        null,
+                        null,
+                        null));
             }
         }
         return out;
@@ -61,7 +73,11 @@ public final class Pipeline {
     /** REST findings as finding code to state code. */
     public static Map<String, String> restFindings(JsonNode report) {
         Map<Finding, FindingState> m = new LinkedHashMap<>();
-        report.path("findings").fields().forEachRemaining(e -> m.put(Finding.valueOf(e.getKey()), FindingState.valueOf(e.getValue().asText())));
+        report.path("findings")
+                .fields()
+                .forEachRemaining(e -> m.put(
+                        Finding.valueOf(e.getKey()),
+                        FindingState.valueOf(e.getValue().asText())));
         return Codes.coded(m);
     }
 
@@ -70,8 +86,13 @@ public final class Pipeline {
         Map<String, String> out = new HashMap<>();
         for (JsonNode c : diagnosticReport.path("contained")) {
             if ("Observation".equals(c.path("resourceType").asText())) {
-                out.put(c.path("code").path("coding").path(0).path("code").asText(),
-                        c.path("valueCodeableConcept").path("coding").path(0).path("code").asText());
+                out.put(
+                        c.path("code").path("coding").path(0).path("code").asText(),
+                        c.path("valueCodeableConcept")
+                                .path("coding")
+                                .path(0)
+                                .path("code")
+                                .asText());
             }
         }
         return out;
@@ -93,7 +114,12 @@ public final class Pipeline {
     public static Map<String, Object> counts(RunningPlatform p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("orus", p.ris().accepted().size());
-        m.put("distinctAccessions", p.ris().accepted().stream().map(RisPeer.Oru::accession).distinct().count());
+        m.put(
+                "distinctAccessions",
+                p.ris().accepted().stream()
+                        .map(RisPeer.Oru::accession)
+                        .distinct()
+                        .count());
         m.put("duplicates", p.ris().duplicateAccessions().size());
         m.put("retransmissions", p.ris().retransmissions());
         return m;

@@ -50,8 +50,12 @@ public final class Platform implements RunningPlatform, AutoCloseable {
      * @param pacs            start Orthanc and export DICOM SR to it
      * @param extra           more -D properties per service (ingest-service, inference-service, report-service)
      */
-    public record Options(String name, int maxNewTokens, List<String> callingAes, boolean pacs,
-                          Map<String, Map<String, String>> extra) {
+    public record Options(
+            String name,
+            int maxNewTokens,
+            List<String> callingAes,
+            boolean pacs,
+            Map<String, Map<String, String>> extra) {
         public static Options defaults(String name) {
             return new Options(name, 24, List.of("E2E_ROUTER", "ER_ROUTER", "BENCH"), true, Map.of());
         }
@@ -81,7 +85,8 @@ public final class Platform implements RunningPlatform, AutoCloseable {
     public static final String REPORT = "report-service";
     public static final List<String> SERVICES = List.of(INGEST, INFERENCE, REPORT);
     public static final String DATABASE = "cxr_report";
-    private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger RUNS =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private final Options options;
     private final Path work;
@@ -89,6 +94,7 @@ public final class Platform implements RunningPlatform, AutoCloseable {
     private final int dicomPort = FreePorts.next();
     /** Each platform its own database on the shared server, so runs in one JVM never see each other's rows. */
     private final String database = DATABASE + "_" + RUNS.incrementAndGet();
+
     private KafkaProcess kafka;
     private Postgres postgres;
     private RisPeer ris;
@@ -140,7 +146,9 @@ public final class Platform implements RunningPlatform, AutoCloseable {
         CompletableFuture<Void> peers = CompletableFuture.runAsync(() -> {
             ris = new RisPeer(0).start();
             if (options.pacs()) {
-                pacs = Orthanc.in(work.resolve("orthanc"), logs.resolve("orthanc.log")).aeTitle(PACS_AE).modality(AE_TITLE, dicomPort)
+                pacs = Orthanc.in(work.resolve("orthanc"), logs.resolve("orthanc.log"))
+                        .aeTitle(PACS_AE)
+                        .modality(AE_TITLE, dicomPort)
                         .start();
             }
         });
@@ -153,9 +161,17 @@ public final class Platform implements RunningPlatform, AutoCloseable {
             s.awaitReady(Duration.ofSeconds(240));
         }
         api = new ReportApi(services.get(REPORT));
-        System.out.printf("platform %s up in %d s: kafka %s, postgres %d, RIS %d, PACS %s, DICOM %s@127.0.0.1:%d, logs %s%n",
-                options.name(), (System.nanoTime() - t0) / 1_000_000_000, kafka.bootstrapServers(), postgres.port(), ris.port(),
-                pacs == null ? "off" : String.valueOf(pacs.dicomPort()), AE_TITLE, dicomPort, logs);
+        System.out.printf(
+                "platform %s up in %d s: kafka %s, postgres %d, RIS %d, PACS %s, DICOM %s@127.0.0.1:%d, logs %s%n",
+                options.name(),
+                (System.nanoTime() - t0) / 1_000_000_000,
+                kafka.bootstrapServers(),
+                postgres.port(),
+                ris.port(),
+                pacs == null ? "off" : String.valueOf(pacs.dicomPort()),
+                AE_TITLE,
+                dicomPort,
+                logs);
     }
 
     /**
@@ -187,7 +203,9 @@ public final class Platform implements RunningPlatform, AutoCloseable {
                 props.put("cxr.ingest.lanes.stat-calling-aes", "ER_ROUTER");
                 // One issuer for the platform, as with a hospital's identity provider: report-service's development key
                 // (written at its start, read by ingest at the first token) and issuer (both services' default).
-                props.put("mp.jwt.verify.publickey.location", "file:" + work.resolve(REPORT).resolve("jwt").resolve("public-key.pem"));
+                props.put(
+                        "mp.jwt.verify.publickey.location",
+                        "file:" + work.resolve(REPORT).resolve("jwt").resolve("public-key.pem"));
             }
             case INFERENCE -> {
                 jvm.add("-Xmx1g");
@@ -238,10 +256,12 @@ public final class Platform implements RunningPlatform, AutoCloseable {
             return jar;
         }
         Path source = RepoRoot.quarkusJar(module).getParent();
-        // Another build may be rewriting the app right now: copy until a copy is whole and the source did not change meanwhile.
+        // Another build may be rewriting the app right now: copy until a copy is whole and the source did not change
+        // meanwhile.
         for (int attempt = 1; ; attempt++) {
             try {
-                long before = Files.getLastModifiedTime(source.resolve("quarkus-run.jar")).toMillis();
+                long before = Files.getLastModifiedTime(source.resolve("quarkus-run.jar"))
+                        .toMillis();
                 deleteTree(target);
                 try (var files = Files.walk(source)) {
                     for (Path f : (Iterable<Path>) files::iterator) {
@@ -253,8 +273,11 @@ public final class Platform implements RunningPlatform, AutoCloseable {
                         }
                     }
                 }
-                long after = Files.getLastModifiedTime(source.resolve("quarkus-run.jar")).toMillis();
-                if (before == after && Files.isRegularFile(jar) && Files.isDirectory(target.resolve("lib"))
+                long after = Files.getLastModifiedTime(source.resolve("quarkus-run.jar"))
+                        .toMillis();
+                if (before == after
+                        && Files.isRegularFile(jar)
+                        && Files.isDirectory(target.resolve("lib"))
                         && Files.isRegularFile(target.resolve("quarkus/quarkus-application.dat"))) {
                     return jar;
                 }
@@ -264,7 +287,8 @@ public final class Platform implements RunningPlatform, AutoCloseable {
                 }
             }
             if (attempt >= 24) {
-                throw new IllegalStateException("no stable copy of " + source + " after " + attempt + " attempts (is it being rebuilt?)");
+                throw new IllegalStateException(
+                        "no stable copy of " + source + " after " + attempt + " attempts (is it being rebuilt?)");
             }
             ServiceProcess.sleep(5000);
         }
@@ -275,7 +299,8 @@ public final class Platform implements RunningPlatform, AutoCloseable {
             return;
         }
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(f -> f.toFile().delete());
         } catch (IOException e) {
             System.err.println("cannot delete " + dir + ": " + e);
         }

@@ -16,19 +16,30 @@ public final class PlatformExtension implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext pc, ExtensionContext ec) {
         // Platform, or the RunningPlatform the shared checks (EndToEndChecks) ask for.
-        return pc.getParameter().getType() == Platform.class || pc.getParameter().getType() == RunningPlatform.class;
+        return pc.getParameter().getType() == Platform.class
+                || pc.getParameter().getType() == RunningPlatform.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext pc, ExtensionContext ec) {
-        return ec.getRoot().getStore(NS).getOrComputeIfAbsent("platform", k -> {
-            if (!Platform.packaged()) {
-                throw new IllegalStateException("the services are not packaged: run `mvn -B -o -DskipTests install` (or package "
-                        + "ingest-service, inference-service, report-service) before the e2e suite; missing "
-                        + Platform.SERVICES.stream().filter(s -> !java.nio.file.Files.isRegularFile(RepoRoot.quarkusJar(s))).toList());
-            }
-            return new Holder(Platform.start(Platform.Options.defaults("suite")));
-        }, Holder.class).platform;
+        return ec.getRoot()
+                .getStore(NS)
+                .getOrComputeIfAbsent(
+                        "platform",
+                        k -> {
+                            if (!Platform.packaged()) {
+                                throw new IllegalStateException(
+                                        "the services are not packaged: run `mvn -B -o -DskipTests install` (or package "
+                                                + "ingest-service, inference-service, report-service) before the e2e suite; missing "
+                                                + Platform.SERVICES.stream()
+                                                        .filter(s -> !java.nio.file.Files.isRegularFile(
+                                                                RepoRoot.quarkusJar(s)))
+                                                        .toList());
+                            }
+                            return new Holder(Platform.start(Platform.Options.defaults("suite")));
+                        },
+                        Holder.class)
+                .platform;
     }
 
     private record Holder(Platform platform) implements ExtensionContext.Store.CloseableResource {

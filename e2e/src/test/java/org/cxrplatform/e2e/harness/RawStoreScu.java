@@ -31,7 +31,14 @@ public final class RawStoreScu implements AutoCloseable {
     private static final int MAX_PDV = 16 * 1024;
 
     /** What became of one request. */
-    public enum Kind { STATUS, ASSOCIATION_REJECTED, CONTEXT_REJECTED, ABORTED, CLOSED, TIMEOUT }
+    public enum Kind {
+        STATUS,
+        ASSOCIATION_REJECTED,
+        CONTEXT_REJECTED,
+        ABORTED,
+        CLOSED,
+        TIMEOUT
+    }
 
     public record Outcome(Kind kind, int status, String detail) {
         public boolean success() {
@@ -41,12 +48,16 @@ public final class RawStoreScu implements AutoCloseable {
         /** A refusal the SCP stated cleanly (a failure status, a rejection or an abort PDU). */
         public boolean cleanRefusal() {
             return (kind == Kind.STATUS && status != 0x0000 && (status & 0xF000) != 0xB000)
-                    || kind == Kind.ASSOCIATION_REJECTED || kind == Kind.CONTEXT_REJECTED || kind == Kind.ABORTED;
+                    || kind == Kind.ASSOCIATION_REJECTED
+                    || kind == Kind.CONTEXT_REJECTED
+                    || kind == Kind.ABORTED;
         }
 
         @Override
         public String toString() {
-            return kind == Kind.STATUS ? String.format("status 0x%04X%s", status, detail == null ? "" : " " + detail) : kind + " " + detail;
+            return kind == Kind.STATUS
+                    ? String.format("status 0x%04X%s", status, detail == null ? "" : " " + detail)
+                    : kind + " " + detail;
         }
     }
 
@@ -70,8 +81,15 @@ public final class RawStoreScu implements AutoCloseable {
      * Opens an association proposing {@code sopClass} with {@code transferSyntax} as presentation context 1.
      * Never throws for protocol outcomes: a rejection is reported by {@link #store}.
      */
-    public static RawStoreScu open(String host, int port, String callingAe, String calledAe, String sopClass, String transferSyntax,
-                                   int timeoutMs) throws IOException {
+    public static RawStoreScu open(
+            String host,
+            int port,
+            String callingAe,
+            String calledAe,
+            String sopClass,
+            String transferSyntax,
+            int timeoutMs)
+            throws IOException {
         Socket s = new Socket();
         s.connect(new InetSocketAddress(host, port), timeoutMs);
         s.setSoTimeout(timeoutMs);
@@ -87,7 +105,8 @@ public final class RawStoreScu implements AutoCloseable {
 
     /** Sends a whole file in one association and releases it. */
     public static Outcome send(String host, int port, String callingAe, String calledAe, DicomFile f, int timeoutMs) {
-        try (RawStoreScu scu = open(host, port, callingAe, calledAe, f.sopClassUid(), f.transferSyntaxUid(), timeoutMs)) {
+        try (RawStoreScu scu =
+                open(host, port, callingAe, calledAe, f.sopClassUid(), f.transferSyntaxUid(), timeoutMs)) {
             return scu.store(f.sopClassUid(), f.sopInstanceUid(), f.dataset());
         } catch (SocketTimeoutException e) {
             return new Outcome(Kind.TIMEOUT, -1, e.getMessage());
@@ -120,7 +139,10 @@ public final class RawStoreScu implements AutoCloseable {
         byte[] data = new byte[len];
         in.readFully(data);
         if (type == 0x03) {
-            return new Outcome(Kind.ASSOCIATION_REJECTED, -1, String.format("result %d source %d reason %d", data[1], data[2], data[3]));
+            return new Outcome(
+                    Kind.ASSOCIATION_REJECTED,
+                    -1,
+                    String.format("result %d source %d reason %d", data[1], data[2], data[3]));
         }
         if (type == 0x07) {
             return new Outcome(Kind.ABORTED, -1, String.format("A-ABORT source %d reason %d", data[2], data[3]));
@@ -154,7 +176,9 @@ public final class RawStoreScu implements AutoCloseable {
             }
             p += 4 + itemLen;
         }
-        return acceptedTs.isEmpty() ? new Outcome(Kind.CONTEXT_REJECTED, -1, "no presentation context in A-ASSOCIATE-AC") : null;
+        return acceptedTs.isEmpty()
+                ? new Outcome(Kind.CONTEXT_REJECTED, -1, "no presentation context in A-ASSOCIATE-AC")
+                : null;
     }
 
     /** One C-STORE on this association; returns the response status or what went wrong instead. */

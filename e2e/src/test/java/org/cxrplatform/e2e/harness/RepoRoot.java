@@ -10,8 +10,7 @@ public final class RepoRoot {
 
     private static Path root;
 
-    private RepoRoot() {
-    }
+    private RepoRoot() {}
 
     public static synchronized Path get() {
         if (root == null) {
@@ -32,8 +31,8 @@ public final class RepoRoot {
                 return p;
             }
         }
-        throw new IllegalStateException("cannot find the cxr-platform reactor root from " + Path.of("").toAbsolutePath()
-                + " (set -Dcxr.repo.root=...)");
+        throw new IllegalStateException("cannot find the cxr-platform reactor root from "
+                + Path.of("").toAbsolutePath() + " (set -Dcxr.repo.root=...)");
     }
 
     private static boolean isRoot(Path dir) {

@@ -47,7 +47,8 @@ public final class ReportApi {
 
     private String devToken(String user, List<String> roles) {
         String body = "{\"user\":\"" + user + "\",\"roles\":" + toJson(roles) + "}";
-        Http.Response r = Http.send("POST", url("/auth/dev-token"), "application/json", body.getBytes(StandardCharsets.UTF_8), Map.of());
+        Http.Response r = Http.send(
+                "POST", url("/auth/dev-token"), "application/json", body.getBytes(StandardCharsets.UTF_8), Map.of());
         if (r.status() != 200) {
             throw new IllegalStateException("dev token refused: " + r.status() + " " + r.body());
         }
@@ -76,7 +77,8 @@ public final class ReportApi {
 
     /** FHIR searchset of DiagnosticReports for an accession number. */
     public JsonNode fhirByAccession(String accession) {
-        return getJson("/fhir/DiagnosticReport?identifier=" + URLEncoder.encode("urn:cxrplatform:accession|" + accession, StandardCharsets.UTF_8));
+        return getJson("/fhir/DiagnosticReport?identifier="
+                + URLEncoder.encode("urn:cxrplatform:accession|" + accession, StandardCharsets.UTF_8));
     }
 
     /** The report list (worklist order), up to 1000. */

@@ -24,9 +24,18 @@ import org.cxrplatform.testsupport.ServiceProcess;
 public final class Router {
 
     /** How the instances travel: DCMTK storescu (one process per call) or {@link RawStoreScu} (in-process, precise timing). */
-    public enum Mode { STORESCU, RAW }
+    public enum Mode {
+        STORESCU,
+        RAW
+    }
 
-    public record Sent(StudyFactory.Study study, Instant firstTry, Instant acceptedAt, long sendNanos, int attempts, String lastOutcome) {
+    public record Sent(
+            StudyFactory.Study study,
+            Instant firstTry,
+            Instant acceptedAt,
+            long sendNanos,
+            int attempts,
+            String lastOutcome) {
         public boolean accepted() {
             return acceptedAt != null;
         }
@@ -41,7 +50,8 @@ public final class Router {
     private final Map<String, Sent> sent = new ConcurrentHashMap<>();
     private final AtomicLong refusals = new AtomicLong();
 
-    public Router(Platform platform, Mode mode, String callingAe, int maxAttempts, Duration pause, boolean deleteAfterSend) {
+    public Router(
+            Platform platform, Mode mode, String callingAe, int maxAttempts, Duration pause, boolean deleteAfterSend) {
         this.platform = platform;
         this.mode = mode;
         this.callingAe = callingAe;
@@ -59,13 +69,19 @@ public final class Router {
             long t0 = System.nanoTime();
             boolean ok;
             if (mode == Mode.RAW) {
-                RawStoreScu.Outcome o = RawStoreScu.send("127.0.0.1", platform.dicomPort(), callingAe, platform.aeTitle(), file, 60_000);
+                RawStoreScu.Outcome o = RawStoreScu.send(
+                        "127.0.0.1", platform.dicomPort(), callingAe, platform.aeTitle(), file, 60_000);
                 ok = o.success();
                 last = o.toString();
             } else {
-                Dcmtk.Result r = Dcmtk.storescu(callingAe, platform.aeTitle(), platform.dicomPort(), List.of(study.file()));
+                Dcmtk.Result r =
+                        Dcmtk.storescu(callingAe, platform.aeTitle(), platform.dicomPort(), List.of(study.file()));
                 ok = r.allStored(1);
-                last = ok ? "Success" : (r.responses().isEmpty() ? "exit " + r.exitCode() + " " + lastLine(r.output()) : r.responses().toString());
+                last = ok
+                        ? "Success"
+                        : (r.responses().isEmpty()
+                                ? "exit " + r.exitCode() + " " + lastLine(r.output())
+                                : r.responses().toString());
             }
             long nanos = System.nanoTime() - t0;
             if (ok) {

@@ -53,9 +53,15 @@ public final class StudyFactory {
     }
 
     /** What was made, for the assertions. */
-    public record Study(Path file, Template template, String studyInstanceUid, String sopInstanceUid, String accessionNumber,
-                        String patientName, String patientId, String birthDate) {
-    }
+    public record Study(
+            Path file,
+            Template template,
+            String studyInstanceUid,
+            String sopInstanceUid,
+            String accessionNumber,
+            String patientName,
+            String patientId,
+            String birthDate) {}
 
     private final Path dir;
     private final String runTag;
@@ -82,7 +88,8 @@ public final class StudyFactory {
 
     public static String newUid() {
         UUID u = UUID.randomUUID();
-        ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+        ByteBuffer b =
+                ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
         return "2.25." + new BigInteger(1, b.array());
     }
 
@@ -95,7 +102,8 @@ public final class StudyFactory {
         }
         String patientId = String.format("P%s%07d", runTag, n);
         String patientName = "E2E" + runTag + "^PATIENT" + n;
-        String birth = LocalDate.of(1930, 1, 1).plusDays((n * 37) % 30000).toString().replace("-", "");
+        String birth =
+                LocalDate.of(1930, 1, 1).plusDays((n * 37) % 30000).toString().replace("-", "");
         String studyUid = newUid();
         String sopUid = newUid();
         Path file = dir.resolve(accession + ".dcm");
@@ -134,7 +142,11 @@ public final class StudyFactory {
     }
 
     public Path samplePath(Template template) {
-        return samples.stream().filter(s -> s.label().equals(template.label)).findFirst().orElseThrow().file();
+        return samples.stream()
+                .filter(s -> s.label().equals(template.label))
+                .findFirst()
+                .orElseThrow()
+                .file();
     }
 
     public Path dir() {

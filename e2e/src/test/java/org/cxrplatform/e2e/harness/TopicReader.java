@@ -20,14 +20,20 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class TopicReader {
 
     /** One record with its value and headers decoded as UTF-8 text (for scans). */
-    public record Rec(String topic, int partition, long offset, String key, byte[] value, Map<String, String> headers, long timestamp) {
+    public record Rec(
+            String topic,
+            int partition,
+            long offset,
+            String key,
+            byte[] value,
+            Map<String, String> headers,
+            long timestamp) {
         public String valueText() {
             return value == null ? "" : new String(value, StandardCharsets.UTF_8);
         }
     }
 
-    private TopicReader() {
-    }
+    private TopicReader() {}
 
     public static List<Rec> readAll(String bootstrap, List<String> topics) {
         Properties p = new Properties();
@@ -37,7 +43,8 @@ public final class TopicReader {
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 * 1024 * 1024));
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<Rec> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
             Map<String, List<PartitionInfo>> all = c.listTopics(Duration.ofSeconds(30));
             for (String t : topics) {
@@ -58,8 +65,14 @@ public final class TopicReader {
                     for (Header h : r.headers()) {
                         headers.put(h.key(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
                     }
-                    out.add(new Rec(r.topic(), r.partition(), r.offset(), r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
-                            r.value(), headers, r.timestamp()));
+                    out.add(new Rec(
+                            r.topic(),
+                            r.partition(),
+                            r.offset(),
+                            r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+                            r.value(),
+                            headers,
+                            r.timestamp()));
                 }
                 end.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
             }

@@ -32,15 +32,22 @@ public final class ExtractorQuality {
 
     /** A sentence set and what to call it in the outputs. */
     public record SentenceSet(String name, List<LabelledSentence> sentences) {}
+
     private static final int MAX_MISREAD = 20;
 
     /** Per finding: how many sentences mention it, and the one-versus-rest F1 of each state. */
-    public record FindingQuality(Finding finding, String column, int mentioned,
-                                 Double mentionedCorrectlyF1, Double presentF1, Double absentF1, Double uncertainF1) {}
+    public record FindingQuality(
+            Finding finding,
+            String column,
+            int mentioned,
+            Double mentionedCorrectlyF1,
+            Double presentF1,
+            Double absentF1,
+            Double uncertainF1) {}
 
     /** @param misread up to 20 sentences read wrongly, for the reader to judge */
-    public record Result(String sentenceSet, int sentences, Double accuracy, List<FindingQuality> findings,
-                         List<String> misread) {}
+    public record Result(
+            String sentenceSet, int sentences, Double accuracy, List<FindingQuality> findings, List<String> misread) {}
 
     private ExtractorQuality() {}
 
@@ -53,8 +60,10 @@ public final class ExtractorQuality {
         List<SentenceSet> sets = new ArrayList<>();
         try (InputStream in = ExtractorQuality.class.getResourceAsStream(FINDINGS_MODULE)) {
             if (in != null) {
-                sets.add(new SentenceSet("the findings module's labelled sentence set, which the extractor was developed on",
-                        LabelledSentence.readTsv(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)))));
+                sets.add(new SentenceSet(
+                        "the findings module's labelled sentence set, which the extractor was developed on",
+                        LabelledSentence.readTsv(
+                                new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)))));
             }
         }
         sets.add(new SentenceSet("the evaluation module's set, labelled independently of the extractor", bundled()));
@@ -86,8 +95,13 @@ public final class ExtractorQuality {
                 StringBuilder why = new StringBuilder("\"" + s.text() + "\":");
                 for (Finding f : Finding.values()) {
                     if (got.get(f) != s.expected().get(f)) {
-                        why.append(' ').append(f.chexpertColumn()).append(" expected ").append(s.expected().get(f))
-                                .append(", read ").append(got.get(f)).append(';');
+                        why.append(' ')
+                                .append(f.chexpertColumn())
+                                .append(" expected ")
+                                .append(s.expected().get(f))
+                                .append(", read ")
+                                .append(got.get(f))
+                                .append(';');
                     }
                 }
                 misread.add(why.toString());
@@ -96,10 +110,17 @@ public final class ExtractorQuality {
         LabelerQuality q = LabelerQuality.compare(expected, actual);
         List<FindingQuality> findings = new ArrayList<>();
         for (Finding f : Finding.values()) {
-            int mentioned = (int) sentences.stream().filter(s -> s.expected().get(f) != FindingState.NOT_MENTIONED).count();
-            findings.add(new FindingQuality(f, f.chexpertColumn(), mentioned,
-                    value(q.mentionedCorrectly(f).f1()), value(q.score(f, FindingState.PRESENT).f1()),
-                    value(q.score(f, FindingState.ABSENT).f1()), value(q.score(f, FindingState.UNCERTAIN).f1())));
+            int mentioned = (int) sentences.stream()
+                    .filter(s -> s.expected().get(f) != FindingState.NOT_MENTIONED)
+                    .count();
+            findings.add(new FindingQuality(
+                    f,
+                    f.chexpertColumn(),
+                    mentioned,
+                    value(q.mentionedCorrectly(f).f1()),
+                    value(q.score(f, FindingState.PRESENT).f1()),
+                    value(q.score(f, FindingState.ABSENT).f1()),
+                    value(q.score(f, FindingState.UNCERTAIN).f1())));
         }
         return new Result(setName, sentences.size(), value(q.accuracy()), List.copyOf(findings), List.copyOf(misread));
     }

@@ -35,7 +35,9 @@ public final class HeldoutQuality {
     }
 
     private static List<PolicyResult> score(Scorer scorer, List<HeldoutSet.Text> texts, ReportLabeler labeler) {
-        List<ScoredStudy> scored = texts.stream().map(t -> new ScoredStudy(t.labelled(), labeler.label(t.text()))).toList();
+        List<ScoredStudy> scored = texts.stream()
+                .map(t -> new ScoredStudy(t.labelled(), labeler.label(t.text())))
+                .toList();
         List<PolicyResult> results = new ArrayList<>();
         for (UncertainPolicy policy : List.of(UncertainPolicy.NEGATIVE, UncertainPolicy.POSITIVE)) {
             results.add(scorer.score(scored, EnumSet.allOf(Finding.class), policy));
@@ -50,8 +52,10 @@ public final class HeldoutQuality {
         for (int i = 0; i < truth.length; i++) {
             HeldoutSet.AlertCase c = set.alerts().get(i);
             truth[i] = c.alert();
-            raised[i] = CriticalFindingRule.alert(Finding.PNEUMOTHORAX, c.sentence()).isPresent();
-            int[] counts = byCategory.computeIfAbsent((c.alert() ? "alert/" : "no alert/") + c.category(), k -> new int[2]);
+            raised[i] = CriticalFindingRule.alert(Finding.PNEUMOTHORAX, c.sentence())
+                    .isPresent();
+            int[] counts =
+                    byCategory.computeIfAbsent((c.alert() ? "alert/" : "no alert/") + c.category(), k -> new int[2]);
             counts[1]++;
             if (truth[i] != raised[i]) counts[0]++;
         }

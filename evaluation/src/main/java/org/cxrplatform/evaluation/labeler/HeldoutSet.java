@@ -34,7 +34,10 @@ public record HeldoutSet(Path folder, List<Text> reports, List<Text> sentences, 
     public record AlertCase(String id, boolean alert, String category, String sentence) {}
 
     public static HeldoutSet read(Path folder) throws IOException {
-        return new HeldoutSet(folder, reports(folder), sentences(folder.resolve("sentences.tsv")),
+        return new HeldoutSet(
+                folder,
+                reports(folder),
+                sentences(folder.resolve("sentences.tsv")),
                 alerts(folder.resolve("pneumothorax-alerts.tsv")));
     }
 
@@ -42,16 +45,19 @@ public record HeldoutSet(Path folder, List<Text> reports, List<Text> sentences, 
         LabelsCsv.Labels labels = LabelsCsv.read(folder.resolve("labels.csv"));
         PrecomputedReports texts = PrecomputedReports.read(folder.resolve("reports.jsonl"));
         if (labels.findingColumns().size() != Finding.values().length) {
-            throw new IllegalArgumentException(folder.resolve("labels.csv") + ": expected a column for each of the seven findings");
+            throw new IllegalArgumentException(
+                    folder.resolve("labels.csv") + ": expected a column for each of the seven findings");
         }
         List<Text> reports = new ArrayList<>();
         for (LabelledStudy study : labels.studies()) {
-            String text = texts.report(study.id()).orElseThrow(() -> new IllegalArgumentException(
-                    folder.resolve("reports.jsonl") + ": no report for labelled id '" + study.id() + "'"));
+            String text = texts.report(study.id())
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            folder.resolve("reports.jsonl") + ": no report for labelled id '" + study.id() + "'"));
             reports.add(new Text(study, text));
         }
         if (texts.size() != reports.size()) {
-            throw new IllegalArgumentException(folder + ": " + texts.size() + " reports but " + reports.size() + " label rows");
+            throw new IllegalArgumentException(
+                    folder + ": " + texts.size() + " reports but " + reports.size() + " label rows");
         }
         return List.copyOf(reports);
     }
@@ -69,7 +75,8 @@ public record HeldoutSet(Path folder, List<Text> reports, List<Text> sentences, 
         Set<String> ids = new HashSet<>();
         for (int r = 1; r < rows.size(); r++) {
             String[] row = rows.get(r);
-            if (!ids.add(row[0])) throw new IllegalArgumentException(file + " line " + (r + 1) + ": duplicate id " + row[0]);
+            if (!ids.add(row[0]))
+                throw new IllegalArgumentException(file + " line " + (r + 1) + ": duplicate id " + row[0]);
             Map<Finding, GroundTruth> labels = new EnumMap<>(Finding.class);
             for (Finding f : Finding.values()) {
                 labels.put(f, cell(row[columns.get(f)], file, r + 1));
@@ -99,7 +106,8 @@ public record HeldoutSet(Path folder, List<Text> reports, List<Text> sentences, 
         for (int r = 1; r < rows.size(); r++) {
             String[] row = rows.get(r);
             if (!row[1].equals("1") && !row[1].equals("0")) {
-                throw new IllegalArgumentException(file + " line " + (r + 1) + ": alert must be 1 or 0, not '" + row[1] + "'");
+                throw new IllegalArgumentException(
+                        file + " line " + (r + 1) + ": alert must be 1 or 0, not '" + row[1] + "'");
             }
             alerts.add(new AlertCase(row[0], row[1].equals("1"), row[2], row[3]));
         }
@@ -114,7 +122,8 @@ public record HeldoutSet(Path folder, List<Text> reports, List<Text> sentences, 
             if (lines.get(i).isBlank()) continue;
             String[] cells = lines.get(i).split("\t", -1);
             if (cells.length != columns) {
-                throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + cells.length + " cells, expected " + columns);
+                throw new IllegalArgumentException(
+                        file + " line " + (i + 1) + ": " + cells.length + " cells, expected " + columns);
             }
             rows.add(cells);
         }

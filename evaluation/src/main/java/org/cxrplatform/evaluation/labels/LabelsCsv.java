@@ -35,7 +35,8 @@ public final class LabelsCsv {
         if (rows.isEmpty()) {
             throw new IllegalArgumentException(file + ": empty labels file");
         }
-        List<String> header = rows.get(0).stream().map(h -> h.trim().replace("\uFEFF", "")).toList();
+        List<String> header =
+                rows.get(0).stream().map(h -> h.trim().replace("\uFEFF", "")).toList();
         int keyIndex = -1;
         String keyColumn = null;
         for (String candidate : KEY_COLUMNS) {
@@ -51,7 +52,8 @@ public final class LabelsCsv {
             }
         }
         if (keyColumn == null) {
-            throw new IllegalArgumentException(file + ": no key column; expected one of " + KEY_COLUMNS + " in " + header);
+            throw new IllegalArgumentException(
+                    file + ": no key column; expected one of " + KEY_COLUMNS + " in " + header);
         }
         Map<Finding, Integer> columns = new EnumMap<>(Finding.class);
         for (Finding f : Finding.values()) {
@@ -63,7 +65,9 @@ public final class LabelsCsv {
         }
         if (columns.isEmpty()) {
             throw new IllegalArgumentException(file + ": no finding column; expected some of "
-                    + java.util.Arrays.stream(Finding.values()).map(Finding::chexpertColumn).toList());
+                    + java.util.Arrays.stream(Finding.values())
+                            .map(Finding::chexpertColumn)
+                            .toList());
         }
         List<LabelledStudy> studies = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -77,15 +81,18 @@ public final class LabelsCsv {
                 throw new IllegalArgumentException(file + " line " + (r + 1) + ": empty " + keyColumn);
             }
             if (!seen.add(id)) {
-                throw new IllegalArgumentException(file + " line " + (r + 1) + ": duplicate " + keyColumn + " '" + id + "'");
+                throw new IllegalArgumentException(
+                        file + " line " + (r + 1) + ": duplicate " + keyColumn + " '" + id + "'");
             }
             Map<Finding, GroundTruth> labels = new EnumMap<>(Finding.class);
             for (Map.Entry<Finding, Integer> c : columns.entrySet()) {
                 try {
                     labels.put(c.getKey(), GroundTruth.parse(cell(row, c.getValue())));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(file + " line " + (r + 1) + ", column '"
-                            + c.getKey().chexpertColumn() + "': " + e.getMessage(), e);
+                    throw new IllegalArgumentException(
+                            file + " line " + (r + 1) + ", column '"
+                                    + c.getKey().chexpertColumn() + "': " + e.getMessage(),
+                            e);
                 }
             }
             studies.add(new LabelledStudy(id, labels));

@@ -57,30 +57,43 @@ public final class HtmlReport {
 
         StringBuilder h = new StringBuilder(2_000_000);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
-                .append("<title>CXR-LLaVA evaluation</title>\n<style>\n").append(CSS).append("</style>\n")
-                .append("<script>window.addEventListener('error',function(e){document.body&&document.body.setAttribute('data-errors',String(e.message));});</script>\n")
-                .append("<script>/* Apache ECharts ").append(echartsVersion()).append(", Apache License 2.0 */\n")
-                .append(echartsScript()).append("\n</script>\n</head>\n<body>\n");
+                .append("<title>CXR-LLaVA evaluation</title>\n<style>\n")
+                .append(CSS)
+                .append("</style>\n")
+                .append(
+                        "<script>window.addEventListener('error',function(e){document.body&&document.body.setAttribute('data-errors',String(e.message));});</script>\n")
+                .append("<script>/* Apache ECharts ")
+                .append(echartsVersion())
+                .append(", Apache License 2.0 */\n")
+                .append(echartsScript())
+                .append("\n</script>\n</head>\n<body>\n");
 
         EvaluationReport.Settings s = report.settings();
         h.append("<h1>CXR-LLaVA evaluation</h1>\n<table class=\"kv\">")
                 .append(kv("labels", s.labelsFile() + " (key column " + s.keyColumn() + ")"))
                 .append(kv("reports", s.reportSource()))
                 .append(kv("dataset", s.dataset() == null ? "(not stated)" : s.dataset()))
-                .append(kv("studies scored", String.valueOf(report.studies())
-                        + (report.leftOut().isEmpty() ? "" : "; " + report.leftOut().size() + " left out (no image or report)")))
+                .append(kv(
+                        "studies scored",
+                        String.valueOf(report.studies())
+                                + (report.leftOut().isEmpty()
+                                        ? ""
+                                        : "; " + report.leftOut().size() + " left out (no image or report)")))
                 .append(kv("bootstrap", s.bootstrapReplicates() + " resamples, seed " + s.seed()))
                 .append("</table>\n<h2>Conventions</h2>\n<ul>");
         for (String c : report.conventions()) h.append("<li>").append(esc(c)).append("</li>");
         h.append("</ul>\n");
 
-        h.append("<h2>F1 per finding, with 95 % bootstrap intervals</h2>\n<div id=\"chart-f1\" class=\"chart\"></div>\n");
+        h.append(
+                "<h2>F1 per finding, with 95 % bootstrap intervals</h2>\n<div id=\"chart-f1\" class=\"chart\"></div>\n");
         h.append("<h2>Precision and recall per finding</h2>\n<div id=\"chart-pr\" class=\"chart\"></div>\n");
         for (PolicyResult p : report.results()) {
             h.append("<h3>").append(esc(p.policyLabel())).append("</h3>\n").append(metricsTable(p));
         }
 
-        h.append("<h2>Comparison with the paper</h2>\n<p class=\"note\">").append(esc(report.paper().note())).append("</p>\n");
+        h.append("<h2>Comparison with the paper</h2>\n<p class=\"note\">")
+                .append(esc(report.paper().note()))
+                .append("</p>\n");
         if (report.paper().comparable()) {
             h.append("<div id=\"chart-paper\" class=\"chart small\"></div>\n");
         }
@@ -97,22 +110,42 @@ public final class HtmlReport {
 
         for (ExtractorQuality.Result q : report.labeler()) h.append(labelerSection(q));
 
-        h.append("<h2>Largest disagreements</h2>\n<p class=\"note\">Studies with the most findings on which the label and the "
-                + "model's report disagree under ").append(report.results().isEmpty() ? "" : esc(report.results().get(0).policyLabel()))
+        h.append(
+                        "<h2>Largest disagreements</h2>\n<p class=\"note\">Studies with the most findings on which the label and the "
+                                + "model's report disagree under ")
+                .append(
+                        report.results().isEmpty()
+                                ? ""
+                                : esc(report.results().get(0).policyLabel()))
                 .append(" (most first).</p>\n<div class=\"gallery\">");
         for (GalleryItem g : gallery) {
             h.append("<div class=\"card\"><div class=\"pic\">");
             if (g.pngBase64() != null) {
-                h.append("<img alt=\"").append(esc(g.image())).append("\" src=\"data:image/png;base64,").append(g.pngBase64()).append("\">");
+                h.append("<img alt=\"")
+                        .append(esc(g.image()))
+                        .append("\" src=\"data:image/png;base64,")
+                        .append(g.pngBase64())
+                        .append("\">");
             } else {
                 h.append("<div class=\"nopic\">").append(esc(g.imageNote())).append("</div>");
             }
-            h.append("</div><div class=\"txt\"><b>").append(esc(g.id())).append("</b> — ").append(g.disagreements())
-                    .append(" disagreement(s)<pre>").append(esc(g.report())).append("</pre><table><tr><th>finding</th><th>label</th><th>report</th></tr>");
+            h.append("</div><div class=\"txt\"><b>")
+                    .append(esc(g.id()))
+                    .append("</b> — ")
+                    .append(g.disagreements())
+                    .append(" disagreement(s)<pre>")
+                    .append(esc(g.report()))
+                    .append("</pre><table><tr><th>finding</th><th>label</th><th>report</th></tr>");
             for (GalleryItem.Row r : g.rows()) {
-                h.append("<tr").append(r.disagrees() ? " class=\"bad\"" : "").append("><td>").append(esc(r.finding()))
-                        .append("</td><td>").append(r.label().isEmpty() ? "blank" : esc(r.label())).append("</td><td>")
-                        .append(esc(r.predicted())).append("</td></tr>");
+                h.append("<tr")
+                        .append(r.disagrees() ? " class=\"bad\"" : "")
+                        .append("><td>")
+                        .append(esc(r.finding()))
+                        .append("</td><td>")
+                        .append(r.label().isEmpty() ? "blank" : esc(r.label()))
+                        .append("</td><td>")
+                        .append(esc(r.predicted()))
+                        .append("</td></tr>");
             }
             h.append("</table></div></div>\n");
         }
@@ -124,36 +157,74 @@ public final class HtmlReport {
     }
 
     private static String metricsTable(PolicyResult p) {
-        StringBuilder t = new StringBuilder("<table class=\"m\"><tr><th>finding</th><th>support</th><th>precision</th><th>recall</th>"
-                + "<th>F1</th><th>F1 95 % CI</th><th>TP</th><th>FP</th><th>FN</th><th>TN</th><th>excluded</th></tr>");
+        StringBuilder t = new StringBuilder(
+                "<table class=\"m\"><tr><th>finding</th><th>support</th><th>precision</th><th>recall</th>"
+                        + "<th>F1</th><th>F1 95 % CI</th><th>TP</th><th>FP</th><th>FN</th><th>TN</th><th>excluded</th></tr>");
         for (FindingMetrics m : p.findings()) {
-            t.append("<tr><td>").append(esc(m.column())).append("</td><td>").append(m.support()).append("</td><td>")
-                    .append(TextSummary.num(m.precision())).append("</td><td>").append(TextSummary.num(m.recall()))
-                    .append("</td><td>").append(TextSummary.num(m.f1())).append("</td><td>").append(TextSummary.ci(m.f1Ci()))
-                    .append("</td><td>").append(m.confusion().tp()).append("</td><td>").append(m.confusion().fp())
-                    .append("</td><td>").append(m.confusion().fn()).append("</td><td>").append(m.confusion().tn())
-                    .append("</td><td>").append(m.excluded()).append("</td></tr>");
+            t.append("<tr><td>")
+                    .append(esc(m.column()))
+                    .append("</td><td>")
+                    .append(m.support())
+                    .append("</td><td>")
+                    .append(TextSummary.num(m.precision()))
+                    .append("</td><td>")
+                    .append(TextSummary.num(m.recall()))
+                    .append("</td><td>")
+                    .append(TextSummary.num(m.f1()))
+                    .append("</td><td>")
+                    .append(TextSummary.ci(m.f1Ci()))
+                    .append("</td><td>")
+                    .append(m.confusion().tp())
+                    .append("</td><td>")
+                    .append(m.confusion().fp())
+                    .append("</td><td>")
+                    .append(m.confusion().fn())
+                    .append("</td><td>")
+                    .append(m.confusion().tn())
+                    .append("</td><td>")
+                    .append(m.excluded())
+                    .append("</td></tr>");
         }
         for (MacroMetrics macro : List.of(p.macroPaperSix(), p.macroAllSeven())) {
-            t.append("<tr class=\"macro\"><td>macro, ").append(esc(macro.name())).append("</td><td></td><td>")
-                    .append(TextSummary.num(macro.precision())).append("</td><td>").append(TextSummary.num(macro.recall()))
-                    .append("</td><td>").append(TextSummary.num(macro.f1())).append("</td><td>").append(TextSummary.ci(macro.f1Ci()))
+            t.append("<tr class=\"macro\"><td>macro, ")
+                    .append(esc(macro.name()))
+                    .append("</td><td></td><td>")
+                    .append(TextSummary.num(macro.precision()))
+                    .append("</td><td>")
+                    .append(TextSummary.num(macro.recall()))
+                    .append("</td><td>")
+                    .append(TextSummary.num(macro.f1()))
+                    .append("</td><td>")
+                    .append(TextSummary.ci(macro.f1Ci()))
                     .append("</td><td colspan=\"5\"></td></tr>");
         }
         return t.append("</table>\n").toString();
     }
 
     private static String labelerSection(ExtractorQuality.Result q) {
-        StringBuilder t = new StringBuilder("<h2>Findings extractor quality: " + esc(q.sentenceSet()) + "</h2>\n<p class=\"note\">Every figure above is read from "
-                + "report text by the findings extractor; measured here on " + q.sentences() + " labelled sentences ("
-                + esc(q.sentenceSet()) + "). State accuracy over all sentences and findings: " + TextSummary.num(q.accuracy())
-                + ".</p>\n<table class=\"m\"><tr><th>finding</th><th>sentences mentioning</th>"
-                + "<th>mentioned with the right state, F1</th><th>present F1</th><th>absent F1</th><th>uncertain F1</th></tr>");
+        StringBuilder t = new StringBuilder(
+                "<h2>Findings extractor quality: " + esc(q.sentenceSet())
+                        + "</h2>\n<p class=\"note\">Every figure above is read from "
+                        + "report text by the findings extractor; measured here on " + q.sentences()
+                        + " labelled sentences ("
+                        + esc(q.sentenceSet()) + "). State accuracy over all sentences and findings: "
+                        + TextSummary.num(q.accuracy())
+                        + ".</p>\n<table class=\"m\"><tr><th>finding</th><th>sentences mentioning</th>"
+                        + "<th>mentioned with the right state, F1</th><th>present F1</th><th>absent F1</th><th>uncertain F1</th></tr>");
         for (ExtractorQuality.FindingQuality f : q.findings()) {
-            t.append("<tr><td>").append(esc(f.column())).append("</td><td>").append(f.mentioned()).append("</td><td>")
-                    .append(TextSummary.num(f.mentionedCorrectlyF1())).append("</td><td>").append(TextSummary.num(f.presentF1()))
-                    .append("</td><td>").append(TextSummary.num(f.absentF1())).append("</td><td>")
-                    .append(TextSummary.num(f.uncertainF1())).append("</td></tr>");
+            t.append("<tr><td>")
+                    .append(esc(f.column()))
+                    .append("</td><td>")
+                    .append(f.mentioned())
+                    .append("</td><td>")
+                    .append(TextSummary.num(f.mentionedCorrectlyF1()))
+                    .append("</td><td>")
+                    .append(TextSummary.num(f.presentF1()))
+                    .append("</td><td>")
+                    .append(TextSummary.num(f.absentF1()))
+                    .append("</td><td>")
+                    .append(TextSummary.num(f.uncertainF1()))
+                    .append("</td></tr>");
         }
         t.append("</table>\n");
         if (!q.misread().isEmpty()) {

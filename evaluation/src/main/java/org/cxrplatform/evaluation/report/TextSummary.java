@@ -18,14 +18,23 @@ public final class TextSummary {
         StringBuilder out = new StringBuilder();
         EvaluationReport.Settings s = r.settings();
         out.append("CXR-LLaVA evaluation\n");
-        out.append("  labels:   ").append(s.labelsFile()).append(" (key column ").append(s.keyColumn()).append(")\n");
+        out.append("  labels:   ")
+                .append(s.labelsFile())
+                .append(" (key column ")
+                .append(s.keyColumn())
+                .append(")\n");
         out.append("  reports:  ").append(s.reportSource()).append('\n');
-        out.append("  dataset:  ").append(s.dataset() == null ? "(not stated)" : s.dataset()).append('\n');
+        out.append("  dataset:  ")
+                .append(s.dataset() == null ? "(not stated)" : s.dataset())
+                .append('\n');
         out.append("  studies:  ").append(r.studies()).append(" scored");
-        if (!r.leftOut().isEmpty()) out.append(", ").append(r.leftOut().size()).append(" left out (no image or report)");
+        if (!r.leftOut().isEmpty())
+            out.append(", ").append(r.leftOut().size()).append(" left out (no image or report)");
         out.append('\n');
         if (!r.findingsNotInLabels().isEmpty()) {
-            out.append("  not scored (no column in the labels file): ").append(String.join(", ", r.findingsNotInLabels())).append('\n');
+            out.append("  not scored (no column in the labels file): ")
+                    .append(String.join(", ", r.findingsNotInLabels()))
+                    .append('\n');
         }
         out.append("Conventions:\n");
         for (String c : r.conventions()) out.append("  - ").append(c).append('\n');
@@ -54,22 +63,57 @@ public final class TextSummary {
     /** One policy's table: a row per finding, then the two macro rows. */
     public static String policyTable(PolicyResult p) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-18s %7s %9s %7s %7s %17s %5s %5s %5s %5s %5s%n",
-                "finding", "support", "precision", "recall", "F1", "F1 95% CI", "TP", "FP", "FN", "TN", "excl"));
+        out.append(String.format(
+                Locale.ROOT,
+                "%-18s %7s %9s %7s %7s %17s %5s %5s %5s %5s %5s%n",
+                "finding",
+                "support",
+                "precision",
+                "recall",
+                "F1",
+                "F1 95% CI",
+                "TP",
+                "FP",
+                "FN",
+                "TN",
+                "excl"));
         for (FindingMetrics m : p.findings()) {
-            out.append(String.format(Locale.ROOT, "%-18s %7d %9s %7s %7s %17s %5d %5d %5d %5d %5d%n",
-                    m.column(), m.support(), num(m.precision()), num(m.recall()), num(m.f1()), ci(m.f1Ci()),
-                    m.confusion().tp(), m.confusion().fp(), m.confusion().fn(), m.confusion().tn(), m.excluded()));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%-18s %7d %9s %7s %7s %17s %5d %5d %5d %5d %5d%n",
+                    m.column(),
+                    m.support(),
+                    num(m.precision()),
+                    num(m.recall()),
+                    num(m.f1()),
+                    ci(m.f1Ci()),
+                    m.confusion().tp(),
+                    m.confusion().fp(),
+                    m.confusion().fn(),
+                    m.confusion().tn(),
+                    m.excluded()));
         }
         for (MacroMetrics macro : new MacroMetrics[] {p.macroPaperSix(), p.macroAllSeven()}) {
-            out.append(String.format(Locale.ROOT, "%-18s %7s %9s %7s %7s %17s", "macro " + macro.name(), "",
-                    num(macro.precision()), num(macro.recall()), num(macro.f1()), ci(macro.f1Ci())));
-            if (macro.findings().size() < (macro.name().equals("paper six") ? Finding.PAPER_SIX.size() : Finding.values().length)
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%-18s %7s %9s %7s %7s %17s",
+                    "macro " + macro.name(),
+                    "",
+                    num(macro.precision()),
+                    num(macro.recall()),
+                    num(macro.f1()),
+                    ci(macro.f1Ci())));
+            if (macro.findings().size()
+                            < (macro.name().equals("paper six") ? Finding.PAPER_SIX.size() : Finding.values().length)
                     || !macro.undefined().isEmpty()) {
-                out.append("  over ").append(macro.findings().size() - macro.undefined().size()).append(" finding(s)");
+                out.append("  over ")
+                        .append(macro.findings().size() - macro.undefined().size())
+                        .append(" finding(s)");
                 if (!macro.undefined().isEmpty()) {
-                    out.append("; F1 undefined for ").append(macro.undefined().stream()
-                            .map(Finding::chexpertColumn).collect(Collectors.joining(", ")));
+                    out.append("; F1 undefined for ")
+                            .append(macro.undefined().stream()
+                                    .map(Finding::chexpertColumn)
+                                    .collect(Collectors.joining(", ")));
                 }
             }
             out.append('\n');
@@ -80,17 +124,35 @@ public final class TextSummary {
     /** The extractor's agreement with one labelled sentence set. */
     public static String labelerQuality(ExtractorQuality.Result q) {
         StringBuilder out = new StringBuilder();
-        out.append("== findings extractor quality (").append(q.sentences()).append(" labelled sentences: ")
-                .append(q.sentenceSet()).append(") ==\n");
+        out.append("== findings extractor quality (")
+                .append(q.sentences())
+                .append(" labelled sentences: ")
+                .append(q.sentenceSet())
+                .append(") ==\n");
         out.append("Every figure above is read from report text by this extractor; its own errors are in them.\n");
-        out.append(String.format(Locale.ROOT, "%-18s %9s %12s %10s %9s %12s%n",
-                "finding", "mentioned", "mentioned F1", "present F1", "absent F1", "uncertain F1"));
+        out.append(String.format(
+                Locale.ROOT,
+                "%-18s %9s %12s %10s %9s %12s%n",
+                "finding",
+                "mentioned",
+                "mentioned F1",
+                "present F1",
+                "absent F1",
+                "uncertain F1"));
         for (ExtractorQuality.FindingQuality f : q.findings()) {
-            out.append(String.format(Locale.ROOT, "%-18s %9d %12s %10s %9s %12s%n", f.column(), f.mentioned(),
-                    num(f.mentionedCorrectlyF1()), num(f.presentF1()), num(f.absentF1()), num(f.uncertainF1())));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%-18s %9d %12s %10s %9s %12s%n",
+                    f.column(),
+                    f.mentioned(),
+                    num(f.mentionedCorrectlyF1()),
+                    num(f.presentF1()),
+                    num(f.absentF1()),
+                    num(f.uncertainF1())));
         }
         out.append("(mentioned F1: mentioned with the right state; state accuracy over all sentences and findings ")
-                .append(num(q.accuracy())).append(")\n");
+                .append(num(q.accuracy()))
+                .append(")\n");
         for (String m : q.misread()) out.append("  misread: ").append(m).append('\n');
         return out.toString();
     }

@@ -54,7 +54,8 @@ public final class GenerationLog implements AutoCloseable {
                     } catch (IOException e) {
                         if (complete && end + 1 < bytes.length) {
                             throw new IllegalStateException(file + " line " + lineNumber
-                                    + " is not a generation record (" + e.getMessage().lines().findFirst().orElse("")
+                                    + " is not a generation record ("
+                                    + e.getMessage().lines().findFirst().orElse("")
                                     + "); fix or remove the file to start over");
                         }
                     }
@@ -108,7 +109,8 @@ public final class GenerationLog implements AutoCloseable {
     /** Appends the batch and forces it to disk. */
     public void append(Iterable<Generated> batch) throws IOException {
         if (channel == null) {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         }
         StringBuilder lines = new StringBuilder();
         for (Generated g : batch) {

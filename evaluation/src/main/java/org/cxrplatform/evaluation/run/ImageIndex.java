@@ -53,9 +53,13 @@ public final class ImageIndex {
         for (Path file : files) {
             String rel = relative(root, file);
             index.byRelative.put(rel, file);
-            index.byStem.computeIfAbsent(stem(file.getFileName().toString()), k -> new ArrayList<>()).add(file);
+            index.byStem
+                    .computeIfAbsent(stem(file.getFileName().toString()), k -> new ArrayList<>())
+                    .add(file);
             for (Path dir = file.getParent(); dir != null && !dir.equals(root); dir = dir.getParent()) {
-                index.byFolder.computeIfAbsent(dir.getFileName().toString(), k -> new ArrayList<>()).add(file);
+                index.byFolder
+                        .computeIfAbsent(dir.getFileName().toString(), k -> new ArrayList<>())
+                        .add(file);
             }
         }
         return index;
@@ -78,18 +82,21 @@ public final class ImageIndex {
         if (rows.isEmpty()) throw new IllegalArgumentException(metadataCsv + ": empty");
         int id = rows.get(0).indexOf("dicom_id"), view = rows.get(0).indexOf("ViewPosition");
         if (id < 0 || view < 0) {
-            throw new IllegalArgumentException(metadataCsv + ": needs dicom_id and ViewPosition columns, has " + rows.get(0));
+            throw new IllegalArgumentException(
+                    metadataCsv + ": needs dicom_id and ViewPosition columns, has " + rows.get(0));
         }
         Map<String, String> views = new HashMap<>();
         for (List<String> row : rows.subList(1, rows.size())) {
-            if (row.size() > Math.max(id, view)) views.put(row.get(id).trim(), row.get(view).trim().toUpperCase(java.util.Locale.ROOT));
+            if (row.size() > Math.max(id, view))
+                views.put(row.get(id).trim(), row.get(view).trim().toUpperCase(java.util.Locale.ROOT));
         }
         viewByStem = views;
     }
 
     private Optional<Path> bestView(List<Path> files) {
         if (files == null || files.isEmpty()) return Optional.empty();
-        return files.stream().min(Comparator.comparingInt((Path p) -> viewRank(p)).thenComparing(p -> relative(root, p)));
+        return files.stream()
+                .min(Comparator.comparingInt((Path p) -> viewRank(p)).thenComparing(p -> relative(root, p)));
     }
 
     private int viewRank(Path file) {

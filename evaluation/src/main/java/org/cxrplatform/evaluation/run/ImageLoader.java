@@ -60,10 +60,12 @@ public final class ImageLoader {
         if (src.getType() == BufferedImage.TYPE_BYTE_GRAY) {
             return src;
         }
-        if (src.getType() == BufferedImage.TYPE_USHORT_GRAY || src.getColorModel().getComponentSize(0) > 8) {
-            throw new UnsupportedImageException(file + ": " + src.getColorModel().getComponentSize(0)
-                    + "-bit image; the model takes 8-bit greyscale (the reference refuses 16-bit input). "
-                    + "Window it to 8 bits first (the ingest renderer does).");
+        if (src.getType() == BufferedImage.TYPE_USHORT_GRAY
+                || src.getColorModel().getComponentSize(0) > 8) {
+            throw new UnsupportedImageException(
+                    file + ": " + src.getColorModel().getComponentSize(0)
+                            + "-bit image; the model takes 8-bit greyscale (the reference refuses 16-bit input). "
+                            + "Window it to 8 bits first (the ingest renderer does).");
         }
         int w = src.getWidth(), h = src.getHeight();
         BufferedImage grey = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
@@ -96,12 +98,12 @@ public final class ImageLoader {
         int tw = Math.max(1, (int) Math.round(w * scale)), th = Math.max(1, (int) Math.round(h * scale));
         BufferedImage thumb = new BufferedImage(tw, th, BufferedImage.TYPE_BYTE_GRAY);
         java.awt.Graphics2D g = thumb.createGraphics();
-        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.setRenderingHint(
+                java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.drawImage(grey, 0, 0, tw, th, null);
         g.dispose();
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         ImageIO.write(thumb, "png", bytes);
         return bytes.toByteArray();
     }
-
 }

@@ -27,8 +27,11 @@ public final class ModelReportSource implements ReportSource {
         this.options = options;
         ModelInfo info = model.info();
         this.sourceId = "model:" + info.modelId() + "@" + info.weightsDigest() + " prompt:" + CxrLlava.PROMPT_VERSION
-                + " decoding:" + (options.greedyDecoding() ? "greedy" : "t=" + options.temperature() + ",p=" + options.topP()
-                + ",seed=" + options.seed()) + " max-new-tokens:" + options.maxNewTokens();
+                + " decoding:"
+                + (options.greedyDecoding()
+                        ? "greedy"
+                        : "t=" + options.temperature() + ",p=" + options.topP() + ",seed=" + options.seed())
+                + " max-new-tokens:" + options.maxNewTokens();
     }
 
     public static ModelReportSource load(Path modelDir, RuntimeOptions runtime, GenerationOptions options) {
@@ -55,8 +58,16 @@ public final class ModelReportSource implements ReportSource {
         List<Generated> result = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             Generation g = out.get(i);
-            result.add(new Generated(batch.get(i).id(), batch.get(i).imageName(), sourceId, g.text(),
-                    g.imageTokens(), g.generatedIds().length, g.visionMs(), g.prefillMs(), g.decodeMs()));
+            result.add(new Generated(
+                    batch.get(i).id(),
+                    batch.get(i).imageName(),
+                    sourceId,
+                    g.text(),
+                    g.imageTokens(),
+                    g.generatedIds().length,
+                    g.visionMs(),
+                    g.prefillMs(),
+                    g.decodeMs()));
         }
         return result;
     }

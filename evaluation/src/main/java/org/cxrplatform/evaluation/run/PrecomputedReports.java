@@ -37,15 +37,18 @@ public final class PrecomputedReports {
                 try {
                     node = json.readTree(line);
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalArgumentException(file + " line " + number + ": not JSON: " + e.getOriginalMessage());
+                    throw new IllegalArgumentException(
+                            file + " line " + number + ": not JSON: " + e.getOriginalMessage());
                 }
                 JsonNode id = node.get("id");
                 JsonNode report = node.has("report") ? node.get("report") : node.get("text");
                 if (id == null || !id.isValueNode() || report == null || !report.isTextual()) {
-                    throw new IllegalArgumentException(file + " line " + number + ": expected {\"id\": ..., \"report\": \"...\"}");
+                    throw new IllegalArgumentException(
+                            file + " line " + number + ": expected {\"id\": ..., \"report\": \"...\"}");
                 }
                 if (byId.put(id.asText(), report.asText()) != null) {
-                    throw new IllegalArgumentException(file + " line " + number + ": duplicate id '" + id.asText() + "'");
+                    throw new IllegalArgumentException(
+                            file + " line " + number + ": duplicate id '" + id.asText() + "'");
                 }
             }
         }

@@ -59,10 +59,17 @@ public final class ProgressBar {
         int thisRun = done - alreadyDone;
         double perStudy = thisRun > 0 ? elapsed / thisRun : Double.NaN;
         double eta = Double.isNaN(perStudy) ? Double.NaN : perStudy * (total - done);
-        return String.format(Locale.ROOT, "[%s%s] %d/%d %3.0f%%  %s/study  elapsed %s  ETA %s",
-                "#".repeat(filled), ".".repeat(WIDTH - filled), done, total, fraction * 100,
+        return String.format(
+                Locale.ROOT,
+                "[%s%s] %d/%d %3.0f%%  %s/study  elapsed %s  ETA %s",
+                "#".repeat(filled),
+                ".".repeat(WIDTH - filled),
+                done,
+                total,
+                fraction * 100,
                 Double.isNaN(perStudy) ? "-" : String.format(Locale.ROOT, "%.2f s", perStudy),
-                clock(elapsed), Double.isNaN(eta) ? "--:--" : clock(eta));
+                clock(elapsed),
+                Double.isNaN(eta) ? "--:--" : clock(eta));
     }
 
     static String clock(double seconds) {

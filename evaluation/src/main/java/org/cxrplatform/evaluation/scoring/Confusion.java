@@ -10,9 +10,11 @@ public record Confusion(int tp, int fp, int fn, int tn) {
         int tp = 0, fp = 0, fn = 0, tn = 0;
         for (int i = 0; i < truth.length; i++) {
             if (truth[i]) {
-                if (predicted[i]) tp++; else fn++;
+                if (predicted[i]) tp++;
+                else fn++;
             } else {
-                if (predicted[i]) fp++; else tn++;
+                if (predicted[i]) fp++;
+                else tn++;
             }
         }
         return new Confusion(tp, fp, fn, tn);

@@ -47,7 +47,8 @@ public final class Scorer {
      * @param findings the findings that have a column in the labels file (others are not scored)
      */
     public PolicyResult score(List<ScoredStudy> studies, Set<Finding> findings, UncertainPolicy policy) {
-        List<Finding> scored = new ArrayList<>(EnumSet.copyOf(findings.isEmpty() ? EnumSet.noneOf(Finding.class) : findings));
+        List<Finding> scored =
+                new ArrayList<>(EnumSet.copyOf(findings.isEmpty() ? EnumSet.noneOf(Finding.class) : findings));
         int n = studies.size();
         byte[][] outcome = new byte[scored.size()][n];
         for (int k = 0; k < scored.size(); k++) {
@@ -93,11 +94,23 @@ public final class Scorer {
             Confusion c = point[k];
             int excluded = 0;
             for (byte o : outcome[k]) if (o == EXCLUDED) excluded++;
-            metrics.add(new FindingMetrics(scored.get(k), scored.get(k).chexpertColumn(), c, c.support(), excluded,
-                    c.precision(), c.recall(), c.f1(),
-                    interval(bootP[k]), interval(bootR[k]), interval(bootF[k])));
+            metrics.add(new FindingMetrics(
+                    scored.get(k),
+                    scored.get(k).chexpertColumn(),
+                    c,
+                    c.support(),
+                    excluded,
+                    c.precision(),
+                    c.recall(),
+                    c.f1(),
+                    interval(bootP[k]),
+                    interval(bootR[k]),
+                    interval(bootF[k])));
         }
-        return new PolicyResult(policy, policy.label(), List.copyOf(metrics),
+        return new PolicyResult(
+                policy,
+                policy.label(),
+                List.copyOf(metrics),
                 macro("paper six", metrics, Finding.PAPER_SIX, bootSix),
                 macro("all seven", metrics, EnumSet.allOf(Finding.class), bootAll));
     }
@@ -128,13 +141,20 @@ public final class Scorer {
     }
 
     private MacroMetrics macro(String name, List<FindingMetrics> metrics, Set<Finding> over, double[] boot) {
-        List<FindingMetrics> in = metrics.stream().filter(m -> over.contains(m.finding())).toList();
-        List<Finding> undefined = in.stream().filter(m -> m.f1() == null).map(FindingMetrics::finding).toList();
-        return new MacroMetrics(name, in.stream().map(FindingMetrics::finding).toList(),
+        List<FindingMetrics> in =
+                metrics.stream().filter(m -> over.contains(m.finding())).toList();
+        List<Finding> undefined = in.stream()
+                .filter(m -> m.f1() == null)
+                .map(FindingMetrics::finding)
+                .toList();
+        return new MacroMetrics(
+                name,
+                in.stream().map(FindingMetrics::finding).toList(),
                 mean(in.stream().map(FindingMetrics::precision).toList()),
                 mean(in.stream().map(FindingMetrics::recall).toList()),
                 mean(in.stream().map(FindingMetrics::f1).toList()),
-                interval(boot), undefined);
+                interval(boot),
+                undefined);
     }
 
     private static Double mean(List<Double> values) {
@@ -150,7 +170,10 @@ public final class Scorer {
     }
 
     private Interval interval(double[] replicateValues) {
-        double[] defined = Arrays.stream(replicateValues).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        double[] defined = Arrays.stream(replicateValues)
+                .filter(v -> !Double.isNaN(v))
+                .sorted()
+                .toArray();
         if (defined.length == 0) {
             return Interval.NONE;
         }

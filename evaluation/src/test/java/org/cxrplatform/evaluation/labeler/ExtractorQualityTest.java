@@ -15,7 +15,8 @@ class ExtractorQualityTest {
 
         assertThat(sets).hasSizeGreaterThanOrEqualTo(2);
         for (ExtractorQuality.SentenceSet set : sets) {
-            ExtractorQuality.Result result = ExtractorQuality.measure(set.name(), set.sentences(), ReportLabeler.platform());
+            ExtractorQuality.Result result =
+                    ExtractorQuality.measure(set.name(), set.sentences(), ReportLabeler.platform());
             System.out.printf("%s: %d sentences, accuracy %.3f%n", set.name(), result.sentences(), result.accuracy());
             assertThat(result.accuracy()).as(set.name()).isGreaterThanOrEqualTo(0.98);
         }

@@ -17,13 +17,16 @@ class LabelsCsvTest {
     @Test
     void readsCheXpertStyleWithQuotesAndPandasFloats() throws Exception {
         Path csv = dir.resolve("valid.csv");
-        Files.writeString(csv, "Path,Sex,Age,Frontal/Lateral,No Finding,Cardiomegaly,Edema,Pleural Effusion,\"Pneumothorax\"\r\n"
-                + "CheXpert-v1.0/valid/patient1/study1/view1_frontal.jpg,Male,68,Frontal,,1.0,0.0,-1.0,\r\n"
-                + "\"CheXpert-v1.0/valid/patient2/study1/view1,frontal.jpg\",Female,87,Frontal,1.0,,,0,1\r\n");
+        Files.writeString(
+                csv,
+                "Path,Sex,Age,Frontal/Lateral,No Finding,Cardiomegaly,Edema,Pleural Effusion,\"Pneumothorax\"\r\n"
+                        + "CheXpert-v1.0/valid/patient1/study1/view1_frontal.jpg,Male,68,Frontal,,1.0,0.0,-1.0,\r\n"
+                        + "\"CheXpert-v1.0/valid/patient2/study1/view1,frontal.jpg\",Female,87,Frontal,1.0,,,0,1\r\n");
         LabelsCsv.Labels labels = LabelsCsv.read(csv);
         assertThat(labels.keyColumn()).isEqualTo("path");
-        assertThat(labels.findingColumns()).containsExactly(
-                Finding.CARDIOMEGALY, Finding.PULMONARY_EDEMA, Finding.PLEURAL_EFFUSION, Finding.PNEUMOTHORAX);
+        assertThat(labels.findingColumns())
+                .containsExactly(
+                        Finding.CARDIOMEGALY, Finding.PULMONARY_EDEMA, Finding.PLEURAL_EFFUSION, Finding.PNEUMOTHORAX);
         LabelledStudy first = labels.studies().get(0);
         assertThat(first.label(Finding.CARDIOMEGALY)).isEqualTo(GroundTruth.POSITIVE);
         assertThat(first.label(Finding.PULMONARY_EDEMA)).isEqualTo(GroundTruth.NEGATIVE);
@@ -46,7 +49,9 @@ class LabelsCsvTest {
     void refusesBadCellsDuplicatesAndMissingColumns() throws Exception {
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "dicom_id,Edema\na,2\n");
-        assertThatThrownBy(() -> LabelsCsv.read(bad)).hasMessageContaining("line 2").hasMessageContaining("'Edema'")
+        assertThatThrownBy(() -> LabelsCsv.read(bad))
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("'Edema'")
                 .hasMessageContaining("not '2'");
         Path dup = dir.resolve("dup.csv");
         Files.writeString(dup, "dicom_id,Edema\na,1\na,0\n");

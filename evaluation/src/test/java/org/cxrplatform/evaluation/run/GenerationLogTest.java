@@ -56,7 +56,8 @@ class GenerationLogTest {
         }
         try (GenerationLog log = GenerationLog.open(file)) {
             log.requireSource("model:one");
-            assertThatThrownBy(() -> log.requireSource("model:two")).hasMessageContaining("model:one")
+            assertThatThrownBy(() -> log.requireSource("model:two"))
+                    .hasMessageContaining("model:one")
                     .hasMessageContaining("another --out");
         }
     }

@@ -38,10 +38,12 @@ class ScorerTest {
         // TP 3, FP 1, FN 2, TN 4
         GroundTruth P = GroundTruth.POSITIVE, N = GroundTruth.NEGATIVE;
         FindingState Y = FindingState.PRESENT, A = FindingState.ABSENT, M = FindingState.NOT_MENTIONED;
-        List<ScoredStudy> s = studies(Finding.CARDIOMEGALY,
-                new GroundTruth[] {P, P, P, N, P, P, N, N, N, N},
-                new FindingState[] {Y, Y, Y, Y, A, M, A, M, M, A});
-        PolicyResult r = new Scorer(BlankPolicy.NEGATIVE, 0, 1).score(s, EnumSet.of(Finding.CARDIOMEGALY), UncertainPolicy.POSITIVE);
+        List<ScoredStudy> s =
+                studies(Finding.CARDIOMEGALY, new GroundTruth[] {P, P, P, N, P, P, N, N, N, N}, new FindingState[] {
+                    Y, Y, Y, Y, A, M, A, M, M, A
+                });
+        PolicyResult r = new Scorer(BlankPolicy.NEGATIVE, 0, 1)
+                .score(s, EnumSet.of(Finding.CARDIOMEGALY), UncertainPolicy.POSITIVE);
         FindingMetrics m = r.findings().get(0);
         assertThat(m.confusion()).isEqualTo(new Confusion(3, 1, 2, 4));
         assertThat(m.support()).isEqualTo(5);
@@ -56,11 +58,18 @@ class ScorerTest {
         GroundTruth U = GroundTruth.UNCERTAIN, P = GroundTruth.POSITIVE, N = GroundTruth.NEGATIVE;
         FindingState u = FindingState.UNCERTAIN, m = FindingState.NOT_MENTIONED, y = FindingState.PRESENT;
         // (-1,U) (-1,NM) (1,U) (0,U) (-1,PRESENT)
-        List<ScoredStudy> s = studies(Finding.PLEURAL_EFFUSION, new GroundTruth[] {U, U, P, N, U}, new FindingState[] {u, m, u, u, y});
+        List<ScoredStudy> s = studies(
+                Finding.PLEURAL_EFFUSION, new GroundTruth[] {U, U, P, N, U}, new FindingState[] {u, m, u, u, y});
         Scorer scorer = new Scorer(BlankPolicy.NEGATIVE, 0, 1);
-        assertThat(scorer.score(s, EnumSet.of(Finding.PLEURAL_EFFUSION), UncertainPolicy.POSITIVE).findings().get(0).confusion())
+        assertThat(scorer.score(s, EnumSet.of(Finding.PLEURAL_EFFUSION), UncertainPolicy.POSITIVE)
+                        .findings()
+                        .get(0)
+                        .confusion())
                 .isEqualTo(new Confusion(3, 1, 1, 0));
-        assertThat(scorer.score(s, EnumSet.of(Finding.PLEURAL_EFFUSION), UncertainPolicy.NEGATIVE).findings().get(0).confusion())
+        assertThat(scorer.score(s, EnumSet.of(Finding.PLEURAL_EFFUSION), UncertainPolicy.NEGATIVE)
+                        .findings()
+                        .get(0)
+                        .confusion())
                 .isEqualTo(new Confusion(0, 1, 1, 3));
     }
 
@@ -68,9 +77,16 @@ class ScorerTest {
     void blankIsNegativeOrExcluded() {
         GroundTruth B = GroundTruth.BLANK, P = GroundTruth.POSITIVE;
         FindingState y = FindingState.PRESENT, m = FindingState.NOT_MENTIONED;
-        List<ScoredStudy> s = studies(Finding.PNEUMONIA, new GroundTruth[] {B, B, B, P}, new FindingState[] {y, m, m, y});
-        FindingMetrics negative = new Scorer(BlankPolicy.NEGATIVE, 0, 1).score(s, EnumSet.of(Finding.PNEUMONIA), UncertainPolicy.POSITIVE).findings().get(0);
-        FindingMetrics excluded = new Scorer(BlankPolicy.EXCLUDE, 0, 1).score(s, EnumSet.of(Finding.PNEUMONIA), UncertainPolicy.POSITIVE).findings().get(0);
+        List<ScoredStudy> s =
+                studies(Finding.PNEUMONIA, new GroundTruth[] {B, B, B, P}, new FindingState[] {y, m, m, y});
+        FindingMetrics negative = new Scorer(BlankPolicy.NEGATIVE, 0, 1)
+                .score(s, EnumSet.of(Finding.PNEUMONIA), UncertainPolicy.POSITIVE)
+                .findings()
+                .get(0);
+        FindingMetrics excluded = new Scorer(BlankPolicy.EXCLUDE, 0, 1)
+                .score(s, EnumSet.of(Finding.PNEUMONIA), UncertainPolicy.POSITIVE)
+                .findings()
+                .get(0);
         assertThat(negative.confusion()).isEqualTo(new Confusion(1, 1, 0, 2));
         assertThat(excluded.confusion()).isEqualTo(new Confusion(1, 0, 0, 0));
         assertThat(excluded.excluded()).isEqualTo(3);
@@ -81,14 +97,18 @@ class ScorerTest {
         List<ScoredStudy> s = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             Map<Finding, GroundTruth> l = new EnumMap<>(Finding.class);
-            l.put(Finding.PNEUMOTHORAX, GroundTruth.NEGATIVE);           // never positive, never predicted
+            l.put(Finding.PNEUMOTHORAX, GroundTruth.NEGATIVE); // never positive, never predicted
             l.put(Finding.CARDIOMEGALY, i < 2 ? GroundTruth.POSITIVE : GroundTruth.NEGATIVE);
-            s.add(new ScoredStudy(new LabelledStudy("s" + i, l),
+            s.add(new ScoredStudy(
+                    new LabelledStudy("s" + i, l),
                     Map.of(Finding.CARDIOMEGALY, i == 0 ? FindingState.PRESENT : FindingState.ABSENT)));
         }
         PolicyResult r = new Scorer(BlankPolicy.NEGATIVE, 0, 1)
                 .score(s, EnumSet.of(Finding.PNEUMOTHORAX, Finding.CARDIOMEGALY), UncertainPolicy.POSITIVE);
-        FindingMetrics ptx = r.findings().stream().filter(m -> m.finding() == Finding.PNEUMOTHORAX).findFirst().orElseThrow();
+        FindingMetrics ptx = r.findings().stream()
+                .filter(m -> m.finding() == Finding.PNEUMOTHORAX)
+                .findFirst()
+                .orElseThrow();
         assertThat(ptx.precision()).isNull();
         assertThat(ptx.recall()).isNull();
         assertThat(ptx.f1()).isNull();
@@ -123,9 +143,18 @@ class ScorerTest {
         }
         List<ScoredStudy> s = studies(Finding.PLEURAL_EFFUSION, labels, predicted);
         EnumSet<Finding> cols = EnumSet.of(Finding.PLEURAL_EFFUSION);
-        FindingMetrics a = new Scorer(BlankPolicy.NEGATIVE, 500, 42).score(s, cols, UncertainPolicy.POSITIVE).findings().get(0);
-        FindingMetrics b = new Scorer(BlankPolicy.NEGATIVE, 500, 42).score(s, cols, UncertainPolicy.POSITIVE).findings().get(0);
-        FindingMetrics c = new Scorer(BlankPolicy.NEGATIVE, 500, 43).score(s, cols, UncertainPolicy.POSITIVE).findings().get(0);
+        FindingMetrics a = new Scorer(BlankPolicy.NEGATIVE, 500, 42)
+                .score(s, cols, UncertainPolicy.POSITIVE)
+                .findings()
+                .get(0);
+        FindingMetrics b = new Scorer(BlankPolicy.NEGATIVE, 500, 42)
+                .score(s, cols, UncertainPolicy.POSITIVE)
+                .findings()
+                .get(0);
+        FindingMetrics c = new Scorer(BlankPolicy.NEGATIVE, 500, 43)
+                .score(s, cols, UncertainPolicy.POSITIVE)
+                .findings()
+                .get(0);
         assertThat(a.f1Ci()).isEqualTo(b.f1Ci());
         assertThat(a.f1Ci()).isNotEqualTo(c.f1Ci());
         assertThat(a.f1Ci().low()).isLessThan(a.f1()).isGreaterThan(a.f1() - 0.2);
@@ -136,8 +165,12 @@ class ScorerTest {
         // four times the studies: the interval narrows by about half
         List<ScoredStudy> big = new ArrayList<>();
         for (int k = 0; k < 4; k++) big.addAll(s);
-        FindingMetrics d = new Scorer(BlankPolicy.NEGATIVE, 500, 42).score(big, cols, UncertainPolicy.POSITIVE).findings().get(0);
-        double ratio = (d.f1Ci().high() - d.f1Ci().low()) / (a.f1Ci().high() - a.f1Ci().low());
+        FindingMetrics d = new Scorer(BlankPolicy.NEGATIVE, 500, 42)
+                .score(big, cols, UncertainPolicy.POSITIVE)
+                .findings()
+                .get(0);
+        double ratio =
+                (d.f1Ci().high() - d.f1Ci().low()) / (a.f1Ci().high() - a.f1Ci().low());
         assertThat(ratio).isBetween(0.35, 0.65);
     }
 
@@ -145,8 +178,12 @@ class ScorerTest {
     void perfectPredictionsHaveADegenerateInterval() {
         GroundTruth P = GroundTruth.POSITIVE, N = GroundTruth.NEGATIVE;
         FindingState y = FindingState.PRESENT, a = FindingState.ABSENT;
-        List<ScoredStudy> s = studies(Finding.PULMONARY_EDEMA, new GroundTruth[] {P, P, N, N, P, N}, new FindingState[] {y, y, a, a, y, a});
-        FindingMetrics m = new Scorer(BlankPolicy.NEGATIVE, 200, 3).score(s, EnumSet.of(Finding.PULMONARY_EDEMA), UncertainPolicy.POSITIVE).findings().get(0);
+        List<ScoredStudy> s = studies(
+                Finding.PULMONARY_EDEMA, new GroundTruth[] {P, P, N, N, P, N}, new FindingState[] {y, y, a, a, y, a});
+        FindingMetrics m = new Scorer(BlankPolicy.NEGATIVE, 200, 3)
+                .score(s, EnumSet.of(Finding.PULMONARY_EDEMA), UncertainPolicy.POSITIVE)
+                .findings()
+                .get(0);
         assertThat(m.f1()).isEqualTo(1.0);
         assertThat(m.f1Ci()).isEqualTo(new Interval(1.0, 1.0));
     }

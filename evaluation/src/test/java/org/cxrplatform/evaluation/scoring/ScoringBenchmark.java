@@ -40,7 +40,8 @@ class ScoringBenchmark {
         for (int round = 0; round < 3; round++) {
             long t0 = System.nanoTime();
             for (UncertainPolicy p : UncertainPolicy.values()) scorer.score(studies, EnumSet.allOf(Finding.class), p);
-            System.out.printf("scoring 5000 studies x 7 findings x 2 policies, 1000 bootstrap resamples: %.0f ms%n",
+            System.out.printf(
+                    "scoring 5000 studies x 7 findings x 2 policies, 1000 bootstrap resamples: %.0f ms%n",
                     (System.nanoTime() - t0) / 1e6);
         }
     }

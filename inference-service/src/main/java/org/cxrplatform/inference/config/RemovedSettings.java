@@ -19,8 +19,7 @@ public final class RemovedSettings {
             "cxr.inference.routine.max-wait", "nothing: a study joins the running batch at the next engine step",
             "cxr.inference.oom-recovery-batches", "cxr.inference.oom-recovery-studies");
 
-    private RemovedSettings() {
-    }
+    private RemovedSettings() {}
 
     /**
      * @param isSet whether a key has a value (in any config source: properties, env var, system property)
@@ -28,10 +27,13 @@ public final class RemovedSettings {
      */
     public static void refuse(Predicate<String> isSet) {
         List<String> found = new ArrayList<>();
-        REPLACED.entrySet().stream().sorted(Map.Entry.comparingByKey()).filter(e -> isSet.test(e.getKey()))
+        REPLACED.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .filter(e -> isSet.test(e.getKey()))
                 .forEach(e -> found.add(e.getKey() + " (replaced by " + e.getValue() + ")"));
         if (!found.isEmpty()) {
-            throw new IllegalArgumentException("static batching settings are no longer used, remove them: " + String.join("; ", found));
+            throw new IllegalArgumentException(
+                    "static batching settings are no longer used, remove them: " + String.join("; ", found));
         }
     }
 }

@@ -26,6 +26,7 @@ public class InferenceLiveness implements HealthCheck {
         Throwable died = worker == null ? null : worker.died();
         return HealthCheckResponse.named("inference-loop")
                 .withData("died", died == null ? "no" : died.toString())
-                .status(died == null).build();
+                .status(died == null)
+                .build();
     }
 }

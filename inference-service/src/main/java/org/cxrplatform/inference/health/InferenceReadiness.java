@@ -39,6 +39,7 @@ public class InferenceReadiness implements HealthCheck {
         if (models.error() != null) {
             b.withData("error", models.error());
         }
-        return b.status(models.state() == ModelService.State.LOADED && worker != null && worker.consuming()).build();
+        return b.status(models.state() == ModelService.State.LOADED && worker != null && worker.consuming())
+                .build();
     }
 }

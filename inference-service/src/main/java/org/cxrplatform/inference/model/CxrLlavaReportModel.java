@@ -72,7 +72,8 @@ public final class CxrLlavaReportModel implements ReportModel {
     }
 
     @Override
-    public RequestHandle submit(GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
+    public RequestHandle submit(
+            GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
         return withLibraryClassLoader(() -> engine.submit(request, options, priority, listener));
     }
 

@@ -38,13 +38,15 @@ final class HaltOnMarkedImage implements ReportModel {
         if (width == null) {
             return model;
         }
-        LOG.warnf("TEST HOOK %s=%s: the JVM halts in any engine step with an image %s pixels wide in the engine", PROPERTY, width,
-                width);
+        LOG.warnf(
+                "TEST HOOK %s=%s: the JVM halts in any engine step with an image %s pixels wide in the engine",
+                PROPERTY, width, width);
         return new HaltOnMarkedImage(model, Integer.parseInt(width.trim()));
     }
 
     @Override
-    public RequestHandle submit(GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
+    public RequestHandle submit(
+            GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
         RequestHandle handle = model.submit(request, options, priority, listener);
         if (request.image().getWidth() == width) {
             marked.add(handle);

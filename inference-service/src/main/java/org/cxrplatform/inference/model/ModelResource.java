@@ -47,8 +47,21 @@ public class ModelResource {
         body.put("device", modelConfig.device());
         body.put("dtype", modelConfig.dtype());
         GenerationOptions g = models.generationOptions();
-        body.put("generation", Map.of("mode", models.generationLabel(), "maxNewTokens", g.maxNewTokens(),
-                "temperature", g.temperature(), "topP", g.topP(), "seed", g.seed(), "repetitionGuard", g.repetitionGuard().enabled()));
+        body.put(
+                "generation",
+                Map.of(
+                        "mode",
+                        models.generationLabel(),
+                        "maxNewTokens",
+                        g.maxNewTokens(),
+                        "temperature",
+                        g.temperature(),
+                        "topP",
+                        g.topP(),
+                        "seed",
+                        g.seed(),
+                        "repetitionGuard",
+                        g.repetitionGuard().enabled()));
         body.put("lanes", config.lanes());
         body.put("loadMillis", models.loadMillis());
         if (models.error() != null) {

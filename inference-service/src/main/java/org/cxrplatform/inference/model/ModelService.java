@@ -35,7 +35,11 @@ public class ModelService {
     private static final Logger LOG = Logger.getLogger(ModelService.class);
 
     /** What GET /model shows while loading, after a failure, or once loaded. */
-    public enum State { LOADING, LOADED, FAILED }
+    public enum State {
+        LOADING,
+        LOADED,
+        FAILED
+    }
 
     @Inject
     ModelConfig config;
@@ -70,19 +74,30 @@ public class ModelService {
             Path dir = config.dir().filter(s -> !s.isBlank()).map(Path::of).orElse(null);
             if (dir == null) {
                 dir = BundledModel.extractToTempDir();
-                LOG.infof("cxr.model.dir not set: using the bundled demo model %s (random weights, meaningless text)", BundledModel.NAME);
+                LOG.infof(
+                        "cxr.model.dir not set: using the bundled demo model %s (random weights, meaningless text)",
+                        BundledModel.NAME);
             } else if (!Files.isDirectory(dir)) {
                 throw new IllegalArgumentException("cxr.model.dir: " + dir + " is not a folder");
             }
             modelDir = dir;
-            ReportModel loaded = HaltOnMarkedImage.wrapIfRequested(CxrLlavaReportModel.load(dir, runtime,
+            ReportModel loaded = HaltOnMarkedImage.wrapIfRequested(CxrLlavaReportModel.load(
+                    dir,
+                    runtime,
                     engineConfig(engine, WorkerSettings.parseLanes(lanes).size() == 2)));
             identity = InferenceWorker.identityOf(loaded, generationLabel());
             model = loaded;
             loadMillis = System.currentTimeMillis() - start;
             state = State.LOADED;
-            LOG.infof("model %s loaded from %s on %s/%s in %d ms (%d parameters, generation %s, %d engine slots)", identity.version(),
-                    dir, runtime.device(), runtime.dtype(), loadMillis, loaded.info().parameterCount(), identity.generation(),
+            LOG.infof(
+                    "model %s loaded from %s on %s/%s in %d ms (%d parameters, generation %s, %d engine slots)",
+                    identity.version(),
+                    dir,
+                    runtime.device(),
+                    runtime.dtype(),
+                    loadMillis,
+                    loaded.info().parameterCount(),
+                    identity.generation(),
                     loaded.slots());
             return loaded;
         } catch (RuntimeException e) {
@@ -116,27 +131,36 @@ public class ModelService {
             throw new IllegalArgumentException("cxr.engine.slots must be >= 1, was " + e.slots());
         }
         if (e.reservedStatSlots() < 0 || (bothLanes && e.reservedStatSlots() >= e.slots())) {
-            throw new IllegalArgumentException("cxr.engine.reserved-stat-slots must be >= 0 and below cxr.engine.slots ("
-                    + e.slots() + "), was " + e.reservedStatSlots());
+            throw new IllegalArgumentException(
+                    "cxr.engine.reserved-stat-slots must be >= 0 and below cxr.engine.slots (" + e.slots() + "), was "
+                            + e.reservedStatSlots());
         }
         if (e.prefillChunk() < 1) {
             throw new IllegalArgumentException("cxr.engine.prefill-chunk must be >= 1, was " + e.prefillChunk());
         }
         if (e.context() < 0) {
-            throw new IllegalArgumentException("cxr.engine.context must be >= 0 (0 = the model's, at most 2048), was " + e.context());
+            throw new IllegalArgumentException(
+                    "cxr.engine.context must be >= 0 (0 = the model's, at most 2048), was " + e.context());
         }
         long memory = e.memory().map(m -> m.asLongValue()).orElse(0L);
         if (e.memory().isPresent() && memory <= 0) {
-            throw new IllegalArgumentException("cxr.engine.memory must be positive (or unset = automatic), was " + memory);
+            throw new IllegalArgumentException(
+                    "cxr.engine.memory must be positive (or unset = automatic), was " + memory);
         }
-        return new EngineConfig(e.slots(), e.context(), e.prefillChunk(), memory, bothLanes ? e.reservedStatSlots() : 0);
+        return new EngineConfig(
+                e.slots(), e.context(), e.prefillChunk(), memory, bothLanes ? e.reservedStatSlots() : 0);
     }
 
     /** Generation settings from {@code cxr.generation.*}; validated by the library. Each study gets its own seed from them. */
     public GenerationOptions generationOptions() {
         GenerationConfig g = generation;
         try {
-            return new GenerationOptions(g.maxNewTokens().orElse(0), g.temperature(), g.topP(), g.seed(), true,
+            return new GenerationOptions(
+                    g.maxNewTokens().orElse(0),
+                    g.temperature(),
+                    g.topP(),
+                    g.seed(),
+                    true,
                     g.repetitionGuard() ? RepetitionGuard.REPORT : RepetitionGuard.OFF);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("cxr.generation: " + e.getMessage(), e);
@@ -159,7 +183,12 @@ public class ModelService {
         if (g.greedyDecoding()) {
             return guarded.isEmpty() ? "greedy" : "greedy(" + guarded + ")";
         }
-        return String.format(Locale.ROOT, "sample(t=%s,p=%s,seed=%d%s)", g.temperature(), g.topP(), g.seed(),
+        return String.format(
+                Locale.ROOT,
+                "sample(t=%s,p=%s,seed=%d%s)",
+                g.temperature(),
+                g.topP(),
+                g.seed(),
                 guarded.isEmpty() ? "" : "," + guarded);
     }
 

@@ -31,7 +31,8 @@ public interface ReportModel extends AutoCloseable {
      *
      * @throws IllegalArgumentException for a request the engine cannot run (a prompt longer than its context)
      */
-    RequestHandle submit(GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener);
+    RequestHandle submit(
+            GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener);
 
     /** One engine step: admissions, one forward pass, a token for every running study; listeners run inside it. */
     boolean step();

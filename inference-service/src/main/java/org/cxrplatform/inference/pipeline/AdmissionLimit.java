@@ -32,7 +32,8 @@ final class AdmissionLimit {
     void halve(int running) {
         limit = Math.max(1, Math.min(limit, running / 2));
         sinceHalving = 0;
-        LOG.warnf("an engine step with %d studies ran out of memory: admitting at most %d until %d studies have completed",
+        LOG.warnf(
+                "an engine step with %d studies ran out of memory: admitting at most %d until %d studies have completed",
                 running, limit, recoveryStudies);
     }
 
@@ -40,7 +41,9 @@ final class AdmissionLimit {
         if (limit < slots && ++sinceHalving >= recoveryStudies) {
             limit = Math.min(slots, limit * 2);
             sinceHalving = 0;
-            LOG.infof("%d studies completed since the last out-of-memory step; admitting up to %d again", recoveryStudies, limit);
+            LOG.infof(
+                    "%d studies completed since the last out-of-memory step; admitting up to %d again",
+                    recoveryStudies, limit);
         }
     }
 
@@ -52,7 +55,9 @@ final class AdmissionLimit {
             }
             String name = t.getClass().getSimpleName().toLowerCase(Locale.ROOT);
             String msg = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-            if (name.contains("outofmemory") || msg.contains("out of memory") || msg.contains("cuda_error_out_of_memory")) {
+            if (name.contains("outofmemory")
+                    || msg.contains("out of memory")
+                    || msg.contains("cuda_error_out_of_memory")) {
                 return true;
             }
         }

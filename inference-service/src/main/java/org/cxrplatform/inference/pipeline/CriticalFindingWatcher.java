@@ -24,8 +24,7 @@ import org.cxrplatform.findings.Mention;
 public final class CriticalFindingWatcher {
 
     /** A critical finding to alert on. */
-    public record Raised(Finding finding, FindingState state, String excerpt) {
-    }
+    public record Raised(Finding finding, FindingState state, String excerpt) {}
 
     private final FindingsReader reader;
     private final Set<Finding> critical;
@@ -85,7 +84,9 @@ public final class CriticalFindingWatcher {
             if (c == '\n') {
                 return i + 1;
             }
-            if ((c == '.' || c == '!' || c == '?') && i + 1 < text.length() && Character.isWhitespace(text.charAt(i + 1))) {
+            if ((c == '.' || c == '!' || c == '?')
+                    && i + 1 < text.length()
+                    && Character.isWhitespace(text.charAt(i + 1))) {
                 return i + 1;
             }
         }

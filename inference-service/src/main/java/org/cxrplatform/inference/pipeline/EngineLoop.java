@@ -93,7 +93,8 @@ final class EngineLoop {
      * @param admitting false while stopping: the studies in the engine finish and are committed, no new one starts
      */
     void turn(boolean admitting) {
-        boolean work = !inEngine.isEmpty() || (admitting && lanes.keySet().stream().anyMatch(this::waiting));
+        boolean work =
+                !inEngine.isEmpty() || (admitting && lanes.keySet().stream().anyMatch(this::waiting));
         Duration wait = work ? Duration.ZERO : Duration.ofMillis(lanes.size() == 1 ? 100 : 25);
         for (LaneConsumer l : lanes.values()) {
             l.poll(wait);
@@ -151,7 +152,8 @@ final class EngineLoop {
             int cap = Math.min(slots, limit.current());
             int free = cap - inEngine.size() - admitted.size();
             boolean stat = free > 0 && lanes.containsKey(Lane.STAT) && waiting(Lane.STAT);
-            boolean routine = free > Math.min(reserved, cap - 1) && lanes.containsKey(Lane.ROUTINE) && waiting(Lane.ROUTINE);
+            boolean routine =
+                    free > Math.min(reserved, cap - 1) && lanes.containsKey(Lane.ROUTINE) && waiting(Lane.ROUTINE);
             Lane lane = scheduler.next(stat, routine);
             if (lane == null || nextMustRunAlone(lane)) {
                 break;
@@ -197,13 +199,15 @@ final class EngineLoop {
     /** Commits the studies' in-flight markers (one commit per lane), then hands them to the engine. */
     private void submit(List<Study> studies) {
         Map<Lane, List<Study>> byLane = new EnumMap<>(Lane.class);
-        studies.forEach(s -> byLane.computeIfAbsent(s.lane, l -> new ArrayList<>()).add(s));
+        studies.forEach(
+                s -> byLane.computeIfAbsent(s.lane, l -> new ArrayList<>()).add(s));
         byLane.forEach((lane, group) -> {
             try {
                 lanes.get(lane).enterModel(group.stream().map(s -> s.record).toList());
             } catch (KafkaException e) {
-                LOG.errorf("%s: in-flight marker not committed (%s); rewinding those partitions to run their studies again", lane,
-                        e.getMessage());
+                LOG.errorf(
+                        "%s: in-flight marker not committed (%s); rewinding those partitions to run their studies again",
+                        lane, e.getMessage());
                 group.forEach(s -> rewind(s.lane, s.partition()));
                 group.forEach(s -> s.abandoned = true);
                 if (alone != null && alone.abandoned) {
@@ -217,7 +221,10 @@ final class EngineLoop {
 
     private void submit(Study s) {
         try {
-            s.handle = model.submit(s.request, settings.generation().forStudy(s.imageDigest), s.lane == Lane.STAT ? 0 : 1,
+            s.handle = model.submit(
+                    s.request,
+                    settings.generation().forStudy(s.imageDigest),
+                    s.lane == Lane.STAT ? 0 : 1,
                     new Listener(s));
             s.submittedNanos = System.nanoTime();
             inEngine.add(s);
@@ -245,7 +252,10 @@ final class EngineLoop {
             s.admittedNanos = System.nanoTime();
             s.startedAt = Instant.now();
             s.joinedBatchOf = inEngine.size();
-            metrics.admitted(s.lane, Duration.ofNanos(s.admittedNanos - s.fetchedNanos), Duration.between(s.receivedAt(), s.startedAt),
+            metrics.admitted(
+                    s.lane,
+                    Duration.ofNanos(s.admittedNanos - s.fetchedNanos),
+                    Duration.between(s.receivedAt(), s.startedAt),
                     s.joinedBatchOf);
         }
 
@@ -279,7 +289,8 @@ final class EngineLoop {
             return;
         }
         Map<Throwable, List<Study>> byError = new IdentityHashMap<>();
-        failedInStep.forEach((s, e) -> byError.computeIfAbsent(e, k -> new ArrayList<>()).add(s));
+        failedInStep.forEach(
+                (s, e) -> byError.computeIfAbsent(e, k -> new ArrayList<>()).add(s));
         failedInStep.clear();
         byError.forEach((error, studies) -> failed(studies, error, running));
     }
@@ -294,13 +305,21 @@ final class EngineLoop {
         }
         lanes.get(s.lane).leftModel(s.record);
         limit.completed();
-        metrics.finished(s.lane, c.stopReason().name().toLowerCase(Locale.ROOT), c.generatedIds().length,
+        metrics.finished(
+                s.lane,
+                c.stopReason().name().toLowerCase(Locale.ROOT),
+                c.generatedIds().length,
                 System.nanoTime() - s.admittedNanos);
         try {
             outputs.report(s, c);
             publishing.add(s);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "%s: report of the study at %s@%d not sent; rewinding its partition", s.lane, s.partition(), s.record.offset());
+            LOG.errorf(
+                    e,
+                    "%s: report of the study at %s@%d not sent; rewinding its partition",
+                    s.lane,
+                    s.partition(),
+                    s.record.offset());
             rewind(s.lane, s.partition());
         }
     }
@@ -330,13 +349,19 @@ final class EngineLoop {
             mine.forEach(s -> metrics.oomRetry(s.lane));
             runAgain(mine, false);
         } else if (mine.size() > 1) {
-            LOG.warnf(error, "an engine step failed for %d studies at once; running each alone to find the one it belongs to",
+            LOG.warnf(
+                    error,
+                    "an engine step failed for %d studies at once; running each alone to find the one it belongs to",
                     mine.size());
             runAgain(mine, true);
         } else {
             Study s = mine.get(0);
-            outputs.failed(s, (oom ? "out of memory even alone: " : "model error: ") + error.getClass().getSimpleName() + ": "
-                    + error.getMessage(), error, false);
+            outputs.failed(
+                    s,
+                    (oom ? "out of memory even alone: " : "model error: ")
+                            + error.getClass().getSimpleName() + ": " + error.getMessage(),
+                    error,
+                    false);
             publishing.add(s);
         }
     }
@@ -376,8 +401,12 @@ final class EngineLoop {
                     metrics.reportPublished(s.lane, Duration.between(s.receivedAt(), Instant.now()));
                 }
             } else if (error != null || now - s.outputsSentNanos > PUBLISH_TIMEOUT.toNanos()) {
-                LOG.errorf("%s: outputs of the study at %s@%d not acknowledged (%s); rewinding its partition to run it again",
-                        s.lane, s.partition(), s.record.offset(), error != null ? error.getMessage() : "timed out after " + PUBLISH_TIMEOUT);
+                LOG.errorf(
+                        "%s: outputs of the study at %s@%d not acknowledged (%s); rewinding its partition to run it again",
+                        s.lane,
+                        s.partition(),
+                        s.record.offset(),
+                        error != null ? error.getMessage() : "timed out after " + PUBLISH_TIMEOUT);
                 it.remove();
                 rewind(s.lane, s.partition());
             }

@@ -9,8 +9,7 @@ import org.cxrplatform.contracts.findings.FindingState;
 public interface FindingsReader {
 
     /** What the text says about one finding, and the sentence that says it (null when not mentioned). */
-    record Reading(FindingState state, String excerpt) {
-    }
+    record Reading(FindingState state, String excerpt) {}
 
     /** One reading per finding, all seven present. */
     Map<Finding, Reading> read(String text);

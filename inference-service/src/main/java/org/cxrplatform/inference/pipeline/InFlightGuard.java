@@ -107,8 +107,12 @@ final class InFlightGuard {
                         offsets.add(o);
                     }
                 }
-                return offsets.isEmpty() ? null
-                        : new Marker(offsets, Integer.parseInt(fields.getOrDefault("deaths", "0")), fields.getOrDefault("by", "?"));
+                return offsets.isEmpty()
+                        ? null
+                        : new Marker(
+                                offsets,
+                                Integer.parseInt(fields.getOrDefault("deaths", "0")),
+                                fields.getOrDefault("by", "?"));
             } catch (NumberFormatException e) {
                 LOG.warnf("ignoring unreadable in-flight marker '%s'", metadata);
                 return null;
@@ -117,8 +121,7 @@ final class InFlightGuard {
     }
 
     /** A partition being recovered: these offsets have each been in the model when the process died {@code deaths} times. */
-    private record Suspects(NavigableSet<Long> offsets, int deaths) {
-    }
+    private record Suspects(NavigableSet<Long> offsets, int deaths) {}
 
     private final Lane lane;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -127,7 +130,12 @@ final class InFlightGuard {
     private final InferenceMetrics metrics;
     private final Map<TopicPartition, Suspects> suspects = new HashMap<>();
 
-    InFlightGuard(Lane lane, KafkaConsumer<String, byte[]> consumer, int maxAttempts, String instanceId, InferenceMetrics metrics) {
+    InFlightGuard(
+            Lane lane,
+            KafkaConsumer<String, byte[]> consumer,
+            int maxAttempts,
+            String instanceId,
+            InferenceMetrics metrics) {
         this.lane = lane;
         this.consumer = consumer;
         this.maxAttempts = maxAttempts;
@@ -145,7 +153,9 @@ final class InFlightGuard {
             committed = consumer.committed(Set.copyOf(partitions));
         } catch (KafkaException e) {
             // Without the markers a crashing study only costs another death, which the next owner counts.
-            LOG.warnf("%s: could not read in-flight markers of %s (%s); not guarding them this time", lane, partitions, e.getMessage());
+            LOG.warnf(
+                    "%s: could not read in-flight markers of %s (%s); not guarding them this time",
+                    lane, partitions, e.getMessage());
             return;
         }
         committed.forEach((tp, om) -> {
@@ -156,10 +166,14 @@ final class InFlightGuard {
             int deaths = m.deaths() + 1;
             suspects.put(tp, new Suspects(m.offsets(), deaths));
             metrics.crashRecovery(lane);
-            String next = m.offsets().size() == 1 && deaths >= maxAttempts ? "dead-lettering it (max-attempts " + maxAttempts + ")"
-                    : "running them one at a time; one that was alone in the model " + maxAttempts + " times is dead-lettered";
-            LOG.warnf("%s: %s was committed at %d with studies %s in the model (replica %s): the process died there "
-                    + "(%d time(s) so far); %s", lane, tp, om.offset(), m.offsets(), m.by(), deaths, next);
+            String next = m.offsets().size() == 1 && deaths >= maxAttempts
+                    ? "dead-lettering it (max-attempts " + maxAttempts + ")"
+                    : "running them one at a time; one that was alone in the model " + maxAttempts
+                            + " times is dead-lettered";
+            LOG.warnf(
+                    "%s: %s was committed at %d with studies %s in the model (replica %s): the process died there "
+                            + "(%d time(s) so far); %s",
+                    lane, tp, om.offset(), m.offsets(), m.by(), deaths, next);
         });
     }
 

@@ -37,11 +37,14 @@ public final class InferenceMetrics {
     public InferenceMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("cxr.inference.engine.slots", slots, AtomicInteger::get)
-                .description("Studies the engine decodes together at most (its memory budget)").register(registry);
+                .description("Studies the engine decodes together at most (its memory budget)")
+                .register(registry);
         Gauge.builder("cxr.inference.engine.running", running, AtomicInteger::get)
-                .description("Studies in the engine now (prefilling or decoding)").register(registry);
+                .description("Studies in the engine now (prefilling or decoding)")
+                .register(registry);
         Gauge.builder("cxr.inference.engine.limit", limit, AtomicInteger::get)
-                .description("Studies the loop admits at most now: the slots, halved after an out-of-memory step").register(registry);
+                .description("Studies the loop admits at most now: the slots, halved after an out-of-memory step")
+                .register(registry);
         for (Lane lane : Lane.values()) {
             lanes.put(lane, new LaneMeters(registry, lane.name().toLowerCase(Locale.ROOT)));
         }
@@ -68,48 +71,84 @@ public final class InferenceMetrics {
         final Counter crashDeadLettered;
 
         LaneMeters(MeterRegistry r, String lane) {
-            Gauge.builder("cxr.inference.lag", lag, AtomicLong::get).tag("lane", lane)
-                    .description("Studies waiting in the lane: end offset minus position, plus fetched but not yet run").register(r);
-            admitted = Counter.builder("cxr.inference.admitted").tag("lane", lane)
-                    .description("Studies admitted into the engine's running batch").register(r);
-            admissionWait = Timer.builder("cxr.inference.admission.wait").tag("lane", lane)
+            Gauge.builder("cxr.inference.lag", lag, AtomicLong::get)
+                    .tag("lane", lane)
+                    .description("Studies waiting in the lane: end offset minus position, plus fetched but not yet run")
+                    .register(r);
+            admitted = Counter.builder("cxr.inference.admitted")
+                    .tag("lane", lane)
+                    .description("Studies admitted into the engine's running batch")
+                    .register(r);
+            admissionWait = Timer.builder("cxr.inference.admission.wait")
+                    .tag("lane", lane)
                     .description("Time from fetching a study off its lane to its admission at an engine step")
-                    .publishPercentiles(0.5, 0.95, 0.99).register(r);
-            firstToken = Timer.builder("cxr.inference.first.token").tag("lane", lane)
+                    .publishPercentiles(0.5, 0.95, 0.99)
+                    .register(r);
+            firstToken = Timer.builder("cxr.inference.first.token")
+                    .tag("lane", lane)
                     .description("receivedAt at ingest to the report's first generated token")
-                    .publishPercentiles(0.5, 0.95, 0.99).register(r);
-            batchSize = DistributionSummary.builder("cxr.inference.batch.size").tag("lane", lane)
+                    .publishPercentiles(0.5, 0.95, 0.99)
+                    .register(r);
+            batchSize = DistributionSummary.builder("cxr.inference.batch.size")
+                    .tag("lane", lane)
                     .description("Studies in the engine when a study was admitted: the running batch it joined")
-                    .publishPercentiles(0.5, 0.99).register(r);
-            tokensPerSecond = DistributionSummary.builder("cxr.inference.tokens.per.second").tag("lane", lane)
-                    .description("Generated tokens per second of a study's time in the engine").publishPercentiles(0.5).register(r);
-            tokens = Counter.builder("cxr.inference.generated.tokens").tag("lane", lane).register(r);
-            queue = Timer.builder("cxr.inference.queue").tag("lane", lane)
+                    .publishPercentiles(0.5, 0.99)
+                    .register(r);
+            tokensPerSecond = DistributionSummary.builder("cxr.inference.tokens.per.second")
+                    .tag("lane", lane)
+                    .description("Generated tokens per second of a study's time in the engine")
+                    .publishPercentiles(0.5)
+                    .register(r);
+            tokens = Counter.builder("cxr.inference.generated.tokens")
+                    .tag("lane", lane)
+                    .register(r);
+            queue = Timer.builder("cxr.inference.queue")
+                    .tag("lane", lane)
                     .description("Time a study waited before it entered the engine (receivedAt to admission)")
-                    .publishPercentiles(0.5, 0.95, 0.99).register(r);
-            model = Timer.builder("cxr.inference.model").tag("lane", lane)
+                    .publishPercentiles(0.5, 0.95, 0.99)
+                    .register(r);
+            model = Timer.builder("cxr.inference.model")
+                    .tag("lane", lane)
                     .description("Time a study spent in the engine (admission to its last token)")
-                    .publishPercentiles(0.5, 0.95, 0.99).register(r);
-            e2e = Timer.builder("cxr.inference.e2e").tag("lane", lane)
+                    .publishPercentiles(0.5, 0.95, 0.99)
+                    .register(r);
+            e2e = Timer.builder("cxr.inference.e2e")
+                    .tag("lane", lane)
                     .description("receivedAt at ingest to report acknowledged by Kafka")
-                    .publishPercentiles(0.5, 0.95, 0.99).publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofHours(2)).register(r);
-            oomRetries = Counter.builder("cxr.inference.oom.retries").tag("lane", lane)
-                    .description("Studies run again after an out-of-memory engine step (the admission limit halves)").register(r);
-            dlq = Counter.builder("cxr.dlq").tag("lane", lane).tag("stage", "inference")
-                    .description("Studies given up on and sent to the dead-letter topic").register(r);
-            requeued = Counter.builder("cxr.inference.requeued").tag("lane", lane)
-                    .description("Failed studies put back on their lane for another attempt").register(r);
+                    .publishPercentiles(0.5, 0.95, 0.99)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(10))
+                    .maximumExpectedValue(Duration.ofHours(2))
+                    .register(r);
+            oomRetries = Counter.builder("cxr.inference.oom.retries")
+                    .tag("lane", lane)
+                    .description("Studies run again after an out-of-memory engine step (the admission limit halves)")
+                    .register(r);
+            dlq = Counter.builder("cxr.dlq")
+                    .tag("lane", lane)
+                    .tag("stage", "inference")
+                    .description("Studies given up on and sent to the dead-letter topic")
+                    .register(r);
+            requeued = Counter.builder("cxr.inference.requeued")
+                    .tag("lane", lane)
+                    .description("Failed studies put back on their lane for another attempt")
+                    .register(r);
             reports = Counter.builder("cxr.reports.published").tag("lane", lane).register(r);
             alerts = Counter.builder("cxr.alerts.published").tag("lane", lane).register(r);
-            inFlightMark = Timer.builder("cxr.inference.inflight.mark").tag("lane", lane)
+            inFlightMark = Timer.builder("cxr.inference.inflight.mark")
+                    .tag("lane", lane)
                     .description("Synchronous commit of the in-flight marker before studies enter the engine")
-                    .publishPercentiles(0.5, 0.99).register(r);
-            crashRecoveries = Counter.builder("cxr.inference.crash.recoveries").tag("lane", lane)
-                    .description("Partitions assigned with an in-flight marker: the previous owner died with studies in the model")
+                    .publishPercentiles(0.5, 0.99)
                     .register(r);
-            crashDeadLettered = Counter.builder("cxr.inference.crash.dead.lettered").tag("lane", lane)
-                    .description("Studies dead-lettered because the process died max-attempts times with them alone in the model")
+            crashRecoveries = Counter.builder("cxr.inference.crash.recoveries")
+                    .tag("lane", lane)
+                    .description(
+                            "Partitions assigned with an in-flight marker: the previous owner died with studies in the model")
+                    .register(r);
+            crashDeadLettered = Counter.builder("cxr.inference.crash.dead.lettered")
+                    .tag("lane", lane)
+                    .description(
+                            "Studies dead-lettered because the process died max-attempts times with them alone in the model")
                     .register(r);
         }
     }
@@ -155,7 +194,8 @@ public final class InferenceMetrics {
     /** A study left the engine: {@code reason} is its stop reason ("eos", "max_new_tokens", "repetition") or "failed". */
     public void finished(Lane lane, String reason, int generatedTokens, long engineNanos) {
         LaneMeters m = lanes.get(lane);
-        registry.counter("cxr.inference.finished", "lane", lane.name().toLowerCase(Locale.ROOT), "reason", reason).increment();
+        registry.counter("cxr.inference.finished", "lane", lane.name().toLowerCase(Locale.ROOT), "reason", reason)
+                .increment();
         m.tokens.increment(generatedTokens);
         m.model.record(Duration.ofNanos(engineNanos));
         if (engineNanos > 0 && generatedTokens > 0) {

@@ -38,16 +38,21 @@ public final class InferenceWorker implements Runnable {
     private final FindingsReader findings;
     private final InferenceMetrics metrics;
     private final String instanceId;
-    private final Map<Lane, LaneConsumer> lanes = new ConcurrentHashMap<>(); // read by assignedPartitions() from any thread
+    private final Map<Lane, LaneConsumer> lanes =
+            new ConcurrentHashMap<>(); // read by assignedPartitions() from any thread
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile boolean consuming;
     private volatile Throwable died;
     private volatile String kafkaError;
-    private volatile Consumer<Lane> beforeCommit = lane -> { };
+    private volatile Consumer<Lane> beforeCommit = lane -> {};
 
-    public InferenceWorker(WorkerSettings settings, ReportModel model, ModelIdentity identity, FindingsReader findings,
-                           InferenceMetrics metrics) {
+    public InferenceWorker(
+            WorkerSettings settings,
+            ReportModel model,
+            ModelIdentity identity,
+            FindingsReader findings,
+            InferenceMetrics metrics) {
         this.settings = settings;
         this.model = model;
         this.identity = identity;
@@ -58,7 +63,8 @@ public final class InferenceWorker implements Runnable {
 
     /** Model identity for a generation mode: what every output names as its author. */
     public static ModelIdentity identityOf(ReportModel model, String generationLabel) {
-        return new ModelIdentity(model.info().modelId(), model.info().weightsDigest(), model.promptVersion(), generationLabel);
+        return new ModelIdentity(
+                model.info().modelId(), model.info().weightsDigest(), model.promptVersion(), generationLabel);
     }
 
     /** Thrown by test hooks to simulate the process dying; never caught by the loop. */
@@ -71,14 +77,35 @@ public final class InferenceWorker implements Runnable {
     @Override
     public void run() {
         Thread.currentThread().setName("cxr-inference-" + instanceId);
-        try (OutputPublisher publisher = new OutputPublisher(settings.bootstrapServers(), "cxr-inference-" + instanceId,
-                settings.reportsTopic(), settings.alertsTopic(), settings.dlqTopic(), settings.kafkaClient())) {
-            EngineLoop loop = new EngineLoop(settings, model,
-                    new StudyOutputs(publisher, identity, findings, settings.criticalFindings(), settings.maxAttempts(), metrics), metrics);
+        try (OutputPublisher publisher = new OutputPublisher(
+                settings.bootstrapServers(),
+                "cxr-inference-" + instanceId,
+                settings.reportsTopic(),
+                settings.alertsTopic(),
+                settings.dlqTopic(),
+                settings.kafkaClient())) {
+            EngineLoop loop = new EngineLoop(
+                    settings,
+                    model,
+                    new StudyOutputs(
+                            publisher,
+                            identity,
+                            findings,
+                            settings.criticalFindings(),
+                            settings.maxAttempts(),
+                            metrics),
+                    metrics);
             for (Lane lane : Lane.values()) {
                 if (settings.lanes().contains(lane)) {
-                    LaneConsumer consumer = new LaneConsumer(lane, settings, "cxr-inference-" + instanceId + "-" + lane.name().toLowerCase(),
-                            model.slots(), instanceId, metrics, loop::abandon, l -> beforeCommit.accept(l));
+                    LaneConsumer consumer = new LaneConsumer(
+                            lane,
+                            settings,
+                            "cxr-inference-" + instanceId + "-" + lane.name().toLowerCase(),
+                            model.slots(),
+                            instanceId,
+                            metrics,
+                            loop::abandon,
+                            l -> beforeCommit.accept(l));
                     lanes.put(lane, consumer);
                     loop.add(consumer);
                 }
@@ -87,8 +114,14 @@ public final class InferenceWorker implements Runnable {
                 return;
             }
             consuming = true;
-            LOG.infof("consuming lanes %s as %s (group %s), model %s, %d engine slots (%d kept for STAT)", lanes.keySet(), instanceId,
-                    settings.groupId(), identity.version(), model.slots(), settings.lanes().size() == 2 ? model.reservedSlots() : 0);
+            LOG.infof(
+                    "consuming lanes %s as %s (group %s), model %s, %d engine slots (%d kept for STAT)",
+                    lanes.keySet(),
+                    instanceId,
+                    settings.groupId(),
+                    identity.version(),
+                    model.slots(),
+                    settings.lanes().size() == 2 ? model.reservedSlots() : 0);
             while (running) {
                 loop.turn(true);
             }
@@ -98,7 +131,8 @@ public final class InferenceWorker implements Runnable {
             LOG.infof("worker %s stopped: the studies in the engine finished and are committed", instanceId);
         } catch (Throwable t) {
             died = t;
-            LOG.errorf(t, "worker %s stopped: %s; uncommitted studies will be re-delivered", instanceId, t.getMessage());
+            LOG.errorf(
+                    t, "worker %s stopped: %s; uncommitted studies will be re-delivered", instanceId, t.getMessage());
             lanes.values().forEach(LaneConsumer::crashed);
             if (t instanceof Error && !(t instanceof SimulatedCrash)) {
                 throw (Error) t;
@@ -128,9 +162,12 @@ public final class InferenceWorker implements Runnable {
                 return true;
             } catch (KafkaException e) {
                 kafkaError = e.getClass().getSimpleName() + ": " + e.getMessage();
-                LOG.errorf("Kafka not usable at %s (security.protocol=%s; broker down, or TLS/SASL settings not matching the "
-                        + "listener), not ready, retrying: %s", settings.bootstrapServers(),
-                        settings.kafkaClient().getOrDefault("security.protocol", "PLAINTEXT"), kafkaError);
+                LOG.errorf(
+                        "Kafka not usable at %s (security.protocol=%s; broker down, or TLS/SASL settings not matching the "
+                                + "listener), not ready, retrying: %s",
+                        settings.bootstrapServers(),
+                        settings.kafkaClient().getOrDefault("security.protocol", "PLAINTEXT"),
+                        kafkaError);
                 try {
                     Thread.sleep(RETRY_PAUSE.toMillis());
                 } catch (InterruptedException ie) {

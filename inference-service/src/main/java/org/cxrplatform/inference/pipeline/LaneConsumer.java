@@ -43,8 +43,7 @@ final class LaneConsumer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LaneConsumer.class);
 
     /** A record fetched from the lane, not yet taken. */
-    record Fetched(ConsumerRecord<String, byte[]> record, long fetchedNanos) {
-    }
+    record Fetched(ConsumerRecord<String, byte[]> record, long fetchedNanos) {}
 
     final Lane lane;
     private final String topic;
@@ -64,15 +63,24 @@ final class LaneConsumer implements AutoCloseable {
      * @param leaving  told first when partitions are revoked or lost, so the studies of those partitions
      *                 still in the engine or awaiting acks are abandoned (their new owner runs them)
      */
-    LaneConsumer(Lane lane, WorkerSettings settings, String clientId, int slots, String instanceId, InferenceMetrics metrics,
-                 BiConsumer<Lane, Collection<TopicPartition>> leaving, Consumer<Lane> beforeCommit) {
+    LaneConsumer(
+            Lane lane,
+            WorkerSettings settings,
+            String clientId,
+            int slots,
+            String instanceId,
+            InferenceMetrics metrics,
+            BiConsumer<Lane, Collection<TopicPartition>> leaving,
+            Consumer<Lane> beforeCommit) {
         this.lane = lane;
         this.topic = settings.topics().get(lane);
         this.metrics = metrics;
         this.maxFetched = Math.max(4 * slots, 16);
         this.beforeCommit = beforeCommit;
-        this.consumer = new KafkaConsumer<>(consumerConfig(settings, lane, clientId, Math.max(2 * slots, 8)),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(
+                consumerConfig(settings, lane, clientId, Math.max(2 * slots, 8)),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         this.guard = new InFlightGuard(lane, consumer, settings.maxAttempts(), instanceId, metrics);
         consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
             @Override
@@ -101,19 +109,29 @@ final class LaneConsumer implements AutoCloseable {
 
     /** A lane consumer's config: tunable defaults, then the configured client properties, then what delivery depends on. */
     static Map<String, Object> consumerConfig(WorkerSettings settings, Lane lane, String clientId, int maxPollRecords) {
-        return KafkaClientSettings.merge("consumer " + lane.name().toLowerCase(), Map.of(
+        return KafkaClientSettings.merge(
+                "consumer " + lane.name().toLowerCase(),
+                Map.of(
                         ConsumerConfig.CLIENT_ID_CONFIG, clientId,
                         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords,
                         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName()),
                 settings.kafkaClient(),
-                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                        ConsumerConfig.GROUP_ID_CONFIG, settings.groupId() + "-" + lane.name().toLowerCase(),
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        settings.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        settings.groupId() + "-" + lane.name().toLowerCase(),
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
                         // a new group starts at the oldest study: none is skipped
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                        StringDeserializer.class.getName(),
+                        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                        ByteArrayDeserializer.class.getName()));
     }
 
     /** Fetches the topic's metadata: throws when the broker cannot be used with the configured settings. */
@@ -154,7 +172,8 @@ final class LaneConsumer implements AutoCloseable {
     /** Takes the next record: its partition's offset will not pass it until it is {@link #done}. */
     Fetched take() {
         Fetched f = fetched.poll();
-        ledgers.computeIfAbsent(partitionOf(f.record()), tp -> new PartitionLedger()).taken(f.record().offset());
+        ledgers.computeIfAbsent(partitionOf(f.record()), tp -> new PartitionLedger())
+                .taken(f.record().offset());
         return f;
     }
 
@@ -283,7 +302,9 @@ final class LaneConsumer implements AutoCloseable {
         try {
             consumer.commitSync(offsets);
         } catch (KafkaException e) {
-            LOG.warnf("%s: commit of %s on revocation failed (%s); their studies will be re-delivered", lane, offsets, e.getMessage());
+            LOG.warnf(
+                    "%s: commit of %s on revocation failed (%s); their studies will be re-delivered",
+                    lane, offsets, e.getMessage());
         }
     }
 

@@ -18,8 +18,8 @@ public final class LaneScheduler {
         if (routineShare < 0 || routineShare > 1) {
             throw new IllegalArgumentException("routine share must be within [0, 1], was " + routineShare);
         }
-        this.statPerRoutine = routineShare == 0 ? Integer.MAX_VALUE
-                : (int) Math.ceil((1 - routineShare) / routineShare - 1e-9);
+        this.statPerRoutine =
+                routineShare == 0 ? Integer.MAX_VALUE : (int) Math.ceil((1 - routineShare) / routineShare - 1e-9);
     }
 
     /** The lane to serve next, or null when neither has work. */

@@ -1,7 +1,5 @@
 package org.cxrplatform.inference.pipeline;
 
-import org.cxrplatform.contracts.KafkaClientSettings;
-
 import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,6 +16,7 @@ import org.cxrplatform.contracts.DeadLetter;
 import org.cxrplatform.contracts.Event;
 import org.cxrplatform.contracts.EventHeaders;
 import org.cxrplatform.contracts.EventJson;
+import org.cxrplatform.contracts.KafkaClientSettings;
 import org.cxrplatform.contracts.ReportEvent;
 import org.cxrplatform.contracts.Stage;
 
@@ -36,33 +35,54 @@ public final class OutputPublisher implements AutoCloseable {
     private final String alertsTopic;
     private final String dlqTopic;
 
-    public OutputPublisher(String bootstrapServers, String clientId, String reportsTopic, String alertsTopic, String dlqTopic) {
+    public OutputPublisher(
+            String bootstrapServers, String clientId, String reportsTopic, String alertsTopic, String dlqTopic) {
         this(bootstrapServers, clientId, reportsTopic, alertsTopic, dlqTopic, Map.of());
     }
 
     /** @param kafkaClient configured client properties (TLS, SASL, tuning); they cannot weaken acks or idempotence */
-    public OutputPublisher(String bootstrapServers, String clientId, String reportsTopic, String alertsTopic, String dlqTopic,
-                           Map<String, String> kafkaClient) {
-        this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, clientId, kafkaClient),
-                new StringSerializer(), new ByteArraySerializer());
+    public OutputPublisher(
+            String bootstrapServers,
+            String clientId,
+            String reportsTopic,
+            String alertsTopic,
+            String dlqTopic,
+            Map<String, String> kafkaClient) {
+        this.producer = new KafkaProducer<>(
+                producerConfig(bootstrapServers, clientId, kafkaClient),
+                new StringSerializer(),
+                new ByteArraySerializer());
         this.reportsTopic = reportsTopic;
         this.alertsTopic = alertsTopic;
         this.dlqTopic = dlqTopic;
     }
 
     /** The producer's config: tunable defaults, then {@code kafkaClient}, then what delivery depends on. */
-    static Map<String, Object> producerConfig(String bootstrapServers, String clientId, Map<String, String> kafkaClient) {
-        return KafkaClientSettings.merge("producer", Map.of(
-                        ProducerConfig.CLIENT_ID_CONFIG, clientId,
-                        ProducerConfig.LINGER_MS_CONFIG, 2,
-                        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024),
+    static Map<String, Object> producerConfig(
+            String bootstrapServers, String clientId, Map<String, String> kafkaClient) {
+        return KafkaClientSettings.merge(
+                "producer",
+                Map.of(
+                        ProducerConfig.CLIENT_ID_CONFIG,
+                        clientId,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        2,
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                        "lz4",
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        8 * 1024 * 1024),
                 kafkaClient,
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                        ProducerConfig.ACKS_CONFIG, "all",
-                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                        StringSerializer.class.getName(),
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                        ByteArraySerializer.class.getName()));
     }
 
     public Future<RecordMetadata> report(ReportEvent report, String parentTraceparent) {
@@ -74,8 +94,12 @@ public final class OutputPublisher implements AutoCloseable {
     }
 
     /** Gives up on a study: the original bytes go to the dead-letter topic with the reason. */
-    public Future<RecordMetadata> deadLetter(ConsumerRecord<String, byte[]> original, String studyInstanceUid, String reason,
-                                             Throwable error, int attempts) {
+    public Future<RecordMetadata> deadLetter(
+            ConsumerRecord<String, byte[]> original,
+            String studyInstanceUid,
+            String reason,
+            Throwable error,
+            int attempts) {
         DeadLetter letter = DeadLetter.of(Stage.INFERENCE, original, studyInstanceUid, reason, error, attempts);
         return send(dlqTopic, letter, null, traceparentOf(original));
     }
@@ -108,7 +132,10 @@ public final class OutputPublisher implements AutoCloseable {
     /** How many times inference already tried this record (0 for a first delivery). */
     static int attemptsOf(ConsumerRecord<String, byte[]> record) {
         try {
-            return EventHeaders.get(record.headers(), EventHeaders.ATTEMPTS).map(String::trim).map(Integer::parseInt).orElse(0);
+            return EventHeaders.get(record.headers(), EventHeaders.ATTEMPTS)
+                    .map(String::trim)
+                    .map(Integer::parseInt)
+                    .orElse(0);
         } catch (NumberFormatException e) {
             return 0;
         }

@@ -8,8 +8,7 @@ package org.cxrplatform.inference.pipeline;
  */
 public final class ReportText {
 
-    private ReportText() {
-    }
+    private ReportText() {}
 
     public static String clean(String text) {
         if (text == null) {

@@ -35,9 +35,11 @@ final class Study {
 
     /** Set once the record decoded. */
     StudyEvent event;
+
     GenerationRequest request;
     /** SHA-256 of the 8-bit pixels the model reads: what the study's random seed derives from. */
     String imageDigest;
+
     CriticalFindingWatcher watcher;
 
     RequestHandle handle;
@@ -46,6 +48,7 @@ final class Study {
     Instant startedAt;
     /** Studies in the engine when this one was admitted: the batch it joined. */
     int joinedBatchOf;
+
     boolean firstToken;
     final StringBuilder streamed = new StringBuilder();
 
@@ -81,7 +84,9 @@ final class Study {
     }
 
     Instant receivedAt() {
-        return event != null && event.receivedAt() != null ? event.receivedAt() : Instant.ofEpochMilli(record.timestamp());
+        return event != null && event.receivedAt() != null
+                ? event.receivedAt()
+                : Instant.ofEpochMilli(record.timestamp());
     }
 
     String reportId(ModelIdentity identity) {
@@ -103,7 +108,10 @@ final class Study {
     static String pixelDigest(BufferedImage grey) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(ByteBuffer.allocate(8).putInt(grey.getWidth()).putInt(grey.getHeight()).array());
+            sha.update(ByteBuffer.allocate(8)
+                    .putInt(grey.getWidth())
+                    .putInt(grey.getHeight())
+                    .array());
             byte[] row = new byte[grey.getWidth()];
             for (int y = 0; y < grey.getHeight(); y++) {
                 grey.getRaster().getDataElements(0, y, grey.getWidth(), 1, row);

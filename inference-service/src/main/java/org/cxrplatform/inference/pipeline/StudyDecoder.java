@@ -22,8 +22,7 @@ import org.cxrplatform.contracts.StudyImage;
 public final class StudyDecoder {
 
     /** A study ready for the model. */
-    public record DecodedStudy(StudyEvent event, BufferedImage image) {
-    }
+    public record DecodedStudy(StudyEvent event, BufferedImage image) {}
 
     /** Why a study cannot go to the model; {@code event} is set when the JSON was readable. */
     public static final class StudyDecodeException extends Exception {
@@ -69,8 +68,11 @@ public final class StudyDecoder {
             throw new StudyDecodeException("undecodable image: " + e.getMessage(), true, event, e);
         }
         if (decoded == null) {
-            throw new StudyDecodeException("undecodable image: not a PNG or other format ImageIO reads (" + png.length + " bytes)",
-                    true, event, null);
+            throw new StudyDecodeException(
+                    "undecodable image: not a PNG or other format ImageIO reads (" + png.length + " bytes)",
+                    true,
+                    event,
+                    null);
         }
         return new DecodedStudy(event, toGrey8(decoded));
     }
@@ -86,8 +88,8 @@ public final class StudyDecoder {
             } else if ("file".equals(uri.getScheme())) {
                 path = Path.of(uri);
             } else {
-                throw new StudyDecodeException("image.uri scheme '" + uri.getScheme() + "' is not supported (file only)",
-                        true, event, null);
+                throw new StudyDecodeException(
+                        "image.uri scheme '" + uri.getScheme() + "' is not supported (file only)", true, event, null);
             }
         } catch (IllegalArgumentException e) {
             throw new StudyDecodeException("image.uri is not a URI: " + image.uri(), true, event, e);

@@ -34,8 +34,13 @@ final class StudyOutputs {
     private final int maxAttempts;
     private final InferenceMetrics metrics;
 
-    StudyOutputs(OutputPublisher publisher, ModelIdentity identity, FindingsReader findings, Set<Finding> criticalFindings,
-                 int maxAttempts, InferenceMetrics metrics) {
+    StudyOutputs(
+            OutputPublisher publisher,
+            ModelIdentity identity,
+            FindingsReader findings,
+            Set<Finding> criticalFindings,
+            int maxAttempts,
+            InferenceMetrics metrics) {
         this.publisher = publisher;
         this.identity = identity;
         this.findings = findings;
@@ -68,14 +73,33 @@ final class StudyOutputs {
             }
             int triage = s.watcher.anyRaised() ? 1 : s.lane == Lane.STAT ? 2 : 3;
             Instant receivedAt = s.receivedAt();
-            Timings timings = new Timings(receivedAt, s.startedAt, Instant.now(),
-                    Math.max(0, Duration.between(receivedAt, s.startedAt).toMillis()), c.visionMs(), c.prefillMs(), c.decodeMs(),
-                    c.generatedIds().length, s.joinedBatchOf);
-            ReportEvent report = new ReportEvent(ReportEvent.SCHEMA_VERSION, s.reportId(identity), e.studyInstanceUid(),
-                    e.sopInstanceUid(), e.accessionNumber(), s.lane, triage, text, states, identity, timings, e.patient(),
+            Timings timings = new Timings(
+                    receivedAt,
+                    s.startedAt,
+                    Instant.now(),
+                    Math.max(0, Duration.between(receivedAt, s.startedAt).toMillis()),
+                    c.visionMs(),
+                    c.prefillMs(),
+                    c.decodeMs(),
+                    c.generatedIds().length,
+                    s.joinedBatchOf);
+            ReportEvent report = new ReportEvent(
+                    ReportEvent.SCHEMA_VERSION,
+                    s.reportId(identity),
+                    e.studyInstanceUid(),
+                    e.sopInstanceUid(),
+                    e.accessionNumber(),
+                    s.lane,
+                    triage,
+                    text,
+                    states,
+                    identity,
+                    timings,
+                    e.patient(),
                     e.sourceOrDerived());
-            LOG.debugf("%s report %s (%d tokens, %s, joined a batch of %d, triage %d)", s.lane, report.reportId(),
-                    c.generatedIds().length, c.stopReason(), s.joinedBatchOf, triage);
+            LOG.debugf(
+                    "%s report %s (%d tokens, %s, joined a batch of %d, triage %d)",
+                    s.lane, report.reportId(), c.generatedIds().length, c.stopReason(), s.joinedBatchOf, triage);
             s.acks.add(publisher.report(report, s.traceparent));
             s.reported = true;
         });
@@ -84,11 +108,23 @@ final class StudyOutputs {
 
     private void alert(Study s, CriticalFindingWatcher.Raised raised) {
         String reportId = s.reportId(identity);
-        CriticalAlert alert = new CriticalAlert(CriticalAlert.SCHEMA_VERSION, CriticalAlert.alertIdOf(reportId, raised.finding()),
-                reportId, s.event.studyInstanceUid(), s.event.accessionNumber(), s.lane, raised.finding(), raised.state(),
-                raised.excerpt(), identity, Instant.now());
-        withStudy(s.uid(), () -> LOG.infof("critical finding %s (%s) in %s study: alert %s", raised.finding(), raised.state(),
-                s.lane, alert.alertId()));
+        CriticalAlert alert = new CriticalAlert(
+                CriticalAlert.SCHEMA_VERSION,
+                CriticalAlert.alertIdOf(reportId, raised.finding()),
+                reportId,
+                s.event.studyInstanceUid(),
+                s.event.accessionNumber(),
+                s.lane,
+                raised.finding(),
+                raised.state(),
+                raised.excerpt(),
+                identity,
+                Instant.now());
+        withStudy(
+                s.uid(),
+                () -> LOG.infof(
+                        "critical finding %s (%s) in %s study: alert %s",
+                        raised.finding(), raised.state(), s.lane, alert.alertId()));
         metrics.alertPublished(s.lane);
         s.acks.add(publisher.alert(alert, s.traceparent));
     }
@@ -98,8 +134,11 @@ final class StudyOutputs {
         ConsumerRecord<String, byte[]> r = s.record;
         String reason = "the inference process died " + deaths + " times while this study was in the model (alone), "
                 + "e.g. a native crash in libtorch or the OOM killer; not run again";
-        withStudy(r.key(), () -> LOG.errorf("%s study at %s-%d@%d dead-lettered by the in-flight guard: %s", s.lane, r.topic(),
-                r.partition(), r.offset(), reason));
+        withStudy(
+                r.key(),
+                () -> LOG.errorf(
+                        "%s study at %s-%d@%d dead-lettered by the in-flight guard: %s",
+                        s.lane, r.topic(), r.partition(), r.offset(), reason));
         metrics.crashDeadLettered(s.lane);
         s.acks.add(publisher.deadLetter(r, r.key(), reason, null, deaths));
         s.outputsSentNanos = System.nanoTime();
@@ -115,13 +154,15 @@ final class StudyOutputs {
         String uid = s.event != null ? s.event.studyInstanceUid() : null;
         withStudy(uid, () -> {
             if (permanent || attempts >= maxAttempts) {
-                LOG.warnf("%s study at %s-%d@%d dead-lettered after %d attempt(s): %s", s.lane, r.topic(), r.partition(), r.offset(),
-                        attempts, reason);
+                LOG.warnf(
+                        "%s study at %s-%d@%d dead-lettered after %d attempt(s): %s",
+                        s.lane, r.topic(), r.partition(), r.offset(), attempts, reason);
                 metrics.deadLettered(s.lane);
                 s.acks.add(publisher.deadLetter(r, uid, reason, error, attempts));
             } else {
-                LOG.warnf("%s study at %s-%d@%d failed (attempt %d of %d), put back on the lane: %s", s.lane, r.topic(),
-                        r.partition(), r.offset(), attempts, maxAttempts, reason);
+                LOG.warnf(
+                        "%s study at %s-%d@%d failed (attempt %d of %d), put back on the lane: %s",
+                        s.lane, r.topic(), r.partition(), r.offset(), attempts, maxAttempts, reason);
                 metrics.requeued(s.lane);
                 s.acks.add(publisher.requeue(r, attempts));
             }

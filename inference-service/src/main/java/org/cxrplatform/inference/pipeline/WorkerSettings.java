@@ -50,13 +50,15 @@ public record WorkerSettings(
             throw new IllegalArgumentException("cxr.inference.lanes: at least one lane is needed");
         }
         if (routineShare < 0 || routineShare > 1) {
-            throw new IllegalArgumentException("cxr.inference.routine-share must be within [0, 1], was " + routineShare);
+            throw new IllegalArgumentException(
+                    "cxr.inference.routine-share must be within [0, 1], was " + routineShare);
         }
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("cxr.inference.max-attempts must be >= 1, was " + maxAttempts);
         }
         if (oomRecoveryStudies < 1) {
-            throw new IllegalArgumentException("cxr.inference.oom-recovery-studies must be >= 1, was " + oomRecoveryStudies);
+            throw new IllegalArgumentException(
+                    "cxr.inference.oom-recovery-studies must be >= 1, was " + oomRecoveryStudies);
         }
         lanes = Set.copyOf(lanes);
         topics = Map.copyOf(topics);
@@ -65,11 +67,22 @@ public record WorkerSettings(
     }
 
     /** The service's settings: platform topic names, values from configuration. */
-    public static WorkerSettings from(InferenceConfig c, String bootstrapServers, GenerationOptions generation,
-                                      Map<String, String> kafkaClient) {
-        return new WorkerSettings(bootstrapServers, c.groupId(), parseLanes(c.lanes()), defaultTopics(),
-                Topics.REPORTS, Topics.ALERTS, Topics.DLQ, c.routineShare(), c.maxAttempts(),
-                parseFindings(c.criticalFindings()), generation, c.oomRecoveryStudies(), kafkaClient);
+    public static WorkerSettings from(
+            InferenceConfig c, String bootstrapServers, GenerationOptions generation, Map<String, String> kafkaClient) {
+        return new WorkerSettings(
+                bootstrapServers,
+                c.groupId(),
+                parseLanes(c.lanes()),
+                defaultTopics(),
+                Topics.REPORTS,
+                Topics.ALERTS,
+                Topics.DLQ,
+                c.routineShare(),
+                c.maxAttempts(),
+                parseFindings(c.criticalFindings()),
+                generation,
+                c.oomRecoveryStudies(),
+                kafkaClient);
     }
 
     public static Map<Lane, String> defaultTopics() {
@@ -95,7 +108,8 @@ public record WorkerSettings(
                 continue;
             }
             try {
-                findings.add(Finding.valueOf(v.trim().toUpperCase(Locale.ROOT).replace('-', '_').replace(' ', '_')));
+                findings.add(Finding.valueOf(
+                        v.trim().toUpperCase(Locale.ROOT).replace('-', '_').replace(' ', '_')));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("cxr.inference.critical-findings: unknown finding '" + v + "'", e);
             }

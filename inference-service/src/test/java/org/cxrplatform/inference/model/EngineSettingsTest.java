@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 /** Start-up checks of the engine and generation settings: each bad value refused in one line naming its key. */
 class EngineSettingsTest {
 
-    private record Settings(int slots, int reservedStatSlots, int prefillChunk, int context, Optional<MemorySize> memory)
-            implements EngineSettings {
-    }
+    private record Settings(
+            int slots, int reservedStatSlots, int prefillChunk, int context, Optional<MemorySize> memory)
+            implements EngineSettings {}
 
     private static Settings defaults() {
         return new Settings(16, 1, 256, 0, Optional.empty());
@@ -28,10 +28,15 @@ class EngineSettingsTest {
     void theDefaultsGiveTheEngineSixteenSlotsOneKeptForStatAndAutomaticMemory() {
         EngineConfig c = ModelService.engineConfig(defaults(), true);
         assertThat(c).isEqualTo(new EngineConfig(16, 0, 256, 0, 1));
-        assertThat(ModelService.engineConfig(defaults(), false).reservedSlots()).as("a one-lane replica keeps no slot for STAT")
+        assertThat(ModelService.engineConfig(defaults(), false).reservedSlots())
+                .as("a one-lane replica keeps no slot for STAT")
                 .isZero();
-        assertThat(ModelService.engineConfig(new Settings(4, 1, 64, 1024,
-                Optional.of(new MemorySize(BigInteger.valueOf(20L << 30)))), true).memoryBytes()).isEqualTo(20L << 30);
+        assertThat(ModelService.engineConfig(
+                                new Settings(
+                                        4, 1, 64, 1024, Optional.of(new MemorySize(BigInteger.valueOf(20L << 30)))),
+                                true)
+                        .memoryBytes())
+                .isEqualTo(20L << 30);
     }
 
     @Test
@@ -44,24 +49,28 @@ class EngineSettingsTest {
                 .hasMessageStartingWith("cxr.engine.prefill-chunk must be >= 1");
         assertThatThrownBy(() -> ModelService.engineConfig(new Settings(4, 1, 256, -1, Optional.empty()), true))
                 .hasMessageStartingWith("cxr.engine.context must be >= 0");
-        assertThatThrownBy(() -> ModelService.engineConfig(new Settings(4, 1, 256, 0,
-                Optional.of(new MemorySize(BigInteger.ZERO))), true)).hasMessageStartingWith("cxr.engine.memory must be positive");
+        assertThatThrownBy(() -> ModelService.engineConfig(
+                        new Settings(4, 1, 256, 0, Optional.of(new MemorySize(BigInteger.ZERO))), true))
+                .hasMessageStartingWith("cxr.engine.memory must be positive");
     }
 
     @Test
     void staticBatchingSettingsAreRefusedWithWhatReplacedThem() {
         Map<String, String> set = Map.of("cxr.inference.routine.batch-size", "16");
         assertThatThrownBy(() -> RemovedSettings.refuse(set::containsKey))
-                .hasMessage("static batching settings are no longer used, remove them: cxr.inference.routine.batch-size "
-                        + "(replaced by cxr.engine.slots)");
+                .hasMessage(
+                        "static batching settings are no longer used, remove them: cxr.inference.routine.batch-size "
+                                + "(replaced by cxr.engine.slots)");
         RemovedSettings.refuse(key -> false);
     }
 
     @Test
     void theGenerationLabelNamesTheSettingsEveryReportIdDependsOn() {
-        assertThat(ModelService.labelOf(GenerationOptions.reportDefaults(0))).isEqualTo("sample(t=0.2,p=0.8,seed=0,guard=8x3)");
+        assertThat(ModelService.labelOf(GenerationOptions.reportDefaults(0)))
+                .isEqualTo("sample(t=0.2,p=0.8,seed=0,guard=8x3)");
         assertThat(ModelService.labelOf(GenerationOptions.greedy())).isEqualTo("greedy");
-        assertThat(ModelService.labelOf(GenerationOptions.reportDefaults(0).withSeed(7).withRepetitionGuard(null)))
+        assertThat(ModelService.labelOf(
+                        GenerationOptions.reportDefaults(0).withSeed(7).withRepetitionGuard(null)))
                 .isEqualTo("sample(t=0.2,p=0.8,seed=7)");
     }
 }

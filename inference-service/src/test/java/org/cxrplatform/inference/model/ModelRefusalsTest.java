@@ -19,16 +19,14 @@ import org.junit.jupiter.api.Test;
  */
 class ModelRefusalsTest {
 
-    private record Model(Optional<String> dir, String device, String dtype, int cpuThreads) implements ModelConfig {
-    }
+    private record Model(Optional<String> dir, String device, String dtype, int cpuThreads) implements ModelConfig {}
 
     private record Engine(int slots, int reservedStatSlots, int prefillChunk, int context, Optional<MemorySize> memory)
-            implements EngineSettings {
-    }
+            implements EngineSettings {}
 
-    private record Generation(OptionalInt maxNewTokens, float temperature, float topP, long seed, boolean repetitionGuard)
-            implements GenerationConfig {
-    }
+    private record Generation(
+            OptionalInt maxNewTokens, float temperature, float topP, long seed, boolean repetitionGuard)
+            implements GenerationConfig {}
 
     private static ModelService service(String device, String dtype, Optional<MemorySize> memory) {
         ModelService s = new ModelService();
@@ -49,18 +47,22 @@ class ModelRefusalsTest {
     @Test
     void aGpuAskedOfTheCpuBuildIsRefusedNamingTheCudaNatives() {
         assertThat(refusal(service("gpu", "fp16", Optional.empty())))
-                .contains("device gpu").contains("CUDA");
+                .contains("device gpu")
+                .contains("CUDA");
     }
 
     @Test
     void bf16OnTheCpuIsRefused() {
-        assertThat(refusal(service("cpu", "bf16", Optional.empty()))).contains("dtype bf16").contains("fp32");
+        assertThat(refusal(service("cpu", "bf16", Optional.empty())))
+                .contains("dtype bf16")
+                .contains("fp32");
     }
 
     @Test
     void aMemoryBudgetTooSmallForOneStudyAtTheConfiguredContextIsRefusedWithTheSizes() {
         assertThat(refusal(service("cpu", "fp32", Optional.of(new MemorySize(BigInteger.valueOf(8L << 20))))))
-                .contains("memory budget: 8.0 MiB available (configured)").contains("2048 positions")
+                .contains("memory budget: 8.0 MiB available (configured)")
+                .contains("2048 positions")
                 .contains("give the engine more memory");
     }
 }

@@ -80,8 +80,10 @@ class ContinuousBatchingKafkaTest {
         }
 
         @Override
-        public RequestHandle submit(GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
-            return real.submit(request, options.withMaxNewTokens(budget.applyAsInt(request, priority)), priority, listener);
+        public RequestHandle submit(
+                GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
+            return real.submit(
+                    request, options.withMaxNewTokens(budget.applyAsInt(request, priority)), priority, listener);
         }
 
         @Override
@@ -112,10 +114,13 @@ class ContinuousBatchingKafkaTest {
     @Test
     void aStatStudyJoinsTheRunningRoutineBatchAndFinishesBeforeItsLongerStudies_pacedStepsLongRoutineShortStatReports()
             throws Exception {
-        try (WorkerHarness h = new WorkerHarness(); TopicReader reports = new TopicReader(h.reports)) {
+        try (WorkerHarness h = new WorkerHarness();
+                TopicReader reports = new TopicReader(h.reports)) {
             PacedSteps[] model = new PacedSteps[1];
-            WorkerHarness.Running w = h.start(h.settings(0.2, 3, FULL_LENGTH),
-                    m -> model[0] = new PacedSteps(m, 40, (request, priority) -> priority == 0 ? 16 : 200), Findings.READER);
+            WorkerHarness.Running w = h.start(
+                    h.settings(0.2, 3, FULL_LENGTH),
+                    m -> model[0] = new PacedSteps(m, 40, (request, priority) -> priority == 0 ? 16 : 200),
+                    Findings.READER);
             WorkerHarness.awaitAssigned(w.worker(), 6);
             KafkaTestSupport.send(producer, routine(h.routine, 8, 1001));
             // the routine batch is decoding: the old scheduler would hold STAT until all 200 of its steps are done
@@ -125,34 +130,76 @@ class ContinuousBatchingKafkaTest {
 
             List<ConsumerRecord<String, byte[]>> all = reports.readUntil(rs -> rs.size() >= 9, Duration.ofSeconds(180));
             assertThat(all).hasSize(9);
-            ConsumerRecord<String, byte[]> statRecord = all.stream().filter(r -> r.key().equals(stat.studyInstanceUid()))
-                    .findFirst().orElseThrow();
-            List<ConsumerRecord<String, byte[]>> routineRecords = all.stream().filter(r -> r != statRecord).toList();
+            ConsumerRecord<String, byte[]> statRecord = all.stream()
+                    .filter(r -> r.key().equals(stat.studyInstanceUid()))
+                    .findFirst()
+                    .orElseThrow();
+            List<ConsumerRecord<String, byte[]>> routineRecords =
+                    all.stream().filter(r -> r != statRecord).toList();
             ReportEvent statReport = report(statRecord);
             assertThat(statReport.lane()).isEqualTo(Lane.STAT);
-            assertThat(statReport.timings().batchSize()).as("joined the 8 routine studies in the engine").isEqualTo(9);
+            assertThat(statReport.timings().batchSize())
+                    .as("joined the 8 routine studies in the engine")
+                    .isEqualTo(9);
             assertThat(statReport.timings().generatedTokens()).isBetween(1, 16);
             for (ConsumerRecord<String, byte[]> r : routineRecords) {
                 ReportEvent e = report(r);
                 assertThat(e.timings().generatedTokens()).isEqualTo(200);
-                assertThat(statReport.timings().startedAt()).as("STAT entered while this routine study decoded")
+                assertThat(statReport.timings().startedAt())
+                        .as("STAT entered while this routine study decoded")
                         .isBefore(e.timings().completedAt());
-                assertThat(statRecord.timestamp()).as("STAT report before the routine reports of its batch")
+                assertThat(statRecord.timestamp())
+                        .as("STAT report before the routine reports of its batch")
                         .isLessThan(r.timestamp());
             }
 
             // the engine's metrics tell the same story
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gauge(w, "cxr.inference.engine.running") == 0);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> gauge(w, "cxr.inference.engine.running") == 0);
             assertThat(gauge(w, "cxr.inference.engine.slots")).isEqualTo(16);
-            assertThat(w.registry().get("cxr.inference.admitted").tag("lane", "stat").counter().count()).isEqualTo(1);
-            assertThat(w.registry().get("cxr.inference.admitted").tag("lane", "routine").counter().count()).isEqualTo(8);
-            assertThat(w.registry().find("cxr.inference.finished").tag("lane", "stat").counters())
-                    .extracting(io.micrometer.core.instrument.Counter::count).containsExactly(1.0);
-            assertThat(w.registry().get("cxr.inference.finished").tags("lane", "routine", "reason", "max_new_tokens").counter()
-                    .count()).isEqualTo(8);
-            assertThat(w.registry().get("cxr.inference.admission.wait").tag("lane", "stat").timer().count()).isEqualTo(1);
-            assertThat(w.registry().get("cxr.inference.first.token").tag("lane", "stat").timer().count()).isEqualTo(1);
-            assertThat(w.registry().get("cxr.inference.batch.size").tag("lane", "stat").summary().max()).isEqualTo(9);
+            assertThat(w.registry()
+                            .get("cxr.inference.admitted")
+                            .tag("lane", "stat")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(w.registry()
+                            .get("cxr.inference.admitted")
+                            .tag("lane", "routine")
+                            .counter()
+                            .count())
+                    .isEqualTo(8);
+            assertThat(w.registry()
+                            .find("cxr.inference.finished")
+                            .tag("lane", "stat")
+                            .counters())
+                    .extracting(io.micrometer.core.instrument.Counter::count)
+                    .containsExactly(1.0);
+            assertThat(w.registry()
+                            .get("cxr.inference.finished")
+                            .tags("lane", "routine", "reason", "max_new_tokens")
+                            .counter()
+                            .count())
+                    .isEqualTo(8);
+            assertThat(w.registry()
+                            .get("cxr.inference.admission.wait")
+                            .tag("lane", "stat")
+                            .timer()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(w.registry()
+                            .get("cxr.inference.first.token")
+                            .tag("lane", "stat")
+                            .timer()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(w.registry()
+                            .get("cxr.inference.batch.size")
+                            .tag("lane", "stat")
+                            .summary()
+                            .max())
+                    .isEqualTo(9);
         }
     }
 
@@ -161,48 +208,70 @@ class ContinuousBatchingKafkaTest {
     }
 
     @Test
-    void aStudyFinishingBeforeAnEarlierOneOfItsPartitionIsNotCommittedPastIt_crashRestartRedeliversBoth_pacedStepsScriptedLengths()
-            throws Exception {
-        try (WorkerHarness h = new WorkerHarness(); TopicReader reports = new TopicReader(h.reports)) {
+    void
+            aStudyFinishingBeforeAnEarlierOneOfItsPartitionIsNotCommittedPastIt_crashRestartRedeliversBoth_pacedStepsScriptedLengths()
+                    throws Exception {
+        try (WorkerHarness h = new WorkerHarness();
+                TopicReader reports = new TopicReader(h.reports)) {
             WorkerSettings settings = h.settings(0.2, 3, FULL_LENGTH);
             // the 82-pixel-wide study writes 8 tokens, the others 300
-            ToIntBiFunction<GenerationRequest, Integer> lengths = (request, priority) -> request.image().getWidth() == 82 ? 8 : 300;
+            ToIntBiFunction<GenerationRequest, Integer> lengths =
+                    (request, priority) -> request.image().getWidth() == 82 ? 8 : 300;
             PacedSteps[] first = new PacedSteps[1];
-            WorkerHarness.Running w1 = h.start(settings, m -> first[0] = new PacedSteps(m, 40, lengths), Findings.READER);
+            WorkerHarness.Running w1 =
+                    h.start(settings, m -> first[0] = new PacedSteps(m, 40, lengths), Findings.READER);
             WorkerHarness.awaitAssigned(w1.worker(), 6);
             StudyEvent longer = TestStudies.event(TestStudies.newUid(), Lane.ROUTINE, 1003);
             StudyEvent shorter = TestStudies.event(TestStudies.newUid(), Lane.ROUTINE, TestStudies.image(1004, 82));
-            List<ProducerRecord<String, byte[]>> sent = new ArrayList<>(List.of(TestStudies.record(h.routine, longer),
-                    TestStudies.record(h.routine, shorter)));
-            sent.replaceAll(r -> new ProducerRecord<>(r.topic(), 0, r.key(), r.value(), r.headers())); // one partition, in this order
+            List<ProducerRecord<String, byte[]>> sent = new ArrayList<>(
+                    List.of(TestStudies.record(h.routine, longer), TestStudies.record(h.routine, shorter)));
+            sent.replaceAll(r -> new ProducerRecord<>(
+                    r.topic(), 0, r.key(), r.value(), r.headers())); // one partition, in this order
             KafkaTestSupport.send(producer, sent);
 
             List<ConsumerRecord<String, byte[]>> early = reports.readUntil(rs -> !rs.isEmpty(), Duration.ofSeconds(60));
             assertThat(early).extracting(ConsumerRecord::key).containsExactly(shorter.studyInstanceUid());
             TopicPartition p0 = new TopicPartition(h.routine, 0);
             OffsetAndMetadata committed = committed(h.group + "-routine", p0);
-            assertThat(committed.offset()).as("the offset waits at the unfinished earlier study").isEqualTo(0);
-            assertThat(committed.metadata()).as("which the in-flight marker names").contains("offsets=0");
+            assertThat(committed.offset())
+                    .as("the offset waits at the unfinished earlier study")
+                    .isEqualTo(0);
+            assertThat(committed.metadata())
+                    .as("which the in-flight marker names")
+                    .contains("offsets=0");
             first[0].crashAtNextStep = true;
             w1.thread().join(30_000);
             assertThat(w1.worker().died()).isInstanceOf(InferenceWorker.SimulatedCrash.class);
-            assertThat(reports.drain(Duration.ofMillis(500))).as("the longer study never finished").hasSize(1);
+            assertThat(reports.drain(Duration.ofMillis(500)))
+                    .as("the longer study never finished")
+                    .hasSize(1);
 
             WorkerHarness.Running w2 = h.start(settings, m -> new PacedSteps(m, 0, lengths), Findings.READER);
             List<ConsumerRecord<String, byte[]>> all = reports.readUntil(rs -> rs.size() >= 3, Duration.ofSeconds(120));
-            Map<String, List<String>> idsPerStudy = all.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
-                    Collectors.mapping(r -> report(r).reportId(), Collectors.toList())));
-            assertThat(idsPerStudy.get(shorter.studyInstanceUid())).as("re-delivered and re-run: the offset had not passed it")
-                    .hasSize(2).containsOnly(idsPerStudy.get(shorter.studyInstanceUid()).get(0));
+            Map<String, List<String>> idsPerStudy = all.stream()
+                    .collect(Collectors.groupingBy(
+                            ConsumerRecord::key,
+                            Collectors.mapping(r -> report(r).reportId(), Collectors.toList())));
+            assertThat(idsPerStudy.get(shorter.studyInstanceUid()))
+                    .as("re-delivered and re-run: the offset had not passed it")
+                    .hasSize(2)
+                    .containsOnly(idsPerStudy.get(shorter.studyInstanceUid()).get(0));
             assertThat(idsPerStudy.get(longer.studyInstanceUid())).hasSize(1);
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> committed(h.group + "-routine", p0).offset() == 2);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> committed(h.group + "-routine", p0).offset() == 2);
             assertThat(w2.worker().died()).isNull();
         }
     }
 
     private static OffsetAndMetadata committed(String group, TopicPartition tp) {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaTestSupport.bootstrap(), ConsumerConfig.GROUP_ID_CONFIG, group), new StringDeserializer(),
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        KafkaTestSupport.bootstrap(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        group),
+                new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             OffsetAndMetadata om = c.committed(Set.of(tp)).get(tp);
             return om == null ? new OffsetAndMetadata(-1) : om;
@@ -225,7 +294,8 @@ class ContinuousBatchingKafkaTest {
         }
 
         @Override
-        public RequestHandle submit(GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
+        public RequestHandle submit(
+                GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
             RequestHandle handle = real.submit(request, options, priority, new Forwarding(listener) {
                 @Override
                 public void onToken(RequestHandle r, int tokenId, String textPiece) {
@@ -243,7 +313,9 @@ class ContinuousBatchingKafkaTest {
         public boolean step() {
             live.removeIf(RequestHandle::isDone);
             oom = live.size() > fits
-                    ? new RuntimeException("ai.djl.engine.EngineException: CUDA out of memory. Tried to allocate 2.00 GiB") : null;
+                    ? new RuntimeException(
+                            "ai.djl.engine.EngineException: CUDA out of memory. Tried to allocate 2.00 GiB")
+                    : null;
             try {
                 return real.step();
             } finally {
@@ -254,8 +326,9 @@ class ContinuousBatchingKafkaTest {
 
     @Test
     void anOutOfMemoryStepHalvesAdmissionAndEveryStudyIsReportedOnce_simulatedGpuOom() throws Exception {
-        try (WorkerHarness h = new WorkerHarness(); TopicReader reports = new TopicReader(h.reports);
-             TopicReader dlq = new TopicReader(h.dlq)) {
+        try (WorkerHarness h = new WorkerHarness();
+                TopicReader reports = new TopicReader(h.reports);
+                TopicReader dlq = new TopicReader(h.dlq)) {
             WorkerHarness.Running w = h.start(h.defaults(), m -> new SimulatedGpuMemory(m, 4), Findings.READER);
             WorkerHarness.awaitAssigned(w.worker(), 6);
             List<ProducerRecord<String, byte[]>> sent = routine(h.routine, 12, 2000);
@@ -266,11 +339,19 @@ class ContinuousBatchingKafkaTest {
             assertThat(all.stream().map(ConsumerRecord::key).collect(Collectors.toSet()))
                     .isEqualTo(sent.stream().map(ProducerRecord::key).collect(Collectors.toSet()));
             assertThat(all).as("each study reported once").hasSize(12);
-            assertThat(all).as("each report ran in steps that fitted").allMatch(r -> report(r).timings().batchSize() <= 4);
-            assertThat(dlq.drain(Duration.ofMillis(200))).as("an out-of-memory step blames no study").isEmpty();
+            assertThat(all)
+                    .as("each report ran in steps that fitted")
+                    .allMatch(r -> report(r).timings().batchSize() <= 4);
+            assertThat(dlq.drain(Duration.ofMillis(200)))
+                    .as("an out-of-memory step blames no study")
+                    .isEmpty();
             assertThat(w.metrics().oomRetries(Lane.ROUTINE)).isPositive();
-            assertThat(w.registry().get("cxr.inference.requeued").tag("lane", "routine").counter().count()).isZero();
+            assertThat(w.registry()
+                            .get("cxr.inference.requeued")
+                            .tag("lane", "routine")
+                            .counter()
+                            .count())
+                    .isZero();
         }
     }
-
 }

@@ -66,7 +66,8 @@ class CrashLoopKafkaTest {
         }
 
         @Override
-        public RequestHandle submit(GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
+        public RequestHandle submit(
+                GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
             RequestHandle handle = real.submit(request, options, priority, listener);
             if (request.image().getWidth() == 81) {
                 marked.add(handle);
@@ -94,26 +95,31 @@ class CrashLoopKafkaTest {
     }
 
     private static Map<String, Long> reportsPerStudy(List<ConsumerRecord<String, byte[]>> reports) {
-        return reports.stream().map(r -> EventJson.read(r.value(), ReportEvent.class).studyInstanceUid())
+        return reports.stream()
+                .map(r -> EventJson.read(r.value(), ReportEvent.class).studyInstanceUid())
                 .collect(Collectors.groupingBy(uid -> uid, Collectors.counting()));
     }
 
     @Test
-    void studyThatKillsTheWorkerIsDeadLetteredAfterMaxAttemptsRestartsAndItsBatchNeighboursReportOnce_simulatedNativeAbort()
-            throws Exception {
+    void
+            studyThatKillsTheWorkerIsDeadLetteredAfterMaxAttemptsRestartsAndItsBatchNeighboursReportOnce_simulatedNativeAbort()
+                    throws Exception {
         int maxAttempts = 3;
-        try (WorkerHarness h = new WorkerHarness(); TopicReader reports = new TopicReader(h.reports);
-             TopicReader dlq = new TopicReader(h.dlq)) {
+        try (WorkerHarness h = new WorkerHarness();
+                TopicReader reports = new TopicReader(h.reports);
+                TopicReader dlq = new TopicReader(h.dlq)) {
             WorkerSettings settings = h.settings(maxAttempts);
             AtomicInteger aborts = new AtomicInteger();
             BufferedImage marked = new BufferedImage(81, 64, BufferedImage.TYPE_BYTE_GRAY);
-            StudyEvent killer = TestStudies.eventWithPng(TestStudies.newUid(), Lane.ROUTINE,
-                    Base64.getEncoder().encodeToString(TestStudies.png(marked)));
+            StudyEvent killer = TestStudies.eventWithPng(
+                    TestStudies.newUid(), Lane.ROUTINE, Base64.getEncoder().encodeToString(TestStudies.png(marked)));
             List<ProducerRecord<String, byte[]>> batch = new ArrayList<>(studies(h.routine, 7, 5000));
             batch.add(3, TestStudies.record(h.routine, killer));
             // one partition, so the killer enters the engine with its 7 neighbours and the guard has to isolate it
             batch.replaceAll(r -> new ProducerRecord<>(r.topic(), 0, r.key(), r.value(), r.headers()));
-            Set<String> neighbours = batch.stream().map(ProducerRecord::key).filter(k -> !k.equals(killer.studyInstanceUid()))
+            Set<String> neighbours = batch.stream()
+                    .map(ProducerRecord::key)
+                    .filter(k -> !k.equals(killer.studyInstanceUid()))
                     .collect(Collectors.toSet());
             KafkaTestSupport.send(producer, batch);
 
@@ -139,38 +145,78 @@ class CrashLoopKafkaTest {
             DeadLetter letter = EventJson.read(letters.get(0).value(), DeadLetter.class);
             assertThat(letter.stage()).isEqualTo(Stage.INFERENCE);
             assertThat(letter.studyInstanceUid()).isEqualTo(killer.studyInstanceUid());
-            assertThat(letter.reason()).contains("the inference process died 3 times while this study was in the model");
+            assertThat(letter.reason())
+                    .contains("the inference process died 3 times while this study was in the model");
             assertThat(letter.attempts()).isEqualTo(maxAttempts);
             assertThat(letter.originalTopic()).isEqualTo(h.routine);
             assertThat(Base64.getDecoder().decode(letter.originalPayload())).isEqualTo(EventJson.write(killer));
-            assertThat(w.registry().get("cxr.inference.crash.dead.lettered").tag("lane", "routine").counter().count()).isEqualTo(1);
-            assertThat(w.registry().get("cxr.dlq").tag("lane", "routine").counter().count()).isEqualTo(1);
+            assertThat(w.registry()
+                            .get("cxr.inference.crash.dead.lettered")
+                            .tag("lane", "routine")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(w.registry()
+                            .get("cxr.dlq")
+                            .tag("lane", "routine")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
 
             reports.readUntil(rs -> reportsPerStudy(rs).keySet().containsAll(neighbours), Duration.ofSeconds(60));
             Map<String, Long> perStudy = reportsPerStudy(reports.drain(Duration.ofSeconds(2)));
             assertThat(perStudy.keySet()).as("only the killer has no report").isEqualTo(neighbours);
-            assertThat(perStudy.values()).as("each neighbour reported exactly once").allMatch(n -> n == 1);
-            assertThat(w.registry().get("cxr.inference.crash.recoveries").tag("lane", "routine").counter().count())
-                    .as("the last replica found the previous one's marker").isEqualTo(1);
+            assertThat(perStudy.values())
+                    .as("each neighbour reported exactly once")
+                    .allMatch(n -> n == 1);
+            assertThat(w.registry()
+                            .get("cxr.inference.crash.recoveries")
+                            .tag("lane", "routine")
+                            .counter()
+                            .count())
+                    .as("the last replica found the previous one's marker")
+                    .isEqualTo(1);
 
             // the lane keeps flowing, studies sharing the engine again
             List<ProducerRecord<String, byte[]>> more = studies(h.routine, 32, 6000);
             KafkaTestSupport.send(producer, more);
             Set<String> moreUids = more.stream().map(ProducerRecord::key).collect(Collectors.toSet());
-            Map<String, Long> after = reportsPerStudy(
-                    reports.readUntil(rs -> reportsPerStudy(rs).keySet().containsAll(moreUids), Duration.ofSeconds(120)));
+            Map<String, Long> after = reportsPerStudy(reports.readUntil(
+                    rs -> reportsPerStudy(rs).keySet().containsAll(moreUids), Duration.ofSeconds(120)));
             assertThat(after.keySet()).containsAll(moreUids);
             assertThat(w.worker().died()).isNull();
-            assertThat(w.registry().get("cxr.inference.batch.size").tag("lane", "routine").summary().max())
-                    .as("back to sharing the engine after the recovery").isGreaterThan(1);
+            assertThat(w.registry()
+                            .get("cxr.inference.batch.size")
+                            .tag("lane", "routine")
+                            .summary()
+                            .max())
+                    .as("back to sharing the engine after the recovery")
+                    .isGreaterThan(1);
 
-            Timer mark = w.registry().get("cxr.inference.inflight.mark").tag("lane", "routine").timer();
-            double admitted = w.registry().get("cxr.inference.admitted").tag("lane", "routine").counter().count();
-            assertThat((double) mark.count()).as("at most one marker commit per admission").isBetween(1.0, admitted);
-            Timer inEngine = w.registry().get("cxr.inference.model").tag("lane", "routine").timer();
-            System.out.printf("BENCHMARK in-flight marker: %d commits for %.0f admissions, mean %.2f ms, max %.2f ms per commit "
-                            + "(a study's time in the engine: mean %.2f ms with the tiny model)%n", mark.count(), admitted,
-                    mark.mean(TimeUnit.MILLISECONDS), mark.max(TimeUnit.MILLISECONDS), inEngine.mean(TimeUnit.MILLISECONDS));
+            Timer mark = w.registry()
+                    .get("cxr.inference.inflight.mark")
+                    .tag("lane", "routine")
+                    .timer();
+            double admitted = w.registry()
+                    .get("cxr.inference.admitted")
+                    .tag("lane", "routine")
+                    .counter()
+                    .count();
+            assertThat((double) mark.count())
+                    .as("at most one marker commit per admission")
+                    .isBetween(1.0, admitted);
+            Timer inEngine = w.registry()
+                    .get("cxr.inference.model")
+                    .tag("lane", "routine")
+                    .timer();
+            System.out.printf(
+                    "BENCHMARK in-flight marker: %d commits for %.0f admissions, mean %.2f ms, max %.2f ms per commit "
+                            + "(a study's time in the engine: mean %.2f ms with the tiny model)%n",
+                    mark.count(),
+                    admitted,
+                    mark.mean(TimeUnit.MILLISECONDS),
+                    mark.max(TimeUnit.MILLISECONDS),
+                    inEngine.mean(TimeUnit.MILLISECONDS));
         }
     }
 }

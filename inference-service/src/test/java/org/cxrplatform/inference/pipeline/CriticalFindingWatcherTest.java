@@ -9,14 +9,18 @@ import org.junit.jupiter.api.Test;
 
 class CriticalFindingWatcherTest {
 
-    private final CriticalFindingWatcher watcher = new CriticalFindingWatcher(Findings.READER, Set.of(Finding.PNEUMOTHORAX));
+    private final CriticalFindingWatcher watcher =
+            new CriticalFindingWatcher(Findings.READER, Set.of(Finding.PNEUMOTHORAX));
 
     @Test
     void readsOnlyCompleteSentencesWhileStreaming() {
         assertThat(watcher.onText("Large left pneumothorax")).isEmpty();
-        assertThat(watcher.onText("Large left pneumothorax.")).as("the sentence may still go on").isEmpty();
+        assertThat(watcher.onText("Large left pneumothorax."))
+                .as("the sentence may still go on")
+                .isEmpty();
         assertThat(watcher.onText("Large left pneumothorax. Heart"))
-                .singleElement().satisfies(r -> {
+                .singleElement()
+                .satisfies(r -> {
                     assertThat(r.finding()).isEqualTo(Finding.PNEUMOTHORAX);
                     assertThat(r.state()).isEqualTo(FindingState.PRESENT);
                     assertThat(r.excerpt()).containsIgnoringCase("pneumothorax");
@@ -27,8 +31,10 @@ class CriticalFindingWatcherTest {
     @Test
     void raisesAFindingOnlyOnce() {
         assertThat(watcher.onText("Small right apical pneumothorax. ")).hasSize(1);
-        assertThat(watcher.onText("Small right apical pneumothorax. Pneumothorax persists. ")).isEmpty();
-        assertThat(watcher.finish("Small right apical pneumothorax. Pneumothorax persists.")).isEmpty();
+        assertThat(watcher.onText("Small right apical pneumothorax. Pneumothorax persists. "))
+                .isEmpty();
+        assertThat(watcher.finish("Small right apical pneumothorax. Pneumothorax persists."))
+                .isEmpty();
     }
 
     @Test
@@ -40,8 +46,10 @@ class CriticalFindingWatcherTest {
 
     @Test
     void theFinalTextIsReadEvenWithoutAClosingFullStop() {
-        assertThat(watcher.onText("Heart size is normal. There is a small pneumothorax")).isEmpty();
-        assertThat(watcher.finish("Heart size is normal. There is a small pneumothorax")).hasSize(1);
+        assertThat(watcher.onText("Heart size is normal. There is a small pneumothorax"))
+                .isEmpty();
+        assertThat(watcher.finish("Heart size is normal. There is a small pneumothorax"))
+                .hasSize(1);
     }
 
     @Test
@@ -54,8 +62,12 @@ class CriticalFindingWatcherTest {
 
     @Test
     void theQuestionAskedAndThePatientsHistoryRaiseNothing() {
-        assertThat(watcher.finish("Assessment for pneumothorax is limited by the projection. Pneumothorax precautions.")).isEmpty();
-        assertThat(watcher.finish("History of right pneumothorax. Right chest tube placed for pneumothorax. Lungs expanded.")).isEmpty();
+        assertThat(watcher.finish(
+                        "Assessment for pneumothorax is limited by the projection. Pneumothorax precautions."))
+                .isEmpty();
+        assertThat(watcher.finish(
+                        "History of right pneumothorax. Right chest tube placed for pneumothorax. Lungs expanded."))
+                .isEmpty();
         assertThat(watcher.anyRaised()).isFalse();
     }
 
@@ -63,9 +75,11 @@ class CriticalFindingWatcherTest {
     void theExcerptIsTheSentenceThatPassedTheGuard() {
         String text = "Pneumothorax precautions. New small right apical pneumothorax.";
 
-        assertThat(Findings.READER.read(text).get(Finding.PNEUMOTHORAX).excerpt()).isEqualTo("Pneumothorax precautions.");
+        assertThat(Findings.READER.read(text).get(Finding.PNEUMOTHORAX).excerpt())
+                .isEqualTo("Pneumothorax precautions.");
         assertThat(watcher.finish(text))
-                .singleElement().satisfies(r -> assertThat(r.excerpt()).isEqualTo("New small right apical pneumothorax."));
+                .singleElement()
+                .satisfies(r -> assertThat(r.excerpt()).isEqualTo("New small right apical pneumothorax."));
     }
 
     @Test

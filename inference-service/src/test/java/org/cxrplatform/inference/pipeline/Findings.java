@@ -4,6 +4,5 @@ package org.cxrplatform.inference.pipeline;
 final class Findings {
     static final FindingsReader READER = FindingsReaderProducer.reader();
 
-    private Findings() {
-    }
+    private Findings() {}
 }

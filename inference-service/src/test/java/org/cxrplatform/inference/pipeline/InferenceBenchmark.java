@@ -55,7 +55,8 @@ class InferenceBenchmark {
         }
 
         @Override
-        public RequestHandle submit(GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
+        public RequestHandle submit(
+                GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
             String digest = Study.pixelDigest(request.image());
             return real.submit(request, options, priority, new Forwarding(listener) {
                 @Override
@@ -77,15 +78,18 @@ class InferenceBenchmark {
         GenerationOptions options = GenerationOptions.greedy().withMaxNewTokens(maxNewTokens);
         TinyModel.load().close();
 
-        try (WorkerHarness h = new WorkerHarness(); KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer();
-             TopicReader reports = new TopicReader(h.reports)) {
+        try (WorkerHarness h = new WorkerHarness();
+                KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer();
+                TopicReader reports = new TopicReader(h.reports)) {
             List<ProducerRecord<String, byte[]>> routine = new ArrayList<>();
             for (int i = 0; i < routineCount; i++) {
-                routine.add(TestStudies.record(h.routine, TestStudies.event(TestStudies.newUid(), Lane.ROUTINE, 10_000 + i)));
+                routine.add(TestStudies.record(
+                        h.routine, TestStudies.event(TestStudies.newUid(), Lane.ROUTINE, 10_000 + i)));
             }
             KafkaTestSupport.send(producer, routine);
             FirstTokenClock[] clock = new FirstTokenClock[1];
-            WorkerHarness.Running w = h.start(h.settings(0.2, 3, options), m -> clock[0] = new FirstTokenClock(m), Findings.READER);
+            WorkerHarness.Running w =
+                    h.start(h.settings(0.2, 3, options), m -> clock[0] = new FirstTokenClock(m), Findings.READER);
             reports.readUntil(rs -> !rs.isEmpty(), Duration.ofMinutes(10)); // the routine lane runs
 
             List<String> rows = new ArrayList<>();
@@ -104,34 +108,67 @@ class InferenceBenchmark {
                     reports.readUntil(rs -> false, Duration.ofMillis(statEveryMs));
                 }
                 List<ConsumerRecord<String, byte[]>> all = reports.readUntil(
-                        rs -> rs.stream().filter(r -> sentAt.containsKey(r.key())).count() >= statCount, Duration.ofMinutes(30));
+                        rs -> rs.stream()
+                                        .filter(r -> sentAt.containsKey(r.key()))
+                                        .count()
+                                >= statCount,
+                        Duration.ofMinutes(30));
                 double seconds = (System.currentTimeMillis() - t0) / 1000.0;
-                List<ConsumerRecord<String, byte[]>> stat = all.stream().filter(r -> sentAt.containsKey(r.key())).toList();
+                List<ConsumerRecord<String, byte[]>> stat =
+                        all.stream().filter(r -> sentAt.containsKey(r.key())).toList();
                 assertThat(stat).as("every STAT study reported once").hasSize(statCount);
                 long routineDone = all.size() - before - statCount;
                 assertThat(routineDone).as("the routine lane stayed busy").isPositive();
-                assertThat(all.size() - (round + 1) * statCount).as("and was not drained").isLessThan(routineCount);
-                long[] toReport = stat.stream().mapToLong(r -> r.timestamp() - sentAt.get(r.key())).sorted().toArray();
+                assertThat(all.size() - (round + 1) * statCount)
+                        .as("and was not drained")
+                        .isLessThan(routineCount);
+                long[] toReport = stat.stream()
+                        .mapToLong(r -> r.timestamp() - sentAt.get(r.key()))
+                        .sorted()
+                        .toArray();
                 long[] toFirstToken = stat.stream()
-                        .mapToLong(r -> clock[0].firstTokenMillis.get(digestOf.get(r.key())) - sentAt.get(r.key())).sorted().toArray();
+                        .mapToLong(r -> clock[0].firstTokenMillis.get(digestOf.get(r.key())) - sentAt.get(r.key()))
+                        .sorted()
+                        .toArray();
                 p50s[0][round] = pct(toFirstToken, 50);
                 p50s[1][round] = pct(toReport, 50);
-                rows.add(String.format(Locale.ROOT, "| %d | %d / %d / %d | %d / %d / %d | %.0f |", round + 1, pct(toFirstToken, 50),
-                        pct(toFirstToken, 90), max(toFirstToken), pct(toReport, 50), pct(toReport, 90), max(toReport),
+                rows.add(String.format(
+                        Locale.ROOT,
+                        "| %d | %d / %d / %d | %d / %d / %d | %.0f |",
+                        round + 1,
+                        pct(toFirstToken, 50),
+                        pct(toFirstToken, 90),
+                        max(toFirstToken),
+                        pct(toReport, 50),
+                        pct(toReport, 90),
+                        max(toReport),
                         routineDone / seconds * 60));
             }
-            io.micrometer.core.instrument.Timer mark = w.registry().get("cxr.inference.inflight.mark").tag("lane", "routine").timer();
-            System.out.printf(Locale.ROOT, """
+            io.micrometer.core.instrument.Timer mark = w.registry()
+                    .get("cxr.inference.inflight.mark")
+                    .tag("lane", "routine")
+                    .timer();
+            System.out.printf(
+                    Locale.ROOT,
+                    """
                     BENCHMARK inference-service STAT under a saturated routine lane (continuous batching, %d slots, 1 kept for STAT)
                     | round (%d STAT studies, one every %d ms) | send → first token ms, p50 / p90 / max | send → report ms, p50 / p90 / max | routine reports/min |
                     |---|---|---|---|
                     %s
                     spread of the round p50s: first token %s ms, report %s ms
                     in-flight marker commits (routine): %d, mean %.1f ms; generation: greedy, max new tokens %s; %d cores, load average at end %.1f
-                    """, w.model().slots(), statCount, statEveryMs, String.join("\n", rows), spread(p50s[0]), spread(p50s[1]),
-                    mark.count(), mark.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
+                    """,
+                    w.model().slots(),
+                    statCount,
+                    statEveryMs,
+                    String.join("\n", rows),
+                    spread(p50s[0]),
+                    spread(p50s[1]),
+                    mark.count(),
+                    mark.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
                     maxNewTokens == 0 ? "library default (512)" : Integer.toString(maxNewTokens),
-                    Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                    Runtime.getRuntime().availableProcessors(),
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             assertThat(w.worker().died()).isNull();
         }
     }

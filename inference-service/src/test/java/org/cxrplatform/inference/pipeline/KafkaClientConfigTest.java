@@ -1,7 +1,5 @@
 package org.cxrplatform.inference.pipeline;
 
-import org.cxrplatform.contracts.KafkaClientSettings;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.EnumSet;
@@ -29,7 +27,8 @@ class KafkaClientConfigTest {
     @Test
     void theProducerGetsTlsAndSaslButKeepsAcksAllAndIdempotence() {
         Map<String, Object> p = OutputPublisher.producerConfig("broker:9093", "cxr-inference-x", HOSTILE);
-        assertThat(p).containsEntry("security.protocol", "SSL")
+        assertThat(p)
+                .containsEntry("security.protocol", "SSL")
                 .containsEntry("ssl.truststore.location", "/etc/cxr/kafka/ca.p12")
                 .containsEntry("sasl.jaas.config", "x required;")
                 .containsEntry("acks", "all")
@@ -40,10 +39,23 @@ class KafkaClientConfigTest {
 
     @Test
     void theLaneConsumersGetTlsAndSaslButKeepManualCommitsTheirGroupAndIsolation() {
-        WorkerSettings settings = new WorkerSettings("broker:9093", "cxr-inference", EnumSet.allOf(Lane.class),
-                WorkerSettings.defaultTopics(), "r", "a", "d", 0.2, 3, Set.of(), GenerationOptions.greedy(), 20, HOSTILE);
+        WorkerSettings settings = new WorkerSettings(
+                "broker:9093",
+                "cxr-inference",
+                EnumSet.allOf(Lane.class),
+                WorkerSettings.defaultTopics(),
+                "r",
+                "a",
+                "d",
+                0.2,
+                3,
+                Set.of(),
+                GenerationOptions.greedy(),
+                20,
+                HOSTILE);
         Map<String, Object> c = LaneConsumer.consumerConfig(settings, Lane.STAT, "cxr-inference-x-stat", 32);
-        assertThat(c).containsEntry("security.protocol", "SSL")
+        assertThat(c)
+                .containsEntry("security.protocol", "SSL")
                 .containsEntry("ssl.truststore.location", "/etc/cxr/kafka/ca.p12")
                 .containsEntry("sasl.jaas.config", "x required;")
                 .containsEntry("enable.auto.commit", false)

@@ -33,8 +33,18 @@ class LaneSchedulerTest {
     void routineGetsItsShareUnderSteadyStatLoad() {
         LaneScheduler s = new LaneScheduler(0.2);
         List<Lane> order = serve(s, 10);
-        assertThat(order).containsExactly(Lane.STAT, Lane.STAT, Lane.STAT, Lane.STAT, Lane.ROUTINE,
-                Lane.STAT, Lane.STAT, Lane.STAT, Lane.STAT, Lane.ROUTINE);
+        assertThat(order)
+                .containsExactly(
+                        Lane.STAT,
+                        Lane.STAT,
+                        Lane.STAT,
+                        Lane.STAT,
+                        Lane.ROUTINE,
+                        Lane.STAT,
+                        Lane.STAT,
+                        Lane.STAT,
+                        Lane.STAT,
+                        Lane.ROUTINE);
         assertThat(serve(new LaneScheduler(0.5), 4)).containsExactly(Lane.STAT, Lane.ROUTINE, Lane.STAT, Lane.ROUTINE);
     }
 

@@ -71,7 +71,8 @@ abstract class OverRealModel implements ReportModel {
     }
 
     @Override
-    public RequestHandle submit(GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
+    public RequestHandle submit(
+            GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
         return real.submit(request, options, priority, listener);
     }
 

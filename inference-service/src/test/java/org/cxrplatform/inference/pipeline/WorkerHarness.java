@@ -28,8 +28,12 @@ final class WorkerHarness implements AutoCloseable {
     final String group;
     private final List<Running> running = new ArrayList<>();
 
-    record Running(InferenceWorker worker, Thread thread, InferenceMetrics metrics, SimpleMeterRegistry registry, ReportModel model) {
-    }
+    record Running(
+            InferenceWorker worker,
+            Thread thread,
+            InferenceMetrics metrics,
+            SimpleMeterRegistry registry,
+            ReportModel model) {}
 
     WorkerHarness() {
         String id = UUID.randomUUID().toString().substring(0, 8);
@@ -43,9 +47,20 @@ final class WorkerHarness implements AutoCloseable {
     }
 
     WorkerSettings settings(double routineShare, int maxAttempts, GenerationOptions generation) {
-        return new WorkerSettings(KafkaTestSupport.bootstrap(), group, EnumSet.allOf(Lane.class),
-                Map.of(Lane.STAT, stat, Lane.ROUTINE, routine), reports, alerts, dlq,
-                routineShare, maxAttempts, Set.of(Finding.PNEUMOTHORAX), generation, 2, Map.of());
+        return new WorkerSettings(
+                KafkaTestSupport.bootstrap(),
+                group,
+                EnumSet.allOf(Lane.class),
+                Map.of(Lane.STAT, stat, Lane.ROUTINE, routine),
+                reports,
+                alerts,
+                dlq,
+                routineShare,
+                maxAttempts,
+                Set.of(Finding.PNEUMOTHORAX),
+                generation,
+                2,
+                Map.of());
     }
 
     WorkerSettings settings(int maxAttempts) {
@@ -62,8 +77,12 @@ final class WorkerHarness implements AutoCloseable {
         InferenceMetrics metrics = new InferenceMetrics(registry);
         ReportModel model = simulate.apply(TinyModel.load());
         GenerationOptions g = settings.generation();
-        InferenceWorker worker = new InferenceWorker(settings, model,
-                InferenceWorker.identityOf(model, g.greedyDecoding() ? "greedy" : "sample"), findings, metrics);
+        InferenceWorker worker = new InferenceWorker(
+                settings,
+                model,
+                InferenceWorker.identityOf(model, g.greedyDecoding() ? "greedy" : "sample"),
+                findings,
+                metrics);
         Thread thread = new Thread(worker);
         thread.setDaemon(true);
         thread.start();

@@ -66,12 +66,16 @@ class WorkerKafkaTest {
     }
 
     private static Set<String> studyUids(List<ConsumerRecord<String, byte[]>> reports) {
-        return reports.stream().map(WorkerKafkaTest::report).map(ReportEvent::studyInstanceUid).collect(Collectors.toSet());
+        return reports.stream()
+                .map(WorkerKafkaTest::report)
+                .map(ReportEvent::studyInstanceUid)
+                .collect(Collectors.toSet());
     }
 
     @Test
     void crashBetweenPublishAndCommitRedeliversWithTheSameReportIds() throws Exception {
-        try (WorkerHarness h = new WorkerHarness(); TopicReader reports = new TopicReader(h.reports)) {
+        try (WorkerHarness h = new WorkerHarness();
+                TopicReader reports = new TopicReader(h.reports)) {
             WorkerSettings settings = h.defaults();
             WorkerHarness.Running first = h.start(settings);
             AtomicBoolean crashed = new AtomicBoolean();
@@ -86,25 +90,38 @@ class WorkerKafkaTest {
             first.thread().join(60_000);
             assertThat(first.worker().died()).isInstanceOf(InferenceWorker.SimulatedCrash.class);
             List<ConsumerRecord<String, byte[]>> beforeRestart = reports.drain(Duration.ofSeconds(1));
-            assertThat(beforeRestart).as("the crashed batch's reports were published").isNotEmpty();
+            assertThat(beforeRestart)
+                    .as("the crashed batch's reports were published")
+                    .isNotEmpty();
 
             WorkerHarness.Running second = h.start(settings);
             Set<String> expected = sent.stream().map(ProducerRecord::key).collect(Collectors.toSet());
             List<ConsumerRecord<String, byte[]>> all = reports.readUntil(
-                    rs -> rs.size() >= beforeRestart.size() + 10 && studyUids(rs).containsAll(expected), Duration.ofSeconds(60));
+                    rs -> rs.size() >= beforeRestart.size() + 10
+                            && studyUids(rs).containsAll(expected),
+                    Duration.ofSeconds(60));
             assertThat(studyUids(all)).containsAll(expected);
 
             Map<String, Set<String>> idsPerStudy = new HashMap<>();
             for (ConsumerRecord<String, byte[]> r : all) {
                 ReportEvent e = report(r);
-                idsPerStudy.computeIfAbsent(e.studyInstanceUid(), k -> new HashSet<>()).add(e.reportId());
+                idsPerStudy
+                        .computeIfAbsent(e.studyInstanceUid(), k -> new HashSet<>())
+                        .add(e.reportId());
                 assertThat(EventHeaders.get(r.headers(), EventHeaders.ID)).contains(e.reportId());
             }
-            assertThat(idsPerStudy.values()).as("a re-delivered study keeps its report id").allMatch(ids -> ids.size() == 1);
-            Set<String> redone = beforeRestart.stream().map(WorkerKafkaTest::report).map(ReportEvent::studyInstanceUid)
+            assertThat(idsPerStudy.values())
+                    .as("a re-delivered study keeps its report id")
+                    .allMatch(ids -> ids.size() == 1);
+            Set<String> redone = beforeRestart.stream()
+                    .map(WorkerKafkaTest::report)
+                    .map(ReportEvent::studyInstanceUid)
                     .collect(Collectors.toSet());
-            long again = all.stream().skip(beforeRestart.size()).map(WorkerKafkaTest::report)
-                    .filter(e -> redone.contains(e.studyInstanceUid())).count();
+            long again = all.stream()
+                    .skip(beforeRestart.size())
+                    .map(WorkerKafkaTest::report)
+                    .filter(e -> redone.contains(e.studyInstanceUid()))
+                    .count();
             assertThat(again).as("the uncommitted batch ran again").isEqualTo(redone.size());
             assertThat(second.worker().died()).isNull();
         }
@@ -112,21 +129,27 @@ class WorkerKafkaTest {
 
     @Test
     void poisonMessagesGoToTheDeadLetterTopicAndTheLaneKeepsFlowing() throws Exception {
-        try (WorkerHarness h = new WorkerHarness(); TopicReader reports = new TopicReader(h.reports);
-             TopicReader dlq = new TopicReader(h.dlq)) {
+        try (WorkerHarness h = new WorkerHarness();
+                TopicReader reports = new TopicReader(h.reports);
+                TopicReader dlq = new TopicReader(h.dlq)) {
             WorkerHarness.Running w = h.start(h.defaults());
             byte[] badJson = "{\"studyInstanceUid\": \"1.2.3\", oops".getBytes(StandardCharsets.UTF_8);
-            StudyEvent badPng = TestStudies.eventWithPng(TestStudies.newUid(), Lane.ROUTINE,
+            StudyEvent badPng = TestStudies.eventWithPng(
+                    TestStudies.newUid(),
+                    Lane.ROUTINE,
                     Base64.getEncoder().encodeToString("this is not a PNG at all".getBytes(StandardCharsets.UTF_8)));
             StudyEvent good = TestStudies.event(TestStudies.newUid(), Lane.ROUTINE, 42);
-            KafkaTestSupport.send(producer, List.of(
-                    TestStudies.raw(h.routine, "bad-json", badJson),
-                    TestStudies.record(h.routine, badPng),
-                    TestStudies.record(h.routine, good)));
+            KafkaTestSupport.send(
+                    producer,
+                    List.of(
+                            TestStudies.raw(h.routine, "bad-json", badJson),
+                            TestStudies.record(h.routine, badPng),
+                            TestStudies.record(h.routine, good)));
 
             List<ConsumerRecord<String, byte[]>> letters = dlq.readUntil(rs -> rs.size() >= 2, Duration.ofSeconds(60));
             assertThat(reports.readUntil(rs -> !rs.isEmpty(), Duration.ofSeconds(60)))
-                    .extracting(ConsumerRecord::key).containsExactly(good.studyInstanceUid());
+                    .extracting(ConsumerRecord::key)
+                    .containsExactly(good.studyInstanceUid());
             Map<String, DeadLetter> byKey = letters.stream()
                     .collect(Collectors.toMap(ConsumerRecord::key, r -> EventJson.read(r.value(), DeadLetter.class)));
             DeadLetter json = byKey.get("bad-json");
@@ -139,7 +162,12 @@ class WorkerKafkaTest {
             assertThat(png.reason()).contains("undecodable image");
             assertThat(png.studyInstanceUid()).isEqualTo(badPng.studyInstanceUid());
             assertThat(w.metrics().deadLetteredCount(Lane.ROUTINE)).isEqualTo(2);
-            assertThat(w.registry().get("cxr.dlq").tag("lane", "routine").counter().count()).isEqualTo(2);
+            assertThat(w.registry()
+                            .get("cxr.dlq")
+                            .tag("lane", "routine")
+                            .counter()
+                            .count())
+                    .isEqualTo(2);
             assertThat(w.worker().died()).isNull();
         }
     }
@@ -155,7 +183,8 @@ class WorkerKafkaTest {
         }
 
         @Override
-        public RequestHandle submit(GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
+        public RequestHandle submit(
+                GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
             if (request.image().getWidth() != 81) {
                 return real.submit(request, options, priority, listener);
             }
@@ -170,12 +199,14 @@ class WorkerKafkaTest {
 
     @Test
     void modelErrorIsRetriedThenDeadLettered_simulatedModelFailure() throws Exception {
-        try (WorkerHarness h = new WorkerHarness(); TopicReader reports = new TopicReader(h.reports);
-             TopicReader dlq = new TopicReader(h.dlq)) {
+        try (WorkerHarness h = new WorkerHarness();
+                TopicReader reports = new TopicReader(h.reports);
+                TopicReader dlq = new TopicReader(h.dlq)) {
             WorkerHarness.Running w = h.start(h.defaults(), FailsOnMarkedImage::new, Findings.READER);
-            java.awt.image.BufferedImage marked = new java.awt.image.BufferedImage(81, 64, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
-            StudyEvent bad = TestStudies.eventWithPng(TestStudies.newUid(), Lane.ROUTINE,
-                    Base64.getEncoder().encodeToString(TestStudies.png(marked)));
+            java.awt.image.BufferedImage marked =
+                    new java.awt.image.BufferedImage(81, 64, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            StudyEvent bad = TestStudies.eventWithPng(
+                    TestStudies.newUid(), Lane.ROUTINE, Base64.getEncoder().encodeToString(TestStudies.png(marked)));
             List<ProducerRecord<String, byte[]>> batch = new ArrayList<>(studies(h.routine, Lane.ROUTINE, 5, 3000));
             batch.add(2, TestStudies.record(h.routine, bad));
             KafkaTestSupport.send(producer, batch);
@@ -187,25 +218,36 @@ class WorkerKafkaTest {
             assertThat(letter.reason()).contains("simulated model failure");
             assertThat(letter.studyInstanceUid()).isEqualTo(bad.studyInstanceUid());
             assertThat(studyUids(reports.readUntil(rs -> rs.size() >= 5, Duration.ofSeconds(30))))
-                    .as("the failing study's batch neighbours still get reports").hasSize(5)
+                    .as("the failing study's batch neighbours still get reports")
+                    .hasSize(5)
                     .doesNotContain(bad.studyInstanceUid());
-            assertThat(w.registry().get("cxr.inference.requeued").tag("lane", "routine").counter().count()).isEqualTo(2);
+            assertThat(w.registry()
+                            .get("cxr.inference.requeued")
+                            .tag("lane", "routine")
+                            .counter()
+                            .count())
+                    .isEqualTo(2);
         }
     }
 
     @Test
     void twoReplicasInOneGroupShareThePartitionsWithoutDoubleProcessing() throws Exception {
-        try (WorkerHarness h = new WorkerHarness(); TopicReader reports = new TopicReader(h.reports)) {
+        try (WorkerHarness h = new WorkerHarness();
+                TopicReader reports = new TopicReader(h.reports)) {
             WorkerHarness.Running a = h.start(h.defaults());
             WorkerHarness.awaitAssigned(a.worker(), 6);
             WorkerHarness.Running b = h.start(h.defaults());
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while ((a.worker().assignedPartitions().isEmpty() || b.worker().assignedPartitions().isEmpty()
-                    || a.worker().assignedPartitions().size() + b.worker().assignedPartitions().size() != 6)
+            while ((a.worker().assignedPartitions().isEmpty()
+                            || b.worker().assignedPartitions().isEmpty()
+                            || a.worker().assignedPartitions().size()
+                                            + b.worker().assignedPartitions().size()
+                                    != 6)
                     && System.nanoTime() < deadline) {
                 WorkerHarness.sleep(50);
             }
-            assertThat(a.worker().assignedPartitions()).doesNotContainAnyElementsOf(b.worker().assignedPartitions());
+            assertThat(a.worker().assignedPartitions())
+                    .doesNotContainAnyElementsOf(b.worker().assignedPartitions());
             assertThat(b.worker().assignedPartitions()).isNotEmpty();
 
             List<ProducerRecord<String, byte[]>> sent = studies(h.routine, Lane.ROUTINE, 60, 4000);
@@ -214,8 +256,16 @@ class WorkerKafkaTest {
             List<ConsumerRecord<String, byte[]>> all = reports.drain(Duration.ofSeconds(2));
             assertThat(all).hasSize(60);
             assertThat(studyUids(all)).hasSize(60);
-            double byA = a.registry().get("cxr.reports.published").tag("lane", "routine").counter().count();
-            double byB = b.registry().get("cxr.reports.published").tag("lane", "routine").counter().count();
+            double byA = a.registry()
+                    .get("cxr.reports.published")
+                    .tag("lane", "routine")
+                    .counter()
+                    .count();
+            double byB = b.registry()
+                    .get("cxr.reports.published")
+                    .tag("lane", "routine")
+                    .counter()
+                    .count();
             assertThat(byA).isPositive();
             assertThat(byB).isPositive();
             assertThat(byA + byB).isEqualTo(60);
@@ -235,7 +285,8 @@ class WorkerKafkaTest {
         }
 
         @Override
-        public RequestHandle submit(GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
+        public RequestHandle submit(
+                GenerationRequest request, GenerationOptions options, int priority, GenerationListener listener) {
             int[] sent = new int[1];
             return real.submit(request, options, priority, new Forwarding(listener) {
                 @Override
@@ -248,26 +299,44 @@ class WorkerKafkaTest {
                 @Override
                 public void onComplete(RequestHandle r, Completion c) {
                     lastCompleted = java.time.Instant.now();
-                    listener.onComplete(r, new Completion(c.requestId(), c.prompt(), c.inputIds(), c.generatedIds(), SCRIPT,
-                            c.stopReason(), c.imageTokens(), c.admittedAtStep(), c.finishedAtStep(), c.queuedMs(), c.visionMs(),
-                            c.prefillMs(), c.decodeMs()));
+                    listener.onComplete(
+                            r,
+                            new Completion(
+                                    c.requestId(),
+                                    c.prompt(),
+                                    c.inputIds(),
+                                    c.generatedIds(),
+                                    SCRIPT,
+                                    c.stopReason(),
+                                    c.imageTokens(),
+                                    c.admittedAtStep(),
+                                    c.finishedAtStep(),
+                                    c.queuedMs(),
+                                    c.visionMs(),
+                                    c.prefillMs(),
+                                    c.decodeMs()));
                 }
             });
         }
     }
 
     @Test
-    void criticalFindingAlertIsRaisedWhileStreamingBeforeTheReport_scriptedTextBecauseTinyModelWritesNoise() throws Exception {
-        try (WorkerHarness h = new WorkerHarness(); TopicReader reports = new TopicReader(h.reports);
-             TopicReader alerts = new TopicReader(h.alerts)) {
+    void criticalFindingAlertIsRaisedWhileStreamingBeforeTheReport_scriptedTextBecauseTinyModelWritesNoise()
+            throws Exception {
+        try (WorkerHarness h = new WorkerHarness();
+                TopicReader reports = new TopicReader(h.reports);
+                TopicReader alerts = new TopicReader(h.alerts)) {
             ScriptedTextOverRealModel[] model = new ScriptedTextOverRealModel[1];
             // greedy without the guard: the tiny model writes all 32 tokens, enough to stream the whole script
-            h.start(h.settings(0.2, 3, GenerationOptions.greedy().withMaxNewTokens(32)),
-                    m -> model[0] = new ScriptedTextOverRealModel(m), Findings.READER);
+            h.start(
+                    h.settings(0.2, 3, GenerationOptions.greedy().withMaxNewTokens(32)),
+                    m -> model[0] = new ScriptedTextOverRealModel(m),
+                    Findings.READER);
             StudyEvent study = TestStudies.event(TestStudies.newUid(), Lane.STAT, 77);
             KafkaTestSupport.send(producer, List.of(TestStudies.record(h.stat, study)));
 
-            ConsumerRecord<String, byte[]> reportRecord = reports.readUntil(rs -> !rs.isEmpty(), Duration.ofSeconds(60)).get(0);
+            ConsumerRecord<String, byte[]> reportRecord = reports.readUntil(rs -> !rs.isEmpty(), Duration.ofSeconds(60))
+                    .get(0);
             // the alert is on Kafka before the report, but this reader may not have fetched it yet on a loaded machine
             alerts.readUntil(rs -> !rs.isEmpty(), Duration.ofSeconds(30));
             List<ConsumerRecord<String, byte[]>> raised = alerts.drain(Duration.ofSeconds(2));
@@ -275,19 +344,25 @@ class WorkerKafkaTest {
             ReportEvent report = report(reportRecord);
             org.cxrplatform.contracts.CriticalAlert alert =
                     EventJson.read(raised.get(0).value(), org.cxrplatform.contracts.CriticalAlert.class);
-            assertThat(alert.alertId()).isEqualTo(org.cxrplatform.contracts.CriticalAlert.alertIdOf(report.reportId(),
-                    org.cxrplatform.contracts.findings.Finding.PNEUMOTHORAX));
+            assertThat(alert.alertId())
+                    .isEqualTo(org.cxrplatform.contracts.CriticalAlert.alertIdOf(
+                            report.reportId(), org.cxrplatform.contracts.findings.Finding.PNEUMOTHORAX));
             assertThat(alert.reportId()).isEqualTo(report.reportId());
             assertThat(alert.state()).isEqualTo(org.cxrplatform.contracts.findings.FindingState.PRESENT);
             assertThat(alert.excerpt()).containsIgnoringCase("large left pneumothorax");
             assertThat(alert.lane()).isEqualTo(Lane.STAT);
-            assertThat(alert.raisedAt()).as("raised while tokens were streaming").isBefore(model[0].lastCompleted);
+            assertThat(alert.raisedAt())
+                    .as("raised while tokens were streaming")
+                    .isBefore(model[0].lastCompleted);
             assertThat(raised.get(0).timestamp()).isLessThanOrEqualTo(reportRecord.timestamp());
             assertThat(report.triagePriority()).isEqualTo(1);
-            assertThat(report.findings()).containsEntry(org.cxrplatform.contracts.findings.Finding.PNEUMOTHORAX,
-                    org.cxrplatform.contracts.findings.FindingState.PRESENT)
-                    .containsEntry(org.cxrplatform.contracts.findings.Finding.PLEURAL_EFFUSION,
-                    org.cxrplatform.contracts.findings.FindingState.ABSENT);
+            assertThat(report.findings())
+                    .containsEntry(
+                            org.cxrplatform.contracts.findings.Finding.PNEUMOTHORAX,
+                            org.cxrplatform.contracts.findings.FindingState.PRESENT)
+                    .containsEntry(
+                            org.cxrplatform.contracts.findings.Finding.PLEURAL_EFFUSION,
+                            org.cxrplatform.contracts.findings.FindingState.ABSENT);
         }
     }
 }

@@ -32,7 +32,10 @@ public class BacklogProducer {
         if (client == null) {
             return;
         }
-        service = new BacklogService(new JobStore(config.dataDir().resolve("jobs")), client, config.backlog().ratePerSecond());
+        service = new BacklogService(
+                new JobStore(config.dataDir().resolve("jobs")),
+                client,
+                config.backlog().ratePerSecond());
         lifecycle.node().pipeline().backlogHook(service);
         service.resumeUnfinished();
     }
@@ -49,9 +52,18 @@ public class BacklogProducer {
         String ourAe = config.scp().aeTitle();
         return switch (b.protocol()) {
             // dicomweb-url is required with DICOMWEB (IngestConfig.validate)
-            case DICOMWEB -> new DicomWebPacsClient(b.dicomwebUrl().orElseThrow(), b.dicomwebAuthorization().orElse(null),
-                    node.pipeline(), node.spool().incomingDir(), config.scp().maxInstanceBytes(), ourAe);
-            case DIMSE -> b.pacsHost().map(h -> new PacsClient(h, b.pacsPort(), b.pacsAeTitle(), ourAe)).orElse(null);
+            case DICOMWEB ->
+                new DicomWebPacsClient(
+                        b.dicomwebUrl().orElseThrow(),
+                        b.dicomwebAuthorization().orElse(null),
+                        node.pipeline(),
+                        node.spool().incomingDir(),
+                        config.scp().maxInstanceBytes(),
+                        ourAe);
+            case DIMSE ->
+                b.pacsHost()
+                        .map(h -> new PacsClient(h, b.pacsPort(), b.pacsAeTitle(), ourAe))
+                        .orElse(null);
         };
     }
 

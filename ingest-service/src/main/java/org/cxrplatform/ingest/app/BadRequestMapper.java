@@ -10,6 +10,8 @@ import java.util.Map;
 public class BadRequestMapper implements ExceptionMapper<IllegalArgumentException> {
     @Override
     public Response toResponse(IllegalArgumentException e) {
-        return Response.status(400).entity(Map.of("error", String.valueOf(e.getMessage()))).build();
+        return Response.status(400)
+                .entity(Map.of("error", String.valueOf(e.getMessage())))
+                .build();
     }
 }

@@ -23,9 +23,13 @@ public class DecoderReadiness implements HealthCheck {
         IngestNode node = lifecycle.node();
         DecoderPool pool = node == null ? null : node.decoders();
         if (pool == null) {
-            return HealthCheckResponse.named("decoders").down().withData("reason", "not started").build();
+            return HealthCheckResponse.named("decoders")
+                    .down()
+                    .withData("reason", "not started")
+                    .build();
         }
-        var response = HealthCheckResponse.named("decoders").status(pool.ready()).withData("live", pool.live());
+        var response =
+                HealthCheckResponse.named("decoders").status(pool.ready()).withData("live", pool.live());
         if (pool.startFailure() != null) {
             response.withData("startFailure", pool.startFailure());
         }

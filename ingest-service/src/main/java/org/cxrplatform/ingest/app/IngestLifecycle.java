@@ -38,7 +38,8 @@ public class IngestLifecycle {
             LOG.warn("cxr.ingest.allowed-calling-aes is empty: every calling AE title is admitted");
         }
         // kafka.* (bootstrap servers, TLS, SASL) for the hand-built producer, as Quarkus' own Kafka clients take them.
-        var kafka = KafkaClientSettings.from(properties.getPropertyNames(), n -> properties.getOptionalValue(n, String.class));
+        var kafka = KafkaClientSettings.from(
+                properties.getPropertyNames(), n -> properties.getOptionalValue(n, String.class));
         node = new IngestNode(config, kafka, metrics).start();
     }
 

@@ -29,10 +29,14 @@ public class JobsAccessFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         access.jobs().ifPresent(r -> {
-            LOG.infof("%s %s refused with HTTP %d: %s", request.getMethod(), request.getUriInfo().getPath(), r.status(), r.message());
-            Response.ResponseBuilder response = Response.status(r.status()).type(MediaType.APPLICATION_JSON_TYPE)
+            LOG.infof(
+                    "%s %s refused with HTTP %d: %s",
+                    request.getMethod(), request.getUriInfo().getPath(), r.status(), r.message());
+            Response.ResponseBuilder response = Response.status(r.status())
+                    .type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(Map.of("error", r.message()));
-            request.abortWith((r.challenge() == null ? response : response.header("WWW-Authenticate", r.challenge())).build());
+            request.abortWith(
+                    (r.challenge() == null ? response : response.header("WWW-Authenticate", r.challenge())).build());
         });
     }
 }

@@ -40,7 +40,12 @@ public class JobsResource {
         }
         BacklogService service = backlog.service().orElse(null);
         if (service == null) {
-            return Response.status(503).entity(Map.of("error", "no PACS configured (cxr.ingest.backlog.pacs-host, or protocol DICOMWEB with dicomweb-url)")).build();
+            return Response.status(503)
+                    .entity(
+                            Map.of(
+                                    "error",
+                                    "no PACS configured (cxr.ingest.backlog.pacs-host, or protocol DICOMWEB with dicomweb-url)"))
+                    .build();
         }
         BacklogJob.Progress p = service.submit(request);
         return Response.created(URI.create("/jobs/" + p.id())).entity(p).build();
@@ -54,7 +59,11 @@ public class JobsResource {
     @GET
     @Path("{id}")
     public Response get(@PathParam("id") String id) {
-        return backlog.service().flatMap(s -> s.progress(id)).map(p -> Response.ok(p).build())
-                .orElse(Response.status(404).entity(Map.of("error", "no job " + id)).build());
+        return backlog.service()
+                .flatMap(s -> s.progress(id))
+                .map(p -> Response.ok(p).build())
+                .orElse(Response.status(404)
+                        .entity(Map.of("error", "no job " + id))
+                        .build());
     }
 }

@@ -37,9 +37,12 @@ public class OrdersProducer {
             return;
         }
         Path dir = config.dataDir().resolve("orders");
-        service = new OrderService(orders, new OrderStore(dir),
-                new PushedAccessions(dir.resolve("pushed-accessions.log"), orders.pushedRetention()),
-                BacklogProducer.client(config, lifecycle.node())).start();
+        service = new OrderService(
+                        orders,
+                        new OrderStore(dir),
+                        new PushedAccessions(dir.resolve("pushed-accessions.log"), orders.pushedRetention()),
+                        BacklogProducer.client(config, lifecycle.node()))
+                .start();
         lifecycle.node().pipeline().orderHook(service);
     }
 

@@ -22,10 +22,16 @@ public class OrdersReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         if (config.mllpPort().isEmpty()) {
-            return HealthCheckResponse.named("hl7-orders").up().withData("listener", "disabled").build();
+            return HealthCheckResponse.named("hl7-orders")
+                    .up()
+                    .withData("listener", "disabled")
+                    .build();
         }
         boolean running = orders.service().map(s -> s.isRunning()).orElse(false);
-        return HealthCheckResponse.named("hl7-orders").status(running)
-                .withData("port", config.mllpPort().get()).withData("tls", config.tls().enabled()).build();
+        return HealthCheckResponse.named("hl7-orders")
+                .status(running)
+                .withData("port", config.mllpPort().get())
+                .withData("tls", config.tls().enabled())
+                .build();
     }
 }

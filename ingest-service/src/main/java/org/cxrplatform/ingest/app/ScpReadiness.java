@@ -21,12 +21,22 @@ public class ScpReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         IngestNode node = lifecycle.node();
         if (node == null) {
-            return HealthCheckResponse.named("dicom-scp").down().withData("reason", "not started").build();
+            return HealthCheckResponse.named("dicom-scp")
+                    .down()
+                    .withData("reason", "not started")
+                    .build();
         }
         if (!node.isListening()) {
-            return HealthCheckResponse.named("dicom-scp").down().withData("reason", "SCP not listening").build();
+            return HealthCheckResponse.named("dicom-scp")
+                    .down()
+                    .withData("reason", "SCP not listening")
+                    .build();
         }
-        return HealthCheckResponse.named("dicom-scp").up().withData("aeTitle", node.aeTitle())
-                .withData("port", node.port()).withData("spoolPending", node.spool().pendingCount()).build();
+        return HealthCheckResponse.named("dicom-scp")
+                .up()
+                .withData("aeTitle", node.aeTitle())
+                .withData("port", node.port())
+                .withData("spoolPending", node.spool().pendingCount())
+                .build();
     }
 }

@@ -58,8 +58,11 @@ public class StowResource {
     @Blocking
     @Consumes("multipart/related")
     @Produces(DICOM_JSON)
-    public Response storeToStudy(@PathParam("study") String study, @HeaderParam("Content-Type") String contentType,
-                                 InputStream body, @Context UriInfo uri) {
+    public Response storeToStudy(
+            @PathParam("study") String study,
+            @HeaderParam("Content-Type") String contentType,
+            InputStream body,
+            @Context UriInfo uri) {
         return stow(contentType, body, study, uri);
     }
 
@@ -82,8 +85,8 @@ public class StowResource {
         if (node == null) {
             return error(503, "ingest node not started");
         }
-        StowReceiver receiver = new StowReceiver(node.pipeline(), node.spool().incomingDir(),
-                node.config().scp().maxInstanceBytes());
+        StowReceiver receiver = new StowReceiver(
+                node.pipeline(), node.spool().incomingDir(), node.config().scp().maxInstanceBytes());
         StowReceiver.Result result;
         try {
             result = receiver.receive(body, boundary, study, "http");
@@ -104,7 +107,9 @@ public class StowResource {
             }
             if (r.outcome().success()) {
                 if (r.studyInstanceUid() != null && r.sopInstanceUid() != null) {
-                    item.put("00081190", attr("UR", base + "/" + r.studyInstanceUid() + "/instances/" + r.sopInstanceUid()));
+                    item.put(
+                            "00081190",
+                            attr("UR", base + "/" + r.studyInstanceUid() + "/instances/" + r.sopInstanceUid()));
                 }
                 referenced.add(item);
             } else {
@@ -112,8 +117,9 @@ public class StowResource {
                 // The reason in words, as the C-STORE Error Comment would carry it.
                 item.put("00000902", attr("LO", r.outcome().comment()));
                 failed.add(item);
-                LOG.infof("STOW instance %s failed: 0x%04X %s", r.sopInstanceUid(), r.outcome().status(),
-                        r.outcome().comment());
+                LOG.infof(
+                        "STOW instance %s failed: 0x%04X %s",
+                        r.sopInstanceUid(), r.outcome().status(), r.outcome().comment());
             }
         }
         if (study != null) {
@@ -128,7 +134,10 @@ public class StowResource {
         if (result.instances().isEmpty()) {
             return error(400, "multipart body without any part");
         }
-        return Response.status(result.httpStatus()).type(DICOM_JSON).entity(response).build();
+        return Response.status(result.httpStatus())
+                .type(DICOM_JSON)
+                .entity(response)
+                .build();
     }
 
     private static Map<String, Object> attr(String vr, Object value) {

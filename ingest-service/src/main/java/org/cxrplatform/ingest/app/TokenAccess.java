@@ -25,8 +25,7 @@ public class TokenAccess {
     private static final Logger LOG = Logger.getLogger(TokenAccess.class);
 
     /** Why a caller is refused; {@code challenge} is the WWW-Authenticate value of a 401. */
-    public record Refusal(int status, String message, String challenge) {
-    }
+    public record Refusal(int status, String message, String challenge) {}
 
     private final IngestConfig.Stow stow;
     private final IngestConfig.Jobs jobs;
@@ -66,11 +65,15 @@ public class TokenAccess {
             return Optional.of(new Refusal(401, "invalid or expired bearer token", "Bearer error=\"invalid_token\""));
         }
         if (identity == null || identity.isAnonymous()) {
-            return Optional.of(new Refusal(401, endpoint + " requires a bearer token (Authorization: Bearer ...)", "Bearer"));
+            return Optional.of(
+                    new Refusal(401, endpoint + " requires a bearer token (Authorization: Bearer ...)", "Bearer"));
         }
         if (roles.stream().noneMatch(identity::hasRole)) {
-            return Optional.of(new Refusal(403, "caller " + identity.getPrincipal().getName()
-                    + " has none of the roles " + roles + " required for " + endpoint, null));
+            return Optional.of(new Refusal(
+                    403,
+                    "caller " + identity.getPrincipal().getName() + " has none of the roles " + roles + " required for "
+                            + endpoint,
+                    null));
         }
         return Optional.empty();
     }

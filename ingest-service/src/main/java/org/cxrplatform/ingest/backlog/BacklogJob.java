@@ -11,9 +11,21 @@ import java.util.List;
  */
 public final class BacklogJob {
 
-    public enum State { QUEUED, FINDING, RETRIEVING, DONE, FAILED }
+    public enum State {
+        QUEUED,
+        FINDING,
+        RETRIEVING,
+        DONE,
+        FAILED
+    }
 
-    public enum ItemState { PENDING, RETRIEVED, QUEUED, SKIPPED, FAILED }
+    public enum ItemState {
+        PENDING,
+        RETRIEVED,
+        QUEUED,
+        SKIPPED,
+        FAILED
+    }
 
     /** One instance found on the PACS. */
     public static final class Item {
@@ -23,8 +35,7 @@ public final class BacklogJob {
         public ItemState state = ItemState.PENDING;
         public String reason;
 
-        public Item() {
-        }
+        public Item() {}
 
         Item(String study, String series, String sop) {
             this.studyInstanceUid = study;
@@ -43,9 +54,19 @@ public final class BacklogJob {
     public List<Item> items = new ArrayList<>();
 
     /** The progress view served by GET /jobs/{id}. */
-    public record Progress(String id, State state, JobRequest request, int found, int retrieved, int queued,
-                           int skipped, int failed, int pending, String error, Instant createdAt, Instant updatedAt) {
-    }
+    public record Progress(
+            String id,
+            State state,
+            JobRequest request,
+            int found,
+            int retrieved,
+            int queued,
+            int skipped,
+            int failed,
+            int pending,
+            String error,
+            Instant createdAt,
+            Instant updatedAt) {}
 
     Progress progress() {
         int retrieved = 0;
@@ -68,7 +89,18 @@ public final class BacklogJob {
                 case FAILED -> failed++;
             }
         }
-        return new Progress(id, state, request, items.size(), retrieved, queued, skipped, failed, pending, error,
-                createdAt, updatedAt);
+        return new Progress(
+                id,
+                state,
+                request,
+                items.size(),
+                retrieved,
+                queued,
+                skipped,
+                failed,
+                pending,
+                error,
+                createdAt,
+                updatedAt);
     }
 }

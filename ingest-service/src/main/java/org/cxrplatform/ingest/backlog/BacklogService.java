@@ -83,8 +83,10 @@ public final class BacklogService implements BacklogHook, AutoCloseable {
     }
 
     public List<BacklogJob.Progress> all() {
-        return jobs.values().stream().map(this::progress)
-                .sorted((a, b) -> a.createdAt().compareTo(b.createdAt())).toList();
+        return jobs.values().stream()
+                .map(this::progress)
+                .sorted((a, b) -> a.createdAt().compareTo(b.createdAt()))
+                .toList();
     }
 
     private BacklogJob.Progress progress(BacklogJob job) {
@@ -101,8 +103,8 @@ public final class BacklogService implements BacklogHook, AutoCloseable {
                 List<PacsClient.Found> found = pacs.find(job.request);
                 update(job, j -> {
                     j.items.clear();
-                    found.forEach(f -> j.items.add(new BacklogJob.Item(f.studyInstanceUid(), f.seriesInstanceUid(),
-                            f.sopInstanceUid())));
+                    found.forEach(f -> j.items.add(
+                            new BacklogJob.Item(f.studyInstanceUid(), f.seriesInstanceUid(), f.sopInstanceUid())));
                     j.found = true;
                     j.state = BacklogJob.State.RETRIEVING;
                 });
@@ -126,12 +128,14 @@ public final class BacklogService implements BacklogHook, AutoCloseable {
                     pacs.move(new PacsClient.Found(item.studyInstanceUid, item.seriesInstanceUid, item.sopInstanceUid));
                     update(job, j -> {
                         if (item.state == BacklogJob.ItemState.PENDING) {
-                            item.state = BacklogJob.ItemState.RETRIEVED; // settled() already ran when the PACS stored it
+                            item.state =
+                                    BacklogJob.ItemState.RETRIEVED; // settled() already ran when the PACS stored it
                         }
                     });
                 } catch (Exception e) {
                     update(job, j -> {
-                        if (item.state == BacklogJob.ItemState.PENDING || item.state == BacklogJob.ItemState.RETRIEVED) {
+                        if (item.state == BacklogJob.ItemState.PENDING
+                                || item.state == BacklogJob.ItemState.RETRIEVED) {
                             item.state = BacklogJob.ItemState.FAILED;
                             item.reason = "C-MOVE failed: " + e.getMessage();
                         }
@@ -183,11 +187,18 @@ public final class BacklogService implements BacklogHook, AutoCloseable {
         if (job == null) {
             return;
         }
-        update(job, j -> j.items.stream().filter(i -> i.sopInstanceUid.equals(sopInstanceUid)).forEach(i -> {
-            i.state = queued ? BacklogJob.ItemState.QUEUED
-                    : reason != null && reason.startsWith("skipped") ? BacklogJob.ItemState.SKIPPED : BacklogJob.ItemState.FAILED;
-            i.reason = reason;
-        }));
+        update(
+                job,
+                j -> j.items.stream()
+                        .filter(i -> i.sopInstanceUid.equals(sopInstanceUid))
+                        .forEach(i -> {
+                            i.state = queued
+                                    ? BacklogJob.ItemState.QUEUED
+                                    : reason != null && reason.startsWith("skipped")
+                                            ? BacklogJob.ItemState.SKIPPED
+                                            : BacklogJob.ItemState.FAILED;
+                            i.reason = reason;
+                        }));
     }
 
     @Override

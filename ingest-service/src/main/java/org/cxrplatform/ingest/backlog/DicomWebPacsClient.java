@@ -46,14 +46,20 @@ public class DicomWebPacsClient extends PacsClient {
     private final Path incomingDir;
     private final long maxInstanceBytes;
     private final String ourAe;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     /**
      * @param baseUrl       DICOMweb root, e.g. {@code http://pacs:8042/dicom-web}
      * @param authorization Authorization header value, or null
      */
-    public DicomWebPacsClient(String baseUrl, String authorization, InstanceSink sink, Path incomingDir,
-                              long maxInstanceBytes, String ourAe) {
+    public DicomWebPacsClient(
+            String baseUrl,
+            String authorization,
+            InstanceSink sink,
+            Path incomingDir,
+            long maxInstanceBytes,
+            String ourAe) {
         super("dicomweb", 0, "DICOMWEB", ourAe);
         this.base = baseUrl.replaceAll("/+$", "");
         this.authorization = authorization;
@@ -84,11 +90,13 @@ public class DicomWebPacsClient extends PacsClient {
             for (JsonNode series : qido("/studies/" + studyUid + "/series", seriesQuery)) {
                 String seriesUid = value(series, "0020000E");
                 // Filtered here: not every PACS matches Modality / Body Part Examined at series level.
-                if (seriesUid == null || !matches(value(series, "00080060"), request.modality())
+                if (seriesUid == null
+                        || !matches(value(series, "00080060"), request.modality())
                         || !matches(value(series, "00180015"), request.bodyPart())) {
                     continue;
                 }
-                for (JsonNode instance : qido("/studies/" + studyUid + "/series/" + seriesUid + "/instances", Map.of())) {
+                for (JsonNode instance :
+                        qido("/studies/" + studyUid + "/series/" + seriesUid + "/instances", Map.of())) {
                     String sop = value(instance, "00080018");
                     if (sop != null) {
                         out.add(new Found(studyUid, seriesUid, sop));
@@ -110,7 +118,8 @@ public class DicomWebPacsClient extends PacsClient {
     @Override
     public List<String> studiesByAccession(String accessionNumber) throws Exception {
         List<String> out = new ArrayList<>();
-        for (JsonNode study : qido("/studies", Map.of("AccessionNumber", accessionNumber, "includefield", "0020000D"))) {
+        for (JsonNode study :
+                qido("/studies", Map.of("AccessionNumber", accessionNumber, "includefield", "0020000D"))) {
             String uid = value(study, "0020000D");
             if (uid != null && !out.contains(uid)) {
                 out.add(uid);
@@ -137,7 +146,8 @@ public class DicomWebPacsClient extends PacsClient {
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("WADO-RS HTTP " + response.statusCode());
             }
-            String boundary = MultipartRelatedReader.boundaryOf(response.headers().firstValue("Content-Type").orElse(""));
+            String boundary = MultipartRelatedReader.boundaryOf(
+                    response.headers().firstValue("Content-Type").orElse(""));
             if (boundary == null) {
                 throw new IllegalStateException("WADO-RS answer is not multipart/related");
             }
@@ -156,7 +166,8 @@ public class DicomWebPacsClient extends PacsClient {
                     continue;
                 }
                 parts++;
-                StoreOutcome outcome = sink.store(new StoreRequest(part, null, null, null, "DICOMWEB", ourAe, Instant.now()));
+                StoreOutcome outcome =
+                        sink.store(new StoreRequest(part, null, null, null, "DICOMWEB", ourAe, Instant.now()));
                 if (!outcome.success()) {
                     failure = String.format("instance refused 0x%04X %s", outcome.status(), outcome.comment());
                 }
@@ -171,10 +182,12 @@ public class DicomWebPacsClient extends PacsClient {
     }
 
     private List<JsonNode> qido(String path, Map<String, String> query) throws IOException, InterruptedException {
-        String q = query.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        String q = query.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         HttpRequest.Builder rq = HttpRequest.newBuilder(URI.create(base + path + (q.isEmpty() ? "" : "?" + q)))
-                .timeout(Duration.ofSeconds(60)).header("Accept", "application/dicom+json");
+                .timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/dicom+json");
         if (authorization != null) {
             rq.header("Authorization", authorization);
         }
@@ -192,7 +205,9 @@ public class DicomWebPacsClient extends PacsClient {
 
     private static String value(JsonNode item, String tag) {
         JsonNode v = item.path(tag).path("Value");
-        return v.isArray() && !v.isEmpty() && !v.get(0).asText().isBlank() ? v.get(0).asText().trim() : null;
+        return v.isArray() && !v.isEmpty() && !v.get(0).asText().isBlank()
+                ? v.get(0).asText().trim()
+                : null;
     }
 
     private static boolean matches(String value, String wanted) {

@@ -22,8 +22,7 @@ import java.util.List;
 public class PacsClient {
 
     /** An instance on the PACS. */
-    public record Found(String studyInstanceUid, String seriesInstanceUid, String sopInstanceUid) {
-    }
+    public record Found(String studyInstanceUid, String seriesInstanceUid, String sopInstanceUid) {}
 
     private final String host;
     private final int port;
@@ -62,7 +61,8 @@ public class PacsClient {
             for (AttributeList series : cfind(seriesQuery)) {
                 String seriesUid = Attribute.getSingleStringValueOrNull(series, TagFromName.SeriesInstanceUID);
                 // Client-side check too: not every PACS matches on every series key.
-                if (seriesUid == null || !matches(series, TagFromName.Modality, request.modality())
+                if (seriesUid == null
+                        || !matches(series, TagFromName.Modality, request.modality())
                         || !matches(series, TagFromName.BodyPartExamined, request.bodyPart())) {
                     continue;
                 }
@@ -87,8 +87,8 @@ public class PacsClient {
         put(id, TagFromName.StudyInstanceUID, item.studyInstanceUid());
         put(id, TagFromName.SeriesInstanceUID, item.seriesInstanceUid());
         put(id, TagFromName.SOPInstanceUID, item.sopInstanceUid());
-        MoveSOPClassSCU move = new MoveSOPClassSCU(host, port, pacsAe, ourAe, ourAe,
-                SOPClass.StudyRootQueryRetrieveInformationModelMove, id);
+        MoveSOPClassSCU move = new MoveSOPClassSCU(
+                host, port, pacsAe, ourAe, ourAe, SOPClass.StudyRootQueryRetrieveInformationModelMove, id);
         int status = move.getStatus();
         if (status != ResponseStatus.Success) {
             throw new IllegalStateException(String.format("C-MOVE status 0x%04X", status));
@@ -114,8 +114,8 @@ public class PacsClient {
     public void moveStudy(String studyInstanceUid) throws Exception {
         AttributeList id = query("STUDY");
         put(id, TagFromName.StudyInstanceUID, studyInstanceUid);
-        MoveSOPClassSCU move = new MoveSOPClassSCU(host, port, pacsAe, ourAe, ourAe,
-                SOPClass.StudyRootQueryRetrieveInformationModelMove, id);
+        MoveSOPClassSCU move = new MoveSOPClassSCU(
+                host, port, pacsAe, ourAe, ourAe, SOPClass.StudyRootQueryRetrieveInformationModelMove, id);
         int status = move.getStatus();
         if (status != ResponseStatus.Success) {
             throw new IllegalStateException(String.format("C-MOVE status 0x%04X", status));
@@ -124,7 +124,13 @@ public class PacsClient {
 
     private List<AttributeList> cfind(AttributeList identifier) throws Exception {
         List<AttributeList> results = new ArrayList<>();
-        new FindSOPClassSCU(host, port, pacsAe, ourAe, SOPClass.StudyRootQueryRetrieveInformationModelFind, identifier,
+        new FindSOPClassSCU(
+                host,
+                port,
+                pacsAe,
+                ourAe,
+                SOPClass.StudyRootQueryRetrieveInformationModelFind,
+                identifier,
                 new IdentifierHandler() {
                     @Override
                     public void doSomethingWithIdentifier(AttributeList id) {

@@ -30,7 +30,10 @@ public final class ConfigProblems {
 
     /** A DICOM AE title: 1-16 characters, not only spaces (PS3.5 6.2). */
     public void aeTitle(String key, String value) {
-        require(!value.isBlank() && value.length() <= 16, key, "must be an AE title of 1-16 characters, was '" + value + "'");
+        require(
+                !value.isBlank() && value.length() <= 16,
+                key,
+                "must be an AE title of 1-16 characters, was '" + value + "'");
     }
 
     /** @throws IllegalArgumentException naming every problem found */

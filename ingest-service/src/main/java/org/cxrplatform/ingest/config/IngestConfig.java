@@ -120,7 +120,8 @@ public interface IngestConfig {
         default void check(ConfigProblems problems) {
             problems.aeTitle("cxr.ingest.ae-title", aeTitle());
             problems.between("cxr.ingest.dicom-port", dicomPort(), 0, 65535);
-            allowedCallingAes().ifPresent(aes -> aes.forEach(ae -> problems.aeTitle("cxr.ingest.allowed-calling-aes", ae)));
+            allowedCallingAes()
+                    .ifPresent(aes -> aes.forEach(ae -> problems.aeTitle("cxr.ingest.allowed-calling-aes", ae)));
             problems.atLeast("cxr.ingest.max-associations", maxAssociations(), 1);
             problems.atLeast("cxr.ingest.max-instance-bytes", maxInstanceBytes(), 1);
             problems.positive("cxr.ingest.idle-timeout", idleTimeout());
@@ -292,13 +293,19 @@ public interface IngestConfig {
         default void check(ConfigProblems problems) {
             problems.between("cxr.ingest.backlog.pacs-port", pacsPort(), 1, 65535);
             problems.aeTitle("cxr.ingest.backlog.pacs-ae-title", pacsAeTitle());
-            problems.require(ratePerSecond() > 0, "cxr.ingest.backlog.rate-per-second", "must be > 0, was " + ratePerSecond());
+            problems.require(
+                    ratePerSecond() > 0, "cxr.ingest.backlog.rate-per-second", "must be > 0, was " + ratePerSecond());
             if (protocol() == Protocol.DICOMWEB) {
-                problems.require(dicomwebUrl().isPresent(), "cxr.ingest.backlog.dicomweb-url",
+                problems.require(
+                        dicomwebUrl().isPresent(),
+                        "cxr.ingest.backlog.dicomweb-url",
                         "is required with cxr.ingest.backlog.protocol=DICOMWEB");
             }
-            dicomwebUrl().ifPresent(url -> problems.require(url.startsWith("http://") || url.startsWith("https://"),
-                    "cxr.ingest.backlog.dicomweb-url", "must be an http:// or https:// URL, was " + url));
+            dicomwebUrl()
+                    .ifPresent(url -> problems.require(
+                            url.startsWith("http://") || url.startsWith("https://"),
+                            "cxr.ingest.backlog.dicomweb-url",
+                            "must be an http:// or https:// URL, was " + url));
         }
     }
 
@@ -356,7 +363,9 @@ public interface IngestConfig {
             problems.require(!retryDelay().isNegative(), "cxr.ingest.orders.retry-delay", "must not be negative");
             problems.positive("cxr.ingest.orders.pushed-retention", pushedRetention());
             if (tls().enabled()) {
-                problems.require(tls().keyStore().isPresent(), "cxr.ingest.orders.tls.key-store",
+                problems.require(
+                        tls().keyStore().isPresent(),
+                        "cxr.ingest.orders.tls.key-store",
                         "is required with cxr.ingest.orders.tls.enabled=true");
             }
         }

@@ -6,8 +6,7 @@ import org.eclipse.microprofile.config.spi.Converter;
 /** How list settings are read: each value trimmed; terms matched against DICOM and HL7 words also upper-cased. */
 public final class Values {
 
-    private Values() {
-    }
+    private Values() {}
 
     /** For AE titles, which are compared as sent. */
     public static final class Trimmed implements Converter<String> {

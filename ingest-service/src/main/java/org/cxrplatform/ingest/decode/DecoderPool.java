@@ -53,13 +53,17 @@ public final class DecoderPool implements NativeDecoder, AutoCloseable {
     private volatile String startFailure;
     private volatile boolean closed;
 
-    public DecoderPool(IngestConfig.Decoders settings, IngestConfig.Render render, Path workDir, MeterRegistry metrics) {
+    public DecoderPool(
+            IngestConfig.Decoders settings, IngestConfig.Render render, Path workDir, MeterRegistry metrics) {
         this.settings = settings;
         this.maxFrameBytes = render.maxFrameBytes();
         this.workDir = workDir;
         this.metrics = metrics;
         this.command = command(settings, render, workDir);
-        metrics.gauge("cxr.ingest.decoder.workers.live", all, l -> l.stream().filter(DecoderProcess::isAlive).count());
+        metrics.gauge(
+                "cxr.ingest.decoder.workers.live",
+                all,
+                l -> l.stream().filter(DecoderProcess::isAlive).count());
     }
 
     /** Empties the work folder (frames and crash reports of a previous run) and starts the workers in the background. */
@@ -74,8 +78,9 @@ public final class DecoderPool implements NativeDecoder, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the decoder work folder " + workDir, e);
         }
-        LOG.infof("starting %d decoder workers: %s", settings.workers(),
-                String.join(" ", command).replaceFirst(" -cp \\S+", " -cp …"));
+        LOG.infof(
+                "starting %d decoder workers: %s",
+                settings.workers(), String.join(" ", command).replaceFirst(" -cp \\S+", " -cp …"));
         for (int i = 0; i < settings.workers(); i++) {
             starter.execute(this::startOne);
         }
@@ -89,8 +94,10 @@ public final class DecoderPool implements NativeDecoder, AutoCloseable {
             DecoderProcess worker = idle.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (worker == null) {
                 String why = startFailure;
-                throw new RenderException(UNAVAILABLE, "no decoder worker free within " + settings.timeout().toMillis()
-                        + " ms" + (why == null ? "" : "; last start failure: " + why));
+                throw new RenderException(
+                        UNAVAILABLE,
+                        "no decoder worker free within " + settings.timeout().toMillis() + " ms"
+                                + (why == null ? "" : "; last start failure: " + why));
             }
             if (!worker.isAlive()) { // died while idle (killed from outside): not this instance's doing
                 replace(worker, "crashed");
@@ -131,7 +138,10 @@ public final class DecoderPool implements NativeDecoder, AutoCloseable {
 
     /** Process ids of the running workers. */
     public List<Long> pids() {
-        return all.stream().filter(DecoderProcess::isAlive).map(DecoderProcess::pid).toList();
+        return all.stream()
+                .filter(DecoderProcess::isAlive)
+                .map(DecoderProcess::pid)
+                .toList();
     }
 
     private void replace(DecoderProcess dead, String cause) {
@@ -154,7 +164,8 @@ public final class DecoderPool implements NativeDecoder, AutoCloseable {
                 return;
             } catch (IOException e) {
                 startFailure = e.getMessage();
-                metrics.counter("cxr.ingest.decoder.restarts", "cause", "start-failed").increment();
+                metrics.counter("cxr.ingest.decoder.restarts", "cause", "start-failed")
+                        .increment();
                 LOG.errorf("decoder worker failed to start: %s; retrying in 5 s", e.getMessage());
                 try {
                     Thread.sleep(5000);
@@ -190,26 +201,42 @@ public final class DecoderPool implements NativeDecoder, AutoCloseable {
             LOG.warn("prlimit not found: decoder workers run with a heap limit only");
         }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of("-Xmx" + settings.memoryLimitMb() / 4 + "m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:ReservedCodeCacheSize=32m", "-XX:CompressedClassSpaceSize=64m", "-XX:+ExitOnOutOfMemoryError",
-                "-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=" + workDir.toAbsolutePath().resolve("hs_err_%p.log"),
-                "-Djava.awt.headless=true", "-Djava.library.path=" + System.getProperty("java.library.path", "")
-                        + File.pathSeparator + render.gdcmLibrary().toAbsolutePath().getParent(),
-                "-cp", classPath(), DecoderWorkerMain.class.getName(), render.gdcmLibrary().toString(), render.gdcmconv(),
+        cmd.addAll(List.of(
+                "-Xmx" + settings.memoryLimitMb() / 4 + "m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:ReservedCodeCacheSize=32m",
+                "-XX:CompressedClassSpaceSize=64m",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-XX:-CreateCoredumpOnCrash",
+                "-XX:ErrorFile=" + workDir.toAbsolutePath().resolve("hs_err_%p.log"),
+                "-Djava.awt.headless=true",
+                "-Djava.library.path=" + System.getProperty("java.library.path", "") + File.pathSeparator
+                        + render.gdcmLibrary().toAbsolutePath().getParent(),
+                "-cp",
+                classPath(),
+                DecoderWorkerMain.class.getName(),
+                render.gdcmLibrary().toString(),
+                render.gdcmconv(),
                 Long.toString(ProcessHandle.current().pid())));
         return cmd;
     }
 
     private static String classPath() {
         String cp = System.getProperty("java.class.path", "");
-        if (cp.endsWith("quarkus-run.jar")) { // the packaged application: its classes and libraries sit beside the launcher
+        if (cp.endsWith(
+                "quarkus-run.jar")) { // the packaged application: its classes and libraries sit beside the launcher
             Path app = Path.of(cp).toAbsolutePath().getParent();
-            return String.join(File.pathSeparator, app.resolve("app").resolve("*").toString(),
+            return String.join(
+                    File.pathSeparator,
+                    app.resolve("app").resolve("*").toString(),
                     app.resolve("lib").resolve("main").resolve("*").toString(),
                     app.resolve("lib").resolve("boot").resolve("*").toString());
         }
         // absolute: the workers run in the work folder
-        return java.util.Arrays.stream(cp.split(File.pathSeparator)).filter(e -> !e.isEmpty())
-                .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(File.pathSeparator));
+        return java.util.Arrays.stream(cp.split(File.pathSeparator))
+                .filter(e -> !e.isEmpty())
+                .map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(File.pathSeparator));
     }
 }

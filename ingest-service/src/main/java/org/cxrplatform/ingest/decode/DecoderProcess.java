@@ -48,8 +48,8 @@ final class DecoderProcess {
     /** Starts a worker with {@code command} and waits for it to announce itself. */
     static DecoderProcess start(List<String> command, Path workDir, Duration startTimeout)
             throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder pb =
+                new ProcessBuilder(command).directory(workDir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("MALLOC_ARENA_MAX", "2"); // fewer reserved arenas under the address-space limit
         DecoderProcess worker = new DecoderProcess(pb.start(), workDir);
         String ready = worker.answers.poll(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -74,7 +74,8 @@ final class DecoderProcess {
     NativeDecoder.Frame decode(Path in, Path out, long maxFrameBytes, Duration timeout)
             throws RenderException, InterruptedException {
         try {
-            requests.write(String.join("\t", "DECODE", in.toString(), out.toString(), Long.toString(maxFrameBytes)) + "\n");
+            requests.write(
+                    String.join("\t", "DECODE", in.toString(), out.toString(), Long.toString(maxFrameBytes)) + "\n");
             requests.flush();
         } catch (IOException e) {
             throw crashed(); // the pipe broke: it died before or while reading the request
@@ -82,8 +83,10 @@ final class DecoderProcess {
         String answer = answers.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (answer == null) {
             kill();
-            throw new RenderException("decoder-timeout", "no answer from decoder worker pid " + pid() + " within "
-                    + timeout.toMillis() + " ms; worker killed (SIGKILL) and replaced");
+            throw new RenderException(
+                    "decoder-timeout",
+                    "no answer from decoder worker pid " + pid() + " within " + timeout.toMillis()
+                            + " ms; worker killed (SIGKILL) and replaced");
         }
         if (answer.equals(EOF)) {
             throw crashed();
@@ -94,8 +97,14 @@ final class DecoderProcess {
         }
         try {
             byte[] bytes = Files.readAllBytes(out);
-            return new NativeDecoder.Frame(bytes, Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
-                    Integer.parseInt(f[4]), f[5].equals("-") ? "" : f[5], f[6] + "-worker");
+            return new NativeDecoder.Frame(
+                    bytes,
+                    Integer.parseInt(f[1]),
+                    Integer.parseInt(f[2]),
+                    Integer.parseInt(f[3]),
+                    Integer.parseInt(f[4]),
+                    f[5].equals("-") ? "" : f[5],
+                    f[6] + "-worker");
         } catch (IOException | RuntimeException e) {
             throw new RenderException("decode", "decoder worker answer unreadable: " + answer, e);
         } finally {
@@ -122,8 +131,9 @@ final class DecoderProcess {
 
     private RenderException crashed() throws InterruptedException {
         process.waitFor(10, TimeUnit.SECONDS);
-        return new RenderException("decoder-crashed", "decoder worker pid " + pid() + " died while decoding: "
-                + exitDescription() + "; replaced");
+        return new RenderException(
+                "decoder-crashed",
+                "decoder worker pid " + pid() + " died while decoding: " + exitDescription() + "; replaced");
     }
 
     /** Exit status or signal, plus the JVM crash report's signal and native frame when there is one. */
@@ -132,13 +142,18 @@ final class DecoderProcess {
             return "still running";
         }
         int status = process.exitValue();
-        String how = status > 128 ? "killed by signal " + (status - 128) + signalName(status - 128)
+        String how = status > 128
+                ? "killed by signal " + (status - 128) + signalName(status - 128)
                 : "exit status " + status + (status == 3 ? " (out of memory)" : "");
         Path report = workDir.resolve("hs_err_" + pid() + ".log");
         if (Files.exists(report)) {
             try (Stream<String> lines = Files.lines(report, StandardCharsets.ISO_8859_1)) {
-                String summary = lines.filter(l -> l.matches("#\\s+(SIG\\w+ \\(.*|C\\s+\\[.*|Internal Error.*|.*[Oo]ut of [Mm]emory.*)"))
-                        .limit(3).map(l -> l.replaceFirst("^#\\s+", "")).reduce((a, b) -> a + "; " + b).orElse("");
+                String summary = lines.filter(l ->
+                                l.matches("#\\s+(SIG\\w+ \\(.*|C\\s+\\[.*|Internal Error.*|.*[Oo]ut of [Mm]emory.*)"))
+                        .limit(3)
+                        .map(l -> l.replaceFirst("^#\\s+", ""))
+                        .reduce((a, b) -> a + "; " + b)
+                        .orElse("");
                 how += summary.isEmpty() ? "" : " (JVM crash report: " + summary + ")";
                 Files.delete(report);
             } catch (IOException | java.io.UncheckedIOException e) {
@@ -162,7 +177,8 @@ final class DecoderProcess {
     }
 
     private void readAnswers() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 if (line.startsWith(DecoderWorkerMain.PREFIX)) {
                     answers.add(line.substring(DecoderWorkerMain.PREFIX.length()));

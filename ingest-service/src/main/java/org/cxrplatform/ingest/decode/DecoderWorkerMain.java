@@ -25,13 +25,12 @@ public final class DecoderWorkerMain {
 
     static final String PREFIX = "@@cxr ";
 
-    private DecoderWorkerMain() {
-    }
+    private DecoderWorkerMain() {}
 
     /** Arguments: GDCM JNI library path, gdcmconv command, the service's pid. */
     public static void main(String[] args) throws Exception {
-        PrintStream protocol = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                StandardCharsets.UTF_8);
+        PrintStream protocol =
+                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // nothing but protocol lines from Java code on standard output
         watchParent(Long.parseLong(args[2]));
         GdcmDecoder gdcm = new GdcmDecoder(Path.of(args[0]), args[1]);
@@ -51,9 +50,15 @@ public final class DecoderWorkerMain {
         try {
             NativeDecoder.Frame frame = gdcm.decode(in, maxFrameBytes);
             Files.write(out, frame.bytes());
-            return String.join("\t", "OK", Integer.toString(frame.width()), Integer.toString(frame.height()),
-                    Integer.toString(frame.bitsAllocated()), Integer.toString(frame.samplesPerPixel()),
-                    frame.photometric().isEmpty() ? "-" : frame.photometric(), frame.via());
+            return String.join(
+                    "\t",
+                    "OK",
+                    Integer.toString(frame.width()),
+                    Integer.toString(frame.height()),
+                    Integer.toString(frame.bitsAllocated()),
+                    Integer.toString(frame.samplesPerPixel()),
+                    frame.photometric().isEmpty() ? "-" : frame.photometric(),
+                    frame.via());
         } catch (RenderException e) {
             return "ERR\t" + e.code() + "\t" + oneLine(e.getMessage());
         } catch (Exception e) {
@@ -68,16 +73,18 @@ public final class DecoderWorkerMain {
     /** A worker outlives a killed service only for a second: a native decoder stuck in a loop never reads EOF. */
     private static void watchParent(long parentPid) {
         Optional<ProcessHandle> parent = ProcessHandle.of(parentPid);
-        Thread t = new Thread(() -> {
-            while (parent.map(ProcessHandle::isAlive).orElse(false)) {
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-            Runtime.getRuntime().halt(0);
-        }, "parent-watch");
+        Thread t = new Thread(
+                () -> {
+                    while (parent.map(ProcessHandle::isAlive).orElse(false)) {
+                        try {
+                            Thread.sleep(1000);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    Runtime.getRuntime().halt(0);
+                },
+                "parent-watch");
         t.setDaemon(true);
         t.start();
     }

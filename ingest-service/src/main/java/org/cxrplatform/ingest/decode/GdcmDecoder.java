@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.cxrplatform.ingest.render.NativeDecoder;
 import org.cxrplatform.ingest.render.RenderException;
 
@@ -61,7 +60,8 @@ final class GdcmDecoder {
         if (!image.GetBuffer(buffer)) {
             throw new RenderException("decode", "GDCM failed to decode the pixel data");
         }
-        String photometric = image.GetPhotometricInterpretation().GetString().trim().toUpperCase(Locale.ROOT);
+        String photometric =
+                image.GetPhotometricInterpretation().GetString().trim().toUpperCase(Locale.ROOT);
         byte[] first = total == frameBytes ? buffer : Arrays.copyOf(buffer, (int) frameBytes);
         if (samples > 1 && image.GetPlanarConfiguration() == 1) {
             first = interleave(first, width * height, samples);
@@ -73,12 +73,15 @@ final class GdcmDecoder {
         Path out = file.resolveSibling(file.getFileName() + ".raw.dcm");
         try {
             Process p = new ProcessBuilder(gdcmconv, "--raw", file.toString(), out.toString())
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             byte[] output = p.getInputStream().readNBytes(4096);
             p.waitFor(); // the worker's own time limit bounds this
             if (p.exitValue() != 0 || !Files.exists(out)) {
-                throw new RenderException("decode", "gdcmconv failed (exit " + p.exitValue() + "): "
-                        + new String(output, StandardCharsets.UTF_8).trim());
+                throw new RenderException(
+                        "decode",
+                        "gdcmconv failed (exit " + p.exitValue() + "): "
+                                + new String(output, StandardCharsets.UTF_8).trim());
             }
             AttributeList list = new AttributeList();
             list.read(out.toFile());
@@ -86,11 +89,14 @@ final class GdcmDecoder {
             int height = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0);
             int bitsAllocated = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 0);
             int samples = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 1);
-            String photometric = Attribute.getSingleStringValueOrDefault(list, TagFromName.PhotometricInterpretation, "")
-                    .trim().toUpperCase(Locale.ROOT);
+            String photometric = Attribute.getSingleStringValueOrDefault(
+                            list, TagFromName.PhotometricInterpretation, "")
+                    .trim()
+                    .toUpperCase(Locale.ROOT);
             long frameBytes = (long) width * height * Math.max(1, bitsAllocated / 8) * samples;
             if (frameBytes > maxFrameBytes || frameBytes <= 0) {
-                throw new RenderException("too-large", "gdcmconv decoded size " + frameBytes + " bytes exceeds the limit");
+                throw new RenderException(
+                        "too-large", "gdcmconv decoded size " + frameBytes + " bytes exceeds the limit");
             }
             Attribute px = list.get(TagFromName.PixelData);
             byte[] bytes;
@@ -107,7 +113,8 @@ final class GdcmDecoder {
                 bytes = px.getByteValues();
             }
             byte[] first = Arrays.copyOf(bytes, (int) Math.min(bytes.length, frameBytes));
-            if (samples > 1 && Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PlanarConfiguration, 0) == 1) {
+            if (samples > 1
+                    && Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PlanarConfiguration, 0) == 1) {
                 first = interleave(first, width * height, samples);
             }
             return new NativeDecoder.Frame(first, width, height, bitsAllocated, samples, photometric, "gdcmconv");

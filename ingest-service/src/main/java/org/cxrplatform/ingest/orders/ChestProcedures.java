@@ -21,12 +21,15 @@ final class ChestProcedures {
     }
 
     boolean isChestRadiograph(ParsedOrder order) {
-        String code = order.procedureCode() == null || order.procedureCode().isBlank() ? null : order.procedureCode().trim();
+        String code = order.procedureCode() == null || order.procedureCode().isBlank()
+                ? null
+                : order.procedureCode().trim();
         if (code != null && procedureCodes.contains(code.toUpperCase(Locale.ROOT))) {
             return true;
         }
         String words = (ParsedOrder.nullToEmpty(code) + " " + ParsedOrder.nullToEmpty(order.procedureText()) + " "
-                + ParsedOrder.nullToEmpty(order.procedureAlternateText())).toUpperCase(Locale.ROOT);
+                        + ParsedOrder.nullToEmpty(order.procedureAlternateText()))
+                .toUpperCase(Locale.ROOT);
         boolean chest = false;
         boolean radiograph = false;
         for (String w : words.split("[^A-Z0-9-]+")) {

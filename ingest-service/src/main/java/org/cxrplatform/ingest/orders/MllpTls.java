@@ -23,6 +23,7 @@ final class MllpTls {
     private final String keyStorePassword;
     /** Null: the JDK's default trust. */
     private final Path trustStore;
+
     private final String trustStorePassword;
     private final boolean requireClientCert;
 
@@ -55,7 +56,8 @@ final class MllpTls {
         return new StandardSocketFactory() {
             @Override
             public ServerSocket createTlsServerSocket() throws IOException {
-                SSLServerSocket socket = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket();
+                SSLServerSocket socket =
+                        (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket();
                 socket.setNeedClientAuth(requireClientCert);
                 return socket;
             }

@@ -15,8 +15,16 @@ import org.cxrplatform.contracts.SourceStudy;
  * @param state           see {@link State}
  * @param detail          last retrieval outcome or error
  */
-public record Order(String accessionNumber, String placerOrderNumber, String procedure, Lane lane, String laneReason,
-                    State state, Instant receivedAt, Instant updatedAt, String detail) {
+public record Order(
+        String accessionNumber,
+        String placerOrderNumber,
+        String procedure,
+        Lane lane,
+        String laneReason,
+        State state,
+        Instant receivedAt,
+        Instant updatedAt,
+        String detail) {
 
     public enum State {
         /** Ordered, not completed yet. */
@@ -45,7 +53,15 @@ public record Order(String accessionNumber, String placerOrderNumber, String pro
     }
 
     public Order with(State newState, String newDetail) {
-        return new Order(accessionNumber, placerOrderNumber, procedure, lane, laneReason, newState, receivedAt,
-                Instant.now(), newDetail);
+        return new Order(
+                accessionNumber,
+                placerOrderNumber,
+                procedure,
+                lane,
+                laneReason,
+                newState,
+                receivedAt,
+                Instant.now(),
+                newDetail);
     }
 }

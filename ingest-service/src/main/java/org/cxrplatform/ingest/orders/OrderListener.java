@@ -36,13 +36,15 @@ final class OrderListener implements AutoCloseable {
     private final int port;
     /** Null: plain MLLP. */
     private final MllpTls tls;
+
     private final Handler handler;
     private final HapiContext hapi = new DefaultHapiContext();
     private HL7Service server;
 
     /** @throws IllegalStateException when TLS is on and its key or trust store cannot be used */
     OrderListener(IngestConfig.Orders config, Handler handler) {
-        this.port = config.mllpPort().orElseThrow(() -> new IllegalStateException("cxr.ingest.orders.mllp-port is not set"));
+        this.port = config.mllpPort()
+                .orElseThrow(() -> new IllegalStateException("cxr.ingest.orders.mllp-port is not set"));
         this.tls = config.tls().enabled() ? new MllpTls(config.tls()) : null;
         this.handler = handler;
         hapi.setModelClassFactory(new CanonicalModelClassFactory("2.5.1"));
@@ -88,8 +90,10 @@ final class OrderListener implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.errorf(e, "HL7 order message failed");
                 try {
-                    return in.generateACK(AcknowledgmentCode.AE, new HL7Exception("processing failure: " + e.getMessage(),
-                            ErrorCode.APPLICATION_INTERNAL_ERROR));
+                    return in.generateACK(
+                            AcknowledgmentCode.AE,
+                            new HL7Exception(
+                                    "processing failure: " + e.getMessage(), ErrorCode.APPLICATION_INTERNAL_ERROR));
                 } catch (IOException io) {
                     throw new HL7Exception(io);
                 }

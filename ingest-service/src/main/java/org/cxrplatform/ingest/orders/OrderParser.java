@@ -33,13 +33,16 @@ final class OrderParser {
         }
     }
 
-    private OrderParser() {
-    }
+    private OrderParser() {}
 
     static List<ParsedOrder> read(Message in) throws HL7Exception, Refused {
         List<ParsedOrder> orders = new ArrayList<>();
         if (in instanceof ORM_O01 orm) {
-            String patientClass = orm.getPATIENT().getPATIENT_VISIT().getPV1().getPatientClass().getValue();
+            String patientClass = orm.getPATIENT()
+                    .getPATIENT_VISIT()
+                    .getPV1()
+                    .getPatientClass()
+                    .getValue();
             for (int i = 0; i < orm.getORDERReps(); i++) {
                 ORC orc = orm.getORDER(i).getORC();
                 OBR obr = orm.getORDER(i).getORDER_DETAIL().getOBR();
@@ -50,16 +53,29 @@ final class OrderParser {
                 orders.add(parsed(orc, obr, null, prio, patientClass));
             }
         } else if (in instanceof OMI_O23 omi) {
-            String patientClass = omi.getPATIENT().getPATIENT_VISIT().getPV1().getPatientClass().getValue();
+            String patientClass = omi.getPATIENT()
+                    .getPATIENT_VISIT()
+                    .getPV1()
+                    .getPatientClass()
+                    .getValue();
             for (int i = 0; i < omi.getORDERReps(); i++) {
                 var order = omi.getORDER(i);
                 List<String> prio = new ArrayList<>();
                 prio.add(order.getORC().getQuantityTiming(0).getPriority().getValue());
                 for (int t = 0; t < order.getTIMINGReps(); t++) {
-                    prio.add(order.getTIMING(t).getTQ1().getPriority(0).getIdentifier().getValue());
+                    prio.add(order.getTIMING(t)
+                            .getTQ1()
+                            .getPriority(0)
+                            .getIdentifier()
+                            .getValue());
                 }
                 prio.add(order.getOBR().getPriorityOBR().getValue());
-                String ipc = order.getIPCReps() > 0 ? order.getIPC(0).getAccessionIdentifier().getEntityIdentifier().getValue() : null;
+                String ipc = order.getIPCReps() > 0
+                        ? order.getIPC(0)
+                                .getAccessionIdentifier()
+                                .getEntityIdentifier()
+                                .getValue()
+                        : null;
                 orders.add(parsed(order.getORC(), order.getOBR(), ipc, prio, patientClass));
             }
         } else {
@@ -70,26 +86,40 @@ final class OrderParser {
         }
         for (ParsedOrder p : orders) {
             if (p.control() == null) {
-                throw new Refused(AcknowledgmentCode.AE, "ORC-1 order control missing", ErrorCode.REQUIRED_FIELD_MISSING);
+                throw new Refused(
+                        AcknowledgmentCode.AE, "ORC-1 order control missing", ErrorCode.REQUIRED_FIELD_MISSING);
             }
             if (p.accession() == null) {
-                throw new Refused(AcknowledgmentCode.AE, "no accession number (IPC-1, OBR-18, ORC-3 or OBR-3)",
+                throw new Refused(
+                        AcknowledgmentCode.AE,
+                        "no accession number (IPC-1, OBR-18, ORC-3 or OBR-3)",
                         ErrorCode.REQUIRED_FIELD_MISSING);
             }
         }
         return orders;
     }
 
-    private static ParsedOrder parsed(ORC orc, OBR obr, String ipcAccession, List<String> priorities, String patientClass) {
-        String accession = first(ipcAccession, obr.getPlacerField1().getValue(),
+    private static ParsedOrder parsed(
+            ORC orc, OBR obr, String ipcAccession, List<String> priorities, String patientClass) {
+        String accession = first(
+                ipcAccession,
+                obr.getPlacerField1().getValue(),
                 orc.getFillerOrderNumber().getEntityIdentifier().getValue(),
                 obr.getFillerOrderNumber().getEntityIdentifier().getValue());
         CE procedure = obr.getUniversalServiceIdentifier();
-        return new ParsedOrder(upper(trim(orc.getOrderControl().getValue())), upper(trim(orc.getOrderStatus().getValue())),
-                first(orc.getPlacerOrderNumber().getEntityIdentifier().getValue(),
+        return new ParsedOrder(
+                upper(trim(orc.getOrderControl().getValue())),
+                upper(trim(orc.getOrderStatus().getValue())),
+                first(
+                        orc.getPlacerOrderNumber().getEntityIdentifier().getValue(),
                         obr.getPlacerOrderNumber().getEntityIdentifier().getValue()),
-                accession, procedure.getIdentifier().getValue(), procedure.getText().getValue(),
-                procedure.getNameOfCodingSystem().getValue(), procedure.getAlternateText().getValue(), priorities, trim(patientClass));
+                accession,
+                procedure.getIdentifier().getValue(),
+                procedure.getText().getValue(),
+                procedure.getNameOfCodingSystem().getValue(),
+                procedure.getAlternateText().getValue(),
+                priorities,
+                trim(patientClass));
     }
 
     private static String first(String... values) {

@@ -52,7 +52,8 @@ public final class OrderService implements OrderHook, AutoCloseable {
         this.tracker = new OrderTracker(store, pushed, config.completeStatuses(), pacs != null);
         this.procedures = new ChestProcedures(config);
         this.lanes = new OrderLanes(config);
-        this.retrieval = pacs == null ? null : new OrderRetrieval(tracker, pacs, config.retrieveAttempts(), config.retryDelay());
+        this.retrieval =
+                pacs == null ? null : new OrderRetrieval(tracker, pacs, config.retrieveAttempts(), config.retryDelay());
     }
 
     /** Starts the MLLP listener and resumes retrievals a previous run left unfinished. */
@@ -79,7 +80,9 @@ public final class OrderService implements OrderHook, AutoCloseable {
 
     @Override
     public Ordered orderOf(String accessionNumber) {
-        Order o = accessionNumber == null ? null : tracker.order(accessionNumber.trim()).orElse(null);
+        Order o = accessionNumber == null
+                ? null
+                : tracker.order(accessionNumber.trim()).orElse(null);
         if (o == null || o.state() == Order.State.CANCELLED) {
             return null;
         }

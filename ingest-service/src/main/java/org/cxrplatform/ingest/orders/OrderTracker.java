@@ -48,11 +48,20 @@ final class OrderTracker implements OrderHook {
 
     /** Remembers a new chest radiograph order. */
     void schedule(ParsedOrder p, LaneRules.LaneDecision lane) {
-        Order o = new Order(p.accession(), p.placer(), p.procedure(), lane.lane(), lane.reason(), Order.State.SCHEDULED,
-                Instant.now(), Instant.now(), null);
+        Order o = new Order(
+                p.accession(),
+                p.placer(),
+                p.procedure(),
+                lane.lane(),
+                lane.reason(),
+                Order.State.SCHEDULED,
+                Instant.now(),
+                Instant.now(),
+                null);
         save(o);
-        LOG.infof("HL7 order %s (%s) remembered on the %s lane: %s", o.accessionNumber(), o.procedure(), lane.lane(),
-                lane.reason());
+        LOG.infof(
+                "HL7 order %s (%s) remembered on the %s lane: %s",
+                o.accessionNumber(), o.procedure(), lane.lane(), lane.reason());
     }
 
     /**
@@ -86,8 +95,10 @@ final class OrderTracker implements OrderHook {
 
     /** Accession numbers of the orders whose retrieval a previous run left unfinished. */
     List<String> retrieving() {
-        return byAccession.values().stream().filter(o -> o.state() == Order.State.RETRIEVING)
-                .map(Order::accessionNumber).toList();
+        return byAccession.values().stream()
+                .filter(o -> o.state() == Order.State.RETRIEVING)
+                .map(Order::accessionNumber)
+                .toList();
     }
 
     /** False when a retrieval attempt is no longer due: the order moved on, or its images arrived by push meanwhile. */

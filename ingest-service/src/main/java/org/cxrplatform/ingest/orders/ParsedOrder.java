@@ -16,9 +16,17 @@ import java.util.List;
  * @param priorities    ORC-7.6, OBR-27.6 or TQ1-9, OBR-5, as sent (entries may be null)
  * @param patientClass  PV1-2, trimmed, or null
  */
-record ParsedOrder(String control, String status, String placer, String accession, String procedureCode,
-                   String procedureText, String procedureCodingSystem, String procedureAlternateText, List<String> priorities,
-                   String patientClass) {
+record ParsedOrder(
+        String control,
+        String status,
+        String placer,
+        String accession,
+        String procedureCode,
+        String procedureText,
+        String procedureCodingSystem,
+        String procedureAlternateText,
+        List<String> priorities,
+        String patientClass) {
 
     /** OBR-4 as {@code code^text^coding system}, the procedure an {@link Order} remembers. */
     String procedure() {

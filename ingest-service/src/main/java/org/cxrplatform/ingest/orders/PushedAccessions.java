@@ -40,6 +40,7 @@ public final class PushedAccessions implements AutoCloseable {
     private final Clock clock;
     /** Accession number → when it was first pushed (within the retention). */
     private final Map<String, Instant> pushedAt = new HashMap<>();
+
     private FileChannel log;
     private int appendsSinceCompaction;
     private int liveAtCompaction;
@@ -134,8 +135,8 @@ public final class PushedAccessions implements AutoCloseable {
         Instant now = clock.instant();
         pushedAt.values().removeIf(t -> !isLive(t, now));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel out = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             for (Map.Entry<String, Instant> e : pushedAt.entrySet()) {
                 ByteBuffer b = ByteBuffer.wrap(line(e.getKey(), e.getValue()));
                 while (b.hasRemaining()) {

@@ -19,7 +19,6 @@ public interface BacklogHook {
         }
 
         @Override
-        public void settled(String sopInstanceUid, boolean queued, String reason) {
-        }
+        public void settled(String sopInstanceUid, boolean queued, String reason) {}
     };
 }

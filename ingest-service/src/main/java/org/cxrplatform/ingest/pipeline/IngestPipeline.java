@@ -75,8 +75,14 @@ public final class IngestPipeline implements InstanceSink {
     private volatile BacklogHook backlog = BacklogHook.NONE;
     private volatile OrderHook orders = OrderHook.NONE;
 
-    public IngestPipeline(Spool spool, Selection selection, LaneRules lanes, EventPublisher publisher,
-                          NativeDecoder nativeDecoder, IngestConfig settings, MeterRegistry metrics) {
+    public IngestPipeline(
+            Spool spool,
+            Selection selection,
+            LaneRules lanes,
+            EventPublisher publisher,
+            NativeDecoder nativeDecoder,
+            IngestConfig settings,
+            MeterRegistry metrics) {
         this.spool = spool;
         this.selection = selection;
         this.lanes = lanes;
@@ -107,8 +113,8 @@ public final class IngestPipeline implements InstanceSink {
         try {
             Spool.Entry entry;
             try {
-                entry = spool.commit(request.file(), request.callingAeTitle(), request.moveOriginatorAe(),
-                        request.receivedAt());
+                entry = spool.commit(
+                        request.file(), request.callingAeTitle(), request.moveOriginatorAe(), request.receivedAt());
             } catch (IOException e) {
                 LOG.errorf("spool write failed for %s: %s", request.sopInstanceUid(), e.getMessage());
                 return reject("spool", StoreOutcome.failure(DicomStatus.OUT_OF_RESOURCES, "spool write failed"));
@@ -162,8 +168,11 @@ public final class IngestPipeline implements InstanceSink {
             if (live) {
                 spool.delete(entry);
             }
-            return reject("internal", StoreOutcome.failure(DicomStatus.PROCESSING_FAILURE,
-                    "processing failure: " + e.getClass().getSimpleName()));
+            return reject(
+                    "internal",
+                    StoreOutcome.failure(
+                            DicomStatus.PROCESSING_FAILURE,
+                            "processing failure: " + e.getClass().getSimpleName()));
         } finally {
             MDC.remove("traceparent");
             MDC.remove("studyInstanceUid");
@@ -179,13 +188,18 @@ public final class IngestPipeline implements InstanceSink {
         } catch (Exception | OutOfMemoryError e) {
             spool.delete(entry);
             LOG.warnf("refused %s: unparseable DICOM (%s)", entry.file().getFileName(), e.getMessage());
-            return reject("unparseable", StoreOutcome.failure(DicomStatus.CANNOT_UNDERSTAND,
-                    "cannot parse data set: " + e.getClass().getSimpleName()));
+            return reject(
+                    "unparseable",
+                    StoreOutcome.failure(
+                            DicomStatus.CANNOT_UNDERSTAND,
+                            "cannot parse data set: " + e.getClass().getSimpleName()));
         }
         if (header.studyInstanceUid() == null || header.sopInstanceUid() == null) {
             spool.delete(entry);
-            return reject("missing-uid", StoreOutcome.failure(DicomStatus.DATASET_DOES_NOT_MATCH_SOP_CLASS,
-                    "missing Study or SOP Instance UID"));
+            return reject(
+                    "missing-uid",
+                    StoreOutcome.failure(
+                            DicomStatus.DATASET_DOES_NOT_MATCH_SOP_CLASS, "missing Study or SOP Instance UID"));
         }
         MDC.put("studyInstanceUid", header.studyInstanceUid());
         int interrupted;
@@ -197,7 +211,12 @@ public final class IngestPipeline implements InstanceSink {
         }
         if (interrupted > settings.restartRetries()) {
             // The counter stays until the dead letter is out: a Kafka outage now must not reset it.
-            StoreOutcome outcome = deadLetter(entry, header, backlog.jobOf(header.sopInstanceUid()), live, "service-died",
+            StoreOutcome outcome = deadLetter(
+                    entry,
+                    header,
+                    backlog.jobOf(header.sopInstanceUid()),
+                    live,
+                    "service-died",
                     "the service died " + interrupted + " times while processing this instance; quarantined instead of"
                             + " tried again (cxr.ingest.restart-retries=" + settings.restartRetries() + ")");
             if (outcome == StoreOutcome.SUCCESS) {
@@ -214,21 +233,30 @@ public final class IngestPipeline implements InstanceSink {
 
     private StoreOutcome processParsed(Spool.Entry entry, InstanceHeader header, boolean live, String traceparent) {
         String job = backlog.jobOf(header.sopInstanceUid());
-        boolean ourMove = entry.moveOriginatorAe() != null && entry.moveOriginatorAe().equals(settings.scp().aeTitle());
+        boolean ourMove = entry.moveOriginatorAe() != null
+                && entry.moveOriginatorAe().equals(settings.scp().aeTitle());
         // An HL7 order claims the instances of its accession number (retrieved for it, or pushed): its lane wins.
         LaneRules.LaneDecision ordered = job == null ? orders.laneOf(header.accessionNumber(), ourMove) : null;
         if (job == null && ordered == null && ourMove) {
             job = "retrieve";
         }
         if (!header.hasImagePixelModule()) {
-            return deadLetter(entry, header, job, live, "non-image", "SOP class " + header.sopClassUid()
-                    + " has no image pixel module (Rows/Columns/Bits Allocated)");
+            return deadLetter(
+                    entry,
+                    header,
+                    job,
+                    live,
+                    "non-image",
+                    "SOP class " + header.sopClassUid() + " has no image pixel module (Rows/Columns/Bits Allocated)");
         }
         Selection.Decision decision = selection.decide(header);
         if (!decision.selected()) {
             spool.delete(entry);
-            metrics.counter("cxr.ingest.instances.skipped", "reason", decision.code()).increment();
-            LOG.infof("skipped %s of study %s: %s", header.sopInstanceUid(), header.studyInstanceUid(), decision.reason());
+            metrics.counter("cxr.ingest.instances.skipped", "reason", decision.code())
+                    .increment();
+            LOG.infof(
+                    "skipped %s of study %s: %s",
+                    header.sopInstanceUid(), header.studyInstanceUid(), decision.reason());
             settle(job, header, false, "skipped: " + decision.reason());
             return StoreOutcome.SUCCESS;
         }
@@ -271,10 +299,19 @@ public final class IngestPipeline implements InstanceSink {
             return transientFailure(entry, live, "Kafka unavailable");
         }
         spool.delete(entry);
-        metrics.counter("cxr.ingest.instances.accepted", "lane", lane.lane().name()).increment();
-        LOG.infof("queued %s of study %s on %s (%s), %dx%d png %d bytes via %s/%s", header.sopInstanceUid(),
-                header.studyInstanceUid(), lane.lane(), lane.reason(), image.width(), image.height(), image.png().length,
-                image.decoder(), image.voi());
+        metrics.counter("cxr.ingest.instances.accepted", "lane", lane.lane().name())
+                .increment();
+        LOG.infof(
+                "queued %s of study %s on %s (%s), %dx%d png %d bytes via %s/%s",
+                header.sopInstanceUid(),
+                header.studyInstanceUid(),
+                lane.lane(),
+                lane.reason(),
+                image.width(),
+                image.height(),
+                image.png().length,
+                image.decoder(),
+                image.voi());
         settle(job, header, true, lane.reason());
         return StoreOutcome.SUCCESS;
     }
@@ -289,21 +326,43 @@ public final class IngestPipeline implements InstanceSink {
             return image;
         } finally {
             decodes.release();
-            Timer.builder("cxr.ingest.decode.time").tag("decoder", decoder).register(metrics)
+            Timer.builder("cxr.ingest.decode.time")
+                    .tag("decoder", decoder)
+                    .register(metrics)
                     .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
 
     private StudyEvent event(InstanceHeader h, Spool.Entry entry, LaneRules.LaneDecision lane, StudyImage img) {
-        String eventId = UUID.nameUUIDFromBytes((h.sopInstanceUid() + "|" + img.sha256()).getBytes(StandardCharsets.UTF_8))
+        String eventId = UUID.nameUUIDFromBytes(
+                        (h.sopInstanceUid() + "|" + img.sha256()).getBytes(StandardCharsets.UTF_8))
                 .toString();
-        Acquisition acq = new Acquisition(h.modality(), h.viewPosition(), h.bodyPartExamined(), h.studyDate(),
-                h.studyDescription(), h.sopClassUid(), entry.callingAe(), h.institutionName());
+        Acquisition acq = new Acquisition(
+                h.modality(),
+                h.viewPosition(),
+                h.bodyPartExamined(),
+                h.studyDate(),
+                h.studyDescription(),
+                h.sopClassUid(),
+                entry.callingAe(),
+                h.institutionName());
         Patient patient = settings.phiInEvents()
-                ? new Patient(h.patientId(), h.issuerOfPatientId(), h.patientName(), h.patientBirthDate(), h.patientSex())
+                ? new Patient(
+                        h.patientId(), h.issuerOfPatientId(), h.patientName(), h.patientBirthDate(), h.patientSex())
                 : null;
-        return new StudyEvent(StudyEvent.SCHEMA_VERSION, eventId, h.studyInstanceUid(), h.seriesInstanceUid(),
-                h.sopInstanceUid(), h.accessionNumber(), lane.lane(), lane.reason(), img, acq, patient, entry.receivedAt(),
+        return new StudyEvent(
+                StudyEvent.SCHEMA_VERSION,
+                eventId,
+                h.studyInstanceUid(),
+                h.seriesInstanceUid(),
+                h.sopInstanceUid(),
+                h.accessionNumber(),
+                lane.lane(),
+                lane.reason(),
+                img,
+                acq,
+                patient,
+                entry.receivedAt(),
                 source(h));
     }
 
@@ -314,16 +373,25 @@ public final class IngestPipeline implements InstanceSink {
         if (order == null) {
             return dicom;
         }
-        return new SourceStudy(dicom.seriesInstanceUid(), dicom.sopClassUid(), dicom.studyDate(), dicom.studyTime(), dicom.studyId(),
-                dicom.referringPhysicianName(), order.placerOrderNumber() != null ? order.placerOrderNumber() : dicom.placerOrderNumber(),
-                order.procedure() != null ? order.procedure() : dicom.procedure(), "HL7");
+        return new SourceStudy(
+                dicom.seriesInstanceUid(),
+                dicom.sopClassUid(),
+                dicom.studyDate(),
+                dicom.studyTime(),
+                dicom.studyId(),
+                dicom.referringPhysicianName(),
+                order.placerOrderNumber() != null ? order.placerOrderNumber() : dicom.placerOrderNumber(),
+                order.procedure() != null ? order.procedure() : dicom.procedure(),
+                "HL7");
     }
 
-    private StoreOutcome deadLetter(Spool.Entry entry, InstanceHeader h, String job, boolean live, String code,
-                                    String reason) {
+    private StoreOutcome deadLetter(
+            Spool.Entry entry, InstanceHeader h, String job, boolean live, String code, String reason) {
         Path target = spool.quarantineDir().resolve(entry.file().getFileName());
-        DeadLetter dl = DeadLetter.ofQuarantined(Stage.INGEST, h.studyInstanceUid(), code + ": " + reason, target.toString());
-        String eventId = UUID.nameUUIDFromBytes(("dlq|" + h.sopInstanceUid()).getBytes(StandardCharsets.UTF_8)).toString();
+        DeadLetter dl =
+                DeadLetter.ofQuarantined(Stage.INGEST, h.studyInstanceUid(), code + ": " + reason, target.toString());
+        String eventId = UUID.nameUUIDFromBytes(("dlq|" + h.sopInstanceUid()).getBytes(StandardCharsets.UTF_8))
+                .toString();
         try {
             publisher.publish(Topics.DLQ, dl, eventId, MDC.get("traceparent") instanceof String s ? s : null);
         } catch (PublishException e) {
@@ -336,7 +404,9 @@ public final class IngestPipeline implements InstanceSink {
             LOG.errorf("cannot quarantine %s: %s", entry.file(), e.getMessage());
         }
         metrics.counter("cxr.ingest.instances.deadlettered", "reason", code).increment();
-        LOG.warnf("dead-lettered %s of study %s: %s (kept at %s)", h.sopInstanceUid(), h.studyInstanceUid(), reason, target);
+        LOG.warnf(
+                "dead-lettered %s of study %s: %s (kept at %s)",
+                h.sopInstanceUid(), h.studyInstanceUid(), reason, target);
         settle(job, h, false, "dead-lettered: " + reason);
         return StoreOutcome.SUCCESS;
     }

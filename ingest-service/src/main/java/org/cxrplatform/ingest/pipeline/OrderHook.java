@@ -32,8 +32,7 @@ public interface OrderHook {
      * @param placerOrderNumber ORC-2 of the order, may be null
      * @param procedure         OBR-4 universal service identifier, may be null
      */
-    record Ordered(String placerOrderNumber, SourceStudy.Procedure procedure) {
-    }
+    record Ordered(String placerOrderNumber, SourceStudy.Procedure procedure) {}
 
     OrderHook NONE = (accessionNumber, retrieved) -> null;
 }

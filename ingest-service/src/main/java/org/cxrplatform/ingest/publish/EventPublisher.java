@@ -2,16 +2,15 @@ package org.cxrplatform.ingest.publish;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,8 +23,8 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.cxrplatform.contracts.Event;
 import org.cxrplatform.contracts.EventHeaders;
 import org.cxrplatform.contracts.EventJson;
@@ -58,17 +57,16 @@ public final class EventPublisher implements AutoCloseable {
     private final Map<String, Object> checkerConfig;
     /** Events whose send failed after leaving for the broker: written or not, nobody knows yet. By event id. */
     private final Map<String, Uncertain> uncertain = new ConcurrentHashMap<>();
+
     private final Object checkerLock = new Object();
     private KafkaConsumer<byte[], byte[]> checker;
 
     /** Sends still in the producer's hands when their answer was due, by event id. */
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
-    private record Uncertain(String topic, int partition, long timestamp) {
-    }
+    private record Uncertain(String topic, int partition, long timestamp) {}
 
-    private record Pending(Future<RecordMetadata> ack, String topic, int partition, long timestamp) {
-    }
+    private record Pending(Future<RecordMetadata> ack, String topic, int partition, long timestamp) {}
 
     /** How long the producer itself retries a record (the answer to the peer comes much earlier). */
     static final Duration PRODUCER_DELIVERY_TIMEOUT = Duration.ofMinutes(2);
@@ -78,33 +76,55 @@ public final class EventPublisher implements AutoCloseable {
      * @param deliveryTimeout  upper bound on waiting for an acknowledgement (includes retries)
      * @param extra            further producer properties (TLS, SASL...), may be empty
      */
-    public EventPublisher(String bootstrapServers, Duration deliveryTimeout, Map<String, String> extra,
-                          MeterRegistry metrics) {
+    public EventPublisher(
+            String bootstrapServers, Duration deliveryTimeout, Map<String, String> extra, MeterRegistry metrics) {
         this.deliveryTimeout = deliveryTimeout;
         this.metrics = metrics;
         // Tunable defaults < configured kafka.* settings (TLS, SASL...) < what the C-STORE guarantee needs.
         int answer = (int) deliveryTimeout.toMillis();
-        Map<String, Object> p = KafkaClientSettings.merge("producer", Map.of(
-                ProducerConfig.LINGER_MS_CONFIG, 2,
-                ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024,
-                ProducerConfig.CLIENT_ID_CONFIG, "ingest-service"), extra, Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
-                // The producer keeps retrying well beyond the answer's deadline: a retried instance then waits
-                // for the same record instead of sending a second copy (see publish()).
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(PRODUCER_DELIVERY_TIMEOUT.toMillis(), 3L * answer),
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(answer, 5000)));
+        Map<String, Object> p = KafkaClientSettings.merge(
+                "producer",
+                Map.of(
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        2,
+                        ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG,
+                        1000,
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        4 * 1024 * 1024,
+                        ProducerConfig.CLIENT_ID_CONFIG,
+                        "ingest-service"),
+                extra,
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                        5,
+                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        15_000,
+                        // The producer keeps retrying well beyond the answer's deadline: a retried instance then waits
+                        // for the same record instead of sending a second copy (see publish()).
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                        (int) Math.max(PRODUCER_DELIVERY_TIMEOUT.toMillis(), 3L * answer),
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                        Math.min(answer, 5000)));
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-        Map<String, Object> c = KafkaClientSettings.merge("ack checker", Map.of(
-                ConsumerConfig.CLIENT_ID_CONFIG, "ingest-service-ack-checker"), extra, Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
+        Map<String, Object> c = KafkaClientSettings.merge(
+                "ack checker",
+                Map.of(ConsumerConfig.CLIENT_ID_CONFIG, "ingest-service-ack-checker"),
+                extra,
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        5000,
+                        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                        5000));
         this.checkerConfig = c;
     }
 
@@ -116,7 +136,8 @@ public final class EventPublisher implements AutoCloseable {
      * @return the acknowledged record's metadata
      * @throws PublishException when the broker did not acknowledge within the delivery timeout
      */
-    public RecordMetadata publish(String topic, Event event, String eventId, String traceparent) throws PublishException {
+    public RecordMetadata publish(String topic, Event event, String eventId, String traceparent)
+            throws PublishException {
         String key = event.key();
         Timer.Sample sample = Timer.start(metrics);
         String outcome = "error";
@@ -135,17 +156,22 @@ public final class EventPublisher implements AutoCloseable {
                 // An earlier attempt expired in the producer: the broker may still have written it.
                 RecordMetadata found = findWritten(earlier, eventId);
                 uncertain.remove(eventId);
-                LOG.infof("event %s: an earlier attempt expired in flight; %s", eventId,
-                        found == null ? "not in " + topic + "-" + earlier.partition() + ", sending again"
+                LOG.infof(
+                        "event %s: an earlier attempt expired in flight; %s",
+                        eventId,
+                        found == null
+                                ? "not in " + topic + "-" + earlier.partition() + ", sending again"
                                 : "already at " + found.topic() + "-" + found.partition() + "@" + found.offset());
                 if (found != null) {
                     outcome = "already-written";
-                    metrics.counter("cxr.ingest.publish.deduplicated", "topic", topic).increment();
+                    metrics.counter("cxr.ingest.publish.deduplicated", "topic", topic)
+                            .increment();
                     return found;
                 }
             }
             long timestamp = System.currentTimeMillis();
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partition, timestamp, key, EventJson.write(event));
+            ProducerRecord<String, byte[]> record =
+                    new ProducerRecord<>(topic, partition, timestamp, key, EventJson.write(event));
             EventHeaders.write(record.headers(), event, eventId, SOURCE, traceparent);
             Pending attempt = new Pending(producer.send(record), topic, partition, timestamp);
             pending.put(eventId, attempt);
@@ -157,7 +183,8 @@ public final class EventPublisher implements AutoCloseable {
             throw new PublishException("interrupted while waiting for Kafka", e);
         } catch (KafkaException e) {
             // Before the record left: metadata unavailable within max.block.ms, record too large...
-            throw new PublishException("Kafka send failed (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+            throw new PublishException(
+                    "Kafka send failed (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         } finally {
             sample.stop(metrics.timer("cxr.ingest.publish.latency", "topic", topic, "outcome", outcome));
         }
@@ -173,13 +200,16 @@ public final class EventPublisher implements AutoCloseable {
             pending.remove(eventId, attempt);
             return md;
         } catch (TimeoutException e) {
-            throw new PublishException("no Kafka acknowledgement within " + deliveryTimeout
-                    + " (the record stays queued in the producer)", e);
+            throw new PublishException(
+                    "no Kafka acknowledgement within " + deliveryTimeout + " (the record stays queued in the producer)",
+                    e);
         } catch (ExecutionException e) {
             pending.remove(eventId, attempt);
             uncertain.put(eventId, new Uncertain(attempt.topic(), attempt.partition(), attempt.timestamp()));
-            throw new PublishException("Kafka did not acknowledge (" + e.getCause().getClass().getSimpleName() + ": "
-                    + e.getCause().getMessage() + ")", e.getCause());
+            throw new PublishException(
+                    "Kafka did not acknowledge (" + e.getCause().getClass().getSimpleName() + ": "
+                            + e.getCause().getMessage() + ")",
+                    e.getCause());
         }
     }
 
@@ -189,7 +219,8 @@ public final class EventPublisher implements AutoCloseable {
             return;
         }
         long horizon = System.currentTimeMillis() - PRODUCER_DELIVERY_TIMEOUT.toMillis() * 5;
-        pending.entrySet().removeIf(e -> e.getValue().ack().isDone() && e.getValue().timestamp() < horizon);
+        pending.entrySet()
+                .removeIf(e -> e.getValue().ack().isDone() && e.getValue().timestamp() < horizon);
     }
 
     /** Test seam: records an attempt as if it had timed out in flight. */
@@ -215,10 +246,12 @@ public final class EventPublisher implements AutoCloseable {
         synchronized (checkerLock) {
             try {
                 if (checker == null) {
-                    checker = new KafkaConsumer<>(checkerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                    checker = new KafkaConsumer<>(
+                            checkerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
                 }
                 checker.assign(List.of(tp));
-                OffsetAndTimestamp from = checker.offsetsForTimes(Map.of(tp, u.timestamp())).get(tp);
+                OffsetAndTimestamp from =
+                        checker.offsetsForTimes(Map.of(tp, u.timestamp())).get(tp);
                 if (from == null) {
                     return null;
                 }
@@ -227,9 +260,11 @@ public final class EventPublisher implements AutoCloseable {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (checker.position(tp) < end && System.nanoTime() < deadline) {
                     for (ConsumerRecord<byte[], byte[]> r : checker.poll(Duration.ofMillis(500))) {
-                        if (EventHeaders.get(r.headers(), EventHeaders.ID).filter(eventId::equals).isPresent()) {
-                            return new RecordMetadata(tp, r.offset(), 0, r.timestamp(), r.serializedKeySize(),
-                                    r.serializedValueSize());
+                        if (EventHeaders.get(r.headers(), EventHeaders.ID)
+                                .filter(eventId::equals)
+                                .isPresent()) {
+                            return new RecordMetadata(
+                                    tp, r.offset(), 0, r.timestamp(), r.serializedKeySize(), r.serializedValueSize());
                         }
                     }
                 }
@@ -238,7 +273,8 @@ public final class EventPublisher implements AutoCloseable {
                 }
                 return null;
             } catch (KafkaException e) {
-                throw new PublishException("cannot check whether an earlier attempt was written (" + e.getMessage() + ")", e);
+                throw new PublishException(
+                        "cannot check whether an earlier attempt was written (" + e.getMessage() + ")", e);
             }
         }
     }

@@ -6,8 +6,7 @@ package org.cxrplatform.ingest.render;
  */
 final class AreaAverage {
 
-    private AreaAverage() {
-    }
+    private AreaAverage() {}
 
     static byte[] resize(byte[] src, int w, int h, int dw, int dh) {
         float[] rows = new float[dw * h];
@@ -40,7 +39,8 @@ final class AreaAverage {
         }
     }
 
-    private static void resampleFloat(float[] src, int off, int stride, int n, float[] dst, int doff, int dstride, int dn) {
+    private static void resampleFloat(
+            float[] src, int off, int stride, int n, float[] dst, int doff, int dstride, int dn) {
         double scale = (double) n / dn;
         for (int i = 0; i < dn; i++) {
             double start = i * scale;

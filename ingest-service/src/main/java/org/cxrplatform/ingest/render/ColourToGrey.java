@@ -22,8 +22,7 @@ import com.pixelmed.dicom.TagFromName;
  */
 final class ColourToGrey {
 
-    private ColourToGrey() {
-    }
+    private ColourToGrey() {}
 
     /** Interleaved 8-bit RGB triplets to luma. */
     static byte[] fromRgb(int[] rgb, int pixels) {
@@ -47,8 +46,10 @@ final class ColourToGrey {
     static byte[] fromYbr422(byte[] data, int rows, int columns) throws RenderException {
         int pairs = (columns + 1) / 2;
         if (data.length < rows * pairs * 4) {
-            throw new RenderException("pixel-data-length", "YBR_FULL_422 Pixel Data holds " + data.length + " bytes, one "
-                    + columns + "x" + rows + " frame needs " + rows * pairs * 4);
+            throw new RenderException(
+                    "pixel-data-length",
+                    "YBR_FULL_422 Pixel Data holds " + data.length + " bytes, one " + columns + "x" + rows
+                            + " frame needs " + rows * pairs * 4);
         }
         byte[] out = new byte[rows * columns];
         for (int y = 0; y < rows; y++) {
@@ -61,9 +62,21 @@ final class ColourToGrey {
 
     /** Palette indices (already reduced to Bits Stored) through the header's Palette Color LUTs, then luma. */
     static byte[] fromPalette(AttributeList list, int[] indices) throws RenderException {
-        Lut red = lut(list, TagFromName.RedPaletteColorLookupTableDescriptor, TagFromName.RedPaletteColorLookupTableData, "Red");
-        Lut green = lut(list, TagFromName.GreenPaletteColorLookupTableDescriptor, TagFromName.GreenPaletteColorLookupTableData, "Green");
-        Lut blue = lut(list, TagFromName.BluePaletteColorLookupTableDescriptor, TagFromName.BluePaletteColorLookupTableData, "Blue");
+        Lut red = lut(
+                list,
+                TagFromName.RedPaletteColorLookupTableDescriptor,
+                TagFromName.RedPaletteColorLookupTableData,
+                "Red");
+        Lut green = lut(
+                list,
+                TagFromName.GreenPaletteColorLookupTableDescriptor,
+                TagFromName.GreenPaletteColorLookupTableData,
+                "Green");
+        Lut blue = lut(
+                list,
+                TagFromName.BluePaletteColorLookupTableDescriptor,
+                TagFromName.BluePaletteColorLookupTableData,
+                "Blue");
         byte[] out = new byte[indices.length];
         for (int i = 0; i < indices.length; i++) {
             out[i] = (byte) luma(red.apply(indices[i]), green.apply(indices[i]), blue.apply(indices[i]));
@@ -90,8 +103,10 @@ final class ColourToGrey {
         try {
             int[] d = descriptor == null ? new int[0] : descriptor.getIntegerValues();
             if (d == null || d.length != 3) {
-                throw new RenderException("palette", colour + " Palette Color Lookup Table Descriptor is missing or does not"
-                        + " have 3 values (segmented palettes are not supported)");
+                throw new RenderException(
+                        "palette",
+                        colour + " Palette Color Lookup Table Descriptor is missing or does not"
+                                + " have 3 values (segmented palettes are not supported)");
             }
             int count = d[0] == 0 ? 65536 : d[0] & 0xffff;
             int first = d[1];
@@ -106,8 +121,10 @@ final class ColourToGrey {
             if (bits == 16) {
                 short[] words = data.getShortValues();
                 if (words == null || words.length < count) {
-                    throw new RenderException("palette", colour + " palette holds " + (words == null ? 0 : words.length)
-                            + " entries, its descriptor declares " + count);
+                    throw new RenderException(
+                            "palette",
+                            colour + " palette holds " + (words == null ? 0 : words.length)
+                                    + " entries, its descriptor declares " + count);
                 }
                 for (int i = 0; i < count; i++) {
                     entries[i] = (words[i] & 0xffff) >> 8;
@@ -115,8 +132,10 @@ final class ColourToGrey {
             } else {
                 byte[] bytes = data.getByteValues();
                 if (bytes == null || bytes.length < count) {
-                    throw new RenderException("palette", colour + " palette holds " + (bytes == null ? 0 : bytes.length)
-                            + " entries, its descriptor declares " + count);
+                    throw new RenderException(
+                            "palette",
+                            colour + " palette holds " + (bytes == null ? 0 : bytes.length)
+                                    + " entries, its descriptor declares " + count);
                 }
                 for (int i = 0; i < count; i++) {
                     entries[i] = bytes[i] & 0xff;

@@ -30,8 +30,8 @@ final class DeclaredLengths {
     private static final int ITEM_END = 0xFFFEE00D;
     private static final int SEQUENCE_END = 0xFFFEE0DD;
     /** VRs with a 2-byte reserved field and a 4-byte length (PS3.5 7.1.2). */
-    private static final Set<String> LONG_VRS = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN",
-            "UR", "UT", "UV");
+    private static final Set<String> LONG_VRS =
+            Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV");
 
     private final FileChannel channel;
     private final long size;
@@ -68,12 +68,14 @@ final class DeclaredLengths {
             long length = elementLength(b);
             remaining(length, "File Meta Information element " + hex(tag));
             if (tag == 0x00020010) {
-                transferSyntax = text(pos, (int) Math.min(length, 64)).replace("\0", "").trim();
+                transferSyntax =
+                        text(pos, (int) Math.min(length, 64)).replace("\0", "").trim();
             }
             pos += length;
         }
-        if (transferSyntax == null || !(transferSyntax.equals(TransferSyntax.ExplicitVRLittleEndian)
-                || new TransferSyntax(transferSyntax).isEncapsulated())) {
+        if (transferSyntax == null
+                || !(transferSyntax.equals(TransferSyntax.ExplicitVRLittleEndian)
+                        || new TransferSyntax(transferSyntax).isEncapsulated())) {
             return;
         }
         elements(size, false);
@@ -105,8 +107,10 @@ final class DeclaredLengths {
             }
             if (tag == PIXEL_DATA && length > size - pos) {
                 // The usual truncated transfer: same code as when the decoder finds no Pixel Data.
-                throw new RenderException("no-pixel-data", "Pixel Data (7FE0,0010) truncated: declares " + length
-                        + " bytes but only " + (size - pos) + " remain in the file");
+                throw new RenderException(
+                        "no-pixel-data",
+                        "Pixel Data (7FE0,0010) truncated: declares " + length + " bytes but only " + (size - pos)
+                                + " remain in the file");
             }
             remaining(length, "element " + hex(tag) + " " + vr);
             if (vr.equals("SQ")) {
@@ -141,9 +145,14 @@ final class DeclaredLengths {
                 return;
             }
             if (length > size - pos) {
-                throw new RenderException("fragment-length", "Pixel Data " + (item == 0 ? "Basic Offset Table (item 0)"
-                        : "fragment " + item + " (item " + item + ")") + " at byte " + (pos - 8) + " declares "
-                        + length + " bytes but only " + (size - pos) + " remain in the file");
+                throw new RenderException(
+                        "fragment-length",
+                        "Pixel Data "
+                                + (item == 0
+                                        ? "Basic Offset Table (item 0)"
+                                        : "fragment " + item + " (item " + item + ")")
+                                + " at byte " + (pos - 8) + " declares "
+                                + length + " bytes but only " + (size - pos) + " remain in the file");
             }
             pos += length;
         }
@@ -177,8 +186,10 @@ final class DeclaredLengths {
 
     private void remaining(long length, String what) throws RenderException {
         if (length > size - pos) {
-            throw new RenderException("declared-length", what + " at byte " + pos + " declares " + length
-                    + " bytes but only " + (size - pos) + " remain in the file");
+            throw new RenderException(
+                    "declared-length",
+                    what + " at byte " + pos + " declares " + length + " bytes but only " + (size - pos)
+                            + " remain in the file");
         }
     }
 

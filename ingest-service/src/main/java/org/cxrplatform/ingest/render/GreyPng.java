@@ -15,8 +15,7 @@ final class GreyPng {
 
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-    private GreyPng() {
-    }
+    private GreyPng() {}
 
     static byte[] encode(byte[] grey, int width, int height, int level) {
         byte[] filtered = new byte[(width + 1) * height];

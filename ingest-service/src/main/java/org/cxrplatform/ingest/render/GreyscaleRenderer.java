@@ -35,8 +35,8 @@ public final class GreyscaleRenderer {
 
     private static final AttributeTag VOI_LUT_FUNCTION = TagFromName.VOILUTFunction;
 
-    private static final java.util.Set<String> COLOUR = java.util.Set.of("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_ICT",
-            "YBR_RCT");
+    private static final java.util.Set<String> COLOUR =
+            java.util.Set.of("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_ICT", "YBR_RCT");
 
     private final IngestConfig.Render settings;
     private final int maxEdge;
@@ -58,10 +58,13 @@ public final class GreyscaleRenderer {
         if (rows <= 0 || columns <= 0) {
             throw new RenderException("zero-size", "image has " + rows + " rows and " + columns + " columns");
         }
-        if (rows > settings.maxDimension() || columns > settings.maxDimension()
+        if (rows > settings.maxDimension()
+                || columns > settings.maxDimension()
                 || (long) rows * columns > settings.maxPixels()) {
-            throw new RenderException("too-large", "image " + columns + "x" + rows + " exceeds the limit of "
-                    + settings.maxPixels() + " pixels / " + settings.maxDimension() + " per side");
+            throw new RenderException(
+                    "too-large",
+                    "image " + columns + "x" + rows + " exceeds the limit of " + settings.maxPixels() + " pixels / "
+                            + settings.maxDimension() + " per side");
         }
         if (bitsAllocated != 8 && bitsAllocated != 16) {
             throw new RenderException("bits", "Bits Allocated " + bitsAllocated + " is not supported (8 or 16)");
@@ -75,8 +78,8 @@ public final class GreyscaleRenderer {
     public RenderedImage render(Path file) throws RenderException, InterruptedException {
         DeclaredLengths.check(file);
         AttributeList list = read(file);
-        String ts = Attribute.getSingleStringValueOrDefault(list, TagFromName.TransferSyntaxUID,
-                TransferSyntax.ExplicitVRLittleEndian);
+        String ts = Attribute.getSingleStringValueOrDefault(
+                list, TagFromName.TransferSyntaxUID, TransferSyntax.ExplicitVRLittleEndian);
         int rows = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0);
         int columns = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0);
         int bitsAllocated = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 0);
@@ -84,21 +87,27 @@ public final class GreyscaleRenderer {
         boolean signed = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PixelRepresentation, 0) == 1;
         int samples = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 1);
         String photometric = Attribute.getSingleStringValueOrDefault(list, TagFromName.PhotometricInterpretation, "")
-                .trim().toUpperCase(Locale.ROOT);
+                .trim()
+                .toUpperCase(Locale.ROOT);
         checkDimensions(rows, columns, bitsAllocated);
         boolean mono = samples == 1 && (photometric.equals("MONOCHROME1") || photometric.equals("MONOCHROME2"));
         boolean palette = samples == 1 && photometric.equals("PALETTE COLOR");
         boolean colour = samples == 3 && COLOUR.contains(photometric);
         if (!mono && !palette && !colour) {
-            throw new RenderException("photometric", "photometric interpretation '" + photometric + "' with "
-                    + samples + " samples per pixel is not supported (MONOCHROME1/2, PALETTE COLOR, RGB, YBR_FULL, "
-                    + "YBR_FULL_422, YBR_ICT, YBR_RCT)");
+            throw new RenderException(
+                    "photometric",
+                    "photometric interpretation '" + photometric + "' with "
+                            + samples
+                            + " samples per pixel is not supported (MONOCHROME1/2, PALETTE COLOR, RGB, YBR_FULL, "
+                            + "YBR_FULL_422, YBR_ICT, YBR_RCT)");
         }
         if (colour && bitsAllocated != 8) {
-            throw new RenderException("bits", photometric + " with Bits Allocated " + bitsAllocated + " is not supported (8)");
+            throw new RenderException(
+                    "bits", photometric + " with Bits Allocated " + bitsAllocated + " is not supported (8)");
         }
         if (bitsStored < 1 || bitsStored > bitsAllocated) {
-            throw new RenderException("bits", "Bits Stored " + bitsStored + " does not fit Bits Allocated " + bitsAllocated);
+            throw new RenderException(
+                    "bits", "Bits Stored " + bitsStored + " does not fit Bits Allocated " + bitsAllocated);
         }
         Attribute pixelData = list.get(TagFromName.PixelData);
         if (pixelData == null) {
@@ -109,7 +118,8 @@ public final class GreyscaleRenderer {
         String voi;
         if (frame.samples() == 3) {
             voi = "colour";
-            grey = frame.photometric().startsWith("YBR_FULL") ? ColourToGrey.fromYbr(frame.values(), rows * columns)
+            grey = frame.photometric().startsWith("YBR_FULL")
+                    ? ColourToGrey.fromYbr(frame.values(), rows * columns)
                     : ColourToGrey.fromRgb(frame.values(), rows * columns);
         } else if (frame.grey() != null) {
             voi = "colour";
@@ -167,37 +177,59 @@ public final class GreyscaleRenderer {
         }
     }
 
-    private Frame decode(Path file, AttributeList list, Attribute pixelData, String ts, int rows, int columns,
-                         int bitsAllocated, int samples, String photometric) throws RenderException, InterruptedException {
+    private Frame decode(
+            Path file,
+            AttributeList list,
+            Attribute pixelData,
+            String ts,
+            int rows,
+            int columns,
+            int bitsAllocated,
+            int samples,
+            String photometric)
+            throws RenderException, InterruptedException {
         boolean encapsulated = new TransferSyntax(ts).isEncapsulated();
         if (!encapsulated && !(pixelData instanceof OtherByteAttributeMultipleCompressedFrames)) {
             long fileSize = file.toFile().length();
             // PixelMed defers large values to the disk and allocates their declared length when read (a deflated
             // data set is inflated in memory instead, and legitimately longer than its file)
             if (pixelData.getVL() > fileSize && !ts.equals(TransferSyntax.DeflatedExplicitVRLittleEndian)) {
-                throw new RenderException("declared-length", "Pixel Data declares " + pixelData.getVL()
-                        + " bytes but the file holds " + fileSize);
+                throw new RenderException(
+                        "declared-length",
+                        "Pixel Data declares " + pixelData.getVL() + " bytes but the file holds " + fileSize);
             }
             if (samples == 3 && photometric.equals("YBR_FULL_422")) {
-                return new Frame(null, 1, photometric, ColourToGrey.fromYbr422(bytes(pixelData), rows, columns), "native");
+                return new Frame(
+                        null, 1, photometric, ColourToGrey.fromYbr422(bytes(pixelData), rows, columns), "native");
             }
             int planar = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PlanarConfiguration, 0);
-            return Frame.of(nativeFrame(pixelData, rows, columns, bitsAllocated, samples, planar), samples, photometric,
+            return Frame.of(
+                    nativeFrame(pixelData, rows, columns, bitsAllocated, samples, planar),
+                    samples,
+                    photometric,
                     "native");
         }
         try {
-            return Frame.of(pixelMedFrame(pixelData, ts, rows, columns, bitsAllocated, samples), samples,
-                    samples == 3 ? "RGB" : photometric, "pixelmed"); // the Java codecs return colour as RGB
+            return Frame.of(
+                    pixelMedFrame(pixelData, ts, rows, columns, bitsAllocated, samples),
+                    samples,
+                    samples == 3 ? "RGB" : photometric,
+                    "pixelmed"); // the Java codecs return colour as RGB
         } catch (Exception | LinkageError e) {
             // beyond the Java codecs: the native decoder, in a worker process
         }
         NativeDecoder.Frame raw = nativeDecoder.decodeFirstFrame(file);
         if (raw.width() != columns || raw.height() != rows || raw.samplesPerPixel() != samples) {
-            throw new RenderException("decode", raw.via() + " decoded " + raw.width() + "x" + raw.height() + " with "
-                    + raw.samplesPerPixel() + " samples but the header says " + columns + "x" + rows + " with " + samples);
+            throw new RenderException(
+                    "decode",
+                    raw.via() + " decoded " + raw.width() + "x" + raw.height() + " with " + raw.samplesPerPixel()
+                            + " samples but the header says " + columns + "x" + rows + " with " + samples);
         }
-        return Frame.of(fromLittleEndian(raw.bytes(), rows * columns * samples, raw.bitsAllocated()), samples,
-                samples == 3 ? raw.photometric() : photometric, raw.via());
+        return Frame.of(
+                fromLittleEndian(raw.bytes(), rows * columns * samples, raw.bitsAllocated()),
+                samples,
+                samples == 3 ? raw.photometric() : photometric,
+                raw.via());
     }
 
     private static byte[] bytes(Attribute pixelData) throws RenderException {
@@ -209,16 +241,19 @@ public final class GreyscaleRenderer {
         }
     }
 
-    private static int[] nativeFrame(Attribute pixelData, int rows, int columns, int bitsAllocated, int samples,
-                                     int planar) throws RenderException {
+    private static int[] nativeFrame(
+            Attribute pixelData, int rows, int columns, int bitsAllocated, int samples, int planar)
+            throws RenderException {
         int n = rows * columns * samples;
         try {
             int[] out = new int[n];
             if (bitsAllocated == 16) {
                 short[] v = pixelData.getShortValues();
                 if (v == null || v.length < n) {
-                    throw new RenderException("pixel-data-length", "Pixel Data holds " + (v == null ? 0 : v.length)
-                            + " 16-bit values, one " + columns + "x" + rows + " frame needs " + n);
+                    throw new RenderException(
+                            "pixel-data-length",
+                            "Pixel Data holds " + (v == null ? 0 : v.length) + " 16-bit values, one " + columns + "x"
+                                    + rows + " frame needs " + n);
                 }
                 for (int i = 0; i < n; i++) {
                     out[i] = v[i] & 0xffff;
@@ -226,8 +261,10 @@ public final class GreyscaleRenderer {
             } else {
                 byte[] v = pixelData.getByteValues();
                 if (v == null || v.length < n) {
-                    throw new RenderException("pixel-data-length", "Pixel Data holds " + (v == null ? 0 : v.length)
-                            + " bytes, one " + columns + "x" + rows + " frame needs " + n);
+                    throw new RenderException(
+                            "pixel-data-length",
+                            "Pixel Data holds " + (v == null ? 0 : v.length) + " bytes, one " + columns + "x" + rows
+                                    + " frame needs " + n);
                 }
                 int pixels = rows * columns;
                 for (int i = 0; i < n; i++) {
@@ -241,8 +278,8 @@ public final class GreyscaleRenderer {
         }
     }
 
-    private static int[] pixelMedFrame(Attribute pixelData, String ts, int rows, int columns, int bitsAllocated,
-                                       int samples) throws Exception {
+    private static int[] pixelMedFrame(
+            Attribute pixelData, String ts, int rows, int columns, int bitsAllocated, int samples) throws Exception {
         if (!(pixelData instanceof OtherByteAttributeMultipleCompressedFrames compressed)) {
             throw new IllegalStateException("encapsulated Pixel Data was not read as compressed frames");
         }
@@ -250,8 +287,8 @@ public final class GreyscaleRenderer {
         if (frames == null || frames.length == 0 || frames[0] == null || frames[0].length == 0) {
             throw new IllegalStateException("no compressed frame");
         }
-        CompressedFrameDecoder decoder = new CompressedFrameDecoder(ts, new byte[][] {frames[0]}, bitsAllocated / 8,
-                columns, rows, samples, null);
+        CompressedFrameDecoder decoder = new CompressedFrameDecoder(
+                ts, new byte[][] {frames[0]}, bitsAllocated / 8, columns, rows, samples, null);
         BufferedImage image = decoder.getDecompressedFrameAsBufferedImage(0);
         if (image == null) {
             throw new IllegalStateException("PixelMed returned no image for " + ts);
@@ -261,17 +298,18 @@ public final class GreyscaleRenderer {
         }
         Raster raster = image.getRaster();
         if (raster.getNumBands() != samples) {
-            throw new IllegalStateException("decoded " + raster.getNumBands() + " samples per pixel, header says " + samples);
+            throw new IllegalStateException(
+                    "decoded " + raster.getNumBands() + " samples per pixel, header says " + samples);
         }
         return raster.getPixels(0, 0, columns, rows, (int[]) null); // interleaved when colour
-
     }
 
     private static int[] fromLittleEndian(byte[] b, int n, int bitsAllocated) throws RenderException {
         int[] out = new int[n];
         if (bitsAllocated == 16) {
             if (b.length < 2 * n) {
-                throw new RenderException("pixel-data-length", "decoded frame has " + b.length + " bytes, needs " + 2 * n);
+                throw new RenderException(
+                        "pixel-data-length", "decoded frame has " + b.length + " bytes, needs " + 2 * n);
             }
             for (int i = 0; i < n; i++) {
                 out[i] = (b[2 * i] & 0xff) | (b[2 * i + 1] & 0xff) << 8;
@@ -302,13 +340,15 @@ public final class GreyscaleRenderer {
      * Applies modality LUT and VOI through a lookup table over the stored values actually present
      * (at most 65,536 evaluations instead of one per pixel).
      */
-    private static String applyVoi(AttributeList list, int[] stored, double slope, double intercept, boolean signed,
-                                   byte[] out) throws RenderException {
+    private static String applyVoi(
+            AttributeList list, int[] stored, double slope, double intercept, boolean signed, byte[] out)
+            throws RenderException {
         String voi;
         IntUnaryOperator transform;
         Attribute seq = list.get(TagFromName.VOILUTSequence);
         VoiLut lut = seq instanceof SequenceAttribute s && s.getNumberOfItems() > 0
-                ? VoiLut.of(s.getItem(0).getAttributeList(), signed) : null;
+                ? VoiLut.of(s.getItem(0).getAttributeList(), signed)
+                : null;
         double[] centres = doubles(list, TagFromName.WindowCenter);
         double[] widths = doubles(list, TagFromName.WindowWidth);
         if (lut != null) {
@@ -316,7 +356,8 @@ public final class GreyscaleRenderer {
             transform = v -> lut.apply(v * slope + intercept);
         } else if (centres.length > 0 && widths.length > 0 && widths[0] >= 1) {
             voi = "window";
-            String function = Attribute.getSingleStringValueOrDefault(list, VOI_LUT_FUNCTION, "LINEAR").trim();
+            String function = Attribute.getSingleStringValueOrDefault(list, VOI_LUT_FUNCTION, "LINEAR")
+                    .trim();
             transform = window(slope, intercept, centres[0], widths[0], function);
         } else {
             // No VOI in the header: a robust window from the 0.5th to the 99.5th percentile of stored values.

@@ -17,9 +17,14 @@ public interface NativeDecoder {
      *                    YBR into RGB while decompressing)
      * @param via         which decoder produced it, for the log and the decode timer
      */
-    record Frame(byte[] bytes, int width, int height, int bitsAllocated, int samplesPerPixel, String photometric,
-                 String via) {
-    }
+    record Frame(
+            byte[] bytes,
+            int width,
+            int height,
+            int bitsAllocated,
+            int samplesPerPixel,
+            String photometric,
+            String via) {}
 
     /**
      * @throws RenderException the file cannot be decoded ({@code decode}, {@code too-large}), the decoder died or

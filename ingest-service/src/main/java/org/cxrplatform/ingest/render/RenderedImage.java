@@ -9,5 +9,4 @@ package org.cxrplatform.ingest.render;
  * @param voi            which VOI transform was applied (for the log and tests): "voi-lut", "window", "percentile"
  * @param decoder        which decoder produced the pixels: "native", "pixelmed", "gdcm-jni", "gdcmconv"
  */
-public record RenderedImage(byte[] png, int width, int height, String voi, String decoder) {
-}
+public record RenderedImage(byte[] png, int width, int height, String voi, String decoder) {}

@@ -54,7 +54,8 @@ final class VoiLut {
             } else {
                 byte[] bytes = lutData.getByteValues();
                 if (bits > 8 || bytes == null || bytes.length < entries) {
-                    throw new RenderException("voi-lut", "VOI LUT Data has fewer values than the " + entries + " described");
+                    throw new RenderException(
+                            "voi-lut", "VOI LUT Data has fewer values than the " + entries + " described");
                 }
                 for (int i = 0; i < entries; i++) {
                     data[i] = bytes[i] & 0xff;

@@ -21,6 +21,7 @@ record AssociateRequestHeader(byte[] bytes, String calledAe, String callingAe) {
 
     /** A-ASSOCIATE-RJ result/source/reason values (PS3.8 Table 9-21). */
     static final int RESULT_PERMANENT = 1;
+
     static final int RESULT_TRANSIENT = 2;
     static final int SOURCE_SERVICE_USER = 1;
     static final int SOURCE_SERVICE_PROVIDER_PRESENTATION = 3;

@@ -15,8 +15,7 @@ final class CommandMessages {
     static final int C_ECHO_RSP = 0x8030;
     static final int NO_DATA_SET = 0x0101;
 
-    private CommandMessages() {
-    }
+    private CommandMessages() {}
 
     static byte[] storeResponse(String sopClassUid, String sopInstanceUid, int messageId, StoreOutcome outcome) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();

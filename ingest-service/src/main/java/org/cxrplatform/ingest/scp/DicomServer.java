@@ -1,9 +1,9 @@
 package org.cxrplatform.ingest.scp;
 
 import com.pixelmed.network.AReleaseException;
+import com.pixelmed.network.AnyExplicitStorePresentationContextSelectionPolicy;
 import com.pixelmed.network.Association;
 import com.pixelmed.network.AssociationFactory;
-import com.pixelmed.network.AnyExplicitStorePresentationContextSelectionPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,8 +51,8 @@ public final class DicomServer implements AutoCloseable {
         // wait keeps the protocol's intent (let the peer close first) without throttling routers
         // that open one association per study.
         try {
-            java.lang.reflect.Field artim = Association.class
-                    .getDeclaredField("associationReleaseToTransportConnectionCloseTimeoutInMilliseconds");
+            java.lang.reflect.Field artim = Association.class.getDeclaredField(
+                    "associationReleaseToTransportConnectionCloseTimeoutInMilliseconds");
             artim.setAccessible(true);
             artim.setInt(null, 200);
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -64,11 +64,13 @@ public final class DicomServer implements AutoCloseable {
     private final Path incomingDir;
     /** Calling AE titles admitted; empty admits every caller. */
     private final Set<String> allowedCallingAes;
+
     private final InstanceSink sink;
     private final MeterRegistry metrics;
     private final Semaphore slots;
     /** Open connections, associated or not yet: bounds threads whatever peers do (twice the association limit). */
     private final Semaphore connections;
+
     private final AtomicInteger active = new AtomicInteger();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "dicom-association");
@@ -97,22 +99,32 @@ public final class DicomServer implements AutoCloseable {
             Files.createDirectories(incomingDir);
             serverSocket = new ServerSocket();
             serverSocket.setReuseAddress(true);
-            serverSocket.bind(new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.dicomPort()), 128);
+            serverSocket.bind(
+                    new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.dicomPort()), 128);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + settings.bindAddress() + ":" + settings.dicomPort(), e);
+            throw new UncheckedIOException(
+                    "cannot listen on " + settings.bindAddress() + ":" + settings.dicomPort(), e);
         }
         running = true;
         acceptor = new Thread(this::acceptLoop, "dicom-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
-        LOG.infof("DICOM SCP %s listening on %s:%d (calling AEs: %s)", settings.aeTitle(), settings.bindAddress(), port(),
+        LOG.infof(
+                "DICOM SCP %s listening on %s:%d (calling AEs: %s)",
+                settings.aeTitle(),
+                settings.bindAddress(),
+                port(),
                 allowedCallingAes.isEmpty() ? "any" : allowedCallingAes);
         return this;
     }
 
     /** Whether the port is bound and the acceptor runs. */
     public boolean isListening() {
-        return running && serverSocket != null && serverSocket.isBound() && !serverSocket.isClosed() && acceptor.isAlive();
+        return running
+                && serverSocket != null
+                && serverSocket.isBound()
+                && !serverSocket.isClosed()
+                && acceptor.isAlive();
     }
 
     public int port() {
@@ -128,9 +140,11 @@ public final class DicomServer implements AutoCloseable {
             try {
                 Socket socket = serverSocket.accept();
                 if (!connections.tryAcquire()) {
-                    metrics.counter("cxr.ingest.associations", "result", "rejected", "reason", "connection-limit").increment();
-                    LOG.warnf("connection from %s closed: %d connections already open", socket.getRemoteSocketAddress(),
-                            settings.maxAssociations() * 2);
+                    metrics.counter("cxr.ingest.associations", "result", "rejected", "reason", "connection-limit")
+                            .increment();
+                    LOG.warnf(
+                            "connection from %s closed: %d connections already open",
+                            socket.getRemoteSocketAddress(), settings.maxAssociations() * 2);
                     socket.close();
                     continue;
                 }
@@ -164,27 +178,45 @@ public final class DicomServer implements AutoCloseable {
             AssociateRequestHeader rq = AssociateRequestHeader.read(socket.getInputStream());
             MDC.put("callingAe", rq.callingAe());
             if (!settings.aeTitle().equals(rq.calledAe())) {
-                reject(socket, rq, "called-ae", AssociateRequestHeader.RESULT_PERMANENT,
-                        AssociateRequestHeader.SOURCE_SERVICE_USER, AssociateRequestHeader.REASON_CALLED_AE_NOT_RECOGNIZED);
+                reject(
+                        socket,
+                        rq,
+                        "called-ae",
+                        AssociateRequestHeader.RESULT_PERMANENT,
+                        AssociateRequestHeader.SOURCE_SERVICE_USER,
+                        AssociateRequestHeader.REASON_CALLED_AE_NOT_RECOGNIZED);
                 return;
             }
             if (!allowedCallingAes.isEmpty() && !allowedCallingAes.contains(rq.callingAe())) {
-                reject(socket, rq, "calling-ae", AssociateRequestHeader.RESULT_PERMANENT,
-                        AssociateRequestHeader.SOURCE_SERVICE_USER, AssociateRequestHeader.REASON_CALLING_AE_NOT_RECOGNIZED);
+                reject(
+                        socket,
+                        rq,
+                        "calling-ae",
+                        AssociateRequestHeader.RESULT_PERMANENT,
+                        AssociateRequestHeader.SOURCE_SERVICE_USER,
+                        AssociateRequestHeader.REASON_CALLING_AE_NOT_RECOGNIZED);
                 return;
             }
             slot = slots.tryAcquire();
             if (!slot) {
-                reject(socket, rq, "local-limit", AssociateRequestHeader.RESULT_TRANSIENT,
+                reject(
+                        socket,
+                        rq,
+                        "local-limit",
+                        AssociateRequestHeader.RESULT_TRANSIENT,
                         AssociateRequestHeader.SOURCE_SERVICE_PROVIDER_PRESENTATION,
                         AssociateRequestHeader.REASON_LOCAL_LIMIT_EXCEEDED);
                 return;
             }
             active.incrementAndGet();
-            metrics.counter("cxr.ingest.associations", "result", "accepted", "reason", "none").increment();
-            Association association = AssociationFactory.createNewAssociation(new PrefixedSocket(socket, rq.bytes()),
-                    settings.aeTitle(), AssociationFactory.getDefaultMaximumLengthReceived(),
-                    AssociationFactory.getDefaultReceiveBufferSize(), AssociationFactory.getDefaultSendBufferSize(),
+            metrics.counter("cxr.ingest.associations", "result", "accepted", "reason", "none")
+                    .increment();
+            Association association = AssociationFactory.createNewAssociation(
+                    new PrefixedSocket(socket, rq.bytes()),
+                    settings.aeTitle(),
+                    AssociationFactory.getDefaultMaximumLengthReceived(),
+                    AssociationFactory.getDefaultReceiveBufferSize(),
+                    AssociationFactory.getDefaultSendBufferSize(),
                     new AnyExplicitStorePresentationContextSelectionPolicy());
             LOG.debugf("association %d accepted from %s (%s)", id, rq.callingAe(), socket.getRemoteSocketAddress());
             serveRequests(association, id);
@@ -213,8 +245,10 @@ public final class DicomServer implements AutoCloseable {
                 if (handler.isEcho()) {
                     response = handler.echoResponse();
                 } else if (handler.isTooLarge()) {
-                    metrics.counter("cxr.ingest.instances.rejected", "reason", "too-large").increment();
-                    response = handler.storeResponse(StoreOutcome.failure(DicomStatus.OUT_OF_RESOURCES,
+                    metrics.counter("cxr.ingest.instances.rejected", "reason", "too-large")
+                            .increment();
+                    response = handler.storeResponse(StoreOutcome.failure(
+                            DicomStatus.OUT_OF_RESOURCES,
                             "data set exceeds " + settings.maxInstanceBytes() + " bytes"));
                 } else {
                     response = handler.storeResponse(deliver(handler));
@@ -238,7 +272,9 @@ public final class DicomServer implements AutoCloseable {
             return outcome == null ? StoreOutcome.failure(DicomStatus.PROCESSING_FAILURE, "no outcome") : outcome;
         } catch (RuntimeException e) {
             LOG.errorf(e, "instance %s: unexpected failure", request.sopInstanceUid());
-            return StoreOutcome.failure(DicomStatus.PROCESSING_FAILURE, "processing failure: " + e.getClass().getSimpleName());
+            return StoreOutcome.failure(
+                    DicomStatus.PROCESSING_FAILURE,
+                    "processing failure: " + e.getClass().getSimpleName());
         } finally {
             MDC.remove("sopInstanceUid");
         }
@@ -246,9 +282,11 @@ public final class DicomServer implements AutoCloseable {
 
     private void reject(Socket socket, AssociateRequestHeader rq, String reason, int result, int source, int code)
             throws IOException {
-        metrics.counter("cxr.ingest.associations", "result", "rejected", "reason", reason).increment();
-        LOG.warnf("association from %s (%s) to %s rejected: %s", rq.callingAe(), socket.getRemoteSocketAddress(),
-                rq.calledAe(), reason);
+        metrics.counter("cxr.ingest.associations", "result", "rejected", "reason", reason)
+                .increment();
+        LOG.warnf(
+                "association from %s (%s) to %s rejected: %s",
+                rq.callingAe(), socket.getRemoteSocketAddress(), rq.calledAe(), reason);
         AssociateRequestHeader.reject(socket.getOutputStream(), result, source, code);
         // Let the peer read the A-ASSOCIATE-RJ before the close.
         socket.shutdownOutput();

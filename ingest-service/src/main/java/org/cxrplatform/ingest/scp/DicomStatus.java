@@ -12,6 +12,5 @@ public final class DicomStatus {
     /** Failure: processing failure (an unexpected error inside this node). */
     public static final int PROCESSING_FAILURE = 0x0110;
 
-    private DicomStatus() {
-    }
+    private DicomStatus() {}
 }

@@ -78,9 +78,10 @@ final class DimseHandler extends CompositeResponseHandler {
         }
     }
 
-    private void onCommand(Association association, byte pcid) throws DicomNetworkException, DicomException, IOException {
-        AttributeList list = CompositeResponseHandler.getAttributeListFromCommandOrData(command.toByteArray(),
-                TransferSyntax.ImplicitVRLittleEndian);
+    private void onCommand(Association association, byte pcid)
+            throws DicomNetworkException, DicomException, IOException {
+        AttributeList list = CompositeResponseHandler.getAttributeListFromCommandOrData(
+                command.toByteArray(), TransferSyntax.ImplicitVRLittleEndian);
         presentationContextId = pcid;
         commandField = Attribute.getSingleIntegerValueOrDefault(list, COMMAND_FIELD, -1);
         messageId = Attribute.getSingleIntegerValueOrDefault(list, MESSAGE_ID, 0);
@@ -96,7 +97,9 @@ final class DimseHandler extends CompositeResponseHandler {
             partFile = incomingDir.resolve(UUID.randomUUID() + ".part");
             out = new BufferedOutputStream(Files.newOutputStream(partFile), 1 << 16);
             DicomOutputStream meta = new DicomOutputStream(out, TransferSyntax.ExplicitVRLittleEndian, null);
-            new FileMetaInformation(sopClassUid, sopInstanceUid, transferSyntaxUid, callingAe).getAttributeList().write(meta);
+            new FileMetaInformation(sopClassUid, sopInstanceUid, transferSyntaxUid, callingAe)
+                    .getAttributeList()
+                    .write(meta);
             meta.flush();
         } else if (commandField != CommandMessages.C_ECHO_RQ) {
             throw new DicomNetworkException(String.format("unsupported DIMSE command 0x%04X", commandField));
@@ -159,7 +162,13 @@ final class DimseHandler extends CompositeResponseHandler {
     }
 
     StoreRequest storeRequest() {
-        return new StoreRequest(partFile, sopClassUid, sopInstanceUid, transferSyntaxUid, callingAe, moveOriginatorAe,
+        return new StoreRequest(
+                partFile,
+                sopClassUid,
+                sopInstanceUid,
+                transferSyntaxUid,
+                callingAe,
+                moveOriginatorAe,
                 receivedAt == null ? Instant.now() : receivedAt);
     }
 

@@ -14,6 +14,11 @@ import java.time.Instant;
  * @param moveOriginatorAe  Move Originator AE Title when the C-STORE is a C-MOVE sub-operation, else null
  * @param receivedAt        when the last fragment arrived
  */
-public record StoreRequest(Path file, String sopClassUid, String sopInstanceUid, String transferSyntaxUid,
-                           String callingAeTitle, String moveOriginatorAe, Instant receivedAt) {
-}
+public record StoreRequest(
+        Path file,
+        String sopClassUid,
+        String sopInstanceUid,
+        String transferSyntaxUid,
+        String callingAeTitle,
+        String moveOriginatorAe,
+        Instant receivedAt) {}

@@ -84,9 +84,16 @@ public record InstanceHeader(
                 Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 0),
                 Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsStored, 0),
                 upper(s(list, TagFromName.PhotometricInterpretation)),
-                new SourceStudy(s(list, TagFromName.SeriesInstanceUID), s(list, TagFromName.SOPClassUID),
-                        date(s(list, TagFromName.StudyDate)), s(list, TagFromName.StudyTime), s(list, TagFromName.StudyID),
-                        s(list, TagFromName.ReferringPhysicianName), placerOrderNumber(list), procedure(list), "DICOM"));
+                new SourceStudy(
+                        s(list, TagFromName.SeriesInstanceUID),
+                        s(list, TagFromName.SOPClassUID),
+                        date(s(list, TagFromName.StudyDate)),
+                        s(list, TagFromName.StudyTime),
+                        s(list, TagFromName.StudyID),
+                        s(list, TagFromName.ReferringPhysicianName),
+                        placerOrderNumber(list),
+                        procedure(list),
+                        "DICOM"));
     }
 
     /** Placer Order Number / Imaging Service Request: top level, or in the first Request Attributes Sequence item. */
@@ -110,12 +117,16 @@ public record InstanceHeader(
             code = firstItem(list, TagFromName.ProcedureCodeSequence);
         }
         String value = code == null ? null : s(code, TagFromName.CodeValue);
-        return value == null ? null
-                : new SourceStudy.Procedure(value, s(code, TagFromName.CodingSchemeDesignator), s(code, TagFromName.CodeMeaning));
+        return value == null
+                ? null
+                : new SourceStudy.Procedure(
+                        value, s(code, TagFromName.CodingSchemeDesignator), s(code, TagFromName.CodeMeaning));
     }
 
     private static AttributeList firstItem(AttributeList list, AttributeTag tag) {
-        return list.get(tag) instanceof SequenceAttribute sa && sa.getNumberOfItems() > 0 ? sa.getItem(0).getAttributeList() : null;
+        return list.get(tag) instanceof SequenceAttribute sa && sa.getNumberOfItems() > 0
+                ? sa.getItem(0).getAttributeList()
+                : null;
     }
 
     /** Whether the header has an image pixel module at all (rows, columns, bits allocated). */

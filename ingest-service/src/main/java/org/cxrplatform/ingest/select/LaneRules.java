@@ -15,8 +15,7 @@ import org.cxrplatform.ingest.config.IngestConfig;
  */
 public final class LaneRules {
 
-    public record LaneDecision(Lane lane, String reason) {
-    }
+    public record LaneDecision(Lane lane, String reason) {}
 
     private final IngestConfig.Lanes settings;
     private final Set<String> statLocations;

@@ -36,7 +36,9 @@ public final class Selection {
             return Decision.skip("modality", "modality " + h.modality() + " is not one of " + settings.modalities());
         }
         String describedIn = words(h.protocolName(), h.studyDescription(), h.seriesDescription()).stream()
-                .filter(settings.chestTerms()::contains).findFirst().orElse(null);
+                .filter(settings.chestTerms()::contains)
+                .findFirst()
+                .orElse(null);
         if (h.bodyPartExamined() != null && !settings.chestTerms().contains(h.bodyPartExamined())) {
             return Decision.skip("body-part", "body part " + h.bodyPartExamined() + " is not the chest");
         }
@@ -61,8 +63,10 @@ public final class Selection {
     }
 
     private static Set<String> words(String... texts) {
-        return Arrays.stream(texts).filter(t -> t != null)
+        return Arrays.stream(texts)
+                .filter(t -> t != null)
                 .flatMap(t -> Arrays.stream(t.toUpperCase(Locale.ROOT).split("[^A-Z0-9]+")))
-                .filter(w -> !w.isEmpty()).collect(Collectors.toSet());
+                .filter(w -> !w.isEmpty())
+                .collect(Collectors.toSet());
     }
 }

@@ -39,8 +39,7 @@ import java.util.stream.Stream;
 public final class Spool {
 
     /** A committed instance and what the sidecar says about it. */
-    public record Entry(Path file, String callingAe, String moveOriginatorAe, Instant receivedAt) {
-    }
+    public record Entry(Path file, String callingAe, String moveOriginatorAe, Instant receivedAt) {}
 
     private final Path incoming;
     private final Path quarantine;
@@ -150,8 +149,8 @@ public final class Spool {
             }
         }
         Path tmp = counter.resolveSibling(counter.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(ByteBuffer.wrap(Integer.toString(interrupted + 1).getBytes(StandardCharsets.US_ASCII)));
             ch.force(true);
         }
@@ -170,7 +169,8 @@ public final class Spool {
 
     private Path attemptFile(String sopInstanceUid) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(sopInstanceUid.getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(sopInstanceUid.getBytes(StandardCharsets.UTF_8));
             return attempts.resolve(HexFormat.of().formatHex(digest, 0, 16));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -194,12 +194,13 @@ public final class Spool {
     private static long size(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException e) {
-                    return 0; // deleted meanwhile
-                }
-            }).sum();
+                        try {
+                            return Files.size(f);
+                        } catch (IOException e) {
+                            return 0; // deleted meanwhile
+                        }
+                    })
+                    .sum();
         } catch (IOException e) {
             return -1;
         }
@@ -214,7 +215,10 @@ public final class Spool {
             }
         }
         String receivedAt = p.getProperty("receivedAt");
-        return new Entry(dcm, blankToNull(p.getProperty("callingAe")), blankToNull(p.getProperty("moveOriginatorAe")),
+        return new Entry(
+                dcm,
+                blankToNull(p.getProperty("callingAe")),
+                blankToNull(p.getProperty("moveOriginatorAe")),
                 receivedAt == null ? Files.getLastModifiedTime(dcm).toInstant() : Instant.parse(receivedAt));
     }
 

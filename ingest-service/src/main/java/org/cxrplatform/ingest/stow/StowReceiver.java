@@ -39,9 +39,8 @@ public final class StowReceiver {
     public static final String CALLING_AE = "STOW-RS";
 
     /** One part's result. UIDs are null when the part could not be read as DICOM. */
-    public record InstanceResult(String sopClassUid, String sopInstanceUid, String studyInstanceUid,
-                                 StoreOutcome outcome) {
-    }
+    public record InstanceResult(
+            String sopClassUid, String sopInstanceUid, String studyInstanceUid, StoreOutcome outcome) {}
 
     /** The whole request's result; {@link #httpStatus()} follows PS3.18 (200 all, 202 some, 409 none). */
     public record Result(List<InstanceResult> instances) {
@@ -98,7 +97,8 @@ public final class StowReceiver {
         String mediaType = type.split(";")[0].trim().toLowerCase(Locale.ROOT);
         if (!mediaType.equals("application/dicom")) {
             reader.copyBody(OutputStream.nullOutputStream(), 0);
-            return failed(null, DicomStatus.CANNOT_UNDERSTAND, "part media type " + mediaType + " is not application/dicom");
+            return failed(
+                    null, DicomStatus.CANNOT_UNDERSTAND, "part media type " + mediaType + " is not application/dicom");
         }
         Path part = incomingDir.resolve(UUID.randomUUID() + ".part");
         long n;
@@ -118,16 +118,23 @@ public final class StowReceiver {
         try {
             AttributeList list = new AttributeList();
             list.read(part.toFile(), TagFromName.PixelData);
-            sopClass = blankToNull(com.pixelmed.dicom.Attribute.getSingleStringValueOrNull(list, TagFromName.SOPClassUID));
-            sopInstance = blankToNull(com.pixelmed.dicom.Attribute.getSingleStringValueOrNull(list, TagFromName.SOPInstanceUID));
-            study = blankToNull(com.pixelmed.dicom.Attribute.getSingleStringValueOrNull(list, TagFromName.StudyInstanceUID));
+            sopClass =
+                    blankToNull(com.pixelmed.dicom.Attribute.getSingleStringValueOrNull(list, TagFromName.SOPClassUID));
+            sopInstance = blankToNull(
+                    com.pixelmed.dicom.Attribute.getSingleStringValueOrNull(list, TagFromName.SOPInstanceUID));
+            study = blankToNull(
+                    com.pixelmed.dicom.Attribute.getSingleStringValueOrNull(list, TagFromName.StudyInstanceUID));
         } catch (Exception | OutOfMemoryError e) {
             // The pipeline refuses it with the precise reason (and deletes the file).
         }
         if (studyUid != null && study != null && !studyUid.equals(study)) {
             Files.deleteIfExists(part);
-            return new InstanceResult(sopClass, sopInstance, study, StoreOutcome.failure(STUDY_MISMATCH,
-                    "instance of study " + study + " posted to study " + studyUid));
+            return new InstanceResult(
+                    sopClass,
+                    sopInstance,
+                    study,
+                    StoreOutcome.failure(
+                            STUDY_MISMATCH, "instance of study " + study + " posted to study " + studyUid));
         }
         StoreOutcome outcome;
         try {

@@ -18,16 +18,22 @@ class ConfigStartupTest {
     public static class Invalid implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("cxr.ingest.backlog.protocol", "DICOMWEB", // without cxr.ingest.backlog.dicomweb-url
-                    "cxr.ingest.render.max-edge", "10",
+            return Map.of(
+                    "cxr.ingest.backlog.protocol",
+                    "DICOMWEB", // without cxr.ingest.backlog.dicomweb-url
+                    "cxr.ingest.render.max-edge",
+                    "10",
                     // Safety net: a service that let the two through would fail later, building its Kafka producer,
                     // without naming them (the test then fails instead of waiting for a service that never exits).
-                    "kafka.linger.ms", "not-a-number");
+                    "kafka.linger.ms",
+                    "not-a-number");
         }
     }
 
     @Test
-    @Launch(value = {}, exitCode = 1)
+    @Launch(
+            value = {},
+            exitCode = 1)
     void startUpFailsNamingEachBadKey(LaunchResult result) {
         assertThat(result.getOutput() + result.getErrorOutput())
                 .contains("cxr.ingest.backlog.dicomweb-url is required with cxr.ingest.backlog.protocol=DICOMWEB")

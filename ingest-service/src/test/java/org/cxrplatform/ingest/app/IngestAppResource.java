@@ -22,7 +22,8 @@ public class IngestAppResource implements QuarkusTestResourceLifecycleManager {
                     "cxr.ingest.dicom-port", String.valueOf(DICOM_PORT),
                     "cxr.ingest.bind-address", "127.0.0.1",
                     "cxr.ingest.allowed-calling-aes", "ROUTER,PACS_ORTHANC",
-                    "cxr.ingest.data-dir", Files.createTempDirectory("ingest-app-").toString(),
+                    "cxr.ingest.data-dir",
+                            Files.createTempDirectory("ingest-app-").toString(),
                     "cxr.ingest.phi-in-events", "true",
                     "cxr.ingest.orders.mllp-port", String.valueOf(MLLP_PORT));
         } catch (Exception e) {

@@ -27,7 +27,8 @@ class JobsAuthTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final String JOB = "{\"from\":\"2024-01-01\",\"to\":\"2024-12-31\",\"modality\":\"CR\",\"bodyPart\":\"CHEST\"}";
+    private static final String JOB =
+            "{\"from\":\"2024-01-01\",\"to\":\"2024-12-31\",\"modality\":\"CR\",\"bodyPart\":\"CHEST\"}";
 
     @TestHTTPResource("/jobs")
     URI jobs;
@@ -90,18 +91,22 @@ class JobsAuthTest {
         HttpRequest post = HttpRequest.newBuilder(jobs.resolve("/dicomweb/studies"))
                 .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=B")
                 .header("Authorization", "Bearer " + TestTokens.local().token("ops", "admin"))
-                .POST(HttpRequest.BodyPublishers.ofString("--B--\r\n")).build();
+                .POST(HttpRequest.BodyPublishers.ofString("--B--\r\n"))
+                .build();
         HttpResponse<String> r = HTTP.send(post, HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
     }
 
     private List<HttpResponse<String>> all(String token) throws Exception {
-        return List.of(send("GET", "", token, null), send("GET", "/some-id", token, null), send("POST", "", token, JOB));
+        return List.of(
+                send("GET", "", token, null), send("GET", "/some-id", token, null), send("POST", "", token, JOB));
     }
 
     private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(jobs + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }

@@ -40,20 +40,30 @@ class OrdersTlsAppTest {
         public Map<String, String> getConfigOverrides() {
             MllpTlsPeers peers = peers();
             return Map.of(
-                    "cxr.ingest.orders.tls.enabled", "true",
-                    "cxr.ingest.orders.tls.key-store", peers.serverKeyStore().toString(),
-                    "cxr.ingest.orders.tls.key-store-password", MllpTlsPeers.PASSWORD,
-                    "cxr.ingest.orders.tls.trust-store", peers.serverTrustStore().toString(),
-                    "cxr.ingest.orders.tls.trust-store-password", MllpTlsPeers.PASSWORD,
-                    "cxr.ingest.orders.tls.require-client-cert", "true");
+                    "cxr.ingest.orders.tls.enabled",
+                    "true",
+                    "cxr.ingest.orders.tls.key-store",
+                    peers.serverKeyStore().toString(),
+                    "cxr.ingest.orders.tls.key-store-password",
+                    MllpTlsPeers.PASSWORD,
+                    "cxr.ingest.orders.tls.trust-store",
+                    peers.serverTrustStore().toString(),
+                    "cxr.ingest.orders.tls.trust-store-password",
+                    MllpTlsPeers.PASSWORD,
+                    "cxr.ingest.orders.tls.require-client-cert",
+                    "true");
         }
     }
 
     @Test
     void theOrderListenerAnswersAClientWithATrustedCertificateOverTls() throws Exception {
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'hl7-orders' }.data.tls", equalTo(true));
-        String ack = MllpTlsPeers.exchange(peers().clientContext(true), IngestAppResource.MLLP_PORT,
+        String ack = MllpTlsPeers.exchange(
+                peers().clientContext(true),
+                IngestAppResource.MLLP_PORT,
                 HL7Orders.orm("APP1", "NW", "", "ACC-APP-TLS", "", "O", "36643-5^XR Chest^LN"));
         assertThat(ack).contains("MSA|AA|APP1");
     }

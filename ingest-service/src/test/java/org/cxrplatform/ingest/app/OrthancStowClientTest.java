@@ -42,19 +42,25 @@ class OrthancStowClientTest {
         SampleStudies.Sample routine = samples.get(0);
         SampleStudies.Sample stat = samples.get(3);
         // Our STOW-RS wants a bearer token: Orthanc sends it as an extra HTTP header of the "cxr" server.
-        try (Orthanc orthanc = Orthanc.in(dir.resolve("orthanc")).dicomWebServer(dicomweb.toString(),
-                Map.of("Authorization", "Bearer " + TestTokens.local().token("orthanc", "stow"))).start();
-             EventCollector events = new EventCollector()) {
-            Dcmtk.Result load = Dcmtk.storescu("LOADER", orthanc.aeTitle(), orthanc.dicomPort(), List.of(),
-                    List.of(routine.file(), stat.file()));
+        try (Orthanc orthanc = Orthanc.in(dir.resolve("orthanc"))
+                        .dicomWebServer(
+                                dicomweb.toString(),
+                                Map.of(
+                                        "Authorization",
+                                        "Bearer " + TestTokens.local().token("orthanc", "stow")))
+                        .start();
+                EventCollector events = new EventCollector()) {
+            Dcmtk.Result load = Dcmtk.storescu(
+                    "LOADER", orthanc.aeTitle(), orthanc.dicomPort(), List.of(), List.of(routine.file(), stat.file()));
             assertThat(load.ok()).as(load.output()).isTrue();
             JsonNode ids = orthanc.getJson("/studies");
             assertThat(ids).hasSize(2);
             Http.Response stow = orthanc.post("/dicom-web/servers/cxr/stow", "{\"Resources\":" + ids + "}");
             assertThat(stow.status()).as(stow.body()).isEqualTo(200);
 
-            await().atMost(Duration.ofSeconds(30)).until(() ->
-                    topicOf(events, stat.sopInstanceUid()) != null && topicOf(events, routine.sopInstanceUid()) != null);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> topicOf(events, stat.sopInstanceUid()) != null
+                            && topicOf(events, routine.sopInstanceUid()) != null);
             assertThat(topicOf(events, stat.sopInstanceUid())).isEqualTo(Topics.STUDIES_STAT);
             assertThat(topicOf(events, routine.sopInstanceUid())).isEqualTo(Topics.STUDIES_ROUTINE);
         }

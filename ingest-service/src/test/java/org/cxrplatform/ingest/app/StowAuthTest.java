@@ -59,7 +59,9 @@ class StowAuthTest {
 
     @Test
     void badTokensAre401InvalidToken() throws Exception {
-        for (String token : List.of(TestTokens.withNewKey(TestTokens.ISSUER).token("mallory", "stow"), TestTokens.local().expiredToken("router", "stow"),
+        for (String token : List.of(
+                TestTokens.withNewKey(TestTokens.ISSUER).token("mallory", "stow"),
+                TestTokens.local().expiredToken("router", "stow"),
                 "not.a.jwt")) {
             HttpResponse<String> r = stow(token);
             assertThat(r.statusCode()).as(token + " -> " + r.body()).isEqualTo(401);
@@ -79,14 +81,22 @@ class StowAuthTest {
     void validTokenWithTheRoleStores() throws Exception {
         HttpResponse<String> r = stow(TestTokens.local().token("router", "stow"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertThat(JSON.readTree(r.body()).path("00081199").path("Value").get(0).path("00081155").path("Value").get(0).asText())
+        assertThat(JSON.readTree(r.body())
+                        .path("00081199")
+                        .path("Value")
+                        .get(0)
+                        .path("00081155")
+                        .path("Value")
+                        .get(0)
+                        .asText())
                 .isEqualTo(sample.sopInstanceUid());
     }
 
     @Test
     void healthAndMetricsStayOpenEvenWithAStaleToken() throws Exception {
         for (String path : List.of("q/health/live", "q/metrics")) {
-            for (String auth : new String[] {null, "Bearer " + TestTokens.local().expiredToken("router", "stow")}) {
+            for (String auth :
+                    new String[] {null, "Bearer " + TestTokens.local().expiredToken("router", "stow")}) {
                 HttpRequest.Builder get = HttpRequest.newBuilder(root.resolve(path));
                 if (auth != null) {
                     get.header("Authorization", auth);

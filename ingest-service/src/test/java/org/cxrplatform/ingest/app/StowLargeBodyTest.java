@@ -73,12 +73,27 @@ class StowLargeBodyTest {
         // curl in its own process is the client, so the sampler sees only the service's memory; the body is
         // generated into a FIFO that curl uploads as it is written, never held anywhere.
         Path fifo = Files.createTempDirectory("stow-fifo").resolve("body");
-        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                .isZero();
         Path out = fifo.resolveSibling("response.json");
-        List<String> command = new ArrayList<>(List.of("curl", "-sS", "-X", "POST", "-T", fifo.toString(),
-                "-o", out.toString(), "-w", "%{http_code}", "-H", "Expect:",
-                "-H", "Content-Type: multipart/related; type=\"application/dicom\"; boundary=" + boundary,
-                "-H", "Authorization: Bearer " + TestTokens.local().token("router", "stow"), studies.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                "curl",
+                "-sS",
+                "-X",
+                "POST",
+                "-T",
+                fifo.toString(),
+                "-o",
+                out.toString(),
+                "-w",
+                "%{http_code}",
+                "-H",
+                "Expect:",
+                "-H",
+                "Content-Type: multipart/related; type=\"application/dicom\"; boundary=" + boundary,
+                "-H",
+                "Authorization: Bearer " + TestTokens.local().token("router", "stow"),
+                studies.toString()));
         if (contentLength) {
             // Without it curl streams a FIFO chunked; with it, "Transfer-Encoding:" stops curl sending both (a 400).
             command.addAll(List.of("-H", "Content-Length: " + body.length(), "-H", "Transfer-Encoding:"));
@@ -88,8 +103,10 @@ class StowLargeBodyTest {
             body.transferTo(pipe);
         } catch (IOException e) {
             curl.waitFor();
-            throw new AssertionError("curl stopped reading: " + new String(curl.getInputStream().readAllBytes())
-                    + " " + (Files.exists(out) ? Files.readString(out) : ""), e);
+            throw new AssertionError(
+                    "curl stopped reading: " + new String(curl.getInputStream().readAllBytes()) + " "
+                            + (Files.exists(out) ? Files.readString(out) : ""),
+                    e);
         } finally {
             curl.getOutputStream().close();
         }
@@ -98,15 +115,25 @@ class StowLargeBodyTest {
         sampler.stop();
         String responseBody = Files.readString(out);
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("STOW-RS large body (%s): %,d bytes in %d parts, %.1f s (%.0f MB/s); heap retained after GC: "
+        System.out.printf(
+                "STOW-RS large body (%s): %,d bytes in %d parts, %.1f s (%.0f MB/s); heap retained after GC: "
                         + "baseline %,d, peak growth %,d; Netty direct: peak growth %,d; RSS: baseline %,d, peak growth %,d "
-                        + "(%d samples)%n", contentLength ? "Content-Length" : "chunked", body.length(), PARTS, seconds,
+                        + "(%d samples)%n",
+                contentLength ? "Content-Length" : "chunked",
+                body.length(),
+                PARTS,
+                seconds,
                 body.length() / 1e6 / seconds,
-                sampler.heapBaseline, sampler.heapGrowth.get(), sampler.directGrowth.get(), sampler.rssBaseline,
-                sampler.rssGrowth.get(), sampler.samples.get());
+                sampler.heapBaseline,
+                sampler.heapGrowth.get(),
+                sampler.directGrowth.get(),
+                sampler.rssBaseline,
+                sampler.rssGrowth.get(),
+                sampler.samples.get());
 
         assertThat(status).as(responseBody).isEqualTo("409");
-        JsonNode failed = new ObjectMapper().readTree(responseBody).path("00081198").path("Value");
+        JsonNode failed =
+                new ObjectMapper().readTree(responseBody).path("00081198").path("Value");
         assertThat(failed).hasSize(PARTS);
         for (JsonNode f : failed) {
             assertThat(f.path("00081197").path("Value").get(0).asInt()).isEqualTo(DicomStatus.OUT_OF_RESOURCES);
@@ -127,12 +154,17 @@ class StowLargeBodyTest {
         list.replaceWithValueIfPresent(TagFromName.Rows, String.valueOf(SIDE));
         list.replaceWithValueIfPresent(TagFromName.Columns, String.valueOf(SIDE));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DicomOutputStream dicom = new DicomOutputStream(out, TransferSyntax.ExplicitVRLittleEndian,
-                TransferSyntax.ExplicitVRLittleEndian)) {
+        try (DicomOutputStream dicom = new DicomOutputStream(
+                out, TransferSyntax.ExplicitVRLittleEndian, TransferSyntax.ExplicitVRLittleEndian)) {
             list.write(dicom);
         }
         ByteBuffer pixelData = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-        pixelData.putShort((short) 0x7FE0).putShort((short) 0x0010).put((byte) 'O').put((byte) 'W').putShort((short) 0)
+        pixelData
+                .putShort((short) 0x7FE0)
+                .putShort((short) 0x0010)
+                .put((byte) 'O')
+                .put((byte) 'W')
+                .putShort((short) 0)
                 .putInt((int) PIXEL_BYTES);
         out.writeBytes(pixelData.array());
         return out.toByteArray();
@@ -148,7 +180,8 @@ class StowLargeBodyTest {
         GeneratedBody(String boundary, byte[] dicomHeader, int parts, long pixelBytes) {
             segments.add("preamble\r\n".getBytes(StandardCharsets.US_ASCII));
             for (int i = 0; i < parts; i++) {
-                segments.add(("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                segments.add(("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
                 segments.add(dicomHeader);
                 segments.add(pixelBytes);
                 segments.add("\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -211,19 +244,21 @@ class StowLargeBodyTest {
             heapBaseline = retainedHeap();
             directBaseline = direct();
             rssBaseline = rss();
-            thread = new Thread(() -> {
-                while (running.get()) {
-                    heapGrowth.accumulateAndGet(retainedHeap() - heapBaseline, Math::max);
-                    directGrowth.accumulateAndGet(direct() - directBaseline, Math::max);
-                    rssGrowth.accumulateAndGet(rss() - rssBaseline, Math::max);
-                    samples.incrementAndGet();
-                    try {
-                        Thread.sleep(250);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "stow-memory-sampler");
+            thread = new Thread(
+                    () -> {
+                        while (running.get()) {
+                            heapGrowth.accumulateAndGet(retainedHeap() - heapBaseline, Math::max);
+                            directGrowth.accumulateAndGet(direct() - directBaseline, Math::max);
+                            rssGrowth.accumulateAndGet(rss() - rssBaseline, Math::max);
+                            samples.incrementAndGet();
+                            try {
+                                Thread.sleep(250);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "stow-memory-sampler");
             thread.setDaemon(true);
             thread.start();
         }
@@ -241,7 +276,9 @@ class StowLargeBodyTest {
         /** Netty's own count when it tracks direct memory, else its pooled allocator's. */
         private static long direct() {
             long tracked = PlatformDependent.usedDirectMemory();
-            return tracked >= 0 ? tracked : PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+            return tracked >= 0
+                    ? tracked
+                    : PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
         }
 
         private static long rss() {

@@ -38,15 +38,26 @@ class BacklogJobTest {
         samples.addAll(SampleStudies.write(tmp.resolve("b"), 4343));
         // Study dates of the samples: study k on 2026-(k+1)-(10+k); Jan..Mar holds studies 0-2 (PA+LAT, PA, AP STAT).
         List<SampleStudies.Sample> inRange = samples.stream()
-                .filter(s -> s.label().startsWith("01") || s.label().startsWith("02") || s.label().startsWith("03")
-                        || s.label().startsWith("04")).toList();
-        Set<String> expectedQueued = inRange.stream().filter(SampleStudies.Sample::frontalChest)
-                .map(SampleStudies.Sample::sopInstanceUid).collect(Collectors.toSet());
+                .filter(s -> s.label().startsWith("01")
+                        || s.label().startsWith("02")
+                        || s.label().startsWith("03")
+                        || s.label().startsWith("04"))
+                .toList();
+        Set<String> expectedQueued = inRange.stream()
+                .filter(SampleStudies.Sample::frontalChest)
+                .map(SampleStudies.Sample::sopInstanceUid)
+                .collect(Collectors.toSet());
 
         try (IngestNode node = TestNodes.start(tmp.resolve("spool"));
-             Orthanc pacs = Orthanc.in(tmp.resolve("orthanc")).modality(TestNodes.AE, node.port()).start();
-             EventCollector events = new EventCollector()) {
-            Dcmtk.Result load = Dcmtk.storescu("LOADER", pacs.aeTitle(), pacs.dicomPort(), List.of(),
+                Orthanc pacs = Orthanc.in(tmp.resolve("orthanc"))
+                        .modality(TestNodes.AE, node.port())
+                        .start();
+                EventCollector events = new EventCollector()) {
+            Dcmtk.Result load = Dcmtk.storescu(
+                    "LOADER",
+                    pacs.aeTitle(),
+                    pacs.dicomPort(),
+                    List.of(),
                     samples.stream().map(SampleStudies.Sample::file).toList());
             assertThat(load.ok()).as(load.output()).isTrue();
             assertThat(pacs.instanceCount()).isEqualTo(samples.size());
@@ -58,9 +69,11 @@ class BacklogJobTest {
             try (BacklogService first = new BacklogService(store, client, 2.0)) {
                 node.pipeline().backlogHook(first);
                 id = first.submit(request).id();
-                await().atMost(Duration.ofSeconds(60)).until(() -> first.progress(id).orElseThrow().retrieved() >= 2);
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> first.progress(id).orElseThrow().retrieved() >= 2);
             } // the service stops mid-job, as on a restart
-            BacklogJob.Progress stopped = new JobStore(tmp.resolve("jobs")).loadAll().get(0).progress();
+            BacklogJob.Progress stopped =
+                    new JobStore(tmp.resolve("jobs")).loadAll().get(0).progress();
             assertThat(stopped.found()).isEqualTo(inRange.size());
             assertThat(stopped.pending()).as("stopped with work left").isGreaterThan(0);
 
@@ -77,16 +90,20 @@ class BacklogJobTest {
                 assertThat(done.failed()).isZero();
             }
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> studyEvents(events, expectedQueued).size() >= expectedQueued.size());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> studyEvents(events, expectedQueued).size() >= expectedQueued.size());
             List<ConsumerRecord<String, byte[]>> recs = studyEvents(events, expectedQueued);
-            Map<String, Long> perSop = recs.stream().collect(Collectors.groupingBy(
-                    r -> EventJson.read(r.value(), StudyEvent.class).sopInstanceUid(), Collectors.counting()));
+            Map<String, Long> perSop = recs.stream()
+                    .collect(Collectors.groupingBy(
+                            r -> EventJson.read(r.value(), StudyEvent.class).sopInstanceUid(), Collectors.counting()));
             assertThat(perSop.keySet()).isEqualTo(expectedQueued);
             assertThat(perSop.values()).allMatch(n -> n == 1L);
             for (ConsumerRecord<String, byte[]> r : recs) {
                 StudyEvent e = EventJson.read(r.value(), StudyEvent.class);
                 assertThat(r.topic()).isEqualTo(Topics.STUDIES_ROUTINE);
-                assertThat(e.lane()).as("even the STAT study goes to the routine lane when pulled").isEqualTo(Lane.ROUTINE);
+                assertThat(e.lane())
+                        .as("even the STAT study goes to the routine lane when pulled")
+                        .isEqualTo(Lane.ROUTINE);
                 assertThat(e.priorityReason()).isEqualTo("backlog job " + id);
                 assertThat(e.acquisition().callingAeTitle()).isEqualTo(pacs.aeTitle());
             }
@@ -94,7 +111,10 @@ class BacklogJobTest {
     }
 
     static List<ConsumerRecord<String, byte[]>> studyEvents(EventCollector events, Set<String> sops) {
-        return events.poll().stream().filter(r -> !r.topic().equals(Topics.DLQ))
-                .filter(r -> sops.contains(EventJson.read(r.value(), StudyEvent.class).sopInstanceUid())).toList();
+        return events.poll().stream()
+                .filter(r -> !r.topic().equals(Topics.DLQ))
+                .filter(r -> sops.contains(
+                        EventJson.read(r.value(), StudyEvent.class).sopInstanceUid()))
+                .toList();
     }
 }

@@ -36,8 +36,7 @@ public final class IngestBenchmark {
 
     private static final int ROUNDS = 3;
 
-    private IngestBenchmark() {
-    }
+    private IngestBenchmark() {}
 
     private static double median(double[] v) {
         double[] c = v.clone();
@@ -60,9 +59,12 @@ public final class IngestBenchmark {
         System.out.printf("%d instances, %.1f MB%n", files.size(), bytes / 1e6);
 
         List<String> rows = new ArrayList<>();
-        try (IngestNode node = new IngestNode(TestNodes.config(tmp.resolve("spool"), FreePorts.next(), Duration.ofSeconds(10)),
-                TestNodes.kafka(), new SimpleMeterRegistry()).start();
-             Orthanc orthanc = Orthanc.in(tmp.resolve("orthanc")).start()) {
+        try (IngestNode node = new IngestNode(
+                                TestNodes.config(tmp.resolve("spool"), FreePorts.next(), Duration.ofSeconds(10)),
+                                TestNodes.kafka(),
+                                new SimpleMeterRegistry())
+                        .start();
+                Orthanc orthanc = Orthanc.in(tmp.resolve("orthanc")).start()) {
             // Warm-up: JIT, Kafka metadata and producer id, Orthanc's database.
             send(TestNodes.AE, node.port(), files.subList(0, 12), 1);
             send(orthanc.aeTitle(), orthanc.dicomPort(), files.subList(0, 12), 1);
@@ -73,8 +75,9 @@ public final class IngestBenchmark {
                 for (int round = 0; round < ROUNDS; round++) {
                     ours[round] = send(TestNodes.AE, node.port(), files, parallel);
                     theirs[round] = send(orthanc.aeTitle(), orthanc.dicomPort(), files, parallel);
-                    System.out.printf("parallel %d round %d: ours %.1f/s, Orthanc %.1f/s%n", parallel, round, ours[round],
-                            theirs[round]);
+                    System.out.printf(
+                            "parallel %d round %d: ours %.1f/s, Orthanc %.1f/s%n",
+                            parallel, round, ours[round], theirs[round]);
                 }
                 double o = median(ours);
                 double t = median(theirs);
@@ -111,23 +114,33 @@ public final class IngestBenchmark {
     }
 
     private static List<String> storescu(String calledAe, int port, List<Path> files) {
-        List<String> cmd = new ArrayList<>(List.of("storescu", "-aet", "BENCH", "-aec", calledAe, "127.0.0.1",
-                String.valueOf(port)));
+        List<String> cmd = new ArrayList<>(
+                List.of("storescu", "-aet", "BENCH", "-aec", calledAe, "127.0.0.1", String.valueOf(port)));
         files.forEach(f -> cmd.add(f.toString()));
         return cmd;
     }
 
     private static void write(List<String> rows, int instances, long bytes) throws Exception {
-        Path md = Path.of(System.getProperty("cxr.benchmarks", "../BENCHMARKS.md")).toAbsolutePath().normalize();
+        Path md = Path.of(System.getProperty("cxr.benchmarks", "../BENCHMARKS.md"))
+                .toAbsolutePath()
+                .normalize();
         String begin = "<!-- ingest-service:begin -->";
         String end = "<!-- ingest-service:end -->";
         String section = begin + "\n## ingest-service: C-STORE throughput (storescu → this SCP vs Orthanc)\n\n"
-                + "Measured " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16)
-                + " on this machine (" + Runtime.getRuntime().availableProcessors() + " cores, shared with other builds; load average "
-                + String.format("%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
+                + "Measured "
+                + LocalDateTime.now()
+                        .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+                        .substring(0, 16)
+                + " on this machine (" + Runtime.getRuntime().availableProcessors()
+                + " cores, shared with other builds; load average "
+                + String.format(
+                        "%.1f",
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                                .getSystemLoadAverage())
                 + ") by "
                 + "`org.cxrplatform.ingest.bench.IngestBenchmark`: " + instances + " synthetic CR/DX instances ("
-                + String.format("%.1f", bytes / 1e6) + " MB, 512x600 16-bit, explicit VR LE; two thirds frontal chests)."
+                + String.format("%.1f", bytes / 1e6)
+                + " MB, 512x600 16-bit, explicit VR LE; two thirds frontal chests)."
                 + " Ours: every instance spooled, parsed, selected; frontal chests rendered to PNG and acknowledged by Kafka"
                 + " (acks=all) before the C-STORE response; the Kafka broker runs inside the benchmark's JVM, on the same"
                 + " cores. Orthanc 1.10.1 (Debian): stores to disk, SQLite index. Median of " + ROUNDS
@@ -137,7 +150,8 @@ public final class IngestBenchmark {
         String text = Files.exists(md) ? Files.readString(md) : "# Benchmarks\n\n";
         int b = text.indexOf(begin);
         int e = text.indexOf(end);
-        text = b >= 0 && e > b ? text.substring(0, b) + section + text.substring(e + end.length() + 1)
+        text = b >= 0 && e > b
+                ? text.substring(0, b) + section + text.substring(e + end.length() + 1)
                 : text + (text.endsWith("\n\n") ? "" : "\n") + section;
         Files.writeString(md, text);
         System.out.println("wrote " + md);

@@ -27,19 +27,21 @@ import org.cxrplatform.ingest.support.TestConfig;
  */
 public final class DecoderIsolationBenchmark {
 
-    private DecoderIsolationBenchmark() {
-    }
+    private DecoderIsolationBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         Path tmp = Files.createTempDirectory("decoder-isolation");
-        SampleStudies.Sample sample = SampleStudies.write(tmp.resolve("samples"), SampleStudies.DEFAULT_SEED).get(0);
+        SampleStudies.Sample sample = SampleStudies.write(tmp.resolve("samples"), SampleStudies.DEFAULT_SEED)
+                .get(0);
         IngestConfig config = TestConfig.defaults();
-        GdcmDecoder inProcess = new GdcmDecoder(config.render().gdcmLibrary(), config.render().gdcmconv());
-        try (DecoderPool pool = DecoderWorkers.start(tmp.resolve("decoders"), new SimpleMeterRegistry(),
-                Map.of("cxr.ingest.decoders.workers", "1"))) {
+        GdcmDecoder inProcess =
+                new GdcmDecoder(config.render().gdcmLibrary(), config.render().gdcmconv());
+        try (DecoderPool pool = DecoderWorkers.start(
+                tmp.resolve("decoders"), new SimpleMeterRegistry(), Map.of("cxr.ingest.decoders.workers", "1"))) {
             for (SampleTranscoder.Syntax syntax : new SampleTranscoder.Syntax[] {
-                    SampleTranscoder.Syntax.JPEG_LS, SampleTranscoder.Syntax.JPEG_EXTENDED_12BIT}) {
+                SampleTranscoder.Syntax.JPEG_LS, SampleTranscoder.Syntax.JPEG_EXTENDED_12BIT
+            }) {
                 Path file = SampleTranscoder.transcode(sample.file(), syntax, tmp.resolve(syntax.name()));
                 for (int i = 0; i < 10; i++) { // warm-up: JIT in both JVMs, page cache
                     inProcess.decode(file, config.render().maxFrameBytes());
@@ -58,9 +60,16 @@ public final class DecoderIsolationBenchmark {
                 }
                 double l = median(local);
                 double w = median(worker);
-                System.out.printf("%s (%s), %d alternating rounds: in-process JNI %.1f ms, decoder worker %.1f ms,"
-                                + " isolation cost %.1f ms per instance (load average %s)%n", syntax, sample.label(),
-                        rounds, l, w, w - l, Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+                System.out.printf(
+                        "%s (%s), %d alternating rounds: in-process JNI %.1f ms, decoder worker %.1f ms,"
+                                + " isolation cost %.1f ms per instance (load average %s)%n",
+                        syntax,
+                        sample.label(),
+                        rounds,
+                        l,
+                        w,
+                        w - l,
+                        Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
             }
         }
     }

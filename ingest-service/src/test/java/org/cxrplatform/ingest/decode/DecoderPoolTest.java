@@ -28,12 +28,14 @@ class DecoderPoolTest {
 
     @TempDir
     static Path tmp;
+
     static Path jpegLs;
     static Path crash;
 
     @BeforeAll
     static void inputs() {
-        SampleStudies.Sample sample = SampleStudies.write(tmp.resolve("samples"), 4242).get(0);
+        SampleStudies.Sample sample =
+                SampleStudies.write(tmp.resolve("samples"), 4242).get(0);
         jpegLs = SampleTranscoder.transcode(sample.file(), SampleTranscoder.Syntax.JPEG_LS, tmp.resolve("jls"));
         crash = CrashInputs.jpeg2000WithColumnsOne(sample.file(), tmp.resolve("crash.dcm"));
     }
@@ -41,7 +43,8 @@ class DecoderPoolTest {
     @Test
     void aNativeCrashCostsOneDecodeAndTheWorkerIsReplaced() throws Exception {
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        try (DecoderPool pool = DecoderWorkers.start(tmp.resolve("crash-pool"), metrics, Map.of("cxr.ingest.decoders.workers", "1"))) {
+        try (DecoderPool pool =
+                DecoderWorkers.start(tmp.resolve("crash-pool"), metrics, Map.of("cxr.ingest.decoders.workers", "1"))) {
             NativeDecoder.Frame before = pool.decodeFirstFrame(jpegLs);
             List<Long> first = pool.pids();
             assertThatThrownBy(() -> pool.decodeFirstFrame(crash)).isInstanceOfSatisfying(RenderException.class, e -> {
@@ -52,7 +55,9 @@ class DecoderPoolTest {
             assertThat(after.bytes()).isEqualTo(before.bytes());
             assertThat(after.via()).isEqualTo("gdcm-jni-worker");
             assertThat(pool.pids()).hasSize(1).doesNotContainAnyElementsOf(first);
-            assertThat(metrics.counter("cxr.ingest.decoder.restarts", "cause", "crashed").count()).isEqualTo(1.0);
+            assertThat(metrics.counter("cxr.ingest.decoder.restarts", "cause", "crashed")
+                            .count())
+                    .isEqualTo(1.0);
             assertThat(pool.ready()).isTrue();
         }
     }
@@ -60,7 +65,9 @@ class DecoderPoolTest {
     @Test
     void aWorkerThatStopsAnsweringIsKilledAtTheTimeLimitAndReplaced() throws Exception {
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        try (DecoderPool pool = DecoderWorkers.start(tmp.resolve("hang-pool"), metrics,
+        try (DecoderPool pool = DecoderWorkers.start(
+                tmp.resolve("hang-pool"),
+                metrics,
                 Map.of("cxr.ingest.decoders.workers", "1", "cxr.ingest.decoders.timeout", "3s"))) {
             pool.decodeFirstFrame(jpegLs);
             long stuck = pool.pids().get(0);
@@ -69,14 +76,21 @@ class DecoderPoolTest {
                 assertThat(e.code()).isEqualTo("decoder-timeout");
                 assertThat(e.getMessage()).contains("pid " + stuck).contains("3000 ms");
             });
-            assertThat(ProcessHandle.of(stuck).map(ProcessHandle::isAlive).orElse(false)).as("hung worker killed").isFalse();
+            assertThat(ProcessHandle.of(stuck).map(ProcessHandle::isAlive).orElse(false))
+                    .as("hung worker killed")
+                    .isFalse();
             await().atMost(Duration.ofSeconds(90)).until(() -> pool.live() == 1);
             assertThat(pool.decodeFirstFrame(jpegLs).width()).isEqualTo(512);
-            assertThat(metrics.counter("cxr.ingest.decoder.restarts", "cause", "timeout").count()).isEqualTo(1.0);
+            assertThat(metrics.counter("cxr.ingest.decoder.restarts", "cause", "timeout")
+                            .count())
+                    .isEqualTo(1.0);
         }
     }
 
     static void signal(String signal, long pid) throws Exception {
-        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                        .start()
+                        .waitFor())
+                .isZero();
     }
 }

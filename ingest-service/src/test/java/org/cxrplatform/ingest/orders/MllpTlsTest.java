@@ -30,6 +30,7 @@ class MllpTlsTest {
 
     @TempDir
     static Path keys;
+
     static MllpTlsPeers peers;
 
     @TempDir
@@ -43,12 +44,16 @@ class MllpTlsTest {
     @Test
     void tlsClientsAreServedAndAPlaintextClientIsDisconnectedWithoutStoppingTheListener() throws Exception {
         int port = FreePorts.next();
-        Map<String, String> tls = Map.of("cxr.ingest.orders.tls.key-store", peers.serverKeyStore().toString(),
-                "cxr.ingest.orders.tls.key-store-password", MllpTlsPeers.PASSWORD);
+        Map<String, String> tls = Map.of(
+                "cxr.ingest.orders.tls.key-store",
+                peers.serverKeyStore().toString(),
+                "cxr.ingest.orders.tls.key-store-password",
+                MllpTlsPeers.PASSWORD);
         try (OrderService orders = service(port, tls)) {
             assertThat(orders.isRunning()).isTrue();
             SSLContext client = peers.clientContext(false);
-            assertThat(MllpTlsPeers.exchange(client, port, order("T1", "ACC-TLS1"))).contains("MSA|AA|T1");
+            assertThat(MllpTlsPeers.exchange(client, port, order("T1", "ACC-TLS1")))
+                    .contains("MSA|AA|T1");
             assertThat(orders.order("ACC-TLS1")).isPresent();
 
             try (Socket plain = new Socket()) {
@@ -62,16 +67,20 @@ class MllpTlsTest {
                 } catch (SocketTimeoutException e) {
                     throw new AssertionError("the TLS listener neither answered nor closed a plaintext connection", e);
                 } catch (IOException e) {
-                    answer = "";  // connection reset: also a refusal
+                    answer = ""; // connection reset: also a refusal
                 }
                 assertThat(answer).as("no HL7 answer over plaintext").doesNotContain("MSA");
             }
-            assertThat(orders.order("ACC-PLAIN")).as("a plaintext message is never processed").isEmpty();
+            assertThat(orders.order("ACC-PLAIN"))
+                    .as("a plaintext message is never processed")
+                    .isEmpty();
 
             assertThat(orders.isRunning()).isTrue();
             long start = System.nanoTime();
-            assertThat(MllpTlsPeers.exchange(client, port, order("T2", "ACC-TLS2"))).contains("MSA|AA|T2");
-            System.out.printf("BENCH mllp-tls: connect + TLS handshake + ORM^O01 + ACK in %d ms%n",
+            assertThat(MllpTlsPeers.exchange(client, port, order("T2", "ACC-TLS2")))
+                    .contains("MSA|AA|T2");
+            System.out.printf(
+                    "BENCH mllp-tls: connect + TLS handshake + ORM^O01 + ACK in %d ms%n",
                     (System.nanoTime() - start) / 1_000_000);
             assertThat(orders.order("ACC-TLS2")).isPresent();
         }
@@ -80,19 +89,27 @@ class MllpTlsTest {
     @Test
     void mutualTlsRefusesAClientWithoutATrustedCertificate() throws Exception {
         int port = FreePorts.next();
-        Map<String, String> tls = Map.of("cxr.ingest.orders.tls.key-store", peers.serverKeyStore().toString(),
-                "cxr.ingest.orders.tls.key-store-password", MllpTlsPeers.PASSWORD,
-                "cxr.ingest.orders.tls.trust-store", peers.serverTrustStore().toString(),
-                "cxr.ingest.orders.tls.trust-store-password", MllpTlsPeers.PASSWORD,
-                "cxr.ingest.orders.tls.require-client-cert", "true");
+        Map<String, String> tls = Map.of(
+                "cxr.ingest.orders.tls.key-store",
+                peers.serverKeyStore().toString(),
+                "cxr.ingest.orders.tls.key-store-password",
+                MllpTlsPeers.PASSWORD,
+                "cxr.ingest.orders.tls.trust-store",
+                peers.serverTrustStore().toString(),
+                "cxr.ingest.orders.tls.trust-store-password",
+                MllpTlsPeers.PASSWORD,
+                "cxr.ingest.orders.tls.require-client-cert",
+                "true");
         try (OrderService orders = service(port, tls)) {
             assertThatThrownBy(() -> {
-                String answer = MllpTlsPeers.exchange(peers.clientContext(false), port, order("A1", "ACC-ANON"));
-                // TLS 1.3 may finish the client's handshake first; then the refusal is a closed stream.
-                if (!answer.contains("MSA")) {
-                    throw new IOException("closed without an answer: " + answer);
-                }
-            }).isInstanceOf(IOException.class);
+                        String answer =
+                                MllpTlsPeers.exchange(peers.clientContext(false), port, order("A1", "ACC-ANON"));
+                        // TLS 1.3 may finish the client's handshake first; then the refusal is a closed stream.
+                        if (!answer.contains("MSA")) {
+                            throw new IOException("closed without an answer: " + answer);
+                        }
+                    })
+                    .isInstanceOf(IOException.class);
             assertThat(orders.order("ACC-ANON")).isEmpty();
 
             assertThat(MllpTlsPeers.exchange(peers.clientContext(true), port, order("M1", "ACC-MTLS")))
@@ -103,8 +120,11 @@ class MllpTlsTest {
 
     @Test
     void anUnreadableKeyStoreFailsAtConstructionNamingTheFile() {
-        Map<String, String> tls = Map.of("cxr.ingest.orders.tls.key-store", peers.serverKeyStore().toString(),
-                "cxr.ingest.orders.tls.key-store-password", "wrong-password");
+        Map<String, String> tls = Map.of(
+                "cxr.ingest.orders.tls.key-store",
+                peers.serverKeyStore().toString(),
+                "cxr.ingest.orders.tls.key-store-password",
+                "wrong-password");
         assertThatThrownBy(() -> service(FreePorts.next(), tls))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("server.p12");
@@ -115,8 +135,12 @@ class MllpTlsTest {
         Map<String, String> config = new HashMap<>(tls);
         config.put("cxr.ingest.orders.mllp-port", String.valueOf(port));
         config.put("cxr.ingest.orders.tls.enabled", "true");
-        return new OrderService(TestConfig.of(config).orders(), new OrderStore(tmp.resolve("orders")),
-                new PushedAccessions(tmp.resolve("orders/pushed.log"), Duration.ofDays(1)), null).start();
+        return new OrderService(
+                        TestConfig.of(config).orders(),
+                        new OrderStore(tmp.resolve("orders")),
+                        new PushedAccessions(tmp.resolve("orders/pushed.log"), Duration.ofDays(1)),
+                        null)
+                .start();
     }
 
     private static String order(String id, String accession) {

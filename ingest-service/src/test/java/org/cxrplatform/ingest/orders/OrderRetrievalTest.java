@@ -48,8 +48,14 @@ class OrderRetrievalTest {
 
     /** Builds one order message, see {@link HL7Orders}. */
     interface OrderMessage {
-        String build(String id, String control, String status, String accession, String priority, String patientClass,
-                     String procedure);
+        String build(
+                String id,
+                String control,
+                String status,
+                String accession,
+                String priority,
+                String patientClass,
+                String procedure);
     }
 
     @Test
@@ -65,81 +71,155 @@ class OrderRetrievalTest {
     private void scenario(OrderMessage msg, long seed) throws Exception {
         List<SampleStudies.Sample> samples = SampleStudies.write(tmp.resolve("s"), seed);
         SampleStudies.Sample routineTagsStatOrder = samples.get(0); // CR PA, nothing STAT in its tags
-        SampleStudies.Sample routineOrder = samples.get(2);         // DX PA
-        SampleStudies.Sample pushedFirst = samples.get(4);          // DX PA, pushed before its order completes
+        SampleStudies.Sample routineOrder = samples.get(2); // DX PA
+        SampleStudies.Sample pushedFirst = samples.get(4); // DX PA, pushed before its order completes
         int mllp = FreePorts.next();
 
         try (IngestNode node = TestNodes.start(tmp.resolve("spool"));
-             Orthanc pacs = Orthanc.in(tmp.resolve("orthanc")).modality(TestNodes.AE, node.port()).start();
-             EventCollector events = new EventCollector();
-             HapiContext client = new DefaultHapiContext()) {
-            Dcmtk.Result load = Dcmtk.storescu("LOADER", pacs.aeTitle(), pacs.dicomPort(), List.of(),
+                Orthanc pacs = Orthanc.in(tmp.resolve("orthanc"))
+                        .modality(TestNodes.AE, node.port())
+                        .start();
+                EventCollector events = new EventCollector();
+                HapiContext client = new DefaultHapiContext()) {
+            Dcmtk.Result load = Dcmtk.storescu(
+                    "LOADER",
+                    pacs.aeTitle(),
+                    pacs.dicomPort(),
+                    List.of(),
                     samples.stream().map(SampleStudies.Sample::file).toList());
             assertThat(load.ok()).as(load.output()).isTrue();
             PacsClient pacsClient = new PacsClient("127.0.0.1", pacs.dicomPort(), pacs.aeTitle(), TestNodes.AE);
-            IngestConfig.Orders settings = TestConfig.of(Map.of("cxr.ingest.orders.mllp-port", String.valueOf(mllp),
-                    "cxr.ingest.orders.retrieve-attempts", "3", "cxr.ingest.orders.retry-delay", "1s")).orders();
-            try (OrderService orders = new OrderService(settings, new OrderStore(tmp.resolve("orders")),
-                    new PushedAccessions(tmp.resolve("orders/pushed.log"), Duration.ofDays(1)), pacsClient).start()) {
+            IngestConfig.Orders settings = TestConfig.of(Map.of(
+                            "cxr.ingest.orders.mllp-port",
+                            String.valueOf(mllp),
+                            "cxr.ingest.orders.retrieve-attempts",
+                            "3",
+                            "cxr.ingest.orders.retry-delay",
+                            "1s"))
+                    .orders();
+            try (OrderService orders = new OrderService(
+                            settings,
+                            new OrderStore(tmp.resolve("orders")),
+                            new PushedAccessions(tmp.resolve("orders/pushed.log"), Duration.ofDays(1)),
+                            pacsClient)
+                    .start()) {
                 node.pipeline().orderHook(orders);
                 client.setValidationContext(ValidationContextFactory.noValidation());
                 client.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
                 Connection c = client.newClient("127.0.0.1", mllp, false);
 
                 // STAT order (priority S), then routine order (outpatient, no priority), a hand order (ignored).
-                assertAck(c, client, msg.build("M1", "NW", "", routineTagsStatOrder.accessionNumber(), "S", "O",
-                        "36643-5^XR Chest 2 Views^LN"), "AA");
-                assertAck(c, client, msg.build("M2", "NW", "", routineOrder.accessionNumber(), "", "O",
-                        "RAD77^CHEST XR PA^L"), "AA");
-                assertAck(c, client, msg.build("M3", "NW", "", pushedFirst.accessionNumber(), "", "E",
-                        "RAD78^XR CHEST AP PORTABLE^L"), "AA");
+                assertAck(
+                        c,
+                        client,
+                        msg.build(
+                                "M1",
+                                "NW",
+                                "",
+                                routineTagsStatOrder.accessionNumber(),
+                                "S",
+                                "O",
+                                "36643-5^XR Chest 2 Views^LN"),
+                        "AA");
+                assertAck(
+                        c,
+                        client,
+                        msg.build("M2", "NW", "", routineOrder.accessionNumber(), "", "O", "RAD77^CHEST XR PA^L"),
+                        "AA");
+                assertAck(
+                        c,
+                        client,
+                        msg.build(
+                                "M3", "NW", "", pushedFirst.accessionNumber(), "", "E", "RAD78^XR CHEST AP PORTABLE^L"),
+                        "AA");
                 assertAck(c, client, msg.build("M4", "NW", "", "ACC-HAND", "", "O", "RAD90^XR HAND 3 VIEWS^L"), "AA");
                 assertThat(orders.order("ACC-HAND")).isEmpty();
-                assertThat(orders.order(routineTagsStatOrder.accessionNumber()).orElseThrow().lane()).isEqualTo(Lane.STAT);
-                assertThat(orders.order(pushedFirst.accessionNumber()).orElseThrow().lane()).as("PV1-2 E").isEqualTo(Lane.STAT);
+                assertThat(orders.order(routineTagsStatOrder.accessionNumber())
+                                .orElseThrow()
+                                .lane())
+                        .isEqualTo(Lane.STAT);
+                assertThat(orders.order(pushedFirst.accessionNumber())
+                                .orElseThrow()
+                                .lane())
+                        .as("PV1-2 E")
+                        .isEqualTo(Lane.STAT);
 
                 // Malformed: no accession number anywhere -> AE with the reason.
-                Message bad = client.getPipeParser().parse(msg.build("M5", "NW", "", "", "", "O", "36643-5^XR Chest^LN"));
+                Message bad =
+                        client.getPipeParser().parse(msg.build("M5", "NW", "", "", "", "O", "36643-5^XR Chest^LN"));
                 ACK nack = (ACK) c.getInitiator().sendAndReceive(bad);
                 assertThat(nack.getMSA().getAcknowledgmentCode().getValue()).isEqualTo("AE");
                 assertThat(nack.encode()).contains("accession");
 
                 // One study arrives by push before its order completes: no retrieval, but the order's lane.
-                Dcmtk.Result push = Dcmtk.storescu(TestNodes.ROUTER, TestNodes.AE, node.port(), List.of(),
-                        List.of(pushedFirst.file()));
+                Dcmtk.Result push = Dcmtk.storescu(
+                        TestNodes.ROUTER, TestNodes.AE, node.port(), List.of(), List.of(pushedFirst.file()));
                 assertThat(push.ok()).as(push.output()).isTrue();
 
                 // Completion (ORC-1 SC, ORC-5 CM) triggers the retrieval.
                 for (SampleStudies.Sample s : List.of(routineTagsStatOrder, routineOrder, pushedFirst)) {
-                    assertAck(c, client, msg.build("C-" + s.accessionNumber(), "SC", "CM", s.accessionNumber(), "", "O",
-                            "36643-5^XR Chest^LN"), "AA");
+                    assertAck(
+                            c,
+                            client,
+                            msg.build(
+                                    "C-" + s.accessionNumber(),
+                                    "SC",
+                                    "CM",
+                                    s.accessionNumber(),
+                                    "",
+                                    "O",
+                                    "36643-5^XR Chest^LN"),
+                            "AA");
                 }
-                await().atMost(Duration.ofSeconds(60)).until(() ->
-                        orders.order(routineTagsStatOrder.accessionNumber()).orElseThrow().state() == Order.State.RETRIEVED
-                                && orders.order(routineOrder.accessionNumber()).orElseThrow().state() == Order.State.RETRIEVED);
-                assertThat(orders.order(pushedFirst.accessionNumber()).orElseThrow().state()).isEqualTo(Order.State.PUSHED);
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> orders.order(routineTagsStatOrder.accessionNumber())
+                                                .orElseThrow()
+                                                .state()
+                                        == Order.State.RETRIEVED
+                                && orders.order(routineOrder.accessionNumber())
+                                                .orElseThrow()
+                                                .state()
+                                        == Order.State.RETRIEVED);
+                assertThat(orders.order(pushedFirst.accessionNumber())
+                                .orElseThrow()
+                                .state())
+                        .isEqualTo(Order.State.PUSHED);
 
-                List<String> sops = List.of(routineTagsStatOrder.sopInstanceUid(), routineOrder.sopInstanceUid(),
+                List<String> sops = List.of(
+                        routineTagsStatOrder.sopInstanceUid(),
+                        routineOrder.sopInstanceUid(),
                         pushedFirst.sopInstanceUid());
-                await().atMost(Duration.ofSeconds(30)).until(() -> studyEvents(events, sops).size() >= 3);
-                Map<String, List<ConsumerRecord<String, byte[]>>> bySop = studyEvents(events, sops).stream().collect(
-                        Collectors.groupingBy(r -> EventJson.read(r.value(), StudyEvent.class).sopInstanceUid()));
-                assertThat(bySop.get(routineTagsStatOrder.sopInstanceUid())).singleElement()
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> studyEvents(events, sops).size() >= 3);
+                Map<String, List<ConsumerRecord<String, byte[]>>> bySop = studyEvents(events, sops).stream()
+                        .collect(Collectors.groupingBy(
+                                r -> EventJson.read(r.value(), StudyEvent.class).sopInstanceUid()));
+                assertThat(bySop.get(routineTagsStatOrder.sopInstanceUid()))
+                        .singleElement()
                         .satisfies(r -> assertThat(r.topic()).isEqualTo(Topics.STUDIES_STAT));
-                assertThat(bySop.get(routineOrder.sopInstanceUid())).singleElement()
+                assertThat(bySop.get(routineOrder.sopInstanceUid()))
+                        .singleElement()
                         .satisfies(r -> assertThat(r.topic()).isEqualTo(Topics.STUDIES_ROUTINE));
-                assertThat(bySop.get(pushedFirst.sopInstanceUid())).as("pushed once, not retrieved again").singleElement()
+                assertThat(bySop.get(pushedFirst.sopInstanceUid()))
+                        .as("pushed once, not retrieved again")
+                        .singleElement()
                         .satisfies(r -> assertThat(r.topic()).isEqualTo(Topics.STUDIES_STAT));
-                StudyEvent stat = EventJson.read(bySop.get(routineTagsStatOrder.sopInstanceUid()).get(0).value(), StudyEvent.class);
+                StudyEvent stat = EventJson.read(
+                        bySop.get(routineTagsStatOrder.sopInstanceUid()).get(0).value(), StudyEvent.class);
                 assertThat(stat.priorityReason()).contains("HL7 order").contains("priority S");
                 // the results are filed with the order: its placer number and universal service id travel on
                 assertThat(stat.source().orderSource()).isEqualTo("HL7");
-                assertThat(stat.source().placerOrderNumber()).isEqualTo("PLC-" + routineTagsStatOrder.accessionNumber());
-                assertThat(stat.source().procedure()).isEqualTo(new SourceStudy.Procedure("36643-5", "LN", "XR Chest 2 Views"));
+                assertThat(stat.source().placerOrderNumber())
+                        .isEqualTo("PLC-" + routineTagsStatOrder.accessionNumber());
+                assertThat(stat.source().procedure())
+                        .isEqualTo(new SourceStudy.Procedure("36643-5", "LN", "XR Chest 2 Views"));
                 assertThat(stat.source().seriesInstanceUid()).isEqualTo(stat.seriesInstanceUid());
-                assertThat(stat.source().sopClassUid()).isEqualTo(stat.acquisition().sopClassUid());
-                StudyEvent routine = EventJson.read(bySop.get(routineOrder.sopInstanceUid()).get(0).value(), StudyEvent.class);
-                assertThat(routine.source().procedure()).isEqualTo(new SourceStudy.Procedure("RAD77", "L", "CHEST XR PA"));
+                assertThat(stat.source().sopClassUid())
+                        .isEqualTo(stat.acquisition().sopClassUid());
+                StudyEvent routine = EventJson.read(
+                        bySop.get(routineOrder.sopInstanceUid()).get(0).value(), StudyEvent.class);
+                assertThat(routine.source().procedure())
+                        .isEqualTo(new SourceStudy.Procedure("RAD77", "L", "CHEST XR PA"));
                 c.close();
             }
         }
@@ -154,7 +234,8 @@ class OrderRetrievalTest {
     static List<ConsumerRecord<String, byte[]>> studyEvents(EventCollector events, List<String> sops) {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : events.poll()) {
-            if (!r.topic().equals(Topics.DLQ) && sops.contains(EventJson.read(r.value(), StudyEvent.class).sopInstanceUid())) {
+            if (!r.topic().equals(Topics.DLQ)
+                    && sops.contains(EventJson.read(r.value(), StudyEvent.class).sopInstanceUid())) {
                 out.add(r);
             }
         }

@@ -36,7 +36,7 @@ class PushedAccessionsTest {
         Path file = tmp.resolve("pushed.log");
         try (PushedAccessions store = new PushedAccessions(file, Duration.ofDays(30))) {
             store.add("ACC1");
-            store.add("ACC 2/\t%");  // any DICOM SH value survives the line format
+            store.add("ACC 2/\t%"); // any DICOM SH value survives the line format
             store.add("ACC1");
         }
         try (PushedAccessions store = new PushedAccessions(file, Duration.ofDays(30))) {
@@ -81,7 +81,9 @@ class PushedAccessionsTest {
         try (PushedAccessions store = new PushedAccessions(file, retention, later)) {
             assertThat(store.contains("OLD")).isFalse();
         }
-        assertThat(Files.readAllLines(file)).as("expired entries are dropped from the file").isEmpty();
+        assertThat(Files.readAllLines(file))
+                .as("expired entries are dropped from the file")
+                .isEmpty();
 
         // 1500 accessions, then 1500 more a retention later: the first ones are compacted away.
         try (PushedAccessions store = new PushedAccessions(file, retention, Clock.fixed(T0, ZoneOffset.UTC))) {
@@ -94,8 +96,10 @@ class PushedAccessionsTest {
             for (int i = 0; i < 1500; i++) {
                 store.add("B" + i);
             }
-            System.out.printf("BENCH pushed-accessions: 1500 new accession numbers (append + fsync each, one compaction)"
-                    + " in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+            System.out.printf(
+                    "BENCH pushed-accessions: 1500 new accession numbers (append + fsync each, one compaction)"
+                            + " in %d ms%n",
+                    (System.nanoTime() - start) / 1_000_000);
             assertThat(store.size()).isEqualTo(1500);
             assertThat(store.contains("A1")).isFalse();
         }
@@ -106,18 +110,27 @@ class PushedAccessionsTest {
     @Test
     void aRestartedOrderServiceDoesNotRetrieveAStudyThatWasPushedBeforeTheRestart() throws Exception {
         int mllp = FreePorts.next();
-        IngestConfig.Orders settings = TestConfig.of(Map.of("cxr.ingest.orders.mllp-port", String.valueOf(mllp))).orders();
+        IngestConfig.Orders settings = TestConfig.of(Map.of("cxr.ingest.orders.mllp-port", String.valueOf(mllp)))
+                .orders();
         Path dir = tmp.resolve("orders");
         String acc = "ACC-R1";
         // No PACS: a completed order that was not pushed would become FAILED ("no PACS configured").
-        try (OrderService orders = new OrderService(settings, new OrderStore(dir),
-                new PushedAccessions(dir.resolve("pushed.log"), Duration.ofDays(30)), null).start()) {
+        try (OrderService orders = new OrderService(
+                        settings,
+                        new OrderStore(dir),
+                        new PushedAccessions(dir.resolve("pushed.log"), Duration.ofDays(30)),
+                        null)
+                .start()) {
             send(mllp, HL7Orders.orm("N1", "NW", "", acc, "", "O", "36643-5^XR Chest^LN"));
             // The pipeline reports an instance of the study arriving by C-STORE (not a C-MOVE of ours).
             assertThat(orders.laneOf(acc, false)).isNotNull();
         }
-        try (OrderService orders = new OrderService(settings, new OrderStore(dir),
-                new PushedAccessions(dir.resolve("pushed.log"), Duration.ofDays(30)), null).start()) {
+        try (OrderService orders = new OrderService(
+                        settings,
+                        new OrderStore(dir),
+                        new PushedAccessions(dir.resolve("pushed.log"), Duration.ofDays(30)),
+                        null)
+                .start()) {
             send(mllp, HL7Orders.orm("C1", "SC", "CM", acc, "", "O", "36643-5^XR Chest^LN"));
             assertThat(orders.order(acc).orElseThrow().state()).isEqualTo(Order.State.PUSHED);
         }
@@ -128,7 +141,9 @@ class PushedAccessionsTest {
         try (HapiContext client = new DefaultHapiContext()) {
             client.setValidationContext(ValidationContextFactory.noValidation());
             Connection c = client.newClient("127.0.0.1", port, false);
-            String ack = c.getInitiator().sendAndReceive(client.getPipeParser().parse(er7)).encode();
+            String ack = c.getInitiator()
+                    .sendAndReceive(client.getPipeParser().parse(er7))
+                    .encode();
             assertThat(ack).as(ack).contains("MSA|AA");
         }
     }

@@ -49,26 +49,41 @@ class FuzzCorpusPackagedTest {
         long maxWorkersRssKb = 0;
         long rssAfterWarmUpKb = 0;
         try (ServiceProcess service = PackagedIngest.service(tmp.resolve("data"), port, Map.of());
-             EventCollector events = new EventCollector()) {
+                EventCollector events = new EventCollector()) {
             service.start();
             service.awaitReady(PackagedIngest.startTimeout());
             long pid = service.pid();
             for (int i = 0; i < corpus.size(); i++) {
                 FuzzCorpus.Instance instance = corpus.get(i);
-                Dcmtk.Result r = Dcmtk.storescu(PackagedIngest.ROUTER, PackagedIngest.AE, port,
-                        List.of(instance.proposal(), "-to", "30", "-ta", "30", "-td", "120"), List.of(instance.file()));
+                Dcmtk.Result r = Dcmtk.storescu(
+                        PackagedIngest.ROUTER,
+                        PackagedIngest.AE,
+                        port,
+                        List.of(instance.proposal(), "-to", "30", "-ta", "30", "-td", "120"),
+                        List.of(instance.file()));
                 String result = r.responses().isEmpty() ? "not-sent" : r.successes() == 1 ? "success" : "refused";
                 sopOutcome.put(instance.studyInstanceUid(), result);
-                storeResults.merge(result + (result.equals("refused") ? " (" + r.responses().get(0) + ")" : ""), 1,
+                storeResults.merge(
+                        result
+                                + (result.equals("refused")
+                                        ? " (" + r.responses().get(0) + ")"
+                                        : ""),
+                        1,
                         Integer::sum);
                 Dcmtk.Result echo = Dcmtk.echoscu(PackagedIngest.ROUTER, PackagedIngest.AE, port);
-                assertThat(echo.ok()).as("C-ECHO after " + instance.name() + ": " + echo.output()).isTrue();
-                assertThat(service.alive() && service.pid() == pid).as("same service process after " + instance.name())
+                assertThat(echo.ok())
+                        .as("C-ECHO after " + instance.name() + ": " + echo.output())
+                        .isTrue();
+                assertThat(service.alive() && service.pid() == pid)
+                        .as("same service process after " + instance.name())
                         .isTrue();
                 long rss = service.rssKb();
                 maxRssKb = Math.max(maxRssKb, rss);
-                maxWorkersRssKb = Math.max(maxWorkersRssKb,
-                        PackagedIngest.workers(service).stream().mapToLong(PackagedIngest::rssKb).sum());
+                maxWorkersRssKb = Math.max(
+                        maxWorkersRssKb,
+                        PackagedIngest.workers(service).stream()
+                                .mapToLong(PackagedIngest::rssKb)
+                                .sum());
                 if (i == 49) {
                     rssAfterWarmUpKb = rss;
                 }
@@ -77,55 +92,75 @@ class FuzzCorpusPackagedTest {
 
             // Every success is on Kafka by the time it was answered (acks=all): read until each is there or 2 min pass.
             Map<String, List<String>> recordsByStudy = new HashMap<>();
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                recordsByStudy.clear();
-                for (ConsumerRecord<String, byte[]> rec : events.poll()) {
-                    String study;
-                    String outcome;
-                    if (rec.topic().equals(Topics.DLQ)) {
-                        DeadLetter dl = EventJson.read(rec.value(), DeadLetter.class);
-                        study = dl.studyInstanceUid();
-                        outcome = "dead-letter " + dl.reason().split(":", 2)[0];
-                    } else {
-                        StudyEvent e = EventJson.read(rec.value(), StudyEvent.class);
-                        study = e.studyInstanceUid();
-                        outcome = "accepted " + e.lane();
-                    }
-                    if (sopOutcome.containsKey(study)) {
-                        recordsByStudy.computeIfAbsent(study, k -> new java.util.ArrayList<>()).add(outcome);
-                    }
-                }
-                return sopOutcome.entrySet().stream().filter(e -> e.getValue().equals("success"))
-                        .allMatch(e -> recordsByStudy.containsKey(e.getKey()));
-            });
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        recordsByStudy.clear();
+                        for (ConsumerRecord<String, byte[]> rec : events.poll()) {
+                            String study;
+                            String outcome;
+                            if (rec.topic().equals(Topics.DLQ)) {
+                                DeadLetter dl = EventJson.read(rec.value(), DeadLetter.class);
+                                study = dl.studyInstanceUid();
+                                outcome = "dead-letter " + dl.reason().split(":", 2)[0];
+                            } else {
+                                StudyEvent e = EventJson.read(rec.value(), StudyEvent.class);
+                                study = e.studyInstanceUid();
+                                outcome = "accepted " + e.lane();
+                            }
+                            if (sopOutcome.containsKey(study)) {
+                                recordsByStudy
+                                        .computeIfAbsent(study, k -> new java.util.ArrayList<>())
+                                        .add(outcome);
+                            }
+                        }
+                        return sopOutcome.entrySet().stream()
+                                .filter(e -> e.getValue().equals("success"))
+                                .allMatch(e -> recordsByStudy.containsKey(e.getKey()));
+                    });
             double skipped = service.metric("cxr_ingest_instances_skipped_total");
             Map<String, Integer> byReason = new TreeMap<>();
             for (FuzzCorpus.Instance instance : corpus) {
                 List<String> records = recordsByStudy.getOrDefault(instance.studyInstanceUid(), List.of());
                 String result = sopOutcome.get(instance.studyInstanceUid());
                 if (result.equals("success")) {
-                    assertThat(records).as(instance.name() + ": exactly one record").hasSize(1);
+                    assertThat(records)
+                            .as(instance.name() + ": exactly one record")
+                            .hasSize(1);
                     byReason.merge(records.get(0), 1, Integer::sum);
                 } else {
-                    assertThat(records).as(instance.name() + " was " + result + ": nothing on Kafka").isEmpty();
+                    assertThat(records)
+                            .as(instance.name() + " was " + result + ": nothing on Kafka")
+                            .isEmpty();
                 }
             }
-            assertThat(Double.isNaN(skipped) ? 0 : skipped).as("every instance is a frontal chest DX: none skipped").isZero();
-            assertThat(byReason.get("dead-letter decoder-crashed")).as("the JPEG 2000 crash input, at least").isPositive();
+            assertThat(Double.isNaN(skipped) ? 0 : skipped)
+                    .as("every instance is a frontal chest DX: none skipped")
+                    .isZero();
+            assertThat(byReason.get("dead-letter decoder-crashed"))
+                    .as("the JPEG 2000 crash input, at least")
+                    .isPositive();
             assertThat(maxRssKb).as("service RSS, KiB").isLessThan(1_200_000);
-            assertThat(maxRssKb - rssAfterWarmUpKb).as("service RSS growth after 50 instances, KiB").isLessThan(300_000);
-            assertThat(service.alive() && service.pid() == pid && service.starts() == 1).isTrue();
+            assertThat(maxRssKb - rssAfterWarmUpKb)
+                    .as("service RSS growth after 50 instances, KiB")
+                    .isLessThan(300_000);
+            assertThat(service.alive() && service.pid() == pid && service.starts() == 1)
+                    .isTrue();
             assertThat(service.ready()).isTrue();
 
-            System.out.printf("fuzz corpus: %d instances built in %.0f s, sent in %.0f s (%.2f s each with C-ECHO)%n",
+            System.out.printf(
+                    "fuzz corpus: %d instances built in %.0f s, sent in %.0f s (%.2f s each with C-ECHO)%n",
                     corpus.size(), (built - t0) / 1e9, (sent - built) / 1e9, (sent - built) / 1e9 / corpus.size());
             System.out.printf("C-STORE results: %s%n", storeResults);
             System.out.printf("outcomes of the successes: %s%n", byReason);
-            System.out.printf("decoder restarts: crashed %.0f, timeout %.0f; service RSS max %d MiB (after 50: %d MiB), "
+            System.out.printf(
+                    "decoder restarts: crashed %.0f, timeout %.0f; service RSS max %d MiB (after 50: %d MiB), "
                             + "workers' RSS max %d MiB in total%n",
                     nanToZero(service.metric("cxr_ingest_decoder_restarts_total", "cause=\"crashed\"")),
                     nanToZero(service.metric("cxr_ingest_decoder_restarts_total", "cause=\"timeout\"")),
-                    maxRssKb / 1024, rssAfterWarmUpKb / 1024, maxWorkersRssKb / 1024);
+                    maxRssKb / 1024,
+                    rssAfterWarmUpKb / 1024,
+                    maxWorkersRssKb / 1024);
         }
     }
 

@@ -21,8 +21,7 @@ final class PackagedIngest {
     static final String ROUTER = "ROUTER";
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
 
-    private PackagedIngest() {
-    }
+    private PackagedIngest() {}
 
     /** Not started. {@code settings}: extra {@code cxr.ingest.*} keys. */
     static ServiceProcess service(Path dataDir, int dicomPort, Map<String, String> settings) throws Exception {
@@ -30,7 +29,9 @@ final class PackagedIngest {
             throw new IllegalStateException(JAR.toAbsolutePath() + " missing: these tests run after the package phase");
         }
         Devstack.createTopics(Topics.ALL, 3);
-        List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-Djava.library.path=/usr/lib/x86_64-linux-gnu/jni",
+        List<String> jvm = new ArrayList<>(List.of(
+                "-Xmx512m",
+                "-Djava.library.path=/usr/lib/x86_64-linux-gnu/jni",
                 "-Dkafka.bootstrap.servers=" + Devstack.kafkaBootstrap(),
                 "-Dcxr.ingest.ae-title=" + AE,
                 "-Dcxr.ingest.bind-address=127.0.0.1",
@@ -39,8 +40,8 @@ final class PackagedIngest {
                 "-Dcxr.ingest.recovery-interval=2s"));
         settings.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
         Files.createDirectories(dataDir);
-        return ServiceProcess.quarkusApp("ingest-service", JAR, jvm, Map.of(), dataDir.resolve("service.log"),
-                FreePorts.next());
+        return ServiceProcess.quarkusApp(
+                "ingest-service", JAR, jvm, Map.of(), dataDir.resolve("service.log"), FreePorts.next());
     }
 
     static Duration startTimeout() {

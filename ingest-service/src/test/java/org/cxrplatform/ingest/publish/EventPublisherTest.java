@@ -27,7 +27,8 @@ class EventPublisherTest {
         String topic = "ingest-publisher-test-" + UUID.randomUUID();
         Devstack.createTopics(List.of(topic), 3);
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        try (EventPublisher publisher = new EventPublisher(Devstack.kafkaBootstrap(), Duration.ofSeconds(5), Map.of(), metrics)) {
+        try (EventPublisher publisher =
+                new EventPublisher(Devstack.kafkaBootstrap(), Duration.ofSeconds(5), Map.of(), metrics)) {
             long before = System.currentTimeMillis() - 1000;
             RecordMetadata first = publisher.publish(topic, letter("a"), "event-a", null);
             // As if that attempt had expired in flight after the broker appended it:
@@ -38,13 +39,21 @@ class EventPublisherTest {
             // An uncertain attempt the broker never wrote is sent on retry.
             publisher.markUncertain("event-b", topic, "study-1", System.currentTimeMillis());
             publisher.publish(topic, letter("b"), "event-b", null);
-            assertThat(metrics.counter("cxr.ingest.publish.deduplicated", "topic", topic).count()).isEqualTo(1.0);
+            assertThat(metrics.counter("cxr.ingest.publish.deduplicated", "topic", topic)
+                            .count())
+                    .isEqualTo(1.0);
         }
         List<String> ids = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Devstack.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "t-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        Devstack.kafkaBootstrap(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "t-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic));
             long deadline = System.currentTimeMillis() + 20_000;
             while (ids.size() < 2 && System.currentTimeMillis() < deadline) {
@@ -52,7 +61,9 @@ class EventPublisherTest {
                     ids.add(EventHeaders.get(r.headers(), EventHeaders.ID).orElseThrow());
                 }
             }
-            c.poll(Duration.ofSeconds(1)).forEach(r -> ids.add(EventHeaders.get(r.headers(), EventHeaders.ID).orElseThrow()));
+            c.poll(Duration.ofSeconds(1))
+                    .forEach(r -> ids.add(
+                            EventHeaders.get(r.headers(), EventHeaders.ID).orElseThrow()));
         }
         assertThat(ids).containsExactlyInAnyOrder("event-a", "event-b");
     }

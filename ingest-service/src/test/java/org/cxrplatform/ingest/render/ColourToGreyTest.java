@@ -35,6 +35,7 @@ class ColourToGreyTest {
 
     @TempDir
     static Path tmp;
+
     static DecoderPool decoders;
     static GreyscaleRenderer renderer;
     static BufferedImage rgb;
@@ -65,7 +66,8 @@ class ColourToGreyTest {
     void rgbIsPillowsLumaByPixelAndByPlane() throws Exception {
         byte[] interleaved = triplets(rgb);
         assertThat(grey(render(colour("rgb", "RGB", interleaved, 0)))).isEqualTo(expected("rgb-L.png"));
-        assertThat(grey(render(colour("rgb-planar", "RGB", planar(interleaved), 1)))).isEqualTo(expected("rgb-L.png"));
+        assertThat(grey(render(colour("rgb-planar", "RGB", planar(interleaved), 1))))
+                .isEqualTo(expected("rgb-L.png"));
     }
 
     @Test
@@ -121,14 +123,17 @@ class ColourToGreyTest {
         Path source = colour("rgb-lossy", "RGB", triplets(rgb), 0);
         int[] want = expected("rgb-L.png");
         for (Path lossy : new Path[] {
-                transcode(source, "dcmcjpeg", "+eb"), // JPEG baseline, YBR_FULL_422
-                transcode(source, "gdcmconv", "--j2k", "--irreversible")}) { // JPEG 2000 irreversible (YBR_ICT)
+            transcode(source, "dcmcjpeg", "+eb"), // JPEG baseline, YBR_FULL_422
+            transcode(source, "gdcmconv", "--j2k", "--irreversible")
+        }) { // JPEG 2000 irreversible (YBR_ICT)
             int[] got = grey(render(lossy));
             double diff = 0;
             for (int i = 0; i < n; i++) {
                 diff += Math.abs(got[i] - want[i]);
             }
-            assertThat(diff / n).as(lossy.getFileName() + " " + photometric(lossy)).isLessThan(4.0);
+            assertThat(diff / n)
+                    .as(lossy.getFileName() + " " + photometric(lossy))
+                    .isLessThan(4.0);
         }
     }
 
@@ -159,9 +164,10 @@ class ColourToGreyTest {
         cm.getGreens(channels[1]);
         cm.getBlues(channels[2]);
         AttributeTag[][] tags = {
-                {TagFromName.RedPaletteColorLookupTableDescriptor, TagFromName.RedPaletteColorLookupTableData},
-                {TagFromName.GreenPaletteColorLookupTableDescriptor, TagFromName.GreenPaletteColorLookupTableData},
-                {TagFromName.BluePaletteColorLookupTableDescriptor, TagFromName.BluePaletteColorLookupTableData}};
+            {TagFromName.RedPaletteColorLookupTableDescriptor, TagFromName.RedPaletteColorLookupTableData},
+            {TagFromName.GreenPaletteColorLookupTableDescriptor, TagFromName.GreenPaletteColorLookupTableData},
+            {TagFromName.BluePaletteColorLookupTableDescriptor, TagFromName.BluePaletteColorLookupTableData}
+        };
         for (int c = 0; c < 3; c++) {
             Attribute descriptor = new com.pixelmed.dicom.UnsignedShortAttribute(tags[c][0]);
             descriptor.addValue(256);

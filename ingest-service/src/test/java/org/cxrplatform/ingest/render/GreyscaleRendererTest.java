@@ -26,6 +26,7 @@ class GreyscaleRendererTest {
 
     @TempDir
     static Path tmp;
+
     static List<SampleStudies.Sample> samples;
     static DecoderPool decoders;
     static GreyscaleRenderer renderer;
@@ -67,7 +68,8 @@ class GreyscaleRendererTest {
     @Test
     void voiChoiceFollowsTheHeader() throws Exception {
         assertThat(renderer.render(samples.get(0).file()).voi()).isEqualTo("window");
-        assertThat(renderer.render(samples.get(2).file()).voi()).isEqualTo("voi-lut"); // MONOCHROME1, VOI LUT + 2 windows
+        assertThat(renderer.render(samples.get(2).file()).voi())
+                .isEqualTo("voi-lut"); // MONOCHROME1, VOI LUT + 2 windows
         assertThat(renderer.render(samples.get(3).file()).voi()).isEqualTo("window"); // rescale
         assertThat(renderer.render(samples.get(4).file()).voi()).isEqualTo("percentile"); // signed, no window
     }
@@ -97,7 +99,9 @@ class GreyscaleRendererTest {
             };
             assertThat(r.decoder()).as(s.label() + " " + syntax).startsWith(expected);
             boolean lossy = syntax == Syntax.JPEG_EXTENDED_12BIT;
-            assertThat(diff).as(s.label() + " " + syntax + " via " + r.decoder()).isLessThanOrEqualTo(lossy ? 3.0 : 0.0);
+            assertThat(diff)
+                    .as(s.label() + " " + syntax + " via " + r.decoder())
+                    .isLessThanOrEqualTo(lossy ? 3.0 : 0.0);
         }
     }
 
@@ -111,11 +115,13 @@ class GreyscaleRendererTest {
         for (int i = 0; i < words.length; i++) {
             bytes[i] = (byte) ((words[i] & 0xffff) >> 4);
         }
-        com.pixelmed.dicom.OtherByteAttribute px = new com.pixelmed.dicom.OtherByteAttribute(com.pixelmed.dicom.TagFromName.PixelData);
+        com.pixelmed.dicom.OtherByteAttribute px =
+                new com.pixelmed.dicom.OtherByteAttribute(com.pixelmed.dicom.TagFromName.PixelData);
         px.setValues(bytes);
         list.put(px);
-        for (var t : new com.pixelmed.dicom.AttributeTag[] {com.pixelmed.dicom.TagFromName.BitsAllocated,
-                com.pixelmed.dicom.TagFromName.BitsStored}) {
+        for (var t : new com.pixelmed.dicom.AttributeTag[] {
+            com.pixelmed.dicom.TagFromName.BitsAllocated, com.pixelmed.dicom.TagFromName.BitsStored
+        }) {
             list.putNewAttribute(t).addValue(8);
         }
         list.putNewAttribute(com.pixelmed.dicom.TagFromName.HighBit).addValue(7);
@@ -147,7 +153,8 @@ class GreyscaleRendererTest {
 
     @Test
     void refusesAbsurdDimensionsBeforeDecoding() {
-        assertThatThrownBy(() -> renderer.checkDimensions(100_000, 100_000, 16)).isInstanceOf(RenderException.class)
+        assertThatThrownBy(() -> renderer.checkDimensions(100_000, 100_000, 16))
+                .isInstanceOf(RenderException.class)
                 .hasMessageContaining("exceeds");
         assertThatThrownBy(() -> renderer.checkDimensions(0, 512, 16)).hasMessageContaining("0 rows");
     }

@@ -23,10 +23,22 @@ class ScpRobustnessTest {
 
     @Test
     void silentAndGarbagePeersAreDroppedAndTheScpKeepsServing() throws Exception {
-        IngestConfig.Scp settings = TestConfig.of(Map.of("cxr.ingest.ae-title", "ROBUST", "cxr.ingest.bind-address",
-                "127.0.0.1", "cxr.ingest.dicom-port", "0", "cxr.ingest.allowed-calling-aes", "ROUTER",
-                "cxr.ingest.max-associations", "4", "cxr.ingest.max-instance-bytes", String.valueOf(1 << 20),
-                "cxr.ingest.idle-timeout", "1s")).scp();
+        IngestConfig.Scp settings = TestConfig.of(Map.of(
+                        "cxr.ingest.ae-title",
+                        "ROBUST",
+                        "cxr.ingest.bind-address",
+                        "127.0.0.1",
+                        "cxr.ingest.dicom-port",
+                        "0",
+                        "cxr.ingest.allowed-calling-aes",
+                        "ROUTER",
+                        "cxr.ingest.max-associations",
+                        "4",
+                        "cxr.ingest.max-instance-bytes",
+                        String.valueOf(1 << 20),
+                        "cxr.ingest.idle-timeout",
+                        "1s"))
+                .scp();
         InstanceSink neverCalled = r -> StoreOutcome.failure(DicomStatus.PROCESSING_FAILURE, "unexpected");
         try (DicomServer scp = new DicomServer(settings, tmp, neverCalled, new SimpleMeterRegistry()).start()) {
             // More silent peers than association slots: each is dropped after the idle timeout.
@@ -40,8 +52,9 @@ class ScpRobustnessTest {
             }
             try (Socket garbage = new Socket("127.0.0.1", scp.port())) {
                 garbage.setSoTimeout(5000);
-                garbage.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n-----------------------------------"
-                        .getBytes(StandardCharsets.US_ASCII));
+                garbage.getOutputStream()
+                        .write("GET / HTTP/1.1\r\nHost: x\r\n\r\n-----------------------------------"
+                                .getBytes(StandardCharsets.US_ASCII));
                 InputStream in = garbage.getInputStream();
                 assertThat(in.read()).isEqualTo(-1);
             }

@@ -6,8 +6,7 @@ import org.cxrplatform.testsupport.Dcmtk;
 /** Runs a command-line tool (dcmodify, gdcmconv...) to completion, failing with its output. */
 public final class Commands {
 
-    private Commands() {
-    }
+    private Commands() {}
 
     public static void run(List<String> cmd) {
         Dcmtk.Result r = Dcmtk.run(cmd, 600);

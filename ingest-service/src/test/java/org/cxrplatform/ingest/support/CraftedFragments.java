@@ -18,8 +18,7 @@ import java.nio.file.Path;
  */
 public final class CraftedFragments {
 
-    private CraftedFragments() {
-    }
+    private CraftedFragments() {}
 
     public static Path write(Path sample, long declaredLength, Path out) throws Exception {
         AttributeList list = new AttributeList();
@@ -29,14 +28,18 @@ public final class CraftedFragments {
         list.removeMetaInformationHeaderAttributes();
         FileMetaInformation.addFileMetaInformation(list, TransferSyntax.JPEGBaseline, "CRAFTED");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DicomOutputStream dicom = new DicomOutputStream(bytes, TransferSyntax.ExplicitVRLittleEndian,
-                TransferSyntax.ExplicitVRLittleEndian)) {
+        try (DicomOutputStream dicom = new DicomOutputStream(
+                bytes, TransferSyntax.ExplicitVRLittleEndian, TransferSyntax.ExplicitVRLittleEndian)) {
             list.write(dicom);
         }
         ByteBuffer pixels = ByteBuffer.allocate(12 + 8 + 8 + 16).order(ByteOrder.LITTLE_ENDIAN);
-        pixels.putShort((short) 0x7FE0).putShort((short) 0x0010).put((byte) 'O').put((byte) 'B').putShort((short) 0)
-                .putInt(0xFFFFFFFF);                                                  // Pixel Data, undefined length
-        pixels.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(0);           // empty Basic Offset Table
+        pixels.putShort((short) 0x7FE0)
+                .putShort((short) 0x0010)
+                .put((byte) 'O')
+                .put((byte) 'B')
+                .putShort((short) 0)
+                .putInt(0xFFFFFFFF); // Pixel Data, undefined length
+        pixels.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(0); // empty Basic Offset Table
         pixels.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt((int) declaredLength); // fragment 1
         pixels.put(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
         bytes.writeBytes(pixels.array());

@@ -14,12 +14,12 @@ import org.cxrplatform.devstack.samples.SampleTranscoder;
  */
 public final class CrashInputs {
 
-    private CrashInputs() {
-    }
+    private CrashInputs() {}
 
     /** {@code sample} re-encoded as JPEG 2000 lossless (gdcmconv) with Columns set to 1 (dcmodify), as {@code out}. */
     public static Path jpeg2000WithColumnsOne(Path sample, Path out) {
-        Path j2k = SampleTranscoder.transcode(sample, SampleTranscoder.Syntax.JPEG2000, out.resolveSibling(out.getFileName() + ".j2k"));
+        Path j2k = SampleTranscoder.transcode(
+                sample, SampleTranscoder.Syntax.JPEG2000, out.resolveSibling(out.getFileName() + ".j2k"));
         try {
             Files.move(j2k, out);
             Commands.run(java.util.List.of("dcmodify", "-nb", "-m", "(0028,0011)=1", out.toString()));

@@ -10,8 +10,7 @@ import org.cxrplatform.ingest.decode.DecoderPool;
 /** Real decoder worker pools (GDCM in separate JVMs) for tests that render outside a node. */
 public final class DecoderWorkers {
 
-    private DecoderWorkers() {
-    }
+    private DecoderWorkers() {}
 
     /** A started pool with the default settings and the given overrides ({@code cxr.ingest.decoders.*} keys). */
     public static DecoderPool start(Path workDir, MeterRegistry metrics, Map<String, String> overrides) {

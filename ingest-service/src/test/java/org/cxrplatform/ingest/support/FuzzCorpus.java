@@ -22,36 +22,57 @@ import org.cxrplatform.devstack.samples.SampleTranscoder.Syntax;
 public final class FuzzCorpus {
 
     /** One file to send, with the storescu option proposing its syntax. */
-    public record Instance(Path file, String name, Syntax syntax, String studyInstanceUid, String sopInstanceUid,
-                           String proposal) {
-    }
+    public record Instance(
+            Path file, String name, Syntax syntax, String studyInstanceUid, String sopInstanceUid, String proposal) {}
 
     private static final String[][] HEADER_MUTATIONS = {
-            {"rows-0", "(0028,0010)=0"}, {"rows-1", "(0028,0010)=1"}, {"rows-65535", "(0028,0010)=65535"},
-            {"rows-plus-1", "(0028,0010)=601"}, {"rows-half", "(0028,0010)=300"},
-            {"columns-0", "(0028,0011)=0"}, {"columns-1", "(0028,0011)=1"}, {"columns-65535", "(0028,0011)=65535"},
-            {"columns-plus-1", "(0028,0011)=513"}, {"columns-half", "(0028,0011)=256"},
-            {"bits-allocated-0", "(0028,0100)=0"}, {"bits-allocated-1", "(0028,0100)=1"},
-            {"bits-allocated-8", "(0028,0100)=8"}, {"bits-allocated-12", "(0028,0100)=12"},
-            {"bits-allocated-32", "(0028,0100)=32"},
-            {"bits-stored-0", "(0028,0101)=0"}, {"bits-stored-1", "(0028,0101)=1"}, {"bits-stored-17", "(0028,0101)=17"},
-            {"samples-0", "(0028,0002)=0"}, {"samples-3", "(0028,0002)=3"}, {"samples-4", "(0028,0002)=4"},
-            {"photometric-rgb", "(0028,0004)=RGB"}, {"photometric-ybr-full", "(0028,0004)=YBR_FULL"},
-            {"photometric-palette", "(0028,0004)=PALETTE COLOR"}, {"photometric-bogus", "(0028,0004)=MONOCHROME3"},
-            {"rgb-3-samples", "(0028,0004)=RGB", "(0028,0002)=3"},
-            {"frames-0", "(0028,0008)=0"}, {"frames-2", "(0028,0008)=2"}, {"frames-100000", "(0028,0008)=100000"},
-            {"pixel-representation-1", "(0028,0103)=1"}, {"pixel-representation-2", "(0028,0103)=2"},
-            {"window-width-0", "(0028,1050)=100", "(0028,1051)=0"},
-            {"window-width-negative", "(0028,1050)=100", "(0028,1051)=-5"},
-            {"window-huge", "(0028,1050)=1e300", "(0028,1051)=1e300"},
-            {"window-garbage", "(0028,1050)=abc", "(0028,1051)=\\\\"},
+        {"rows-0", "(0028,0010)=0"},
+        {"rows-1", "(0028,0010)=1"},
+        {"rows-65535", "(0028,0010)=65535"},
+        {"rows-plus-1", "(0028,0010)=601"},
+        {"rows-half", "(0028,0010)=300"},
+        {"columns-0", "(0028,0011)=0"},
+        {"columns-1", "(0028,0011)=1"},
+        {"columns-65535", "(0028,0011)=65535"},
+        {"columns-plus-1", "(0028,0011)=513"},
+        {"columns-half", "(0028,0011)=256"},
+        {"bits-allocated-0", "(0028,0100)=0"},
+        {"bits-allocated-1", "(0028,0100)=1"},
+        {"bits-allocated-8", "(0028,0100)=8"},
+        {"bits-allocated-12", "(0028,0100)=12"},
+        {"bits-allocated-32", "(0028,0100)=32"},
+        {"bits-stored-0", "(0028,0101)=0"},
+        {"bits-stored-1", "(0028,0101)=1"},
+        {"bits-stored-17", "(0028,0101)=17"},
+        {"samples-0", "(0028,0002)=0"},
+        {"samples-3", "(0028,0002)=3"},
+        {"samples-4", "(0028,0002)=4"},
+        {"photometric-rgb", "(0028,0004)=RGB"},
+        {"photometric-ybr-full", "(0028,0004)=YBR_FULL"},
+        {"photometric-palette", "(0028,0004)=PALETTE COLOR"},
+        {"photometric-bogus", "(0028,0004)=MONOCHROME3"},
+        {"rgb-3-samples", "(0028,0004)=RGB", "(0028,0002)=3"},
+        {"frames-0", "(0028,0008)=0"},
+        {"frames-2", "(0028,0008)=2"},
+        {"frames-100000", "(0028,0008)=100000"},
+        {"pixel-representation-1", "(0028,0103)=1"},
+        {"pixel-representation-2", "(0028,0103)=2"},
+        {"window-width-0", "(0028,1050)=100", "(0028,1051)=0"},
+        {"window-width-negative", "(0028,1050)=100", "(0028,1051)=-5"},
+        {"window-huge", "(0028,1050)=1e300", "(0028,1051)=1e300"},
+        {"window-garbage", "(0028,1050)=abc", "(0028,1051)=\\\\"},
     };
 
-    private FuzzCorpus() {
-    }
+    private FuzzCorpus() {}
 
-    private static final String[] BYTE_MUTATIONS = {"truncated-in-header", "truncated-after-pixel-tag",
-            "truncated-mid-pixels", "noise-16", "noise-4096", "absurd-length"};
+    private static final String[] BYTE_MUTATIONS = {
+        "truncated-in-header",
+        "truncated-after-pixel-tag",
+        "truncated-mid-pixels",
+        "noise-16",
+        "noise-4096",
+        "absurd-length"
+    };
 
     /**
      * Writes the corpus under {@code dir}; a few hundred files. DCMTK is run once per syntax and once per header
@@ -60,9 +81,12 @@ public final class FuzzCorpus {
     public static List<Instance> build(Path dir, long seed) {
         try {
             Random random = new Random(seed);
-            SampleStudies.Sample base = SampleStudies.write(dir.resolve("base"), seed).get(0); // frontal chest CR, 12 bits
+            SampleStudies.Sample base =
+                    SampleStudies.write(dir.resolve("base"), seed).get(0); // frontal chest CR, 12 bits
             Path corpus = Files.createDirectories(dir.resolve("corpus"));
-            List<Syntax> syntaxes = java.util.Arrays.stream(Syntax.values()).filter(SampleTranscoder::available).toList();
+            List<Syntax> syntaxes = java.util.Arrays.stream(Syntax.values())
+                    .filter(SampleTranscoder::available)
+                    .toList();
             List<Path> all = new ArrayList<>();
             java.util.Map<Path, Syntax> syntaxOf = new java.util.LinkedHashMap<>();
             java.util.Map<Path, String> byteMutationOf = new java.util.HashMap<>();
@@ -73,8 +97,16 @@ public final class FuzzCorpus {
             for (Syntax syntax : syntaxes) {
                 Path encoded = SampleTranscoder.transcode(base.file(), syntax, dir.resolve("encoded"));
                 // frontal chest DX labels, so that every instance is selected and reaches the decoders
-                Commands.run(List.of("dcmodify", "-nb", "-i", "(0008,0060)=DX", "-i", "(0018,0015)=CHEST",
-                        "-i", "(0018,5101)=PA", encoded.toString()));
+                Commands.run(List.of(
+                        "dcmodify",
+                        "-nb",
+                        "-i",
+                        "(0008,0060)=DX",
+                        "-i",
+                        "(0018,0015)=CHEST",
+                        "-i",
+                        "(0018,5101)=PA",
+                        encoded.toString()));
                 syntaxOf.put(copy(encoded, corpus, "valid-" + slug(syntax)), syntax);
                 for (int m = 0; m < HEADER_MUTATIONS.length; m++) {
                     Path f = copy(encoded, corpus, HEADER_MUTATIONS[m][0] + "-" + slug(syntax));
@@ -88,8 +120,16 @@ public final class FuzzCorpus {
                 }
             }
             Path crash = CrashInputs.jpeg2000WithColumnsOne(base.file(), dir.resolve("crash-source.dcm"));
-            Commands.run(List.of("dcmodify", "-nb", "-i", "(0008,0060)=DX", "-i", "(0018,0015)=CHEST",
-                    "-i", "(0018,5101)=PA", crash.toString()));
+            Commands.run(List.of(
+                    "dcmodify",
+                    "-nb",
+                    "-i",
+                    "(0008,0060)=DX",
+                    "-i",
+                    "(0018,0015)=CHEST",
+                    "-i",
+                    "(0018,5101)=PA",
+                    crash.toString()));
             syntaxOf.put(copy(crash, corpus, "native-crash-jpeg2000-columns-1"), Syntax.JPEG2000);
             all.addAll(syntaxOf.keySet());
             for (int m = 0; m < HEADER_MUTATIONS.length; m++) {
@@ -109,17 +149,22 @@ public final class FuzzCorpus {
             for (Path f : all) {
                 com.pixelmed.dicom.AttributeList header = new com.pixelmed.dicom.AttributeList();
                 header.read(f.toFile(), com.pixelmed.dicom.TagFromName.PixelData);
-                String study = com.pixelmed.dicom.Attribute.getSingleStringValueOrNull(header,
-                        com.pixelmed.dicom.TagFromName.StudyInstanceUID);
-                String sop = com.pixelmed.dicom.Attribute.getSingleStringValueOrNull(header,
-                        com.pixelmed.dicom.TagFromName.SOPInstanceUID);
+                String study = com.pixelmed.dicom.Attribute.getSingleStringValueOrNull(
+                        header, com.pixelmed.dicom.TagFromName.StudyInstanceUID);
+                String sop = com.pixelmed.dicom.Attribute.getSingleStringValueOrNull(
+                        header, com.pixelmed.dicom.TagFromName.SOPInstanceUID);
                 Syntax syntax = syntaxOf.get(f);
                 String kind = byteMutationOf.get(f);
                 if (kind != null && !mutateBytes(f, kind, syntax, random)) {
                     Files.delete(f);
                     continue;
                 }
-                out.add(new Instance(f, f.getFileName().toString().replaceFirst("\\.dcm$", ""), syntax, study, sop,
+                out.add(new Instance(
+                        f,
+                        f.getFileName().toString().replaceFirst("\\.dcm$", ""),
+                        syntax,
+                        study,
+                        sop,
                         StorescuProposals.of(syntax)));
             }
             if (out.stream().map(Instance::studyInstanceUid).distinct().count() != out.size()) {
@@ -197,7 +242,9 @@ public final class FuzzCorpus {
             return valueLength;
         }
         int offsetTable = valueLength + 4; // item tag FFFE,E000 then its length
-        int tableLength = (b[offsetTable + 4] & 0xff) | (b[offsetTable + 5] & 0xff) << 8 | (b[offsetTable + 6] & 0xff) << 16
+        int tableLength = (b[offsetTable + 4] & 0xff)
+                | (b[offsetTable + 5] & 0xff) << 8
+                | (b[offsetTable + 6] & 0xff) << 16
                 | (b[offsetTable + 7] & 0xff) << 24;
         return offsetTable + 8 + tableLength + 4; // first fragment's length
     }

@@ -32,14 +32,50 @@ public final class MllpTlsPeers {
     /** Writes server.p12, client.p12, trusts-server.p12 and trusts-client.p12 into {@code dir}. */
     public static MllpTlsPeers make(Path dir) {
         for (String who : List.of("server", "client")) {
-            keytool("-genkeypair", "-alias", who, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                    "-dname", "CN=" + who, "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
-                    "-keystore", dir.resolve(who + ".p12").toString(), "-storepass", PASSWORD);
-            keytool("-exportcert", "-rfc", "-alias", who, "-keystore", dir.resolve(who + ".p12").toString(),
-                    "-storepass", PASSWORD, "-file", dir.resolve(who + ".crt").toString());
-            keytool("-importcert", "-noprompt", "-alias", who, "-file", dir.resolve(who + ".crt").toString(),
-                    "-storetype", "PKCS12", "-keystore", dir.resolve("trusts-" + who + ".p12").toString(),
-                    "-storepass", PASSWORD);
+            keytool(
+                    "-genkeypair",
+                    "-alias",
+                    who,
+                    "-keyalg",
+                    "EC",
+                    "-groupname",
+                    "secp256r1",
+                    "-validity",
+                    "2",
+                    "-dname",
+                    "CN=" + who,
+                    "-ext",
+                    "SAN=ip:127.0.0.1,dns:localhost",
+                    "-storetype",
+                    "PKCS12",
+                    "-keystore",
+                    dir.resolve(who + ".p12").toString(),
+                    "-storepass",
+                    PASSWORD);
+            keytool(
+                    "-exportcert",
+                    "-rfc",
+                    "-alias",
+                    who,
+                    "-keystore",
+                    dir.resolve(who + ".p12").toString(),
+                    "-storepass",
+                    PASSWORD,
+                    "-file",
+                    dir.resolve(who + ".crt").toString());
+            keytool(
+                    "-importcert",
+                    "-noprompt",
+                    "-alias",
+                    who,
+                    "-file",
+                    dir.resolve(who + ".crt").toString(),
+                    "-storetype",
+                    "PKCS12",
+                    "-keystore",
+                    dir.resolve("trusts-" + who + ".p12").toString(),
+                    "-storepass",
+                    PASSWORD);
         }
         return new MllpTlsPeers(dir);
     }
@@ -58,7 +94,9 @@ public final class MllpTlsPeers {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(KeyStore.getInstance(dir.resolve("trusts-server.p12").toFile(), PASSWORD.toCharArray()));
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(KeyStore.getInstance(dir.resolve("client.p12").toFile(), PASSWORD.toCharArray()), PASSWORD.toCharArray());
+        kmf.init(
+                KeyStore.getInstance(dir.resolve("client.p12").toFile(), PASSWORD.toCharArray()),
+                PASSWORD.toCharArray());
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(withCertificate ? kmf.getKeyManagers() : null, tmf.getTrustManagers(), null);
         return ctx;

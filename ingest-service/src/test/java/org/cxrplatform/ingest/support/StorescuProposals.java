@@ -5,8 +5,7 @@ import org.cxrplatform.devstack.samples.SampleTranscoder.Syntax;
 /** The storescu option that proposes a file's own transfer syntax (so it is sent as encoded, not converted). */
 public final class StorescuProposals {
 
-    private StorescuProposals() {
-    }
+    private StorescuProposals() {}
 
     public static String of(Syntax syntax) {
         return switch (syntax) {

@@ -10,8 +10,7 @@ import org.cxrplatform.ingest.config.IngestConfig;
 /** The service's configuration read as the application reads it (IngestConfig's defaults), with the keys a test sets. */
 public final class TestConfig {
 
-    private TestConfig() {
-    }
+    private TestConfig() {}
 
     /** @throws IllegalArgumentException (or SmallRye's ConfigValidationException) naming a bad key, as at start-up */
     public static IngestConfig of(Map<String, String> properties) {

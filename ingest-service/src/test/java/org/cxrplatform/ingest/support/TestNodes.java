@@ -17,8 +17,7 @@ public final class TestNodes {
     public static final String ROUTER = "ROUTER";
     public static final String ER_ROUTER = "ER_ROUTER";
 
-    private TestNodes() {
-    }
+    private TestNodes() {}
 
     /** @param dataDir the node's data folder: its spool is {@code dataDir/spool} */
     public static IngestConfig config(Path dataDir, int port, Duration deliveryTimeout) {
@@ -46,6 +45,8 @@ public final class TestNodes {
     }
 
     public static IngestNode start(Path dataDir) {
-        return new IngestNode(config(dataDir, FreePorts.next(), Duration.ofSeconds(6)), kafka(), new SimpleMeterRegistry()).start();
+        return new IngestNode(
+                        config(dataDir, FreePorts.next(), Duration.ofSeconds(6)), kafka(), new SimpleMeterRegistry())
+                .start();
     }
 }

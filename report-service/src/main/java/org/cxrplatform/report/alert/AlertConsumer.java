@@ -37,7 +37,8 @@ public class AlertConsumer {
         try {
             Retry.store("alert " + alert.alertId(), MAX_ATTEMPTS, () -> ingest.store(alert));
         } catch (RuntimeException e) {
-            deadLetters.send(record, "cannot store alert: " + e.getMessage(), e, MAX_ATTEMPTS, alert.studyInstanceUid());
+            deadLetters.send(
+                    record, "cannot store alert: " + e.getMessage(), e, MAX_ATTEMPTS, alert.studyInstanceUid());
         } finally {
             MDC.remove("studyInstanceUid");
         }

@@ -33,10 +33,16 @@ public class AlertIngest {
             return false;
         }
         if (config.alerts().webhookUrl().isPresent()) {
-            outbox.insert(OutboxMessage.ofAlert(alert.alertId(), OutboxEntry.WEBHOOK, "WEBHOOK",
-                    "alert " + alert.finding() + " " + alert.studyInstanceUid(), EventJson.write(alert)));
+            outbox.insert(OutboxMessage.ofAlert(
+                    alert.alertId(),
+                    OutboxEntry.WEBHOOK,
+                    "WEBHOOK",
+                    "alert " + alert.finding() + " " + alert.studyInstanceUid(),
+                    EventJson.write(alert)));
         }
-        LOG.warnf("critical alert %s: %s %s in study %s", alert.alertId(), alert.finding(), alert.state(), alert.studyInstanceUid());
+        LOG.warnf(
+                "critical alert %s: %s %s in study %s",
+                alert.alertId(), alert.finding(), alert.state(), alert.studyInstanceUid());
         return true;
     }
 }

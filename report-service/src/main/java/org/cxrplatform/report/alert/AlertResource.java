@@ -36,8 +36,8 @@ public class AlertResource {
     @RolesAllowed({Roles.VIEWER, Roles.RADIOLOGIST, Roles.ADMIN})
     @Transactional
     @Operation(summary = "Alerts, unacknowledged first; ?acknowledged=false for the open ones")
-    public List<AlertStore.StoredAlert> list(@QueryParam("acknowledged") Boolean acknowledged,
-                                             @QueryParam("limit") @DefaultValue("100") int limit) {
+    public List<AlertStore.StoredAlert> list(
+            @QueryParam("acknowledged") Boolean acknowledged, @QueryParam("limit") @DefaultValue("100") int limit) {
         return alerts.list(acknowledged, Math.max(1, Math.min(limit, 1000)));
     }
 

@@ -26,7 +26,9 @@ public class WebhookSender implements OutboxSender {
 
     @Override
     public String send(OutboxEntry entry) throws IOException, InterruptedException {
-        var url = config.alerts().webhookUrl().orElseThrow(() -> new IllegalStateException("cxr.report.alerts.webhook-url is not set"));
+        var url = config.alerts()
+                .webhookUrl()
+                .orElseThrow(() -> new IllegalStateException("cxr.report.alerts.webhook-url is not set"));
         HttpRequest request = HttpRequest.newBuilder(url)
                 .timeout(config.alerts().webhookTimeout())
                 .header("Content-Type", "application/json")

@@ -52,8 +52,10 @@ public class InputGuard implements ContainerRequestFilter {
         if (problem != null) {
             String path = request.getUriInfo().getPath();
             boolean fhir = path.startsWith("/fhir") || path.startsWith("fhir");
-            request.abortWith(Response.status(400).type(fhir ? "application/fhir+json" : MediaType.APPLICATION_JSON)
-                    .entity(fhir ? Inputs.operationOutcome(problem) : Map.of("error", problem)).build());
+            request.abortWith(Response.status(400)
+                    .type(fhir ? "application/fhir+json" : MediaType.APPLICATION_JSON)
+                    .entity(fhir ? Inputs.operationOutcome(problem) : Map.of("error", problem))
+                    .build());
         }
     }
 }

@@ -15,8 +15,7 @@ public final class Inputs {
     /** Longest short field (reasons, user names, roles). */
     public static final int MAX_SHORT = 2_000;
 
-    private Inputs() {
-    }
+    private Inputs() {}
 
     public static boolean isReportId(String id) {
         return id != null && REPORT_ID.matcher(id).matches();
@@ -36,7 +35,8 @@ public final class Inputs {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-                return what + " contains the control character U+" + String.format("%04X", (int) c) + " at position " + i;
+                return what + " contains the control character U+" + String.format("%04X", (int) c) + " at position "
+                        + i;
             }
         }
         return null;

@@ -35,14 +35,15 @@ public class AuditLog {
 
     public List<Entry> list(String targetType, String targetId, int limit) {
         Where where = new Where().equal("target_type", targetType).equal("target_id", targetId);
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, at, actor, action, target_type, target_id, detail FROM audit_log" + where
-                        + " ORDER BY id DESC LIMIT :limit")
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT id, at, actor, action, target_type, target_id, detail FROM audit_log" + where
+                                + " ORDER BY id DESC LIMIT :limit")
                 .bindMap(where.args())
                 .bind("limit", Math.max(1, Math.min(limit, 1000)))
                 .map(ENTRY)
                 .list());
     }
 
-    public record Entry(long id, Instant at, String actor, String action, String targetType, String targetId, String detail) {
-    }
+    public record Entry(
+            long id, Instant at, String actor, String action, String targetType, String targetId, String detail) {}
 }

@@ -25,8 +25,10 @@ public class AuditResource {
     @RolesAllowed(Roles.ADMIN)
     @Transactional
     @Operation(summary = "Audit entries, optionally for one target (?targetType=report&targetId=...)")
-    public List<AuditLog.Entry> list(@QueryParam("targetType") String targetType, @QueryParam("targetId") String targetId,
-                                     @QueryParam("limit") @DefaultValue("200") int limit) {
+    public List<AuditLog.Entry> list(
+            @QueryParam("targetType") String targetType,
+            @QueryParam("targetId") String targetId,
+            @QueryParam("limit") @DefaultValue("200") int limit) {
         return audit.list(targetType, targetId, limit);
     }
 }

@@ -40,8 +40,7 @@ public final class FhirMapper {
     static final String V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203";
     private static final FhirContext CONTEXT = FhirContext.forR4Cached();
 
-    private FhirMapper() {
-    }
+    private FhirMapper() {}
 
     public static FhirContext context() {
         return CONTEXT;
@@ -63,18 +62,35 @@ public final class FhirMapper {
         DiagnosticReport.DiagnosticReportStatus status = switch (r.status()) {
             case DRAFT -> DiagnosticReport.DiagnosticReportStatus.PRELIMINARY;
             case ACCEPTED -> DiagnosticReport.DiagnosticReportStatus.FINAL;
-            case EDITED -> r.signatures() > 1 ? DiagnosticReport.DiagnosticReportStatus.CORRECTED
-                    : DiagnosticReport.DiagnosticReportStatus.FINAL;
+            case EDITED ->
+                r.signatures() > 1
+                        ? DiagnosticReport.DiagnosticReportStatus.CORRECTED
+                        : DiagnosticReport.DiagnosticReportStatus.FINAL;
             case REJECTED -> DiagnosticReport.DiagnosticReportStatus.CANCELLED;
         };
         dr.setStatus(status);
-        dr.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v2-0074").setCode("RAD").setDisplay("Radiology");
-        dr.getCode().addCoding().setSystem("http://loinc.org").setCode("18748-4").setDisplay("Diagnostic imaging study");
+        dr.addCategory()
+                .addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/v2-0074")
+                .setCode("RAD")
+                .setDisplay("Radiology");
+        dr.getCode()
+                .addCoding()
+                .setSystem("http://loinc.org")
+                .setCode("18748-4")
+                .setDisplay("Diagnostic imaging study");
         Reference subject = null;
         if (r.patient() != null && r.patient().id() != null) {
-            subject = new Reference().setIdentifier(new Identifier()
-                    .setSystem(r.patient().issuer() == null ? null : "urn:cxrplatform:patient-issuer:" + r.patient().issuer())
-                    .setValue(r.patient().id())).setDisplay(r.patient().name()).setType("Patient");
+            subject = new Reference()
+                    .setIdentifier(new Identifier()
+                            .setSystem(
+                                    r.patient().issuer() == null
+                                            ? null
+                                            : "urn:cxrplatform:patient-issuer:"
+                                                    + r.patient().issuer())
+                            .setValue(r.patient().id()))
+                    .setDisplay(r.patient().name())
+                    .setType("Patient");
             subject.getIdentifier().getType().addCoding().setSystem(V2_0203).setCode("MR");
             dr.setSubject(subject);
         }
@@ -84,7 +100,8 @@ public final class FhirMapper {
         if (r.reviewedBy() != null) {
             dr.addResultsInterpreter().setDisplay(r.reviewedBy());
         }
-        dr.addImagingStudy().setIdentifier(new Identifier().setSystem("urn:dicom:uid").setValue("urn:oid:" + r.studyInstanceUid()))
+        dr.addImagingStudy()
+                .setIdentifier(new Identifier().setSystem("urn:dicom:uid").setValue("urn:oid:" + r.studyInstanceUid()))
                 .setType("ImagingStudy");
         Reference order = new Reference().setType("ServiceRequest");
         String placer = r.source() == null ? null : r.source().placerOrderNumber();
@@ -101,8 +118,11 @@ public final class FhirMapper {
         Device device = device(r);
         dr.addContained(device);
         dr.setConclusion(r.text());
-        dr.addPresentedForm(new Attachment().setContentType("text/plain; charset=utf-8").setLanguage("en")
-                .setData(r.text().getBytes(StandardCharsets.UTF_8)).setTitle("Chest radiograph report"));
+        dr.addPresentedForm(new Attachment()
+                .setContentType("text/plain; charset=utf-8")
+                .setLanguage("en")
+                .setData(r.text().getBytes(StandardCharsets.UTF_8))
+                .setTitle("Chest radiograph report"));
         Observation.ObservationStatus obsStatus = switch (status) {
             case FINAL -> Observation.ObservationStatus.FINAL;
             case CORRECTED -> Observation.ObservationStatus.CORRECTED;
@@ -115,11 +135,16 @@ public final class FhirMapper {
             o.getMeta().addProfile(CORE + "Observation");
             o.setDevice(new Reference("#" + device.getIdPart()));
             o.setStatus(obsStatus);
-            o.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/observation-category").setCode("imaging");
+            o.addCategory()
+                    .addCoding()
+                    .setSystem("http://terminology.hl7.org/CodeSystem/observation-category")
+                    .setCode("imaging");
             FindingCodes.Code code = FindingCodes.of(f.getKey());
-            o.setCode(new CodeableConcept(new Coding(code.fhirSystem(), code.value(), code.meaning())).setText(f.getKey().display()));
+            o.setCode(new CodeableConcept(new Coding(code.fhirSystem(), code.value(), code.meaning()))
+                    .setText(f.getKey().display()));
             FindingCodes.Code state = FindingCodes.of(f.getValue());
-            o.setValue(new CodeableConcept(new Coding(state.fhirSystem(), state.value(), state.meaning())).setText(f.getValue().name()));
+            o.setValue(new CodeableConcept(new Coding(state.fhirSystem(), state.value(), state.meaning()))
+                    .setText(f.getValue().name()));
             if (subject != null) {
                 o.setSubject(subject);
             }
@@ -151,8 +176,11 @@ public final class FhirMapper {
         b.setTotal(reports.size());
         b.addLink().setRelation("self").setUrl(selfUrl);
         for (StoredReport r : reports) {
-            b.addEntry().setFullUrl("DiagnosticReport/" + r.reportId()).setResource(diagnosticReport(r))
-                    .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+            b.addEntry()
+                    .setFullUrl("DiagnosticReport/" + r.reportId())
+                    .setResource(diagnosticReport(r))
+                    .getSearch()
+                    .setMode(Bundle.SearchEntryMode.MATCH);
         }
         return b;
     }

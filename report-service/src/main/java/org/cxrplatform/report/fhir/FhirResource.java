@@ -47,18 +47,24 @@ public class FhirResource {
     @Transactional
     @Operation(summary = "One DiagnosticReport with its finding Observations (contained)")
     public Response read(@PathParam("id") String id) {
-        return store.find(id).map(r -> {
-            audit.record(jwt.getName(), "VIEW", "report", id, "FHIR");
-            return Response.ok(FhirMapper.json(FhirMapper.diagnosticReport(r))).build();
-        }).orElseGet(() -> outcome(404, "DiagnosticReport/" + id + " is not known"));
+        return store.find(id)
+                .map(r -> {
+                    audit.record(jwt.getName(), "VIEW", "report", id, "FHIR");
+                    return Response.ok(FhirMapper.json(FhirMapper.diagnosticReport(r)))
+                            .build();
+                })
+                .orElseGet(() -> outcome(404, "DiagnosticReport/" + id + " is not known"));
     }
 
     @GET
     @RolesAllowed({Roles.VIEWER, Roles.RADIOLOGIST, Roles.ADMIN})
     @Transactional
     @Operation(summary = "Search by _id, identifier ([system|]value: report id or accession) or subject (patient id)")
-    public Response search(@QueryParam("_id") String id, @QueryParam("identifier") String identifier,
-                           @QueryParam("subject") String subject, @Context UriInfo uri) {
+    public Response search(
+            @QueryParam("_id") String id,
+            @QueryParam("identifier") String identifier,
+            @QueryParam("subject") String subject,
+            @Context UriInfo uri) {
         List<StoredReport> found;
         if (id != null) {
             found = store.find(id).map(List::of).orElse(List.of());
@@ -77,19 +83,26 @@ public class FhirResource {
                 found = List.of();
             }
         } else if (subject != null) {
-            found = store.list(new ReportQuery(null, null, null, null, null, subject.replaceFirst("^Patient/", ""), 200));
+            found = store.list(
+                    new ReportQuery(null, null, null, null, null, subject.replaceFirst("^Patient/", ""), 200));
         } else {
             return outcome(400, "search needs _id, identifier or subject");
         }
         found.forEach(r -> audit.record(jwt.getName(), "VIEW", "report", r.reportId(), "FHIR search"));
-        return Response.ok(FhirMapper.json(FhirMapper.searchSet(found, uri.getRequestUri().toString()))).build();
+        return Response.ok(FhirMapper.json(
+                        FhirMapper.searchSet(found, uri.getRequestUri().toString())))
+                .build();
     }
 
     private static Response outcome(int status, String message) {
         OperationOutcome oo = new OperationOutcome();
-        oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
+        oo.addIssue()
+                .setSeverity(OperationOutcome.IssueSeverity.ERROR)
                 .setCode(status == 404 ? OperationOutcome.IssueType.NOTFOUND : OperationOutcome.IssueType.INVALID)
                 .setDiagnostics(message);
-        return Response.status(status).type(FHIR_JSON).entity(FhirMapper.json(oo)).build();
+        return Response.status(status)
+                .type(FHIR_JSON)
+                .entity(FhirMapper.json(oo))
+                .build();
     }
 }

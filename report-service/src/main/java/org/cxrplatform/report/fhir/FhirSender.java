@@ -19,7 +19,8 @@ public class FhirSender implements OutboxSender {
     @Inject
     ReportConfig config;
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @Override
     public String kind() {
@@ -28,7 +29,9 @@ public class FhirSender implements OutboxSender {
 
     @Override
     public String send(OutboxEntry entry) throws IOException, InterruptedException {
-        URI base = config.fhir().pushUrl().orElseThrow(() -> new IllegalStateException("cxr.report.fhir.push-url is not set"));
+        URI base = config.fhir()
+                .pushUrl()
+                .orElseThrow(() -> new IllegalStateException("cxr.report.fhir.push-url is not set"));
         String b = base.toString().endsWith("/") ? base.toString() : base + "/";
         HttpRequest request = HttpRequest.newBuilder(URI.create(b + "DiagnosticReport/" + entry.messageId()))
                 .timeout(Duration.ofSeconds(30))

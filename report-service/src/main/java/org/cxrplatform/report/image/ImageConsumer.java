@@ -45,7 +45,9 @@ public class ImageConsumer {
         try {
             event = EventJson.read(record.value(), StudyEvent.class);
         } catch (EventJson.InvalidEventException e) {
-            LOG.warnf("study event at %s-%d@%d skipped: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
+            LOG.warnf(
+                    "study event at %s-%d@%d skipped: %s",
+                    record.topic(), record.partition(), record.offset(), e.getMessage());
             return;
         }
         MDC.put("studyInstanceUid", event.studyInstanceUid());
@@ -54,8 +56,17 @@ public class ImageConsumer {
             if (png == null) {
                 return;
             }
-            Retry.store("image " + event.sopInstanceUid(), 5, () -> QuarkusTransaction.requiringNew().call(() -> images.insert(
-                    event.sopInstanceUid(), event.studyInstanceUid(), png, event.image().width(), event.image().height(), event.image().sha256())));
+            Retry.store(
+                    "image " + event.sopInstanceUid(),
+                    5,
+                    () -> QuarkusTransaction.requiringNew()
+                            .call(() -> images.insert(
+                                    event.sopInstanceUid(),
+                                    event.studyInstanceUid(),
+                                    png,
+                                    event.image().width(),
+                                    event.image().height(),
+                                    event.image().sha256())));
         } catch (RuntimeException e) {
             LOG.warnf("image of %s not stored: %s", event.sopInstanceUid(), e.getMessage());
         } finally {
@@ -67,12 +78,16 @@ public class ImageConsumer {
     byte[] png(StudyEvent event) {
         String b64 = event.image().pngBase64();
         if (b64 == null) {
-            LOG.infof("image of %s is only a reference (%s): not kept for the worklist", event.sopInstanceUid(), event.image().uri());
+            LOG.infof(
+                    "image of %s is only a reference (%s): not kept for the worklist",
+                    event.sopInstanceUid(), event.image().uri());
             return null;
         }
         long maxBytes = config.images().maxBytes();
         if (b64.length() / 4L * 3 > maxBytes) {
-            LOG.warnf("image of %s is larger than cxr.report.images.max-bytes (%d): skipped", event.sopInstanceUid(), maxBytes);
+            LOG.warnf(
+                    "image of %s is larger than cxr.report.images.max-bytes (%d): skipped",
+                    event.sopInstanceUid(), maxBytes);
             return null;
         }
         byte[] png;
@@ -103,7 +118,9 @@ public class ImageConsumer {
     }
 
     public int purge(Instant now) {
-        return QuarkusTransaction.requiringNew().call(() -> images.purge(now.minus(config.images().retention()),
-                now.minus(config.images().maxAge())));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> images.purge(
+                        now.minus(config.images().retention()),
+                        now.minus(config.images().maxAge())));
     }
 }

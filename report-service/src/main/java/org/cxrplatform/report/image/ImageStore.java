@@ -14,16 +14,19 @@ public class ImageStore {
     Jdbi jdbi;
 
     /** @return true when stored, false when this SOP instance already had an image (re-delivery) */
-    public boolean insert(String sopInstanceUid, String studyInstanceUid, byte[] png, int width, int height, String sha256) {
-        return jdbi.withHandle(h -> h.createUpdate("INSERT INTO study_image (sop_instance_uid, study_instance_uid, png, width, height,"
-                        + " sha256) VALUES (:sopInstanceUid, :studyInstanceUid, :png, :width, :height, :sha256) ON CONFLICT DO NOTHING")
-                .bind("sopInstanceUid", sopInstanceUid)
-                .bind("studyInstanceUid", studyInstanceUid)
-                .bind("png", png)
-                .bind("width", width)
-                .bind("height", height)
-                .bind("sha256", sha256)
-                .execute()) == 1;
+    public boolean insert(
+            String sopInstanceUid, String studyInstanceUid, byte[] png, int width, int height, String sha256) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                                "INSERT INTO study_image (sop_instance_uid, study_instance_uid, png, width, height,"
+                                        + " sha256) VALUES (:sopInstanceUid, :studyInstanceUid, :png, :width, :height, :sha256) ON CONFLICT DO NOTHING")
+                        .bind("sopInstanceUid", sopInstanceUid)
+                        .bind("studyInstanceUid", studyInstanceUid)
+                        .bind("png", png)
+                        .bind("width", width)
+                        .bind("height", height)
+                        .bind("sha256", sha256)
+                        .execute())
+                == 1;
     }
 
     /** The PNG of a SOP instance, else the newest PNG of the study. */
@@ -45,12 +48,13 @@ public class ImageStore {
      * @return rows deleted
      */
     public int purge(Instant signedBefore, Instant receivedBefore) {
-        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM study_image i WHERE i.received_at < :receivedBefore OR (EXISTS"
-                        + " (SELECT 1 FROM report r WHERE r.sop_instance_uid = i.sop_instance_uid AND r.status <> 'DRAFT'"
-                        + " AND r.reviewed_at < :signedBefore) AND NOT EXISTS (SELECT 1 FROM report r"
-                        + " WHERE r.sop_instance_uid = i.sop_instance_uid AND r.status = 'DRAFT'))")
-                .bind("receivedBefore", receivedBefore)
-                .bind("signedBefore", signedBefore)
-                .execute());
+        return jdbi.withHandle(
+                h -> h.createUpdate("DELETE FROM study_image i WHERE i.received_at < :receivedBefore OR (EXISTS"
+                                + " (SELECT 1 FROM report r WHERE r.sop_instance_uid = i.sop_instance_uid AND r.status <> 'DRAFT'"
+                                + " AND r.reviewed_at < :signedBefore) AND NOT EXISTS (SELECT 1 FROM report r"
+                                + " WHERE r.sop_instance_uid = i.sop_instance_uid AND r.status = 'DRAFT'))")
+                        .bind("receivedBefore", receivedBefore)
+                        .bind("signedBefore", signedBefore)
+                        .execute());
     }
 }

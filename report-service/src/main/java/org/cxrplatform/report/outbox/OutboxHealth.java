@@ -27,11 +27,19 @@ public class OutboxHealth {
         @Override
         public HealthCheckResponse call() {
             try {
-                long pending = QuarkusTransaction.requiringNew().call(() -> outbox.count(OutboxEntry.PENDING, OutboxEntry.HL7));
+                long pending = QuarkusTransaction.requiringNew()
+                        .call(() -> outbox.count(OutboxEntry.PENDING, OutboxEntry.HL7));
                 long parked = QuarkusTransaction.requiringNew().call(() -> outbox.count(OutboxEntry.PARKED, null));
-                return HealthCheckResponse.named("outbox").up().withData("risPending", pending).withData("parked", parked).build();
+                return HealthCheckResponse.named("outbox")
+                        .up()
+                        .withData("risPending", pending)
+                        .withData("parked", parked)
+                        .build();
             } catch (RuntimeException e) {
-                return HealthCheckResponse.named("outbox").down().withData("error", String.valueOf(e.getMessage())).build();
+                return HealthCheckResponse.named("outbox")
+                        .down()
+                        .withData("error", String.valueOf(e.getMessage()))
+                        .build();
             }
         }
     }
@@ -48,9 +56,15 @@ public class OutboxHealth {
         @Override
         public HealthCheckResponse call() {
             Instant last = worker.lastPollFinished();
-            Duration allowed = config.outbox().poll().multipliedBy(10).plus(config.ris().ackTimeout().multipliedBy(config.outbox().batchSize()));
+            Duration allowed = config.outbox()
+                    .poll()
+                    .multipliedBy(10)
+                    .plus(config.ris().ackTimeout().multipliedBy(config.outbox().batchSize()));
             boolean up = last == null || Duration.between(last, Instant.now()).compareTo(allowed) < 0;
-            return HealthCheckResponse.named("outbox-worker").status(up).withData("lastPollFinished", String.valueOf(last)).build();
+            return HealthCheckResponse.named("outbox-worker")
+                    .status(up)
+                    .withData("lastPollFinished", String.valueOf(last))
+                    .build();
         }
     }
 }

@@ -14,8 +14,16 @@ import java.util.Objects;
  * @param messageId   the id the receiver knows it by (MSH-10, SOP Instance UID, report id, alert id)
  * @param payload     the bytes sent, unchanged, on every attempt
  */
-public record OutboxMessage(String kind, String destination, String orderKey, boolean urgent, Long reportPk, String alertId,
-                            String summary, String messageId, byte[] payload) {
+public record OutboxMessage(
+        String kind,
+        String destination,
+        String orderKey,
+        boolean urgent,
+        Long reportPk,
+        String alertId,
+        String summary,
+        String messageId,
+        byte[] payload) {
 
     public OutboxMessage {
         Objects.requireNonNull(kind, "kind");
@@ -24,13 +32,14 @@ public record OutboxMessage(String kind, String destination, String orderKey, bo
         Objects.requireNonNull(summary, "summary");
         Objects.requireNonNull(payload, "payload");
         if ((reportPk == null) == (alertId == null)) {
-            throw new IllegalArgumentException("outbox message " + summary + " must belong to a report or to an alert, not to "
-                    + (reportPk == null ? "neither" : "both"));
+            throw new IllegalArgumentException("outbox message " + summary
+                    + " must belong to a report or to an alert, not to " + (reportPk == null ? "neither" : "both"));
         }
     }
 
     /** A message about critical alert {@code alertId}: urgent, in a line of its own, known to the receiver by the alert id. */
-    public static OutboxMessage ofAlert(String alertId, String kind, String destination, String summary, byte[] payload) {
+    public static OutboxMessage ofAlert(
+            String alertId, String kind, String destination, String summary, byte[] payload) {
         return new OutboxMessage(kind, destination, "alert:" + alertId, true, null, alertId, summary, alertId, payload);
     }
 }

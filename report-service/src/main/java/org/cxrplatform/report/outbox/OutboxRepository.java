@@ -16,8 +16,9 @@ import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 public class OutboxRepository {
 
     /** Named as {@link OutboxEntry}'s components (snake case). */
-    private static final String COLUMNS = "id, kind, destination, order_key, report_pk, alert_id, summary, message_id, payload, status,"
-            + " attempts, next_attempt_at, last_error, created_at, delivered_at";
+    private static final String COLUMNS =
+            "id, kind, destination, order_key, report_pk, alert_id, summary, message_id, payload, status,"
+                    + " attempts, next_attempt_at, last_error, created_at, delivered_at";
 
     private static final RowMapper<OutboxEntry> ENTRY = ConstructorMapper.of(OutboxEntry.class);
 
@@ -29,12 +30,13 @@ public class OutboxRepository {
 
     /** Queues {@code message} as PENDING, due now; an urgent one wakes the worker once this transaction commits. */
     public long insert(OutboxMessage message) {
-        long id = jdbi.withHandle(h -> h.createQuery("INSERT INTO outbox (kind, destination, order_key, urgent, report_pk, alert_id,"
-                        + " summary, message_id, payload, status) VALUES (:kind, :destination, :orderKey, :urgent, :reportPk, :alertId,"
-                        + " :summary, :messageId, :payload, 'PENDING') RETURNING id")
-                .bindMethods(message)
-                .mapTo(Long.class)
-                .one());
+        long id = jdbi.withHandle(
+                h -> h.createQuery("INSERT INTO outbox (kind, destination, order_key, urgent, report_pk, alert_id,"
+                                + " summary, message_id, payload, status) VALUES (:kind, :destination, :orderKey, :urgent, :reportPk, :alertId,"
+                                + " :summary, :messageId, :payload, 'PENDING') RETURNING id")
+                        .bindMethods(message)
+                        .mapTo(Long.class)
+                        .one());
         if (message.urgent()) {
             urgentQueued.fire(new UrgentEntryQueued(message.destination()));
         }
@@ -44,7 +46,9 @@ public class OutboxRepository {
     /** Destinations with at least one entry due now. */
     public List<String> dueDestinations() {
         return jdbi.withHandle(h -> h.createQuery("SELECT DISTINCT destination FROM outbox WHERE status = 'PENDING'"
-                + " AND next_attempt_at <= now()").mapTo(String.class).list());
+                        + " AND next_attempt_at <= now()")
+                .mapTo(String.class)
+                .list());
     }
 
     /**
@@ -76,12 +80,13 @@ public class OutboxRepository {
      * after the batch was read. An index probe on the few pending urgent entries.
      */
     public boolean urgentHeadWaiting(String destination, List<Long> known) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM outbox o WHERE o.destination = :destination"
-                        + " AND o.urgent AND " + DUE_HEAD + " AND o.id <> ALL (:known))")
-                .bind("destination", destination)
-                .bindArray("known", Long.class, known)
-                .mapTo(Boolean.class)
-                .one());
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM outbox o WHERE o.destination = :destination"
+                                + " AND o.urgent AND " + DUE_HEAD + " AND o.id <> ALL (:known))")
+                        .bind("destination", destination)
+                        .bindArray("known", Long.class, known)
+                        .mapTo(Boolean.class)
+                        .one());
     }
 
     /**
@@ -90,13 +95,15 @@ public class OutboxRepository {
      * the sender's list of heads was read earlier and may be stale by now.
      */
     public Optional<OutboxEntry> lockDue(long id) {
-        return one("SELECT " + COLUMNS + " FROM outbox o WHERE o.id = :id AND " + DUE_HEAD + " FOR UPDATE SKIP LOCKED", id);
+        return one(
+                "SELECT " + COLUMNS + " FROM outbox o WHERE o.id = :id AND " + DUE_HEAD + " FOR UPDATE SKIP LOCKED",
+                id);
     }
 
     /** The newest entry of a kind for a report (any status). */
     public Optional<OutboxEntry> latest(String kind, long reportPk) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM outbox WHERE kind = :kind AND report_pk = :reportPk"
-                        + " ORDER BY id DESC LIMIT 1")
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS
+                        + " FROM outbox WHERE kind = :kind AND report_pk = :reportPk" + " ORDER BY id DESC LIMIT 1")
                 .bind("kind", kind)
                 .bind("reportPk", reportPk)
                 .map(ENTRY)
@@ -108,16 +115,18 @@ public class OutboxRepository {
     }
 
     public void markDelivered(long id, String note) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE outbox SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = now(),"
-                        + " last_error = :note WHERE id = :id")
+        jdbi.useHandle(h -> h.createUpdate(
+                        "UPDATE outbox SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = now(),"
+                                + " last_error = :note WHERE id = :id")
                 .bind("note", note)
                 .bind("id", id)
                 .execute());
     }
 
     public void markFailed(long id, String error, Instant nextAttempt, boolean park) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE outbox SET attempts = attempts + 1, last_error = :error, next_attempt_at = :nextAttempt,"
-                        + " status = :status WHERE id = :id")
+        jdbi.useHandle(h -> h.createUpdate(
+                        "UPDATE outbox SET attempts = attempts + 1, last_error = :error, next_attempt_at = :nextAttempt,"
+                                + " status = :status WHERE id = :id")
                 .bind("error", error)
                 .bind("nextAttempt", nextAttempt)
                 .bind("status", park ? OutboxEntry.PARKED : OutboxEntry.PENDING)
@@ -127,32 +136,44 @@ public class OutboxRepository {
 
     /** Puts a parked entry back in line with a fresh attempt budget. */
     public boolean requeue(long id) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now()"
-                + " WHERE id = :id AND status = 'PARKED'").bind("id", id).execute()) == 1;
+        return jdbi.withHandle(h -> h.createUpdate(
+                                "UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now()"
+                                        + " WHERE id = :id AND status = 'PARKED'")
+                        .bind("id", id)
+                        .execute())
+                == 1;
     }
 
     /** Entries oldest first, each filter optional (null). */
     public List<OutboxEntry> list(String status, String kind, String destination, Long reportPk, int limit) {
-        Where where = new Where().equal("destination", destination).equal("status", status).equal("kind", kind)
+        Where where = new Where()
+                .equal("destination", destination)
+                .equal("status", status)
+                .equal("kind", kind)
                 .equal("report_pk", reportPk);
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM outbox" + where + " ORDER BY id LIMIT :limit")
-                .bindMap(where.args())
-                .bind("limit", limit)
-                .map(ENTRY)
-                .list());
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT " + COLUMNS + " FROM outbox" + where + " ORDER BY id LIMIT :limit")
+                        .bindMap(where.args())
+                        .bind("limit", limit)
+                        .map(ENTRY)
+                        .list());
     }
 
     /** Deletes delivered entries delivered before {@code before}; returns how many. */
     public int purgeDelivered(Instant before) {
-        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM outbox WHERE status = 'DELIVERED' AND delivered_at < :before")
-                .bind("before", before)
-                .execute());
+        return jdbi.withHandle(
+                h -> h.createUpdate("DELETE FROM outbox WHERE status = 'DELIVERED' AND delivered_at < :before")
+                        .bind("before", before)
+                        .execute());
     }
 
     /** How many entries there are, each filter optional (null). */
     public long count(String status, String kind) {
         Where where = new Where().equal("status", status).equal("kind", kind);
-        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM outbox" + where).bindMap(where.args()).mapTo(Long.class).one());
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM outbox" + where)
+                .bindMap(where.args())
+                .mapTo(Long.class)
+                .one());
     }
 
     private Optional<OutboxEntry> one(String sql, long id) {

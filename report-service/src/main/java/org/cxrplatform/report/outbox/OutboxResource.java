@@ -37,13 +37,37 @@ public class OutboxResource {
     JsonWebToken jwt;
 
     /** @param payloadText HL7 text, FHIR/webhook JSON; null for DICOM */
-    public record EntryView(long id, String kind, String destination, String orderKey, String summary, String messageId, String status,
-                            int attempts, Instant nextAttemptAt, String lastError, Instant createdAt, Instant deliveredAt,
-                            String payloadText) {
+    public record EntryView(
+            long id,
+            String kind,
+            String destination,
+            String orderKey,
+            String summary,
+            String messageId,
+            String status,
+            int attempts,
+            Instant nextAttemptAt,
+            String lastError,
+            Instant createdAt,
+            Instant deliveredAt,
+            String payloadText) {
         static EntryView of(OutboxEntry e) {
-            String text = OutboxEntry.DICOM_SR.equals(e.kind()) ? null : new String(e.payload(), StandardCharsets.UTF_8);
-            return new EntryView(e.id(), e.kind(), e.destination(), e.orderKey(), e.summary(), e.messageId(), e.status(), e.attempts(),
-                    e.nextAttemptAt(), e.lastError(), e.createdAt(), e.deliveredAt(), text);
+            String text =
+                    OutboxEntry.DICOM_SR.equals(e.kind()) ? null : new String(e.payload(), StandardCharsets.UTF_8);
+            return new EntryView(
+                    e.id(),
+                    e.kind(),
+                    e.destination(),
+                    e.orderKey(),
+                    e.summary(),
+                    e.messageId(),
+                    e.status(),
+                    e.attempts(),
+                    e.nextAttemptAt(),
+                    e.lastError(),
+                    e.createdAt(),
+                    e.deliveredAt(),
+                    text);
         }
     }
 
@@ -51,13 +75,19 @@ public class OutboxResource {
     @RolesAllowed(Roles.ADMIN)
     @Transactional
     @Operation(summary = "Outbox entries, e.g. ?status=PARKED, ?kind=HL7, ?destination=RIS:host:port")
-    public List<EntryView> list(@QueryParam("status") String status, @QueryParam("kind") String kind,
-                                @QueryParam("destination") String destination,
-                                @QueryParam("limit") @DefaultValue("200") int limit) {
-        if (status != null && !Set.of(OutboxEntry.PENDING, OutboxEntry.DELIVERED, OutboxEntry.PARKED).contains(status)) {
+    public List<EntryView> list(
+            @QueryParam("status") String status,
+            @QueryParam("kind") String kind,
+            @QueryParam("destination") String destination,
+            @QueryParam("limit") @DefaultValue("200") int limit) {
+        if (status != null
+                && !Set.of(OutboxEntry.PENDING, OutboxEntry.DELIVERED, OutboxEntry.PARKED)
+                        .contains(status)) {
             throw new BadRequestException("status must be PENDING, DELIVERED or PARKED");
         }
-        return outbox.list(status, kind, destination, null, Math.max(1, Math.min(limit, 1000))).stream().map(EntryView::of).toList();
+        return outbox.list(status, kind, destination, null, Math.max(1, Math.min(limit, 1000))).stream()
+                .map(EntryView::of)
+                .toList();
     }
 
     @POST
@@ -68,7 +98,8 @@ public class OutboxResource {
     public EntryView resend(@PathParam("id") long id) {
         OutboxEntry e = outbox.find(id).orElseThrow(() -> new ApiException(404, "no outbox entry " + id));
         if (!outbox.requeue(id)) {
-            throw new ApiException(409, "outbox entry " + id + " is " + e.status() + "; only PARKED entries can be re-sent");
+            throw new ApiException(
+                    409, "outbox entry " + id + " is " + e.status() + "; only PARKED entries can be re-sent");
         }
         audit.record(jwt.getName(), "RESEND", "outbox", Long.toString(id), e.summary() + " to " + e.destination());
         return EntryView.of(outbox.find(id).orElseThrow());

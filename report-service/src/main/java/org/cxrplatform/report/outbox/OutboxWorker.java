@@ -75,7 +75,10 @@ public class OutboxWorker {
         senders.forEach(s -> byKind.put(s.kind(), s));
     }
 
-    @Scheduled(every = "${cxr.report.outbox.poll}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${cxr.report.outbox.poll}",
+            delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         for (String destination : QuarkusTransaction.requiringNew().call(repository::dueDestinations)) {
             if (busy.add(destination)) {
@@ -83,14 +86,19 @@ public class OutboxWorker {
                     try {
                         drain(destination);
                     } catch (RuntimeException e) {
-                        LOG.errorf(e, "delivery to %s stopped: %s (retried at the next poll)", destination, e.getMessage());
+                        LOG.errorf(
+                                e,
+                                "delivery to %s stopped: %s (retried at the next poll)",
+                                destination,
+                                e.getMessage());
                     } finally {
                         busy.remove(destination);
                     }
                 });
             }
         }
-        risPending.set(QuarkusTransaction.requiringNew().call(() -> repository.count(OutboxEntry.PENDING, OutboxEntry.HL7)));
+        risPending.set(
+                QuarkusTransaction.requiringNew().call(() -> repository.count(OutboxEntry.PENDING, OutboxEntry.HL7)));
         lastPollFinished = Instant.now();
     }
 
@@ -115,9 +123,13 @@ public class OutboxWorker {
     /** Keeps the outbox small: delivered entries past {@code cxr.report.outbox.retention} go. */
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void purge() {
-        int n = QuarkusTransaction.requiringNew().call(() -> repository.purgeDelivered(Instant.now().minus(config.outbox().retention())));
+        int n = QuarkusTransaction.requiringNew()
+                .call(() -> repository.purgeDelivered(
+                        Instant.now().minus(config.outbox().retention())));
         if (n > 0) {
-            LOG.infof("purged %d delivered outbox entries older than %s", n, config.outbox().retention());
+            LOG.infof(
+                    "purged %d delivered outbox entries older than %s",
+                    n, config.outbox().retention());
         }
     }
 
@@ -132,7 +144,8 @@ public class OutboxWorker {
     public int drain(String destination) {
         int delivered = 0;
         while (true) {
-            List<Long> due = QuarkusTransaction.requiringNew().call(() -> repository.dueHeads(destination, config.outbox().batchSize()));
+            List<Long> due = QuarkusTransaction.requiringNew()
+                    .call(() -> repository.dueHeads(destination, config.outbox().batchSize()));
             Pass pass = send(destination, due);
             delivered += pass.delivered();
             if (pass.delivered() == 0 && !pass.preempted()) {
@@ -155,7 +168,8 @@ public class OutboxWorker {
                 delivered++;
             }
             // only after an attempt: an entry another replica holds changed nothing here, so re-reading could spin
-            if (outcome != Outcome.BUSY && i + 1 < batch.size()
+            if (outcome != Outcome.BUSY
+                    && i + 1 < batch.size()
                     && QuarkusTransaction.requiringNew().call(() -> repository.urgentHeadWaiting(destination, batch))) {
                 return new Pass(delivered, true);
             }
@@ -164,10 +178,13 @@ public class OutboxWorker {
     }
 
     /** What one pass over a batch did; a preempted pass always attempted at least one entry. */
-    private record Pass(int delivered, boolean preempted) {
-    }
+    private record Pass(int delivered, boolean preempted) {}
 
-    private enum Outcome { DELIVERED, FAILED, BUSY }
+    private enum Outcome {
+        DELIVERED,
+        FAILED,
+        BUSY
+    }
 
     /** When the last poll completed (null before the first), for the liveness check. */
     public Instant lastPollFinished() {
@@ -192,8 +209,9 @@ public class OutboxWorker {
                 String note = sender.send(entry);
                 repository.markDelivered(entry.id(), note);
                 counter("cxr.outbox.delivered", entry.kind()).increment();
-                LOG.infof("delivered %s #%d to %s (%s) after %d attempt(s)", entry.summary(), entry.id(), entry.destination(), note,
-                        entry.attempts() + 1);
+                LOG.infof(
+                        "delivered %s #%d to %s (%s) after %d attempt(s)",
+                        entry.summary(), entry.id(), entry.destination(), note, entry.attempts() + 1);
                 return Outcome.DELIVERED;
             } catch (Exception e) {
                 int attempts = entry.attempts() + 1;
@@ -202,11 +220,13 @@ public class OutboxWorker {
                 repository.markFailed(entry.id(), error, Instant.now().plus(backoff(attempts)), park);
                 counter("cxr.outbox.failures", entry.kind()).increment();
                 if (park) {
-                    LOG.errorf("parked %s #%d for %s after %d attempts: %s (re-send with POST /api/outbox/%d/resend)",
+                    LOG.errorf(
+                            "parked %s #%d for %s after %d attempts: %s (re-send with POST /api/outbox/%d/resend)",
                             entry.summary(), entry.id(), entry.destination(), attempts, error, entry.id());
                 } else {
-                    LOG.warnf("attempt %d of %s #%d to %s failed: %s", attempts, entry.summary(), entry.id(), entry.destination(),
-                            error);
+                    LOG.warnf(
+                            "attempt %d of %s #%d to %s failed: %s",
+                            attempts, entry.summary(), entry.id(), entry.destination(), error);
                 }
                 return Outcome.FAILED;
             } finally {

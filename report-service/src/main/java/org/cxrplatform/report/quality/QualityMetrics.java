@@ -34,7 +34,10 @@ public class QualityMetrics {
 
     private final Map<String, AtomicReference<Double>> values = new ConcurrentHashMap<>();
 
-    @Scheduled(every = "${cxr.report.quality.refresh}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${cxr.report.quality.refresh}",
+            delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
             refresh();
@@ -55,7 +58,10 @@ public class QualityMetrics {
             set("cxr.quality.decisions", Tags.of("model_version", m, "outcome", "rejected"), (double) g.rejected());
             set("cxr.quality.decisions", Tags.of("model_version", m, "outcome", "pending"), (double) g.pending());
             for (Finding f : Finding.values()) {
-                set("cxr.quality.f1", Tags.of("model_version", m, "finding", f.name()), g.findings().get(f).f1());
+                set(
+                        "cxr.quality.f1",
+                        Tags.of("model_version", m, "finding", f.name()),
+                        g.findings().get(f).f1());
             }
             set("cxr.quality.f1", Tags.of("model_version", m, "finding", "macro_paper_six"), g.macroF1PaperSix());
             set("cxr.quality.f1", Tags.of("model_version", m, "finding", "macro_all"), g.macroF1All());
@@ -66,9 +72,12 @@ public class QualityMetrics {
     private void set(String name, Tags tags, Double value) {
         String key = name + tags;
         values.computeIfAbsent(key, k -> {
-            AtomicReference<Double> holder = new AtomicReference<>(Double.NaN);
-            Gauge.builder(name, holder, h -> h.get() == null ? Double.NaN : h.get()).tags(tags).register(registry);
-            return holder;
-        }).set(value == null ? Double.NaN : value);
+                    AtomicReference<Double> holder = new AtomicReference<>(Double.NaN);
+                    Gauge.builder(name, holder, h -> h.get() == null ? Double.NaN : h.get())
+                            .tags(tags)
+                            .register(registry);
+                    return holder;
+                })
+                .set(value == null ? Double.NaN : value);
     }
 }

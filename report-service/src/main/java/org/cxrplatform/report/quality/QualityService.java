@@ -42,61 +42,104 @@ import org.jdbi.v3.core.statement.StatementContext;
 public class QualityService {
 
     public static final String POSITIVE = "PRESENT";
-    public static final String UNCERTAIN_POLICY = "uncertain counts as negative (not PRESENT), in the AI draft and in the final report";
-    public static final String WEEK_BASIS = "ISO week (UTC) of the radiologist's decision; of the draft for pending reports";
-    public static final String REFERENCE = "signed final report: accepted = AI text as written, edited = radiologist's text labelled with "
-            + "the findings module's FindingsExtractor; rejected and pending drafts are left out of F1";
+    public static final String UNCERTAIN_POLICY =
+            "uncertain counts as negative (not PRESENT), in the AI draft and in the final report";
+    public static final String WEEK_BASIS =
+            "ISO week (UTC) of the radiologist's decision; of the draft for pending reports";
+    public static final String REFERENCE =
+            "signed final report: accepted = AI text as written, edited = radiologist's text labelled with "
+                    + "the findings module's FindingsExtractor; rejected and pending drafts are left out of F1";
 
     @Inject
     Jdbi jdbi;
 
     /** Counts behind one finding's F1. */
-    public record FindingScore(long truePositives, long falsePositives, long falseNegatives, long trueNegatives, Double precision,
-                               Double recall, Double f1) {
-    }
+    public record FindingScore(
+            long truePositives,
+            long falsePositives,
+            long falseNegatives,
+            long trueNegatives,
+            Double precision,
+            Double recall,
+            Double f1) {}
 
     /**
      * @param week     ISO week like {@code 2026-W48}, or null for the model version's all-time figures
      * @param compared reports whose AI findings were compared with a signed final report (accepted + edited)
      */
-    public record Group(String modelVersion, String week, long accepted, long edited, long rejected, long pending, Double acceptanceRate,
-                        Double editRate, Double rejectionRate, long compared, Map<Finding, FindingScore> findings, Double macroF1PaperSix,
-                        Double macroF1All) {
-    }
+    public record Group(
+            String modelVersion,
+            String week,
+            long accepted,
+            long edited,
+            long rejected,
+            long pending,
+            Double acceptanceRate,
+            Double editRate,
+            Double rejectionRate,
+            long compared,
+            Map<Finding, FindingScore> findings,
+            Double macroF1PaperSix,
+            Double macroF1All) {}
 
-    public record Quality(String positive, String uncertainPolicy, String reference, String weekBasis, Instant computedAt,
-                          List<Group> models, List<Group> weeks) {
-    }
+    public record Quality(
+            String positive,
+            String uncertainPolicy,
+            String reference,
+            String weekBasis,
+            Instant computedAt,
+            List<Group> models,
+            List<Group> weeks) {}
 
     /**
      * One aggregate query (PostgreSQL counts per model version, ISO week and status, with TP/FP/FN
      * per finding from the JSONB columns); weeks are summed into the all-time figures here.
      */
     public Quality compute() {
-        StringBuilder sql = new StringBuilder("SELECT model_version, to_char((CASE WHEN status <> 'DRAFT' AND reviewed_at IS NOT NULL"
-                + " THEN reviewed_at ELSE created_at END) AT TIME ZONE 'UTC', 'IYYY-\"W\"IW') AS week, status, count(*)");
+        StringBuilder sql = new StringBuilder(
+                "SELECT model_version, to_char((CASE WHEN status <> 'DRAFT' AND reviewed_at IS NOT NULL"
+                        + " THEN reviewed_at ELSE created_at END) AT TIME ZONE 'UTC', 'IYYY-\"W\"IW') AS week, status, count(*)");
         for (Finding f : Finding.values()) {
             String ai = "ai_findings ->> '" + f.name() + "' = 'PRESENT'";
             String fin = "findings ->> '" + f.name() + "' = 'PRESENT'";
-            sql.append(", count(*) FILTER (WHERE ").append(ai).append(" AND ").append(fin).append(")")
-                    .append(", count(*) FILTER (WHERE ").append(ai).append(" AND NOT coalesce(").append(fin).append(", false))")
-                    .append(", count(*) FILTER (WHERE NOT coalesce(").append(ai).append(", false) AND ").append(fin).append(")");
+            sql.append(", count(*) FILTER (WHERE ")
+                    .append(ai)
+                    .append(" AND ")
+                    .append(fin)
+                    .append(")")
+                    .append(", count(*) FILTER (WHERE ")
+                    .append(ai)
+                    .append(" AND NOT coalesce(")
+                    .append(fin)
+                    .append(", false))")
+                    .append(", count(*) FILTER (WHERE NOT coalesce(")
+                    .append(ai)
+                    .append(", false) AND ")
+                    .append(fin)
+                    .append(")");
         }
         sql.append(" FROM report GROUP BY 1, 2, 3");
         Map<String, Acc> models = new TreeMap<>();
         Map<String, Acc> weeks = new TreeMap<>();
-        for (Row row : jdbi.withHandle(h -> h.createQuery(sql.toString()).map(QualityService::row).list())) {
-            models.computeIfAbsent(row.model(), k -> new Acc(row.model(), null)).add(row.status(), row.n(), row.cells());
+        for (Row row : jdbi.withHandle(
+                h -> h.createQuery(sql.toString()).map(QualityService::row).list())) {
+            models.computeIfAbsent(row.model(), k -> new Acc(row.model(), null))
+                    .add(row.status(), row.n(), row.cells());
             weeks.computeIfAbsent(row.model() + "\u0000" + row.week(), k -> new Acc(row.model(), row.week()))
                     .add(row.status(), row.n(), row.cells());
         }
-        return new Quality(POSITIVE, UNCERTAIN_POLICY, REFERENCE, WEEK_BASIS, Instant.now(),
-                models.values().stream().map(Acc::group).toList(), weeks.values().stream().map(Acc::group).toList());
+        return new Quality(
+                POSITIVE,
+                UNCERTAIN_POLICY,
+                REFERENCE,
+                WEEK_BASIS,
+                Instant.now(),
+                models.values().stream().map(Acc::group).toList(),
+                weeks.values().stream().map(Acc::group).toList());
     }
 
     /** One group of the aggregate query: {@code n} reports; {@code cells[finding]} = TP, FP, FN among them. */
-    private record Row(String model, String week, ReportStatus status, long n, long[][] cells) {
-    }
+    private record Row(String model, String week, ReportStatus status, long n, long[][] cells) {}
 
     private static Row row(ResultSet rs, StatementContext ctx) throws SQLException {
         long[][] cells = new long[Finding.values().length][3];
@@ -174,11 +217,31 @@ public class QualityService {
                 long tp = n[0];
                 long fp = n[1];
                 long fn = n[2];
-                scores.put(f, new FindingScore(tp, fp, fn, n[3], tp + fp == 0 ? null : (double) tp / (tp + fp),
-                        tp + fn == 0 ? null : (double) tp / (tp + fn), 2 * tp + fp + fn == 0 ? null : 2.0 * tp / (2 * tp + fp + fn)));
+                scores.put(
+                        f,
+                        new FindingScore(
+                                tp,
+                                fp,
+                                fn,
+                                n[3],
+                                tp + fp == 0 ? null : (double) tp / (tp + fp),
+                                tp + fn == 0 ? null : (double) tp / (tp + fn),
+                                2 * tp + fp + fn == 0 ? null : 2.0 * tp / (2 * tp + fp + fn)));
             }
-            return new Group(model, week, accepted, edited, rejected, pending, ratio(accepted, decided), ratio(edited, decided),
-                    ratio(rejected, decided), compared, scores, macro(scores, Finding.PAPER_SIX), macro(scores, Set.of(Finding.values())));
+            return new Group(
+                    model,
+                    week,
+                    accepted,
+                    edited,
+                    rejected,
+                    pending,
+                    ratio(accepted, decided),
+                    ratio(edited, decided),
+                    ratio(rejected, decided),
+                    compared,
+                    scores,
+                    macro(scores, Finding.PAPER_SIX),
+                    macro(scores, Set.of(Finding.values())));
         }
 
         private static Double ratio(long n, long of) {

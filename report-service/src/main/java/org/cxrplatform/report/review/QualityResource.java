@@ -27,9 +27,15 @@ public class QualityResource {
     /**
      * @param acceptanceRate accepted / (accepted + edited + rejected), null before the first decision
      */
-    public record Acceptance(String modelVersion, long accepted, long edited, long rejected, long pending, Double acceptanceRate,
-                             Double editRate, Double rejectionRate) {
-    }
+    public record Acceptance(
+            String modelVersion,
+            long accepted,
+            long edited,
+            long rejected,
+            long pending,
+            Double acceptanceRate,
+            Double editRate,
+            Double rejectionRate) {}
 
     @Inject
     org.cxrplatform.report.quality.QualityService quality;
@@ -37,8 +43,10 @@ public class QualityResource {
     @GET
     @RolesAllowed({Roles.VIEWER, Roles.RADIOLOGIST, Roles.ADMIN})
     @Transactional
-    @Operation(summary = "Live quality per model version and per ISO week: acceptance rate and F1 per finding of the AI draft's "
-            + "findings against the signed final report's (positive = PRESENT, uncertain = negative), macro F1 over the paper's six and all seven")
+    @Operation(
+            summary =
+                    "Live quality per model version and per ISO week: acceptance rate and F1 per finding of the AI draft's "
+                            + "findings against the signed final report's (positive = PRESENT, uncertain = negative), macro F1 over the paper's six and all seven")
     public org.cxrplatform.report.quality.QualityService.Quality quality() {
         return quality.compute();
     }
@@ -51,7 +59,9 @@ public class QualityResource {
     public List<Acceptance> acceptance() {
         Map<String, long[]> counts = new LinkedHashMap<>();
         for (ReportStore.StatusCount c : store.countByModelAndStatus()) {
-            counts.computeIfAbsent(c.modelVersion(), k -> new long[ReportStatus.values().length])[c.status().ordinal()] = c.count();
+            counts.computeIfAbsent(c.modelVersion(), k -> new long[ReportStatus.values().length])[
+                            c.status().ordinal()] =
+                    c.count();
         }
         List<Acceptance> out = new ArrayList<>();
         counts.forEach((model, n) -> {
@@ -59,8 +69,14 @@ public class QualityResource {
             long edited = n[ReportStatus.EDITED.ordinal()];
             long rejected = n[ReportStatus.REJECTED.ordinal()];
             long decided = accepted + edited + rejected;
-            out.add(new Acceptance(model, accepted, edited, rejected, n[ReportStatus.DRAFT.ordinal()],
-                    decided == 0 ? null : (double) accepted / decided, decided == 0 ? null : (double) edited / decided,
+            out.add(new Acceptance(
+                    model,
+                    accepted,
+                    edited,
+                    rejected,
+                    n[ReportStatus.DRAFT.ordinal()],
+                    decided == 0 ? null : (double) accepted / decided,
+                    decided == 0 ? null : (double) edited / decided,
                     decided == 0 ? null : (double) rejected / decided));
         });
         return out;

@@ -18,8 +18,8 @@ import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.report.api.ApiException;
 import org.cxrplatform.report.security.Roles;
 import org.cxrplatform.report.store.ReportStatus;
-import org.cxrplatform.report.store.ReportStore.ReportQuery;
 import org.cxrplatform.report.store.ReportStore;
+import org.cxrplatform.report.store.ReportStore.ReportQuery;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -37,22 +37,27 @@ public class ReportResource {
     @Inject
     JsonWebToken jwt;
 
-    public record EditRequest(String text) {
-    }
+    public record EditRequest(String text) {}
 
-    public record RejectRequest(String reason) {
-    }
+    public record RejectRequest(String reason) {}
 
     @GET
     @RolesAllowed({Roles.VIEWER, Roles.RADIOLOGIST, Roles.ADMIN})
     @Transactional
-    @Operation(summary = "Reports in worklist order: unacknowledged critical alert, triage priority, STAT first, oldest first")
-    public List<ReportView> list(@QueryParam("status") ReportStatus status, @QueryParam("lane") Lane lane,
-                                 @QueryParam("priority") Integer priority, @QueryParam("limit") @DefaultValue("200") int limit) {
+    @Operation(
+            summary =
+                    "Reports in worklist order: unacknowledged critical alert, triage priority, STAT first, oldest first")
+    public List<ReportView> list(
+            @QueryParam("status") ReportStatus status,
+            @QueryParam("lane") Lane lane,
+            @QueryParam("priority") Integer priority,
+            @QueryParam("limit") @DefaultValue("200") int limit) {
         if (limit < 1 || limit > 1000) {
             throw new BadRequestException("limit must be 1..1000");
         }
-        return store.list(new ReportQuery(status, lane, priority, null, null, null, limit)).stream().map(ReportView::of).toList();
+        return store.list(new ReportQuery(status, lane, priority, null, null, null, limit)).stream()
+                .map(ReportView::of)
+                .toList();
     }
 
     @GET
@@ -69,7 +74,9 @@ public class ReportResource {
     @Transactional
     @Operation(summary = "Every status change of one report")
     public List<ReportStore.StatusChange> history(@PathParam("id") String id) {
-        return store.history(store.find(id).orElseThrow(() -> new ApiException(404, "no report " + id)).pk());
+        return store.history(store.find(id)
+                .orElseThrow(() -> new ApiException(404, "no report " + id))
+                .pk());
     }
 
     @Inject
@@ -83,13 +90,18 @@ public class ReportResource {
     @Produces("image/png")
     @RolesAllowed({Roles.VIEWER, Roles.RADIOLOGIST, Roles.ADMIN})
     @Transactional
-    @Operation(summary = "The rendered study image the model read (8-bit greyscale PNG), while it is kept (the view is audited)")
+    @Operation(
+            summary =
+                    "The rendered study image the model read (8-bit greyscale PNG), while it is kept (the view is audited)")
     public jakarta.ws.rs.core.Response image(@PathParam("id") String id) {
-        org.cxrplatform.report.store.StoredReport r = store.find(id).orElseThrow(() -> new ApiException(404, "no report " + id));
+        org.cxrplatform.report.store.StoredReport r =
+                store.find(id).orElseThrow(() -> new ApiException(404, "no report " + id));
         byte[] png = images.find(r.sopInstanceUid(), r.studyInstanceUid())
                 .orElseThrow(() -> new ApiException(404, "no image kept for report " + id));
         audit.record(jwt.getName(), "VIEW", "report", id, "image");
-        return jakarta.ws.rs.core.Response.ok(png, "image/png").header("Cache-Control", "private, no-store").build();
+        return jakarta.ws.rs.core.Response.ok(png, "image/png")
+                .header("Cache-Control", "private, no-store")
+                .build();
     }
 
     @POST

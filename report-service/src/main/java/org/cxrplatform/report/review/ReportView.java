@@ -34,8 +34,25 @@ public record ReportView(
         Instant reviewedAt) {
 
     public static ReportView of(StoredReport r) {
-        return new ReportView(r.reportId(), r.studyInstanceUid(), r.sopInstanceUid(), r.accessionNumber(), r.lane(), r.triagePriority(),
-                r.status(), r.text(), r.findings(), r.aiText(), r.aiFindings(), r.modelVersion(), r.model(), r.patient(), r.timings(),
-                r.createdAt(), r.updatedAt(), r.reviewedBy(), r.reviewedAt());
+        return new ReportView(
+                r.reportId(),
+                r.studyInstanceUid(),
+                r.sopInstanceUid(),
+                r.accessionNumber(),
+                r.lane(),
+                r.triagePriority(),
+                r.status(),
+                r.text(),
+                r.findings(),
+                r.aiText(),
+                r.aiFindings(),
+                r.modelVersion(),
+                r.model(),
+                r.patient(),
+                r.timings(),
+                r.createdAt(),
+                r.updatedAt(),
+                r.reviewedBy(),
+                r.reviewedAt());
     }
 }

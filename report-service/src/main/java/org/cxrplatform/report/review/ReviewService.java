@@ -62,7 +62,8 @@ public class ReviewService {
             throw new ApiException(400, "an edit needs the new report text");
         }
         Inputs.require("text", text, Inputs.MAX_TEXT);
-        StoredReport r = lock(reportId, EnumSet.of(ReportStatus.DRAFT, ReportStatus.ACCEPTED, ReportStatus.EDITED), "edited");
+        StoredReport r =
+                lock(reportId, EnumSet.of(ReportStatus.DRAFT, ReportStatus.ACCEPTED, ReportStatus.EDITED), "edited");
         Map<Finding, FindingState> findings = extraction.extract(text);
         StoredReport updated = store.updateReview(r.pk(), ReportStatus.EDITED, text, findings, actor);
         // C only corrects a final the RIS already has; an edited draft's first signature is the final
@@ -75,20 +76,28 @@ public class ReviewService {
         Inputs.require("reason", reason, Inputs.MAX_SHORT);
         StoredReport r = lock(reportId, EnumSet.of(ReportStatus.DRAFT), "rejected");
         StoredReport updated = store.updateReview(r.pk(), ReportStatus.REJECTED, r.text(), r.findings(), actor);
-        return finish(r, updated, ResultStatus.WITHDRAWN, actor, reason == null || reason.isBlank() ? "rejected" : "rejected: " + reason,
+        return finish(
+                r,
+                updated,
+                ResultStatus.WITHDRAWN,
+                actor,
+                reason == null || reason.isBlank() ? "rejected" : "rejected: " + reason,
                 "REJECT");
     }
 
     private StoredReport lock(String reportId, Set<ReportStatus> allowed, String verb) {
         StoredReport r = store.lock(reportId).orElseThrow(() -> notFound(reportId));
         if (!allowed.contains(r.status())) {
-            throw new ApiException(409, "report " + reportId + " is " + r.status() + " and cannot be " + verb
-                    + " (allowed from " + allowed + ")");
+            throw new ApiException(
+                    409,
+                    "report " + reportId + " is " + r.status() + " and cannot be " + verb + " (allowed from " + allowed
+                            + ")");
         }
         return r;
     }
 
-    private StoredReport finish(StoredReport before, StoredReport after, ResultStatus result, String actor, String note, String action) {
+    private StoredReport finish(
+            StoredReport before, StoredReport after, ResultStatus result, String actor, String note, String action) {
         store.addHistory(after.pk(), before.status(), after.status(), actor, note);
         Instant now = Instant.now();
         exporters.forEach(e -> e.enqueue(after, result, actor, now));

@@ -2,11 +2,11 @@ package org.cxrplatform.report.ris;
 
 import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.llp.MinLowerLayerProtocol;
 import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import ca.uhn.hl7v2.llp.MinLowerLayerProtocol;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 

@@ -74,7 +74,8 @@ final class MllpConnection implements Closeable {
             throw new IOException(this + " closed the connection in the middle of its answer: " + e.getMessage(), e);
         }
         if (answer == null) {
-            throw new IOException("no answer from " + this + " within " + timeout.toMillis() + " ms (cxr.report.ris.ack-timeout)");
+            throw new IOException(
+                    "no answer from " + this + " within " + timeout.toMillis() + " ms (cxr.report.ris.ack-timeout)");
         }
         return answer;
     }

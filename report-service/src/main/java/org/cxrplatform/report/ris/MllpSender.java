@@ -44,10 +44,12 @@ public class MllpSender implements OutboxSender {
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("destination " + entry.destination()
                         + " is not among cxr.report.ris.endpoints; the message waits until it is configured again"));
-        MllpConnection connection = connections.computeIfAbsent(entry.destination(),
-                d -> new MllpConnection(endpoint.host(), endpoint.port(), Hl7Context.utf8Llp()));
+        MllpConnection connection = connections.computeIfAbsent(
+                entry.destination(), d -> new MllpConnection(endpoint.host(), endpoint.port(), Hl7Context.utf8Llp()));
         // the stored bytes go out as they are: what was queued is what the RIS gets, on every attempt
-        String answer = connection.exchange(new String(entry.payload(), StandardCharsets.UTF_8), config.ris().ackTimeout());
+        String answer = connection.exchange(
+                new String(entry.payload(), StandardCharsets.UTF_8),
+                config.ris().ackTimeout());
         try {
             return accepted(entry.messageId(), answer);
         } catch (HL7Exception e) {
@@ -67,15 +69,18 @@ public class MllpSender implements OutboxSender {
             acknowledged = ack.get("/MSA-2");
             text = ack.get("/MSA-3");
         } catch (HL7Exception e) {
-            throw new HL7Exception("RIS answered with something that is not an HL7 ACK, expected the ACK of " + sent + ": "
-                    + excerpt(answer) + (e instanceof EncodingNotSupportedException ? "" : " (" + excerpt(e.getMessage()) + ")"));
+            throw new HL7Exception("RIS answered with something that is not an HL7 ACK, expected the ACK of " + sent
+                    + ": " + excerpt(answer)
+                    + (e instanceof EncodingNotSupportedException ? "" : " (" + excerpt(e.getMessage()) + ")"));
         }
         if (code == null) {
-            throw new HL7Exception("RIS answered without MSA-1 (not an ACK), expected the ACK of " + sent + ": " + excerpt(answer));
+            throw new HL7Exception(
+                    "RIS answered without MSA-1 (not an ACK), expected the ACK of " + sent + ": " + excerpt(answer));
         }
         if (!sent.equals(acknowledged)) {
-            throw new HL7Exception("RIS acknowledged another message: sent MSH-10 " + sent + ", ACK MSA-2 " + (acknowledged == null ? "empty" : acknowledged)
-                    + " (MSA-1 " + code + "); not taken as delivered");
+            throw new HL7Exception("RIS acknowledged another message: sent MSH-10 " + sent + ", ACK MSA-2 "
+                    + (acknowledged == null ? "empty" : acknowledged) + " (MSA-1 " + code
+                    + "); not taken as delivered");
         }
         if ("AA".equals(code) || "CA".equals(code)) {
             return code;

@@ -40,7 +40,8 @@ import org.cxrplatform.report.store.StoredReport;
 @ApplicationScoped
 public class OruBuilder {
 
-    static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyyMMddHHmmssZ").withZone(ZoneId.of("UTC"));
+    static final DateTimeFormatter TS =
+            DateTimeFormatter.ofPattern("yyyyMMddHHmmssZ").withZone(ZoneId.of("UTC"));
 
     /** MSH-18 value (HL7 table 0211) for UTF-8. */
     public static final String UTF8 = "UNICODE UTF-8";
@@ -51,7 +52,8 @@ public class OruBuilder {
     /** Namespace of the profile identifier in MSH-21. */
     static final String PROFILE_NAMESPACE = "CXR_AI";
     /** OBR-4 when neither an HL7 order nor the DICOM header named the procedure. */
-    static final SourceStudy.Procedure FALLBACK_PROCEDURE = new SourceStudy.Procedure("18748-4", "LN", "Diagnostic imaging study");
+    static final SourceStudy.Procedure FALLBACK_PROCEDURE =
+            new SourceStudy.Procedure("18748-4", "LN", "Diagnostic imaging study");
 
     @Inject
     Hl7Context hl7;
@@ -68,7 +70,8 @@ public class OruBuilder {
     }
 
     /** As {@link #build(StoredReport, ResultStatus, String, String, Instant)}, with the RIS settings given. */
-    String build(ReportConfig.Ris ris, StoredReport r, ResultStatus status, String controlId, String actor, Instant at) {
+    String build(
+            ReportConfig.Ris ris, StoredReport r, ResultStatus status, String controlId, String actor, Instant at) {
         try {
             ORU_R01 oru = hl7.get().newMessage(ORU_R01.class);
             oru.initQuickstart("ORU", "R01", "P");
@@ -104,7 +107,8 @@ public class OruBuilder {
             obr.getSetIDOBR().setValue("1");
             obr.getPlacerOrderNumber().getEntityIdentifier().setValue(placer);
             obr.getFillerOrderNumber().getEntityIdentifier().setValue(fillerOrderNumber(r));
-            SourceStudy.Procedure procedure = source != null && source.procedure() != null ? source.procedure() : FALLBACK_PROCEDURE;
+            SourceStudy.Procedure procedure =
+                    source != null && source.procedure() != null ? source.procedure() : FALLBACK_PROCEDURE;
             obr.getUniversalServiceIdentifier().getIdentifier().setValue(procedure.code());
             obr.getUniversalServiceIdentifier().getText().setValue(procedure.text());
             obr.getUniversalServiceIdentifier().getNameOfCodingSystem().setValue(procedure.scheme());
@@ -156,7 +160,8 @@ public class OruBuilder {
             model.getObservationValue(0).setData(st);
             return oru.encode();
         } catch (HL7Exception | IOException e) {
-            throw new IllegalStateException("cannot build ORU^R01 for report " + r.reportId() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot build ORU^R01 for report " + r.reportId() + ": " + e.getMessage(), e);
         }
     }
 
@@ -200,7 +205,10 @@ public class OruBuilder {
         if (p != null && p.id() != null) {
             pid.getPatientIdentifierList(0).getIDNumber().setValue(p.id());
             if (p.issuer() != null) {
-                pid.getPatientIdentifierList(0).getAssigningAuthority().getNamespaceID().setValue(p.issuer());
+                pid.getPatientIdentifierList(0)
+                        .getAssigningAuthority()
+                        .getNamespaceID()
+                        .setValue(p.issuer());
             }
             pid.getPatientIdentifierList(0).getIdentifierTypeCode().setValue("MR");
             if (p.name() != null) {
@@ -211,7 +219,9 @@ public class OruBuilder {
                 }
             }
             if (p.birthDate() != null) {
-                pid.getDateTimeOfBirth().getTime().setValue(p.birthDate().toString().replace("-", ""));
+                pid.getDateTimeOfBirth()
+                        .getTime()
+                        .setValue(p.birthDate().toString().replace("-", ""));
             }
             if (p.sex() != null) {
                 pid.getAdministrativeSex().setValue(p.sex());

@@ -37,14 +37,19 @@ public class RisExporter implements ReportExporter {
         // OBR-32 names the radiologist who signed a final or a correction; a withdrawn draft was signed by no one
         String signer = status == ResultStatus.FINAL || status == ResultStatus.CORRECTED ? actor : null;
         byte[] message = oru.build(report, status, controlId, signer, at).getBytes(StandardCharsets.UTF_8);
-        String summary = "ORU^R01 " + status.obr25() + (status == ResultStatus.WITHDRAWN ? "/W" : "") + " " + report.reportId();
+        String summary =
+                "ORU^R01 " + status.obr25() + (status == ResultStatus.WITHDRAWN ? "/W" : "") + " " + report.reportId();
         for (ReportConfig.Endpoint endpoint : config.ris().endpoints()) {
-            outbox.insert(ReportExporter.message(report, OutboxEntry.HL7, endpoint.destination(), summary, controlId, message));
+            outbox.insert(ReportExporter.message(
+                    report, OutboxEntry.HL7, endpoint.destination(), summary, controlId, message));
         }
     }
 
     /** MSH-10 from a database sequence, so control ids stay unique across restarts and replicas. */
     private String nextControlId() {
-        return "CXR" + jdbi.withHandle(h -> h.createQuery("SELECT nextval('hl7_control_id_seq')").mapTo(Long.class).one());
+        return "CXR"
+                + jdbi.withHandle(h -> h.createQuery("SELECT nextval('hl7_control_id_seq')")
+                        .mapTo(Long.class)
+                        .one());
     }
 }

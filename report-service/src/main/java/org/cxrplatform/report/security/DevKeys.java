@@ -64,10 +64,14 @@ public class DevKeys {
                 KeyPair pair = gen.generateKeyPair();
                 writeAtomically(priv, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
                 writeAtomically(pub, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
-                LOG.warnf("dev-auth is on: generated a token signing key pair in %s (never enable dev-auth in production)", dir);
+                LOG.warnf(
+                        "dev-auth is on: generated a token signing key pair in %s (never enable dev-auth in production)",
+                        dir);
             }
-            String body = Files.readString(priv).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            privateKey = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+            String body =
+                    Files.readString(priv).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            privateKey = KeyFactory.getInstance("RSA")
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the dev token keys in " + dir + " (cxr.report.data-dir)", e);
         } catch (GeneralSecurityException e) {
@@ -82,7 +86,11 @@ public class DevKeys {
      */
     private void lockedKey(Path pub) {
         String location = verifyKeyLocation.replaceFirst("^file:", "");
-        if (location.isEmpty() || !Path.of(location).toAbsolutePath().normalize().equals(pub.toAbsolutePath().normalize())
+        if (location.isEmpty()
+                || !Path.of(location)
+                        .toAbsolutePath()
+                        .normalize()
+                        .equals(pub.toAbsolutePath().normalize())
                 || Files.exists(pub)) {
             return;
         }
@@ -90,7 +98,8 @@ public class DevKeys {
             Files.createDirectories(pub.getParent());
             KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
             gen.initialize(2048);
-            writeAtomically(pub, pem("PUBLIC KEY", gen.generateKeyPair().getPublic().getEncoded()));
+            writeAtomically(
+                    pub, pem("PUBLIC KEY", gen.generateKeyPair().getPublic().getEncoded()));
             LOG.warnf("no identity provider configured (mp.jwt.verify.publickey.location) and dev-auth is off:"
                     + " the API refuses every token until one is configured");
         } catch (IOException e) {
@@ -106,12 +115,18 @@ public class DevKeys {
 
     /** A signed token for {@code user} with {@code roles} in its groups claim. */
     public String issue(String user, Set<String> roles, Duration lifetime) {
-        return Jwt.issuer(issuer).upn(user).subject(user).groups(roles).expiresIn(lifetime).sign(privateKey);
+        return Jwt.issuer(issuer)
+                .upn(user)
+                .subject(user)
+                .groups(roles)
+                .expiresIn(lifetime)
+                .sign(privateKey);
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     private static void writeAtomically(Path target, String content) throws IOException {

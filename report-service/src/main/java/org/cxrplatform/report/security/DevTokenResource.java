@@ -32,11 +32,9 @@ public class DevTokenResource {
     @Inject
     AuditLog audit;
 
-    public record TokenRequest(String user, List<String> roles) {
-    }
+    public record TokenRequest(String user, List<String> roles) {}
 
-    public record TokenResponse(String token, String user, Set<String> roles, long expiresInSeconds) {
-    }
+    public record TokenResponse(String token, String user, Set<String> roles, long expiresInSeconds) {}
 
     @POST
     @Path("/dev-token")

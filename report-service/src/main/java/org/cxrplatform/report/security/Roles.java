@@ -9,6 +9,5 @@ public final class Roles {
     /** Also sees the outbox and the audit log and re-sends parked messages. */
     public static final String ADMIN = "admin";
 
-    private Roles() {
-    }
+    private Roles() {}
 }

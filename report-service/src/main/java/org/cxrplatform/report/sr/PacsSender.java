@@ -33,12 +33,19 @@ public class PacsSender implements OutboxSender {
     @Override
     public String send(OutboxEntry entry) throws Exception {
         if (SrExporter.STOW_DESTINATION.equals(entry.destination())) {
-            return stow.store(config.stow().url().orElseThrow(() -> new IllegalStateException(
-                    "cxr.report.stow.url is no longer set; the SR waits until it is configured again")), entry);
+            return stow.store(
+                    config.stow()
+                            .url()
+                            .orElseThrow(() -> new IllegalStateException(
+                                    "cxr.report.stow.url is no longer set; the SR waits until it is configured again")),
+                    entry);
         }
         if (config.pacs().protocol() == ReportConfig.PacsProtocol.STOW) {
-            return stow.store(config.pacs().stowUrl().orElseThrow(() -> new IllegalStateException(
-                    "cxr.report.pacs.stow-url is not set")), entry);
+            return stow.store(
+                    config.pacs()
+                            .stowUrl()
+                            .orElseThrow(() -> new IllegalStateException("cxr.report.pacs.stow-url is not set")),
+                    entry);
         }
         return cStore(entry);
     }
@@ -59,11 +66,12 @@ public class PacsSender implements OutboxSender {
                     outcome[2] = warning;
                 }
             };
-            StorageSOPClassSCU scu = new StorageSOPClassSCU(pacs.host(), pacs.port(), pacs.aeTitle(), pacs.callingAeTitle(), files, 0,
-                    handler, 0);
+            StorageSOPClassSCU scu = new StorageSOPClassSCU(
+                    pacs.host(), pacs.port(), pacs.aeTitle(), pacs.callingAeTitle(), files, 0, handler, 0);
             if (scu.encounteredTrappedExceptions() || outcome[1] > 0 || outcome[0] + outcome[2] < 1) {
-                throw new IOException("C-STORE of " + entry.messageId() + " to " + pacs.aeTitle() + "@" + pacs.host() + ":" + pacs.port()
-                        + " failed (completed " + outcome[0] + ", failed " + outcome[1] + ", warning " + outcome[2] + ")");
+                throw new IOException("C-STORE of " + entry.messageId() + " to " + pacs.aeTitle() + "@" + pacs.host()
+                        + ":" + pacs.port() + " failed (completed " + outcome[0] + ", failed " + outcome[1]
+                        + ", warning " + outcome[2] + ")");
             }
             return outcome[2] > 0 ? "stored with warning" : "stored";
         } finally {

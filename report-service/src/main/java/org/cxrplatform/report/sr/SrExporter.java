@@ -34,17 +34,20 @@ public class SrExporter implements ReportExporter {
         if (!pacs && !stow) {
             return;
         }
-        SrBuilder.Built predecessor = outbox.latest(OutboxEntry.DICOM_SR, report.pk()).map(e -> SrBuilder.Built.of(e.payload())).orElse(null);
-        SrBuilder.Built sr = SrBuilder.build(report, status, actor, at, config.pacs().srKind(), config.ris().sendingFacility(), predecessor);
+        SrBuilder.Built predecessor = outbox.latest(OutboxEntry.DICOM_SR, report.pk())
+                .map(e -> SrBuilder.Built.of(e.payload()))
+                .orElse(null);
+        SrBuilder.Built sr = SrBuilder.build(
+                report, status, actor, at, config.pacs().srKind(), config.ris().sendingFacility(), predecessor);
         // the same SR object (same SOP Instance UID) to every destination, each its own outbox line with retries
         String summary = "SR " + status + " " + report.reportId();
         if (pacs) {
-            outbox.insert(ReportExporter.message(report, OutboxEntry.DICOM_SR, DESTINATION, summary, sr.sopInstanceUid(),
-                    sr.bytes()));
+            outbox.insert(ReportExporter.message(
+                    report, OutboxEntry.DICOM_SR, DESTINATION, summary, sr.sopInstanceUid(), sr.bytes()));
         }
         if (stow) {
-            outbox.insert(ReportExporter.message(report, OutboxEntry.DICOM_SR, STOW_DESTINATION, summary, sr.sopInstanceUid(),
-                    sr.bytes()));
+            outbox.insert(ReportExporter.message(
+                    report, OutboxEntry.DICOM_SR, STOW_DESTINATION, summary, sr.sopInstanceUid(), sr.bytes()));
         }
     }
 }

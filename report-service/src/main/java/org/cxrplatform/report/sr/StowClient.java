@@ -31,16 +31,20 @@ public class StowClient {
     @Inject
     ReportConfig config;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(10))
+            .build();
 
     public String store(URI base, OutboxEntry entry) throws IOException, InterruptedException {
         String boundary = "cxr-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream(entry.payload().length + 256);
-        body.writeBytes(("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        body.writeBytes(
+                ("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         body.writeBytes(entry.payload());
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
         URI studies = URI.create(base.toString().replaceAll("/+$", "") + "/studies");
-        HttpRequest.Builder request = HttpRequest.newBuilder(studies).timeout(config.stow().timeout())
+        HttpRequest.Builder request = HttpRequest.newBuilder(studies)
+                .timeout(config.stow().timeout())
                 .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + boundary)
                 .header("Accept", "application/dicom+json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
@@ -52,7 +56,8 @@ public class StowClient {
             return status == 200 ? "STOW-RS 200 stored" : "STOW-RS 202 stored with warnings";
         }
         throw new IOException("STOW-RS of " + entry.messageId() + " to " + studies + " answered " + status
-                + (failure == null ? "" : " (failed SOP instance, reason " + failure + ")") + ": " + abbreviate(response.body()));
+                + (failure == null ? "" : " (failed SOP instance, reason " + failure + ")") + ": "
+                + abbreviate(response.body()));
     }
 
     /** The failure reason of the first entry in the Failed SOP Sequence, or null when there is none (or no JSON). */

@@ -26,16 +26,24 @@ public class DeadLetters {
     MutinyEmitter<byte[]> dlq;
 
     /** Sends and waits for the broker's acknowledgement, so the original offset is committed only after. */
-    public void send(ConsumerRecord<String, byte[]> record, String reason, Throwable error, int attempts, String studyInstanceUid) {
+    public void send(
+            ConsumerRecord<String, byte[]> record,
+            String reason,
+            Throwable error,
+            int attempts,
+            String studyInstanceUid) {
         DeadLetter letter = DeadLetter.of(Stage.REPORT, record, studyInstanceUid, reason, error, attempts);
         RecordHeaders headers = new RecordHeaders();
-        String parent = EventHeaders.get(record.headers(), EventHeaders.TRACEPARENT).orElse(null);
+        String parent =
+                EventHeaders.get(record.headers(), EventHeaders.TRACEPARENT).orElse(null);
         EventHeaders.write(headers, letter, null, SOURCE, EventHeaders.continueTrace(parent));
         OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(letter.key())
                 .withHeaders(headers)
                 .build();
         dlq.sendMessageAndAwait(Message.of(EventJson.write(letter)).addMetadata(meta));
-        LOG.warnf("sent %s offset %d (key %s) to %s: %s", record.topic(), record.offset(), record.key(), "cxr.dlq", reason);
+        LOG.warnf(
+                "sent %s offset %d (key %s) to %s: %s",
+                record.topic(), record.offset(), record.key(), "cxr.dlq", reason);
     }
 }

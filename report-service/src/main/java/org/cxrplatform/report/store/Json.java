@@ -11,11 +11,9 @@ import org.cxrplatform.contracts.findings.FindingState;
 /** JSON columns, written and read with the contracts' mapper. */
 public final class Json {
 
-    private static final TypeReference<Map<Finding, FindingState>> FINDINGS = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<Finding, FindingState>> FINDINGS = new TypeReference<>() {};
 
-    private Json() {
-    }
+    private Json() {}
 
     public static String write(Object value) {
         return value == null ? null : EventJson.writeString(value);
@@ -25,14 +23,16 @@ public final class Json {
         try {
             return json == null ? null : EventJson.mapper().readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored JSON is not a " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+            throw new IllegalStateException(
+                    "stored JSON is not a " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
     }
 
     /** Findings in enum order, every finding present (missing ones read as NOT_MENTIONED). */
     public static Map<Finding, FindingState> readFindings(String json) {
         try {
-            Map<Finding, FindingState> read = json == null ? Map.of() : EventJson.mapper().readValue(json, FINDINGS);
+            Map<Finding, FindingState> read =
+                    json == null ? Map.of() : EventJson.mapper().readValue(json, FINDINGS);
             return complete(read);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored findings are not valid JSON: " + e.getOriginalMessage(), e);

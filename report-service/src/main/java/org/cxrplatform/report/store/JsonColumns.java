@@ -23,8 +23,9 @@ public class JsonColumns implements JdbiPlugin {
         jdbi.registerColumnMapper(Patient.class, json(Patient.class));
         jdbi.registerColumnMapper(SourceStudy.class, json(SourceStudy.class));
         jdbi.registerColumnMapper(Timings.class, json(Timings.class));
-        jdbi.registerColumnMapper(new GenericType<Map<Finding, FindingState>>() {
-        }, (rs, column, ctx) -> Json.readFindings(rs.getString(column)));
+        jdbi.registerColumnMapper(
+                new GenericType<Map<Finding, FindingState>>() {},
+                (rs, column, ctx) -> Json.readFindings(rs.getString(column)));
     }
 
     private static <T> ColumnMapper<T> json(Class<T> type) {

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.EventJson;
+import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ReportEvent;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -69,11 +69,14 @@ public class ReportConsumer {
                 long t0 = System.nanoTime();
                 // maxAttempts 1: any failure other than a lost database goes to the per-record path at once
                 int inserted = Retry.store("batch of " + events.size() + " reports", 1, () -> ingest.storeAll(events));
-                LOG.debugf("stored %d reports (%d new) in one transaction in %d ms", events.size(), inserted,
-                        (System.nanoTime() - t0) / 1_000_000);
+                LOG.debugf(
+                        "stored %d reports (%d new) in one transaction in %d ms",
+                        events.size(), inserted, (System.nanoTime() - t0) / 1_000_000);
                 return;
             } catch (RuntimeException e) {
-                LOG.warnf("storing a batch of %d reports failed (%s): storing them one by one", parsed.size(), e.getMessage());
+                LOG.warnf(
+                        "storing a batch of %d reports failed (%s): storing them one by one",
+                        parsed.size(), e.getMessage());
             }
         }
         for (Parsed p : parsed) {
@@ -86,7 +89,8 @@ public class ReportConsumer {
         try {
             Retry.store("report " + event.reportId(), MAX_ATTEMPTS, () -> ingest.store(event));
         } catch (RuntimeException e) {
-            deadLetters.send(record, "cannot store report: " + e.getMessage(), e, MAX_ATTEMPTS, event.studyInstanceUid());
+            deadLetters.send(
+                    record, "cannot store report: " + e.getMessage(), e, MAX_ATTEMPTS, event.studyInstanceUid());
         } finally {
             MDC.remove("studyInstanceUid");
         }
@@ -97,6 +101,5 @@ public class ReportConsumer {
         return event.lane() == Lane.STAT || ReportIngest.triagePriority(event) == 1;
     }
 
-    private record Parsed(ConsumerRecord<String, byte[]> record, ReportEvent event) {
-    }
+    private record Parsed(ConsumerRecord<String, byte[]> record, ReportEvent event) {}
 }

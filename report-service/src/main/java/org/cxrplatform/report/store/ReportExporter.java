@@ -13,7 +13,9 @@ public interface ReportExporter {
     void enqueue(StoredReport report, ResultStatus status, String actor, Instant at);
 
     /** An outbox message about {@code report}: in the report's line, urgent when the report is. */
-    static OutboxMessage message(StoredReport report, String kind, String destination, String summary, String messageId, byte[] payload) {
-        return new OutboxMessage(kind, destination, report.orderKey(), report.urgent(), report.pk(), null, summary, messageId, payload);
+    static OutboxMessage message(
+            StoredReport report, String kind, String destination, String summary, String messageId, byte[] payload) {
+        return new OutboxMessage(
+                kind, destination, report.orderKey(), report.urgent(), report.pk(), null, summary, messageId, payload);
     }
 }

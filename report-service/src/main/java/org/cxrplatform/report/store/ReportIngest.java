@@ -55,16 +55,18 @@ public class ReportIngest {
     private Optional<StoredReport> storeOne(ReportEvent event) {
         Optional<StoredReport> inserted = store.insertDraft(event, triagePriority(event), orderKey(event));
         if (inserted.isEmpty()) {
-            LOG.infof("report %s of study %s (model %s) is already stored: re-delivery ignored", event.reportId(),
-                    event.studyInstanceUid(), event.model().version());
+            LOG.infof(
+                    "report %s of study %s (model %s) is already stored: re-delivery ignored",
+                    event.reportId(), event.studyInstanceUid(), event.model().version());
             return inserted;
         }
         StoredReport report = inserted.get();
         store.addHistory(report.pk(), null, ReportStatus.DRAFT, AI_ACTOR, "AI draft received");
         Instant now = Instant.now();
         exporters.forEach(e -> e.enqueue(report, ResultStatus.PRELIMINARY, AI_ACTOR, now));
-        LOG.infof("stored AI draft %s of study %s (lane %s, priority %d)", report.reportId(), report.studyInstanceUid(),
-                report.lane(), report.triagePriority());
+        LOG.infof(
+                "stored AI draft %s of study %s (lane %s, priority %d)",
+                report.reportId(), report.studyInstanceUid(), report.lane(), report.triagePriority());
         return inserted;
     }
 
@@ -80,7 +82,9 @@ public class ReportIngest {
     /** The line RIS messages queue in: the patient when known, else the accession, else the study. */
     static String orderKey(ReportEvent event) {
         if (event.patient() != null && event.patient().id() != null) {
-            return "patient:" + (event.patient().issuer() == null ? "" : event.patient().issuer() + "|") + event.patient().id();
+            return "patient:"
+                    + (event.patient().issuer() == null ? "" : event.patient().issuer() + "|")
+                    + event.patient().id();
         }
         if (event.accessionNumber() != null && !event.accessionNumber().isBlank()) {
             return "accession:" + event.accessionNumber();

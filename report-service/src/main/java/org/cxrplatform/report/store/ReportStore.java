@@ -24,9 +24,10 @@ import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 public class ReportStore {
 
     /** Named as {@link StoredReport}'s components (snake case); the JSON columns are read by {@link JsonColumns}. */
-    private static final String COLUMNS = "id AS pk, report_id, study_instance_uid, sop_instance_uid, accession_number, model_version,"
-            + " model, lane, triage_priority, ai_text, ai_findings, text, findings, status, patient, source, timings, order_key,"
-            + " created_at, updated_at, reviewed_by, reviewed_at, signatures";
+    private static final String COLUMNS =
+            "id AS pk, report_id, study_instance_uid, sop_instance_uid, accession_number, model_version,"
+                    + " model, lane, triage_priority, ai_text, ai_findings, text, findings, status, patient, source, timings, order_key,"
+                    + " created_at, updated_at, reviewed_by, reviewed_at, signatures";
 
     private static final RowMapper<StoredReport> REPORT = ConstructorMapper.of(StoredReport.class);
     private static final RowMapper<StatusChange> CHANGE = ConstructorMapper.of(StatusChange.class);
@@ -41,12 +42,13 @@ public class ReportStore {
      * @return the new row, or empty when the event was a re-delivery (nothing was changed)
      */
     public Optional<StoredReport> insertDraft(ReportEvent event, int triagePriority, String orderKey) {
-        String sql = "INSERT INTO report (report_id, study_instance_uid, sop_instance_uid, accession_number, model_version, model, lane,"
-                + " triage_priority, ai_text, ai_findings, text, findings, status, patient, source, timings, order_key)"
-                + " VALUES (:reportId, :studyInstanceUid, :sopInstanceUid, :accessionNumber, :modelVersion, CAST(:model AS jsonb), :lane,"
-                + " :triagePriority, :text, CAST(:findings AS jsonb), :text, CAST(:findings AS jsonb), 'DRAFT', CAST(:patient AS jsonb),"
-                + " CAST(:source AS jsonb), CAST(:timings AS jsonb), :orderKey)"
-                + " ON CONFLICT DO NOTHING RETURNING " + COLUMNS;
+        String sql =
+                "INSERT INTO report (report_id, study_instance_uid, sop_instance_uid, accession_number, model_version, model, lane,"
+                        + " triage_priority, ai_text, ai_findings, text, findings, status, patient, source, timings, order_key)"
+                        + " VALUES (:reportId, :studyInstanceUid, :sopInstanceUid, :accessionNumber, :modelVersion, CAST(:model AS jsonb), :lane,"
+                        + " :triagePriority, :text, CAST(:findings AS jsonb), :text, CAST(:findings AS jsonb), 'DRAFT', CAST(:patient AS jsonb),"
+                        + " CAST(:source AS jsonb), CAST(:timings AS jsonb), :orderKey)"
+                        + " ON CONFLICT DO NOTHING RETURNING " + COLUMNS;
         return jdbi.withHandle(h -> h.createQuery(sql)
                 .bind("reportId", event.reportId())
                 .bind("studyInstanceUid", event.studyInstanceUid())
@@ -92,14 +94,20 @@ public class ReportStore {
         String sql = "SELECT " + COLUMNS + " FROM report r" + where + " ORDER BY EXISTS (SELECT 1 FROM critical_alert a"
                 + " WHERE a.study_instance_uid = r.study_instance_uid AND a.acknowledged_at IS NULL) DESC, r.triage_priority,"
                 + " (r.lane = 'STAT') DESC, r.created_at, r.id LIMIT :limit";
-        return jdbi.withHandle(h -> h.createQuery(sql).bindMap(where.args()).bind("limit", q.limit()).map(REPORT).list());
+        return jdbi.withHandle(h -> h.createQuery(sql)
+                .bindMap(where.args())
+                .bind("limit", q.limit())
+                .map(REPORT)
+                .list());
     }
 
     /** Applies a reviewed status (and, for edits, the new text and findings); accepting or editing counts a signature. */
-    public StoredReport updateReview(long pk, ReportStatus status, String text, Map<Finding, FindingState> findings, String actor) {
-        String sql = "UPDATE report SET status = :status, text = :text, findings = CAST(:findings AS jsonb), reviewed_by = :actor,"
-                + " reviewed_at = now(), updated_at = now(), signatures = signatures + CASE WHEN :signed THEN 1 ELSE 0 END"
-                + " WHERE id = :pk RETURNING " + COLUMNS;
+    public StoredReport updateReview(
+            long pk, ReportStatus status, String text, Map<Finding, FindingState> findings, String actor) {
+        String sql =
+                "UPDATE report SET status = :status, text = :text, findings = CAST(:findings AS jsonb), reviewed_by = :actor,"
+                        + " reviewed_at = now(), updated_at = now(), signatures = signatures + CASE WHEN :signed THEN 1 ELSE 0 END"
+                        + " WHERE id = :pk RETURNING " + COLUMNS;
         return jdbi.withHandle(h -> h.createQuery(sql)
                 .bind("status", status)
                 .bind("text", text)
@@ -112,14 +120,15 @@ public class ReportStore {
     }
 
     public void addHistory(long reportPk, ReportStatus from, ReportStatus to, String actor, String note) {
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO report_status_history (report_pk, from_status, to_status, actor, note)"
-                        + " VALUES (:reportPk, :from, :to, :actor, :note)")
-                .bind("reportPk", reportPk)
-                .bind("from", from)
-                .bind("to", to)
-                .bind("actor", actor)
-                .bind("note", note)
-                .execute());
+        jdbi.useHandle(
+                h -> h.createUpdate("INSERT INTO report_status_history (report_pk, from_status, to_status, actor, note)"
+                                + " VALUES (:reportPk, :from, :to, :actor, :note)")
+                        .bind("reportPk", reportPk)
+                        .bind("from", from)
+                        .bind("to", to)
+                        .bind("actor", actor)
+                        .bind("note", note)
+                        .execute());
     }
 
     public List<StatusChange> history(long reportPk) {
@@ -142,19 +151,24 @@ public class ReportStore {
         if (!Inputs.isReportId(reportId)) {
             return Optional.empty(); // not a report id (32 hex digits): nothing to ask the database
         }
-        return jdbi.withHandle(h -> h.createQuery(sql).bind("reportId", reportId).map(REPORT).findOne());
+        return jdbi.withHandle(
+                h -> h.createQuery(sql).bind("reportId", reportId).map(REPORT).findOne());
     }
 
-    public record ReportQuery(ReportStatus status, Lane lane, Integer priority, String studyInstanceUid, String accessionNumber,
-                              String patientId, int limit) {
+    public record ReportQuery(
+            ReportStatus status,
+            Lane lane,
+            Integer priority,
+            String studyInstanceUid,
+            String accessionNumber,
+            String patientId,
+            int limit) {
         public static ReportQuery all(int limit) {
             return new ReportQuery(null, null, null, null, null, null, limit);
         }
     }
 
-    public record StatusChange(ReportStatus from, ReportStatus to, String actor, String note, Instant at) {
-    }
+    public record StatusChange(ReportStatus from, ReportStatus to, String actor, String note, Instant at) {}
 
-    public record StatusCount(String modelVersion, ReportStatus status, long count) {
-    }
+    public record StatusCount(String modelVersion, ReportStatus status, long count) {}
 }

@@ -14,8 +14,7 @@ public final class Retry {
 
     private static final Logger LOG = Logger.getLogger(Retry.class);
 
-    private Retry() {
-    }
+    private Retry() {}
 
     public static <T> T store(String what, int maxAttempts, Supplier<T> op) {
         Duration wait = Duration.ofMillis(200);
@@ -27,16 +26,21 @@ public final class Retry {
                 if (!unreachable && attempt >= maxAttempts) {
                     throw e;
                 }
-                LOG.warnf("attempt %d to store %s failed (%s), retrying in %d ms", attempt, what, e.getMessage(), wait.toMillis());
+                LOG.warnf(
+                        "attempt %d to store %s failed (%s), retrying in %d ms",
+                        attempt, what, e.getMessage(), wait.toMillis());
                 sleep(wait);
-                wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : wait.multipliedBy(2);
+                wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
+                        ? Duration.ofSeconds(30)
+                        : wait.multipliedBy(2);
             }
         }
     }
 
     static boolean isConnectionLoss(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
                 return true;
             }

@@ -39,9 +39,16 @@ import org.junit.jupiter.api.Test;
  */
 class OruConformanceTest {
 
-    static final SourceStudy ORDERED = new SourceStudy("1.2.826.0.1.3680043.8.498.1.1", "1.2.840.10008.5.1.4.1.1.1.1",
-            LocalDate.of(2026, 11, 28), "095501.25", "4711", "REFERRER^ROSA", "PL-9001",
-            new SourceStudy.Procedure("36643-5", "LN", "XR Chest 2V"), "HL7");
+    static final SourceStudy ORDERED = new SourceStudy(
+            "1.2.826.0.1.3680043.8.498.1.1",
+            "1.2.840.10008.5.1.4.1.1.1.1",
+            LocalDate.of(2026, 11, 28),
+            "095501.25",
+            "4711",
+            "REFERRER^ROSA",
+            "PL-9001",
+            new SourceStudy.Procedure("36643-5", "LN", "XR Chest 2V"),
+            "HL7");
     static final Instant AT = Instant.parse("2026-11-28T11:00:00Z");
 
     static final ReportConfig.Ris RIS = new Config();
@@ -73,51 +80,107 @@ class OruConformanceTest {
         findings.put(Finding.PNEUMOTHORAX, FindingState.PRESENT);
         findings.put(Finding.PLEURAL_EFFUSION, FindingState.ABSENT);
         ModelIdentity model = new ModelIdentity("ECOFRI/CXR-LLAVA-v2", "0123456789abcdef", "p1", "greedy");
-        return new StoredReport(1, "0f1e2d3c4b5a69788796a5b4c3d2e1f0", "1.2.826.0.1.3680043.8.498.1", "1.2.826.0.1.3680043.8.498.1.1.1",
-                accession, model.version(), model, Lane.STAT, 1, text, findings, text, findings, ReportStatus.DRAFT, patient, source, null,
-                "accession:" + accession, Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:00:00Z"), null, null, 0);
+        return new StoredReport(
+                1,
+                "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+                "1.2.826.0.1.3680043.8.498.1",
+                "1.2.826.0.1.3680043.8.498.1.1.1",
+                accession,
+                model.version(),
+                model,
+                Lane.STAT,
+                1,
+                text,
+                findings,
+                text,
+                findings,
+                ReportStatus.DRAFT,
+                patient,
+                source,
+                null,
+                "accession:" + accession,
+                Instant.parse("2026-11-28T10:00:00Z"),
+                Instant.parse("2026-11-28T10:00:00Z"),
+                null,
+                null,
+                0);
     }
 
     @Test
     void aDraftWithoutPhiNamesTheOrderAndNoInventedPatient() throws Exception {
-        String er7 = builder.build(RIS, report(null, ORDERED, "ACC77", "Large right pneumothorax.\nNo pleural effusion."),
-                ResultStatus.PRELIMINARY, "CXR1", null, AT);
+        String er7 = builder.build(
+                RIS,
+                report(null, ORDERED, "ACC77", "Large right pneumothorax.\nNo pleural effusion."),
+                ResultStatus.PRELIMINARY,
+                "CXR1",
+                null,
+                AT);
         assertConforms(er7);
         Map<String, String> f = independentlyParsed(er7);
-        assertThat(f).containsEntry("MSH.F9", "ORU^R01^ORU_R01").containsEntry("MSH.F12", "2.5.1")
-                .containsEntry("MSH.F18", "UNICODE UTF-8").containsEntry("MSH.F21", "CXR-ORU-R01-2^CXR_AI")
-                .containsEntry("PID.F3", "ACC77^^^^ACSN").containsEntry("PID.F5", "\"\"")
-                .containsEntry("ORC.F1", "RE").containsEntry("ORC.F2", "PL-9001").containsEntry("ORC.F3", "0f1e2d3c4b5a6978")
-                .containsEntry("OBR.F2", "PL-9001").containsEntry("OBR.F3", "0f1e2d3c4b5a6978")
-                .containsEntry("OBR.F4", "36643-5^XR Chest 2V^LN").containsEntry("OBR.F7", "20261128095501")
-                .containsEntry("OBR.F18", "ACC77").containsEntry("OBR.F24", "RAD").containsEntry("OBR.F25", "P")
+        assertThat(f)
+                .containsEntry("MSH.F9", "ORU^R01^ORU_R01")
+                .containsEntry("MSH.F12", "2.5.1")
+                .containsEntry("MSH.F18", "UNICODE UTF-8")
+                .containsEntry("MSH.F21", "CXR-ORU-R01-2^CXR_AI")
+                .containsEntry("PID.F3", "ACC77^^^^ACSN")
+                .containsEntry("PID.F5", "\"\"")
+                .containsEntry("ORC.F1", "RE")
+                .containsEntry("ORC.F2", "PL-9001")
+                .containsEntry("ORC.F3", "0f1e2d3c4b5a6978")
+                .containsEntry("OBR.F2", "PL-9001")
+                .containsEntry("OBR.F3", "0f1e2d3c4b5a6978")
+                .containsEntry("OBR.F4", "36643-5^XR Chest 2V^LN")
+                .containsEntry("OBR.F7", "20261128095501")
+                .containsEntry("OBR.F18", "ACC77")
+                .containsEntry("OBR.F24", "RAD")
+                .containsEntry("OBR.F25", "P")
                 .containsEntry("OBR.F32", "");
-        assertThat(f.get("OBX").lines()).contains("TX|18782-3^Radiology Study observation (narrative)^LN|1|Large right pneumothorax.|P",
-                "TX|18782-3^Radiology Study observation (narrative)^LN|2|No pleural effusion.|P",
-                "CWE|36118008^Pneumothorax^SCT||52101004^Present^SCT|P", "CWE|60046008^Pleural effusion^SCT||2667000^Absent^SCT|P");
+        assertThat(f.get("OBX").lines())
+                .contains(
+                        "TX|18782-3^Radiology Study observation (narrative)^LN|1|Large right pneumothorax.|P",
+                        "TX|18782-3^Radiology Study observation (narrative)^LN|2|No pleural effusion.|P",
+                        "CWE|36118008^Pneumothorax^SCT||52101004^Present^SCT|P",
+                        "CWE|60046008^Pleural effusion^SCT||2667000^Absent^SCT|P");
     }
 
     @Test
     void aSignedReportWithPhiCarriesThePatientAndTheRadiologist() throws Exception {
         Patient patient = new Patient("PID-1", "HOSP", "DOE^JANE", LocalDate.of(1950, 3, 4), "F");
-        String er7 = builder.build(RIS, report(patient, ORDERED, "ACC78", "Large right pneumothorax."), ResultStatus.FINAL, "CXR2", "dr.house", AT);
+        String er7 = builder.build(
+                RIS,
+                report(patient, ORDERED, "ACC78", "Large right pneumothorax."),
+                ResultStatus.FINAL,
+                "CXR2",
+                "dr.house",
+                AT);
         assertConforms(er7);
         Map<String, String> f = independentlyParsed(er7);
-        assertThat(f).containsEntry("PID.F3", "PID-1^^^HOSP^MR").containsEntry("PID.F5", "DOE^JANE")
-                .containsEntry("PID.F7", "19500304").containsEntry("PID.F8", "F")
-                .containsEntry("OBR.F25", "F").containsEntry("OBR.F32", "dr.house");
+        assertThat(f)
+                .containsEntry("PID.F3", "PID-1^^^HOSP^MR")
+                .containsEntry("PID.F5", "DOE^JANE")
+                .containsEntry("PID.F7", "19500304")
+                .containsEntry("PID.F8", "F")
+                .containsEntry("OBR.F25", "F")
+                .containsEntry("OBR.F32", "dr.house");
         assertThat(f.get("OBX").lines()).allSatisfy(obx -> assertThat(obx).endsWith("|F"));
 
-        String corrected = builder.build(RIS, report(patient, ORDERED, "ACC78", "Small right pneumothorax."), ResultStatus.CORRECTED, "CXR3",
-                "dr.house", AT.plusSeconds(60));
+        String corrected = builder.build(
+                RIS,
+                report(patient, ORDERED, "ACC78", "Small right pneumothorax."),
+                ResultStatus.CORRECTED,
+                "CXR3",
+                "dr.house",
+                AT.plusSeconds(60));
         assertConforms(corrected);
-        assertThat(independentlyParsed(corrected)).containsEntry("OBR.F25", "C").containsEntry("OBR.F3",
-                "0f1e2d3c4b5a6978");
+        assertThat(independentlyParsed(corrected))
+                .containsEntry("OBR.F25", "C")
+                .containsEntry("OBR.F3", "0f1e2d3c4b5a6978");
     }
 
     @Test
     void aRejectedDraftStaysPreliminaryWithEveryObservationWithdrawn() throws Exception {
-        String er7 = builder.build(RIS, report(null, ORDERED, "ACC79", "Cardiomegaly."), ResultStatus.WITHDRAWN, "CXR4", null, AT);
+        String er7 = builder.build(
+                RIS, report(null, ORDERED, "ACC79", "Cardiomegaly."), ResultStatus.WITHDRAWN, "CXR4", null, AT);
         assertConforms(er7);
         Map<String, String> f = independentlyParsed(er7);
         assertThat(f).containsEntry("OBR.F25", "P");
@@ -126,27 +189,45 @@ class OruConformanceTest {
 
     @Test
     void withoutOrderFactsThePlacerIsTheAccessionAndTheProcedureTheDocumentedFallback() throws Exception {
-        String er7 = builder.build(RIS, report(null, null, "ACC80", "No acute findings."), ResultStatus.PRELIMINARY, "CXR5", null, AT);
+        String er7 = builder.build(
+                RIS, report(null, null, "ACC80", "No acute findings."), ResultStatus.PRELIMINARY, "CXR5", null, AT);
         assertConforms(er7);
-        assertThat(independentlyParsed(er7)).containsEntry("ORC.F2", "ACC80").containsEntry("OBR.F2", "ACC80")
-                .containsEntry("OBR.F4", "18748-4^Diagnostic imaging study^LN").containsEntry("OBR.F7", "20261128100000+0000")
+        assertThat(independentlyParsed(er7))
+                .containsEntry("ORC.F2", "ACC80")
+                .containsEntry("OBR.F2", "ACC80")
+                .containsEntry("OBR.F4", "18748-4^Diagnostic imaging study^LN")
+                .containsEntry("OBR.F7", "20261128100000+0000")
                 .containsEntry("OBR.F18", "ACC80");
 
-        SourceStudy dicomOnly = new SourceStudy(null, null, LocalDate.of(2026, 11, 27), null, null, null, null,
-                new SourceStudy.Procedure("RPID12", "99HOSP", "CHEST PA"), "DICOM");
-        String noAccession = builder.build(RIS, report(null, dicomOnly, null, "No acute findings."), ResultStatus.PRELIMINARY, "CXR6", null, AT);
+        SourceStudy dicomOnly = new SourceStudy(
+                null,
+                null,
+                LocalDate.of(2026, 11, 27),
+                null,
+                null,
+                null,
+                null,
+                new SourceStudy.Procedure("RPID12", "99HOSP", "CHEST PA"),
+                "DICOM");
+        String noAccession = builder.build(
+                RIS, report(null, dicomOnly, null, "No acute findings."), ResultStatus.PRELIMINARY, "CXR6", null, AT);
         assertConforms(noAccession);
-        assertThat(independentlyParsed(noAccession)).containsEntry("OBR.F2", "0f1e2d3c4b5a6978")
-                .containsEntry("PID.F3", "\"\"").containsEntry("OBR.F4", "RPID12^CHEST PA^99HOSP")
-                .containsEntry("OBR.F7", "20261127").containsEntry("OBR.F18", "");
+        assertThat(independentlyParsed(noAccession))
+                .containsEntry("OBR.F2", "0f1e2d3c4b5a6978")
+                .containsEntry("PID.F3", "\"\"")
+                .containsEntry("OBR.F4", "RPID12^CHEST PA^99HOSP")
+                .containsEntry("OBR.F7", "20261127")
+                .containsEntry("OBR.F18", "");
     }
 
     @Test
     void theProfileCatchesWhatARisWouldRefuse() throws Exception {
-        String er7 = builder.build(RIS, report(null, ORDERED, "ACC81", "No acute findings."), ResultStatus.PRELIMINARY, "CXR7", null, AT);
+        String er7 = builder.build(
+                RIS, report(null, ORDERED, "ACC81", "No acute findings."), ResultStatus.PRELIMINARY, "CXR7", null, AT);
         // no universal service identifier, no placer order number
         String broken = er7.replace("|36643-5^XR Chest 2V^LN|", "||").replace("ORC|RE|PL-9001|", "ORC|RE||");
-        assertThat(profileErrors(broken)).anySatisfy(e -> assertThat(e).contains("Universal Service"))
+        assertThat(profileErrors(broken))
+                .anySatisfy(e -> assertThat(e).contains("Universal Service"))
                 .anySatisfy(e -> assertThat(e).contains("Placer Order Number"));
     }
 

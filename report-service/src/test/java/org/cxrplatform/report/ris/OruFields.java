@@ -12,8 +12,7 @@ import java.util.Map;
 /** Runs {@code hl7/oru_fields.py} (Debian /usr/bin/python3 with python3-hl7) on one message and returns its fields. */
 final class OruFields {
 
-    private OruFields() {
-    }
+    private OruFields() {}
 
     /** FIELD → value; all OBX rows joined with newlines under the key "OBX". */
     static Map<String, String> read(String er7) throws IOException, InterruptedException {
@@ -22,7 +21,9 @@ final class OruFields {
             Files.write(script, in.readAllBytes());
         }
         try {
-            Process p = new ProcessBuilder("/usr/bin/python3", script.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("/usr/bin/python3", script.toString())
+                    .redirectErrorStream(true)
+                    .start();
             try (OutputStream out = p.getOutputStream()) {
                 out.write(er7.getBytes(StandardCharsets.UTF_8));
             }

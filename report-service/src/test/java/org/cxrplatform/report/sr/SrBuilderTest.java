@@ -28,9 +28,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SrBuilderTest {
 
     /** The source study as ingest reads it: a DX image, the study's date/time and ids, an HL7 order. */
-    static final SourceStudy SOURCE = new SourceStudy("1.2.826.0.1.3680043.8.498.1.1", "1.2.840.10008.5.1.4.1.1.1.1",
-            LocalDate.of(2026, 11, 27), "235501.25", "4711", "REFERRER^ROSA", "PL-9001",
-            new SourceStudy.Procedure("36643-5", "LN", "XR Chest 2V"), "HL7");
+    static final SourceStudy SOURCE = new SourceStudy(
+            "1.2.826.0.1.3680043.8.498.1.1",
+            "1.2.840.10008.5.1.4.1.1.1.1",
+            LocalDate.of(2026, 11, 27),
+            "235501.25",
+            "4711",
+            "REFERRER^ROSA",
+            "PL-9001",
+            new SourceStudy.Procedure("36643-5", "LN", "XR Chest 2V"),
+            "HL7");
 
     @TempDir
     Path dir;
@@ -44,18 +51,44 @@ class SrBuilderTest {
         findings.put(Finding.PLEURAL_EFFUSION, FindingState.ABSENT);
         findings.put(Finding.CARDIOMEGALY, FindingState.UNCERTAIN);
         ModelIdentity model = new ModelIdentity("ECOFRI/CXR-LLAVA-v2", "0123456789abcdef", "p1", "greedy");
-        return new StoredReport(1, "r1", "1.2.826.0.1.3680043.8.498.1", "1.2.826.0.1.3680043.8.498.2", "ACC1", model.version(), model,
-                Lane.STAT, 1, "Large right pneumothorax. No pleural effusion. Heart size may be enlarged.", findings,
-                "Large right pneumothorax. No pleural effusion. Heart size may be enlarged.", findings, ReportStatus.DRAFT, patient, SOURCE, null,
-                "accession:ACC1", Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:00:00Z"), null, null, 0);
+        return new StoredReport(
+                1,
+                "r1",
+                "1.2.826.0.1.3680043.8.498.1",
+                "1.2.826.0.1.3680043.8.498.2",
+                "ACC1",
+                model.version(),
+                model,
+                Lane.STAT,
+                1,
+                "Large right pneumothorax. No pleural effusion. Heart size may be enlarged.",
+                findings,
+                "Large right pneumothorax. No pleural effusion. Heart size may be enlarged.",
+                findings,
+                ReportStatus.DRAFT,
+                patient,
+                SOURCE,
+                null,
+                "accession:ACC1",
+                Instant.parse("2026-11-28T10:00:00Z"),
+                Instant.parse("2026-11-28T10:00:00Z"),
+                null,
+                null,
+                0);
     }
 
     @ParameterizedTest
-    @CsvSource({"COMPREHENSIVE,PRELIMINARY,true", "COMPREHENSIVE,FINAL,false", "COMPREHENSIVE,CORRECTED,true", "BASIC_TEXT,FINAL,true",
-        "COMPREHENSIVE,WITHDRAWN,false"})
+    @CsvSource({
+        "COMPREHENSIVE,PRELIMINARY,true",
+        "COMPREHENSIVE,FINAL,false",
+        "COMPREHENSIVE,CORRECTED,true",
+        "BASIC_TEXT,FINAL,true",
+        "COMPREHENSIVE,WITHDRAWN,false"
+    })
     void passesDciodvfyAndDsrdumpWithoutErrors(SrKind kind, ResultStatus status, boolean withPatient) throws Exception {
         Patient patient = withPatient ? new Patient("PID1", "HOSP", "DOE^JANE", LocalDate.of(1950, 3, 4), "F") : null;
-        SrBuilder.Built sr = SrBuilder.build(report(patient), status, "dr.house", Instant.parse("2026-11-28T11:00:00Z"), kind, "CXR");
+        SrBuilder.Built sr = SrBuilder.build(
+                report(patient), status, "dr.house", Instant.parse("2026-11-28T11:00:00Z"), kind, "CXR");
         Path file = dir.resolve("sr.dcm");
         Files.write(file, sr.bytes());
         // kept for the conformance statement's examples (target/sr-examples)
@@ -71,18 +104,33 @@ class SrBuilderTest {
         assertThat(dump).contains("Large right pneumothorax. No pleural effusion.");
         String header = run("dcmdump", file.toString());
         // the General Study module is the source study's: a PACS files the SR with it
-        assertThat(header).contains("1.2.826.0.1.3680043.8.498.1").contains("(0008,0020) DA [20261127]")
-                .contains("(0008,0030) TM [235501.25]").contains("(0020,0010) SH [4711]").contains("REFERRER^ROSA");
+        assertThat(header)
+                .contains("1.2.826.0.1.3680043.8.498.1")
+                .contains("(0008,0020) DA [20261127]")
+                .contains("(0008,0030) TM [235501.25]")
+                .contains("(0020,0010) SH [4711]")
+                .contains("REFERRER^ROSA");
         if (kind == SrKind.COMPREHENSIVE) {
-            assertThat(dump).contains("TID 1500 (DCMR)").contains("Imaging Measurement Report")
-                    .contains("Pneumothorax").contains("Present").contains("Pleural effusion").contains("Absent")
-                    .contains("Undetermined").doesNotContain("Atelectasis")
+            assertThat(dump)
+                    .contains("TID 1500 (DCMR)")
+                    .contains("Imaging Measurement Report")
+                    .contains("Pneumothorax")
+                    .contains("Present")
+                    .contains("Pleural effusion")
+                    .contains("Absent")
+                    .contains("Undetermined")
+                    .doesNotContain("Atelectasis")
                     // TID 4019 and the device observer: which model, which weights
-                    .contains("Algorithm Name").contains("ECOFRI/CXR-LLAVA-v2").contains("Algorithm Version")
-                    .contains("Algorithm Parameters").contains("weights sha256:0123456789abcdef; prompt p1; generation greedy")
+                    .contains("Algorithm Name")
+                    .contains("ECOFRI/CXR-LLAVA-v2")
+                    .contains("Algorithm Version")
+                    .contains("Algorithm Parameters")
+                    .contains("weights sha256:0123456789abcdef; prompt p1; generation greedy")
                     .contains("Device Observer Name")
                     // TID 1600: the image the model read
-                    .contains("Image Library").contains("1.2.826.0.1.3680043.8.498.2").contains("XR Chest 2V");
+                    .contains("Image Library")
+                    .contains("1.2.826.0.1.3680043.8.498.2")
+                    .contains("XR Chest 2V");
             assertThat(header).contains("CurrentRequestedProcedureEvidenceSequence");
         } else {
             assertThat(dump).doesNotContain("Undetermined").doesNotContain("TID 1500");
@@ -93,14 +141,45 @@ class SrBuilderTest {
     @org.junit.jupiter.api.Test
     void aReportOfAnOldEventWithoutSourceFactsIsStillValidAndInventsNoStudyDate() throws Exception {
         StoredReport old = report(null);
-        old = new StoredReport(old.pk(), old.reportId(), old.studyInstanceUid(), old.sopInstanceUid(), old.accessionNumber(),
-                old.modelVersion(), old.model(), old.lane(), old.triagePriority(), old.aiText(), old.aiFindings(), old.text(), old.findings(),
-                old.status(), null, null, null, old.orderKey(), old.createdAt(), old.updatedAt(), null, null, 0);
+        old = new StoredReport(
+                old.pk(),
+                old.reportId(),
+                old.studyInstanceUid(),
+                old.sopInstanceUid(),
+                old.accessionNumber(),
+                old.modelVersion(),
+                old.model(),
+                old.lane(),
+                old.triagePriority(),
+                old.aiText(),
+                old.aiFindings(),
+                old.text(),
+                old.findings(),
+                old.status(),
+                null,
+                null,
+                null,
+                old.orderKey(),
+                old.createdAt(),
+                old.updatedAt(),
+                null,
+                null,
+                0);
         Path file = dir.resolve("old.dcm");
-        Files.write(file, SrBuilder.build(old, ResultStatus.PRELIMINARY, "ai", Instant.parse("2026-11-28T11:00:00Z"),
-                SrKind.COMPREHENSIVE, "CXR").bytes());
+        Files.write(
+                file,
+                SrBuilder.build(
+                                old,
+                                ResultStatus.PRELIMINARY,
+                                "ai",
+                                Instant.parse("2026-11-28T11:00:00Z"),
+                                SrKind.COMPREHENSIVE,
+                                "CXR")
+                        .bytes());
         String verify = run("dciodvfy", file.toString());
-        assertThat(verify.lines().filter(l -> l.startsWith("Error")).toList()).as(verify).isEmpty();
+        assertThat(verify.lines().filter(l -> l.startsWith("Error")).toList())
+                .as(verify)
+                .isEmpty();
         assertThat(dsrdumpWithoutProblems(file)).contains("TID 1500 (DCMR)").contains("Diagnostic imaging study");
         assertThat(run("dcmdump", file.toString())).contains("(0008,0020) DA (no value available)");
     }
@@ -111,8 +190,12 @@ class SrBuilderTest {
      */
     static String dsrdumpWithoutProblems(Path file) {
         String dump = run("dsrdump", "+Pl", "+Pt", "+Pu", file.toString());
-        assertThat(dump.lines().filter(l -> l.startsWith("W:") || l.startsWith("E:") || l.startsWith("F:"))
-                .filter(l -> !l.equals(UTF8_NOTICE)).toList()).as(dump).isEmpty();
+        assertThat(dump.lines()
+                        .filter(l -> l.startsWith("W:") || l.startsWith("E:") || l.startsWith("F:"))
+                        .filter(l -> !l.equals(UTF8_NOTICE))
+                        .toList())
+                .as(dump)
+                .isEmpty();
         return dump;
     }
 
@@ -120,17 +203,30 @@ class SrBuilderTest {
 
     @org.junit.jupiter.api.Test
     void aSignedVersionNamesTheDraftAsPredecessor() throws Exception {
-        SrBuilder.Built draft = SrBuilder.build(report(null), ResultStatus.PRELIMINARY, "ai", Instant.parse("2026-11-28T10:00:00Z"),
-                SrKind.COMPREHENSIVE, "CXR");
+        SrBuilder.Built draft = SrBuilder.build(
+                report(null),
+                ResultStatus.PRELIMINARY,
+                "ai",
+                Instant.parse("2026-11-28T10:00:00Z"),
+                SrKind.COMPREHENSIVE,
+                "CXR");
         SrBuilder.Built read = SrBuilder.Built.of(draft.bytes());
         assertThat(read.sopInstanceUid()).isEqualTo(draft.sopInstanceUid());
         assertThat(read.sopClassUid()).isEqualTo(SrBuilder.COMPREHENSIVE_SR);
-        SrBuilder.Built signed = SrBuilder.build(report(null), ResultStatus.CORRECTED, "dr.house", Instant.parse("2026-11-28T11:00:00Z"),
-                SrKind.COMPREHENSIVE, "CXR", read);
+        SrBuilder.Built signed = SrBuilder.build(
+                report(null),
+                ResultStatus.CORRECTED,
+                "dr.house",
+                Instant.parse("2026-11-28T11:00:00Z"),
+                SrKind.COMPREHENSIVE,
+                "CXR",
+                read);
         Path file = dir.resolve("signed.dcm");
         Files.write(file, signed.bytes());
         String verify = run("dciodvfy", file.toString());
-        assertThat(verify.lines().filter(l -> l.startsWith("Error")).toList()).as(verify).isEmpty();
+        assertThat(verify.lines().filter(l -> l.startsWith("Error")).toList())
+                .as(verify)
+                .isEmpty();
         String dump = run("dcmdump", file.toString());
         assertThat(dump).contains("PredecessorDocumentsSequence").contains(draft.sopInstanceUid());
     }
