@@ -554,13 +554,7 @@ class ChartPolicyTest {
     @Test
     void topicJobCreatesTheFiveTopicsWithPartitionsAndReplicationFromValues() {
         String script = Workloads.of(Scenarios.DEFAULT.objects())
-                .jobs()
-                .get(0)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
+                .topicJobContainer()
                 .getArgs()
                 .get(0);
         for (String topic :
@@ -574,13 +568,7 @@ class ChartPolicyTest {
                 .contains("min.insync.replicas=2");
         String custom = Workloads.of(Chart.render(
                         c -> c.set("topics.defaults.replicationFactor", 1).set("topics.defaults.minInsyncReplicas", 1)))
-                .jobs()
-                .get(0)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
+                .topicJobContainer()
                 .getArgs()
                 .get(0);
         assertThat(custom).contains("--replication-factor 1").doesNotContain("--replication-factor 3");

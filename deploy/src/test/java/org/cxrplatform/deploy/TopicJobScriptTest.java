@@ -57,14 +57,7 @@ class TopicJobScriptTest {
     private record Run(int exitCode, String output, List<String> calls, String clientProperties) {}
 
     private static Container topicsContainer(Scenarios scenario) {
-        return Workloads.of(scenario.objects())
-                .jobs()
-                .get(0)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0);
+        return Workloads.of(scenario.objects()).topicJobContainer();
     }
 
     /** Runs the container's command; the stub fails the first {@code failingLists} "--list" calls (Kafka not up). */

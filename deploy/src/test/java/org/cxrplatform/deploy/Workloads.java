@@ -64,4 +64,9 @@ public record Workloads(List<Deployment> deployments, List<StatefulSet> stateful
                                 .map(d -> d.getMetadata().getName())
                                 .toList()));
     }
+
+    /** The topic Job's one container (the chart renders a single topic Job). */
+    public Container topicJobContainer() {
+        return jobs.get(0).getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
 }
