@@ -224,7 +224,7 @@ public final class SampleStudies {
             Files.createDirectories(dir);
             List<Sample> out = new ArrayList<>();
             for (Spec spec : SPECS) {
-                out.add(writeOne(dir, seed, spec));
+                out.add(writeOne(dir, seed, spec, COLUMNS, ROWS));
             }
             return out;
         } catch (IOException e) {
@@ -242,7 +242,37 @@ public final class SampleStudies {
         return "2.25." + new BigInteger(1, b.array());
     }
 
-    private static Sample writeOne(Path dir, long seed, Spec spec) throws IOException, DicomException {
+    /**
+     * One frontal chest CR at a real radiograph's size (a 16-bit MONOCHROME1 CR of 2500x2048 is about 10 MB), for
+     * throughput measurements; explicit VR little endian, its own study, file {@code dir/fullsize-<seed>.dcm}.
+     */
+    public static Sample writeFullSizeChest(Path dir, long seed, int columns, int rows) {
+        Spec spec = new Spec(
+                "fullsize-" + seed,
+                "CR",
+                Anatomy.CHEST_PA,
+                "PA",
+                "CHEST",
+                "MONOCHROME1",
+                16,
+                false,
+                false,
+                0,
+                0,
+                1,
+                Windowing.WINDOW);
+        try {
+            Files.createDirectories(dir);
+            return writeOne(dir, seed, spec, columns, rows);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a full-size sample into " + dir, e);
+        } catch (DicomException e) {
+            throw new IllegalStateException("cannot build a full-size sample", e);
+        }
+    }
+
+    private static Sample writeOne(Path dir, long seed, Spec spec, int columns, int rows)
+            throws IOException, DicomException {
         String[] patient = PATIENTS[spec.patient()];
         String studyUid = uid(seed, "study-" + spec.study());
         String seriesUid = uid(seed, "study-" + spec.study() + "/series-" + spec.series());
@@ -311,8 +341,8 @@ public final class SampleStudies {
         // Image pixel module.
         put(list, TagFromName.SamplesPerPixel, "1");
         put(list, TagFromName.PhotometricInterpretation, spec.photometric());
-        put(list, TagFromName.Rows, String.valueOf(ROWS));
-        put(list, TagFromName.Columns, String.valueOf(COLUMNS));
+        put(list, TagFromName.Rows, String.valueOf(rows));
+        put(list, TagFromName.Columns, String.valueOf(columns));
         put(list, TagFromName.BitsAllocated, "16");
         put(list, TagFromName.BitsStored, String.valueOf(spec.bitsStored()));
         put(list, TagFromName.HighBit, String.valueOf(spec.bitsStored() - 1));
@@ -320,8 +350,8 @@ public final class SampleStudies {
 
         float[] density = Phantom.render(
                 spec.anatomy().name(),
-                COLUMNS,
-                ROWS,
+                columns,
+                rows,
                 new Random(seed ^ spec.label().hashCode()));
         short[] pixels = new short[density.length];
         int maxStored = (1 << spec.bitsStored()) - 1;

@@ -21,10 +21,15 @@ public final class TestNodes {
 
     /** @param dataDir the node's data folder: its spool is {@code dataDir/spool} */
     public static IngestConfig config(Path dataDir, int port, Duration deliveryTimeout) {
+        return config(dataDir, port, deliveryTimeout, Map.of());
+    }
+
+    /** @param extra further {@code cxr.ingest.*} settings, overriding the tests' own */
+    public static IngestConfig config(Path dataDir, int port, Duration deliveryTimeout, Map<String, String> extra) {
         if (Devstack.kafka().isRunning()) {
             Devstack.createTopics(Topics.ALL, 3);
         }
-        return TestConfig.of(Map.ofEntries(
+        Map<String, String> settings = new java.util.HashMap<>(Map.ofEntries(
                 Map.entry("cxr.ingest.ae-title", AE),
                 Map.entry("cxr.ingest.bind-address", "127.0.0.1"),
                 Map.entry("cxr.ingest.dicom-port", String.valueOf(port)),
@@ -37,6 +42,8 @@ public final class TestNodes {
                 Map.entry("cxr.ingest.recovery-interval", "2s"),
                 Map.entry("cxr.ingest.lanes.stat-locations", "ED,EMERGENCY"),
                 Map.entry("cxr.ingest.lanes.stat-calling-aes", ER_ROUTER)));
+        settings.putAll(extra);
+        return TestConfig.of(settings);
     }
 
     /** Kafka client settings of the shared broker. */
