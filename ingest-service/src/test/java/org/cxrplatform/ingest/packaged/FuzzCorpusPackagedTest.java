@@ -48,19 +48,29 @@ class FuzzCorpusPackagedTest {
         long maxRssKb = 0;
         long maxWorkersRssKb = 0;
         long rssAfterWarmUpKb = 0;
-        try (ServiceProcess service = PackagedIngest.service(tmp.resolve("data"), port, Map.of());
+        long storeNanos = 0;
+        long echoNanos = 0;
+        Map<String, Long> slowest = new HashMap<>();
+        // A decoder that hangs is killed at the time limit: 5 s instead of the production 30 s keeps the hanging
+        // instance of the corpus from costing half a minute of CI (a decode of these 512x600 frames takes ~50 ms).
+        try (ServiceProcess service =
+                        PackagedIngest.service(tmp.resolve("data"), port, Map.of("cxr.ingest.decoders.timeout", "5s"));
                 EventCollector events = new EventCollector()) {
             service.start();
             service.awaitReady(PackagedIngest.startTimeout());
             long pid = service.pid();
             for (int i = 0; i < corpus.size(); i++) {
                 FuzzCorpus.Instance instance = corpus.get(i);
+                long t = System.nanoTime();
                 Dcmtk.Result r = Dcmtk.storescu(
                         PackagedIngest.ROUTER,
                         PackagedIngest.AE,
                         port,
                         List.of(instance.proposal(), "-to", "30", "-ta", "30", "-td", "120"),
                         List.of(instance.file()));
+                long stored = System.nanoTime();
+                storeNanos += stored - t;
+                slowest.put(instance.name(), stored - t);
                 String result = r.responses().isEmpty() ? "not-sent" : r.successes() == 1 ? "success" : "refused";
                 sopOutcome.put(instance.studyInstanceUid(), result);
                 storeResults.merge(
@@ -71,6 +81,7 @@ class FuzzCorpusPackagedTest {
                         1,
                         Integer::sum);
                 Dcmtk.Result echo = Dcmtk.echoscu(PackagedIngest.ROUTER, PackagedIngest.AE, port);
+                echoNanos += System.nanoTime() - stored;
                 assertThat(echo.ok())
                         .as("C-ECHO after " + instance.name() + ": " + echo.output())
                         .isTrue();
@@ -151,6 +162,15 @@ class FuzzCorpusPackagedTest {
             System.out.printf(
                     "fuzz corpus: %d instances built in %.0f s, sent in %.0f s (%.2f s each with C-ECHO)%n",
                     corpus.size(), (built - t0) / 1e9, (sent - built) / 1e9, (sent - built) / 1e9 / corpus.size());
+            System.out.printf(
+                    "storescu %.0f s in total, echoscu %.0f s; slowest C-STOREs: %s%n",
+                    storeNanos / 1e9,
+                    echoNanos / 1e9,
+                    slowest.entrySet().stream()
+                            .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                            .limit(5)
+                            .map(e -> String.format("%s %.1f s", e.getKey(), e.getValue() / 1e9))
+                            .toList());
             System.out.printf("C-STORE results: %s%n", storeResults);
             System.out.printf("outcomes of the successes: %s%n", byReason);
             System.out.printf(
