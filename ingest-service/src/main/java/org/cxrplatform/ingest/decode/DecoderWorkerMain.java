@@ -33,6 +33,7 @@ public final class DecoderWorkerMain {
                 new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // nothing but protocol lines from Java code on standard output
         watchParent(Long.parseLong(args[2]));
+        firstToBeKilled();
         GdcmDecoder gdcm = new GdcmDecoder(Path.of(args[0]), args[1]);
         protocol.println(PREFIX + "READY\t" + gdcm.via());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -68,6 +69,19 @@ public final class DecoderWorkerMain {
 
     private static String oneLine(String s) {
         return s == null ? "" : s.replace('\n', ' ').replace('\t', ' ');
+    }
+
+    /**
+     * When the pod (cgroup) runs out of memory, the kernel kills the process with the highest OOM score: raising ours
+     * to the maximum makes that a decoder worker (one instance dead-lettered, the worker replaced), not the service.
+     * Any process may raise its own score; where there is no such file (not Linux) nothing changes.
+     */
+    private static void firstToBeKilled() {
+        try {
+            Files.writeString(Path.of("/proc/self/oom_score_adj"), "1000");
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            System.err.println("oom_score_adj not raised: " + e);
+        }
     }
 
     /** A worker outlives a killed service only for a second: a native decoder stuck in a loop never reads EOF. */

@@ -41,6 +41,18 @@ class DecoderPoolTest {
     }
 
     @Test
+    void aWorkerIsTheFirstProcessTheKernelKillsWhenMemoryRunsOut() throws Exception {
+        try (DecoderPool pool = DecoderWorkers.start(
+                tmp.resolve("oom-pool"), new SimpleMeterRegistry(), Map.of("cxr.ingest.decoders.workers", "1"))) {
+            pool.decodeFirstFrame(jpegLs); // the worker has started and answered
+            long pid = pool.pids().get(0);
+            assertThat(java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "oom_score_adj"))
+                            .trim())
+                    .isEqualTo("1000");
+        }
+    }
+
+    @Test
     void aNativeCrashCostsOneDecodeAndTheWorkerIsReplaced() throws Exception {
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         try (DecoderPool pool =
