@@ -137,6 +137,9 @@ public final class IngestNode implements AutoCloseable {
         if (server != null) {
             server.close();
         }
+        if (pipeline != null) {
+            pipeline.close();
+        }
         if (publisher != null) {
             publisher.close();
         }

@@ -42,9 +42,16 @@ public final class CxrPreprocessor {
                 + image.getColorModel().getComponentSize(0) + " bit(s), BufferedImage type " + image.getType();
     }
 
-    /** Resize + centre crop, as 8-bit pixels {@code S*S} (what the reference saves as resized_cropped.png). */
-    public byte[] resizeAndCrop(byte[] pixels, int width, int height) {
-        int s = imageSize;
+    /** 8-bit greyscale pixels, row-major, and their size. */
+    public record Resized(byte[] pixels, int width, int height) {}
+
+    /**
+     * The reference's resize alone: shortest edge to {@code s} with Pillow's LANCZOS, the other edge
+     * {@code int(s * long / short)}. An image whose shortest edge is already {@code s} comes back unchanged, so a
+     * producer that applies this (ingest, at the full resolution it renders) leaves {@link #resizeAndCrop} nothing
+     * to resize: the model input stays bit-identical to the reference's.
+     */
+    public static Resized resizeShortestEdge(byte[] pixels, int width, int height, int s) {
         int outW;
         int outH;
         if (width <= height) {
@@ -54,12 +61,18 @@ public final class CxrPreprocessor {
             outH = s;
             outW = (int) ((long) s * width / height);
         }
-        byte[] resized = PilLanczos.resize(pixels, width, height, outW, outH);
-        int top = (outH - s) / 2;
-        int left = (outW - s) / 2;
+        return new Resized(PilLanczos.resize(pixels, width, height, outW, outH), outW, outH);
+    }
+
+    /** Resize + centre crop, as 8-bit pixels {@code S*S} (what the reference saves as resized_cropped.png). */
+    public byte[] resizeAndCrop(byte[] pixels, int width, int height) {
+        int s = imageSize;
+        Resized resized = resizeShortestEdge(pixels, width, height, s);
+        int top = (resized.height() - s) / 2;
+        int left = (resized.width() - s) / 2;
         byte[] out = new byte[s * s];
         for (int y = 0; y < s; y++) {
-            System.arraycopy(resized, (y + top) * outW + left, out, y * s, s);
+            System.arraycopy(resized.pixels(), (y + top) * resized.width() + left, out, y * s, s);
         }
         return out;
     }

@@ -38,6 +38,27 @@ public interface IngestConfig {
     @WithDefault("10s")
     Duration deliveryTimeout();
 
+    /**
+     * When an instance (C-STORE, STOW-RS part) gets its success status. {@code KAFKA}: once Kafka acknowledged its
+     * StudyEvent or dead letter (acks=all). {@code SPOOL}: once the instance is fsync'd in the spool and its header
+     * passed the checks that can refuse it (parse, UIDs, dimensions); rendering and publishing follow in the
+     * background, and an instance the service dies with (kill -9, power loss) is published from the spool at the next
+     * start. With {@code SPOOL}, new instances are refused with 0xA700 while {@code max-backlog} instances wait for
+     * rendering and Kafka, or while Kafka (or the decoders) fail for an instance already accepted.
+     */
+    @WithDefault("KAFKA")
+    Acknowledge acknowledge();
+
+    /** The moments {@link #acknowledge()} can choose. */
+    enum Acknowledge {
+        KAFKA,
+        SPOOL
+    }
+
+    /** With {@code acknowledge=SPOOL}: accepted instances not yet published beyond which new ones get 0xA700. */
+    @WithDefault("64")
+    int maxBacklog();
+
     /** How often instances left in the spool (crash, Kafka outage) are re-processed. */
     @WithDefault("10s")
     Duration recoveryInterval();
@@ -81,6 +102,7 @@ public interface IngestConfig {
         scp().check(problems);
         problems.positive("cxr.ingest.delivery-timeout", deliveryTimeout());
         problems.positive("cxr.ingest.recovery-interval", recoveryInterval());
+        problems.atLeast("cxr.ingest.max-backlog", maxBacklog(), 1);
         render().check(problems);
         decoders().check(problems);
         problems.atLeast("cxr.ingest.restart-retries", restartRetries(), 0);
@@ -162,7 +184,15 @@ public interface IngestConfig {
 
     /** Rendering to the model's 8-bit PNG, and the limits that guard it. */
     interface Render {
-        /** Longest PNG edge (the model resizes to 512 anyway); larger images are area-averaged down. */
+        /**
+         * The model's image size (CXR-LLaVA v2's {@code image_size}): an image whose shortest edge is longer is resized
+         * so that edge has this length, with Pillow's LANCZOS as the reference's preprocessing does first, from the
+         * full-resolution 8-bit rendering; the inference service's own resize is then the identity.
+         */
+        @WithDefault("512")
+        int modelEdge();
+
+        /** Longest PNG edge after the model resize (very elongated images); beyond it, area-averaged down. */
         @WithDefault("1024")
         int maxEdge();
 
@@ -182,7 +212,7 @@ public interface IngestConfig {
         @WithDefault("2")
         int maxConcurrentDecodes();
 
-        /** Larger inline PNGs (base64) are rendered again at 512 px to keep Kafka records small. */
+        /** Larger inline PNGs (base64) are made again from the same pixels, area-averaged to 512 px, to keep Kafka records small. */
         @WithDefault("900000")
         int maxInlineBytes();
 
@@ -195,6 +225,7 @@ public interface IngestConfig {
         String gdcmconv();
 
         default void check(ConfigProblems problems) {
+            problems.atLeast("cxr.ingest.render.model-edge", modelEdge(), 64);
             problems.atLeast("cxr.ingest.render.max-edge", maxEdge(), 64);
             problems.atLeast("cxr.ingest.render.max-pixels", maxPixels(), 1);
             problems.atLeast("cxr.ingest.render.max-dimension", maxDimension(), 1);

@@ -10,7 +10,12 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import org.cxrplatform.contracts.Acquisition;
 import org.cxrplatform.contracts.DeadLetter;
 import org.cxrplatform.contracts.EventHeaders;
@@ -40,7 +45,7 @@ import org.jboss.logging.MDC;
 
 /**
  * What happens to one received instance, from spool file to acknowledged Kafka record:
- * header (no pixel data) → selection → dimension guard → lane → render → {@link StudyEvent} on
+ * header (no pixel data) → selection → dimension guard → lane → render (one decode) → {@link StudyEvent} on
  * the lane's topic, acknowledged → spool entry deleted → C-STORE success. Every other path ends
  * in a precise outcome:
  * <ul>
@@ -56,9 +61,15 @@ import org.jboss.logging.MDC;
  *       only copy (or, for spool recovery, kept for the next attempt).</li>
  * </ul>
  *
+ * <p>With {@code cxr.ingest.acknowledge=SPOOL} the success is sent once the instance is fsync'd in the spool and its
+ * header passed the refusing checks (unparseable, missing UIDs, absurd dimensions); the rest runs on background
+ * threads, and an instance still in the spool after a crash is taken up by {@link #recover()} at the next start. New
+ * instances are refused with 0xA700 while {@code max-backlog} accepted instances wait, or while the last background
+ * attempt failed for a transient reason (Kafka, decoders) and has not been settled since.
+ *
  * <p>Thread-safe: called concurrently by associations; decodes are bounded by a semaphore.
  */
-public final class IngestPipeline implements InstanceSink {
+public final class IngestPipeline implements InstanceSink, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(IngestPipeline.class);
 
@@ -66,12 +77,18 @@ public final class IngestPipeline implements InstanceSink {
     private final Selection selection;
     private final LaneRules lanes;
     private final GreyscaleRenderer renderer;
-    private final GreyscaleRenderer smallRenderer;
     private final EventPublisher publisher;
     private final IngestConfig settings;
     private final MeterRegistry metrics;
     private final Semaphore decodes;
     private final Set<Path> inFlight = ConcurrentHashMap.newKeySet();
+    /** acknowledge=SPOOL: renders and publishes accepted instances; null with acknowledge=KAFKA. */
+    private final ExecutorService background;
+    /** Accepted instances handed to {@link #background} and not yet settled. */
+    private final AtomicInteger backlogged = new AtomicInteger();
+    /** Why the last background attempt could not settle its instance (Kafka, decoders); null once one settled. */
+    private volatile String unsettled;
+
     private volatile BacklogHook backlog = BacklogHook.NONE;
     private volatile OrderHook orders = OrderHook.NONE;
 
@@ -87,11 +104,18 @@ public final class IngestPipeline implements InstanceSink {
         this.selection = selection;
         this.lanes = lanes;
         this.renderer = new GreyscaleRenderer(settings.render(), nativeDecoder);
-        this.smallRenderer = new GreyscaleRenderer(settings.render(), 512, nativeDecoder);
         this.publisher = publisher;
         this.settings = settings;
         this.metrics = metrics;
         this.decodes = new Semaphore(settings.render().maxConcurrentDecodes());
+        this.background = settings.acknowledge() == IngestConfig.Acknowledge.SPOOL
+                ? Executors.newFixedThreadPool(settings.render().maxConcurrentDecodes(), r -> {
+                    Thread t = new Thread(r, "ingest-background");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
+        metrics.gauge("cxr.ingest.backlog", backlogged);
         metrics.gauge("cxr.ingest.spool.bytes", spool, Spool::sizeBytes);
         metrics.gauge("cxr.ingest.spool.pending", spool, Spool::pendingCount);
     }
@@ -110,18 +134,112 @@ public final class IngestPipeline implements InstanceSink {
         // Owned before it becomes visible as a .dcm, so spool recovery never takes a live instance.
         Path committed = spool.committedPath(request.file());
         inFlight.add(committed);
+        boolean handedOver = false;
         try {
+            String full = background == null ? null : intakeRefusal();
+            if (full != null) {
+                deleteQuietly(request.file());
+                LOG.warnf("refused %s: %s", request.sopInstanceUid(), full);
+                return reject("backlog", StoreOutcome.failure(DicomStatus.OUT_OF_RESOURCES, full));
+            }
             Spool.Entry entry;
             try {
                 entry = spool.commit(
-                        request.file(), request.callingAeTitle(), request.moveOriginatorAe(), request.receivedAt());
+                        request.file(),
+                        request.callingAeTitle(),
+                        request.moveOriginatorAe(),
+                        request.receivedAt(),
+                        background != null);
             } catch (IOException e) {
                 LOG.errorf("spool write failed for %s: %s", request.sopInstanceUid(), e.getMessage());
                 return reject("spool", StoreOutcome.failure(DicomStatus.OUT_OF_RESOURCES, "spool write failed"));
             }
-            return processOwnedSafely(entry, true);
+            if (background == null) {
+                return processOwnedSafely(entry, true);
+            }
+            StoreOutcome refused = screen(entry);
+            if (refused != null) {
+                return refused;
+            }
+            backlogged.incrementAndGet();
+            background.execute(() -> {
+                try {
+                    settledInBackground(processOwnedSafely(entry, false));
+                } finally {
+                    backlogged.decrementAndGet();
+                    inFlight.remove(committed);
+                }
+            });
+            handedOver = true;
+            return StoreOutcome.SUCCESS;
         } finally {
-            inFlight.remove(committed);
+            if (!handedOver) {
+                inFlight.remove(committed);
+            }
+        }
+    }
+
+    /** acknowledge=SPOOL: why a new instance cannot be accepted now (the Error Comment), or null. */
+    private String intakeRefusal() {
+        String why = unsettled;
+        if (why != null) {
+            return "spooled instances unpublished: " + why;
+        }
+        int waiting = backlogged.get();
+        return waiting >= settings.maxBacklog() ? waiting + " instances waiting to be published, retry later" : null;
+    }
+
+    private void settledInBackground(StoreOutcome outcome) {
+        // A transient failure keeps the entry for recover(); until one settles, new instances are refused.
+        unsettled = outcome != null && outcome.status() == DicomStatus.OUT_OF_RESOURCES ? outcome.comment() : null;
+    }
+
+    /**
+     * acknowledge=SPOOL: the checks that refuse an instance, on its header alone, before its success is sent; the
+     * same checks run again in the background (they are cheap), where everything else happens.
+     *
+     * @return the refusal (the entry is gone), or null when the instance is accepted
+     */
+    private StoreOutcome screen(Spool.Entry entry) {
+        return processSafely(entry, true, (e, traceparent) -> {
+            Parsed parsed = parse(e);
+            if (parsed.refusal() != null) {
+                return parsed.refusal();
+            }
+            InstanceHeader header = parsed.header();
+            if (header.hasImagePixelModule() && selection.decide(header).selected()) {
+                try {
+                    renderer.checkDimensions(header.rows(), header.columns(), header.bitsAllocated());
+                } catch (RenderException x) {
+                    if ("too-large".equals(x.code())) {
+                        spool.delete(e);
+                        LOG.warnf("refused %s: %s", header.sopInstanceUid(), x.getMessage());
+                        return reject("too-large", StoreOutcome.failure(DicomStatus.OUT_OF_RESOURCES, x.getMessage()));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        if (background != null) {
+            // Accepted instances not yet published stay in the spool: the next start publishes them.
+            background.shutdownNow();
+            try {
+                background.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            java.nio.file.Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.debugf("cannot delete %s: %s", file, e.getMessage()); // the start-up clean-up removes .part files
         }
     }
 
@@ -135,6 +253,9 @@ public final class IngestPipeline implements InstanceSink {
         int settled = 0;
         for (Spool.Entry entry : spool.pending()) {
             StoreOutcome outcome = process(entry, false);
+            if (outcome != null) {
+                settledInBackground(outcome);
+            }
             if (outcome != null && outcome.status() != DicomStatus.OUT_OF_RESOURCES) {
                 settled++;
             }
@@ -159,10 +280,19 @@ public final class IngestPipeline implements InstanceSink {
     }
 
     private StoreOutcome processOwnedSafely(Spool.Entry entry, boolean live) {
+        return processSafely(entry, live, (e, traceparent) -> processOwned(e, live, traceparent));
+    }
+
+    /**
+     * Runs a step with a new traceparent in the MDC; an unexpected failure is a processing failure (the entry is
+     * dropped when a peer waits for the answer, kept for {@link #recover()} otherwise).
+     */
+    private StoreOutcome processSafely(
+            Spool.Entry entry, boolean live, BiFunction<Spool.Entry, String, StoreOutcome> step) {
         String traceparent = EventHeaders.newTraceparent();
         MDC.put("traceparent", traceparent);
         try {
-            return processOwned(entry, live, traceparent);
+            return step.apply(entry, traceparent);
         } catch (RuntimeException | OutOfMemoryError e) {
             LOG.errorf(e, "unexpected failure processing %s", entry.file());
             if (live) {
@@ -179,7 +309,10 @@ public final class IngestPipeline implements InstanceSink {
         }
     }
 
-    private StoreOutcome processOwned(Spool.Entry entry, boolean live, String traceparent) {
+    /** The header (no pixel data), or the refusal of an instance without a usable one (its entry is then gone). */
+    private record Parsed(InstanceHeader header, StoreOutcome refusal) {}
+
+    private Parsed parse(Spool.Entry entry) {
         InstanceHeader header;
         try {
             AttributeList list = new AttributeList();
@@ -188,20 +321,45 @@ public final class IngestPipeline implements InstanceSink {
         } catch (Exception | OutOfMemoryError e) {
             spool.delete(entry);
             LOG.warnf("refused %s: unparseable DICOM (%s)", entry.file().getFileName(), e.getMessage());
-            return reject(
-                    "unparseable",
-                    StoreOutcome.failure(
-                            DicomStatus.CANNOT_UNDERSTAND,
-                            "cannot parse data set: " + e.getClass().getSimpleName()));
+            return new Parsed(
+                    null,
+                    reject(
+                            "unparseable",
+                            StoreOutcome.failure(
+                                    DicomStatus.CANNOT_UNDERSTAND,
+                                    "cannot parse data set: " + e.getClass().getSimpleName())));
         }
         if (header.studyInstanceUid() == null || header.sopInstanceUid() == null) {
             spool.delete(entry);
-            return reject(
-                    "missing-uid",
-                    StoreOutcome.failure(
-                            DicomStatus.DATASET_DOES_NOT_MATCH_SOP_CLASS, "missing Study or SOP Instance UID"));
+            return new Parsed(
+                    null,
+                    reject(
+                            "missing-uid",
+                            StoreOutcome.failure(
+                                    DicomStatus.DATASET_DOES_NOT_MATCH_SOP_CLASS,
+                                    "missing Study or SOP Instance UID")));
         }
         MDC.put("studyInstanceUid", header.studyInstanceUid());
+        return new Parsed(header, null);
+    }
+
+    private StoreOutcome processOwned(Spool.Entry entry, boolean live, String traceparent) {
+        Parsed parsed = parse(entry);
+        if (parsed.refusal() != null) {
+            return parsed.refusal();
+        }
+        InstanceHeader header = parsed.header();
+        if (spool.serviceDied(header.sopInstanceUid())) {
+            // A router sending the quarantined instance again must not start the crash loop again.
+            return deadLetter(
+                    entry,
+                    header,
+                    backlog.jobOf(header.sopInstanceUid()),
+                    live,
+                    "service-died",
+                    "sent again after it was quarantined because the service died while processing it; not"
+                            + " processed again");
+        }
         int interrupted;
         try {
             interrupted = spool.beginAttempt(header.sopInstanceUid());
@@ -220,6 +378,13 @@ public final class IngestPipeline implements InstanceSink {
                     "the service died " + interrupted + " times while processing this instance; quarantined instead of"
                             + " tried again (cxr.ingest.restart-retries=" + settings.restartRetries() + ")");
             if (outcome == StoreOutcome.SUCCESS) {
+                try {
+                    spool.markServiceDied(header.sopInstanceUid());
+                } catch (IOException e) {
+                    // the counter stays instead: a copy sent again is quarantined by it
+                    LOG.errorf("cannot remember %s as quarantined: %s", header.sopInstanceUid(), e.getMessage());
+                    return outcome;
+                }
                 spool.endAttempt(header.sopInstanceUid());
             }
             return outcome;
@@ -273,14 +438,8 @@ public final class IngestPipeline implements InstanceSink {
         }
         LaneRules.LaneDecision lane = ordered != null ? ordered : lanes.decide(header, entry.callingAe(), job);
         RenderedImage image;
-        StudyImage inline;
         try {
-            image = render(entry.file(), renderer);
-            inline = StudyImage.inline(image.width(), image.height(), image.png());
-            if (inline.pngBase64().length() > settings.render().maxInlineBytes()) {
-                image = render(entry.file(), smallRenderer);
-                inline = StudyImage.inline(image.width(), image.height(), image.png());
-            }
+            image = render(entry.file());
         } catch (RenderException e) {
             if (NativeDecoder.UNAVAILABLE.equals(e.code())) {
                 LOG.errorf("instance %s not decoded: %s", header.sopInstanceUid(), e.getMessage());
@@ -291,7 +450,7 @@ public final class IngestPipeline implements InstanceSink {
             Thread.currentThread().interrupt();
             return transientFailure(entry, live, "interrupted");
         }
-        StudyEvent event = event(header, entry, lane, inline);
+        StudyEvent event = event(header, entry, lane, StudyImage.inline(image.width(), image.height(), image.png()));
         try {
             publisher.publish(lane.lane().topic(), event, event.eventId(), traceparent);
         } catch (PublishException e) {
@@ -316,12 +475,12 @@ public final class IngestPipeline implements InstanceSink {
         return StoreOutcome.SUCCESS;
     }
 
-    private RenderedImage render(Path file, GreyscaleRenderer r) throws RenderException, InterruptedException {
+    private RenderedImage render(Path file) throws RenderException, InterruptedException {
         decodes.acquire();
         long start = System.nanoTime();
         String decoder = "failed";
         try {
-            RenderedImage image = r.render(file);
+            RenderedImage image = renderer.render(file);
             decoder = image.decoder();
             return image;
         } finally {

@@ -14,13 +14,17 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.IntUnaryOperator;
 import org.cxrplatform.ingest.config.IngestConfig;
+import org.cxrplatform.llava.image.CxrPreprocessor;
 
 /**
  * DICOM pixels to the 8-bit greyscale PNG the model reads, following PS3.3 C.11 / PS3.4 N.2:
  * stored values (8-16 bits, signed or unsigned, first frame of a multi-frame) → modality LUT
  * (rescale slope/intercept) → VOI (the first VOI LUT Sequence item, else the first window
  * centre/width with its VOI LUT Function, else a robust 0.5-99.5 percentile window) →
- * MONOCHROME1 inverted → area-averaged down to the longest edge ({@code cxr.ingest.render.max-edge}).
+ * MONOCHROME1 inverted → the reference's first preprocessing step at full resolution: shortest edge to the model's
+ * image size with Pillow's LANCZOS ({@code cxr.ingest.render.model-edge}, cxr-llava's bit-identical port) → a longest
+ * edge beyond {@code cxr.ingest.render.max-edge} area-averaged down → PNG. The frame is decoded once: a PNG too large
+ * to inline is made again from the same pixels, area-averaged to 512 px.
  *
  * Colour (RGB, YBR, PALETTE COLOR) becomes grey as {@link ColourToGrey} says, without VOI.
  *
@@ -37,6 +41,9 @@ public final class GreyscaleRenderer {
 
     private static final java.util.Set<String> COLOUR =
             java.util.Set.of("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_ICT", "YBR_RCT");
+
+    /** Longest edge of the fallback for a PNG too large to inline in a Kafka record. */
+    static final int SMALL_EDGE = 512;
 
     private final IngestConfig.Render settings;
     private final int maxEdge;
@@ -142,18 +149,41 @@ public final class GreyscaleRenderer {
                 }
             }
         }
-        int w = columns;
-        int h = rows;
+        return encode(grey, columns, rows, voi, frame.decoder());
+    }
+
+    /** The full-resolution 8-bit pixels to the PNG the model reads: model resize, edge cap, inline-size fallback. */
+    private RenderedImage encode(byte[] grey, int w, int h, String voi, String decoder) {
+        if (Math.min(w, h) > settings.modelEdge()) {
+            // Only ever down: a smaller image is left to the inference service, which then enlarges it as the reference
+            // does.
+            CxrPreprocessor.Resized r = CxrPreprocessor.resizeShortestEdge(grey, w, h, settings.modelEdge());
+            grey = r.pixels();
+            w = r.width();
+            h = r.height();
+        }
+        RenderedImage image = capped(grey, w, h, maxEdge, voi, decoder);
+        if (base64Length(image.png().length) > settings.maxInlineBytes() && Math.max(w, h) > SMALL_EDGE) {
+            image = capped(grey, w, h, SMALL_EDGE, voi, decoder);
+        }
+        return image;
+    }
+
+    private static RenderedImage capped(byte[] grey, int w, int h, int edge, String voi, String decoder) {
         int longest = Math.max(w, h);
-        if (longest > maxEdge) {
-            double scale = (double) maxEdge / longest;
+        if (longest > edge) {
+            double scale = (double) edge / longest;
             int dw = Math.max(1, (int) Math.round(w * scale));
             int dh = Math.max(1, (int) Math.round(h * scale));
             grey = AreaAverage.resize(grey, w, h, dw, dh);
             w = dw;
             h = dh;
         }
-        return new RenderedImage(png(grey, w, h), w, h, voi, frame.decoder());
+        return new RenderedImage(png(grey, w, h), w, h, voi, decoder);
+    }
+
+    private static long base64Length(int bytes) {
+        return 4L * ((bytes + 2) / 3);
     }
 
     private static AttributeList read(Path file) throws RenderException {

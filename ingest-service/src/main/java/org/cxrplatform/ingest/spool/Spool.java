@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * {@link #removePartials()} drops the incomplete ones (their senders never got a success).
  * {@code attempts/} counts, per SOP Instance UID, the attempts that started and have not ended
  * ({@link #beginAttempt}, {@link #endAttempt}): what remains after a restart is how often the
- * service died while processing that instance.
+ * service died while processing that instance; {@code service-died/} remembers the instances quarantined for that
+ * ({@link #markServiceDied}), so a copy sent again is recognised ({@link #serviceDied}).
  *
  * <p>Thread-safe (operations are per file).
  */
@@ -44,15 +45,18 @@ public final class Spool {
     private final Path incoming;
     private final Path quarantine;
     private final Path attempts;
+    private final Path quarantined;
 
     public Spool(Path root) {
         this.incoming = root.resolve("incoming");
         this.quarantine = root.resolve("quarantine");
         this.attempts = root.resolve("attempts");
+        this.quarantined = root.resolve("service-died");
         try {
             Files.createDirectories(incoming);
             Files.createDirectories(quarantine);
             Files.createDirectories(attempts);
+            Files.createDirectories(quarantined);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create spool folders under " + root, e);
         }
@@ -71,8 +75,14 @@ public final class Spool {
         return incoming.resolve(part.getFileName().toString().replaceFirst("\\.part$", "") + ".dcm");
     }
 
-    /** Makes a fully received {@code .part} file a spool entry. */
-    public Entry commit(Path part, String callingAe, String moveOriginatorAe, Instant receivedAt) throws IOException {
+    /**
+     * Makes a fully received {@code .part} file a spool entry.
+     *
+     * @param durable fsync the data set, its sidecar and the rename before returning: the entry then survives a
+     *                crash of the machine, not only of the service
+     */
+    public Entry commit(Path part, String callingAe, String moveOriginatorAe, Instant receivedAt, boolean durable)
+            throws IOException {
         String base = part.getFileName().toString().replaceFirst("\\.part$", "");
         Path sidecar = incoming.resolve(base + ".properties");
         Properties p = new Properties();
@@ -82,9 +92,22 @@ public final class Spool {
         try (Writer w = Files.newBufferedWriter(sidecar)) {
             p.store(w, null);
         }
+        if (durable) {
+            force(part);
+            force(sidecar);
+        }
         Path dcm = incoming.resolve(base + ".dcm");
         move(part, dcm);
+        if (durable) {
+            force(incoming); // the directory: the rename itself
+        }
         return new Entry(dcm, callingAe, moveOriginatorAe, receivedAt);
+    }
+
+    private static void force(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
     }
 
     /** Removes an entry whose event Kafka acknowledged (or that was refused). */
@@ -167,11 +190,28 @@ public final class Spool {
         }
     }
 
+    /** Remembers (for good: one empty file per instance) that {@code sopInstanceUid} was quarantined as service-died. */
+    public void markServiceDied(String sopInstanceUid) throws IOException {
+        Path marker = quarantined.resolve(uidFile(sopInstanceUid));
+        if (!Files.exists(marker)) {
+            Files.createFile(marker);
+        }
+    }
+
+    /** Whether {@code sopInstanceUid} was quarantined because the service died processing it. */
+    public boolean serviceDied(String sopInstanceUid) {
+        return Files.exists(quarantined.resolve(uidFile(sopInstanceUid)));
+    }
+
     private Path attemptFile(String sopInstanceUid) {
+        return attempts.resolve(uidFile(sopInstanceUid));
+    }
+
+    private static String uidFile(String sopInstanceUid) {
         try {
             byte[] digest =
                     MessageDigest.getInstance("SHA-256").digest(sopInstanceUid.getBytes(StandardCharsets.UTF_8));
-            return attempts.resolve(HexFormat.of().formatHex(digest, 0, 16));
+            return HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -22,8 +22,10 @@ import org.cxrplatform.ingest.support.TestConfig;
  * cd ingest-service
  * mvn -B -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
  * java -Djava.library.path=/usr/lib/x86_64-linux-gnu/jni -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) \
- *     org.cxrplatform.ingest.decode.DecoderIsolationBenchmark [ROUNDS]
+ *     org.cxrplatform.ingest.decode.DecoderIsolationBenchmark [ROUNDS [full-size]]
  * </pre>
+ *
+ * With {@code full-size}, the file is a 2500x2048 16-bit chest (about 10 MB decoded) instead of the 512x600 sample.
  */
 public final class DecoderIsolationBenchmark {
 
@@ -32,16 +34,22 @@ public final class DecoderIsolationBenchmark {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         Path tmp = Files.createTempDirectory("decoder-isolation");
-        SampleStudies.Sample sample = SampleStudies.write(tmp.resolve("samples"), SampleStudies.DEFAULT_SEED)
-                .get(0);
+        boolean fullSize = args.length > 1 && args[1].equals("full-size");
+        SampleStudies.Sample sample = fullSize
+                ? SampleStudies.writeFullSizeChest(tmp.resolve("samples"), SampleStudies.DEFAULT_SEED, 2500, 2048)
+                : SampleStudies.write(tmp.resolve("samples"), SampleStudies.DEFAULT_SEED)
+                        .get(0);
         IngestConfig config = TestConfig.defaults();
         GdcmDecoder inProcess =
                 new GdcmDecoder(config.render().gdcmLibrary(), config.render().gdcmconv());
         try (DecoderPool pool = DecoderWorkers.start(
                 tmp.resolve("decoders"), new SimpleMeterRegistry(), Map.of("cxr.ingest.decoders.workers", "1"))) {
-            for (SampleTranscoder.Syntax syntax : new SampleTranscoder.Syntax[] {
-                SampleTranscoder.Syntax.JPEG_LS, SampleTranscoder.Syntax.JPEG_EXTENDED_12BIT
-            }) {
+            // JPEG extended stops at 12 bits: the 16-bit full-size chest is measured in JPEG-LS only
+            for (SampleTranscoder.Syntax syntax : fullSize
+                    ? new SampleTranscoder.Syntax[] {SampleTranscoder.Syntax.JPEG_LS}
+                    : new SampleTranscoder.Syntax[] {
+                        SampleTranscoder.Syntax.JPEG_LS, SampleTranscoder.Syntax.JPEG_EXTENDED_12BIT
+                    }) {
                 Path file = SampleTranscoder.transcode(sample.file(), syntax, tmp.resolve(syntax.name()));
                 for (int i = 0; i < 10; i++) { // warm-up: JIT in both JVMs, page cache
                     inProcess.decode(file, config.render().maxFrameBytes());

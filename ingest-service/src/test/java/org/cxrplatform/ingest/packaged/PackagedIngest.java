@@ -1,11 +1,14 @@
 package org.cxrplatform.ingest.packaged;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.Devstack;
 import org.cxrplatform.devstack.FreePorts;
@@ -46,6 +49,38 @@ final class PackagedIngest {
 
     static Duration startTimeout() {
         return Duration.ofMinutes(3); // two JVMs and the decoder workers on a loaded 2-core machine
+    }
+
+    /**
+     * Starts the service (configured with one decoder worker) and stops that worker with SIGSTOP: the next instance
+     * needing a native decoder waits there, so a kill -9 lands mid-decode every time.
+     */
+    static ProcessHandle startWithStoppedWorker(ServiceProcess service) throws Exception {
+        service.start();
+        service.awaitReady(startTimeout());
+        await().atMost(startTimeout()).until(() -> workers(service).size() == 1);
+        ProcessHandle worker = workers(service).get(0);
+        signal("STOP", worker.pid());
+        return worker;
+    }
+
+    /** kill -9 of the service, then its stopped worker continued: the worker must exit by itself. */
+    static void killNineAndReleaseWorker(ServiceProcess service, ProcessHandle worker) throws Exception {
+        service.kill9();
+        signal("CONT", worker.pid());
+        await("the orphaned worker exits by itself")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> !worker.isAlive());
+    }
+
+    /** Files in a folder (0 when it is missing), without the {@code .tmp} of a counter being written. */
+    static long files(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(f -> !f.getFileName().toString().endsWith(".tmp")).count();
+        }
     }
 
     /** The decoder worker processes: the service's children. */

@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.devstack.samples.SampleTranscoder;
@@ -14,6 +15,7 @@ import org.cxrplatform.devstack.samples.SampleTranscoder.Syntax;
 import org.cxrplatform.ingest.decode.DecoderPool;
 import org.cxrplatform.ingest.support.DecoderWorkers;
 import org.cxrplatform.ingest.support.TestConfig;
+import org.cxrplatform.llava.image.CxrPreprocessor;
 import org.cxrplatform.testsupport.Dcmtk;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,6 +151,40 @@ class GreyscaleRendererTest {
         RenderedImage r = small.render(samples.get(0).file());
         assertThat(r.height()).isEqualTo(300);
         assertThat(r.width()).isEqualTo(256);
+    }
+
+    @Test
+    void aFullSizeImageReachesTheModelBitIdenticalToTheReferencesPreprocessing() throws Exception {
+        SampleStudies.Sample big = SampleStudies.writeFullSizeChest(tmp.resolve("fullsize"), 7, 1250, 1024);
+        RenderedImage ours = renderer.render(big.file());
+        assertThat(ours.width()).isEqualTo(625); // shortest edge to 512, the other int(512 * 1250 / 1024)
+        assertThat(ours.height()).isEqualTo(512);
+        GreyscaleRenderer fullResolution = new GreyscaleRenderer(
+                TestConfig.of(Map.of(
+                                "cxr.ingest.render.model-edge", "4096",
+                                "cxr.ingest.render.max-edge", "4096",
+                                "cxr.ingest.render.max-inline-bytes", "100000000"))
+                        .render(),
+                decoders);
+        RenderedImage full = fullResolution.render(big.file());
+        assertThat(full.width()).isEqualTo(1250);
+        byte[] fullPixels = bytes(full);
+        // The reference resizes the full-resolution 8-bit image; ingest did that resize at the source...
+        assertThat(bytes(ours))
+                .isEqualTo(CxrPreprocessor.resizeShortestEdge(fullPixels, 1250, 1024, 512)
+                        .pixels());
+        // ...so the inference service's preprocessing of what ingest sends is the reference's of the full image.
+        CxrPreprocessor model = new CxrPreprocessor(512, 0.55f, 0.38f);
+        assertThat(model.resizeAndCrop(bytes(ours), 625, 512)).isEqualTo(model.resizeAndCrop(fullPixels, 1250, 1024));
+    }
+
+    static byte[] bytes(RenderedImage r) throws Exception {
+        int[] px = pixels(r);
+        byte[] out = new byte[px.length];
+        for (int i = 0; i < px.length; i++) {
+            out[i] = (byte) px[i];
+        }
+        return out;
     }
 
     @Test
