@@ -125,9 +125,10 @@ class PoisonReplayPackagedTest {
                                     outcomes(events, sample.studyInstanceUid()).size() == 2);
                     assertThat(outcomes(events, sample.studyInstanceUid()).get(1))
                             .startsWith("service-died: sent again after it was quarantined");
-                    assertThat(service.metric("cxr_ingest_decode_time_seconds_count"))
+                    // NaN (no decode timer yet) on both sides is equal here
+                    assertThat(Double.compare(service.metric("cxr_ingest_decode_time_seconds_count"), decodes))
                             .as("not decoded")
-                            .isEqualTo(decodes);
+                            .isZero();
                     assertThat(PackagedIngest.files(data.resolve("spool/quarantine")))
                             .isEqualTo(2);
                 }
