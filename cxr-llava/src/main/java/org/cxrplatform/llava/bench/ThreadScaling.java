@@ -50,7 +50,11 @@ public final class ThreadScaling {
                 CxrLlava llava = CxrLlava.load(
                         dir, RuntimeOptions.cpu(), EngineConfig.defaults().withMaxSlots(batch));
                 models.add(llava);
-                decoders.add(new Figures.Decoder(llava, batch, (rounds + 2) * (steps + 2)));
+                decoders.add(new Figures.Decoder(llava, batch, (rounds + 3) * (steps + 2)));
+            }
+            for (int threads = 1; threads <= 2; threads++) {
+                JniUtils.setNumThreads(threads);
+                decoders.get(threads - 1).warmUp(steps); // a model's first steps run 30-50 % slower
             }
             double bytes = decoders.get(0).bytesPerStep();
             List<double[]> perThreads = List.of(new double[rounds], new double[rounds]);
