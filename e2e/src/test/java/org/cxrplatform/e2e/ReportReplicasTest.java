@@ -139,20 +139,20 @@ class ReportReplicasTest {
             Map<String, Long> perControlId =
                     orus.stream().collect(Collectors.groupingBy(RisPeer.Oru::controlId, Collectors.counting()));
             perControlId.remove(heldOrus.get(0).controlId());
+            // a repeat is allowed only where report-service recorded a failed attempt (an ACK later than its time-out)
+            Set<String> failedOnce = Pipeline.hl7OutboxEntries(p).stream()
+                    .filter(e -> e.path("attempts").asInt() > 1)
+                    .map(e -> e.path("messageId").asText())
+                    .collect(Collectors.toSet());
+            perControlId.keySet().removeAll(failedOnce);
             assertThat(perControlId.values())
                     .as("every other MSH-10 delivered once")
                     .allMatch(n -> n == 1);
             assertThat(p.ris().duplicateAccessions().keySet())
                     .as("accessions under two MSH-10s")
                     .doesNotContainAnyElementsOf(ours);
-            Map<String, String> patientOf = studies.stream()
-                    .collect(Collectors.toMap(StudyFactory.Study::accessionNumber, StudyFactory.Study::patientId));
-            assertThat(Pipeline.patientOrderViolations(p, patientOf, orus))
-                    .as("per-patient order at the RIS against the outbox")
-                    .isEmpty();
-            assertThat(orus.stream().map(o -> patientOf.get(o.accession())).distinct())
-                    .as("patients with ORUs")
-                    .hasSize(PATIENTS);
+            // Per-patient order needs the patient in the events (a line per patient); this platform runs without PHI in
+            // events, so CrashCampaignTest checks it.
             Set<String> studyUids =
                     studies.stream().map(StudyFactory.Study::studyInstanceUid).collect(Collectors.toSet());
             assertThat(Pipeline.deadLetters(p))

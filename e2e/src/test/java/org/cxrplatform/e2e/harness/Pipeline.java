@@ -120,9 +120,7 @@ public final class Pipeline {
      */
     public static List<String> patientOrderViolations(
             RunningPlatform p, Map<String, String> patientOf, List<RisPeer.Oru> orus) {
-        JsonNode entries = ReportApi.parse(p.api()
-                .get("/api/outbox?kind=HL7&limit=1000", p.api().adminToken())
-                .body());
+        List<JsonNode> entries = hl7OutboxEntries(p);
         Map<String, Long> entryId = new HashMap<>();
         Map<String, String> line = new HashMap<>();
         for (JsonNode e : entries) {
@@ -152,6 +150,16 @@ public final class Pipeline {
             }
         });
         return violations;
+    }
+
+    /** report-service's HL7 outbox entries (id, orderKey, messageId, attempts, status...), oldest first, up to 1000. */
+    public static List<JsonNode> hl7OutboxEntries(RunningPlatform p) {
+        List<JsonNode> out = new ArrayList<>();
+        ReportApi.parse(p.api()
+                        .get("/api/outbox?kind=HL7&limit=1000", p.api().adminToken())
+                        .body())
+                .forEach(out::add);
+        return out;
     }
 
     /** Counts for a summary line. */
