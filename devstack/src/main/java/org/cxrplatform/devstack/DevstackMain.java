@@ -12,7 +12,11 @@ import java.util.concurrent.CountDownLatch;
  *   java -cp $(cat devstack/target/classpath.txt):devstack/target/classes \
  *        org.cxrplatform.devstack.DevstackMain kafka    DATA_DIR PORT [TOPIC ...]
  *   java ... org.cxrplatform.devstack.DevstackMain postgres DATA_DIR PORT [DATABASE ...]
+ *   java ... org.cxrplatform.devstack.DevstackMain kafka-node DATA_DIR PORT NODE_ID CONTROLLER_PORTS CLUSTER_ID
  * </pre>
+ * {@code kafka-node} is one node of a KRaft cluster on this host ({@link KafkaBroker#member}):
+ * {@code CONTROLLER_PORTS} lists every node's controller port, comma-separated, in node id order;
+ * topics are created once every node runs ({@link KafkaBroker#createTopics(String, java.util.Collection, int, int)}).
  * Prints {@code READY <address>} once clients can connect, and stops cleanly on SIGTERM.
  */
 public final class DevstackMain {
@@ -38,8 +42,9 @@ public final class DevstackMain {
     }
 
     private static void run(String[] args) throws InterruptedException {
-        if (args.length < 3 || !List.of("kafka", "postgres").contains(args[0])) {
-            System.err.println("usage: DevstackMain kafka|postgres DATA_DIR PORT [TOPIC|DATABASE ...]");
+        if (args.length < 3 || !List.of("kafka", "kafka-node", "postgres").contains(args[0])) {
+            System.err.println("usage: DevstackMain kafka|postgres DATA_DIR PORT [TOPIC|DATABASE ...]\n"
+                    + "       DevstackMain kafka-node DATA_DIR PORT NODE_ID CONTROLLER_PORTS CLUSTER_ID");
             System.exit(2);
         }
         Path data = Path.of(args[1]);
@@ -47,10 +52,18 @@ public final class DevstackMain {
         List<String> names = Arrays.asList(args).subList(3, args.length);
         CountDownLatch stopped = new CountDownLatch(1);
         long t0 = System.nanoTime();
-        if (args[0].equals("kafka")) {
-            KafkaBroker kafka = new KafkaBroker(data, port).start();
-            if (!names.isEmpty()) {
-                kafka.createTopics(names, 3);
+        if (args[0].startsWith("kafka")) {
+            KafkaBroker kafka;
+            if (args[0].equals("kafka-node")) {
+                List<Integer> controllers =
+                        Arrays.stream(args[4].split(",")).map(Integer::valueOf).toList();
+                kafka = KafkaBroker.member(data, port, Integer.parseInt(args[3]), controllers, args[5])
+                        .start();
+            } else {
+                kafka = new KafkaBroker(data, port).start();
+                if (!names.isEmpty()) {
+                    kafka.createTopics(names, 3);
+                }
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 kafka.stop();

@@ -27,7 +27,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * A real Apache Kafka broker (KRaft, combined broker and controller) running inside this JVM.
+ * A real Apache Kafka broker (KRaft, combined broker and controller) running inside this JVM:
+ * alone, or as one node of a cluster ({@link #member}) whose other nodes run in other JVMs.
  * Its log directory and ports survive {@link #stop()} / {@link #start()}, so tests can restart
  * the broker under a running producer exactly as an operator would restart a pod.
  *
@@ -39,6 +40,9 @@ public final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final String clusterId;
+    private final int nodeId;
+    private final String voters;
+    private final int replication;
     private KafkaRaftServer server;
 
     /**
@@ -55,6 +59,45 @@ public final class KafkaBroker implements AutoCloseable {
         }
         this.controllerPort = controller;
         this.clusterId = Uuid.randomUuid().toString();
+        this.nodeId = 1;
+        this.voters = "1@127.0.0.1:" + controller;
+        this.replication = 1;
+    }
+
+    private KafkaBroker(
+            Path logDir, int port, int controllerPort, int nodeId, String voters, String clusterId, int replication) {
+        this.logDir = logDir;
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.nodeId = nodeId;
+        this.voters = voters;
+        this.clusterId = clusterId;
+        this.replication = replication;
+    }
+
+    /**
+     * One node of a KRaft cluster of {@code controllerPorts.size()} combined broker/controller nodes
+     * on this host (node ids 1..n, node i's controller on {@code controllerPorts.get(i - 1)}). Every
+     * node must be given the same ports and cluster id. Internal topics and new topics get one
+     * replica per node (at most 3) and {@code min.insync.replicas} 2, so the cluster keeps
+     * accepting {@code acks=all} writes with one node down.
+     *
+     * @param clusterId the cluster's id, e.g. {@code Uuid.randomUuid().toString()}, the same for every node
+     */
+    public static KafkaBroker member(
+            Path logDir, int port, int nodeId, List<Integer> controllerPorts, String clusterId) {
+        StringBuilder voters = new StringBuilder();
+        for (int i = 0; i < controllerPorts.size(); i++) {
+            voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllerPorts.get(i));
+        }
+        return new KafkaBroker(
+                logDir,
+                port,
+                controllerPorts.get(nodeId - 1),
+                nodeId,
+                voters.toString(),
+                clusterId,
+                Math.min(3, controllerPorts.size()));
     }
 
     /** Formats the log directory if it is new and starts the broker; returns once it accepts clients. */
@@ -91,21 +134,31 @@ public final class KafkaBroker implements AutoCloseable {
     private Properties properties() {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("node.id", String.valueOf(nodeId));
+        p.put("controller.quorum.voters", voters);
         p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("log.dirs", logDir.toAbsolutePath().toString());
-        // One broker: internal topics cannot have more replicas than brokers.
-        p.put("offsets.topic.replication.factor", "1");
+        // Internal topics cannot have more replicas than brokers; in a cluster, two in sync keep a write durable.
+        String replicas = String.valueOf(replication);
+        String minInSync = String.valueOf(Math.min(2, replication));
+        p.put("offsets.topic.replication.factor", replicas);
         p.put("offsets.topic.num.partitions", "5");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("transaction.state.log.replication.factor", replicas);
+        p.put("transaction.state.log.min.isr", minInSync);
+        p.put("share.coordinator.state.topic.replication.factor", replicas);
+        p.put("share.coordinator.state.topic.min.isr", minInSync);
+        p.put("default.replication.factor", replicas);
+        p.put("min.insync.replicas", minInSync);
+        if (replication > 1) {
+            // A node that died without a controlled shutdown keeps leading its partitions until the controller
+            // fences it: 4 s instead of 9 s, on this host where heartbeats are never slow for network reasons.
+            p.put("broker.session.timeout.ms", "4000");
+            p.put("broker.heartbeat.interval.ms", "1000");
+        }
         // Tests join consumer groups constantly; the default 3 s delay would dominate them.
         p.put("group.initial.rebalance.delay.ms", "0");
         // The default 128 MiB dedupe buffer is far more than a test broker needs.
@@ -116,7 +169,8 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private void awaitReady() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        // A cluster node is ready once a quorum of controllers has formed, so allow for its peers' start-up.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(replication > 1 ? 180 : 60);
         RuntimeException last = null;
         while (System.nanoTime() < deadline) {
             try (Admin admin = admin()) {
@@ -129,14 +183,23 @@ public final class KafkaBroker implements AutoCloseable {
         throw last;
     }
 
-    /** Creates the topics that do not exist yet (replication factor 1). */
+    /** Creates the topics that do not exist yet (one replica per node, at most 3). */
     public void createTopics(Collection<String> topics, int partitions) {
-        try (Admin admin = admin()) {
+        createTopics(bootstrapServers(), topics, partitions, replication);
+    }
+
+    /**
+     * Creates the topics that do not exist yet on the cluster at {@code bootstrapServers}, each with
+     * {@code replication} replicas (a cluster's nodes must all have registered).
+     */
+    public static void createTopics(
+            String bootstrapServers, Collection<String> topics, int partitions, int replication) {
+        try (Admin admin = admin(bootstrapServers)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String t : topics) {
                 if (!existing.contains(t)) {
-                    missing.add(new NewTopic(t, partitions, (short) 1));
+                    missing.add(new NewTopic(t, partitions, (short) replication));
                 }
             }
             admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
@@ -150,9 +213,14 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public Admin admin() {
+        return admin(bootstrapServers());
+    }
+
+    /** An admin client with short time-outs for the broker or cluster at {@code bootstrapServers}. */
+    public static Admin admin(String bootstrapServers) {
         return Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers(),
+                bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
                 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,

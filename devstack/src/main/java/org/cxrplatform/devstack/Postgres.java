@@ -38,15 +38,31 @@ public final class Postgres implements AutoCloseable {
         }
         try {
             Files.createDirectories(dataDir);
-            server = EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDir)
-                    .setCleanDataDirectory(false)
-                    .setPort(port)
-                    .setServerConfig("max_connections", "200")
-                    .start();
-            return this;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start PostgreSQL in " + dataDir, e);
+        }
+        // After a crash the killed postmaster's backends take a moment to notice and exit; until then a new
+        // postmaster refuses the data directory (its shared memory is still attached).
+        for (int attempt = 1; ; attempt++) {
+            try {
+                server = EmbeddedPostgres.builder()
+                        .setDataDirectory(dataDir)
+                        .setCleanDataDirectory(false)
+                        .setPort(port)
+                        .setServerConfig("max_connections", "200")
+                        .start();
+                return this;
+            } catch (IOException | RuntimeException e) {
+                if (attempt >= 10) {
+                    throw new IllegalStateException("cannot start PostgreSQL in " + dataDir, e);
+                }
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted starting PostgreSQL", interrupted);
+                }
+            }
         }
     }
 
@@ -87,6 +103,36 @@ public final class Postgres implements AutoCloseable {
             } finally {
                 server = null;
             }
+        }
+    }
+
+    /**
+     * kill -9 of the postmaster (its pid is the first line of {@code postmaster.pid}), as a node
+     * failure would: no checkpoint, no clean shutdown. {@link #start()} then recovers from the WAL.
+     */
+    public synchronized void crash() {
+        if (server == null) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(
+                    Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+            ProcessHandle.of(pid).ifPresent(postmaster -> {
+                postmaster.destroyForcibly();
+                postmaster
+                        .onExit()
+                        .orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
+                        .join();
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the postmaster's pid in " + dataDir, e);
+        }
+        try {
+            server.close(); // finds no server to stop; releases the handle's lock on the data directory
+        } catch (IOException ignored) {
+            // nothing was running
+        } finally {
+            server = null;
         }
     }
 

@@ -347,9 +347,15 @@ class BadInputTest {
                     .hasSize(1);
             String controlId =
                     p.ris().forAccession(study.accessionNumber()).get(0).controlId();
-            System.out.println("broken RIS: "
-                    + p.ris().arrivals().stream().filter(controlId::equals).count() + " arrivals of " + controlId
-                    + " up to its AA");
+            long arrivals =
+                    p.ris().arrivals().stream().filter(controlId::equals).count();
+            System.out.println("broken RIS: " + arrivals + " arrivals of " + controlId + " up to its AA");
+            assertThat(p.ris().misbehaviourLeft())
+                    .as("broken answers the RIS never served")
+                    .isZero();
+            assertThat(arrivals)
+                    .as("arrivals of " + controlId + ": it met at least one broken answer and was sent again")
+                    .isGreaterThan(1);
             assertThat(p.report().ready()).isTrue();
         } finally {
             p.ris().start();

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The pipeline as a hospital sees it: studies sent with DCMTK's storescu reach the RIS as HL7 ORU,
- * the PACS (Orthanc) as DICOM SR and the FHIR API as DiagnosticReports, each exactly once, and the
+ * the PACS (Orthanc) as DICOM SR and the FHIR API as DiagnosticReports, each exactly once in this
+ * run without faults (one accepted ORU per accession: no retry was needed), and the
  * three say the same thing. The checks run against any {@link RunningPlatform}: {@code EndToEndTest}
  * gives them the platform as processes, e2e-containers the platform as containers.
  */

@@ -24,7 +24,9 @@ import org.cxrplatform.testsupport.ServiceProcess;
 
 /**
  * Sends studies through a running platform while breaking it on a schedule, then counts what came
- * out: every study ingest accepted must reach the RIS exactly once, with no dead letters.
+ * out: every study ingest accepted must reach the RIS under exactly one MSH-10 (a repeat of the same
+ * MSH-10 after a lost ACK is counted as a retransmission, which a RIS drops by control id), with no
+ * dead letters.
  * {@link #main} is the long campaign ({@code scripts/fault-campaign.sh}); {@link FaultToleranceTest}
  * runs a short one in the default suite.
  */
@@ -35,7 +37,7 @@ public final class FaultCampaign {
         public enum Kind {
             KILL_SERVICE,
             KILL_KAFKA,
-            STOP_POSTGRES,
+            KILL_POSTGRES,
             RIS_REFUSES
         }
 
@@ -48,7 +50,8 @@ public final class FaultCampaign {
         }
 
         public static Fault postgres(Duration at, Duration down) {
-            return new Fault("stop PostgreSQL " + down.toSeconds() + " s", at, down, Kind.STOP_POSTGRES, null);
+            return new Fault(
+                    "kill -9 PostgreSQL, restart after " + down.toSeconds() + " s", at, down, Kind.KILL_POSTGRES, null);
         }
 
         public static Fault risRefuses(Duration at, Duration down) {
@@ -217,8 +220,8 @@ public final class FaultCampaign {
                 ServiceProcess.sleep(f.down().toMillis());
                 p.kafka().startAndWait(Duration.ofSeconds(180));
             }
-            case STOP_POSTGRES -> {
-                p.postgres().stop();
+            case KILL_POSTGRES -> {
+                p.postgres().crash();
                 ServiceProcess.sleep(f.down().toMillis());
                 p.postgres().start();
             }

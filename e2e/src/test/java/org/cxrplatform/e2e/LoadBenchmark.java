@@ -1,5 +1,7 @@
 package org.cxrplatform.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,12 +39,15 @@ import org.junit.jupiter.api.Test;
  * Load benchmark of the whole pipeline with the tiny model: a routine backlog sent as fast as the SCP
  * takes it, STAT studies from the emergency router every few seconds while the backlog drains.
  * Prints sustained studies/min, STAT end-to-end latency (C-STORE sent -> ORU at the RIS)
- * p50/p95/p99, loss, and RSS/CPU per process, and appends the table to BENCHMARKS.md.
+ * p50/p95/p99, loss, and RSS/CPU per process, and appends the table to BENCHMARKS.md; then fails
+ * (exit code 1 from {@link #main}) if an accepted study has no ORU or an accession reached the RIS
+ * under two MSH-10s.
  *
  * <pre>
  * java -cp e2e/target/test-classes:$(cat e2e/target/test-classpath.txt) org.cxrplatform.e2e.LoadBenchmark [ROUTINE] [STAT_EVERY_MS]
- * mvn -B -o -pl e2e verify -De2e.excluded= -Dgroups=benchmark -De2e.bench.routine=10000
+ * mvn -B -o -pl e2e verify -De2e.excluded= -Dgroups=benchmark -Dtest=LoadBenchmark -De2e.bench.routine=10000
  * </pre>
+ * (Surefire finds only {@code *Test} classes by itself: the class must be named.)
  */
 public final class LoadBenchmark {
 
@@ -58,7 +63,12 @@ public final class LoadBenchmark {
         int routine = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int statEvery = args.length > 1 ? Integer.parseInt(args[1]) : 3000;
         boolean append = args.length <= 2 || !"--no-append".equals(args[2]);
-        run(routine, statEvery, append);
+        try {
+            run(routine, statEvery, append);
+        } catch (AssertionError e) {
+            System.out.println("LOAD BENCHMARK FAILED: " + e.getMessage());
+            System.exit(1);
+        }
         System.exit(0);
     }
 
@@ -257,6 +267,14 @@ public final class LoadBenchmark {
             if (append) {
                 appendToBenchmarks(t.toString());
             }
+            // The figures are only worth printing if nothing was lost or filed twice on the way.
+            assertThat(missingRoutine)
+                    .as("routine studies accepted without an ORU")
+                    .isEmpty();
+            assertThat(missingStat).as("STAT studies accepted without an ORU").isEmpty();
+            assertThat(p.ris().duplicateAccessions())
+                    .as("accessions filed under two MSH-10s at the RIS")
+                    .isEmpty();
         }
     }
 

@@ -382,15 +382,15 @@ class StoreAndRisTest {
                 .statusCode(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> ris.accepted().size() == 1);
         assertThat(ris.accepted().get(0).accession()).isEqualTo(event.accessionNumber());
-        given().auth()
+        List<String> audited = given().auth()
                 .oauth2(Fixtures.admin())
                 .get("/api/audit?targetType=outbox&targetId=" + parked.get("id"))
                 .then()
                 .statusCode(200)
                 .extract()
                 .jsonPath()
-                .getList("action")
-                .contains("RESEND");
+                .getList("action", String.class);
+        assertThat(audited).as("audit actions on the parked entry").contains("RESEND");
     }
 
     @Test
@@ -455,8 +455,16 @@ class StoreAndRisTest {
                 .contains("text");
     }
 
+    /**
+     * The bounds come from the design, not from a run. The 301 reports reach the broker as one record
+     * batch, which a fetch never splits, and 301 is below {@code max.poll.records} (500): one poll holds
+     * them all. A poll's STAT reports are committed in their own transaction before its routine ones
+     * (asserted below by the rows' {@code xmin}), so in storing order the STAT report is first. The
+     * outbox cannot see a routine entry of this backlog before the STAT commit, and it sends urgent line
+     * heads first in every read of the heads, so at the RIS too the STAT ORU is the first of the backlog.
+     */
     @Test
-    void aStatReportPublishedBehindARoutineBacklogIsStoredAndDeliveredBeforeMostOfIt() throws Exception {
+    void aStatReportPublishedBehindARoutineBacklogIsStoredAndDeliveredFirst() throws Exception {
         String tag = "BL" + UUID.randomUUID().toString().substring(0, 6);
         int routine = 300;
         List<ReportEvent> events = new ArrayList<>();
@@ -499,7 +507,7 @@ class StoreAndRisTest {
                 "BENCHMARK report-service batch store: %d reports stored in %.2f s (%.0f reports/s, one poll);"
                         + " STAT report stored at position %d of %d%n",
                 routine + 1, seconds, (routine + 1) / seconds, statRank + 1, routine + 1);
-        assertThat(statRank).as("position of the STAT report in storing order").isLessThan(routine / 2);
+        assertThat(statRank).as("position of the STAT report in storing order").isZero();
         // the STAT report is committed on its own, before the routine rows of its poll: the outbox sender
         // cannot see an entry before its commit, so sharing their transaction made STAT wait for all of them
         Map<String, Long> xmin = insertTransactions(tag);
@@ -521,7 +529,7 @@ class StoreAndRisTest {
                 .toList();
         assertThat(delivered.indexOf(stat.accessionNumber()))
                 .as("position of the STAT ORU^R01 at the RIS")
-                .isLessThan(routine / 2);
+                .isZero();
         // one P per report, each exactly once
         assertThat(delivered).doesNotHaveDuplicates().hasSize(routine + 1);
         // let the SR (PACS, STOW) and FHIR copies of this backlog drain, so the next tests do not queue behind them

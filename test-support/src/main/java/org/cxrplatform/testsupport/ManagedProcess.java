@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -173,6 +175,43 @@ public class ManagedProcess implements AutoCloseable {
             return Long.parseLong(f[11]) + Long.parseLong(f[12]);
         } catch (IOException | RuntimeException gone) {
             return -1;
+        }
+    }
+
+    /**
+     * Whether this process holds a TCP socket whose local port is {@code port} (Linux: the socket
+     * inodes of {@code /proc/net/tcp[6]} against the links in {@code /proc/PID/fd}): tells which of
+     * several clients is the sender a server saw on that port.
+     */
+    public boolean hasTcpSocketOn(int port) {
+        long pid = pid();
+        if (pid < 0) {
+            return false;
+        }
+        Set<String> inodes = new HashSet<>();
+        String hexPort = String.format(":%04X", port);
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 9 && f[1].endsWith(hexPort)) {
+                        inodes.add("socket:[" + f[9] + "]");
+                    }
+                }
+            } catch (IOException e) {
+                // no IPv6 table
+            }
+        }
+        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return fds.anyMatch(fd -> {
+                try {
+                    return inodes.contains(Files.readSymbolicLink(fd).toString());
+                } catch (IOException closedMeanwhile) {
+                    return false;
+                }
+            });
+        } catch (IOException | UncheckedIOException gone) {
+            return false;
         }
     }
 

@@ -7,6 +7,7 @@ import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.app.HL7Service;
 import ca.uhn.hl7v2.llp.MinLowerLayerProtocol;
 import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.protocol.MetadataKeys;
 import ca.uhn.hl7v2.protocol.ReceivingApplication;
 import ca.uhn.hl7v2.util.Terser;
 import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.cxrplatform.devstack.FreePorts;
@@ -85,6 +87,7 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
      * @param text        the TX OBX lines joined with '\n'
      * @param modelVersion the ST OBX coded AI-MODEL
      * @param encoded     the message as received
+     * @param senderPort  the sender's end of the connection it came on (its local TCP port), -1 when unknown
      */
     public record Oru(
             String controlId,
@@ -99,7 +102,8 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
             List<Coded> coded,
             String modelVersion,
             String encoded,
-            Instant at) {
+            Instant at,
+            int senderPort) {
 
         /** Finding code (OBX-3.1) to state code (OBX-5.1). */
         public Map<String, String> findings() {
@@ -121,7 +125,7 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
     private final ConcurrentLinkedDeque<byte[]> faults = new ConcurrentLinkedDeque<>();
     private final List<Oru> accepted = new CopyOnWriteArrayList<>();
     private final List<String> arrivals = new CopyOnWriteArrayList<>();
-    private volatile Consumer<String> beforeAnswer = accession -> {};
+    private volatile BiConsumer<String, Integer> beforeAnswer = (accession, senderPort) -> {};
     private HL7Service server;
     private ServerSocket raw;
     private volatile Socket rawConnection;
@@ -193,6 +197,11 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
         return this;
     }
 
+    /** How many of the answers given to {@link #misbehave} have not been served yet (0: every one was). */
+    public int misbehaviourLeft() {
+        return faults.size();
+    }
+
     /** Every ORU answered AA, in order (a resend with the same MSH-10 included). */
     public List<Oru> accepted() {
         return List.copyOf(accepted);
@@ -231,7 +240,7 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
         arrivals.clear();
         script.clear();
         faults.clear();
-        beforeAnswer = accession -> {};
+        beforeAnswer = (accession, senderPort) -> {};
     }
 
     /**
@@ -239,6 +248,14 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
      * the sender is provably waiting for this ACK while the hook runs.
      */
     public void beforeAnswer(Consumer<String> hook) {
+        beforeAnswer = (accession, senderPort) -> hook.accept(accession);
+    }
+
+    /**
+     * As {@link #beforeAnswer(Consumer)}, with the sender's end of the connection (its local TCP port, -1 when
+     * unknown), so a test can tell which of several sending processes is waiting for this ACK.
+     */
+    public void beforeAnswerFrom(BiConsumer<String, Integer> hook) {
         beforeAnswer = hook;
     }
 
@@ -247,7 +264,8 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
         Terser t = new Terser(message);
         String controlId = t.get("/MSH-10");
         arrivals.add(controlId);
-        beforeAnswer.accept(t.get("/.OBR-18"));
+        int senderPort = metadata.get(MetadataKeys.IN_SENDING_PORT) instanceof Integer sender ? sender : -1;
+        beforeAnswer.accept(t.get("/.OBR-18"), senderPort);
         Reply reply = script.poll();
         try {
             switch (reply == null ? Reply.AA : reply) {
@@ -264,7 +282,7 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
                     Thread.sleep(lateAnswer.toMillis());
                     return message.generateACK(AcknowledgmentCode.AE, new HL7Exception("too late"));
                 default:
-                    accepted.add(oru(t, controlId, message.encode()));
+                    accepted.add(oru(t, controlId, message.encode(), senderPort));
                     return message.generateACK();
             }
         } catch (IOException e) {
@@ -275,7 +293,7 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
         }
     }
 
-    private static Oru oru(Terser t, String controlId, String encoded) throws HL7Exception {
+    private static Oru oru(Terser t, String controlId, String encoded, int senderPort) throws HL7Exception {
         List<String> text = new ArrayList<>();
         List<Coded> coded = new ArrayList<>();
         String model = null;
@@ -311,7 +329,8 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
                 List.copyOf(coded),
                 model,
                 encoded,
-                Instant.now());
+                Instant.now(),
+                senderPort);
     }
 
     private static String nullToEmpty(String s) {

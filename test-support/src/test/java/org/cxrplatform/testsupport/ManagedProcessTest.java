@@ -32,4 +32,30 @@ class ManagedProcessTest {
         assertThat(p.starts()).isEqualTo(2);
         assertThat(p.grep("run x")).hasSize(2);
     }
+
+    @Test
+    void tellsWhetherItHoldsTheTcpSocketOnAPort(@TempDir Path dir) throws Exception {
+        try (java.net.ServerSocket server =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            ManagedProcess client = new ManagedProcess(
+                    "bash",
+                    List.of("bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + server.getLocalPort() + "; exec sleep 60"),
+                    Map.of(),
+                    dir.resolve("bash.log"));
+            client.start();
+            try (java.net.Socket accepted = server.accept()) {
+                assertThat(client.hasTcpSocketOn(accepted.getPort()))
+                        .as("the client's end of the connection")
+                        .isTrue();
+                assertThat(client.hasTcpSocketOn(accepted.getLocalPort()))
+                        .as("the server's port, which this JVM holds")
+                        .isFalse();
+            } finally {
+                client.kill9();
+            }
+            assertThat(client.hasTcpSocketOn(server.getLocalPort()))
+                    .as("not running")
+                    .isFalse();
+        }
+    }
 }

@@ -89,10 +89,25 @@ class RisPeerTest {
         assertThat(ris.arrivals()).containsExactly("R1", "R1", "R1");
         assertThat(ris.forAccession("ACC3")).hasSize(1);
 
+        assertThat(ris.misbehaviourLeft()).as("both broken answers served").isZero();
+
         ris.start();
         assertThat(new Terser(send(oru("R2", "ACC4"))).get("/MSA-1")).isEqualTo("AA");
         ris.stop();
         assertThat(exchange(oru("R3", "ACC5"))).as("refused while stopped").isNull();
+    }
+
+    @Test
+    void theHookAndEachOruKnowTheSendersPort() throws Exception {
+        java.util.List<Integer> hookPorts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ris.beforeAnswerFrom((accession, senderPort) -> hookPorts.add(senderPort));
+        try (Socket s = connect()) {
+            s.getOutputStream().write(Mllp.frame(oru("S1", "ACC6")));
+            assertThat(Mllp.readFrame(s.getInputStream(), StandardCharsets.UTF_8))
+                    .contains("MSA|AA|S1");
+            assertThat(hookPorts).containsExactly(s.getLocalPort());
+            assertThat(ris.forAccession("ACC6").get(0).senderPort()).isEqualTo(s.getLocalPort());
+        }
     }
 
     /** One frame over a new connection; null when the connection is refused or closed without an answer. */

@@ -14,32 +14,73 @@ import org.cxrplatform.testsupport.ManagedProcess;
 import org.cxrplatform.testsupport.ServiceProcess;
 
 /**
- * The Kafka broker (KRaft, devstack's {@code DevstackMain kafka}) as its own JVM, so a campaign can
- * kill -9 it and start it again on the same port and data directory.
+ * A Kafka broker (KRaft, devstack's {@code DevstackMain kafka}) as its own JVM, so a campaign can
+ * kill -9 it and start it again on the same port and data directory; or each node of a cluster
+ * ({@link #cluster}, {@code DevstackMain kafka-node}), each its own JVM.
  */
 public final class KafkaProcess extends ManagedProcess {
 
     private final int port;
+    private final int nodeId;
 
-    private KafkaProcess(List<String> command, Path log, int port) {
-        super("kafka", command, Map.of(), log);
+    private KafkaProcess(String name, List<String> command, Path log, int port, int nodeId) {
+        super(name, command, Map.of(), log);
         this.port = port;
+        this.nodeId = nodeId;
     }
 
     public static KafkaProcess create(Path dataDir, Path logDir) {
         int port = FreePorts.next();
+        List<String> args = new ArrayList<>(List.of("kafka", dataDir.toString(), String.valueOf(port)));
+        args.addAll(Topics.ALL);
+        return new KafkaProcess("kafka", devstackMain(args), logDir.resolve("kafka.log"), port, 1);
+    }
+
+    /** {@code java ... DevstackMain ARGS} with this test JVM's class path. */
+    private static List<String> devstackMain(List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(
                 ManagedProcess.javaExecutable(),
                 "-Xmx512m",
                 "-XX:+UseSerialGC",
                 "-cp",
                 Java.testClassPath(),
-                "org.cxrplatform.devstack.DevstackMain",
-                "kafka",
-                dataDir.toString(),
-                String.valueOf(port)));
-        cmd.addAll(Topics.ALL);
-        return new KafkaProcess(cmd, logDir.resolve("kafka.log"), port);
+                "org.cxrplatform.devstack.DevstackMain"));
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /**
+     * The nodes of a KRaft cluster of {@code nodes} combined broker/controller JVMs (not started):
+     * node i as {@code kafka-i} with its data under {@code dataDir/node-i}. Topics are the caller's to
+     * create once all run (replication = nodes up to 3, {@code min.insync.replicas} 2).
+     */
+    public static List<KafkaProcess> cluster(Path dataDir, Path logDir, int nodes) {
+        List<Integer> ports = new ArrayList<>();
+        List<Integer> controllers = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            ports.add(FreePorts.next());
+            controllers.add(FreePorts.next());
+        }
+        String controllerList =
+                String.join(",", controllers.stream().map(String::valueOf).toList());
+        String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
+        List<KafkaProcess> out = new ArrayList<>();
+        for (int i = 1; i <= nodes; i++) {
+            List<String> cmd = devstackMain(List.of(
+                    "kafka-node",
+                    dataDir.resolve("node-" + i).toString(),
+                    String.valueOf(ports.get(i - 1)),
+                    String.valueOf(i),
+                    controllerList,
+                    clusterId));
+            out.add(new KafkaProcess("kafka-" + i, cmd, logDir.resolve("kafka-" + i + ".log"), ports.get(i - 1), i));
+        }
+        return out;
+    }
+
+    /** The node id (1 for a single broker). */
+    public int nodeId() {
+        return nodeId;
     }
 
     public String bootstrapServers() {
@@ -48,10 +89,14 @@ public final class KafkaProcess extends ManagedProcess {
 
     /** Starts the broker and waits for its {@code READY} line. */
     public KafkaProcess startAndWait(Duration timeout) {
-        int before = grep("READY ").size();
         start();
+        return awaitReady(timeout);
+    }
+
+    /** Waits until the running start printed its {@code READY} line (one per start, counted in the appended log). */
+    public KafkaProcess awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (grep("READY ").size() <= before) {
+        while (grep("READY ").size() < starts()) {
             if (!alive()) {
                 throw new IllegalStateException("Kafka exited during start-up:\n" + tail(40));
             }

@@ -110,6 +110,58 @@ public final class Pipeline {
         return diagnosticReport.path("id").asText();
     }
 
+    /**
+     * Where the RIS's order broke the outbox's: per patient, the first arrival of each MSH-10 must
+     * follow the ids of their HL7 outbox entries, and all of a patient's entries must be in one line
+     * (order key). Empty when the order held.
+     *
+     * @param patientOf accession to patient ID, for the ORUs to check
+     * @param orus      the ORUs the RIS accepted, in arrival order
+     */
+    public static List<String> patientOrderViolations(
+            RunningPlatform p, Map<String, String> patientOf, List<RisPeer.Oru> orus) {
+        List<JsonNode> entries = hl7OutboxEntries(p);
+        Map<String, Long> entryId = new HashMap<>();
+        Map<String, String> line = new HashMap<>();
+        for (JsonNode e : entries) {
+            entryId.put(e.path("messageId").asText(), e.path("id").asLong());
+            line.put(e.path("messageId").asText(), e.path("orderKey").asText());
+        }
+        Map<String, List<String>> arrivals = new LinkedHashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (RisPeer.Oru o : orus) {
+            if (patientOf.containsKey(o.accession()) && seen.add(o.controlId())) {
+                arrivals.computeIfAbsent(patientOf.get(o.accession()), k -> new ArrayList<>())
+                        .add(o.controlId());
+            }
+        }
+        List<String> violations = new ArrayList<>();
+        arrivals.forEach((patient, controlIds) -> {
+            List<Long> ids =
+                    controlIds.stream().map(c -> entryId.getOrDefault(c, -1L)).toList();
+            if (ids.contains(-1L)) {
+                violations.add(patient + ": an MSH-10 without an outbox entry in " + controlIds);
+            } else if (!ids.equals(ids.stream().sorted().toList())) {
+                violations.add(patient + ": arrived as entries " + ids + " (MSH-10 " + controlIds + ")");
+            }
+            List<String> lines = controlIds.stream().map(line::get).distinct().toList();
+            if (lines.size() > 1) {
+                violations.add(patient + ": entries in " + lines.size() + " lines");
+            }
+        });
+        return violations;
+    }
+
+    /** report-service's HL7 outbox entries (id, orderKey, messageId, attempts, status...), oldest first, up to 1000. */
+    public static List<JsonNode> hl7OutboxEntries(RunningPlatform p) {
+        List<JsonNode> out = new ArrayList<>();
+        ReportApi.parse(p.api()
+                        .get("/api/outbox?kind=HL7&limit=1000", p.api().adminToken())
+                        .body())
+                .forEach(out::add);
+        return out;
+    }
+
     /** Counts for a summary line. */
     public static Map<String, Object> counts(RunningPlatform p) {
         Map<String, Object> m = new LinkedHashMap<>();

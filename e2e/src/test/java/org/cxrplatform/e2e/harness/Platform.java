@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.Devstack;
 import org.cxrplatform.devstack.FreePorts;
+import org.cxrplatform.devstack.KafkaBroker;
 import org.cxrplatform.devstack.Postgres;
 import org.cxrplatform.testsupport.ManagedProcess;
 import org.cxrplatform.testsupport.Orthanc;
@@ -49,15 +50,19 @@ public final class Platform implements RunningPlatform, AutoCloseable {
      * @param callingAes      routers the SCP admits
      * @param pacs            start Orthanc and export DICOM SR to it
      * @param extra           more -D properties per service (ingest-service, inference-service, report-service)
+     * @param brokers         Kafka nodes: 1, or a KRaft cluster (3: replication 3, min.insync.replicas 2)
+     * @param reportReplicas  report-service instances sharing the database and its outbox (the chart runs 2)
      */
     public record Options(
             String name,
             int maxNewTokens,
             List<String> callingAes,
             boolean pacs,
-            Map<String, Map<String, String>> extra) {
+            Map<String, Map<String, String>> extra,
+            int brokers,
+            int reportReplicas) {
         public static Options defaults(String name) {
-            return new Options(name, 24, List.of("E2E_ROUTER", "ER_ROUTER", "BENCH"), true, Map.of());
+            return new Options(name, 24, List.of("E2E_ROUTER", "ER_ROUTER", "BENCH"), true, Map.of(), 1, 1);
         }
 
         public String callingAe() {
@@ -65,18 +70,26 @@ public final class Platform implements RunningPlatform, AutoCloseable {
         }
 
         public Options withMaxNewTokens(int n) {
-            return new Options(name, n, callingAes, pacs, extra);
+            return new Options(name, n, callingAes, pacs, extra, brokers, reportReplicas);
         }
 
         public Options withPacs(boolean on) {
-            return new Options(name, maxNewTokens, callingAes, on, extra);
+            return new Options(name, maxNewTokens, callingAes, on, extra, brokers, reportReplicas);
+        }
+
+        public Options withBrokers(int n) {
+            return new Options(name, maxNewTokens, callingAes, pacs, extra, n, reportReplicas);
+        }
+
+        public Options withReportReplicas(int n) {
+            return new Options(name, maxNewTokens, callingAes, pacs, extra, brokers, n);
         }
 
         public Options with(String service, String key, String value) {
             Map<String, Map<String, String>> copy = new LinkedHashMap<>();
             extra.forEach((k, v) -> copy.put(k, new LinkedHashMap<>(v)));
             copy.computeIfAbsent(service, s -> new LinkedHashMap<>()).put(key, value);
-            return new Options(name, maxNewTokens, callingAes, pacs, copy);
+            return new Options(name, maxNewTokens, callingAes, pacs, copy, brokers, reportReplicas);
         }
     }
 
@@ -95,7 +108,7 @@ public final class Platform implements RunningPlatform, AutoCloseable {
     /** Each platform its own database on the shared server, so runs in one JVM never see each other's rows. */
     private final String database = DATABASE + "_" + RUNS.incrementAndGet();
 
-    private KafkaProcess kafka;
+    private final List<KafkaProcess> brokers = new ArrayList<>();
     private Postgres postgres;
     private RisPeer ris;
     private Orthanc pacs;
@@ -136,8 +149,17 @@ public final class Platform implements RunningPlatform, AutoCloseable {
     private void startAll() {
         long t0 = System.nanoTime();
         CompletableFuture<Void> broker = CompletableFuture.runAsync(() -> {
-            kafka = KafkaProcess.create(work.resolve("kafka"), logs);
-            kafka.startAndWait(Duration.ofSeconds(120));
+            if (options.brokers() == 1) {
+                brokers.add(KafkaProcess.create(work.resolve("kafka"), logs));
+            } else {
+                brokers.addAll(KafkaProcess.cluster(work.resolve("kafka"), logs, options.brokers()));
+            }
+            // The nodes of a cluster wait for each other (a controller quorum), so all start before any is awaited.
+            brokers.forEach(ManagedProcess::start);
+            brokers.forEach(b -> b.awaitReady(Duration.ofSeconds(180)));
+            if (options.brokers() > 1) {
+                KafkaBroker.createTopics(kafkaBootstrapServers(), Topics.ALL, 3, Math.min(3, options.brokers()));
+            }
         });
         CompletableFuture<Void> db = CompletableFuture.runAsync(() -> {
             postgres = Devstack.postgres();
@@ -156,6 +178,9 @@ public final class Platform implements RunningPlatform, AutoCloseable {
         for (String s : SERVICES) {
             services.put(s, newService(s, Map.of(), dicomPort, s));
         }
+        for (int r = 2; r <= options.reportReplicas(); r++) {
+            services.put(REPORT + "-" + r, newService(REPORT, Map.of(), dicomPort, REPORT + "-" + r));
+        }
         services.values().forEach(ManagedProcess::start);
         for (ServiceProcess s : services.values()) {
             s.awaitReady(Duration.ofSeconds(240));
@@ -165,7 +190,7 @@ public final class Platform implements RunningPlatform, AutoCloseable {
                 "platform %s up in %d s: kafka %s, postgres %d, RIS %d, PACS %s, DICOM %s@127.0.0.1:%d, logs %s%n",
                 options.name(),
                 (System.nanoTime() - t0) / 1_000_000_000,
-                kafka.bootstrapServers(),
+                kafkaBootstrapServers(),
                 postgres.port(),
                 ris.port(),
                 pacs == null ? "off" : String.valueOf(pacs.dicomPort()),
@@ -185,9 +210,9 @@ public final class Platform implements RunningPlatform, AutoCloseable {
     private ServiceProcess newService(String name, Map<String, String> extra, int dicomPort, String instance) {
         int http = FreePorts.next();
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers());
         Map<String, String> props = new LinkedHashMap<>();
-        props.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        props.put("kafka.bootstrap.servers", kafkaBootstrapServers());
         // Plain-text logs are easier to read in target/e2e-logs than %prod's JSON.
         props.put("quarkus.log.console.json.enabled", "false");
         List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Djava.awt.headless=true"));
@@ -330,8 +355,22 @@ public final class Platform implements RunningPlatform, AutoCloseable {
         return services;
     }
 
+    /** The broker (the first node of a cluster). */
     public KafkaProcess kafka() {
-        return kafka;
+        return brokers.get(0);
+    }
+
+    /** Every Kafka node, node 1 first. */
+    public List<KafkaProcess> brokers() {
+        return brokers;
+    }
+
+    /** The report-service replicas, the first ({@link #report()}) first. */
+    public List<ServiceProcess> reportReplicas() {
+        return services.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(REPORT))
+                .map(Map.Entry::getValue)
+                .toList();
     }
 
     public Postgres postgres() {
@@ -370,7 +409,8 @@ public final class Platform implements RunningPlatform, AutoCloseable {
 
     @Override
     public String kafkaBootstrapServers() {
-        return kafka.bootstrapServers();
+        return String.join(
+                ",", brokers.stream().map(KafkaProcess::bootstrapServers).toList());
     }
 
     @Override
@@ -397,13 +437,13 @@ public final class Platform implements RunningPlatform, AutoCloseable {
 
     /** All records of every platform topic. */
     public List<TopicReader.Rec> topicRecords() {
-        return TopicReader.readAll(kafka.bootstrapServers(), Topics.ALL);
+        return TopicReader.readAll(kafkaBootstrapServers(), Topics.ALL);
     }
 
     private void killAll() {
         List<ManagedProcess> all = new ArrayList<>(services.values());
         all.add(pacs);
-        all.add(kafka);
+        all.addAll(brokers);
         for (ManagedProcess m : all) {
             if (m != null && m.alive()) {
                 m.kill9();
@@ -432,8 +472,8 @@ public final class Platform implements RunningPlatform, AutoCloseable {
                 System.err.println("cannot stop the RIS: " + e);
             }
         }
-        if (kafka != null) {
-            kafka.stop(Duration.ofSeconds(20));
+        for (KafkaProcess b : brokers) {
+            b.stop(Duration.ofSeconds(20));
         }
         deleteTree(work.resolve("apps"));
         // PostgreSQL is devstack's shared server; it stops with this JVM. Make sure it is up for the next user.

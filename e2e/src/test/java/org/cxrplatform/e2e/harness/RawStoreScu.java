@@ -181,6 +181,11 @@ public final class RawStoreScu implements AutoCloseable {
                 : null;
     }
 
+    /** True when the SCP accepted the association (a store may follow). */
+    public boolean associated() {
+        return associationFailure == null;
+    }
+
     /** One C-STORE on this association; returns the response status or what went wrong instead. */
     public Outcome store(String sopClass, String sopInstance, byte[] dataset) {
         if (associationFailure != null) {

@@ -93,17 +93,25 @@ public final class StudyFactory {
         return "2.25." + new BigInteger(1, b.array());
     }
 
-    /** A new study from {@code template}, written under this factory's folder. */
+    /** A new study from {@code template} for a new patient, written under this factory's folder. */
     public Study make(Template template) {
         long n = counter.incrementAndGet();
+        String birth =
+                LocalDate.of(1930, 1, 1).plusDays((n * 37) % 30000).toString().replace("-", "");
+        return make(template, n, String.format("P%s%07d", runTag, n), "E2E" + runTag + "^PATIENT" + n, birth);
+    }
+
+    /** A new study from {@code template} for the patient of {@code earlier} (same ID, name, birth date). */
+    public Study makeFor(Template template, Study earlier) {
+        return make(
+                template, counter.incrementAndGet(), earlier.patientId(), earlier.patientName(), earlier.birthDate());
+    }
+
+    private Study make(Template template, long n, String patientId, String patientName, String birth) {
         String accession = String.format("E%s%07d", runTag, n);
         if (accession.length() > 16) {
             throw new IllegalStateException("accession too long: " + accession);
         }
-        String patientId = String.format("P%s%07d", runTag, n);
-        String patientName = "E2E" + runTag + "^PATIENT" + n;
-        String birth =
-                LocalDate.of(1930, 1, 1).plusDays((n * 37) % 30000).toString().replace("-", "");
         String studyUid = newUid();
         String sopUid = newUid();
         Path file = dir.resolve(accession + ".dcm");

@@ -111,6 +111,17 @@ class ContinuousBatchingKafkaTest {
         return EventJson.read(r.value(), ReportEvent.class);
     }
 
+    /**
+     * STAT preemption at the inference stage, with bounds from the design rather than from a run: the
+     * engine has 16 slots and 8 routine studies occupy 8 of them, so the loop admits the STAT study at
+     * its next step, into the running batch (asserted: batch size 9, and it started before every routine
+     * study completed). Each step serves every study in the engine; the STAT study needs at most 16 new
+     * tokens after its prefill step, each routine study 200, and STAT is sent at step 10 or later: it ends
+     * at most 17 steps after its admission, the routine studies at step 200, so the STAT report is
+     * published before every routine report as long as the loop admits it within ~170 steps (6.8 s of
+     * 40 ms steps; the loop polls the lanes every step). Paced steps keep this independent of the
+     * machine's speed.
+     */
     @Test
     void aStatStudyJoinsTheRunningRoutineBatchAndFinishesBeforeItsLongerStudies_pacedStepsLongRoutineShortStatReports()
             throws Exception {
