@@ -58,7 +58,8 @@ public final class Rsyslog extends ManagedProcess {
         /** The body parsed as XML (a DICOM audit message); fails if it is not well-formed. */
         public Document xml() {
             try {
-                DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+                DocumentBuilderFactory f =
+                        DocumentBuilderFactory.newDefaultInstance(); // the JDK's, whatever else is on the class path
                 f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
                 return f.newDocumentBuilder().parse(new InputSource(new StringReader(text())));
             } catch (ParserConfigurationException | SAXException | IOException e) {
@@ -69,7 +70,7 @@ public final class Rsyslog extends ManagedProcess {
         /** An XPath expression's string value over {@link #xml()}, e.g. {@code /AuditMessage/EventIdentification/EventID/@csd-code}. */
         public String xpath(String expression) {
             try {
-                return XPathFactory.newInstance().newXPath().evaluate(expression, xml());
+                return XPathFactory.newDefaultInstance().newXPath().evaluate(expression, xml());
             } catch (XPathExpressionException e) {
                 throw new IllegalArgumentException(expression, e);
             }
