@@ -76,8 +76,8 @@ class AuditTrailTest {
         Rsyslog.Message list = collector()
                 .await(
                         m -> m.isAuditEvent("110110")
-                                && m.xpath("/AuditMessage/ActiveParticipant/@UserID")
-                                        .equals("student")
+                                && m.xpath(OBJECT + "[@ParticipantObjectTypeCodeRole='24']/@ParticipantObjectID")
+                                        .equals("GET /api/reports")
                                 && !objectId(m, "9", e.reportId()).isEmpty(),
                         WAIT);
         assertThat(list.msgId()).isEqualTo("DICOM+RFC3881");
