@@ -2,6 +2,7 @@
 # Installs what the build and the tests need on a Debian machine of this kind:
 # DICOM peers (DCMTK, Orthanc, dicom3tools, GDCM), PixelMed, Pillow for resize vectors, python3-hl7
 # (an HL7 v2 parser independent of HAPI, for the ORU conformance tests), the tests' OpenID provider (npm),
+# rsyslog (the audit collector of the tests),
 # and puts the Debian-only jars (PixelMed, GDCM binding) into the local Maven repository.
 # Then the container engine (./cxr images, ./cxr up --containers, the e2e-containers suite):
 # Debian's podman with runc, its two settings for this machine kind, and the base JRE image the
@@ -15,6 +16,8 @@ CONTAINERS=1
 
 PACKAGES=(libpixelmed-java libpixelmed-imageio-java libgdcm-java libgdcm-tools dcmtk orthanc
           orthanc-dicomweb dicom3tools python3-pil python3-hl7 zip jq curl chromium chromium-driver)
+# The audit collector of the tests (test-support's Rsyslog): rsyslog, its TLS driver, openssl for its certificate.
+PACKAGES+=(rsyslog rsyslog-gnutls openssl)
 # podman 4.3 with runc (crun is not used, see ENGINE_SETTINGS), netavark/aardvark-dns for networks whose
 # containers find each other by name, iptables for their port forwarding, mmdebstrap for the base image.
 ((CONTAINERS)) && PACKAGES+=(podman runc netavark aardvark-dns iptables mmdebstrap)

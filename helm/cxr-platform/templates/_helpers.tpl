@@ -288,3 +288,19 @@ SMALLRYE_JWT_PATH_GROUPS: {{ $jwt.rolesClaim | quote }}
 {{- $jwt := .Values.auth.jwt -}}
 {{- if and $jwt.publicKeyLocation (not $jwt.publicKeyPem) (not (hasPrefix "file:" $jwt.publicKeyLocation)) -}}true{{- end -}}
 {{- end -}}
+
+{{/* ConfigMap entries of the audit collector (report-service and ingest-service; audit/README.md). */}}
+{{- define "cxr.audit.env" -}}
+{{- $a := .Values.audit -}}
+{{- if $a.syslog.host }}
+CXR_AUDIT_SYSLOG_HOST: {{ $a.syslog.host | quote }}
+CXR_AUDIT_SYSLOG_PORT: {{ $a.syslog.port | quote }}
+CXR_AUDIT_SYSLOG_PROTOCOL: {{ $a.syslog.protocol | quote }}
+{{- with $a.syslog.trustCerts }}
+CXR_AUDIT_SYSLOG_TRUST_CERTS: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- with $a.siteId }}
+CXR_AUDIT_SITE_ID: {{ . | quote }}
+{{- end }}
+{{- end }}

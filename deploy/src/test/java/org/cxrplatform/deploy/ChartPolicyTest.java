@@ -727,6 +727,8 @@ class ChartPolicyTest {
         assertThat(egressCidrsOnPort(report, 104)).as("PACS").containsExactly("10.60.2.0/28");
         assertThat(egressCidrsOnPort(report, 5432)).as("PostgreSQL").containsExactly("10.20.40.10/32");
         assertThat(egressCidrsOnPort(report, 9093)).as("Kafka").containsExactly("10.20.30.0/24");
+        assertThat(egressCidrsOnPort(report, 6514)).as("audit collector").containsExactly("10.70.9.5/32");
+        assertThat(egressCidrsOnPort(ingest, 6514)).as("audit collector").containsExactly("10.70.9.5/32");
         NetworkPolicy inference = policy(policies, "-inference");
         assertThat(egressCidrsOnPort(inference, 9093)).containsExactly("10.20.30.0/24");
         assertThat(inference.getSpec().getEgress())
@@ -867,6 +869,20 @@ class ChartPolicyTest {
                 .filter(p -> p.getMetadata().getName().endsWith(suffix))
                 .findFirst()
                 .orElseThrow();
+    }
+
+    @Test
+    void auditCollectorReachesBothServicesConfigurationOnlyWhenSet() {
+        for (String service : List.of("-report", "-ingest")) {
+            assertThat(configMap(Scenarios.PRODUCTION.objects(), service).getData())
+                    .containsEntry("CXR_AUDIT_SYSLOG_HOST", "siem.hospital.example")
+                    .containsEntry("CXR_AUDIT_SYSLOG_PORT", "6514")
+                    .containsEntry("CXR_AUDIT_SYSLOG_PROTOCOL", "tls")
+                    .containsEntry("CXR_AUDIT_SYSLOG_TRUST_CERTS", "/etc/cxr/audit-ca/ca.pem")
+                    .containsEntry("CXR_AUDIT_SITE_ID", "HOSPITAL-EXAMPLE");
+            assertThat(configMap(Scenarios.DEFAULT.objects(), service).getData())
+                    .doesNotContainKeys("CXR_AUDIT_SYSLOG_HOST", "CXR_AUDIT_SITE_ID");
+        }
     }
 
     private static List<String> egressCidrsOnPort(NetworkPolicy policy, int port) {

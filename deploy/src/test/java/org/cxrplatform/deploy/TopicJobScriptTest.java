@@ -2,6 +2,7 @@ package org.cxrplatform.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.io.IOException;
@@ -27,18 +28,52 @@ class TopicJobScriptTest {
         Container c = topicsContainer(Scenarios.DEFAULT);
         Run run = run(c, tmp, Map.of(), 0);
         assertThat(run.exitCode).as(run.output).isZero();
-        assertThat(run.calls).hasSize(1 + 5 + 1);
+        assertThat(run.calls).hasSize(1 + 5 + 5 + 1);
         assertThat(run.calls.get(0)).contains("|--list");
         assertThat(run.calls.get(2))
-                .isEqualTo("--bootstrap-server|kafka.kafka.svc.cluster.local:9092|--command-config|"
+                .isEqualTo("kafka-topics.sh|--bootstrap-server|kafka.kafka.svc.cluster.local:9092|--command-config|"
                         + tmp.resolve("tmp/client.properties")
                         + "|--create|--if-not-exists|--topic|cxr.studies.routine|--partitions|24"
                         + "|--replication-factor|3|--config|min.insync.replicas=2|--config|retention.ms=1209600000");
+        // An existing topic gets its settings again (--create --if-not-exists leaves it alone).
+        assertThat(run.calls.get(7))
+                .isEqualTo(
+                        "kafka-configs.sh|--bootstrap-server|kafka.kafka.svc.cluster.local:9092|--command-config|"
+                                + tmp.resolve("tmp/client.properties")
+                                + "|--alter|--entity-type|topics|--entity-name|cxr.studies.routine|--add-config|retention.ms=1209600000");
         // One --topic: kafka-topics.sh refuses a second one ("Found multiple arguments for option topic").
-        assertThat(run.calls.get(6))
+        assertThat(run.calls.get(11))
                 .endsWith("|--describe|--topic|^(cxr\\.studies\\.stat|cxr\\.studies\\.routine"
                         + "|cxr\\.reports|cxr\\.alerts|cxr\\.dlq)$");
         assertThat(run.clientProperties).isEqualTo("security.protocol=PLAINTEXT\n");
+    }
+
+    /** Image retention on Kafka is PHI retention: each topic's retention.ms comes from values, at creation and after. */
+    @Test
+    void retentionPerTopicFromValuesReachesNewAndExistingTopics(@TempDir Path tmp) throws Exception {
+        // Helm replaces a list given in an overlay whole: the overlay carries the default topic list, two retentions
+        // changed.
+        ObjectNode topics = (ObjectNode) Chart.values(Chart.DEFAULT_VALUES).get("topics");
+        ((ObjectNode) topics.get("items").get(0).get("config")).put("retention.ms", "3600000");
+        ((ObjectNode) topics.get("items").get(4).get("config")).put("retention.ms", "86400000");
+        Path overlay = tmp.resolve("retention.yaml");
+        Chart.YAML.writeValue(overlay.toFile(), Chart.YAML.createObjectNode().set("topics", topics));
+        Container c = Workloads.of(Chart.render(v -> v.withValuesFile(overlay))).topicJobContainer();
+        Run run = run(c, tmp, Map.of(), 0);
+        assertThat(run.exitCode).as(run.output).isZero();
+        assertThat(run.calls.get(1))
+                .startsWith("kafka-topics.sh|")
+                .contains("|--topic|cxr.studies.stat|")
+                .endsWith("|--config|retention.ms=3600000");
+        assertThat(run.calls)
+                .filteredOn(l -> l.startsWith("kafka-configs.sh|"))
+                .extracting(l -> l.substring(l.indexOf("|--entity-name|") + "|--entity-name|".length()))
+                .containsExactly(
+                        "cxr.studies.stat|--add-config|retention.ms=3600000",
+                        "cxr.studies.routine|--add-config|retention.ms=1209600000",
+                        "cxr.reports|--add-config|retention.ms=1209600000",
+                        "cxr.alerts|--add-config|retention.ms=1209600000",
+                        "cxr.dlq|--add-config|retention.ms=86400000");
     }
 
     @Test
@@ -67,16 +102,19 @@ class TopicJobScriptTest {
         Path calls = tmp.resolve("calls.txt");
         Path counter = tmp.resolve("lists.txt");
         Path stub = bin.resolve("kafka-topics.sh");
-        Files.writeString(stub, """
+        String stubScript = """
                 #!/bin/bash
-                (IFS='|'; echo "$*") >> '%s'
+                (IFS='|'; echo "$(basename "$0")|$*") >> '%s'
                 if [[ " $* " == *" --list "* ]]; then
                   echo x >> '%s'
                   [ "$(wc -l < '%s')" -gt %d ] || exit 1
                 fi
                 exit 0
-                """.formatted(calls, counter, counter, failingLists));
-        Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwxr-xr-x"));
+                """.formatted(calls, counter, counter, failingLists);
+        for (Path s : List.of(stub, bin.resolve("kafka-configs.sh"))) {
+            Files.writeString(s, stubScript);
+            Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
         Files.createDirectories(tmp.resolve("tmp"));
 
         // /tmp first: the temporary directory itself lives under /tmp

@@ -1,10 +1,14 @@
 package org.cxrplatform.ingest;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.cxrplatform.ingest.audit.IngestAudit;
 import org.cxrplatform.ingest.config.IngestConfig;
 import org.cxrplatform.ingest.decode.DecoderPool;
 import org.cxrplatform.ingest.pipeline.IngestPipeline;
@@ -56,6 +60,14 @@ public final class IngestNode implements AutoCloseable {
         this.metrics = metrics;
     }
 
+    private volatile IngestAudit audit = IngestAudit.NONE;
+
+    /** Where received instances are audited; set before {@link #start} so recovered ones are too. */
+    public IngestNode audit(IngestAudit audit) {
+        this.audit = audit;
+        return this;
+    }
+
     public synchronized IngestNode start() {
         spool = new Spool(config.dataDir().resolve("spool"));
         publisher = new EventPublisher(
@@ -71,6 +83,7 @@ public final class IngestNode implements AutoCloseable {
                 decoders,
                 config,
                 metrics);
+        pipeline.audit(audit);
         recovery = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "spool-recovery");
             t.setDaemon(true);
@@ -84,7 +97,24 @@ public final class IngestNode implements AutoCloseable {
         server = new DicomServer(config.scp(), spool.incomingDir(), pipeline, metrics).start();
         long every = Math.max(1, config.recoveryInterval().toMillis());
         recovery.scheduleWithFixedDelay(this::recoverQuietly, 0, every, TimeUnit.MILLISECONDS);
+        long purgeEvery = Math.max(1, config.quarantinePurgeInterval().toMillis());
+        recovery.scheduleWithFixedDelay(this::purgeQuarantine, 0, purgeEvery, TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /** Deletes quarantined files past their retention: one log line per file, a counter of them all. */
+    private void purgeQuarantine() {
+        try {
+            List<Path> purged = spool.purgeQuarantine(Instant.now().minus(config.quarantineRetention()));
+            for (Path f : purged) {
+                LOG.infof(
+                        "purged quarantined %s (older than cxr.ingest.quarantine-retention=%s)",
+                        f.getFileName(), config.quarantineRetention());
+            }
+            metrics.counter("cxr.ingest.quarantine.purged").increment(purged.size());
+        } catch (RuntimeException e) {
+            LOG.warnf("quarantine purge failed: %s", e.getMessage());
+        }
     }
 
     private void recoverQuietly() {

@@ -12,11 +12,12 @@ import org.cxrplatform.devstack.Devstack;
 import org.cxrplatform.devstack.FreePorts;
 import org.cxrplatform.testsupport.Orthanc;
 import org.cxrplatform.testsupport.RisPeer;
+import org.cxrplatform.testsupport.Rsyslog;
 
 /**
  * The test wiring shared by every {@code @QuarkusTest} of this module (one application start):
  * topics on the real broker, two RIS endpoints on free ports (the tests start and stop the
- * real MLLP listener of the first; the second, named ris-b, always answers AA), an alert webhook on a free port, a real Orthanc as the PACS, and short outbox timings.
+ * real MLLP listener of the first; the second, named ris-b, always answers AA), an alert webhook on a free port, a real Orthanc as the PACS, a real rsyslog as the audit collector (TLS), and short outbox timings.
  */
 public class ReportServiceResources implements QuarkusTestResourceLifecycleManager {
 
@@ -29,6 +30,12 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
     private static Orthanc stowPacs;
     private static RisPeer ris;
     private static RisPeer secondRis;
+    private static Rsyslog collector;
+
+    /** The syslog collector every audit message of the test run goes to (over TLS). */
+    public static Rsyslog collector() {
+        return collector;
+    }
 
     /** The PACS the service exports SR to by C-STORE (cxr.report.pacs.*). */
     public static Orthanc pacs() {
@@ -78,7 +85,12 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
                 .aeTitle("STOWPACS")
                 .dicomWeb()
                 .start();
+        collector = Rsyslog.in(tempDir("cxr-rsyslog-")).start();
         Map<String, String> config = new HashMap<>();
+        config.put("cxr.audit.syslog.host", "127.0.0.1");
+        config.put("cxr.audit.syslog.port", Integer.toString(collector.tlsPort()));
+        config.put("cxr.audit.syslog.protocol", "tls");
+        config.put("cxr.audit.syslog.trust-certs", collector.caCert().toString());
         config.put("cxr.report.stow.url", stowPacs.dicomWebUrl());
         config.put("cxr.report.ris.endpoints[0].host", "127.0.0.1");
         config.put("cxr.report.ris.endpoints[0].port", Integer.toString(ris));
@@ -119,6 +131,9 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
         }
         if (stowPacs != null) {
             stowPacs.close();
+        }
+        if (collector != null) {
+            collector.close();
         }
     }
 }

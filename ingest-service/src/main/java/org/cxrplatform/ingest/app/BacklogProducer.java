@@ -32,6 +32,7 @@ public class BacklogProducer {
         if (client == null) {
             return;
         }
+        client.audit(lifecycle.audit());
         service = new BacklogService(
                 new JobStore(config.dataDir().resolve("jobs")),
                 client,

@@ -5,8 +5,11 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.cxrplatform.audit.AuditConfig;
+import org.cxrplatform.audit.AuditSender;
 import org.cxrplatform.contracts.KafkaClientSettings;
 import org.cxrplatform.ingest.IngestNode;
+import org.cxrplatform.ingest.audit.IngestAudit;
 import org.cxrplatform.ingest.config.IngestConfig;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
@@ -24,6 +27,8 @@ public class IngestLifecycle {
     private final Config properties;
     private final MeterRegistry metrics;
     private volatile IngestNode node;
+    private volatile AuditSender sender;
+    private volatile IngestAudit audit = IngestAudit.NONE;
 
     public IngestLifecycle(IngestConfig config, Config properties, MeterRegistry metrics) {
         this.config = config;
@@ -40,13 +45,24 @@ public class IngestLifecycle {
         // kafka.* (bootstrap servers, TLS, SASL) for the hand-built producer, as Quarkus' own Kafka clients take them.
         var kafka = KafkaClientSettings.from(
                 properties.getPropertyNames(), n -> properties.getOptionalValue(n, String.class));
-        node = new IngestNode(config, kafka, metrics).start();
+        sender = new AuditSender(AuditConfig.from(properties, "cxr-ingest-service"));
+        sender.bindTo(metrics);
+        audit = new IngestAudit(sender, config.scp().aeTitle());
+        node = new IngestNode(config, kafka, metrics).audit(audit).start();
     }
 
     void onStop(@Observes ShutdownEvent event) {
         if (node != null) {
             node.close();
         }
+        if (sender != null) {
+            sender.close();
+        }
+    }
+
+    /** The audit trail of this node (instances received, PACS queries, orders); NONE before start-up. */
+    public IngestAudit audit() {
+        return audit;
     }
 
     /** The running node, null before start-up. */

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.cxrplatform.ingest.backlog.PacsClient;
 import org.cxrplatform.ingest.config.IngestConfig;
 import org.cxrplatform.ingest.orders.OrderService;
 import org.cxrplatform.ingest.orders.OrderStore;
@@ -41,9 +42,15 @@ public class OrdersProducer {
                         orders,
                         new OrderStore(dir),
                         new PushedAccessions(dir.resolve("pushed-accessions.log"), orders.pushedRetention()),
-                        BacklogProducer.client(config, lifecycle.node()))
+                        auditedClient())
+                .audit(lifecycle.audit())
                 .start();
         lifecycle.node().pipeline().orderHook(service);
+    }
+
+    private PacsClient auditedClient() {
+        var client = BacklogProducer.client(config, lifecycle.node());
+        return client == null ? null : client.audit(lifecycle.audit());
     }
 
     void onStop(@Observes ShutdownEvent event) {

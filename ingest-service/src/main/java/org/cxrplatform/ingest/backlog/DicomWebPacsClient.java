@@ -191,7 +191,14 @@ public class DicomWebPacsClient extends PacsClient {
         if (authorization != null) {
             rq.header("Authorization", authorization);
         }
-        HttpResponse<String> response = http.send(rq.GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = http.send(rq.GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            audit.queried(base, "QIDO-RS " + path, q, false);
+            throw e;
+        }
+        audit.queried(base, "QIDO-RS " + path, q, response.statusCode() == 200 || response.statusCode() == 204);
         if (response.statusCode() == 204 || response.body().isBlank()) {
             return List.of();
         }

@@ -13,6 +13,7 @@ import com.pixelmed.network.ResponseStatus;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import org.cxrplatform.ingest.audit.IngestAudit;
 
 /**
  * C-FIND and C-MOVE against the configured PACS (Study Root), with PixelMed's SCUs.
@@ -28,6 +29,7 @@ public class PacsClient {
     private final int port;
     private final String pacsAe;
     private final String ourAe;
+    protected volatile IngestAudit audit = IngestAudit.NONE;
 
     /**
      * @param ourAe our AE title: the calling AE of the queries and the C-MOVE destination (the PACS must know it)
@@ -37,6 +39,12 @@ public class PacsClient {
         this.port = port;
         this.pacsAe = pacsAe;
         this.ourAe = ourAe;
+    }
+
+    /** Where each query to the PACS is audited (110112). */
+    public PacsClient audit(IngestAudit audit) {
+        this.audit = audit;
+        return this;
     }
 
     /** Every instance of the series matching the request, walking study → series → image levels. */
@@ -124,6 +132,18 @@ public class PacsClient {
 
     private List<AttributeList> cfind(AttributeList identifier) throws Exception {
         List<AttributeList> results = new ArrayList<>();
+        boolean ok = false;
+        try {
+            find(identifier, results);
+            ok = true;
+        } finally {
+            audit.queried(
+                    pacsAe, "C-FIND " + SOPClass.StudyRootQueryRetrieveInformationModelFind, identifier.toString(), ok);
+        }
+        return results;
+    }
+
+    private void find(AttributeList identifier, List<AttributeList> results) throws Exception {
         new FindSOPClassSCU(
                 host,
                 port,
@@ -137,7 +157,6 @@ public class PacsClient {
                         results.add(id);
                     }
                 });
-        return results;
     }
 
     private static AttributeList query(String level) throws DicomException {

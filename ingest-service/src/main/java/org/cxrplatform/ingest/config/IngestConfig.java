@@ -63,6 +63,18 @@ public interface IngestConfig {
     @WithDefault("10s")
     Duration recoveryInterval();
 
+    /**
+     * Quarantined files (instances dead-lettered on {@code cxr.dlq}, kept for investigation; they
+     * carry PHI) are deleted this long after they were quarantined. 30 days: the chart's retention of
+     * {@code cxr.dlq}, so a dead letter's file lives as long as the record that points to it.
+     */
+    @WithDefault("30d")
+    Duration quarantineRetention();
+
+    /** How often quarantined files past {@link #quarantineRetention()} are looked for. */
+    @WithDefault("1h")
+    Duration quarantinePurgeInterval();
+
     /** Patient identity (name, ID, birth date, sex) in StudyEvents; off: reports match by accession number. */
     @WithDefault("false")
     boolean phiInEvents();
@@ -103,6 +115,8 @@ public interface IngestConfig {
         problems.positive("cxr.ingest.delivery-timeout", deliveryTimeout());
         problems.positive("cxr.ingest.recovery-interval", recoveryInterval());
         problems.atLeast("cxr.ingest.max-backlog", maxBacklog(), 1);
+        problems.positive("cxr.ingest.quarantine-retention", quarantineRetention());
+        problems.positive("cxr.ingest.quarantine-purge-interval", quarantinePurgeInterval());
         render().check(problems);
         decoders().check(problems);
         problems.atLeast("cxr.ingest.restart-retries", restartRetries(), 0);

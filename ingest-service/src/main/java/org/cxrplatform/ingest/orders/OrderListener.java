@@ -8,11 +8,14 @@ import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.app.HL7Service;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
+import ca.uhn.hl7v2.protocol.MetadataKeys;
 import ca.uhn.hl7v2.protocol.ReceivingApplication;
+import ca.uhn.hl7v2.util.Terser;
 import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import java.io.IOException;
 import java.util.Map;
+import org.cxrplatform.ingest.audit.IngestAudit;
 import org.cxrplatform.ingest.config.IngestConfig;
 import org.jboss.logging.Logger;
 
@@ -38,6 +41,7 @@ final class OrderListener implements AutoCloseable {
     private final MllpTls tls;
 
     private final Handler handler;
+    private volatile IngestAudit audit = IngestAudit.NONE;
     private final HapiContext hapi = new DefaultHapiContext();
     private HL7Service server;
 
@@ -53,6 +57,10 @@ final class OrderListener implements AutoCloseable {
         if (tls != null) {
             hapi.setSocketFactory(tls.socketFactory());
         }
+    }
+
+    void audit(IngestAudit audit) {
+        this.audit = audit;
     }
 
     void start() throws InterruptedException {
@@ -83,8 +91,11 @@ final class OrderListener implements AutoCloseable {
     private final class Receiver implements ReceivingApplication<Message> {
         @Override
         public Message processMessage(Message in, Map<String, Object> metadata) throws HL7Exception {
+            boolean ok = false;
             try {
-                return handler.handle(in);
+                Message ack = handler.handle(in);
+                ok = "AA".equals(field(ack, "/MSA-1"));
+                return ack;
             } catch (IOException e) {
                 throw new HL7Exception(e);
             } catch (RuntimeException e) {
@@ -97,6 +108,24 @@ final class OrderListener implements AutoCloseable {
                 } catch (IOException io) {
                     throw new HL7Exception(io);
                 }
+            } finally {
+                Object from = metadata.get(MetadataKeys.IN_SENDING_IP);
+                audit.orderReceived(
+                        field(in, "/MSH-3-1"),
+                        from == null ? null : from.toString(),
+                        field(in, "/.OBR-18"),
+                        field(in, "/.PID-3-1"),
+                        ok);
+            }
+        }
+
+        /** A field's value, or null if the message has no such field. */
+        private static String field(Message m, String path) {
+            try {
+                String v = new Terser(m).get(path);
+                return v == null || v.isBlank() ? null : v;
+            } catch (HL7Exception | RuntimeException e) {
+                return null;
             }
         }
 

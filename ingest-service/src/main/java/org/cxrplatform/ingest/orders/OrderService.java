@@ -5,6 +5,7 @@ import ca.uhn.hl7v2.model.Message;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import org.cxrplatform.ingest.audit.IngestAudit;
 import org.cxrplatform.ingest.backlog.PacsClient;
 import org.cxrplatform.ingest.config.IngestConfig;
 import org.cxrplatform.ingest.pipeline.OrderHook;
@@ -54,6 +55,12 @@ public final class OrderService implements OrderHook, AutoCloseable {
         this.lanes = new OrderLanes(config);
         this.retrieval =
                 pacs == null ? null : new OrderRetrieval(tracker, pacs, config.retrieveAttempts(), config.retryDelay());
+    }
+
+    /** Where orders received are audited (110107); set before {@link #start}. */
+    public OrderService audit(IngestAudit audit) {
+        listener.audit(audit);
+        return this;
     }
 
     /** Starts the MLLP listener and resumes retrievals a previous run left unfinished. */

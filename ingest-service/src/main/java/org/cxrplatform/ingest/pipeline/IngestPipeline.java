@@ -25,6 +25,7 @@ import org.cxrplatform.contracts.Stage;
 import org.cxrplatform.contracts.StudyEvent;
 import org.cxrplatform.contracts.StudyImage;
 import org.cxrplatform.contracts.Topics;
+import org.cxrplatform.ingest.audit.IngestAudit;
 import org.cxrplatform.ingest.config.IngestConfig;
 import org.cxrplatform.ingest.publish.EventPublisher;
 import org.cxrplatform.ingest.publish.PublishException;
@@ -91,6 +92,7 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
 
     private volatile BacklogHook backlog = BacklogHook.NONE;
     private volatile OrderHook orders = OrderHook.NONE;
+    private volatile IngestAudit audit = IngestAudit.NONE;
 
     public IngestPipeline(
             Spool spool,
@@ -122,6 +124,10 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
 
     public void orderHook(OrderHook hook) {
         this.orders = hook == null ? OrderHook.NONE : hook;
+    }
+
+    public void audit(IngestAudit audit) {
+        this.audit = audit == null ? IngestAudit.NONE : audit;
     }
 
     public void backlogHook(BacklogHook hook) {
@@ -390,7 +396,17 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
             return outcome;
         }
         try {
-            return processParsed(entry, header, live, traceparent);
+            StoreOutcome outcome = processParsed(entry, header, live, traceparent);
+            boolean pulled = entry.moveOriginatorAe() != null
+                    && entry.moveOriginatorAe().equals(settings.scp().aeTitle());
+            audit.received(
+                    entry.callingAe(),
+                    pulled,
+                    header.studyInstanceUid(),
+                    header.patientId(),
+                    header.patientName(),
+                    outcome.success());
+            return outcome;
         } finally {
             spool.endAttempt(header.sopInstanceUid());
         }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -125,7 +126,26 @@ public final class Spool {
         Path target = quarantine.resolve(entry.file().getFileName());
         move(entry.file(), target);
         Files.deleteIfExists(sidecar(entry.file()));
+        // its retention counts from now (a move keeps the time it was received)
+        Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
         return target;
+    }
+
+    /** Deletes quarantined files quarantined before {@code cutoff}; returns them. */
+    public List<Path> purgeQuarantine(Instant cutoff) {
+        List<Path> purged = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(quarantine)) {
+            for (Path f : ds) {
+                if (Files.isRegularFile(f)
+                        && Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
+                    Files.deleteIfExists(f);
+                    purged.add(f);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot purge " + quarantine, e);
+        }
+        return purged;
     }
 
     /** Committed entries not yet acknowledged, oldest first. */

@@ -3,6 +3,7 @@ package org.cxrplatform.ingest.support;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.Devstack;
@@ -24,12 +25,12 @@ public final class TestNodes {
         return config(dataDir, port, deliveryTimeout, Map.of());
     }
 
-    /** @param extra further {@code cxr.ingest.*} settings, overriding the tests' own */
+    /** The same with {@code extra} keys on top. */
     public static IngestConfig config(Path dataDir, int port, Duration deliveryTimeout, Map<String, String> extra) {
         if (Devstack.kafka().isRunning()) {
             Devstack.createTopics(Topics.ALL, 3);
         }
-        Map<String, String> settings = new java.util.HashMap<>(Map.ofEntries(
+        Map<String, String> keys = new HashMap<>(Map.ofEntries(
                 Map.entry("cxr.ingest.ae-title", AE),
                 Map.entry("cxr.ingest.bind-address", "127.0.0.1"),
                 Map.entry("cxr.ingest.dicom-port", String.valueOf(port)),
@@ -42,8 +43,8 @@ public final class TestNodes {
                 Map.entry("cxr.ingest.recovery-interval", "2s"),
                 Map.entry("cxr.ingest.lanes.stat-locations", "ED,EMERGENCY"),
                 Map.entry("cxr.ingest.lanes.stat-calling-aes", ER_ROUTER)));
-        settings.putAll(extra);
-        return TestConfig.of(settings);
+        keys.putAll(extra);
+        return TestConfig.of(keys);
     }
 
     /** Kafka client settings of the shared broker. */

@@ -38,7 +38,13 @@ public class AlertResource {
     @Operation(summary = "Alerts, unacknowledged first; ?acknowledged=false for the open ones")
     public List<AlertStore.StoredAlert> list(
             @QueryParam("acknowledged") Boolean acknowledged, @QueryParam("limit") @DefaultValue("100") int limit) {
-        return alerts.list(acknowledged, Math.max(1, Math.min(limit, 1000)));
+        List<AlertStore.StoredAlert> found = alerts.list(acknowledged, Math.max(1, Math.min(limit, 1000)));
+        audit.alertsListed(
+                jwt.getName(),
+                found.stream().map(AlertStore.StoredAlert::alertId).toList(),
+                found.stream().map(AlertStore.StoredAlert::studyInstanceUid).toList(),
+                "GET /api/alerts");
+        return found;
     }
 
     @POST
@@ -51,7 +57,8 @@ public class AlertResource {
         if (!alerts.acknowledge(id, jwt.getName())) {
             throw new ApiException(409, "alert " + id + " was already acknowledged by " + a.acknowledgedBy());
         }
-        audit.record(jwt.getName(), "ACKNOWLEDGE", "alert", id, a.finding() + " in " + a.studyInstanceUid());
+        audit.alertAcknowledged(
+                jwt.getName(), id, a.reportId(), a.studyInstanceUid(), a.finding() + " in " + a.studyInstanceUid());
         return alerts.find(id).orElseThrow();
     }
 }

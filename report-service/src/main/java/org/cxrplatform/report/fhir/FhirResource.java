@@ -49,7 +49,7 @@ public class FhirResource {
     public Response read(@PathParam("id") String id) {
         return store.find(id)
                 .map(r -> {
-                    audit.record(jwt.getName(), "VIEW", "report", id, "FHIR");
+                    audit.reportRead(jwt.getName(), r, "FHIR");
                     return Response.ok(FhirMapper.json(FhirMapper.diagnosticReport(r)))
                             .build();
                 })
@@ -88,7 +88,11 @@ public class FhirResource {
         } else {
             return outcome(400, "search needs _id, identifier or subject");
         }
-        found.forEach(r -> audit.record(jwt.getName(), "VIEW", "report", r.reportId(), "FHIR search"));
+        audit.reportsListed(
+                jwt.getName(),
+                found,
+                "GET /fhir/DiagnosticReport",
+                uri.getRequestUri().getRawQuery());
         return Response.ok(FhirMapper.json(
                         FhirMapper.searchSet(found, uri.getRequestUri().toString())))
                 .build();

@@ -7,6 +7,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.enterprise.inject.Instance;
@@ -53,6 +54,9 @@ public class OutboxWorker {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    Event<DeliveryFinished> finished;
 
     private final AtomicLong risPending = new AtomicLong();
     private final Map<String, OutboxSender> byKind = new HashMap<>();
@@ -208,6 +212,7 @@ public class OutboxWorker {
                 }
                 String note = sender.send(entry);
                 repository.markDelivered(entry.id(), note);
+                finished.fire(DeliveryFinished.of(entry, true));
                 counter("cxr.outbox.delivered", entry.kind()).increment();
                 LOG.infof(
                         "delivered %s #%d to %s (%s) after %d attempt(s)",
@@ -218,6 +223,9 @@ public class OutboxWorker {
                 boolean park = attempts >= config.outbox().maxAttempts();
                 String error = e.getClass().getSimpleName() + ": " + e.getMessage();
                 repository.markFailed(entry.id(), error, Instant.now().plus(backoff(attempts)), park);
+                if (park) {
+                    finished.fire(DeliveryFinished.of(entry, false));
+                }
                 counter("cxr.outbox.failures", entry.kind()).increment();
                 if (park) {
                     LOG.errorf(

@@ -16,10 +16,13 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.report.api.ApiException;
+import org.cxrplatform.report.audit.AuditLog;
+import org.cxrplatform.report.image.ImageStore;
 import org.cxrplatform.report.security.Roles;
 import org.cxrplatform.report.store.ReportStatus;
 import org.cxrplatform.report.store.ReportStore;
 import org.cxrplatform.report.store.ReportStore.ReportQuery;
+import org.cxrplatform.report.store.StoredReport;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -36,6 +39,9 @@ public class ReportResource {
 
     @Inject
     JsonWebToken jwt;
+
+    @Inject
+    AuditLog audit;
 
     public record EditRequest(String text) {}
 
@@ -55,9 +61,13 @@ public class ReportResource {
         if (limit < 1 || limit > 1000) {
             throw new BadRequestException("limit must be 1..1000");
         }
-        return store.list(new ReportQuery(status, lane, priority, null, null, null, limit)).stream()
-                .map(ReportView::of)
-                .toList();
+        List<StoredReport> reports = store.list(new ReportQuery(status, lane, priority, null, null, null, limit));
+        audit.reportsListed(
+                jwt.getName(),
+                reports,
+                "GET /api/reports",
+                "status=" + status + "&lane=" + lane + "&priority=" + priority + "&limit=" + limit);
+        return reports.stream().map(ReportView::of).toList();
     }
 
     @GET
@@ -80,10 +90,7 @@ public class ReportResource {
     }
 
     @Inject
-    org.cxrplatform.report.image.ImageStore images;
-
-    @Inject
-    org.cxrplatform.report.audit.AuditLog audit;
+    ImageStore images;
 
     @GET
     @Path("/{id}/image")
@@ -94,11 +101,10 @@ public class ReportResource {
             summary =
                     "The rendered study image the model read (8-bit greyscale PNG), while it is kept (the view is audited)")
     public jakarta.ws.rs.core.Response image(@PathParam("id") String id) {
-        org.cxrplatform.report.store.StoredReport r =
-                store.find(id).orElseThrow(() -> new ApiException(404, "no report " + id));
+        StoredReport r = store.find(id).orElseThrow(() -> new ApiException(404, "no report " + id));
         byte[] png = images.find(r.sopInstanceUid(), r.studyInstanceUid())
                 .orElseThrow(() -> new ApiException(404, "no image kept for report " + id));
-        audit.record(jwt.getName(), "VIEW", "report", id, "image");
+        audit.imageRead(jwt.getName(), r);
         return jakarta.ws.rs.core.Response.ok(png, "image/png")
                 .header("Cache-Control", "private, no-store")
                 .build();

@@ -45,7 +45,7 @@ public class ReviewService {
     @Transactional
     public StoredReport view(String reportId, String actor) {
         StoredReport r = store.find(reportId).orElseThrow(() -> notFound(reportId));
-        audit.record(actor, "VIEW", "report", reportId, null);
+        audit.reportRead(actor, r, "report");
         return r;
     }
 
@@ -101,7 +101,7 @@ public class ReviewService {
         store.addHistory(after.pk(), before.status(), after.status(), actor, note);
         Instant now = Instant.now();
         exporters.forEach(e -> e.enqueue(after, result, actor, now));
-        audit.record(actor, action, "report", after.reportId(), note);
+        audit.reportChanged(actor, action, after, note);
         return after;
     }
 

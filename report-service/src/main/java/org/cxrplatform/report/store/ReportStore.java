@@ -74,6 +74,14 @@ public class ReportStore {
         return one("SELECT " + COLUMNS + " FROM report WHERE report_id = :reportId", reportId);
     }
 
+    /** The report an outbox entry belongs to (by its row id). */
+    public Optional<StoredReport> findByPk(long pk) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM report WHERE id = :pk")
+                .bind("pk", pk)
+                .map(REPORT)
+                .findOne());
+    }
+
     /** Reads and row-locks a report for a status change. */
     public Optional<StoredReport> lock(String reportId) {
         return one("SELECT " + COLUMNS + " FROM report WHERE report_id = :reportId FOR UPDATE", reportId);
