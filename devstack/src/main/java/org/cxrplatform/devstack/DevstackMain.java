@@ -14,6 +14,10 @@ import java.util.concurrent.CountDownLatch;
  *   java ... org.cxrplatform.devstack.DevstackMain postgres DATA_DIR PORT [DATABASE ...]
  * </pre>
  * Prints {@code READY <address>} once clients can connect, and stops cleanly on SIGTERM.
+ *
+ * <p>TLS, for tests that prove the services use it: {@code -Dcxr.devstack.kafka.ssl-port=PORT
+ * -Dcxr.devstack.kafka.ssl-keystore=FILE.p12 -Dcxr.devstack.kafka.ssl-password=PW} adds a TLS listener
+ * to the broker (see {@link KafkaBroker#withSslListener}); the {@code READY} line then names both ports.
  */
 public final class DevstackMain {
 
@@ -48,7 +52,15 @@ public final class DevstackMain {
         CountDownLatch stopped = new CountDownLatch(1);
         long t0 = System.nanoTime();
         if (args[0].equals("kafka")) {
-            KafkaBroker kafka = new KafkaBroker(data, port).start();
+            KafkaBroker kafka = new KafkaBroker(data, port);
+            String sslPort = System.getProperty("cxr.devstack.kafka.ssl-port");
+            if (sslPort != null) {
+                kafka.withSslListener(
+                        Integer.parseInt(sslPort),
+                        Path.of(System.getProperty("cxr.devstack.kafka.ssl-keystore")),
+                        System.getProperty("cxr.devstack.kafka.ssl-password"));
+            }
+            kafka.start();
             if (!names.isEmpty()) {
                 kafka.createTopics(names, 3);
             }
@@ -56,7 +68,11 @@ public final class DevstackMain {
                 kafka.stop();
                 stopped.countDown();
             }));
-            System.out.printf("READY %s (%d ms)%n", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
+            System.out.printf(
+                    "READY %s%s (%d ms)%n",
+                    kafka.bootstrapServers(),
+                    sslPort == null ? "" : ", SSL " + kafka.sslBootstrapServers(),
+                    (System.nanoTime() - t0) / 1_000_000);
         } else {
             Postgres pg = new Postgres(data, port).start();
             names.forEach(pg::createDatabase);

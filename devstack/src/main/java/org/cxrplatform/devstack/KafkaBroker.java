@@ -39,6 +39,11 @@ public final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final String clusterId;
+    /** Zero: no TLS listener. */
+    private int sslPort;
+
+    private Path sslKeyStore;
+    private String sslPassword;
     private KafkaRaftServer server;
 
     /**
@@ -55,6 +60,28 @@ public final class KafkaBroker implements AutoCloseable {
         }
         this.controllerPort = controller;
         this.clusterId = Uuid.randomUuid().toString();
+    }
+
+    /**
+     * Adds a TLS listener (security protocol SSL) beside the plain-text one, presenting the key in
+     * {@code keyStore} (PKCS12, {@code password} for the store and the key); call before {@link #start()}.
+     * Clients that should prove they use TLS go to {@link #sslBootstrapServers()}; tools of the tests
+     * may stay on the plain-text port.
+     *
+     * @param port 0 for any free port
+     */
+    public synchronized KafkaBroker withSslListener(int port, Path keyStore, String password) {
+        if (server != null) {
+            throw new IllegalStateException("the TLS listener is configured before start()");
+        }
+        int p = port == 0 ? FreePorts.next() : port;
+        while (p == this.port || p == controllerPort) {
+            p = FreePorts.next();
+        }
+        this.sslPort = p;
+        this.sslKeyStore = keyStore;
+        this.sslPassword = password;
+        return this;
     }
 
     /** Formats the log directory if it is new and starts the broker; returns once it accepts clients. */
@@ -93,11 +120,20 @@ public final class KafkaBroker implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        String ssl = sslPort == 0 ? "" : ",SSL://127.0.0.1:" + sslPort;
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort + ssl);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ssl);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL");
+        if (sslPort != 0) {
+            p.put(
+                    "listener.name.ssl.ssl.keystore.location",
+                    sslKeyStore.toAbsolutePath().toString());
+            p.put("listener.name.ssl.ssl.keystore.type", "PKCS12");
+            p.put("listener.name.ssl.ssl.keystore.password", sslPassword);
+            p.put("listener.name.ssl.ssl.key.password", sslPassword);
+        }
         p.put("log.dirs", logDir.toAbsolutePath().toString());
         // One broker: internal topics cannot have more replicas than brokers.
         p.put("offsets.topic.replication.factor", "1");
@@ -166,6 +202,14 @@ public final class KafkaBroker implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** For TLS clients: {@code 127.0.0.1:sslPort}; only with {@link #withSslListener}. */
+    public String sslBootstrapServers() {
+        if (sslPort == 0) {
+            throw new IllegalStateException("this broker has no TLS listener (withSslListener)");
+        }
+        return "127.0.0.1:" + sslPort;
     }
 
     public synchronized boolean isRunning() {

@@ -12,26 +12,35 @@ import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.FreePorts;
 import org.cxrplatform.testsupport.ManagedProcess;
 import org.cxrplatform.testsupport.ServiceProcess;
+import org.cxrplatform.testsupport.TestTls;
 
 /**
  * The Kafka broker (KRaft, devstack's {@code DevstackMain kafka}) as its own JVM, so a campaign can
- * kill -9 it and start it again on the same port and data directory.
+ * kill -9 it and start it again on the same ports and data directory. Two listeners: TLS for the
+ * services ({@link #sslBootstrapServers()}, the certificate of {@code identity}), plain text for the
+ * tests' own readers and writers ({@link #bootstrapServers()}).
  */
 public final class KafkaProcess extends ManagedProcess {
 
     private final int port;
+    private final int sslPort;
 
-    private KafkaProcess(List<String> command, Path log, int port) {
+    private KafkaProcess(List<String> command, Path log, int port, int sslPort) {
         super("kafka", command, Map.of(), log);
         this.port = port;
+        this.sslPort = sslPort;
     }
 
-    public static KafkaProcess create(Path dataDir, Path logDir) {
+    public static KafkaProcess create(Path dataDir, Path logDir, TestTls.Identity identity) {
         int port = FreePorts.next();
+        int sslPort = FreePorts.next();
         List<String> cmd = new ArrayList<>(List.of(
                 ManagedProcess.javaExecutable(),
                 "-Xmx512m",
                 "-XX:+UseSerialGC",
+                "-Dcxr.devstack.kafka.ssl-port=" + sslPort,
+                "-Dcxr.devstack.kafka.ssl-keystore=" + identity.keyStore(),
+                "-Dcxr.devstack.kafka.ssl-password=" + TestTls.PASSWORD,
                 "-cp",
                 Java.testClassPath(),
                 "org.cxrplatform.devstack.DevstackMain",
@@ -39,11 +48,17 @@ public final class KafkaProcess extends ManagedProcess {
                 dataDir.toString(),
                 String.valueOf(port)));
         cmd.addAll(Topics.ALL);
-        return new KafkaProcess(cmd, logDir.resolve("kafka.log"), port);
+        return new KafkaProcess(cmd, logDir.resolve("kafka.log"), port, sslPort);
     }
 
+    /** The plain-text listener: the tests' readers, writers and admin. */
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The TLS listener: the services. */
+    public String sslBootstrapServers() {
+        return "127.0.0.1:" + sslPort;
     }
 
     /** Starts the broker and waits for its {@code READY} line. */
