@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on a Debian machine of this kind:
 # DICOM peers (DCMTK, Orthanc, dicom3tools, GDCM), PixelMed, Pillow for resize vectors, python3-hl7
-# (an HL7 v2 parser independent of HAPI, for the ORU conformance tests),
+# (an HL7 v2 parser independent of HAPI, for the ORU conformance tests), the tests' OpenID provider (npm),
 # and puts the Debian-only jars (PixelMed, GDCM binding) into the local Maven repository.
 # Then the container engine (./cxr images, ./cxr up --containers, the e2e-containers suite):
 # Debian's podman with runc, its two settings for this machine kind, and the base JRE image the
@@ -49,6 +49,16 @@ install_jar() { # group artifact version jar
 install_jar com.pixelmed pixelmed 20220618 /usr/share/java/pixelmed-20220618.jar
 install_jar com.pixelmed pixelmed-imageio 20220618 /usr/share/java/pixelmed_imageio.jar
 install_jar org.gdcm gdcm 3.0 /usr/share/java/gdcm.jar
+
+# The tests' OpenID provider (test-support/oidc-provider): node-oidc-provider and its dependencies from
+# the committed lock file, with the machine's Node.js 20+ and npm. Reinstalled only when the lock file changed.
+OIDC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/test-support/oidc-provider"
+if ! cmp -s "$OIDC_DIR/package-lock.json" "$OIDC_DIR/node_modules/.cxr-installed-lock.json"; then
+  command -v npm >/dev/null || { echo "bootstrap: npm is missing (Node.js 20+ runs the tests' OpenID provider)" >&2; exit 1; }
+  echo "bootstrap: installing the tests' OpenID provider (npm ci in $OIDC_DIR)"
+  (cd "$OIDC_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$OIDC_DIR/package-lock.json" "$OIDC_DIR/node_modules/.cxr-installed-lock.json"
+fi
 
 if ((CONTAINERS)); then
   # A drop-in, so a site's own containers.conf stays untouched.

@@ -283,7 +283,7 @@ path in both.
 */}}
 {{- define "cxr.jwt.pemDir" -}}/etc/cxr/jwt{{- end -}}
 
-{{/* MP_JWT_VERIFY_* ConfigMap entries (root context); empty when nothing is configured. */}}
+{{/* MP_JWT_VERIFY_* and the roles claim: ConfigMap entries (root context). */}}
 {{- define "cxr.jwt.config" -}}
 {{- $jwt := .Values.auth.jwt -}}
 {{- with $jwt.issuer }}
@@ -294,6 +294,10 @@ MP_JWT_VERIFY_PUBLICKEY_LOCATION: {{ printf "file:%s/publicKey.pem" (include "cx
 {{- else if $jwt.publicKeyLocation }}
 MP_JWT_VERIFY_PUBLICKEY_LOCATION: {{ $jwt.publicKeyLocation | quote }}
 {{- end }}
+{{- with $jwt.audience }}
+MP_JWT_VERIFY_AUDIENCES: {{ . | quote }}
+{{- end }}
+SMALLRYE_JWT_PATH_GROUPS: {{ $jwt.rolesClaim | quote }}
 {{- end -}}
 
 {{/* Mount of the inline PEM key; include only when auth.jwt.publicKeyPem is set. */}}

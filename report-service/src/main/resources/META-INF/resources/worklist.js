@@ -1,8 +1,12 @@
-// Worklist for radiologists: plain JS against report-service's REST API (bearer token in sessionStorage).
+// Worklist for radiologists: plain JS against report-service's REST API with a bearer token: the
+// signed-in user's access token from the sign-on session (/auth/session, kept in memory only), or in
+// development a dev token (kept in sessionStorage).
 (function () {
   'use strict';
   const $ = (id) => document.getElementById(id);
   let token = sessionStorage.getItem('cxr.token');
+  let user = null; // { name, roles } of the sign-on session; dev tokens are read from their claims
+  let signOn = false;
   let selected = null;
   let alertedStudies = new Set();
 
@@ -13,7 +17,7 @@
     if (token) headers['Authorization'] = 'Bearer ' + token;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (res.status === 401) { say('Sign in first (401).'); throw new Error('401'); }
+    if (res.status === 401) { say(signOn ? 'Your sign-in has expired: sign in again.' : 'Sign in first (401).'); throw new Error('401'); }
     if (res.status === 403) { say('Your role may not do that (403).'); throw new Error('403'); }
     if (!res.ok) {
       let msg = res.status + '';
@@ -28,8 +32,24 @@
   }
 
   function showUser() {
-    const c = token && claims(token);
-    $('who').textContent = c ? (c.upn + ' (' + (c.groups || []).join(', ') + ')') : 'not signed in';
+    const c = user || (token && claims(token) && { name: claims(token).upn, roles: claims(token).groups || [] });
+    $('who').textContent = c ? (c.name + ' (' + c.roles.join(', ') + ')') : 'not signed in';
+    $('sso-login').hidden = !signOn || !!user;
+    $('logout').hidden = !user;
+  }
+
+  // Sign-on with the hospital's OpenID provider, when configured: the session cookie yields the access token.
+  async function loadSession() {
+    const res = await fetch('/auth/session', { headers: { 'Accept': 'application/json' } });
+    if (!res.ok) return;
+    const s = await res.json();
+    signOn = s.signOn;
+    $('dev-login').hidden = !s.devAuth;
+    $('paste-token').hidden = signOn;
+    if (s.token) {
+      sessionStorage.removeItem('cxr.token');
+      token = s.token; user = { name: s.user, roles: s.roles };
+    }
   }
 
   async function login() {
@@ -198,7 +218,5 @@
   $('accept').onclick = () => decide('accept');
   $('edit').onclick = () => decide('edit', { text: $('detail-text').value });
   $('reject').onclick = () => decide('reject', { reason: $('reject-reason').value });
-  showUser();
-  refresh();
-  setInterval(refresh, 3000);
+  loadSession().finally(() => { showUser(); refresh(); setInterval(refresh, 3000); });
 })();

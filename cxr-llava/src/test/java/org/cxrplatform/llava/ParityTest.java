@@ -2,6 +2,7 @@ package org.cxrplatform.llava;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -133,6 +134,42 @@ class ParityTest {
                         .as("row " + i + ", KV cache " + cache)
                         .containsExactly(solo.get(i));
             }
+        }
+    }
+
+    /**
+     * The projections' column-block layout follows the intra-op thread count at load (one block per
+     * thread; three does not divide every width, so some projections fall back to fewer): the reference's
+     * first logits and greedy ids hold for every layout.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void goldenOutputsHoldForEveryProjectionLayout(int threads) {
+        int before = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(threads);
+        try (CxrLlava model = CxrLlava.load(Fixtures.model(Fixtures.TINY), RuntimeOptions.cpu())) {
+            JsonNode expected = Fixtures.expected(Fixtures.TINY);
+            PromptEncoder.Prepared p = model.prompts().prepare(GenerationRequest.report(input(Fixtures.TINY)));
+            BufferedImage cropped =
+                    Fixtures.image(Fixtures.reference(Fixtures.TINY).resolve("resized_cropped.png"));
+            var c = model.config();
+            float[] pixels = new CxrPreprocessor(c.imageSize(), c.pixelMean(), c.pixelStd())
+                    .normalize(CxrPreprocessor.greyPixels(cropped));
+            try (SafeTensorsFile ref =
+                    SafeTensorsFile.open(Fixtures.reference(Fixtures.TINY).resolve("tensors.safetensors"))) {
+                float[] logits = model.model().prefill(p.inputIds(), pixels).lastLogits();
+                assertThat(Fixtures.maxAbsDiff(logits, ref.readFloats("first_logits")))
+                        .isLessThanOrEqualTo(1e-3f);
+            }
+            int[] ids = Fixtures.ints(expected.get("generated_ids"));
+            Generation g = model.generate(
+                            List.of(GenerationRequest.report(input(Fixtures.TINY))),
+                            GenerationOptions.greedy().withMaxNewTokens(ids.length),
+                            null)
+                    .get(0);
+            assertThat(g.generatedIds()).containsExactly(ids);
+        } finally {
+            JniUtils.setNumThreads(before);
         }
     }
 

@@ -192,6 +192,73 @@ class BearerTokenTest {
                 .hasMessageContaining("minItems");
     }
 
+    @Test
+    void signOnAndFhirClientCredentialsReachReportServiceWithTheirSecretsFromSecrets() {
+        List<Chart.Obj> objects = Chart.render(c -> c.set("auth.jwt.issuer", ISSUER)
+                .set("auth.jwt.publicKeyLocation", JWKS)
+                .set("auth.jwt.cidrs[0]", ISSUER_CIDR)
+                .set("auth.jwt.audience", "cxr-report-service")
+                .set("auth.jwt.rolesClaim", "roles")
+                .set("auth.oidc.enabled", true)
+                .set("auth.oidc.issuerUrl", ISSUER)
+                .set("auth.oidc.clientSecret.existingSecret", "cxr-sso")
+                .set("report.fhir.pushUrl", "https://fhir.hospital.example/fhir")
+                .set("report.fhir.clientCredentials.enabled", true)
+                .set("report.fhir.clientCredentials.scopes", "system/DiagnosticReport.write")
+                .set("report.fhir.clientCredentials.existingSecret", "cxr-fhir-client"));
+        Map<String, String> env = effectiveEnv(objects, report(objects));
+        assertThat(env)
+                .containsEntry("QUARKUS_OIDC_TENANT_ENABLED", "true")
+                .containsEntry("QUARKUS_OIDC_AUTH_SERVER_URL", ISSUER)
+                .containsEntry("QUARKUS_OIDC_CLIENT_ID", "cxr-worklist")
+                .containsEntry("MP_JWT_VERIFY_AUDIENCES", "cxr-report-service")
+                .containsEntry("SMALLRYE_JWT_PATH_GROUPS", "roles")
+                .containsEntry("CXR_REPORT_FHIR_CLIENT_CREDENTIALS", "true")
+                // the token issuer defaults to the sign-on provider
+                .containsEntry("QUARKUS_OIDC_CLIENT_AUTH_SERVER_URL", ISSUER)
+                .containsEntry("QUARKUS_OIDC_CLIENT_CLIENT_ID", "cxr-report-service")
+                .containsEntry("QUARKUS_OIDC_CLIENT_SCOPES", "system/DiagnosticReport.write");
+        assertThat(effectiveEnv(objects, ingest(objects))).containsEntry("SMALLRYE_JWT_PATH_GROUPS", "roles");
+        // the client secrets only by reference, never in a ConfigMap
+        Container main = report(objects).getContainers().get(0);
+        assertThat(main.getEnv())
+                .filteredOn(e -> e.getName().equals("QUARKUS_OIDC_CREDENTIALS_SECRET"))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("cxr-sso");
+                    assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("client-secret");
+                });
+        assertThat(main.getEnv())
+                .filteredOn(e -> e.getName().equals("QUARKUS_OIDC_CLIENT_CREDENTIALS_SECRET"))
+                .singleElement()
+                .satisfies(e ->
+                        assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("cxr-fhir-client"));
+        assertThat(egressCidrsOnPort(policy(policies(objects), "-report"), 443)).contains(ISSUER_CIDR);
+    }
+
+    @Test
+    void signOnWithAnInlineKeyStillReachesTheProviderAndNeedsIssuerAndSecret() {
+        // an inline PEM key alone contacts no issuer; sign-on does (discovery, token endpoint)
+        List<NetworkPolicy> policies = policies(Chart.render(
+                c -> c.set("auth.jwt.publicKeyPem", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")
+                        .set("auth.jwt.cidrs[0]", ISSUER_CIDR)
+                        .set("auth.oidc.enabled", true)
+                        .set("auth.oidc.issuerUrl", ISSUER)
+                        .set("auth.oidc.clientSecret.existingSecret", "cxr-sso")));
+        assertThat(egressCidrsOnPort(policy(policies, "-report"), 443)).containsExactly(ISSUER_CIDR);
+        assertThat(egressCidrsOnPort(policy(policies, "-ingest"), 443)).isEmpty();
+
+        assertThatThrownBy(() -> Chart.template(
+                        c -> c.set("auth.oidc.enabled", true).set("auth.oidc.clientSecret.existingSecret", "cxr-sso")))
+                .hasMessageContaining("auth.oidc.issuerUrl is required");
+        assertThatThrownBy(() ->
+                        Chart.template(c -> c.set("auth.oidc.enabled", true).set("auth.oidc.issuerUrl", ISSUER)))
+                .hasMessageContaining("auth.oidc.clientSecret.existingSecret is required");
+        assertThatThrownBy(() -> Chart.template(c -> c.set("report.fhir.clientCredentials.enabled", true)
+                        .set("report.fhir.clientCredentials.existingSecret", "cxr-fhir-client")))
+                .hasMessageContaining("tokenIssuerUrl (or auth.oidc.issuerUrl) is required");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static PodSpec ingest(List<Chart.Obj> objects) {

@@ -47,6 +47,17 @@ public abstract class EndToEndChecks {
         files.add(twin1.file());
         files.add(twin2.file());
 
+        if (p.pacs() != null) {
+            // As in a hospital, the modality archives to the PACS and a router forwards to us: without PHI in events,
+            // report-service fills each SR's patient from the PACS's study (C-FIND) and stores no SR without one.
+            List<Path> archive = new ArrayList<>(files);
+            archive.add(statTwin.file());
+            Dcmtk.Result archived =
+                    Dcmtk.storescu("MODALITY", p.pacs().aeTitle(), p.pacs().dicomPort(), archive);
+            assertThat(archived.allStored(archive.size()))
+                    .as("storescu to the PACS:\n%s", archived.output())
+                    .isTrue();
+        }
         Dcmtk.Result sent = Dcmtk.storescu(p.callingAe(), p.aeTitle(), p.dicomPort(), files);
         assertThat(sent.allStored(files.size()))
                 .as("storescu output:\n%s", sent.output())

@@ -161,6 +161,13 @@ public interface ReportConfig {
     interface Fhir {
         /** When set, every report change is PUT to this FHIR R4 base URL as a transaction bundle. */
         Optional<URI> pushUrl();
+
+        /**
+         * Authenticate the push with an OAuth2 access token (client credentials grant from the
+         * identity provider configured in {@code quarkus.oidc-client.*}), sent as a bearer token.
+         */
+        @WithDefault("false")
+        boolean clientCredentials();
     }
 
     interface Outbox {

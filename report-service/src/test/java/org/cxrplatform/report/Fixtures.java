@@ -2,7 +2,13 @@ package org.cxrplatform.report;
 
 import static io.restassured.RestAssured.given;
 
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.FileMetaInformation;
+import com.pixelmed.dicom.SpecificCharacterSet;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TransferSyntax;
 import io.restassured.http.ContentType;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.EnumMap;
@@ -30,6 +36,7 @@ import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
 import org.cxrplatform.devstack.Devstack;
+import org.cxrplatform.devstack.samples.SampleStudies;
 
 /** Test data and plain-client helpers: events, a Kafka producer, dev tokens. */
 public final class Fixtures {
@@ -88,6 +95,29 @@ public final class Fixtures {
 
     public static ReportEvent report(String accession) {
         return report(accession, null, Lane.ROUTINE, "Small left pleural effusion.\nNo pneumothorax.", MODEL);
+    }
+
+    /**
+     * A devstack sample image moved into {@code study} with this patient (in ISO_IR 100, as many modalities write),
+     * for a test's PACS to hold the source study of a report.
+     */
+    public static Path image(Path dir, String study, String patientId, String patientName) throws Exception {
+        SampleStudies.Sample sample =
+                SampleStudies.write(dir, SampleStudies.DEFAULT_SEED).get(0);
+        AttributeList list = new AttributeList();
+        list.read(sample.file().toFile());
+        SpecificCharacterSet latin1 = new SpecificCharacterSet(new String[] {"ISO_IR 100"});
+        list.putNewAttribute(TagFromName.StudyInstanceUID).addValue(study);
+        list.putNewAttribute(TagFromName.SeriesInstanceUID).addValue(uid());
+        list.putNewAttribute(TagFromName.SOPInstanceUID).addValue(uid());
+        list.putNewAttribute(TagFromName.PatientID, latin1).addValue(patientId);
+        list.putNewAttribute(TagFromName.PatientName, latin1).addValue(patientName);
+        list.removeGroupLengthAttributes();
+        list.removeMetaInformationHeaderAttributes();
+        FileMetaInformation.addFileMetaInformation(list, TransferSyntax.ExplicitVRLittleEndian, "MODALITY");
+        Path file = dir.resolve(patientId + ".dcm");
+        list.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
+        return file;
     }
 
     public static Patient patient(String id) {

@@ -9,6 +9,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -27,6 +29,7 @@ import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ReportEvent;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
+import org.cxrplatform.testsupport.Dcmtk;
 import org.cxrplatform.testsupport.Orthanc;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -169,6 +172,67 @@ class PacsFhirAlertsTest {
             }
         }
         assertThat(signedId).isNotNull();
+    }
+
+    /**
+     * Without PHI in the event the SR waits in the outbox until the PACS holds its study (each attempt a C-FIND,
+     * none stores it), then carries the patient the PACS names and lands in that study.
+     */
+    @Test
+    void srWithoutPhiWaitsForItsStudyAtThePacsThenCarriesThePacsPatient() throws Exception {
+        ReportEvent event =
+                Fixtures.report("SRNP-" + UUID.randomUUID().toString().substring(0, 8));
+        Fixtures.publish(event);
+        Orthanc pacs = ReportServiceResources.pacs();
+        // stored (its SR queued), then, max-attempts 10 at 100-400 ms apart in the tests, parked: nothing stored
+        // meanwhile. Generous: the first test of a fresh application waits for its Kafka consumer group.
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
+            Map<String, Object> entry = pacsEntry(event.reportId());
+            return entry != null && "PARKED".equals(entry.get("status"));
+        });
+        Map<String, Object> parked = pacsEntry(event.reportId());
+        assertThat((String) parked.get("lastError"))
+                .contains("holds no study " + event.studyInstanceUid())
+                .contains("waits");
+        assertThat(pacs.instancesOfStudy(event.studyInstanceUid())).isEmpty();
+
+        // the modality's copy reaches the PACS; an administrator resends the parked SR
+        Path image = Fixtures.image(
+                Files.createTempDirectory("cxr-sr-source-"), event.studyInstanceUid(), "PACS-7", "PACS^PATIENT");
+        assertThat(Dcmtk.storescu("MODALITY", pacs.aeTitle(), pacs.dicomPort(), List.of(image))
+                        .allStored(1))
+                .isTrue();
+        given().auth()
+                .oauth2(Fixtures.admin())
+                .post("/api/outbox/" + parked.get("id") + "/resend")
+                .then()
+                .statusCode(200);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "DELIVERED".equals(pacsEntry(event.reportId()).get("status")));
+        assertThat((String) pacsEntry(event.reportId()).get("lastError"))
+                .as("the delivery note")
+                .contains("patient from the PACS");
+        JsonNode studies = pacs.postJson(
+                "/tools/find",
+                "{\"Level\":\"Study\",\"Expand\":true,\"Query\":{\"StudyInstanceUID\":\"" + event.studyInstanceUid()
+                        + "\"}}");
+        assertThat(studies).as("the image and the SR in one study").hasSize(1);
+        assertThat(studies.get(0).path("Series")).hasSize(2);
+        for (JsonNode instance : pacs.instancesOfStudy(event.studyInstanceUid())) {
+            JsonNode tags = pacs.getJson("/instances/" + instance.get("ID").asText() + "/simplified-tags");
+            assertThat(tags.path("PatientID").asText()).isEqualTo("PACS-7");
+        }
+    }
+
+    static Map<String, Object> pacsEntry(String reportId) {
+        return given().auth()
+                .oauth2(Fixtures.admin())
+                .get("/api/outbox?kind=DICOM_SR&destination=PACS&limit=1000")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("find { it.summary.contains('" + reportId + "') }");
     }
 
     @Test

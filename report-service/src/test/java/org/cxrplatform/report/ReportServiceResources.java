@@ -71,7 +71,11 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
         int webhook = FreePorts.next();
         System.setProperty(RIS_PORT, Integer.toString(ris));
         System.setProperty(WEBHOOK_PORT, Integer.toString(webhook));
-        pacs = Orthanc.in(tempDir("cxr-orthanc-")).aeTitle(PACS_AE).start();
+        // It knows our AE, so it answers the C-FIND for the patient of an SR made without PHI.
+        pacs = Orthanc.in(tempDir("cxr-orthanc-"))
+                .aeTitle(PACS_AE)
+                .modality("CXR_AI", FreePorts.next())
+                .start();
         stowPacs = Orthanc.in(tempDir("cxr-stow-orthanc-"))
                 .aeTitle("STOWPACS")
                 .dicomWeb()

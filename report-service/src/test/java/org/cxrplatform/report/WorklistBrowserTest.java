@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -22,9 +20,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -37,34 +32,15 @@ class WorklistBrowserTest {
 
     static RisPeer ris;
     static WebDriver browser;
-    static Path profile;
 
     @TestHTTPResource("/index.html")
     URL page;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start() {
         HookServer.shared();
         ris = ReportServiceResources.ris();
-        profile = Files.createTempDirectory("cxr-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments(
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--user-data-dir=" + profile,
-                "--window-size=1400,1000");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver"))
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(service, options);
+        browser = WorklistPage.chromium();
     }
 
     @AfterAll
@@ -113,7 +89,7 @@ class WorklistBrowserTest {
         browser.findElement(By.id("login")).click();
         wait.until(d -> d.findElement(By.id("who")).getText().contains("dr.browser"));
 
-        openReport(wait, toAccept.reportId());
+        WorklistPage.openReport(wait, toAccept.reportId());
         // the study image, fetched with the bearer token and shown decoded (16 × 12 px)
         wait.until(d -> d.findElement(By.id("detail-image")).isDisplayed()
                 && Long.valueOf(16)
@@ -122,7 +98,7 @@ class WorklistBrowserTest {
         browser.findElement(By.id("accept")).click();
         wait.until(d -> d.findElement(By.id("detail-status")).getText().equals("ACCEPTED"));
 
-        openReport(wait, toEdit.reportId());
+        WorklistPage.openReport(wait, toEdit.reportId());
         WebElement text = browser.findElement(By.id("detail-text"));
         text.clear();
         text.sendKeys("Moderate right pleural effusion. No pneumothorax.");
@@ -132,7 +108,7 @@ class WorklistBrowserTest {
                 .getText()
                 .contains("PRESENT"));
 
-        openReport(wait, toReject.reportId());
+        WorklistPage.openReport(wait, toReject.reportId());
         browser.findElement(By.id("reject-reason")).sendKeys("artefact");
         browser.findElement(By.id("reject")).click();
         wait.until(d -> d.findElement(By.id("detail-status")).getText().equals("REJECTED"));
@@ -179,19 +155,5 @@ class WorklistBrowserTest {
                         .orElseThrow()
                         .text())
                 .isEqualTo("Moderate right pleural effusion. No pneumothorax.");
-    }
-
-    private void openReport(WebDriverWait wait, String reportId) {
-        // one click (re-tried only while the row is not there or is being re-rendered), then wait for the detail
-        wait.until(d -> {
-            try {
-                d.findElement(By.cssSelector("#worklist tr[data-id='" + reportId + "']"))
-                        .click();
-                return true;
-            } catch (org.openqa.selenium.NoSuchElementException | StaleElementReferenceException e) {
-                return false;
-            }
-        });
-        wait.until(d -> reportId.equals(d.findElement(By.id("detail-panel")).getAttribute("data-id")));
     }
 }

@@ -72,11 +72,17 @@ public final class JlamaComparison {
         }
     }
 
-    /** The engine's batch-1 decode step after a report prompt: every step timed, the median printed. */
+    /**
+     * The engine's batch-1 decode step after a report prompt: {@code steps} untimed, then {@code steps}
+     * each timed, the median printed.
+     */
     static void decode(Path model, int steps) {
         try (CxrLlava llava = CxrLlava.load(
                         model, RuntimeOptions.cpu(), EngineConfig.defaults().withMaxSlots(1));
-                Figures.Decoder decoder = new Figures.Decoder(llava, 1, steps + 8)) {
+                Figures.Decoder decoder = new Figures.Decoder(llava, 1, 2 * steps + 8)) {
+            // the first steps of a fresh process run 30-50 % slower (allocator and JIT warm-up): both sides
+            // time their second run of steps
+            decoder.warmUp(steps);
             double ms = decoder.medianStepMs(steps);
             System.out.printf(
                     Locale.ROOT,

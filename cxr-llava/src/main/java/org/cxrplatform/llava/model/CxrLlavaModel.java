@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
 import org.cxrplatform.llava.checkpoint.Checkpoint;
 import org.cxrplatform.llava.checkpoint.CxrLlavaConfig;
@@ -33,9 +34,17 @@ public final class CxrLlavaModel implements AutoCloseable {
         this.config = checkpoint.config();
         this.manager = manager;
         this.dtype = dtype;
-        Tensors tensors = new Tensors(checkpoint, manager, dtype);
+        Tensors tensors = new Tensors(checkpoint, manager, dtype, projectionBlocks(manager.getDevice()));
         this.vision = new VisionTower(config, tensors);
         this.decoder = new LlamaDecoder(config, tensors, manager);
+    }
+
+    /**
+     * One column block per intra-op thread on a CPU (see {@link Projection}); one on a GPU, whose
+     * matrix products already use the whole device. Read at load time: the weights' layout is fixed then.
+     */
+    private static int projectionBlocks(Device device) {
+        return device.isGpu() ? 1 : Math.max(1, JniUtils.getNumThreads());
     }
 
     /** Loads the weights onto {@code device} in {@code dtype} (BF16/F16 stored weights are widened on read). */

@@ -30,7 +30,8 @@ final class LlamaDecoder {
      * One layer's weights, projections stored transposed [in, out]: {@code qkv} = q, k, v stacked,
      * {@code gateUp} = gate, up stacked.
      */
-    private record Layer(NDArray inNorm, NDArray qkv, NDArray o, NDArray postNorm, NDArray gateUp, NDArray down) {}
+    private record Layer(
+            NDArray inNorm, Projection qkv, Projection o, NDArray postNorm, Projection gateUp, Projection down) {}
 
     private final int dim; // D
     private final int heads; // H
@@ -40,7 +41,7 @@ final class LlamaDecoder {
     private final int layerCount;
     private final Layer[] layers;
     private final NDArray norm; // [D]
-    private final NDArray lmHead; // [D, V]
+    private final Projection lmHead; // [D, V]
     private final NDArray embedding; // [V, D]
     private final NDArray cos; // [P, dh]: cos(pos·f), frequencies repeated for both halves
     private final NDArray sinSigned; // [P, dh]: (−sin, +sin), so rotate_half(x)·sin = cat(x2, x1)·sinSigned
@@ -178,16 +179,17 @@ final class LlamaDecoder {
         Layer w = layers[l];
         int n = s.rows();
         NDArray h = Nn.rmsNorm(x, w.inNorm(), eps); // [N,D]
-        NDList qkv = h.matMul(w.qkv())
+        NDList qkv = w.qkv()
+                .apply(h)
                 .reshape(n, heads + 2 * kvHeads, headDim) // [N,H+2KV,dh]
                 .split(new long[] {heads + kvHeads}, 1); // [N,H+KV,dh], [N,KV,dh]
         NDList qk = rope(qkv.get(0), s.cos(), s.sin()).split(new long[] {heads}, 1); // [N,H,dh], [N,KV,dh]
         cache.write(l, s.cacheWrite(), qk.get(1), qkv.get(1));
         NDArray q = qk.get(0).mul(scale); // [N,H,dh] q/√dh
-        x = x.add(attention(q, l, in, s, cache).matMul(w.o())); // [N,D]
+        x = x.add(w.o().apply(attention(q, l, in, s, cache))); // [N,D]
         h = Nn.rmsNorm(x, w.postNorm(), eps); // [N,D]
-        NDList gateUp = h.matMul(w.gateUp()).split(new long[] {ffn}, 1); // [N,F], [N,F]
-        return x.add(Nn.silu(gateUp.get(0)).mul(gateUp.get(1)).matMul(w.down())); // [N,D]
+        NDList gateUp = w.gateUp().apply(h).split(new long[] {ffn}, 1); // [N,F], [N,F]
+        return x.add(w.down().apply(Nn.silu(gateUp.get(0)).mul(gateUp.get(1)))); // [N,D]
     }
 
     /** Attention of every row against its slot's cached keys/values → [N,D]. */
@@ -249,7 +251,7 @@ final class LlamaDecoder {
 
     /** Final norm then lm_head: hidden [R,D] → logits [R,V] in float32. */
     NDArray logits(NDArray hidden) {
-        NDArray logits = finalNorm(hidden).matMul(lmHead); // [R,V]
+        NDArray logits = lmHead.apply(finalNorm(hidden)); // [R,V]
         return logits.getDataType() == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
     }
 

@@ -15,11 +15,14 @@ final class Tensors {
     private final Checkpoint checkpoint;
     private final NDManager manager;
     private final DataType dtype;
+    private final int projectionBlocks;
 
-    Tensors(Checkpoint checkpoint, NDManager manager, DataType dtype) {
+    /** {@code projectionBlocks}: column blocks per projection weight, see {@link Projection}. */
+    Tensors(Checkpoint checkpoint, NDManager manager, DataType dtype, int projectionBlocks) {
         this.checkpoint = checkpoint;
         this.manager = manager;
         this.dtype = dtype;
+        this.projectionBlocks = projectionBlocks;
     }
 
     NDArray load(String name) {
@@ -30,10 +33,10 @@ final class Tensors {
 
     /**
      * Linear weights [out_i, in] stacked along out and stored transposed, [in, Σout], contiguous: one
-     * {@code x.matMul(w)} then computes all the projections at once (fused q/k/v, gate/up) and needs no
-     * per-call transpose.
+     * product then computes all the projections at once (fused q/k/v, gate/up) and needs no per-call
+     * transpose. Split into the largest number of equal column blocks up to {@code projectionBlocks}.
      */
-    NDArray loadProjection(String... names) {
+    Projection loadProjection(String... names) {
         long in = checkpoint.shape(names[0])[1];
         long out = 0;
         for (String n : names) {
@@ -50,13 +53,17 @@ final class Tensors {
             System.arraycopy(w, 0, stacked, at, w.length);
             at += w.length;
         }
-        // flatten copies the transposed view into row-major order; reshape is then a view of that copy
-        try (NDArray rows = manager.create(stacked, new Shape(out, in));
-                NDArray view = rows.transpose();
+        int blocks = projectionBlocks;
+        while (out % blocks != 0) {
+            blocks--;
+        }
+        // flatten copies the permuted view into row-major order; reshape is then a view of that copy
+        try (NDArray rows = manager.create(stacked, new Shape(blocks, out / blocks, in));
+                NDArray view = rows.transpose(0, 2, 1);
                 NDArray flat = view.flatten()) {
-            NDArray transposed = flat.reshape(in, out);
-            transposed.setName(String.join("+", names));
-            return cast(transposed);
+            NDArray weight = blocks == 1 ? flat.reshape(in, out) : flat.reshape(blocks, in, out / blocks);
+            weight.setName(String.join("+", names));
+            return new Projection(cast(weight), blocks, out);
         }
     }
 

@@ -12,12 +12,18 @@ import org.cxrplatform.report.ReportConfig;
 import org.cxrplatform.report.outbox.OutboxEntry;
 import org.cxrplatform.report.outbox.OutboxSender;
 
-/** PUTs a queued DiagnosticReport to {@code <push-url>/DiagnosticReport/<id>} (update-as-create); 2xx is success. */
+/**
+ * PUTs a queued DiagnosticReport to {@code <push-url>/DiagnosticReport/<id>} (update-as-create), with
+ * the bearer token of {@link FhirAuthorization} if configured; 2xx is success.
+ */
 @ApplicationScoped
 public class FhirSender implements OutboxSender {
 
     @Inject
     ReportConfig config;
+
+    @Inject
+    FhirAuthorization authorization;
 
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -33,12 +39,15 @@ public class FhirSender implements OutboxSender {
                 .pushUrl()
                 .orElseThrow(() -> new IllegalStateException("cxr.report.fhir.push-url is not set"));
         String b = base.toString().endsWith("/") ? base.toString() : base + "/";
-        HttpRequest request = HttpRequest.newBuilder(URI.create(b + "DiagnosticReport/" + entry.messageId()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(b + "DiagnosticReport/" + entry.messageId()))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", FhirResource.FHIR_JSON)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(entry.payload()))
-                .build();
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(entry.payload()));
+        authorization.header().ifPresent(h -> request.header("Authorization", h));
+        HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 401) {
+            authorization.refused();
+        }
         if (response.statusCode() / 100 != 2) {
             throw new IOException("FHIR server answered HTTP " + response.statusCode());
         }

@@ -116,7 +116,9 @@ public class ReportResource {
     @Path("/{id}/edit")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.RADIOLOGIST, Roles.ADMIN})
-    @Operation(summary = "Replace the text (findings are re-read) and sign: the RIS gets a corrected result (OBR-25 C)")
+    @Operation(
+            summary =
+                    "Replace the text (findings are re-read) and sign: the RIS gets a final result (OBR-25 F), or a corrected one (C) if the report was already signed")
     public ReportView edit(@PathParam("id") String id, EditRequest request) {
         return ReportView.of(review.edit(id, jwt.getName(), request == null ? null : request.text()));
     }
@@ -125,7 +127,7 @@ public class ReportResource {
     @Path("/{id}/reject")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.RADIOLOGIST, Roles.ADMIN})
-    @Operation(summary = "Reject the AI draft: the RIS gets a correction withdrawing it (OBR-25 C, OBX-11 W)")
+    @Operation(summary = "Reject the AI draft: the RIS gets it withdrawn (OBR-25 P, every OBX-11 W)")
     public ReportView reject(@PathParam("id") String id, RejectRequest request) {
         return ReportView.of(review.reject(id, jwt.getName(), request == null ? null : request.reason()));
     }

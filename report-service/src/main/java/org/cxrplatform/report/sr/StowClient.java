@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.report.ReportConfig;
-import org.cxrplatform.report.outbox.OutboxEntry;
 
 /**
  * STOW-RS (DICOM PS3.18 §10.5): {@code POST {base}/studies} with one part of
@@ -35,12 +34,13 @@ public class StowClient {
             .connectTimeout(java.time.Duration.ofSeconds(10))
             .build();
 
-    public String store(URI base, OutboxEntry entry) throws IOException, InterruptedException {
+    /** Stores one Part 10 object ({@code messageId}, its SOP Instance UID, names it in errors). */
+    public String store(URI base, String messageId, byte[] part10) throws IOException, InterruptedException {
         String boundary = "cxr-" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream(entry.payload().length + 256);
+        ByteArrayOutputStream body = new ByteArrayOutputStream(part10.length + 256);
         body.writeBytes(
                 ("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        body.writeBytes(entry.payload());
+        body.writeBytes(part10);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
         URI studies = URI.create(base.toString().replaceAll("/+$", "") + "/studies");
         HttpRequest.Builder request = HttpRequest.newBuilder(studies)
@@ -55,7 +55,7 @@ public class StowClient {
         if ((status == 200 || status == 202) && failure == null) {
             return status == 200 ? "STOW-RS 200 stored" : "STOW-RS 202 stored with warnings";
         }
-        throw new IOException("STOW-RS of " + entry.messageId() + " to " + studies + " answered " + status
+        throw new IOException("STOW-RS of " + messageId + " to " + studies + " answered " + status
                 + (failure == null ? "" : " (failed SOP instance, reason " + failure + ")") + ": "
                 + abbreviate(response.body()));
     }

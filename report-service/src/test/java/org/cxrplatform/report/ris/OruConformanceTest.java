@@ -2,18 +2,12 @@ package org.cxrplatform.report.ris;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.uhn.hl7v2.HL7Exception;
-import ca.uhn.hl7v2.conf.check.DefaultValidator;
-import ca.uhn.hl7v2.conf.parser.ProfileParser;
-import ca.uhn.hl7v2.conf.spec.RuntimeProfile;
-import ca.uhn.hl7v2.model.Message;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +21,7 @@ import org.cxrplatform.report.ReportConfig;
 import org.cxrplatform.report.store.ReportStatus;
 import org.cxrplatform.report.store.ResultStatus;
 import org.cxrplatform.report.store.StoredReport;
+import org.cxrplatform.testsupport.Conformance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +50,8 @@ class OruConformanceTest {
 
     static Hl7Context hl7;
     static OruBuilder builder;
-    static RuntimeProfile profile;
+    /** Our message profile, as the service ships it (MSH-21 names it). */
+    static String profile;
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -63,7 +59,7 @@ class OruConformanceTest {
         builder = new OruBuilder();
         builder.hl7 = hl7;
         try (InputStream in = OruBuilder.class.getResourceAsStream("/hl7/cxr-oru-r01.xml")) {
-            profile = new ProfileParser(false).parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            profile = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
@@ -235,16 +231,14 @@ class OruConformanceTest {
         assertThat(profileErrors(er7)).as(er7).isEmpty();
     }
 
-    /** HAPI's conformance validator (ca.uhn.hl7v2.conf.check) against our profile; every problem as text. */
-    static List<String> profileErrors(String er7) throws Exception {
-        Message message = hl7.get().getPipeParser().parse(er7);
-        HL7Exception[] problems = new DefaultValidator(hl7.get()).validate(message, profile.getMessage());
-        return Arrays.stream(problems).map(HL7Exception::getMessage).toList();
+    /** HAPI's conformance validator against our profile (test-support's Conformance); every problem as text. */
+    static List<String> profileErrors(String er7) {
+        return Conformance.hl7ProfileErrors(er7, profile);
     }
 
-    /** The message as python-hl7 reads it ({@code hl7/oru_fields.py}); OBX rows joined by newlines under "OBX". */
-    static Map<String, String> independentlyParsed(String er7) throws IOException, InterruptedException {
-        return OruFields.read(er7);
+    /** The message as python-hl7 reads it (test-support's Conformance); OBX rows joined by newlines under "OBX". */
+    static Map<String, String> independentlyParsed(String er7) {
+        return Conformance.hl7Fields(er7);
     }
 
     /** MSH-3..6 as a site configures them. */

@@ -17,8 +17,9 @@ import java.util.UUID;
 
 /**
  * Jlama's decode of the same weights, timed like ours: {@code context} prompt positions prefilled,
- * then {@code steps} single-token forward passes, each with its logits and argmax (what our engine's
- * decode step computes), every step timed, the median printed as one RESULT line.
+ * then {@code steps} untimed and {@code steps} timed single-token forward passes, each with its logits
+ * and argmax (what our engine's decode step computes), the median of the timed ones printed as one
+ * RESULT line.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp ... org.cxrplatform.llava.jlama.JlamaDecode LLAMA_DIR THREADS
  *     CONTEXT STEPS</pre>
@@ -42,12 +43,18 @@ public final class JlamaDecode {
     }
     try (KvBufferCache cache = new KvBufferCache(model)) {
       KvBufferCache.KvBuffer kv = cache.getKvBuffer(UUID.randomUUID());
+      // batchForward runs the prompt in chunks and returns the last chunk's rows only
       AbstractTensor last = model.batchForward(prompt, 0, kv);
-      int token = argmax(model.getLogits(last.slice(context - 1)));
+      int token = argmax(model.getLogits(last.slice(last.shape().first() - 1)));
+      for (int i = 0; i < steps; i++) { // warm-up, as on our side: the timed steps are the second run
+        AbstractTensor out = model.forward(token, context + i, kv, Optional.empty());
+        token = argmax(model.getLogits(out));
+        out.close();
+      }
       double[] ms = new double[steps];
       for (int i = 0; i < steps; i++) {
         long t = System.nanoTime();
-        AbstractTensor out = model.forward(token, context + i, kv, Optional.empty());
+        AbstractTensor out = model.forward(token, context + steps + i, kv, Optional.empty());
         token = argmax(model.getLogits(out));
         ms[i] = (System.nanoTime() - t) / 1e6;
         out.close();
