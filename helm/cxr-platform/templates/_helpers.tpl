@@ -123,6 +123,36 @@ imagePullSecrets:
 - name: KAFKA_SASL_JAAS_CONFIG
   value: {{ printf "%s required username=\"${KAFKA_SASL_USERNAME}\" password=\"${KAFKA_SASL_PASSWORD}\";" (ternary "org.apache.kafka.common.security.plain.PlainLoginModule" "org.apache.kafka.common.security.scram.ScramLoginModule" (eq .Values.externalKafka.sasl.mechanism "PLAIN")) | quote }}
 {{- end }}
+{{- if include "cxr.kafka.caEnabled" . }}
+- name: KAFKA_SSL_TRUSTSTORE_TYPE
+  value: "PEM"
+- name: KAFKA_SSL_TRUSTSTORE_LOCATION
+  value: {{ printf "/etc/cxr/kafka-ca/%s" .Values.externalKafka.tls.caKey | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* The brokers' CA (externalKafka.tls.caSecret) for every Kafka client pod: volume and mount, or nothing. */}}
+{{- define "cxr.kafka.caEnabled" -}}
+{{- if and (not .Values.kafka.enabled) .Values.externalKafka.tls.caSecret }}true{{ end -}}
+{{- end -}}
+
+{{- define "cxr.kafka.caVolume" -}}
+{{- if include "cxr.kafka.caEnabled" . }}
+- name: kafka-ca
+  secret:
+    secretName: {{ .Values.externalKafka.tls.caSecret }}
+    items:
+      - key: {{ .Values.externalKafka.tls.caKey }}
+        path: {{ .Values.externalKafka.tls.caKey }}
+{{- end }}
+{{- end -}}
+
+{{- define "cxr.kafka.caVolumeMount" -}}
+{{- if include "cxr.kafka.caEnabled" . }}
+- name: kafka-ca
+  mountPath: /etc/cxr/kafka-ca
+  readOnly: true
 {{- end }}
 {{- end -}}
 

@@ -602,8 +602,9 @@ class ChartPolicyTest {
         // env names are the SmallRye mapping of cxr.report.* (e.g. cxr.report.ris.endpoints[0].host)
         assertThat(report.getData())
                 .containsEntry(
-                        "QUARKUS_DATASOURCE_JDBC_URL",
-                        "jdbc:postgresql://pg-reports.db.example:5432/cxr_reports?sslmode=verify-full")
+                        "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://pg-reports.db.example:5432/cxr_reports")
+                // TLS from externalDatabase.tls (TransportTlsChartTest)
+                .containsEntry("QUARKUS_DATASOURCE_JDBC_ADDITIONAL_JDBC_PROPERTIES_SSLMODE", "verify-full")
                 .containsEntry("QUARKUS_DATASOURCE_USERNAME", "cxr_app")
                 .containsEntry("CXR_REPORT_DEV_AUTH", "false")
                 .containsEntry("CXR_REPORT_RIS_ENDPOINTS_0__HOST", "ris.hospital.example")

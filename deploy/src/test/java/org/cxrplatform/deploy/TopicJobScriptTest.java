@@ -85,7 +85,10 @@ class TopicJobScriptTest {
         assertThat(run.calls.stream().filter(l -> l.endsWith("|--list"))).hasSize(3);
         assertThat(run.clientProperties)
                 .isEqualTo(
-                        "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-256\n"
+                        "security.protocol=SASL_SSL\n"
+                                // the brokers' CA of the production values (externalKafka.tls.caSecret)
+                                + "ssl.truststore.type=PEM\nssl.truststore.location=/etc/cxr/kafka-ca/ca.crt\n"
+                                + "sasl.mechanism=SCRAM-SHA-256\n"
                                 + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"cxr\" password=\"s3cr3t\";\n");
     }
 

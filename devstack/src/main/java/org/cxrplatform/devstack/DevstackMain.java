@@ -18,6 +18,10 @@ import java.util.concurrent.CountDownLatch;
  * {@code CONTROLLER_PORTS} lists every node's controller port, comma-separated, in node id order;
  * topics are created once every node runs ({@link KafkaBroker#createTopics(String, java.util.Collection, int, int)}).
  * Prints {@code READY <address>} once clients can connect, and stops cleanly on SIGTERM.
+ *
+ * <p>TLS, for tests that prove the services use it: {@code -Dcxr.devstack.kafka.ssl-port=PORT
+ * -Dcxr.devstack.kafka.ssl-keystore=FILE.p12 -Dcxr.devstack.kafka.ssl-password=PW} adds a TLS listener
+ * to the broker (see {@link KafkaBroker#withSslListener}); the {@code READY} line then names both ports.
  */
 public final class DevstackMain {
 
@@ -54,22 +58,33 @@ public final class DevstackMain {
         long t0 = System.nanoTime();
         if (args[0].startsWith("kafka")) {
             KafkaBroker kafka;
+            String sslPort = System.getProperty("cxr.devstack.kafka.ssl-port");
             if (args[0].equals("kafka-node")) {
                 List<Integer> controllers =
                         Arrays.stream(args[4].split(",")).map(Integer::valueOf).toList();
-                kafka = KafkaBroker.member(data, port, Integer.parseInt(args[3]), controllers, args[5])
-                        .start();
+                kafka = KafkaBroker.member(data, port, Integer.parseInt(args[3]), controllers, args[5]);
             } else {
-                kafka = new KafkaBroker(data, port).start();
-                if (!names.isEmpty()) {
-                    kafka.createTopics(names, 3);
-                }
+                kafka = new KafkaBroker(data, port);
+            }
+            if (sslPort != null) {
+                kafka.withSslListener(
+                        Integer.parseInt(sslPort),
+                        Path.of(System.getProperty("cxr.devstack.kafka.ssl-keystore")),
+                        System.getProperty("cxr.devstack.kafka.ssl-password"));
+            }
+            kafka.start();
+            if (args[0].equals("kafka") && !names.isEmpty()) {
+                kafka.createTopics(names, 3);
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 kafka.stop();
                 stopped.countDown();
             }));
-            System.out.printf("READY %s (%d ms)%n", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
+            System.out.printf(
+                    "READY %s%s (%d ms)%n",
+                    kafka.bootstrapServers(),
+                    sslPort == null ? "" : ", SSL " + kafka.sslBootstrapServers(),
+                    (System.nanoTime() - t0) / 1_000_000);
         } else {
             Postgres pg = new Postgres(data, port).start();
             names.forEach(pg::createDatabase);

@@ -43,6 +43,11 @@ public final class KafkaBroker implements AutoCloseable {
     private final int nodeId;
     private final String voters;
     private final int replication;
+    /** Zero: no TLS listener. */
+    private int sslPort;
+
+    private Path sslKeyStore;
+    private String sslPassword;
     private KafkaRaftServer server;
 
     /**
@@ -100,6 +105,28 @@ public final class KafkaBroker implements AutoCloseable {
                 Math.min(3, controllerPorts.size()));
     }
 
+    /**
+     * Adds a TLS listener (security protocol SSL) beside the plain-text one, presenting the key in
+     * {@code keyStore} (PKCS12, {@code password} for the store and the key); call before {@link #start()}.
+     * Clients that should prove they use TLS go to {@link #sslBootstrapServers()}; tools of the tests
+     * may stay on the plain-text port.
+     *
+     * @param port 0 for any free port
+     */
+    public synchronized KafkaBroker withSslListener(int port, Path keyStore, String password) {
+        if (server != null) {
+            throw new IllegalStateException("the TLS listener is configured before start()");
+        }
+        int p = port == 0 ? FreePorts.next() : port;
+        while (p == this.port || p == controllerPort) {
+            p = FreePorts.next();
+        }
+        this.sslPort = p;
+        this.sslKeyStore = keyStore;
+        this.sslPassword = password;
+        return this;
+    }
+
     /** Formats the log directory if it is new and starts the broker; returns once it accepts clients. */
     public synchronized KafkaBroker start() {
         if (server != null) {
@@ -136,11 +163,20 @@ public final class KafkaBroker implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", String.valueOf(nodeId));
         p.put("controller.quorum.voters", voters);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        String ssl = sslPort == 0 ? "" : ",SSL://127.0.0.1:" + sslPort;
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort + ssl);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ssl);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL");
+        if (sslPort != 0) {
+            p.put(
+                    "listener.name.ssl.ssl.keystore.location",
+                    sslKeyStore.toAbsolutePath().toString());
+            p.put("listener.name.ssl.ssl.keystore.type", "PKCS12");
+            p.put("listener.name.ssl.ssl.keystore.password", sslPassword);
+            p.put("listener.name.ssl.ssl.key.password", sslPassword);
+        }
         p.put("log.dirs", logDir.toAbsolutePath().toString());
         // Internal topics cannot have more replicas than brokers; in a cluster, two in sync keep a write durable.
         String replicas = String.valueOf(replication);
@@ -234,6 +270,14 @@ public final class KafkaBroker implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** For TLS clients: {@code 127.0.0.1:sslPort}; only with {@link #withSslListener}. */
+    public String sslBootstrapServers() {
+        if (sslPort == 0) {
+            throw new IllegalStateException("this broker has no TLS listener (withSslListener)");
+        }
+        return "127.0.0.1:" + sslPort;
     }
 
     public synchronized boolean isRunning() {

@@ -21,6 +21,10 @@ public final class Postgres implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
+    /** Null: no TLS. */
+    private Path sslCert;
+
+    private Path sslKey;
     private EmbeddedPostgres server;
 
     /**
@@ -32,12 +36,32 @@ public final class Postgres implements AutoCloseable {
         this.port = port == 0 ? FreePorts.next() : port;
     }
 
+    /**
+     * TLS only ({@code ssl=on}, and a pg_hba.conf that accepts TCP connections with TLS alone): the
+     * server presents {@code certPem} with the key {@code keyPem} (PEM, readable by its owner only, as
+     * PostgreSQL requires). Call before {@link #start()}.
+     */
+    public synchronized Postgres withTlsOnly(Path certPem, Path keyPem) {
+        if (server != null) {
+            throw new IllegalStateException("TLS is configured before start()");
+        }
+        this.sslCert = certPem;
+        this.sslKey = keyPem;
+        return this;
+    }
+
     public synchronized Postgres start() {
         if (server != null) {
             return this;
         }
         try {
             Files.createDirectories(dataDir);
+            if (sslCert != null) {
+                // outside the data directory, which initdb wants empty on the first start
+                Files.writeString(
+                        hbaFile(),
+                        "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostssl all all ::1/128 trust\n");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start PostgreSQL in " + dataDir, e);
         }
@@ -45,12 +69,21 @@ public final class Postgres implements AutoCloseable {
         // postmaster refuses the data directory (its shared memory is still attached).
         for (int attempt = 1; ; attempt++) {
             try {
-                server = EmbeddedPostgres.builder()
+                EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                         .setDataDirectory(dataDir)
                         .setCleanDataDirectory(false)
                         .setPort(port)
-                        .setServerConfig("max_connections", "200")
-                        .start();
+                        .setServerConfig("max_connections", "200");
+                if (sslCert != null) {
+                    builder.setServerConfig("ssl", "on")
+                            .setServerConfig(
+                                    "ssl_cert_file", sslCert.toAbsolutePath().toString())
+                            .setServerConfig(
+                                    "ssl_key_file", sslKey.toAbsolutePath().toString())
+                            .setServerConfig(
+                                    "hba_file", hbaFile().toAbsolutePath().toString());
+                }
+                server = builder.start();
                 return this;
             } catch (IOException | RuntimeException e) {
                 if (attempt >= 10) {
@@ -64,6 +97,10 @@ public final class Postgres implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private Path hbaFile() {
+        return dataDir.resolveSibling(dataDir.getFileName() + "-pg_hba.conf");
     }
 
     /** Creates a database if it does not exist, so each service gets its own. */

@@ -1,10 +1,19 @@
 package org.cxrplatform.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.cxrplatform.devstack.Devstack;
+import org.cxrplatform.devstack.Postgres;
 import org.cxrplatform.e2e.harness.DicomFile;
 import org.cxrplatform.e2e.harness.Platform;
 import org.cxrplatform.e2e.harness.PlatformExtension;
@@ -16,10 +25,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * TLS to Kafka and PostgreSQL is configuration, proven by behaviour: an extra instance of a service
- * started with {@code kafka.security.protocol=SSL} (or {@code sslmode=require}) against this
- * platform's plain-text broker (and non-TLS PostgreSQL) must fail its TLS handshake. A service that
- * ignores the property would just work over plain text, and the test fails.
+ * TLS to Kafka and PostgreSQL, proven both ways. Positive: the platform's services reach the broker
+ * only on its TLS listener and PostgreSQL only over TLS with {@code sslmode=verify-full} (every other
+ * test of the suite runs over them: a client not using TLS could not talk to either); here
+ * PostgreSQL's own {@code pg_stat_ssl} says so for report-service's connections. Negative: an extra instance of a service started with
+ * {@code kafka.security.protocol=SSL} against the broker's plain-text listener (or
+ * {@code sslmode=require} against a PostgreSQL without TLS) must fail its TLS handshake; a service
+ * that ignored the property would just work over plain text, and the test fails.
  */
 @Order(5)
 @ExtendWith(PlatformExtension.class)
@@ -34,13 +46,45 @@ class TransportSecurityTest {
             "SSLHandshakeException");
 
     @Test
+    void reportServiceConnectsToPostgresOnlyOverVerifiedTls(Platform p) throws Exception {
+        Properties verifyFull = new Properties();
+        verifyFull.setProperty("user", Postgres.USER);
+        verifyFull.setProperty("password", Postgres.PASSWORD);
+        verifyFull.setProperty("sslmode", "verify-full");
+        verifyFull.setProperty("sslrootcert", p.postgresCertificate().toString());
+        try (Connection c = DriverManager.getConnection(p.postgres().jdbcUrl(p.database()), verifyFull);
+                PreparedStatement q = c.prepareStatement("SELECT count(*), count(*) FILTER (WHERE s.ssl)"
+                        + " FROM pg_stat_activity a JOIN pg_stat_ssl s ON s.pid = a.pid"
+                        + " WHERE a.datname = ? AND a.pid <> pg_backend_pid()")) {
+            q.setString(1, p.database());
+            ResultSet rs = q.executeQuery();
+            rs.next();
+            assertThat(rs.getLong(1)).as("report-service's pooled connections").isPositive();
+            assertThat(rs.getLong(2)).as("of them over TLS").isEqualTo(rs.getLong(1));
+        }
+        Properties plain = new Properties();
+        plain.setProperty("user", Postgres.USER);
+        plain.setProperty("password", Postgres.PASSWORD);
+        plain.setProperty("sslmode", "disable");
+        assertThatThrownBy(() -> DriverManager.getConnection(p.postgres().jdbcUrl(p.database()), plain)
+                        .close())
+                .as("the server accepts no connection without TLS")
+                .hasMessageContaining("no encryption");
+    }
+
+    @Test
     void reportServiceHonoursKafkaTlsAndPostgresSslSettings(Platform p) {
-        ServiceProcess kafkaTls =
-                p.extraInstance(Platform.REPORT, "kafka-ssl", Map.of("kafka.security.protocol", "SSL"));
+        ServiceProcess kafkaTls = p.extraInstance(Platform.REPORT, "kafka-ssl", sslAgainstPlainText(p));
+        Postgres withoutTls = Devstack.postgres();
+        withoutTls.createDatabase("cxr_report_plain");
         ServiceProcess pgTls = p.extraInstance(
                 Platform.REPORT,
                 "pg-ssl",
-                Map.of("quarkus.datasource.jdbc.additional-jdbc-properties.sslmode", "require"));
+                Map.of(
+                        "quarkus.datasource.jdbc.url",
+                        withoutTls.jdbcUrl("cxr_report_plain"),
+                        "quarkus.datasource.jdbc.additional-jdbc-properties.sslmode",
+                        "require"));
         try {
             kafkaTls.start();
             pgTls.start();
@@ -59,7 +103,7 @@ class TransportSecurityTest {
 
     @Test
     void ingestServiceHonoursKafkaTls(Platform p) {
-        ServiceProcess tls = p.extraInstance(Platform.INGEST, "kafka-ssl", Map.of("kafka.security.protocol", "SSL"));
+        ServiceProcess tls = p.extraInstance(Platform.INGEST, "kafka-ssl", sslAgainstPlainText(p));
         try {
             tls.start();
             tls.awaitReady(WAIT);
@@ -78,10 +122,9 @@ class TransportSecurityTest {
 
     @Test
     void inferenceServiceHonoursKafkaTls(Platform p) {
-        ServiceProcess tls = p.extraInstance(
-                Platform.INFERENCE,
-                "kafka-ssl",
-                Map.of("kafka.security.protocol", "SSL", "cxr.inference.group-id", "e2e-tls-probe"));
+        Map<String, String> probe = new HashMap<>(sslAgainstPlainText(p));
+        probe.put("cxr.inference.group-id", "e2e-tls-probe");
+        ServiceProcess tls = p.extraInstance(Platform.INFERENCE, "kafka-ssl", probe);
         try {
             tls.start();
             assertThat(awaitLog(tls, TLS_FAILURE))
@@ -97,6 +140,15 @@ class TransportSecurityTest {
         } finally {
             tls.kill9();
         }
+    }
+
+    /** TLS settings (the platform's) pointed at the broker's plain-text listener. */
+    private static Map<String, String> sslAgainstPlainText(Platform p) {
+        return Map.of(
+                "kafka.security.protocol",
+                "SSL",
+                "kafka.bootstrap.servers",
+                p.kafka().bootstrapServers());
     }
 
     private static boolean awaitLog(ServiceProcess s, List<String> any) {

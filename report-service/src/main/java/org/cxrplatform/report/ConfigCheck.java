@@ -4,10 +4,12 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Cross-field checks of {@link ReportConfig} at start-up: a bad value stops the service with the key's name. */
@@ -42,6 +44,7 @@ public class ConfigCheck {
         }
         positive(errors, "cxr.report.ris.ack-timeout", c.ris().ackTimeout());
         positive(errors, "cxr.report.alerts.webhook-timeout", c.alerts().webhookTimeout());
+        webhook(errors, c.alerts());
         Set<String> destinations = new HashSet<>();
         for (int i = 0; i < c.ris().endpoints().size(); i++) {
             ReportConfig.Endpoint e = c.ris().endpoints().get(i);
@@ -72,6 +75,26 @@ public class ConfigCheck {
             }
         }
         return errors;
+    }
+
+    private static void webhook(List<String> errors, ReportConfig.Alerts a) {
+        Optional<String> secret = a.webhookSecret();
+        if (secret.isPresent() && secret.get().length() < ReportConfig.Alerts.MIN_SECRET_LENGTH) {
+            errors.add("cxr.report.alerts.webhook-secret must have at least " + ReportConfig.Alerts.MIN_SECRET_LENGTH
+                    + " characters, it has " + secret.get().length());
+        }
+        if (secret.isEmpty()
+                && a.webhookUrl().isPresent()
+                && !isLoopback(a.webhookUrl().get())) {
+            errors.add("cxr.report.alerts.webhook-secret must be set: the webhook "
+                    + a.webhookUrl().get()
+                    + " is not on this host, and an unsigned alert cannot be told from a forged one");
+        }
+    }
+
+    private static boolean isLoopback(URI url) {
+        String host = String.valueOf(url.getHost());
+        return host.equals("localhost") || host.matches("127(\\.\\d{1,3}){3}") || host.equals("[::1]");
     }
 
     private static void positive(List<String> errors, String key, Duration d) {

@@ -92,6 +92,13 @@ public interface ReportConfig {
         /** Name used in the outbox destination; defaults to host:port. */
         Optional<String> name();
 
+        /**
+         * MLLP over TLS with the Quarkus TLS configuration of this name ({@code quarkus.tls.<name>.trust-store.*}
+         * for the RIS's certificate, {@code .key-store.*} for mutual TLS); unset: plain MLLP. The server
+         * certificate and the host name are always verified.
+         */
+        Optional<String> tlsConfigurationName();
+
         default String destination() {
             return "RIS:" + name().orElse(host() + ":" + port());
         }
@@ -194,5 +201,15 @@ public interface ReportConfig {
 
         @WithDefault("5s")
         Duration webhookTimeout();
+
+        /** Shorter secrets are refused: an HMAC is no stronger than its key. */
+        int MIN_SECRET_LENGTH = 32;
+
+        /**
+         * HMAC-SHA256 key for the {@code X-Cxr-Signature} header (at least {@link #MIN_SECRET_LENGTH}
+         * characters); unset: no signature, allowed only for a loopback webhook URL (a receiver anywhere
+         * else could not tell our alerts from forged ones, so the service refuses to start).
+         */
+        Optional<String> webhookSecret();
     }
 }

@@ -77,4 +77,24 @@ class ConfigCheckTest {
         assertThat(ConfigCheck.problems(ok)).isEmpty();
         assertThat(ok.pacs().protocol()).isEqualTo(ReportConfig.PacsProtocol.STOW);
     }
+
+    @Test
+    void aWebhookBeyondThisHostNeedsASecretOfAtLeast32Characters() {
+        assertThat(ConfigCheck.problems(config(Map.of("cxr.report.alerts.webhook-url", "https://pager.example/hook"))))
+                .singleElement()
+                .satisfies(e -> assertThat(e).startsWith("cxr.report.alerts.webhook-secret must be set"));
+        assertThat(ConfigCheck.problems(config(Map.of(
+                        "cxr.report.alerts.webhook-url", "https://pager.example/hook",
+                        "cxr.report.alerts.webhook-secret", "too-short"))))
+                .containsExactly("cxr.report.alerts.webhook-secret must have at least 32 characters, it has 9");
+        assertThat(ConfigCheck.problems(config(Map.of(
+                        "cxr.report.alerts.webhook-url", "https://pager.example/hook",
+                        "cxr.report.alerts.webhook-secret", "0123456789abcdef0123456789abcdef"))))
+                .isEmpty();
+        // a receiver on this host (a sidecar) may go unsigned
+        assertThat(ConfigCheck.problems(config(Map.of("cxr.report.alerts.webhook-url", "http://127.0.0.1:9000/hook"))))
+                .isEmpty();
+        assertThat(ConfigCheck.problems(config(Map.of("cxr.report.alerts.webhook-url", "http://localhost:9000/hook"))))
+                .isEmpty();
+    }
 }

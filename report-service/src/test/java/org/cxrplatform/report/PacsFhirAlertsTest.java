@@ -11,13 +11,18 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.cxrplatform.contracts.CriticalAlert;
 import org.cxrplatform.contracts.EventJson;
 import org.cxrplatform.contracts.Lane;
@@ -30,7 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** SR into a real Orthanc, FHIR read and push, critical alerts to a webhook with acknowledgement. */
+/** SR into a real Orthanc, FHIR read and push, critical alerts to a webhook (signature verified) with acknowledgement. */
 @QuarkusTest
 class PacsFhirAlertsTest {
 
@@ -39,6 +44,34 @@ class PacsFhirAlertsTest {
     static final List<Instant> alertCallTimes = new CopyOnWriteArrayList<>();
     static final List<String> fhirPuts = new CopyOnWriteArrayList<>();
     static final AtomicInteger failNextAlerts = new AtomicInteger(1);
+    static final AtomicInteger unsignedAlerts = new AtomicInteger();
+
+    /**
+     * What a receiver does with {@code X-Cxr-Signature: t=<unix seconds>,v1=<hex>} (README, "Alert
+     * webhook signature"): refuse a timestamp more than 5 minutes away from its clock (a replay), then
+     * compare HMAC-SHA256(secret, "<t>." + body) in constant time. Written from the documented scheme,
+     * not with the service's code.
+     */
+    static boolean signedWithTheSharedSecret(String header, byte[] body) {
+        if (header == null || !header.matches("t=\\d+,v1=[0-9a-f]{64}")) {
+            return false;
+        }
+        String t = header.substring(2, header.indexOf(','));
+        if (Math.abs(Instant.now().getEpochSecond() - Long.parseLong(t)) > 300) {
+            return false;
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(
+                    ReportServiceResources.WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
+            byte[] expected = mac.doFinal(body);
+            return MessageDigest.isEqual(
+                    expected, HexFormat.of().parseHex(header.substring(header.indexOf(",v1=") + 4)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @BeforeAll
     static void startHooks() throws Exception {
@@ -47,7 +80,14 @@ class PacsFhirAlertsTest {
         hooks = HttpServer.create(
                 new InetSocketAddress("127.0.0.1", Integer.getInteger(ReportServiceResources.WEBHOOK_PORT)), 0);
         hooks.createContext("/hook", ex -> {
-            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            byte[] bytes = ex.getRequestBody().readAllBytes();
+            String body = new String(bytes, StandardCharsets.UTF_8);
+            if (!signedWithTheSharedSecret(ex.getRequestHeaders().getFirst("X-Cxr-Signature"), bytes)) {
+                unsignedAlerts.incrementAndGet();
+                ex.sendResponseHeaders(401, -1);
+                ex.close();
+                return;
+            }
             int status = failNextAlerts.getAndDecrement() > 0 ? 503 : 200;
             if (status == 200) {
                 alertCalls.add(body);
@@ -304,6 +344,7 @@ class PacsFhirAlertsTest {
         assertThat(latencyMs).isLessThan(10_000);
         Thread.sleep(2500);
         assertThat(alertCalls).hasSize(1);
+        assertThat(unsignedAlerts).as("alerts without a valid X-Cxr-Signature").hasValue(0);
         assertThat(EventJson.read(alertCalls.get(0).getBytes(StandardCharsets.UTF_8), CriticalAlert.class)
                         .alertId())
                 .isEqualTo(alert.alertId());

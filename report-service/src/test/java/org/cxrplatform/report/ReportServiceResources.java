@@ -25,6 +25,8 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
     public static final String RIS2_PORT = "cxr.test.ris2.port";
     public static final String WEBHOOK_PORT = "cxr.test.webhook.port";
     public static final String PACS_AE = "TESTPACS";
+    /** cxr.report.alerts.webhook-secret of the test run: PacsFhirAlertsTest's receiver verifies each alert with it. */
+    public static final String WEBHOOK_SECRET = "test-webhook-secret-of-32-chars!";
 
     private static Orthanc pacs;
     private static Orthanc stowPacs;
@@ -108,6 +110,7 @@ public class ReportServiceResources implements QuarkusTestResourceLifecycleManag
         // short; StoreAndRisTest's parking script answers AE to the last attempt only if (max-attempts - 1) % 3 != 2
         config.put("cxr.report.outbox.max-attempts", "10");
         config.put("cxr.report.alerts.webhook-url", "http://127.0.0.1:" + webhook + "/hook");
+        config.put("cxr.report.alerts.webhook-secret", WEBHOOK_SECRET);
         config.put("cxr.report.fhir.push-url", "http://127.0.0.1:" + webhook + "/fhir");
         config.put("cxr.report.pacs.enabled", "true");
         config.put("cxr.report.pacs.port", Integer.toString(pacs.dicomPort()));

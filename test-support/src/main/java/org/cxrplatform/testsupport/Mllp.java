@@ -3,8 +3,12 @@ package org.cxrplatform.testsupport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /** MLLP framing for peers that talk below HAPI: {@code <VT> message <FS><CR>}. */
 public final class Mllp {
@@ -28,6 +32,28 @@ public final class Mllp {
 
     public static byte[] frame(String message) {
         return frame(message, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * One UTF-8 frame over a new TLS connection to 127.0.0.1:{@code port}, as a careful sender does it:
+     * the server's certificate and host name verified (HTTPS endpoint identification) before it is
+     * written. Returns the answer frame, or null when the server closes without one.
+     *
+     * @throws IOException the handshake failed (untrusted or misnamed server, refused client certificate), or
+     *     the connection broke
+     */
+    public static String exchangeTls(SSLContext ctx, int port, String message) throws IOException {
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
+            SSLParameters params = s.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            s.setSSLParameters(params);
+            s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            s.setSoTimeout(30_000);
+            s.startHandshake();
+            s.getOutputStream().write(frame(message));
+            s.getOutputStream().flush();
+            return readFrame(s.getInputStream(), StandardCharsets.UTF_8);
+        }
     }
 
     /** The next whole frame's content (bytes before its start are skipped), or null when the stream ends first. */

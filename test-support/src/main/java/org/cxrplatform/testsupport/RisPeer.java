@@ -9,6 +9,7 @@ import ca.uhn.hl7v2.llp.MinLowerLayerProtocol;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.protocol.MetadataKeys;
 import ca.uhn.hl7v2.protocol.ReceivingApplication;
+import ca.uhn.hl7v2.util.StandardSocketFactory;
 import ca.uhn.hl7v2.util.Terser;
 import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
@@ -30,6 +31,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import org.cxrplatform.devstack.FreePorts;
 
 /**
@@ -46,6 +49,9 @@ import org.cxrplatform.devstack.FreePorts;
  * </ul>
  * {@link #stop()} makes the RIS refuse connections (down for a while); {@link #start()} listens
  * again on the same port.
+ *
+ * <p>{@link #tls} makes a RIS that speaks MLLP over TLS only (optionally requiring a client
+ * certificate), for senders that must verify whom they give the ORU to.
  *
  * <p>Thread-safe.
  */
@@ -120,6 +126,9 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
 
     private final int port;
     private final Duration lateAnswer;
+    /** Null: plain MLLP. */
+    private final TestTls.Identity tlsIdentity;
+
     private final HapiContext context = new DefaultHapiContext();
     private final ConcurrentLinkedDeque<Reply> script = new ConcurrentLinkedDeque<>();
     private final ConcurrentLinkedDeque<byte[]> faults = new ConcurrentLinkedDeque<>();
@@ -137,12 +146,43 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
 
     /** @param lateAnswer how late a {@link Reply#TIMEOUT} answer comes: longer than the sender's ACK time-out */
     public RisPeer(int port, Duration lateAnswer) {
+        this(port, lateAnswer, null, null);
+    }
+
+    private RisPeer(int port, Duration lateAnswer, TestTls.Identity identity, TestTls.Identity trustedClient) {
         this.port = port == 0 ? FreePorts.next() : port;
         this.lateAnswer = lateAnswer;
+        this.tlsIdentity = identity;
+        if (identity != null) {
+            context.setSocketFactory(tlsSockets(identity, trustedClient));
+        }
         context.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
         context.setValidationContext(ValidationContextFactory.noValidation());
         // Decode each message in the character set its MSH-18 names, as a RIS must (HAPI's default reads US-ASCII).
         context.setLowerLayerProtocol(new MinLowerLayerProtocol(true));
+    }
+
+    /**
+     * A RIS on {@code port} (0: a free one) that speaks MLLP over TLS only, presenting {@code identity}'s
+     * certificate; with {@code trustedClient} it requires a client certificate (mutual TLS) and accepts
+     * only that one. {@link #misbehave} is plain MLLP and not available here.
+     */
+    public static RisPeer tls(int port, TestTls.Identity identity, TestTls.Identity trustedClient) {
+        return new RisPeer(port, Duration.ofMillis(1500), identity, trustedClient);
+    }
+
+    private static StandardSocketFactory tlsSockets(TestTls.Identity identity, TestTls.Identity trustedClient) {
+        SSLContext ctx = identity.context(true, trustedClient == null ? identity : trustedClient);
+        return new StandardSocketFactory() {
+            @Override
+            public ServerSocket createTlsServerSocket() throws IOException {
+                SSLServerSocket socket =
+                        (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket();
+                socket.setReuseAddress(true); // another peer may take the port over right after this one stopped
+                socket.setNeedClientAuth(trustedClient != null);
+                return socket;
+            }
+        };
     }
 
     public int port() {
@@ -153,7 +193,7 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
     public synchronized RisPeer start() {
         closeRaw();
         if (server == null) {
-            server = context.newServer(port, false);
+            server = context.newServer(port, tlsIdentity != null);
             server.registerApplication(this);
             try {
                 server.startAndWait();
@@ -185,6 +225,9 @@ public final class RisPeer implements ReceivingApplication<Message>, AutoCloseab
      * hang-up. Once they are used up it answers as the HAPI server would, until {@link #start()}.
      */
     public synchronized RisPeer misbehave(byte[]... answers) throws IOException {
+        if (tlsIdentity != null) {
+            throw new IllegalStateException("misbehave speaks plain MLLP; this RIS listens on TLS");
+        }
         stop();
         faults.addAll(List.of(answers));
         ServerSocket socket = new ServerSocket();

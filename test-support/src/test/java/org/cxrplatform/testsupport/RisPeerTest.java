@@ -11,10 +11,16 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The RIS peer answered by a real HAPI client and by plain sockets, in both its HL7 and its below-HL7 misbehaviour. */
+/**
+ * The RIS peer answered by a real HAPI client and by plain sockets, in both its HL7 and its below-HL7
+ * misbehaviour, and in its TLS mode by JDK TLS clients with and without the certificate it trusts.
+ */
 class RisPeerTest {
 
     private final HapiContext client = new DefaultHapiContext();
@@ -107,6 +113,35 @@ class RisPeerTest {
                     .contains("MSA|AA|S1");
             assertThat(hookPorts).containsExactly(s.getLocalPort());
             assertThat(ris.forAccession("ACC6").get(0).senderPort()).isEqualTo(s.getLocalPort());
+        }
+    }
+
+    @Test
+    void overTlsItAnswersOnlyAClientWithTheTrustedCertificate(@TempDir Path keys) throws Exception {
+        TestTls.Identity server = TestTls.make(keys, "ris", TestTls.LOOPBACK);
+        TestTls.Identity client = TestTls.make(keys, "client", TestTls.LOOPBACK);
+        TestTls.Identity stranger = TestTls.make(keys, "stranger", TestTls.LOOPBACK);
+        try (RisPeer tls = RisPeer.tls(0, server, client).start()) {
+            assertThat(tlsExchange(client.context(true, server), tls.port(), oru("T1", "ACC-T1")))
+                    .contains("MSA|AA|T1");
+            assertThat(tls.forAccession("ACC-T1")).hasSize(1);
+
+            assertThat(tlsExchange(client.context(false, server), tls.port(), oru("T2", "ACC-T2")))
+                    .as("no client certificate")
+                    .isNull();
+            assertThat(tlsExchange(stranger.context(true, server), tls.port(), oru("T3", "ACC-T3")))
+                    .as("a client certificate the RIS does not trust")
+                    .isNull();
+            assertThat(tls.arrivals()).containsExactly("T1");
+        }
+    }
+
+    /** {@link Mllp#exchangeTls}, with a failed handshake or a broken connection as null. */
+    private static String tlsExchange(SSLContext ctx, int port, String er7) {
+        try {
+            return Mllp.exchangeTls(ctx, port, er7);
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -12,36 +12,46 @@ import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.FreePorts;
 import org.cxrplatform.testsupport.ManagedProcess;
 import org.cxrplatform.testsupport.ServiceProcess;
+import org.cxrplatform.testsupport.TestTls;
 
 /**
  * A Kafka broker (KRaft, devstack's {@code DevstackMain kafka}) as its own JVM, so a campaign can
- * kill -9 it and start it again on the same port and data directory; or each node of a cluster
- * ({@link #cluster}, {@code DevstackMain kafka-node}), each its own JVM.
+ * kill -9 it and start it again on the same ports and data directory; or each node of a cluster
+ * ({@link #cluster}, {@code DevstackMain kafka-node}), each its own JVM. Two listeners on every node:
+ * TLS for the services ({@link #sslBootstrapServers()}, the certificate of {@code identity}), plain
+ * text for the tests' own readers and writers ({@link #bootstrapServers()}).
  */
 public final class KafkaProcess extends ManagedProcess {
 
     private final int port;
+    private final int sslPort;
     private final int nodeId;
 
-    private KafkaProcess(String name, List<String> command, Path log, int port, int nodeId) {
+    private KafkaProcess(String name, List<String> command, Path log, int port, int sslPort, int nodeId) {
         super(name, command, Map.of(), log);
         this.port = port;
+        this.sslPort = sslPort;
         this.nodeId = nodeId;
     }
 
-    public static KafkaProcess create(Path dataDir, Path logDir) {
+    public static KafkaProcess create(Path dataDir, Path logDir, TestTls.Identity identity) {
         int port = FreePorts.next();
+        int sslPort = FreePorts.next();
         List<String> args = new ArrayList<>(List.of("kafka", dataDir.toString(), String.valueOf(port)));
         args.addAll(Topics.ALL);
-        return new KafkaProcess("kafka", devstackMain(args), logDir.resolve("kafka.log"), port, 1);
+        return new KafkaProcess(
+                "kafka", devstackMain(args, sslPort, identity), logDir.resolve("kafka.log"), port, sslPort, 1);
     }
 
-    /** {@code java ... DevstackMain ARGS} with this test JVM's class path. */
-    private static List<String> devstackMain(List<String> args) {
+    /** {@code java ... DevstackMain ARGS} with this test JVM's class path and a TLS listener on {@code sslPort}. */
+    private static List<String> devstackMain(List<String> args, int sslPort, TestTls.Identity identity) {
         List<String> cmd = new ArrayList<>(List.of(
                 ManagedProcess.javaExecutable(),
                 "-Xmx512m",
                 "-XX:+UseSerialGC",
+                "-Dcxr.devstack.kafka.ssl-port=" + sslPort,
+                "-Dcxr.devstack.kafka.ssl-keystore=" + identity.keyStore(),
+                "-Dcxr.devstack.kafka.ssl-password=" + TestTls.PASSWORD,
                 "-cp",
                 Java.testClassPath(),
                 "org.cxrplatform.devstack.DevstackMain"));
@@ -54,11 +64,13 @@ public final class KafkaProcess extends ManagedProcess {
      * node i as {@code kafka-i} with its data under {@code dataDir/node-i}. Topics are the caller's to
      * create once all run (replication = nodes up to 3, {@code min.insync.replicas} 2).
      */
-    public static List<KafkaProcess> cluster(Path dataDir, Path logDir, int nodes) {
+    public static List<KafkaProcess> cluster(Path dataDir, Path logDir, int nodes, TestTls.Identity identity) {
         List<Integer> ports = new ArrayList<>();
+        List<Integer> sslPorts = new ArrayList<>();
         List<Integer> controllers = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
             ports.add(FreePorts.next());
+            sslPorts.add(FreePorts.next());
             controllers.add(FreePorts.next());
         }
         String controllerList =
@@ -66,14 +78,23 @@ public final class KafkaProcess extends ManagedProcess {
         String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
         List<KafkaProcess> out = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) {
-            List<String> cmd = devstackMain(List.of(
-                    "kafka-node",
-                    dataDir.resolve("node-" + i).toString(),
-                    String.valueOf(ports.get(i - 1)),
-                    String.valueOf(i),
-                    controllerList,
-                    clusterId));
-            out.add(new KafkaProcess("kafka-" + i, cmd, logDir.resolve("kafka-" + i + ".log"), ports.get(i - 1), i));
+            List<String> cmd = devstackMain(
+                    List.of(
+                            "kafka-node",
+                            dataDir.resolve("node-" + i).toString(),
+                            String.valueOf(ports.get(i - 1)),
+                            String.valueOf(i),
+                            controllerList,
+                            clusterId),
+                    sslPorts.get(i - 1),
+                    identity);
+            out.add(new KafkaProcess(
+                    "kafka-" + i,
+                    cmd,
+                    logDir.resolve("kafka-" + i + ".log"),
+                    ports.get(i - 1),
+                    sslPorts.get(i - 1),
+                    i));
         }
         return out;
     }
@@ -83,8 +104,14 @@ public final class KafkaProcess extends ManagedProcess {
         return nodeId;
     }
 
+    /** The plain-text listener: the tests' readers, writers and admin. */
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The TLS listener: the services. */
+    public String sslBootstrapServers() {
+        return "127.0.0.1:" + sslPort;
     }
 
     /** Starts the broker and waits for its {@code READY} line. */

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.cxrplatform.contracts.Topics;
-import org.cxrplatform.devstack.Devstack;
 import org.cxrplatform.devstack.FreePorts;
 import org.cxrplatform.devstack.KafkaBroker;
 import org.cxrplatform.devstack.Postgres;
@@ -21,12 +20,16 @@ import org.cxrplatform.testsupport.ManagedProcess;
 import org.cxrplatform.testsupport.Orthanc;
 import org.cxrplatform.testsupport.RisPeer;
 import org.cxrplatform.testsupport.ServiceProcess;
+import org.cxrplatform.testsupport.TestTls;
 
 /**
  * The whole platform on this machine, as a hospital runs it: the Kafka broker (its own JVM),
  * PostgreSQL (devstack's embedded server, a child process of this JVM), the three packaged
  * services as separate {@code java -jar quarkus-run.jar} processes on free ports, Orthanc as the
  * PACS and a HAPI MLLP listener as the RIS. Every process logs to {@code e2e/target/e2e-logs/<run>/}.
+ * The services reach Kafka only on its TLS listener and PostgreSQL only over TLS
+ * ({@code sslmode=verify-full}; the server accepts nothing else), with certificates keytool makes
+ * for the run ({@link #tls()}).
  *
  * <pre>{@code
  * try (Platform p = Platform.start(Platform.Options.defaults("demo"))) {
@@ -105,11 +108,13 @@ public final class Platform implements RunningPlatform, AutoCloseable {
     private final Path work;
     private final Path logs;
     private final int dicomPort = FreePorts.next();
-    /** Each platform its own database on the shared server, so runs in one JVM never see each other's rows. */
+    /** Each platform its own database, so runs in one JVM never see each other's rows. */
     private final String database = DATABASE + "_" + RUNS.incrementAndGet();
 
     private final List<KafkaProcess> brokers = new ArrayList<>();
     private Postgres postgres;
+    private TestTls.Identity kafkaTls;
+    private TestTls.Identity postgresTls;
     private RisPeer ris;
     private Orthanc pacs;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
@@ -148,11 +153,13 @@ public final class Platform implements RunningPlatform, AutoCloseable {
 
     private void startAll() {
         long t0 = System.nanoTime();
+        kafkaTls = TestTls.make(tls(), "kafka", TestTls.LOOPBACK);
+        postgresTls = TestTls.make(tls(), "postgres", TestTls.LOOPBACK);
         CompletableFuture<Void> broker = CompletableFuture.runAsync(() -> {
             if (options.brokers() == 1) {
-                brokers.add(KafkaProcess.create(work.resolve("kafka"), logs));
+                brokers.add(KafkaProcess.create(work.resolve("kafka"), logs, kafkaTls));
             } else {
-                brokers.addAll(KafkaProcess.cluster(work.resolve("kafka"), logs, options.brokers()));
+                brokers.addAll(KafkaProcess.cluster(work.resolve("kafka"), logs, options.brokers(), kafkaTls));
             }
             // The nodes of a cluster wait for each other (a controller quorum), so all start before any is awaited.
             brokers.forEach(ManagedProcess::start);
@@ -162,7 +169,9 @@ public final class Platform implements RunningPlatform, AutoCloseable {
             }
         });
         CompletableFuture<Void> db = CompletableFuture.runAsync(() -> {
-            postgres = Devstack.postgres();
+            postgres = new Postgres(work.resolve("postgres"), 0)
+                    .withTlsOnly(postgresTls.certPem(), postgresTls.keyPem())
+                    .start();
             postgres.createDatabase(database);
         });
         CompletableFuture<Void> peers = CompletableFuture.runAsync(() -> {
@@ -210,9 +219,14 @@ public final class Platform implements RunningPlatform, AutoCloseable {
     private ServiceProcess newService(String name, Map<String, String> extra, int dicomPort, String instance) {
         int http = FreePorts.next();
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaSslBootstrapServers());
         Map<String, String> props = new LinkedHashMap<>();
-        props.put("kafka.bootstrap.servers", kafkaBootstrapServers());
+        props.put("kafka.bootstrap.servers", kafkaSslBootstrapServers());
+        // the broker's certificate verified, host name included (the Kafka client's default https identification)
+        props.put("kafka.security.protocol", "SSL");
+        props.put("kafka.ssl.truststore.location", kafkaTls.trustStore().toString());
+        props.put("kafka.ssl.truststore.type", "PKCS12");
+        props.put("kafka.ssl.truststore.password", TestTls.PASSWORD);
         // Plain-text logs are easier to read in target/e2e-logs than %prod's JSON.
         props.put("quarkus.log.console.json.enabled", "false");
         List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Djava.awt.headless=true"));
@@ -241,6 +255,12 @@ public final class Platform implements RunningPlatform, AutoCloseable {
                 props.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(database));
                 props.put("quarkus.datasource.username", Postgres.USER);
                 props.put("quarkus.datasource.password", Postgres.PASSWORD);
+                props.put("quarkus.datasource.jdbc.additional-jdbc-properties.sslmode", "verify-full");
+                // a first TLS connection on a loaded CI machine can take longer than Agroal's 5 s default
+                props.put("quarkus.datasource.jdbc.acquisition-timeout", "30s");
+                props.put(
+                        "quarkus.datasource.jdbc.additional-jdbc-properties.sslrootcert",
+                        postgresTls.certPem().toString());
                 props.put("cxr.report.data-dir", work.resolve(instance).toString());
                 props.put("cxr.report.dev-auth", "true");
                 props.put("cxr.report.ris.endpoints[0].host", "127.0.0.1");
@@ -265,6 +285,8 @@ public final class Platform implements RunningPlatform, AutoCloseable {
         }
         props.putAll(options.extra().getOrDefault(name, Map.of()));
         props.putAll(extra);
+        // Quarkus' kafka.* merge lets the environment form win over a -D: keep both on the same broker address
+        env.put("KAFKA_BOOTSTRAP_SERVERS", props.get("kafka.bootstrap.servers"));
         props.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
         return ServiceProcess.quarkusApp(instance, snapshot(name), jvm, env, logs.resolve(instance + ".log"), http);
     }
@@ -377,6 +399,21 @@ public final class Platform implements RunningPlatform, AutoCloseable {
         return postgres;
     }
 
+    /** This platform's database (on {@link #postgres()}). */
+    public String database() {
+        return database;
+    }
+
+    /** Where the run's certificates and keys are (keytool, made at start). */
+    public Path tls() {
+        return work.resolve("tls");
+    }
+
+    /** The certificate PostgreSQL presents (the services' {@code sslrootcert}). */
+    public Path postgresCertificate() {
+        return postgresTls.certPem();
+    }
+
     @Override
     public RisPeer ris() {
         return ris;
@@ -411,6 +448,12 @@ public final class Platform implements RunningPlatform, AutoCloseable {
     public String kafkaBootstrapServers() {
         return String.join(
                 ",", brokers.stream().map(KafkaProcess::bootstrapServers).toList());
+    }
+
+    /** The brokers' TLS listeners: what the services use. */
+    public String kafkaSslBootstrapServers() {
+        return String.join(
+                ",", brokers.stream().map(KafkaProcess::sslBootstrapServers).toList());
     }
 
     @Override
@@ -449,6 +492,9 @@ public final class Platform implements RunningPlatform, AutoCloseable {
                 m.kill9();
             }
         }
+        if (postgres != null) {
+            postgres.stop();
+        }
     }
 
     @Override
@@ -476,9 +522,8 @@ public final class Platform implements RunningPlatform, AutoCloseable {
             b.stop(Duration.ofSeconds(20));
         }
         deleteTree(work.resolve("apps"));
-        // PostgreSQL is devstack's shared server; it stops with this JVM. Make sure it is up for the next user.
-        if (postgres != null && !postgres.isRunning()) {
-            postgres.start();
+        if (postgres != null) {
+            postgres.stop();
         }
     }
 }

@@ -3,118 +3,55 @@ package org.cxrplatform.ingest.support;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.util.ArrayList;
-import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
-import org.cxrplatform.testsupport.Dcmtk;
+import org.cxrplatform.testsupport.Mllp;
+import org.cxrplatform.testsupport.TestTls;
 
 /**
- * Key material made by the JDK's keytool for MLLP-over-TLS tests (a server and a client key pair,
- * each trusted by the other's trust store), and a real TLS MLLP client (JDK SSLSocket).
+ * Key material for MLLP-over-TLS tests (a server and a client identity from test-support's
+ * {@link TestTls}, each trusted by the other's trust store), and a real TLS MLLP client ({@link Mllp#exchangeTls}).
  */
 public final class MllpTlsPeers {
 
-    public static final String PASSWORD = "test-secret";
+    public static final String PASSWORD = TestTls.PASSWORD;
 
-    private final Path dir;
+    private final TestTls.Identity server;
+    private final TestTls.Identity client;
 
-    private MllpTlsPeers(Path dir) {
-        this.dir = dir;
+    private MllpTlsPeers(TestTls.Identity server, TestTls.Identity client) {
+        this.server = server;
+        this.client = client;
     }
 
-    /** Writes server.p12, client.p12, trusts-server.p12 and trusts-client.p12 into {@code dir}. */
+    /** Makes the server and the client identity in {@code dir}. */
     public static MllpTlsPeers make(Path dir) {
-        for (String who : List.of("server", "client")) {
-            keytool(
-                    "-genkeypair",
-                    "-alias",
-                    who,
-                    "-keyalg",
-                    "EC",
-                    "-groupname",
-                    "secp256r1",
-                    "-validity",
-                    "2",
-                    "-dname",
-                    "CN=" + who,
-                    "-ext",
-                    "SAN=ip:127.0.0.1,dns:localhost",
-                    "-storetype",
-                    "PKCS12",
-                    "-keystore",
-                    dir.resolve(who + ".p12").toString(),
-                    "-storepass",
-                    PASSWORD);
-            keytool(
-                    "-exportcert",
-                    "-rfc",
-                    "-alias",
-                    who,
-                    "-keystore",
-                    dir.resolve(who + ".p12").toString(),
-                    "-storepass",
-                    PASSWORD,
-                    "-file",
-                    dir.resolve(who + ".crt").toString());
-            keytool(
-                    "-importcert",
-                    "-noprompt",
-                    "-alias",
-                    who,
-                    "-file",
-                    dir.resolve(who + ".crt").toString(),
-                    "-storetype",
-                    "PKCS12",
-                    "-keystore",
-                    dir.resolve("trusts-" + who + ".p12").toString(),
-                    "-storepass",
-                    PASSWORD);
-        }
-        return new MllpTlsPeers(dir);
+        return new MllpTlsPeers(
+                TestTls.make(dir, "server", TestTls.LOOPBACK), TestTls.make(dir, "client", TestTls.LOOPBACK));
     }
 
     public Path serverKeyStore() {
-        return dir.resolve("server.p12");
+        return server.keyStore();
     }
 
     /** Trusts the client certificate only. */
     public Path serverTrustStore() {
-        return dir.resolve("trusts-client.p12");
+        return client.trustStore();
     }
 
     /** Trusts the server's certificate; presents the client certificate when asked to. */
-    public SSLContext clientContext(boolean withCertificate) throws Exception {
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(KeyStore.getInstance(dir.resolve("trusts-server.p12").toFile(), PASSWORD.toCharArray()));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(
-                KeyStore.getInstance(dir.resolve("client.p12").toFile(), PASSWORD.toCharArray()),
-                PASSWORD.toCharArray());
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(withCertificate ? kmf.getKeyManagers() : null, tmf.getTrustManagers(), null);
-        return ctx;
+    public SSLContext clientContext(boolean withCertificate) {
+        return client.context(withCertificate, server);
     }
 
-    /** One MLLP exchange over a new TLS connection; the server's certificate is verified, host name included. */
+    /**
+     * One MLLP exchange over a new TLS connection ({@link Mllp#exchangeTls}: the server's certificate is
+     * verified, host name included); "" when the server closes without answering.
+     */
     public static String exchange(SSLContext ctx, int port, String er7) throws IOException {
-        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
-            var params = s.getSSLParameters();
-            params.setEndpointIdentificationAlgorithm("HTTPS");
-            s.setSSLParameters(params);
-            s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-            s.setSoTimeout(30_000);
-            s.startHandshake();
-            s.getOutputStream().write(frame(er7));
-            s.getOutputStream().flush();
-            return readFrame(s.getInputStream());
-        }
+        String answer = Mllp.exchangeTls(ctx, port, er7);
+        return answer == null ? "" : answer;
     }
 
     /** {@code <VT> message <FS><CR>}. */
@@ -135,15 +72,5 @@ public final class MllpTlsPeers {
             buf.write(b);
         }
         return buf.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private static void keytool(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        cmd.addAll(List.of(args));
-        Dcmtk.Result r = Dcmtk.run(cmd, 120);
-        if (!r.ok()) {
-            throw new IllegalStateException("keytool failed: " + r.output());
-        }
     }
 }

@@ -10,6 +10,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One MLLP connection to one RIS: writes a message and reads the one frame that answers it, with
@@ -21,14 +25,19 @@ final class MllpConnection implements Closeable {
     private final String host;
     private final int port;
     private final LowerLayerProtocol llp;
+    /** Null: plain MLLP. */
+    private final SSLSocketFactory tls;
+
     private Socket socket;
     private HL7Writer writer;
     private HL7Reader reader;
 
-    MllpConnection(String host, int port, LowerLayerProtocol llp) {
+    /** @param tls TLS sockets (server certificate and host name verified), or null for plain MLLP */
+    MllpConnection(String host, int port, LowerLayerProtocol llp, SSLSocketFactory tls) {
         this.host = host;
         this.port = port;
         this.llp = llp;
+        this.tls = tls;
     }
 
     /**
@@ -81,16 +90,34 @@ final class MllpConnection implements Closeable {
     }
 
     private void open(int millis) throws IOException {
-        Socket s = new Socket();
+        Socket s = tls == null ? new Socket() : tls.createSocket();
         try {
             s.connect(new InetSocketAddress(host, port), millis);
+            if (s instanceof SSLSocket ssl) {
+                handshake(ssl, millis);
+            }
             writer = llp.getWriter(s.getOutputStream());
             reader = llp.getReader(s.getInputStream());
+        } catch (SSLException e) {
+            s.close();
+            throw new SSLException(
+                    "TLS handshake with " + this + " failed (is its certificate trusted by the endpoint's"
+                            + " tls-configuration-name trust store, and issued for " + host + "?): " + e.getMessage(),
+                    e);
         } catch (IOException | LLPException e) {
             s.close();
             throw new IOException("cannot connect to " + this + ": " + e.getMessage(), e);
         }
         socket = s;
+    }
+
+    /** Verifies the RIS certificate's chain and that it was issued for {@link #host}, before any byte of PHI goes out. */
+    private void handshake(SSLSocket ssl, int millis) throws IOException {
+        SSLParameters params = ssl.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        ssl.setSSLParameters(params);
+        ssl.setSoTimeout(millis);
+        ssl.startHandshake();
     }
 
     @Override
@@ -107,7 +134,7 @@ final class MllpConnection implements Closeable {
 
     @Override
     public String toString() {
-        return "RIS " + host + ":" + port;
+        return "RIS " + host + ":" + port + (tls == null ? "" : " (TLS)");
     }
 
     /** The RIS closed the connection before any byte of an answer. */

@@ -30,6 +30,9 @@ public class MllpSender implements OutboxSender {
     @Inject
     ReportConfig config;
 
+    @Inject
+    RisTls tls;
+
     private final Map<String, MllpConnection> connections = new ConcurrentHashMap<>();
 
     @Override
@@ -45,7 +48,12 @@ public class MllpSender implements OutboxSender {
                 .orElseThrow(() -> new IllegalStateException("destination " + entry.destination()
                         + " is not among cxr.report.ris.endpoints; the message waits until it is configured again"));
         MllpConnection connection = connections.computeIfAbsent(
-                entry.destination(), d -> new MllpConnection(endpoint.host(), endpoint.port(), Hl7Context.utf8Llp()));
+                entry.destination(),
+                d -> new MllpConnection(
+                        endpoint.host(),
+                        endpoint.port(),
+                        Hl7Context.utf8Llp(),
+                        tls.socketFactory(endpoint).orElse(null)));
         // the stored bytes go out as they are: what was queued is what the RIS gets, on every attempt
         String answer = connection.exchange(
                 new String(entry.payload(), StandardCharsets.UTF_8),
