@@ -19,18 +19,23 @@ class ManagedProcessTest {
         assertThatThrownBy(p::exitValue).isInstanceOf(IllegalStateException.class);
         p.start();
         assertThat(p.alive()).isTrue();
+        awaitLines(p, "run x", 1); // killed before its first line, the first run would leave nothing in the log
         p.kill9();
         assertThat(p.alive()).isFalse();
         assertThat(p.exitValue()).as("SIGKILL").isEqualTo(137);
         p.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (p.grep("run x").size() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        awaitLines(p, "run x", 2);
         p.stop(Duration.ofSeconds(10));
         assertThat(p.exitValue()).as("SIGTERM").isEqualTo(143);
         assertThat(p.starts()).isEqualTo(2);
         assertThat(p.grep("run x")).hasSize(2);
+    }
+
+    private static void awaitLines(ManagedProcess p, String line, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (p.grep(line).size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 
     @Test
