@@ -389,7 +389,10 @@ class CrashCampaignTest {
                 .get(0)
                 .leader()
                 .id();
-        KafkaProcess node = p.brokers().get(leader - 1);
+        KafkaProcess node = p.brokers().stream()
+                .filter(b -> b.nodeId() == leader)
+                .findFirst()
+                .orElseThrow();
         node.kill9();
         log("kill -9 Kafka node " + leader + ", leader of " + Topics.STUDIES_ROUTINE + "-0");
         ServiceProcess.sleep(5000);

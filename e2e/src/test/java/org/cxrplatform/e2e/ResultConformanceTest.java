@@ -114,8 +114,8 @@ class ResultConformanceTest {
         int validated = 0;
         for (StudyFactory.Study s : studies) {
             int want = versions.get(s.accessionNumber());
-            await().atMost(PIPELINE)
-                    .until(() -> srInstances(p, s.studyInstanceUid()).size() >= want);
+            List<String> srs = await().atMost(PIPELINE)
+                    .until(() -> srInstances(p, s.studyInstanceUid()), found -> found.size() >= want);
             assertThat(p.pacs()
                             .postJson(
                                     "/tools/find",
@@ -123,7 +123,6 @@ class ResultConformanceTest {
                                             + "\"}}"))
                     .as("the PACS files the SRs with the study (one study, one patient)")
                     .hasSize(1);
-            List<String> srs = srInstances(p, s.studyInstanceUid());
             assertThat(srs).hasSize(want);
             for (String id : srs) {
                 JsonNode tags = validatedSr(p, id, s);
@@ -186,9 +185,9 @@ class ResultConformanceTest {
             assertThat(f.get("PID.F3")).startsWith(s.patientId() + "^^^").endsWith("^MR");
             assertThat(f.get("PID.F5")).isEqualTo(s.patientName());
 
-            await().atMost(PIPELINE)
-                    .until(() -> srInstances(p, s.studyInstanceUid()).size() == 1);
-            JsonNode tags = validatedSr(p, srInstances(p, s.studyInstanceUid()).get(0), s);
+            List<String> srs = await().atMost(PIPELINE)
+                    .until(() -> srInstances(p, s.studyInstanceUid()), found -> found.size() == 1);
+            JsonNode tags = validatedSr(p, srs.get(0), s);
             assertThat(tags.path("PatientID").asText()).isEqualTo(s.patientId());
             assertThat(tags.path("PatientName").asText()).isEqualTo(s.patientName());
             assertThat(tags.path("PatientBirthDate").asText()).isEqualTo(s.birthDate());

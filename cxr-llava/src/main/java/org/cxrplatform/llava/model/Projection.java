@@ -35,8 +35,4 @@ final class Projection {
                 .transpose(1, 0, 2)
                 .reshape(n, out); // [N,out]
     }
-
-    int blocks() {
-        return blocks;
-    }
 }

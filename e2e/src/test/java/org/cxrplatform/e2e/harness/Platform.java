@@ -219,7 +219,6 @@ public final class Platform implements RunningPlatform, AutoCloseable {
     private ServiceProcess newService(String name, Map<String, String> extra, int dicomPort, String instance) {
         int http = FreePorts.next();
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaSslBootstrapServers());
         Map<String, String> props = new LinkedHashMap<>();
         props.put("kafka.bootstrap.servers", kafkaSslBootstrapServers());
         // the broker's certificate verified, host name included (the Kafka client's default https identification)

@@ -397,8 +397,7 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
         }
         try {
             StoreOutcome outcome = processParsed(entry, header, live, traceparent);
-            boolean pulled = entry.moveOriginatorAe() != null
-                    && entry.moveOriginatorAe().equals(settings.scp().aeTitle());
+            boolean pulled = ourMove(entry);
             audit.received(
                     entry.callingAe(),
                     pulled,
@@ -414,8 +413,7 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
 
     private StoreOutcome processParsed(Spool.Entry entry, InstanceHeader header, boolean live, String traceparent) {
         String job = backlog.jobOf(header.sopInstanceUid());
-        boolean ourMove = entry.moveOriginatorAe() != null
-                && entry.moveOriginatorAe().equals(settings.scp().aeTitle());
+        boolean ourMove = ourMove(entry);
         // An HL7 order claims the instances of its accession number (retrieved for it, or pushed): its lane wins.
         LaneRules.LaneDecision ordered = job == null ? orders.laneOf(header.accessionNumber(), ourMove) : null;
         if (job == null && ordered == null && ourMove) {
@@ -591,6 +589,11 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
             spool.delete(entry); // the peer gets a failure and retries: its copy is the one that counts
         }
         return reject("kafka-unavailable", StoreOutcome.failure(DicomStatus.OUT_OF_RESOURCES, why + ", retry later"));
+    }
+
+    /** Whether the instance came in on a C-MOVE this node asked for (a backlog pull). */
+    private boolean ourMove(Spool.Entry entry) {
+        return settings.scp().aeTitle().equals(entry.moveOriginatorAe());
     }
 
     private StoreOutcome reject(String reason, StoreOutcome outcome) {

@@ -16,6 +16,7 @@ import org.cxrplatform.devstack.FreePorts;
 import org.cxrplatform.ingest.support.HL7Orders;
 import org.cxrplatform.ingest.support.MllpTlsPeers;
 import org.cxrplatform.ingest.support.TestConfig;
+import org.cxrplatform.testsupport.Mllp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +60,7 @@ class MllpTlsTest {
             try (Socket plain = new Socket()) {
                 plain.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
                 plain.setSoTimeout(30_000);
-                plain.getOutputStream().write(MllpTlsPeers.frame(order("P1", "ACC-PLAIN")));
+                plain.getOutputStream().write(Mllp.frame(order("P1", "ACC-PLAIN")));
                 plain.getOutputStream().flush();
                 String answer;
                 try {

@@ -54,17 +54,6 @@ public final class MllpTlsPeers {
         return answer == null ? "" : answer;
     }
 
-    /** {@code <VT> message <FS><CR>}. */
-    public static byte[] frame(String er7) {
-        byte[] body = er7.getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[body.length + 3];
-        out[0] = 0x0B;
-        System.arraycopy(body, 0, out, 1, body.length);
-        out[body.length + 1] = 0x1C;
-        out[body.length + 2] = 0x0D;
-        return out;
-    }
-
     /** Bytes up to the end of the frame, or up to the end of the stream when the peer closes first. */
     public static String readFrame(InputStream in) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.cxrplatform.contracts.EventJson;
 
 /**
@@ -57,6 +58,10 @@ public final class PatientFromPacs {
             TagFromName.StudyTime,
             TagFromName.StudyID,
             TagFromName.ReferringPhysicianName);
+
+    /** Every key the C-FIND/QIDO asks back: the patient's, then the study's. */
+    static final List<AttributeTag> RETURN_KEYS =
+            Stream.concat(PATIENT.stream(), STUDY_IF_EMPTY.stream()).toList();
 
     /** The SR to store, and whether its patient came from the PACS. */
     public record Filled(byte[] bytes, boolean fromPacs) {}
@@ -149,12 +154,6 @@ public final class PatientFromPacs {
         return answers.get(0);
     }
 
-    static List<AttributeTag> returnKeys() {
-        List<AttributeTag> keys = new ArrayList<>(PATIENT);
-        keys.addAll(STUDY_IF_EMPTY);
-        return keys;
-    }
-
     /** Study Root C-FIND, STUDY level (PixelMed's SCU; a failure status throws). */
     private record CFind(String host, int port, String pacsAe, String callingAe) implements StudyQuery {
 
@@ -165,7 +164,7 @@ public final class PatientFromPacs {
                 AttributeList keys = new AttributeList();
                 put(keys, TagFromName.QueryRetrieveLevel, "STUDY");
                 put(keys, TagFromName.StudyInstanceUID, studyInstanceUid);
-                for (AttributeTag tag : returnKeys()) {
+                for (AttributeTag tag : RETURN_KEYS) {
                     put(keys, tag, null);
                 }
                 new FindSOPClassSCU(
@@ -204,7 +203,7 @@ public final class PatientFromPacs {
             StringBuilder url = new StringBuilder(base.toString().replaceAll("/+$", ""))
                     .append("/studies?StudyInstanceUID=")
                     .append(URLEncoder.encode(studyInstanceUid, StandardCharsets.US_ASCII));
-            for (AttributeTag tag : returnKeys()) {
+            for (AttributeTag tag : RETURN_KEYS) {
                 url.append("&includefield=").append(hex(tag));
             }
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString()))
@@ -229,7 +228,7 @@ public final class PatientFromPacs {
             try {
                 for (JsonNode study : EventJson.mapper().readTree(response.body())) {
                     AttributeList answer = new AttributeList();
-                    for (AttributeTag tag : returnKeys()) {
+                    for (AttributeTag tag : RETURN_KEYS) {
                         JsonNode first = study.path(hex(tag)).path("Value").path(0);
                         // a Person Name is an object with its Alphabetic group (PS3.18 F.2.2)
                         String value =
