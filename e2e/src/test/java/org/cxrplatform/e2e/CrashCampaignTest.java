@@ -149,6 +149,8 @@ class CrashCampaignTest {
                     .toList();
             Set<String> missing = Pipeline.awaitOrus(p, accepted, Duration.ofMinutes(3));
             ServiceProcess.sleep(3000); // a duplicate would come right after
+            // The checks read /api/outbox from the first replica, which may be the one killed and still starting.
+            p.reportReplicas().forEach(r -> r.awaitReady(READY));
             Set<String> ours = patientOf.keySet();
             List<RisPeer.Oru> orus = p.ris().accepted().stream()
                     .filter(o -> ours.contains(o.accession()))
@@ -212,7 +214,6 @@ class CrashCampaignTest {
                     .isEmpty();
             assertThat(orderViolations).as("per-patient order at the RIS").isEmpty();
             assertThat(deadLetters).as("dead letters").isEmpty();
-            p.reportReplicas().forEach(r -> r.awaitReady(READY));
             p.brokers().forEach(b -> b.awaitReady(Duration.ofSeconds(180)));
             assertThat(p.allReady()).as("every service ready afterwards").isTrue();
             assertThat(p.brokers()).as("every Kafka node running").allMatch(KafkaProcess::alive);
