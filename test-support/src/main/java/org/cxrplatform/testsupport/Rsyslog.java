@@ -123,7 +123,7 @@ public final class Rsyslog extends ManagedProcess {
         public Rsyslog start() {
             int tcp = FreePorts.next();
             int tls = FreePorts.next();
-            TestTls.Identity identity = TestTls.make(dir, "collector", TestTls.LOOPBACK);
+            TestTls.Identity identity = TestTls.makeRsa(dir, "collector", TestTls.LOOPBACK);
             Path config = dir.resolve("rsyslog.conf");
             try {
                 Files.writeString(config, """
