@@ -107,7 +107,7 @@ public final class Natives {
     /**
      * Why {@code dtype} cannot run on the CPU with libtorch {@code version}, or null when it can: fp16
      * needs 2.7 or newer, the first with a CPU kernel that multiplies an fp16 weight by a few rows at the
-     * memory's speed (2.5.1, the CUDA build's, is 3-5× slower than fp32 there: BENCHMARKS.md).
+     * memory's speed (with 2.5.1, the CUDA build's, fp16 products are 3-8× slower than fp32: BENCHMARKS.md).
      */
     static String cpuDtypeRefusal(String dtype, String version) {
         if (!dtype.equals("fp16") || atLeast(version, 2, 7)) {

@@ -29,7 +29,7 @@ public record RuntimeOptions(String device, String dtype) {
         }
         if (dtype.equals("bf16")) {
             throw new IllegalArgumentException("dtype bf16 cannot run: DJL's PyTorch bridge (0.33 and 0.36) has no "
-                    + "bfloat16 type (creating one aborts the JVM); use fp16, the same memory");
+                    + "bfloat16 type (creating one aborts the JVM); use fp16 (the same memory) or fp32");
         }
         if (!dtype.equals("fp32") && !dtype.equals("fp16")) {
             throw new IllegalArgumentException("dtype must be fp32 or fp16, got '" + dtype + "'");

@@ -54,7 +54,7 @@ class SetupRefusalTest {
             assertThatThrownBy(() -> new RuntimeOptions(device, "bf16"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("dtype bf16 cannot run: DJL's PyTorch bridge (0.33 and 0.36) has no bfloat16")
-                    .hasMessageContaining("use fp16");
+                    .hasMessageContaining("use fp16 (the same memory) or fp32");
         }
     }
 
