@@ -11,7 +11,7 @@ import ai.djl.nn.core.Linear;
  * {@code x·Wᵀ} with an fp16 weight streams it at the memory's speed with every intra-op thread, for
  * each row of x: a decode step reads half the bytes of fp32. The same weight as {@code x·W} ([in,out])
  * runs 12-23× slower, split into column blocks for a batched product 1.6× slower (BENCHMARKS.md,
- * "Half precision on the CPU"). That kernel reads the whole weight once per row, so from {@value
+ * "Half precision on the CPU"). That kernel reads the whole weight once per row, so above {@value
  * #WIDEN_ABOVE_ROWS} rows on (a prefill chunk) the weight is widened to float32 for the product
  * instead, which costs a transient float32 copy of it and keeps prefill near fp32's GEMM rate.
  * Activations, RMSNorm, attention and the KV cache stay float32: fp16 attention is 4-6× slower on the
