@@ -16,8 +16,8 @@ CONTAINERS=1
 
 PACKAGES=(libpixelmed-java libpixelmed-imageio-java libgdcm-java libgdcm-tools dcmtk orthanc
           orthanc-dicomweb dicom3tools python3-pil python3-hl7 zip jq curl chromium chromium-driver)
-# The audit collector of the tests (test-support's Rsyslog): rsyslog, its TLS driver, openssl for its certificate.
-PACKAGES+=(rsyslog rsyslog-gnutls openssl)
+# The audit collector of the tests (test-support's Rsyslog): rsyslog and its TLS driver (TestTls makes its certificate).
+PACKAGES+=(rsyslog rsyslog-gnutls)
 # podman 4.3 with runc (crun is not used, see ENGINE_SETTINGS), netavark/aardvark-dns for networks whose
 # containers find each other by name, iptables for their port forwarding, mmdebstrap for the base image.
 ((CONTAINERS)) && PACKAGES+=(podman runc netavark aardvark-dns iptables mmdebstrap)

@@ -1,8 +1,12 @@
 // A real OpenID provider for tests: node-oidc-provider (OpenID certified) with the platform's test
-// clients and users. Started by test-support's OidcProvider:
+// clients and users. Started by test-support's OidcProvider, which owns the accounts and writes them:
 //   node provider.mjs <config.json>
 // config: { port, issuer, keys (a JWKS file with private keys), redirectUris: [...],
-//           postLogoutRedirectUris: [...], rolesClaim }
+//           postLogoutRedirectUris: [...], rolesClaim,
+//           users: { <name>: { password, name, roles } },
+//           resources: { <indicator>: { audience, scope } },
+//           worklist: { id, secret, resource },
+//           serviceClients: [ { id, secret, resource, roles, ttl?, scope? } ] }
 // Prints "ready <issuer>" once it listens. Everything is in memory; nothing outlives the process.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -11,39 +15,26 @@ import Provider, { errors } from 'oidc-provider';
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 
 // Test users: the password is checked (unlike oidc-provider's development interactions).
-const USERS = {
-  'dr.rad': { password: 'rad-secret', name: 'Dr Rad Iologist', roles: ['radiologist'] },
-  'it.admin': { password: 'admin-secret', name: 'IT Admin', roles: ['admin'] },
-};
-
-// Resource servers: the report-service API (worklist and API clients) and the FHIR server that
-// report-service pushes to. Their access tokens are JWTs with this audience.
-const RESOURCES = {
-  'urn:cxr:report-service': { audience: 'cxr-report-service', scope: 'reports' },
-  'urn:cxr:fhir': { audience: 'cxr-fhir-receiver', scope: 'system/DiagnosticReport.write' },
-};
-
-const WORKLIST_SECRET = 'worklist-secret-at-least-32-characters-long';
+const USERS = config.users;
+// Resource servers (the report-service API, the FHIR server report-service pushes to): their access
+// tokens are JWTs with this audience.
+const RESOURCES = config.resources;
+const WORKLIST = config.worklist;
 // Service accounts with client credentials: each one's resource, roles and token lifetime.
-const SERVICE_CLIENTS = {
-  'api-radiologist': { resource: 'urn:cxr:report-service', roles: ['radiologist'] },
-  'api-no-role': { resource: 'urn:cxr:report-service', roles: [] },
-  'api-short-lived': { resource: 'urn:cxr:report-service', roles: ['radiologist'], ttl: 1 },
-  'report-service-fhir': { resource: 'urn:cxr:fhir', roles: [], scope: 'system/DiagnosticReport.write' },
-};
+const SERVICE_CLIENTS = Object.fromEntries(config.serviceClients.map((c) => [c.id, c]));
 
 const clients = [
   {
-    client_id: 'cxr-worklist',
-    client_secret: WORKLIST_SECRET,
+    client_id: WORKLIST.id,
+    client_secret: WORKLIST.secret,
     grant_types: ['authorization_code'],
     response_types: ['code'],
     redirect_uris: config.redirectUris,
     post_logout_redirect_uris: config.postLogoutRedirectUris,
   },
-  ...Object.entries(SERVICE_CLIENTS).map(([id, c]) => ({
-    client_id: id,
-    client_secret: `${id}-secret`,
+  ...config.serviceClients.map((c) => ({
+    client_id: c.id,
+    client_secret: c.secret,
     grant_types: ['client_credentials'],
     response_types: [],
     redirect_uris: [],
@@ -52,7 +43,7 @@ const clients = [
 ];
 
 function resourceOf(client) {
-  return client.clientId === 'cxr-worklist' ? 'urn:cxr:report-service' : SERVICE_CLIENTS[client.clientId]?.resource;
+  return client.clientId === WORKLIST.id ? WORKLIST.resource : SERVICE_CLIENTS[client.clientId]?.resource;
 }
 
 function rolesOf(token) {
@@ -62,7 +53,7 @@ function rolesOf(token) {
 
 const provider = new Provider(config.issuer, {
   clients,
-  scopes: ['openid', 'profile', 'reports', 'system/DiagnosticReport.write'],
+  scopes: ['openid', 'profile', ...Object.values(RESOURCES).map((r) => r.scope)],
   jwks: JSON.parse(readFileSync(config.keys, 'utf8')),
   pkce: { required: () => true },
   cookies: { keys: ['cxr-test-provider-cookie-key'] },
@@ -78,7 +69,7 @@ const provider = new Provider(config.issuer, {
     if (grantId) return ctx.oidc.provider.Grant.find(grantId);
     const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
     grant.addOIDCScope('openid profile');
-    grant.addResourceScope('urn:cxr:report-service', 'reports');
+    grant.addResourceScope(WORKLIST.resource, RESOURCES[WORKLIST.resource].scope);
     await grant.save();
     return grant;
   },

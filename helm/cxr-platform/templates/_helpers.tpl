@@ -137,6 +137,11 @@ imagePullSecrets:
 {{- if and (not .Values.kafka.enabled) .Values.externalKafka.tls.caSecret }}true{{ end -}}
 {{- end -}}
 
+{{/* KEDA's Kafka trigger needs a TriggerAuthentication (inference.yaml) for SASL credentials or the brokers' CA. */}}
+{{- define "cxr.kafka.kedaAuthEnabled" -}}
+{{- if or (include "cxr.kafka.saslEnabled" .) (include "cxr.kafka.caEnabled" .) }}true{{ end -}}
+{{- end -}}
+
 {{- define "cxr.kafka.caVolume" -}}
 {{- if include "cxr.kafka.caEnabled" . }}
 - name: kafka-ca

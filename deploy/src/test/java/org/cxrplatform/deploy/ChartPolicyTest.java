@@ -857,7 +857,8 @@ class ChartPolicyTest {
                 .orElseThrow(() -> new AssertionError("no object *" + suffix));
     }
 
-    private static ConfigMap configMap(List<Chart.Obj> objects, String suffix) {
+    /** The ConfigMap whose name ends with {@code suffix} (e.g. {@code -report}), strictly parsed. */
+    static ConfigMap configMap(List<Chart.Obj> objects, String suffix) {
         return (ConfigMap) StrictModels.parse(byName(ofKind(objects, "ConfigMap"), suffix));
     }
 

@@ -3,7 +3,6 @@ package org.cxrplatform.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -41,7 +40,7 @@ class IngestExposureTest {
         assertThat(ChartPolicyTest.ofKind(objects, "Ingress"))
                 .noneSatisfy(o -> assertThat(o.name()).isEqualTo(NAME));
         assertThat(ports(container(objects))).containsOnlyKeys("http", "dicom");
-        assertThat(configMap(objects).getData())
+        assertThat(ChartPolicyTest.configMap(objects, "-ingest").getData())
                 .containsEntry("CXR_INGEST_JOBS_ROLES", "admin")
                 .containsEntry("CXR_INGEST_JOBS_DEV_AUTH", "false")
                 .containsEntry("CXR_INGEST_STOW_DEV_AUTH", "false")
@@ -84,7 +83,7 @@ class IngestExposureTest {
         });
         assertThat(ports(container(objects))).containsEntry("hl7", 2575);
 
-        assertThat(configMap(objects).getData())
+        assertThat(ChartPolicyTest.configMap(objects, "-ingest").getData())
                 .containsEntry("CXR_INGEST_ORDERS_MLLP_PORT", "2575")
                 .containsEntry("CXR_INGEST_ORDERS_TLS_ENABLED", "true")
                 .containsEntry("CXR_INGEST_ORDERS_TLS_KEY_STORE", "/etc/cxr/orders-tls/keystore.p12")
@@ -179,7 +178,7 @@ class IngestExposureTest {
                 .set("ingest.orders.clients.cidrs[0]", "10.60.1.0/24")
                 .set("ingest.api.enabled", true)
                 .set("ingest.api.ingress.enabled", true));
-        assertThat(configMap(plain).getData())
+        assertThat(ChartPolicyTest.configMap(plain, "-ingest").getData())
                 .containsEntry("CXR_INGEST_ORDERS_TLS_ENABLED", "false")
                 .doesNotContainKey("CXR_INGEST_ORDERS_TLS_KEY_STORE");
         assertThat(rulesByPort(policy(plain)).get(8080)).contains("namespace ingress-nginx / pods {}");
@@ -222,10 +221,6 @@ class IngestExposureTest {
 
     private static NetworkPolicy policy(List<Chart.Obj> objects) {
         return (NetworkPolicy) StrictModels.parse(byName(objects, "NetworkPolicy", "cxr-cxr-platform-ingest"));
-    }
-
-    private static ConfigMap configMap(List<Chart.Obj> objects) {
-        return (ConfigMap) StrictModels.parse(byName(objects, "ConfigMap", NAME));
     }
 
     private static StatefulSet statefulSet(List<Chart.Obj> objects) {

@@ -3,7 +3,6 @@ package org.cxrplatform.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -21,12 +20,10 @@ import org.junit.jupiter.api.Test;
  */
 class TransportTlsChartTest {
 
-    private static final String REPORT = "cxr-cxr-platform-report";
-
     @Test
     void oruGoesOverMutualTlsWithTheStoresOfTheSecret() {
         List<Chart.Obj> objects = Scenarios.PRODUCTION.objects();
-        assertThat(reportConfig(objects).getData())
+        assertThat(ChartPolicyTest.configMap(objects, "-report").getData())
                 .containsEntry("CXR_REPORT_RIS_ENDPOINTS_0__TLS_CONFIGURATION_NAME", "ris")
                 .containsEntry("QUARKUS_TLS_RIS_TRUST_STORE_P12_PATH", "/etc/cxr/ris-tls/truststore.p12")
                 .containsEntry("QUARKUS_TLS_RIS_KEY_STORE_P12_PATH", "/etc/cxr/ris-tls/keystore.p12");
@@ -51,7 +48,7 @@ class TransportTlsChartTest {
     @Test
     void postgresIsVerifiedAgainstTheMountedCa() {
         List<Chart.Obj> objects = Scenarios.PRODUCTION.objects();
-        assertThat(reportConfig(objects).getData())
+        assertThat(ChartPolicyTest.configMap(objects, "-report").getData())
                 .containsEntry("QUARKUS_DATASOURCE_JDBC_ADDITIONAL_JDBC_PROPERTIES_SSLMODE", "verify-full")
                 .containsEntry(
                         "QUARKUS_DATASOURCE_JDBC_ADDITIONAL_JDBC_PROPERTIES_SSLROOTCERT",
@@ -112,7 +109,7 @@ class TransportTlsChartTest {
     @Test
     void defaultsMountNothingAndTurnNoTlsOn() {
         List<Chart.Obj> objects = Scenarios.DEFAULT.objects();
-        assertThat(reportConfig(objects).getData())
+        assertThat(ChartPolicyTest.configMap(objects, "-report").getData())
                 .doesNotContainKeys(
                         "CXR_REPORT_RIS_ENDPOINTS_0__TLS_CONFIGURATION_NAME",
                         "QUARKUS_TLS_RIS_TRUST_STORE_P12_PATH",
@@ -123,13 +120,6 @@ class TransportTlsChartTest {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private static ConfigMap reportConfig(List<Chart.Obj> objects) {
-        return (ConfigMap) StrictModels.parse(objects.stream()
-                .filter(o -> o.kind().equals("ConfigMap") && o.name().equals(REPORT))
-                .findFirst()
-                .orElseThrow());
-    }
 
     private static PodSpec reportPod(List<Chart.Obj> objects) {
         return Workloads.of(objects)

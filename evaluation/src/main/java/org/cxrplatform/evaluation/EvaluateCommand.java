@@ -11,6 +11,7 @@ import org.cxrplatform.evaluation.scoring.UncertainPolicy;
 import org.cxrplatform.llava.GenerationOptions;
 import org.cxrplatform.llava.RuntimeOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code evaluate} command: see {@link Evaluator} for the pipeline and the outputs. */
@@ -92,17 +93,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}, the CheXpert convention: not mentioned).")
     BlankChoice blank;
 
-    @Option(
-            names = "--bootstrap",
-            defaultValue = "1000",
-            description = "Bootstrap resamples for the 95 %% intervals " + "(default ${DEFAULT-VALUE}; 0 for none).")
-    int bootstrap;
-
-    @Option(
-            names = "--seed",
-            defaultValue = "20240101",
-            description = "Seed of the bootstrap (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    BootstrapOptions bootstrap;
 
     @Option(
             names = "--dataset",
@@ -189,8 +181,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 policies,
                 blank == BlankChoice.negative ? BlankPolicy.NEGATIVE : BlankPolicy.EXCLUDE,
                 batch,
-                bootstrap,
-                seed,
+                bootstrap.resamples,
+                bootstrap.seed,
                 gallery,
                 skipMissing,
                 labelerSentences,

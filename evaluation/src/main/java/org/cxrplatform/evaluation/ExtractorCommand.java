@@ -12,6 +12,7 @@ import org.cxrplatform.evaluation.labeler.ReportLabeler;
 import org.cxrplatform.evaluation.report.TextSummary;
 import org.cxrplatform.evaluation.scoring.PolicyResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,17 +37,8 @@ public final class ExtractorCommand implements Callable<Integer> {
     @Option(names = "--heldout", paramLabel = "DIR", description = "Held-out set folder.")
     Path heldout;
 
-    @Option(
-            names = "--bootstrap",
-            defaultValue = "1000",
-            description = "Bootstrap resamples for the 95 %% intervals " + "(default ${DEFAULT-VALUE}; 0 for none).")
-    int bootstrap;
-
-    @Option(
-            names = "--seed",
-            defaultValue = "20240101",
-            description = "Seed of the bootstrap (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    BootstrapOptions bootstrap;
 
     @Override
     public Integer call() throws Exception {
@@ -67,7 +59,7 @@ public final class ExtractorCommand implements Callable<Integer> {
             stderr.println("error: " + e.getMessage());
             return 2;
         }
-        HeldoutQuality.Result result = HeldoutQuality.measure(set, labeler, bootstrap, seed);
+        HeldoutQuality.Result result = HeldoutQuality.measure(set, labeler, bootstrap.resamples, bootstrap.seed);
         stdout.println("== held-out set " + heldout + " (labelled independently of the extractor's rules) ==");
         stdout.println(
                 "Extractor PRESENT and label 1 / PRESENT are positive; blank / NOT_MENTIONED and ABSENT negative; "

@@ -102,8 +102,7 @@ public final class Fixtures {
      * for a test's PACS to hold the source study of a report.
      */
     public static Path image(Path dir, String study, String patientId, String patientName) throws Exception {
-        SampleStudies.Sample sample =
-                SampleStudies.write(dir, SampleStudies.DEFAULT_SEED).get(0);
+        SampleStudies.Sample sample = SampleStudies.writeFrontalChest(dir, SampleStudies.DEFAULT_SEED);
         AttributeList list = new AttributeList();
         list.read(sample.file().toFile());
         SpecificCharacterSet latin1 = new SpecificCharacterSet(new String[] {"ISO_IR 100"});

@@ -1,5 +1,6 @@
 package org.cxrplatform.testsupport;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,6 +54,42 @@ public final class OidcProvider extends ManagedProcess {
     public static final String FHIR_SCOPE = "system/DiagnosticReport.write";
     public static final String ROLES_CLAIM = "roles";
 
+    /** The resource indicators (RFC 8707) of the two resource servers the provider issues tokens for. */
+    private static final String API_RESOURCE = "urn:cxr:report-service";
+
+    private static final String FHIR_RESOURCE = "urn:cxr:fhir";
+
+    // The accounts are defined here only; provider.mjs reads them from the configuration this class writes.
+
+    /** A user of the sign-in page: password checked, roles into the access token. */
+    private record User(String password, String name, List<String> roles) {}
+
+    /** A resource server: the audience and scope of its access tokens (JWTs). */
+    private record Resource(String audience, String scope) {}
+
+    /**
+     * A client of the provider and the tokens it gets: for the resource server {@code resource}; service
+     * clients (client credentials) also name their roles, optionally a token lifetime in seconds and a scope.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Client(String id, String secret, String resource, List<String> roles, Integer ttl, String scope) {}
+
+    private static final Map<String, User> USERS = Map.of(
+            RADIOLOGIST, new User(RADIOLOGIST_PASSWORD, "Dr Rad Iologist", List.of("radiologist")),
+            ADMIN, new User(ADMIN_PASSWORD, "IT Admin", List.of("admin")));
+
+    private static final Map<String, Resource> RESOURCES = Map.of(
+            API_RESOURCE, new Resource(API_AUDIENCE, "reports"),
+            FHIR_RESOURCE, new Resource(FHIR_AUDIENCE, FHIR_SCOPE));
+
+    private static final Client WORKLIST = new Client(WORKLIST_CLIENT, WORKLIST_SECRET, API_RESOURCE, null, null, null);
+
+    private static final List<Client> SERVICE_CLIENTS = List.of(
+            service(API_RADIOLOGIST, API_RESOURCE, List.of("radiologist"), null, null),
+            service(API_NO_ROLE, API_RESOURCE, List.of(), null, null),
+            service(API_SHORT_LIVED, API_RESOURCE, List.of("radiologist"), 1, null),
+            service(FHIR_CLIENT, FHIR_RESOURCE, List.of(), null, FHIR_SCOPE));
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String url;
@@ -74,6 +111,10 @@ public final class OidcProvider extends ManagedProcess {
     /** The client secret of a service client. */
     public static String secretOf(String clientId) {
         return WORKLIST_CLIENT.equals(clientId) ? WORKLIST_SECRET : clientId + "-secret";
+    }
+
+    private static Client service(String id, String resource, List<String> roles, Integer ttl, String scope) {
+        return new Client(id, secretOf(id), resource, roles, ttl, scope);
     }
 
     /** Where it listens ({@code http://127.0.0.1:<port>}); its issuer too unless {@link Setup#issuer} named another. */
@@ -146,6 +187,10 @@ public final class OidcProvider extends ManagedProcess {
                 cfg.put("redirectUris", redirectUris);
                 cfg.put("postLogoutRedirectUris", postLogoutRedirectUris);
                 cfg.put("rolesClaim", ROLES_CLAIM);
+                cfg.put("users", USERS);
+                cfg.put("resources", RESOURCES);
+                cfg.put("worklist", WORKLIST);
+                cfg.put("serviceClients", SERVICE_CLIENTS);
                 Path config = dir.resolve("provider-" + port + ".json");
                 JSON.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), cfg);
                 OidcProvider provider =

@@ -29,7 +29,7 @@ import org.xml.sax.SAXException;
  * A real syslog collector: Debian's rsyslog ({@code /usr/sbin/rsyslogd}, package {@code rsyslog},
  * TLS from {@code rsyslog-gnutls}) with its own configuration in a folder of the test's. It listens
  * on two free ports: plain TCP and TLS (RFC 5425, server certificate for 127.0.0.1/localhost made by
- * {@code openssl} at {@link Setup#start}, {@link #caCert()}), accepts octet-counted and
+ * {@link TestTls} at {@link Setup#start}, {@link #caCert()}), accepts octet-counted and
  * newline-framed messages up to 256 kB, and writes each message it parsed as one JSON line
  * ({@link #received()}). {@link #stop} and {@link #start} keep ports and what was received (the
  * collector is down for a while).
@@ -86,10 +86,11 @@ public final class Rsyslog extends ManagedProcess {
     }
 
     private final Path dir;
+    private final TestTls.Identity identity;
     private final int tcpPort;
     private final int tlsPort;
 
-    private Rsyslog(Path dir, Path config, int tcpPort, int tlsPort) {
+    private Rsyslog(Path dir, Path config, TestTls.Identity identity, int tcpPort, int tlsPort) {
         super(
                 "rsyslog",
                 List.of(
@@ -102,6 +103,7 @@ public final class Rsyslog extends ManagedProcess {
                 Map.of(),
                 dir.resolve("rsyslog.log"));
         this.dir = dir;
+        this.identity = identity;
         this.tcpPort = tcpPort;
         this.tlsPort = tlsPort;
     }
@@ -121,15 +123,14 @@ public final class Rsyslog extends ManagedProcess {
         public Rsyslog start() {
             int tcp = FreePorts.next();
             int tls = FreePorts.next();
+            TestTls.Identity identity = TestTls.makeRsa(dir, "collector", TestTls.LOOPBACK);
+            Path config = dir.resolve("rsyslog.conf");
             try {
-                Files.createDirectories(dir);
-                makeCertificate(dir);
-                Path config = dir.resolve("rsyslog.conf");
                 Files.writeString(config, """
                         global(workDirectory="%1$s" maxMessageSize="256k" net.enableDNS="off"
-                               defaultNetstreamDriverCAFile="%1$s/cert.pem"
-                               defaultNetstreamDriverCertFile="%1$s/cert.pem"
-                               defaultNetstreamDriverKeyFile="%1$s/key.pem")
+                               defaultNetstreamDriverCAFile="%4$s"
+                               defaultNetstreamDriverCertFile="%4$s"
+                               defaultNetstreamDriverKeyFile="%5$s")
                         module(load="imtcp")
                         input(type="imtcp" port="%2$d" address="127.0.0.1" name="tcp")
                         input(type="imtcp" port="%3$d" address="127.0.0.1" name="tls"
@@ -144,36 +145,11 @@ public final class Rsyslog extends ManagedProcess {
                           property(outname="msg" name="msg" format="jsonf")
                         }
                         action(type="omfile" file="%1$s/received.jsonl" template="cxrjson")
-                        """.formatted(dir, tcp, tls));
+                        """.formatted(dir, tcp, tls, identity.certPem(), identity.keyPem()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return new Rsyslog(dir, dir.resolve("rsyslog.conf"), tcp, tls).startAndWait(Duration.ofSeconds(30));
-        }
-
-        private static void makeCertificate(Path dir) {
-            Dcmtk.Result r = Dcmtk.run(
-                    List.of(
-                            "openssl",
-                            "req",
-                            "-x509",
-                            "-newkey",
-                            "rsa:2048",
-                            "-nodes",
-                            "-days",
-                            "2",
-                            "-keyout",
-                            dir.resolve("key.pem").toString(),
-                            "-out",
-                            dir.resolve("cert.pem").toString(),
-                            "-subj",
-                            "/CN=localhost",
-                            "-addext",
-                            "subjectAltName=IP:127.0.0.1,DNS:localhost"),
-                    60);
-            if (!r.ok()) {
-                throw new IllegalStateException("openssl could not make the collector's certificate:\n" + r.output());
-            }
+            return new Rsyslog(dir, config, identity, tcp, tls).startAndWait(Duration.ofSeconds(30));
         }
     }
 
@@ -209,7 +185,7 @@ public final class Rsyslog extends ManagedProcess {
 
     /** The PEM certificate the TLS port presents (self-signed: it is its own CA). */
     public Path caCert() {
-        return dir.resolve("cert.pem");
+        return identity.certPem();
     }
 
     /** Every message received so far, oldest first. */

@@ -66,6 +66,18 @@ public final class TestTls {
      * @param sans keytool SAN list, e.g. {@link #LOOPBACK}
      */
     public static Identity make(Path dir, String name, String sans) {
+        return make(dir, name, sans, "-keyalg", "EC", "-groupname", "secp256r1");
+    }
+
+    /**
+     * As {@link #make}, with an RSA 2048 key: for a peer on GnuTLS (rsyslog), which cannot read the JDK's
+     * EC private keys (PKCS#8 without the public key: "ASN1 parser: Element was not found").
+     */
+    public static Identity makeRsa(Path dir, String name, String sans) {
+        return make(dir, name, sans, "-keyalg", "RSA", "-keysize", "2048");
+    }
+
+    private static Identity make(Path dir, String name, String sans, String... keyAlgorithm) {
         Path keyStore = dir.resolve(name + ".p12");
         Path trustStore = dir.resolve(name + "-trust.p12");
         Path cert = dir.resolve(name + ".crt");
@@ -74,14 +86,9 @@ public final class TestTls {
             Files.createDirectories(dir);
             // one keytool run makes the key pair; the other forms are written from it here (each JVM start costs
             // seconds)
-            keytool(
-                    "-genkeypair",
-                    "-alias",
-                    name,
-                    "-keyalg",
-                    "EC",
-                    "-groupname",
-                    "secp256r1",
+            List<String> args = new ArrayList<>(List.of("-genkeypair", "-alias", name));
+            args.addAll(List.of(keyAlgorithm));
+            args.addAll(List.of(
                     "-validity",
                     "2",
                     "-dname",
@@ -93,7 +100,8 @@ public final class TestTls {
                     "-keystore",
                     keyStore.toString(),
                     "-storepass",
-                    PASSWORD);
+                    PASSWORD));
+            keytool(args);
             writeDerivedForms(keyStore, name, trustStore, cert, key);
             return new Identity(name, keyStore, trustStore, cert, key);
         } catch (IOException e) {
@@ -141,10 +149,10 @@ public final class TestTls {
         }
     }
 
-    private static void keytool(String... args) {
+    private static void keytool(List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        cmd.addAll(List.of(args));
+        cmd.addAll(args);
         Dcmtk.Result r = Dcmtk.run(cmd, 120);
         if (!r.ok()) {
             throw new IllegalStateException("keytool failed: " + r.output());

@@ -50,7 +50,8 @@ class ConformanceTest {
 
     @Test
     void dsrdumpRefusesAnImageAsAStructuredReport(@TempDir Path dir) {
-        Path image = SampleStudies.write(dir, SampleStudies.DEFAULT_SEED).get(0).file();
+        Path image =
+                SampleStudies.writeFrontalChest(dir, SampleStudies.DEFAULT_SEED).file();
         Conformance.Report dump = Conformance.dsrdump(image);
         assertThat(dump.problems()).as(dump.output()).isNotEmpty();
         Conformance.Report verify = Conformance.dciodvfy(image);

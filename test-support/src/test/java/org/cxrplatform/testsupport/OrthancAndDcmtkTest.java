@@ -14,8 +14,8 @@ class OrthancAndDcmtkTest {
 
     @Test
     void orthancStoresWhatStorescuSendsAndKeepsItOverARestart(@TempDir Path dir) {
-        SampleStudies.Sample sample = SampleStudies.write(dir.resolve("samples"), SampleStudies.DEFAULT_SEED)
-                .get(0);
+        SampleStudies.Sample sample =
+                SampleStudies.writeFrontalChest(dir.resolve("samples"), SampleStudies.DEFAULT_SEED);
         try (Orthanc pacs =
                 Orthanc.in(dir.resolve("orthanc")).aeTitle("TESTPACS").start()) {
             assertThat(Dcmtk.echoscu("LOADER", pacs.aeTitle(), pacs.dicomPort()).ok())

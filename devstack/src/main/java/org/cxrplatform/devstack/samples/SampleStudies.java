@@ -19,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -220,18 +219,14 @@ public final class SampleStudies {
 
     /** Writes every sample into {@code dir} (created if missing) and describes them, in file-name order. */
     public static List<Sample> write(Path dir, long seed) {
-        try {
-            Files.createDirectories(dir);
-            List<Sample> out = new ArrayList<>();
-            for (Spec spec : SPECS) {
-                out.add(writeOne(dir, seed, spec, COLUMNS, ROWS));
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write samples into " + dir, e);
-        } catch (DicomException e) {
-            throw new IllegalStateException("cannot build samples", e);
-        }
+        return SPECS.stream()
+                .map(spec -> writeSpec(dir, seed, spec, COLUMNS, ROWS))
+                .toList();
+    }
+
+    /** The first sample alone (a CR PA chest, 12-bit MONOCHROME2), as {@link #write} makes it: for a test that needs one image. */
+    public static Sample writeFrontalChest(Path dir, long seed) {
+        return writeSpec(dir, seed, SPECS.get(0), COLUMNS, ROWS);
     }
 
     /** A DICOM UID under the 2.25 (UUID) root, derived from the seed and a name: stable across runs. */
@@ -261,13 +256,18 @@ public final class SampleStudies {
                 0,
                 1,
                 Windowing.WINDOW);
+        return writeSpec(dir, seed, spec, columns, rows);
+    }
+
+    /** {@link #writeOne} into {@code dir} (created if missing), its failures unchecked. */
+    private static Sample writeSpec(Path dir, long seed, Spec spec, int columns, int rows) {
         try {
             Files.createDirectories(dir);
             return writeOne(dir, seed, spec, columns, rows);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a full-size sample into " + dir, e);
+            throw new UncheckedIOException("cannot write sample " + spec.label() + " into " + dir, e);
         } catch (DicomException e) {
-            throw new IllegalStateException("cannot build a full-size sample", e);
+            throw new IllegalStateException("cannot build sample " + spec.label(), e);
         }
     }
 

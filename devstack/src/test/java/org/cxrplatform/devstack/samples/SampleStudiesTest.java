@@ -31,6 +31,10 @@ class SampleStudiesTest {
                     .isEqualTo(Files.readAllBytes(b.get(i).file()));
             assertThat(a.get(i).sopInstanceUid()).isNotEqualTo(c.get(i).sopInstanceUid());
         }
+        assertThat(Files.readAllBytes(
+                        SampleStudies.writeFrontalChest(tmp.resolve("d"), 7).file()))
+                .as("the first sample written alone")
+                .isEqualTo(Files.readAllBytes(a.get(0).file()));
     }
 
     @Test

@@ -5,10 +5,10 @@ import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,7 +47,7 @@ public class AuditLog {
     AuditSender sender;
 
     @Inject
-    TransactionSynchronizationRegistry transactions;
+    Event<AuditEvent> events;
 
     @Inject
     CurrentVertxRequest request;
@@ -55,7 +55,7 @@ public class AuditLog {
     /** One report read (JSON, FHIR). */
     public void reportRead(String actor, StoredReport r, String how) {
         record(actor, "VIEW", "report", r.reportId(), how);
-        send(patientRecord(Action.READ, actor)
+        events.fire(patientRecord(Action.READ, actor)
                 .object(ParticipantObject.report(r.reportId()))
                 .object(ParticipantObject.study(r.studyInstanceUid()))
                 .object(patient(r)));
@@ -78,7 +78,7 @@ public class AuditLog {
                     event = event.object(patient(r));
                 }
             }
-            send(event);
+            events.fire(event);
             i += REPORTS_PER_MESSAGE;
         } while (i < reports.size());
     }
@@ -86,7 +86,7 @@ public class AuditLog {
     /** The study image the model read was viewed. */
     public void imageRead(String actor, StoredReport r) {
         record(actor, "VIEW", "report", r.reportId(), "image");
-        send(AuditEvent.of(EventId.INSTANCES_ACCESSED, Action.READ)
+        events.fire(AuditEvent.of(EventId.INSTANCES_ACCESSED, Action.READ)
                 .participant(caller(actor))
                 .object(ParticipantObject.study(r.studyInstanceUid()))
                 .object(patient(r)));
@@ -100,7 +100,7 @@ public class AuditLog {
             case "EDIT" -> AuditEvent.EDIT;
             default -> AuditEvent.REJECT;
         };
-        send(patientRecord(Action.UPDATE, actor)
+        events.fire(patientRecord(Action.UPDATE, actor)
                 .type(type)
                 .object(ParticipantObject.report(r.reportId()))
                 .object(ParticipantObject.study(r.studyInstanceUid()))
@@ -114,14 +114,14 @@ public class AuditLog {
         for (String uid : new LinkedHashSet<>(studyInstanceUids)) {
             event = event.object(ParticipantObject.study(uid));
         }
-        send(event);
+        events.fire(event);
     }
 
     /** A critical alert on a report's study was acknowledged. */
     public void alertAcknowledged(
             String actor, String alertId, String reportId, String studyInstanceUid, String detail) {
         record(actor, "ACKNOWLEDGE", "alert", alertId, detail);
-        send(patientRecord(Action.UPDATE, actor)
+        events.fire(patientRecord(Action.UPDATE, actor)
                 .type(AuditEvent.ACKNOWLEDGE)
                 .object(ParticipantObject.report(reportId))
                 .object(ParticipantObject.study(studyInstanceUid)));
@@ -154,7 +154,7 @@ public class AuditLog {
                 targetType,
                 targetId,
                 kind + " to " + destination);
-        send(AuditEvent.of(EventId.EXPORT, Action.READ)
+        events.fire(AuditEvent.of(EventId.EXPORT, Action.READ)
                 .outcome(delivered ? Outcome.SUCCESS : Outcome.SERIOUS_FAILURE)
                 .participant(
                         new ActiveParticipant(sender.sourceId(), true, sender.hostname(), ActiveParticipant.SOURCE))
@@ -226,23 +226,12 @@ public class AuditLog {
         return ActiveParticipant.requestor(actor, address);
     }
 
-    /** To syslog after the caller's transaction commits (a rolled-back change was not made); at once without one. */
-    private void send(AuditEvent event) {
-        if (transactions.getTransactionKey() == null) {
-            sender.send(event);
-            return;
-        }
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {}
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    sender.send(event);
-                }
-            }
-        });
+    /**
+     * To syslog once the caller's transaction committed (a rolled-back change was not made); at once
+     * outside a transaction (CDI's transactional observer).
+     */
+    void toSyslog(@Observes(during = TransactionPhase.AFTER_SUCCESS) AuditEvent event) {
+        sender.send(event);
     }
 
     public record Entry(

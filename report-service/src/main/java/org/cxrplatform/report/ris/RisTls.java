@@ -1,11 +1,13 @@
 package org.cxrplatform.report.ris;
 
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.Startup;
 import io.quarkus.tls.TlsConfiguration;
 import io.quarkus.tls.TlsConfigurationRegistry;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLSocketFactory;
 import org.cxrplatform.report.ReportConfig;
@@ -17,6 +19,7 @@ import org.cxrplatform.report.ReportConfig;
  * A configuration that trusts every certificate is refused: the ORU carries patient data, and
  * a RIS that cannot be identified must not get it.
  */
+@Startup
 @ApplicationScoped
 public class RisTls {
 
@@ -26,17 +29,30 @@ public class RisTls {
     @Inject
     ReportConfig config;
 
-    /** Fails the start when an endpoint names a TLS configuration that does not exist or trusts everything. */
-    void check(@Observes StartupEvent start) {
-        config.ris().endpoints().forEach(this::socketFactory);
+    /** The socket factory of every TLS endpoint, by destination; plain MLLP endpoints have none. */
+    private final Map<String, SSLSocketFactory> factories = new HashMap<>();
+
+    /**
+     * Builds each TLS endpoint's sockets once, at start-up ({@link Startup}): an endpoint naming a TLS
+     * configuration that does not exist, trusts everything or cannot be used fails the start.
+     */
+    @PostConstruct
+    void build() {
+        for (ReportConfig.Endpoint endpoint : config.ris().endpoints()) {
+            endpoint.tlsConfigurationName()
+                    .ifPresent(name -> factories.put(endpoint.destination(), build(endpoint, name)));
+        }
     }
 
     /** The sockets for {@code endpoint}: TLS from its named configuration, or empty for plain MLLP. */
     Optional<SSLSocketFactory> socketFactory(ReportConfig.Endpoint endpoint) {
-        if (endpoint.tlsConfigurationName().isEmpty()) {
-            return Optional.empty();
-        }
-        String name = endpoint.tlsConfigurationName().get();
+        // Optional.of: a TLS endpoint without its factory fails instead of falling back to plain text
+        return endpoint.tlsConfigurationName().isEmpty()
+                ? Optional.empty()
+                : Optional.of(factories.get(endpoint.destination()));
+    }
+
+    private SSLSocketFactory build(ReportConfig.Endpoint endpoint, String name) {
         TlsConfiguration tls = registry.get(name)
                 .orElseThrow(() -> new IllegalStateException("RIS " + endpoint.destination()
                         + ": tls-configuration-name " + name + " names no quarkus.tls." + name + ".* configuration"));
@@ -46,7 +62,7 @@ public class RisTls {
                     + ".trust-store");
         }
         try {
-            return Optional.of(tls.createSSLContext().getSocketFactory());
+            return tls.createSSLContext().getSocketFactory();
         } catch (Exception e) {
             throw new IllegalStateException(
                     "RIS " + endpoint.destination() + ": cannot use quarkus.tls." + name + ": " + e.getMessage(), e);

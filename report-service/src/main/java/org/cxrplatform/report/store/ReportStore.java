@@ -71,20 +71,17 @@ public class ReportStore {
     }
 
     public Optional<StoredReport> find(String reportId) {
-        return one("SELECT " + COLUMNS + " FROM report WHERE report_id = :reportId", reportId);
+        return byReportId(reportId, "");
     }
 
     /** The report an outbox entry belongs to (by its row id). */
     public Optional<StoredReport> findByPk(long pk) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM report WHERE id = :pk")
-                .bind("pk", pk)
-                .map(REPORT)
-                .findOne());
+        return one("id = :key", pk);
     }
 
     /** Reads and row-locks a report for a status change. */
     public Optional<StoredReport> lock(String reportId) {
-        return one("SELECT " + COLUMNS + " FROM report WHERE report_id = :reportId FOR UPDATE", reportId);
+        return byReportId(reportId, " FOR UPDATE");
     }
 
     /**
@@ -155,12 +152,19 @@ public class ReportStore {
                 .list());
     }
 
-    private Optional<StoredReport> one(String sql, String reportId) {
+    private Optional<StoredReport> byReportId(String reportId, String lock) {
         if (!Inputs.isReportId(reportId)) {
             return Optional.empty(); // not a report id (32 hex digits): nothing to ask the database
         }
-        return jdbi.withHandle(
-                h -> h.createQuery(sql).bind("reportId", reportId).map(REPORT).findOne());
+        return one("report_id = :key" + lock, reportId);
+    }
+
+    /** The report {@code condition} selects, {@code :key} bound to {@code key}. */
+    private Optional<StoredReport> one(String condition, Object key) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM report WHERE " + condition)
+                .bind("key", key)
+                .map(REPORT)
+                .findOne());
     }
 
     public record ReportQuery(
