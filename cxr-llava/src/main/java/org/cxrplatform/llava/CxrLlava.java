@@ -83,7 +83,8 @@ public final class CxrLlava implements AutoCloseable {
      *
      * @throws CheckpointException for a folder that is not a usable CXR-LLaVA v2 checkpoint
      * @throws SetupException (an {@link IllegalStateException}) in one line naming the fix: a GPU asked of
-     *     the CPU build or not visible to the CUDA build, natives that do not start, a memory budget that
+     *     the CPU build or not visible to the CUDA build, fp16 on a CPU whose natives are older than
+     *     PyTorch 2.7, natives that do not start, a memory budget that
      *     holds fewer sequences than the engine's configured slots
      */
     public static CxrLlava load(Path modelDir, RuntimeOptions options, EngineConfig engineConfig) {

@@ -70,12 +70,17 @@ public final class Natives {
     /**
      * The DJL device for {@code options}.
      *
-     * @throws SetupException when a GPU is asked of the CPU build, or of a CUDA build that sees too few GPUs
+     * @throws SetupException when a GPU is asked of the CPU build, or of a CUDA build that sees too few
+     *     GPUs, or fp16 of a CPU whose natives multiply it more slowly than fp32
      */
     static Device device(RuntimeOptions options) {
         Engine engine = engine();
         int gpu = options.gpuIndex();
         if (gpu < 0) {
+            String refusal = cpuDtypeRefusal(options.dtype(), engine.getVersion());
+            if (refusal != null) {
+                throw new SetupException(refusal);
+            }
             return Device.cpu();
         }
         boolean cudaBuild = engine.hasCapability(StandardCapabilities.CUDA);
@@ -97,6 +102,28 @@ public final class Natives {
                     + "container a GPU (nvidia.com/gpu) and check NVIDIA_VISIBLE_DEVICES, or use device cpu";
         }
         return null;
+    }
+
+    /**
+     * Why {@code dtype} cannot run on the CPU with libtorch {@code version}, or null when it can: fp16
+     * needs 2.7 or newer, the first with a CPU kernel that multiplies an fp16 weight by a few rows at the
+     * memory's speed (with 2.5.1, the CUDA build's, fp16 products are 3-8× slower than fp32: BENCHMARKS.md).
+     */
+    static String cpuDtypeRefusal(String dtype, String version) {
+        if (!dtype.equals("fp16") || atLeast(version, 2, 7)) {
+            return null;
+        }
+        return "dtype fp16 on the CPU needs PyTorch 2.7 or newer natives, but this build carries PyTorch " + version
+                + ", whose CPU fp16 products are slower than fp32 (cxr-llava/BENCHMARKS.md): use dtype fp32, "
+                + "or the CPU build (without -Dcuda)";
+    }
+
+    /** Whether "major.minor[.patch]" is at least major.minor. */
+    private static boolean atLeast(String version, int major, int minor) {
+        String[] parts = version.split("[.-]");
+        int ma = Integer.parseInt(parts[0]);
+        int mi = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+        return ma > major || (ma == major && mi >= minor);
     }
 
     /** "cu124" → "12.4". */

@@ -9,19 +9,17 @@ import java.util.Locale;
  *   <li>{@code device}: "cpu", "gpu" (CUDA device 0) or "gpu:N" ("cuda", "cuda:N" are the same). A
  *       GPU needs the CUDA build of the PyTorch natives ({@code mvn -Dcuda}, see the README); with the
  *       CPU build {@link CxrLlava#load} refuses it in one line.
- *   <li>{@code dtype}: "fp32" or "fp16". fp16 runs on a GPU; on the CPU it is refused, because
- *       libtorch 2.5.1's CPU kernels multiply fp16 matrices more slowly than fp32 (BENCHMARKS.md, "Half
- *       precision on the CPU"): the fp16 path runs on the CPU only in tests, behind
- *       {@value #CPU_FP16_TEST_SWITCH}. "bf16" is refused everywhere: DJL 0.33's bridge to libtorch has
- *       no bfloat16 type, and creating or casting to one aborts the JVM ({@code bench.DtypeProbe}).
- *       Stored BF16/F16 weights are widened to fp32 on read, then cast to the compute dtype; RMSNorm,
- *       attention softmax and the logits stay in fp32.
+ *   <li>{@code dtype}: "fp32" or "fp16", the dtype of the weights. On a GPU fp16 is also the compute
+ *       dtype (RMSNorm, attention softmax and the logits stay in fp32). On the CPU fp16 stores the
+ *       decoder's projections in fp16 and computes in fp32 (README, "Device and precision"); it needs
+ *       the CPU build's PyTorch 2.7+ natives, and {@link CxrLlava#load} refuses it in one line on the
+ *       CUDA build's 2.5.1, whose CPU fp16 products are slower than fp32. "bf16" is refused everywhere:
+ *       the PyTorch bridge of DJL 0.33 and 0.36 has no bfloat16 type, and creating or casting to one
+ *       aborts the JVM ({@code bench.DtypeProbe}). Stored BF16/F16 weights are widened to fp32 on read,
+ *       then cast.
  * </ul>
  */
 public record RuntimeOptions(String device, String dtype) {
-
-    /** System property that lets the CPU run fp16, so that tests exercise the GPU's half-precision path here. */
-    public static final String CPU_FP16_TEST_SWITCH = "cxr.llava.test.cpu-fp16";
 
     public RuntimeOptions {
         device = device == null ? "cpu" : device.trim().toLowerCase(Locale.ROOT).replaceFirst("^cuda", "gpu");
@@ -30,15 +28,11 @@ public record RuntimeOptions(String device, String dtype) {
             throw new IllegalArgumentException("device must be cpu, gpu or gpu:N, got '" + device + "'");
         }
         if (dtype.equals("bf16")) {
-            throw new IllegalArgumentException("dtype bf16 cannot run: DJL 0.33's PyTorch bridge has no bfloat16 type "
-                    + "(creating one aborts the JVM); use fp16 on a GPU (the same memory) or fp32 on the CPU");
+            throw new IllegalArgumentException("dtype bf16 cannot run: DJL's PyTorch bridge (0.33 and 0.36) has no "
+                    + "bfloat16 type (creating one aborts the JVM); use fp16 (the same memory) or fp32");
         }
         if (!dtype.equals("fp32") && !dtype.equals("fp16")) {
             throw new IllegalArgumentException("dtype must be fp32 or fp16, got '" + dtype + "'");
-        }
-        if (device.equals("cpu") && dtype.equals("fp16") && !Boolean.getBoolean(CPU_FP16_TEST_SWITCH)) {
-            throw new IllegalArgumentException("dtype fp16 on the CPU is slower than fp32 with libtorch 2.5.1's CPU "
-                    + "kernels (cxr-llava/BENCHMARKS.md); use fp32 on the CPU, fp16 on a GPU");
         }
     }
 

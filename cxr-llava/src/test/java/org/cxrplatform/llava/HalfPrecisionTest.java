@@ -2,6 +2,7 @@ package org.cxrplatform.llava;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.types.DataType;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import org.cxrplatform.llava.checkpoint.SafeTensorsFile;
@@ -15,9 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The GPU's fp16 path (weights and activations in fp16; RMSNorm, attention softmax and logits in
- * fp32) run on this CPU behind the test-only switch, against the reference's float32 outputs.
- * Tolerances: tensors within 2e-2 absolute (fp16 keeps 11 significant bits: a unit in the last place
+ * dtype fp16 on the CPU (the CPU build's PyTorch 2.7 natives): the decoder's projections in fp16,
+ * applied to float32 activations rounded to fp16, everything else in float32, against the reference's
+ * float32 outputs. Tolerances: tensors within 2e-2 absolute (fp16 keeps 11 significant bits: a unit in the last place
  * of a logit near 16 is 0.0156); greedy ids identical while the reference's margin between the top two
  * tokens exceeds 0.1, i.e. until the first step where an fp16 rounding could swap them.
  */
@@ -32,7 +33,6 @@ class HalfPrecisionTest {
 
     @BeforeAll
     void load() {
-        System.setProperty(RuntimeOptions.CPU_FP16_TEST_SWITCH, "true");
         RuntimeOptions fp16 = new RuntimeOptions("cpu", "fp16");
         tiny = CxrLlava.load(Fixtures.model(Fixtures.TINY), fp16);
         tiny512 = CxrLlava.load(Fixtures.model(Fixtures.TINY_512), fp16);
@@ -42,7 +42,13 @@ class HalfPrecisionTest {
     void close() {
         tiny.close();
         tiny512.close();
-        System.clearProperty(RuntimeOptions.CPU_FP16_TEST_SWITCH);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.TINY, Fixtures.TINY_512})
+    void theProjectionsAreFp16AndTheRestFloat32(String name) {
+        assertThat(model(name).model().weightDtype()).isEqualTo(DataType.FLOAT16);
+        assertThat(model(name).model().dtype()).isEqualTo(DataType.FLOAT32);
     }
 
     private CxrLlava model(String name) {

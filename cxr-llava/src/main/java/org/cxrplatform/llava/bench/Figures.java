@@ -240,12 +240,15 @@ final class Figures {
             return context;
         }
 
-        /** Bytes a decode step reads: the weights plus each row's keys and values at the report context. */
+        /**
+         * Bytes a decode step reads: the projection weights (in their dtype) plus each row's keys and
+         * values at the report context (in the compute dtype, float32 on a CPU).
+         */
         double bytesPerStep() {
             CxrLlavaConfig c = llava.config();
-            int bytes = llava.model().dtype().getNumOfBytes();
-            return weightBytes(c, bytes)
-                    + (double) batch * 2 * bytes * c.layers() * context * c.kvHeads() * c.headDim();
+            int kvBytes = llava.model().dtype().getNumOfBytes();
+            return weightBytes(c, llava.model().weightDtype().getNumOfBytes())
+                    + (double) batch * 2 * kvBytes * c.layers() * context * c.kvHeads() * c.headDim();
         }
 
         @Override

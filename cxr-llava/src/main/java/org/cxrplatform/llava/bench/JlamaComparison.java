@@ -19,12 +19,13 @@ import org.cxrplatform.llava.engine.EngineConfig;
  * Our half of the Jlama comparison ({@code cxr-llava/bench/jlama/compare.sh} runs both halves, Jlama's
  * on Java 25, interleaved): {@code export DIR} writes the medium random model and its decoder as plain
  * Hugging Face LLaMA folders that Jlama loads (the same weights, stored as F32 and as BF16);
- * {@code decode MODEL_DIR} times the engine's decode step after a report prompt and prints one
+ * {@code decode MODEL_DIR} times the engine's decode step after a report prompt (weights in fp32, or
+ * fp16 with {@code --dtype fp16}) and prints one
  * {@code RESULT} line with the context it decoded at, for Jlama to decode at the same context.
  *
  * <pre>java -cp cxr-llava/target/cxr-llava.jar org.cxrplatform.llava.bench.JlamaComparison export DIR
  * java -cp cxr-llava/target/cxr-llava.jar -Dai.djl.pytorch.num_threads=N \
- *     org.cxrplatform.llava.bench.JlamaComparison decode DIR/medium [--steps 32]</pre>
+ *     org.cxrplatform.llava.bench.JlamaComparison decode DIR/medium [--steps 32] [--dtype fp32|fp16]</pre>
  */
 public final class JlamaComparison {
 
@@ -34,10 +35,19 @@ public final class JlamaComparison {
         if (args.length >= 2 && args[0].equals("export")) {
             export(Path.of(args[1]));
         } else if (args.length >= 2 && args[0].equals("decode")) {
-            int steps = args.length >= 4 && args[2].equals("--steps") ? Integer.parseInt(args[3]) : 32;
-            decode(Path.of(args[1]), steps);
+            int steps = 32;
+            String dtype = "fp32";
+            for (int i = 2; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--steps" -> steps = Integer.parseInt(args[++i]);
+                    case "--dtype" -> dtype = args[++i];
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                }
+            }
+            decode(Path.of(args[1]), dtype, steps);
         } else {
-            throw new IllegalArgumentException("usage: JlamaComparison export DIR | decode MODEL_DIR [--steps N]");
+            throw new IllegalArgumentException(
+                    "usage: JlamaComparison export DIR | decode MODEL_DIR [--steps N] [--dtype fp32|fp16]");
         }
     }
 
@@ -73,12 +83,15 @@ public final class JlamaComparison {
     }
 
     /**
-     * The engine's batch-1 decode step after a report prompt: {@code steps} untimed, then {@code steps}
-     * each timed, the median printed.
+     * The engine's batch-1 decode step after a report prompt, weights in {@code dtype} (fp32, or fp16:
+     * fp16 projections, float32 compute): {@code steps} untimed, then {@code steps} each timed, the
+     * median printed.
      */
-    static void decode(Path model, int steps) {
+    static void decode(Path model, String dtype, int steps) {
         try (CxrLlava llava = CxrLlava.load(
-                        model, RuntimeOptions.cpu(), EngineConfig.defaults().withMaxSlots(1));
+                        model,
+                        new RuntimeOptions("cpu", dtype),
+                        EngineConfig.defaults().withMaxSlots(1));
                 Figures.Decoder decoder = new Figures.Decoder(llava, 1, 2 * steps + 8)) {
             // the first steps of a fresh process run 30-50 % slower (allocator and JIT warm-up): both sides
             // time their second run of steps
@@ -86,7 +99,8 @@ public final class JlamaComparison {
             double ms = decoder.medianStepMs(steps);
             System.out.printf(
                     Locale.ROOT,
-                    "RESULT ours fp32 threads=%s context=%d median_ms=%.2f load=%s%n",
+                    "RESULT ours %s threads=%s context=%d median_ms=%.2f load=%s%n",
+                    dtype,
                     System.getProperty("ai.djl.pytorch.num_threads", "default"),
                     decoder.context(),
                     ms,

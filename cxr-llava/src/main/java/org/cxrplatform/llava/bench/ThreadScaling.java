@@ -11,120 +11,152 @@ import org.cxrplatform.llava.RuntimeOptions;
 import org.cxrplatform.llava.engine.EngineConfig;
 
 /**
- * Decode speed with 1 and 2 PyTorch threads, each beside the memory bandwidth measured at the same
- * thread count in the same round (rounds alternate which thread count goes first), and where a
+ * Decode speed with 1 and 2 PyTorch threads, for each weight dtype asked ({@code --dtype fp32,fp16}:
+ * fp16 on the CPU = fp16 projections, float32 compute), each beside the memory bandwidth measured at
+ * the same thread count in the same round (rounds rotate which variant goes first), and where a
  * decode step's time goes (the profiler's time inside each operator, and outside any operator).
  *
  * <pre>java -cp cxr-llava/target/cxr-llava.jar org.cxrplatform.llava.bench.ThreadScaling [--model DIR]
- *     [--rounds 5] [--steps 16] [--batch 1]</pre>
+ *     [--rounds 5] [--steps 16] [--batch 1] [--dtype fp32[,fp16]]</pre>
  */
 public final class ThreadScaling {
 
     private ThreadScaling() {}
+
+    /** One model loaded for a weight dtype at a thread count (the projections' layout depends on both). */
+    private record Variant(String dtype, int threads, CxrLlava llava, Figures.Decoder decoder) {
+        String name() {
+            return dtype + ", " + threads + " thread(s)";
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Path modelDir = null;
         int rounds = 5;
         int steps = 16;
         int batch = 1;
+        List<String> dtypes = List.of("fp32");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--model" -> modelDir = Path.of(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--steps" -> steps = Integer.parseInt(args[++i]);
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
+                case "--dtype" -> dtypes = List.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         System.setProperty("ai.djl.pytorch.num_threads", "2");
         Figures.header("ThreadScaling");
         Path dir = modelDir != null ? modelDir : Figures.mediumModel();
-        // One model per thread count: the projections' layout is chosen at load for the thread count then
-        // (cxr-llava's Projection), so each figure runs on the layout the service would load with it.
-        List<CxrLlava> models = new ArrayList<>();
-        List<Figures.Decoder> decoders = new ArrayList<>();
+        // One model per dtype and thread count: the projections' layout is chosen at load for the thread
+        // count and dtype then (cxr-llava's Projection), so each figure runs on the layout the service
+        // would load with them.
+        List<Variant> variants = new ArrayList<>();
         Engine.getEngine("PyTorch"); // loads libtorch before the thread count is set
         try {
-            for (int threads = 1; threads <= 2; threads++) {
-                JniUtils.setNumThreads(threads);
-                CxrLlava llava = CxrLlava.load(
-                        dir, RuntimeOptions.cpu(), EngineConfig.defaults().withMaxSlots(batch));
-                models.add(llava);
-                decoders.add(new Figures.Decoder(llava, batch, (rounds + 3) * (steps + 2)));
+            for (String dtype : dtypes) {
+                for (int threads = 1; threads <= 2; threads++) {
+                    JniUtils.setNumThreads(threads);
+                    CxrLlava llava = CxrLlava.load(
+                            dir,
+                            new RuntimeOptions("cpu", dtype),
+                            EngineConfig.defaults().withMaxSlots(batch));
+                    variants.add(new Variant(
+                            dtype, threads, llava, new Figures.Decoder(llava, batch, (rounds + 3) * (steps + 2))));
+                }
             }
-            for (int threads = 1; threads <= 2; threads++) {
-                JniUtils.setNumThreads(threads);
-                decoders.get(threads - 1).warmUp(steps); // a model's first steps run 30-50 % slower
+            for (Variant v : variants) {
+                JniUtils.setNumThreads(v.threads());
+                v.decoder().warmUp(steps); // a model's first steps run 30-50 % slower
             }
-            double bytes = decoders.get(0).bytesPerStep();
-            List<double[]> perThreads = List.of(new double[rounds], new double[rounds]);
-            List<double[]> ceilings = List.of(new double[rounds], new double[rounds]);
+            int n = variants.size();
+            double[][] ms = new double[n][rounds];
+            double[][] ceilings = new double[n][rounds];
             for (int r = 0; r < rounds; r++) {
                 StringBuilder line =
                         new StringBuilder(String.format(Locale.ROOT, "round %d (load %s):", r + 1, Figures.load1()));
-                for (int k = 0; k < 2; k++) {
-                    int threads = (r + k) % 2 + 1; // alternate which goes first
-                    JniUtils.setNumThreads(threads);
-                    double gbs = Figures.bandwidthGbs(models.get(threads - 1));
-                    double ms = decoders.get(threads - 1).medianStepMs(steps);
-                    perThreads.get(threads - 1)[r] = ms;
-                    ceilings.get(threads - 1)[r] = gbs;
+                for (int k = 0; k < n; k++) {
+                    int i = (r + k) % n; // rotate which goes first
+                    Variant v = variants.get(i);
+                    JniUtils.setNumThreads(v.threads());
+                    ceilings[i][r] = Figures.bandwidthGbs(v.llava());
+                    ms[i][r] = v.decoder().medianStepMs(steps);
+                    double bytes = v.decoder().bytesPerStep();
                     line.append(String.format(
                             Locale.ROOT,
-                            "  %d thread(s): decode %.2f ms/step, %.1f GB/s = %.0f%% of %.1f GB/s",
-                            threads,
-                            ms,
-                            bytes / ms / 1e6,
-                            100 * bytes / ms / 1e6 / gbs,
-                            gbs));
+                            "  %s: decode %.2f ms/step, %.1f GB/s = %.0f%% of %.1f GB/s",
+                            v.name(),
+                            ms[i][r],
+                            bytes / ms[i][r] / 1e6,
+                            100 * bytes / ms[i][r] / 1e6 / ceilings[i][r],
+                            ceilings[i][r]));
                 }
-                line.append(String.format(
-                        Locale.ROOT,
-                        "  speed-up %.2fx",
-                        perThreads.get(0)[r] / perThreads.get(1)[r]));
                 System.out.println(line);
-            }
-            double[] speedup = new double[rounds];
-            double[][] share = new double[2][rounds];
-            for (int r = 0; r < rounds; r++) {
-                speedup[r] = perThreads.get(0)[r] / perThreads.get(1)[r];
-                for (int t = 0; t < 2; t++) {
-                    share[t][r] = 100 * bytes / perThreads.get(t)[r] / 1e6 / ceilings.get(t)[r];
-                }
             }
             System.out.printf(
                     Locale.ROOT,
-                    "batch %d, context %d, %.0f MB read per step%n",
+                    "batch %d, context %d%n",
                     batch,
-                    decoders.get(0).context(),
-                    bytes / 1e6);
-            for (int t = 0; t < 2; t++) {
+                    variants.get(0).decoder().context());
+            for (int i = 0; i < n; i++) {
+                Variant v = variants.get(i);
+                double bytes = v.decoder().bytesPerStep();
+                double[] share = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    share[r] = 100 * bytes / ms[i][r] / 1e6 / ceilings[i][r];
+                }
                 System.out.printf(
                         Locale.ROOT,
-                        "%d thread(s): decode %s ms/step, bandwidth %s GB/s, decode = %s %% of it%n",
-                        t + 1,
-                        Figures.spread(perThreads.get(t)),
-                        Figures.spread(ceilings.get(t)),
-                        Figures.spread(share[t]));
+                        "%s: %.0f MB read per step, decode %s ms/step, bandwidth %s GB/s, decode = %s %% of it%n",
+                        v.name(),
+                        bytes / 1e6,
+                        Figures.spread(ms[i]),
+                        Figures.spread(ceilings[i]),
+                        Figures.spread(share));
             }
-            System.out.printf(
-                    Locale.ROOT, "speed-up 2 threads / 1 thread: %s x (target >= 1.6)%n", Figures.spread(speedup));
-            for (int threads = 1; threads <= 2; threads++) {
-                JniUtils.setNumThreads(threads);
-                NativeOps.Count ops = decoders.get(threads - 1).profile(4);
+            for (int i = 0; i < n; i += 2) { // 1 thread at i, 2 threads at i + 1
                 System.out.printf(
                         Locale.ROOT,
-                        "%d thread(s), one step under the profiler: %d operator calls, %.2f ms inside "
-                                + "them; by time: %s%n",
-                        threads,
+                        "%s: speed-up 2 threads / 1 thread: %s x (target >= 1.6)%n",
+                        variants.get(i).dtype(),
+                        Figures.spread(ratio(ms[i], ms[i + 1])));
+            }
+            for (int i = 2; i < n; i++) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s against %s, %d thread(s), same round: %s x faster%n",
+                        variants.get(i).dtype(),
+                        variants.get(i % 2).dtype(),
+                        variants.get(i).threads(),
+                        Figures.spread(ratio(ms[i % 2], ms[i])));
+            }
+            for (Variant v : variants) {
+                JniUtils.setNumThreads(v.threads());
+                NativeOps.Count ops = v.decoder().profile(4);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s, one step under the profiler: %d operator calls, %.2f ms inside them; by time: %s%n",
+                        v.name(),
                         ops.calls(),
                         ops.micros() / 1000,
                         ops.timeSummary(8));
             }
         } finally {
-            decoders.forEach(Figures.Decoder::close);
-            models.forEach(CxrLlava::close);
+            for (Variant v : variants) {
+                v.decoder().close();
+                v.llava().close();
+            }
         }
         Figures.footer();
+    }
+
+    /** a[r] / b[r] per round. */
+    private static double[] ratio(double[] a, double[] b) {
+        double[] q = new double[a.length];
+        for (int r = 0; r < a.length; r++) {
+            q[r] = a[r] / b[r];
+        }
+        return q;
     }
 }

@@ -215,7 +215,10 @@ public final class CxrLlavaCli implements Runnable {
         @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N")
         String device;
 
-        @Option(names = "--dtype", defaultValue = "fp32", description = "fp32, or fp16 on a GPU")
+        @Option(
+                names = "--dtype",
+                defaultValue = "fp32",
+                description = "fp32, or fp16 (GPU; CPU build: fp16 weights, fp32 compute)")
         String dtype;
 
         @Option(names = "--no-kv-cache", description = "recompute the whole sequence every step (parity checks)")

@@ -28,13 +28,15 @@ public final class CxrLlavaModel implements AutoCloseable {
     private final VisionTower vision;
     private final LlamaDecoder decoder;
     private final DataType dtype;
+    private final DataType weightDtype;
     private final Transfers transfers = new Transfers();
 
-    private CxrLlavaModel(Checkpoint checkpoint, NDManager manager, DataType dtype) {
+    private CxrLlavaModel(Checkpoint checkpoint, NDManager manager, DataType weightDtype) {
         this.config = checkpoint.config();
         this.manager = manager;
-        this.dtype = dtype;
-        Tensors tensors = new Tensors(checkpoint, manager, dtype, projectionBlocks(manager.getDevice()));
+        this.weightDtype = weightDtype;
+        this.dtype = computeDtype(manager.getDevice(), weightDtype);
+        Tensors tensors = new Tensors(checkpoint, manager, dtype, weightDtype, projectionBlocks(manager.getDevice()));
         this.vision = new VisionTower(config, tensors);
         this.decoder = new LlamaDecoder(config, tensors, manager);
     }
@@ -47,11 +49,23 @@ public final class CxrLlavaModel implements AutoCloseable {
         return device.isGpu() ? 1 : Math.max(1, JniUtils.getNumThreads());
     }
 
-    /** Loads the weights onto {@code device} in {@code dtype} (BF16/F16 stored weights are widened on read). */
-    public static CxrLlavaModel load(Checkpoint checkpoint, Device device, DataType dtype) {
+    /**
+     * The dtype of activations, the KV cache and the weights other than the decoder's projections: the
+     * weights' dtype on a GPU; float32 on a CPU, whose half-precision kernels are fast only for a
+     * weight multiplied by a few rows ({@link HalfProjection}).
+     */
+    private static DataType computeDtype(Device device, DataType weightDtype) {
+        return device.isGpu() ? weightDtype : DataType.FLOAT32;
+    }
+
+    /**
+     * Loads the weights onto {@code device}, the decoder's projections in {@code weightDtype} (BF16/F16
+     * stored weights are widened on read, then cast); the rest in {@link #dtype()}.
+     */
+    public static CxrLlavaModel load(Checkpoint checkpoint, Device device, DataType weightDtype) {
         NDManager manager = NDManager.newBaseManager(device, "PyTorch");
         try {
-            return new CxrLlavaModel(checkpoint, manager, dtype);
+            return new CxrLlavaModel(checkpoint, manager, weightDtype);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -66,8 +80,14 @@ public final class CxrLlavaModel implements AutoCloseable {
         return transfers;
     }
 
+    /** The dtype of activations and the KV cache (float32 on a CPU, whatever the weights' dtype). */
     public DataType dtype() {
         return dtype;
+    }
+
+    /** The dtype of the decoder's projection weights (q/k/v, o, gate/up, down, lm_head): what a decode step reads. */
+    public DataType weightDtype() {
+        return weightDtype;
     }
 
     public Device device() {

@@ -3,36 +3,12 @@ package org.cxrplatform.llava.model;
 import ai.djl.ndarray.NDArray;
 
 /**
- * A linear layer's weight applied as {@code x·W}, x [N,in] → [N,out].
- *
- * <p>On a CPU with several intra-op threads the weight is stored as {@code blocks} column blocks
- * [blocks, in, out/blocks] and applied as one batched product: libtorch's CPU product of a few rows
- * (every decode step) runs on a single thread whatever the thread setting, while a batched product
- * gives each thread its own block, so every thread streams its share of the weight from memory.
- * Each output column is still one dot product over {@code in}; only which thread computes it changes.
+ * A linear layer's weight (q/k/v fused, o, gate/up fused, down, lm_head) applied to x [N,in] → [N,out]
+ * in the compute dtype. Stored in the layout whose kernel is fast on the device in the weight's dtype
+ * ({@link Tensors#loadProjection}): {@link BlockProjection} on a GPU and for fp32, {@link HalfProjection}
+ * for fp16 weights on a CPU.
  */
-final class Projection {
+interface Projection {
 
-    private final NDArray weight; // [in,out], or [blocks,in,out/blocks]
-    private final int blocks;
-    private final long out;
-
-    Projection(NDArray weight, int blocks, long out) {
-        this.weight = weight;
-        this.blocks = blocks;
-        this.out = out;
-    }
-
-    NDArray apply(NDArray x) {
-        if (blocks == 1) {
-            return x.matMul(weight); // [N,out]
-        }
-        long n = x.getShape().get(0);
-        long in = x.getShape().get(1);
-        return x.expandDims(0)
-                .broadcast(blocks, n, in) // [blocks,N,in], a view
-                .matMul(weight) // [blocks,N,out/blocks]
-                .transpose(1, 0, 2)
-                .reshape(n, out); // [N,out]
-    }
+    NDArray apply(NDArray x);
 }

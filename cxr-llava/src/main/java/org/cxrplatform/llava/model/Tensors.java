@@ -8,20 +8,26 @@ import org.cxrplatform.llava.checkpoint.Checkpoint;
 
 /**
  * Moves checkpoint tensors (and constants computed from the config) onto the engine: widened to
- * float32 on read, then cast to the compute dtype.
+ * float32 on read, then cast to the compute dtype, or for the decoder's projections to the weight
+ * dtype (on a CPU, fp16 weights with float32 compute: {@link HalfProjection}).
  */
 final class Tensors {
 
     private final Checkpoint checkpoint;
     private final NDManager manager;
     private final DataType dtype;
+    private final DataType projectionDtype;
     private final int projectionBlocks;
 
-    /** {@code projectionBlocks}: column blocks per projection weight, see {@link Projection}. */
-    Tensors(Checkpoint checkpoint, NDManager manager, DataType dtype, int projectionBlocks) {
+    /**
+     * {@code dtype}: of activations and every other weight; {@code projectionDtype}: of the projections,
+     * the same or (on a CPU) fp16; {@code projectionBlocks}: column blocks per {@link BlockProjection}.
+     */
+    Tensors(Checkpoint checkpoint, NDManager manager, DataType dtype, DataType projectionDtype, int projectionBlocks) {
         this.checkpoint = checkpoint;
         this.manager = manager;
         this.dtype = dtype;
+        this.projectionDtype = projectionDtype;
         this.projectionBlocks = projectionBlocks;
     }
 
@@ -32,9 +38,10 @@ final class Tensors {
     }
 
     /**
-     * Linear weights [out_i, in] stacked along out and stored transposed, [in, Σout], contiguous: one
-     * product then computes all the projections at once (fused q/k/v, gate/up) and needs no per-call
-     * transpose. Split into the largest number of equal column blocks up to {@code projectionBlocks}.
+     * Linear weights [out_i, in] stacked along out: one product then computes all the projections at
+     * once (fused q/k/v, gate/up). In the compute dtype stored transposed, [in, Σout], contiguous (no
+     * per-call transpose), split into the largest number of equal column blocks up to {@code
+     * projectionBlocks}; in a narrower dtype kept [Σout, in] for {@link HalfProjection}.
      */
     Projection loadProjection(String... names) {
         long in = checkpoint.shape(names[0])[1];
@@ -53,6 +60,13 @@ final class Tensors {
             System.arraycopy(w, 0, stacked, at, w.length);
             at += w.length;
         }
+        if (projectionDtype != dtype) {
+            try (NDArray rows = manager.create(stacked, new Shape(out, in))) {
+                NDArray weight = rows.toType(projectionDtype, true);
+                weight.setName(String.join("+", names));
+                return new HalfProjection(weight);
+            }
+        }
         int blocks = projectionBlocks;
         while (out % blocks != 0) {
             blocks--;
@@ -63,7 +77,7 @@ final class Tensors {
                 NDArray flat = view.flatten()) {
             NDArray weight = blocks == 1 ? flat.reshape(in, out) : flat.reshape(blocks, in, out / blocks);
             weight.setName(String.join("+", names));
-            return new Projection(cast(weight), blocks, out);
+            return new BlockProjection(cast(weight), blocks, out);
         }
     }
 

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the library refuses at start-up reaches {@link ModelService#error()} (shown by readiness) as
- * one line naming the fix, with the real natives of this CPU build and the bundled tiny model.
+ * one line naming the fix, with the real natives of this CPU build and the bundled tiny model; and
+ * what these natives can run (fp16 on the CPU) loads.
  */
 class ModelRefusalsTest {
 
@@ -49,6 +50,17 @@ class ModelRefusalsTest {
         assertThat(refusal(service("gpu", "fp16", Optional.empty())))
                 .contains("device gpu")
                 .contains("CUDA");
+    }
+
+    @Test
+    void fp16OnTheCpuLoadsWithTheCpuBuildsNatives() {
+        ModelService s = service("cpu", "fp16", Optional.empty());
+        try {
+            assertThat(s.load().info().parameterCount()).isPositive();
+            assertThat(s.state()).isEqualTo(ModelService.State.LOADED);
+        } finally {
+            s.close();
+        }
     }
 
     @Test

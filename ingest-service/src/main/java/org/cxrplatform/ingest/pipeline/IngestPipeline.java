@@ -56,8 +56,9 @@ import org.jboss.logging.MDC;
  *   <li>cannot become an image (no pixel data, wrong length, unsupported photometric, codec
  *       failure, a native decoder that crashed or overran its time, non-image SOP class): success,
  *       {@link DeadLetter} on {@code cxr.dlq} with the file kept in quarantine;</li>
- *   <li>the service died while processing it more than {@code restart-retries} times: the same
- *       dead letter ({@code service-died}), so it cannot crash-loop the service;</li>
+ *   <li>the service died while decoding it in more than {@code restart-retries} runs: the same
+ *       dead letter ({@code service-died}), so it cannot crash-loop the service (one death counts once, however
+ *       many copies were being decoded; an instance merely received or queued is not counted);</li>
  *   <li>Kafka does not acknowledge: 0xA700, the entry is dropped so the router's retry is the
  *       only copy (or, for spool recovery, kept for the next attempt).</li>
  * </ul>
@@ -163,14 +164,14 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
             if (background == null) {
                 return processOwnedSafely(entry, true);
             }
-            StoreOutcome refused = screen(entry);
-            if (refused != null) {
-                return refused;
+            Parsed screened = screen(entry);
+            if (screened.refusal() != null) {
+                return screened.refusal();
             }
             backlogged.incrementAndGet();
             background.execute(() -> {
                 try {
-                    settledInBackground(processOwnedSafely(entry, false));
+                    settledInBackground(processOwnedSafely(entry, false, screened.header()));
                 } finally {
                     backlogged.decrementAndGet();
                     inFlight.remove(committed);
@@ -201,13 +202,14 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
     }
 
     /**
-     * acknowledge=SPOOL: the checks that refuse an instance, on its header alone, before its success is sent; the
-     * same checks run again in the background (they are cheap), where everything else happens.
+     * acknowledge=SPOOL: the checks that refuse an instance, on its header alone, before its success is sent. The
+     * header read here is what the background stage works with (the dimension check runs there again, without I/O).
      *
-     * @return the refusal (the entry is gone), or null when the instance is accepted
+     * @return the header of an accepted instance, or the refusal (the entry is then gone)
      */
-    private StoreOutcome screen(Spool.Entry entry) {
-        return processSafely(entry, true, (e, traceparent) -> {
+    private Parsed screen(Spool.Entry entry) {
+        InstanceHeader[] accepted = {null};
+        StoreOutcome refused = processSafely(entry, true, (e, traceparent) -> {
             Parsed parsed = parse(e);
             if (parsed.refusal() != null) {
                 return parsed.refusal();
@@ -224,8 +226,10 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
                     }
                 }
             }
+            accepted[0] = header;
             return null;
         });
+        return new Parsed(refused == null ? accepted[0] : null, refused);
     }
 
     @Override
@@ -286,7 +290,12 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
     }
 
     private StoreOutcome processOwnedSafely(Spool.Entry entry, boolean live) {
-        return processSafely(entry, live, (e, traceparent) -> processOwned(e, live, traceparent));
+        return processOwnedSafely(entry, live, null);
+    }
+
+    /** @param screened the header {@link #screen} read, or null to read it now */
+    private StoreOutcome processOwnedSafely(Spool.Entry entry, boolean live, InstanceHeader screened) {
+        return processSafely(entry, live, (e, traceparent) -> processOwned(e, live, traceparent, screened));
     }
 
     /**
@@ -345,12 +354,17 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
                                     DicomStatus.DATASET_DOES_NOT_MATCH_SOP_CLASS,
                                     "missing Study or SOP Instance UID")));
         }
+        return headerRead(header);
+    }
+
+    /** A header already read and checked for its UIDs. */
+    private static Parsed headerRead(InstanceHeader header) {
         MDC.put("studyInstanceUid", header.studyInstanceUid());
         return new Parsed(header, null);
     }
 
-    private StoreOutcome processOwned(Spool.Entry entry, boolean live, String traceparent) {
-        Parsed parsed = parse(entry);
+    private StoreOutcome processOwned(Spool.Entry entry, boolean live, String traceparent, InstanceHeader screened) {
+        Parsed parsed = screened == null ? parse(entry) : headerRead(screened);
         if (parsed.refusal() != null) {
             return parsed.refusal();
         }
@@ -366,49 +380,38 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
                     "sent again after it was quarantined because the service died while processing it; not"
                             + " processed again");
         }
-        int interrupted;
-        try {
-            interrupted = spool.beginAttempt(header.sopInstanceUid());
-        } catch (IOException e) {
-            LOG.errorf("spool write failed for %s: %s", header.sopInstanceUid(), e.getMessage());
-            return transientFailure(entry, live, "spool write failed");
-        }
-        if (interrupted > settings.restartRetries()) {
-            // The counter stays until the dead letter is out: a Kafka outage now must not reset it.
+        int deaths = spool.attempts().deaths(header.sopInstanceUid());
+        if (deaths > settings.restartRetries()) {
+            // The count stays until the dead letter is out: a Kafka outage now must not reset it.
             StoreOutcome outcome = deadLetter(
                     entry,
                     header,
                     backlog.jobOf(header.sopInstanceUid()),
                     live,
                     "service-died",
-                    "the service died " + interrupted + " times while processing this instance; quarantined instead of"
+                    "the service died " + deaths + " times while processing this instance; quarantined instead of"
                             + " tried again (cxr.ingest.restart-retries=" + settings.restartRetries() + ")");
             if (outcome == StoreOutcome.SUCCESS) {
                 try {
                     spool.markServiceDied(header.sopInstanceUid());
                 } catch (IOException e) {
-                    // the counter stays instead: a copy sent again is quarantined by it
+                    // the count stays instead: a copy sent again is quarantined by it
                     LOG.errorf("cannot remember %s as quarantined: %s", header.sopInstanceUid(), e.getMessage());
                     return outcome;
                 }
-                spool.endAttempt(header.sopInstanceUid());
+                spool.attempts().forget(header.sopInstanceUid());
             }
             return outcome;
         }
-        try {
-            StoreOutcome outcome = processParsed(entry, header, live, traceparent);
-            boolean pulled = ourMove(entry);
-            audit.received(
-                    entry.callingAe(),
-                    pulled,
-                    header.studyInstanceUid(),
-                    header.patientId(),
-                    header.patientName(),
-                    outcome.success());
-            return outcome;
-        } finally {
-            spool.endAttempt(header.sopInstanceUid());
-        }
+        StoreOutcome outcome = processParsed(entry, header, live, traceparent);
+        audit.received(
+                entry.callingAe(),
+                ourMove(entry),
+                header.studyInstanceUid(),
+                header.patientId(),
+                header.patientName(),
+                outcome.success());
+        return outcome;
     }
 
     private StoreOutcome processParsed(Spool.Entry entry, InstanceHeader header, boolean live, String traceparent) {
@@ -453,7 +456,10 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
         LaneRules.LaneDecision lane = ordered != null ? ordered : lanes.decide(header, entry.callingAe(), job);
         RenderedImage image;
         try {
-            image = render(entry.file());
+            image = render(entry.file(), header.sopInstanceUid());
+        } catch (IOException e) {
+            LOG.errorf("spool write failed for %s: %s", header.sopInstanceUid(), e.getMessage());
+            return transientFailure(entry, live, "spool write failed");
         } catch (RenderException e) {
             if (NativeDecoder.UNAVAILABLE.equals(e.code())) {
                 LOG.errorf("instance %s not decoded: %s", header.sopInstanceUid(), e.getMessage());
@@ -489,14 +495,26 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
         return StoreOutcome.SUCCESS;
     }
 
-    private RenderedImage render(Path file) throws RenderException, InterruptedException {
+    /**
+     * Decodes and renders under a decode slot. Only this counts against {@code restart-retries} when the service
+     * dies: an instance waiting for a slot (or for Kafka) cannot have killed it.
+     *
+     * @throws IOException the attempt counter could not be written
+     */
+    private RenderedImage render(Path file, String sopInstanceUid)
+            throws RenderException, InterruptedException, IOException {
         decodes.acquire();
         long start = System.nanoTime();
         String decoder = "failed";
         try {
-            RenderedImage image = renderer.render(file);
-            decoder = image.decoder();
-            return image;
+            spool.attempts().begin(sopInstanceUid);
+            try {
+                RenderedImage image = renderer.render(file);
+                decoder = image.decoder();
+                return image;
+            } finally {
+                spool.attempts().end(sopInstanceUid);
+            }
         } finally {
             decodes.release();
             Timer.builder("cxr.ingest.decode.time")

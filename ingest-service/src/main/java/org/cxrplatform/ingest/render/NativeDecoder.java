@@ -3,8 +3,8 @@ package org.cxrplatform.ingest.render;
 import java.nio.file.Path;
 
 /**
- * Decodes the first frame of what the pure-Java codecs could not, with native code (GDCM and the
- * libraries under it). The service's implementation runs it in worker processes, so a native
+ * Decodes the first frame of what the pure-Java codecs could not, and of JPEG 2000 (faster than them), with native
+ * code (GDCM and the libraries under it). The service's implementation runs it in worker processes, so a native
  * crash or hang costs the one instance ({@code decoder-crashed}, {@code decoder-timeout}).
  */
 public interface NativeDecoder {

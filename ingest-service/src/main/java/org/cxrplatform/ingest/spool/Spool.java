@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -31,10 +30,9 @@ import java.util.stream.Stream;
  * Kafka ({@link #delete}), or moved to {@code quarantine/} when it goes to the dead-letter topic.
  * After a crash, {@link #pending()} lists the committed files to process again, and
  * {@link #removePartials()} drops the incomplete ones (their senders never got a success).
- * {@code attempts/} counts, per SOP Instance UID, the attempts that started and have not ended
- * ({@link #beginAttempt}, {@link #endAttempt}): what remains after a restart is how often the
- * service died while processing that instance; {@code service-died/} remembers the instances quarantined for that
- * ({@link #markServiceDied}), so a copy sent again is recognised ({@link #serviceDied}).
+ * {@code attempts/} counts, per SOP Instance UID, the runs that died while decoding it ({@link Attempts});
+ * {@code service-died/} remembers the instances quarantined for that ({@link #markServiceDied}), so a copy sent again
+ * is recognised ({@link #serviceDied}).
  *
  * <p>Thread-safe (operations are per file).
  */
@@ -45,22 +43,26 @@ public final class Spool {
 
     private final Path incoming;
     private final Path quarantine;
-    private final Path attempts;
+    private final Attempts attempts;
     private final Path quarantined;
 
     public Spool(Path root) {
         this.incoming = root.resolve("incoming");
         this.quarantine = root.resolve("quarantine");
-        this.attempts = root.resolve("attempts");
         this.quarantined = root.resolve("service-died");
         try {
             Files.createDirectories(incoming);
             Files.createDirectories(quarantine);
-            Files.createDirectories(attempts);
             Files.createDirectories(quarantined);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create spool folders under " + root, e);
         }
+        this.attempts = new Attempts(root.resolve("attempts"));
+    }
+
+    /** The deaths of earlier runs per instance, and the decodes of this run that would count as one. */
+    public Attempts attempts() {
+        return attempts;
     }
 
     public Path incomingDir() {
@@ -176,40 +178,6 @@ public final class Spool {
         return n;
     }
 
-    /**
-     * Records, durably (fsync'd before the instance is decoded), that processing of {@code sopInstanceUid} starts.
-     *
-     * @return how many earlier attempts started and never ended: the times the service died while processing it
-     */
-    public int beginAttempt(String sopInstanceUid) throws IOException {
-        Path counter = attemptFile(sopInstanceUid);
-        int interrupted = 0;
-        if (Files.exists(counter)) {
-            try {
-                interrupted = Integer.parseInt(Files.readString(counter).trim());
-            } catch (NumberFormatException e) {
-                interrupted = 1; // torn by the crash it records
-            }
-        }
-        Path tmp = counter.resolveSibling(counter.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(
-                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(ByteBuffer.wrap(Integer.toString(interrupted + 1).getBytes(StandardCharsets.US_ASCII)));
-            ch.force(true);
-        }
-        move(tmp, counter);
-        return interrupted;
-    }
-
-    /** The attempt ended, whatever its outcome (the service did not die during it). */
-    public void endAttempt(String sopInstanceUid) {
-        try {
-            Files.deleteIfExists(attemptFile(sopInstanceUid));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear the attempt counter of " + sopInstanceUid, e);
-        }
-    }
-
     /** Remembers (for good: one empty file per instance) that {@code sopInstanceUid} was quarantined as service-died. */
     public void markServiceDied(String sopInstanceUid) throws IOException {
         Path marker = quarantined.resolve(uidFile(sopInstanceUid));
@@ -223,11 +191,8 @@ public final class Spool {
         return Files.exists(quarantined.resolve(uidFile(sopInstanceUid)));
     }
 
-    private Path attemptFile(String sopInstanceUid) {
-        return attempts.resolve(uidFile(sopInstanceUid));
-    }
-
-    private static String uidFile(String sopInstanceUid) {
+    /** A file name for a SOP Instance UID (which may hold characters a file name must not). */
+    static String uidFile(String sopInstanceUid) {
         try {
             byte[] digest =
                     MessageDigest.getInstance("SHA-256").digest(sopInstanceUid.getBytes(StandardCharsets.UTF_8));
@@ -290,7 +255,7 @@ public final class Spool {
         return s == null || s.isBlank() ? null : s;
     }
 
-    private static void move(Path from, Path to) throws IOException {
+    static void move(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {

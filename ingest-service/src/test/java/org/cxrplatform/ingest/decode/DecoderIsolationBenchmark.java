@@ -8,6 +8,10 @@ import java.util.Map;
 import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.devstack.samples.SampleTranscoder;
 import org.cxrplatform.ingest.config.IngestConfig;
+import org.cxrplatform.ingest.render.GreyscaleRenderer;
+import org.cxrplatform.ingest.render.NativeDecoder;
+import org.cxrplatform.ingest.render.RenderException;
+import org.cxrplatform.ingest.render.RenderedImage;
 import org.cxrplatform.ingest.support.DecoderWorkers;
 import org.cxrplatform.ingest.support.TestConfig;
 
@@ -16,7 +20,9 @@ import org.cxrplatform.ingest.support.TestConfig;
  * decoded by the same GDCM code in this JVM (JNI, as the service did before) and through a one-worker
  * {@link DecoderPool} (request over a pipe, frame through a file), alternating, after a warm-up. Prints the median
  * milliseconds per decode of each and their difference. Only what PixelMed's Java codecs cannot decode goes to a
- * worker; uncompressed, JPEG baseline/lossless, JPEG 2000 and RLE instances pay nothing.
+ * worker; uncompressed, JPEG baseline/lossless and RLE instances pay nothing. JPEG 2000 goes to a worker first
+ * because it is faster there: the whole rendering of a JPEG 2000 lossless instance with the worker first and with
+ * PixelMed's Java codec (the decoder before) is compared too, alternating.
  *
  * <pre>
  * cd ingest-service
@@ -71,15 +77,50 @@ public final class DecoderIsolationBenchmark {
                 System.out.printf(
                         "%s (%s), %d alternating rounds: in-process JNI %.1f ms, decoder worker %.1f ms,"
                                 + " isolation cost %.1f ms per instance (load average %s)%n",
-                        syntax,
-                        sample.label(),
-                        rounds,
-                        l,
-                        w,
-                        w - l,
-                        Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+                        syntax, sample.label(), rounds, l, w, w - l, loadAverage());
             }
+            jpeg2000(sample, tmp, config, pool, rounds);
         }
+    }
+
+    /** A JPEG 2000 lossless instance rendered with the worker first (now) and with PixelMed alone (before). */
+    private static void jpeg2000(
+            SampleStudies.Sample sample, Path tmp, IngestConfig config, DecoderPool pool, int rounds) throws Exception {
+        Path file = SampleTranscoder.transcode(
+                sample.file(), SampleTranscoder.Syntax.JPEG2000, tmp.resolve(SampleTranscoder.Syntax.JPEG2000.name()));
+        GreyscaleRenderer workerFirst = new GreyscaleRenderer(config.render(), pool);
+        GreyscaleRenderer pixelMed = new GreyscaleRenderer(config.render(), f -> {
+            throw new RenderException(NativeDecoder.UNAVAILABLE, "PixelMed alone");
+        });
+        for (int i = 0; i < 3; i++) { // warm-up
+            check(workerFirst.render(file), "gdcm");
+            check(pixelMed.render(file), "pixelmed");
+        }
+        double[] worker = new double[rounds];
+        double[] java = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+            long t0 = System.nanoTime();
+            workerFirst.render(file);
+            long t1 = System.nanoTime();
+            pixelMed.render(file);
+            long t2 = System.nanoTime();
+            worker[i] = (t1 - t0) / 1e6;
+            java[i] = (t2 - t1) / 1e6;
+        }
+        System.out.printf(
+                "JPEG2000 lossless (%s), %d alternating rounds, whole rendering: decoder worker first %.1f ms,"
+                        + " PixelMed in process %.1f ms (load average %s)%n",
+                sample.label(), rounds, median(worker), median(java), loadAverage());
+    }
+
+    private static void check(RenderedImage image, String decoder) {
+        if (!image.decoder().startsWith(decoder)) {
+            throw new IllegalStateException("decoded by " + image.decoder() + ", expected " + decoder);
+        }
+    }
+
+    private static String loadAverage() throws java.io.IOException {
+        return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     }
 
     private static double median(double[] v) {

@@ -64,6 +64,21 @@ final class PackagedIngest {
         return worker;
     }
 
+    /**
+     * Starts the service and stops its decoder worker with SIGSTOP as soon as the process exists, before it is ready:
+     * decodes then wait for it, including those of the spool recovery at start-up (the service is not ready meanwhile:
+     * its SCP answers, its readiness waits for the worker).
+     */
+    static ProcessHandle startAndStopWorkerBeforeReady(ServiceProcess service) throws Exception {
+        service.start();
+        await().atMost(startTimeout())
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> !workers(service).isEmpty());
+        ProcessHandle worker = workers(service).get(0);
+        signal("STOP", worker.pid());
+        return worker;
+    }
+
     /** kill -9 of the service, then its stopped worker continued: the worker must exit by itself. */
     static void killNineAndReleaseWorker(ServiceProcess service, ProcessHandle worker) throws Exception {
         service.kill9();
@@ -80,6 +95,16 @@ final class PackagedIngest {
         }
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(f -> !f.getFileName().toString().endsWith(".tmp")).count();
+        }
+    }
+
+    /** Committed instances in a spool folder (their sidecars not counted). */
+    static long instances(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(f -> f.getFileName().toString().endsWith(".dcm")).count();
         }
     }
 

@@ -3,23 +3,30 @@ package org.cxrplatform.ingest.packaged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cxrplatform.contracts.DeadLetter;
 import org.cxrplatform.contracts.EventJson;
+import org.cxrplatform.contracts.StudyEvent;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.FreePorts;
 import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.devstack.samples.SampleTranscoder;
 import org.cxrplatform.ingest.support.CrashInputs;
+import org.cxrplatform.ingest.support.Echo;
 import org.cxrplatform.ingest.support.EventCollector;
 import org.cxrplatform.testsupport.Dcmtk;
 import org.cxrplatform.testsupport.ServiceProcess;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,12 +39,20 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code decoder-crashed}; with {@code restart-retries=0} it is quarantined and dead-lettered ({@code service-died})
  * instead, and the router sending it again gets a success and a second {@code service-died} dead letter without the
  * instance being processed. Either way the restart is normal and the worker of the killed service exits on its own.
+ * A kill mid-study (the crash campaign's case) counts one death once, for the instance being decoded only.
  */
 @Tag("packaged")
 class PoisonReplayPackagedTest {
 
     @TempDir
     Path tmp;
+
+    private final ExecutorService routers = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopRouters() {
+        routers.shutdownNow();
+    }
 
     enum Scenario {
         RETRIED(1, false),
@@ -66,16 +81,7 @@ class PoisonReplayPackagedTest {
         Path data = tmp.resolve("data");
         Path attempts = data.resolve("spool/attempts");
         int port = FreePorts.next();
-        try (ServiceProcess service = PackagedIngest.service(
-                        data,
-                        port,
-                        Map.of(
-                                "cxr.ingest.restart-retries",
-                                String.valueOf(retries),
-                                "cxr.ingest.decoders.workers",
-                                "1",
-                                "cxr.ingest.decoders.timeout",
-                                "10m"));
+        try (ServiceProcess service = oneWorker(data, port, retries);
                 EventCollector events = new EventCollector()) {
             ProcessHandle worker = PackagedIngest.startWithStoppedWorker(service);
             CompletableFuture<Dcmtk.Result> store = CompletableFuture.supplyAsync(() ->
@@ -142,6 +148,140 @@ class PoisonReplayPackagedTest {
             assertThat(service.ready()).isTrue();
             assertThat(service.starts()).isEqualTo(2);
         }
+    }
+
+    /**
+     * The crash campaign's case (a router's study in flight when ingest is killed) made deterministic. Before the kill:
+     * the router's study association waits with its frontal chest in the (stopped) decoder worker, the router has sent
+     * that instance again on a second association (a second copy in a decode slot), and another instance waits for a
+     * decode slot. After the kill exactly one death is on record, once, for the instance being decoded. After the
+     * restart (worker stopped again before it is ready) the spool recovery's copy waits for the worker while the router
+     * re-sends the study: the copies share that count, nothing is quarantined, every instance is queued.
+     */
+    @Test
+    void aDeathMidStudyCountsOnceAndOnlyForTheInstanceBeingDecoded() throws Exception {
+        List<SampleStudies.Sample> samples = SampleStudies.write(tmp.resolve("samples"), 1410);
+        SampleStudies.Sample frontal = samples.get(0);
+        SampleStudies.Sample other = samples.get(2); // another patient's frontal chest
+        // JPEG-LS: the frontal chests need the decoder worker
+        Path jls = tmp.resolve("jls");
+        Path frontalFile = SampleTranscoder.transcode(frontal.file(), SampleTranscoder.Syntax.JPEG_LS, jls);
+        Path lateralFile = SampleTranscoder.transcode(samples.get(1).file(), SampleTranscoder.Syntax.JPEG_LS, jls);
+        Path otherFile = SampleTranscoder.transcode(other.file(), SampleTranscoder.Syntax.JPEG_LS, jls);
+        List<Path> study = List.of(frontalFile, lateralFile);
+        Path data = tmp.resolve("data");
+        Path attempts = data.resolve("spool/attempts");
+        Path incoming = data.resolve("spool/incoming");
+        int port = FreePorts.next();
+        try (ServiceProcess service = oneWorker(data, port, 1);
+                EventCollector events = new EventCollector()) {
+            ProcessHandle worker = PackagedIngest.startWithStoppedWorker(service);
+            CompletableFuture<Dcmtk.Result> studyAssociation = send(port, study);
+            await().atMost(Duration.ofMinutes(1)).until(() -> PackagedIngest.files(attempts) == 1);
+            CompletableFuture<Dcmtk.Result> sentAgain = send(port, List.of(frontalFile));
+            await().atMost(Duration.ofMinutes(1)).until(() -> PackagedIngest.instances(incoming) == 2);
+            CompletableFuture<Dcmtk.Result> queued = send(port, List.of(otherFile));
+            await().atMost(Duration.ofMinutes(1)).until(() -> PackagedIngest.instances(incoming) == 3);
+            Thread.sleep(2000); // both later copies parsed and waiting: for the worker, for a decode slot
+            PackagedIngest.killNineAndReleaseWorker(service, worker);
+            for (CompletableFuture<Dcmtk.Result> store : List.of(studyAssociation, sentAgain, queued)) {
+                assertThat(store.get().successes())
+                        .as("no answer from a killed service")
+                        .isZero();
+            }
+            assertThat(counts(attempts))
+                    .as("one death, counted once, for the instance that was being decoded only")
+                    .containsExactly("1");
+
+            ProcessHandle restartedWorker = PackagedIngest.startAndStopWorkerBeforeReady(service);
+            await().atMost(PackagedIngest.startTimeout())
+                    .until(() -> Echo.verify(PackagedIngest.ROUTER, PackagedIngest.AE, port, Duration.ofSeconds(10))
+                            .ok());
+            // The router's retry of the broken study, while the spool recovery's copy waits for the worker.
+            CompletableFuture<Dcmtk.Result> retry = send(port, study);
+            await().atMost(Duration.ofMinutes(1)).until(() -> PackagedIngest.instances(incoming) == 4);
+            Thread.sleep(1000); // the router's copy parsed and waiting for the worker too
+            assertThat(counts(attempts))
+                    .as("the restarted run records its possible death once for both copies being decoded")
+                    .containsExactly("2");
+            PackagedIngest.signal("CONT", restartedWorker.pid());
+            assertThat(retry.get().successes())
+                    .as("the router's retry: both instances")
+                    .isEqualTo(2);
+            service.awaitReady(PackagedIngest.startTimeout());
+            await().atMost(Duration.ofMinutes(2)).until(() -> PackagedIngest.instances(incoming) == 0);
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> byStudy(events, frontal, other).size() == 2); // the consumer has joined and read
+            Thread.sleep(2000); // records of the last settled instances
+            Map<String, List<ConsumerRecord<String, byte[]>>> byStudy = byStudy(events, frontal, other);
+            assertThat(byStudy.values().stream().flatMap(List::stream).map(PoisonReplayPackagedTest::outcome))
+                    .as("nothing dead-lettered")
+                    .containsOnly("accepted");
+            // Three copies of the frontal chest were received (two before the kill, the router's retry): each queued
+            // as the same event (one deterministic id), which consumers take once.
+            assertThat(eventIds(byStudy.get(frontal.studyInstanceUid()))).hasSize(1);
+            assertThat(eventIds(byStudy.get(other.studyInstanceUid()))).hasSize(1);
+            assertThat(service.grep("service-died")).isEmpty();
+            assertThat(PackagedIngest.files(attempts))
+                    .as("attempt counters cleared")
+                    .isZero();
+            assertThat(service.ready()).isTrue();
+            assertThat(service.starts()).isEqualTo(2);
+        }
+    }
+
+    private static Map<String, List<ConsumerRecord<String, byte[]>>> byStudy(
+            EventCollector events, SampleStudies.Sample... studies) {
+        List<String> uids = java.util.Arrays.stream(studies)
+                .map(SampleStudies.Sample::studyInstanceUid)
+                .toList();
+        return events.poll().stream()
+                .filter(r -> uids.contains(r.key()))
+                .collect(java.util.stream.Collectors.groupingBy(ConsumerRecord::key));
+    }
+
+    /** One decoder worker (the test holds it with SIGSTOP), no time limit that could end the hold, even at its start. */
+    private static ServiceProcess oneWorker(Path data, int port, int retries) throws Exception {
+        return PackagedIngest.service(
+                data,
+                port,
+                Map.of(
+                        "cxr.ingest.restart-retries",
+                        String.valueOf(retries),
+                        "cxr.ingest.decoders.workers",
+                        "1",
+                        "cxr.ingest.decoders.timeout",
+                        "10m",
+                        "cxr.ingest.decoders.start-timeout",
+                        "10m"));
+    }
+
+    /** storescu on its own thread: the common pool may have a single thread, and these associations overlap. */
+    private CompletableFuture<Dcmtk.Result> send(int port, List<Path> files) {
+        return CompletableFuture.supplyAsync(
+                () -> Dcmtk.storescu(PackagedIngest.ROUTER, PackagedIngest.AE, port, List.of("-xt"), files), routers);
+    }
+
+    /** The counts in the attempt counter files. */
+    private static List<String> counts(Path attempts) throws Exception {
+        try (var files = Files.list(attempts)) {
+            return files.filter(f -> !f.getFileName().toString().endsWith(".tmp"))
+                    .map(f -> {
+                        try {
+                            return Files.readString(f).trim();
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .toList();
+        }
+    }
+
+    private static java.util.Set<String> eventIds(List<ConsumerRecord<String, byte[]>> records) {
+        assertThat(records).as("queued").isNotEmpty();
+        return records.stream()
+                .map(r -> EventJson.read(r.value(), StudyEvent.class).eventId())
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     private static List<String> outcomes(EventCollector events, String study) {
