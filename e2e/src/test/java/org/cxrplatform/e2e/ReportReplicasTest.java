@@ -9,14 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.cxrplatform.e2e.harness.Pipeline;
 import org.cxrplatform.e2e.harness.Platform;
 import org.cxrplatform.e2e.harness.PlatformExtension;
 import org.cxrplatform.e2e.harness.ReportApi;
+import org.cxrplatform.e2e.harness.RisHold;
 import org.cxrplatform.e2e.harness.StudyFactory;
 import org.cxrplatform.testsupport.Dcmtk;
 import org.cxrplatform.testsupport.RisPeer;
@@ -50,9 +48,6 @@ class ReportReplicasTest {
     private static final int PATIENTS = 5;
     private static final int STUDIES_PER_PATIENT = 3;
 
-    /** The first ORU the second replica sends: which one, on which connection, when the test let it go. */
-    private record Held(String accession, int senderPort) {}
-
     @Test
     void twoReplicasTheSurvivorResendsAKilledReplicasClaimedEntry(Platform p) throws Exception {
         // A short session time-out so the dead replica's Kafka partitions go back to the group promptly for later
@@ -72,9 +67,7 @@ class ReportReplicasTest {
         }
         Set<String> ours =
                 studies.stream().map(StudyFactory.Study::accessionNumber).collect(Collectors.toSet());
-        AtomicReference<Held> held = new AtomicReference<>();
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+        RisHold hold = null;
         try {
             second.start();
             second.awaitReady(Duration.ofSeconds(240));
@@ -92,28 +85,14 @@ class ReportReplicasTest {
 
             // The RIS takes the first of these ORUs from the second replica only (AE to the first replica until then),
             // and holds it: the second replica has claimed the entry and waits for the ACK.
-            p.ris().beforeAnswerFrom((accession, port) -> {
-                if (!ours.contains(accession) || holding.getCount() == 0) {
-                    return;
-                }
-                if (!second.hasTcpSocketOn(port)) {
-                    throw new IllegalStateException("test RIS: the first of these ORUs is taken from replica B only");
-                }
-                held.set(new Held(accession, port));
-                holding.countDown();
-                try {
-                    release.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            hold = RisHold.firstOf(p.ris(), ours, second::hasTcpSocketOn);
             p.ris().start();
-            assertThat(holding.await(90, TimeUnit.SECONDS))
+            assertThat(hold.await(Duration.ofSeconds(90)))
                     .as("replica B sent one of the ORUs")
                     .isTrue();
             second.kill9();
             Instant killedAt = Instant.now();
-            release.countDown(); // the RIS files the ORU; its ACK goes to a closed connection: provably lost
+            hold.close(); // the RIS files the ORU; its ACK goes to a closed connection: provably lost
 
             assertThat(Pipeline.awaitOrus(p, ours, Duration.ofSeconds(120)))
                     .as("accessions without an ORU")
@@ -122,8 +101,7 @@ class ReportReplicasTest {
             List<RisPeer.Oru> orus = p.ris().accepted().stream()
                     .filter(o -> ours.contains(o.accession()))
                     .toList();
-            Held h = held.get();
-            List<RisPeer.Oru> heldOrus = p.ris().forAccession(h.accession());
+            List<RisPeer.Oru> heldOrus = p.ris().forAccession(hold.accession());
             assertThat(heldOrus)
                     .as("the held ORU: filed, then re-sent after the lost ACK")
                     .hasSize(2);
@@ -152,7 +130,7 @@ class ReportReplicasTest {
                     .as("accessions under two MSH-10s")
                     .doesNotContainAnyElementsOf(ours);
             // Per-patient order is not asserted here: it needs the patient in the events (a line per patient), and this
-            // platform runs without PHI in events; only the on-demand CrashCampaignTest (tag campaign) checks it.
+            // platform runs without PHI in events; CrashCampaignTest checks it.
             Set<String> studyUids =
                     studies.stream().map(StudyFactory.Study::studyInstanceUid).collect(Collectors.toSet());
             assertThat(Pipeline.deadLetters(p))
@@ -162,10 +140,11 @@ class ReportReplicasTest {
             System.out.printf(
                     "two report-service replicas: %d ORUs for %d patients; replica B killed while holding %s (MSH-10 %s);"
                             + " the survivor re-sent it %d ms after the kill; retransmissions of other MSH-10s: 0%n",
-                    orus.size(), PATIENTS, h.accession(), heldOrus.get(0).controlId(), handover.toMillis());
+                    orus.size(), PATIENTS, hold.accession(), heldOrus.get(0).controlId(), handover.toMillis());
         } finally {
-            release.countDown();
-            p.ris().beforeAnswer(accession -> {});
+            if (hold != null) {
+                hold.close();
+            }
             p.ris().start();
             second.kill9();
         }

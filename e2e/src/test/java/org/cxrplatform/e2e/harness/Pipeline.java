@@ -115,12 +115,12 @@ public final class Pipeline {
      * follow the ids of their HL7 outbox entries, and all of a patient's entries must be in one line
      * (order key). Empty when the order held.
      *
+     * @param entries   the HL7 outbox entries ({@link #hl7OutboxEntries}), read after the ORUs arrived
      * @param patientOf accession to patient ID, for the ORUs to check
      * @param orus      the ORUs the RIS accepted, in arrival order
      */
     public static List<String> patientOrderViolations(
-            RunningPlatform p, Map<String, String> patientOf, List<RisPeer.Oru> orus) {
-        List<JsonNode> entries = hl7OutboxEntries(p);
+            List<JsonNode> entries, Map<String, String> patientOf, List<RisPeer.Oru> orus) {
         Map<String, Long> entryId = new HashMap<>();
         Map<String, String> line = new HashMap<>();
         for (JsonNode e : entries) {

@@ -48,6 +48,12 @@ public final class Platform implements RunningPlatform, AutoCloseable {
     public static final String PACS_AE = "E2E_PACS";
 
     /**
+     * report-service's {@code cxr.report.ris.ack-timeout} here: a RIS on this host answers in milliseconds, and a
+     * lost answer should not cost 10 s per retry. Also how long before a fault an ACK can still be outstanding.
+     */
+    public static final Duration RIS_ACK_TIMEOUT = Duration.ofSeconds(3);
+
+    /**
      * @param name            run name: log and work folder
      * @param maxNewTokens    report length budget of the tiny model (short keeps CI quick)
      * @param callingAes      routers the SCP admits
@@ -265,8 +271,7 @@ public final class Platform implements RunningPlatform, AutoCloseable {
                 props.put("cxr.report.ris.endpoints[0].host", "127.0.0.1");
                 props.put("cxr.report.ris.endpoints[0].port", String.valueOf(ris.port()));
                 props.put("cxr.report.outbox.poll", "1s");
-                // A RIS on this host answers in milliseconds; a lost answer should not cost 10 s per retry.
-                props.put("cxr.report.ris.ack-timeout", "3s");
+                props.put("cxr.report.ris.ack-timeout", RIS_ACK_TIMEOUT.toSeconds() + "s");
                 // Defaults park a message after 10 attempts (about 18 min with a 5 min ceiling); a shorter ceiling
                 // re-delivers promptly after an outage, more attempts keep a 2 min outage from parking anything.
                 props.put("cxr.report.outbox.initial-backoff", "1s");

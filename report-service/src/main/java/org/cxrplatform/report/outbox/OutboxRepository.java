@@ -4,9 +4,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import org.cxrplatform.report.Where;
+import org.jboss.logging.Logger;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
@@ -14,6 +17,14 @@ import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 /** Access to the {@code outbox} table; joins the caller's transaction. */
 @ApplicationScoped
 public class OutboxRepository {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRepository.class);
+
+    /**
+     * The first key of the two-key advisory locks that stand for outbox lines (the second is the
+     * order key's hash), so they never meet another user's advisory locks (Flyway's are one-key).
+     */
+    private static final int LINE_LOCKS = 0x4F42_584C;
 
     /** Named as {@link OutboxEntry}'s components (snake case). */
     private static final String COLUMNS =
@@ -28,8 +39,12 @@ public class OutboxRepository {
     @Inject
     Event<UrgentEntryQueued> urgentQueued;
 
-    /** Queues {@code message} as PENDING, due now; an urgent one wakes the worker once this transaction commits. */
+    /**
+     * Queues {@code message} as PENDING, due now, holding its line until this transaction ends
+     * ({@link #lockLines}); an urgent one wakes the worker once this transaction commits.
+     */
     public long insert(OutboxMessage message) {
+        lockLines(List.of(message.orderKey()));
         long id = jdbi.withHandle(
                 h -> h.createQuery("INSERT INTO outbox (kind, destination, order_key, urgent, report_pk, alert_id,"
                                 + " summary, message_id, payload, status) VALUES (:kind, :destination, :orderKey, :urgent, :reportPk, :alertId,"
@@ -41,6 +56,36 @@ public class OutboxRepository {
             urgentQueued.fire(new UrgentEntryQueued(message.destination()));
         }
         return id;
+    }
+
+    /**
+     * Holds the lines of {@code orderKeys} (across destinations) until this transaction ends. A line
+     * is sent in id order, but an id is drawn when its row is inserted, not when it commits: two
+     * transactions queueing into one line at once (two replicas storing one patient's reports)
+     * could commit the later id first, and a sender would send it while the earlier entry was not
+     * yet visible to it. Holding the line from before the id is drawn until the commit makes a
+     * line's id order its commit order. Taken in one order (sorted) so that transactions queueing
+     * into several lines never deadlock on them; a line this transaction holds is taken again without waiting. A
+     * transaction that has to wait is logged: it is the race this lock closes.
+     */
+    public void lockLines(Collection<String> orderKeys) {
+        jdbi.useHandle(h -> {
+            for (String key : new TreeSet<>(orderKeys)) {
+                boolean free = h.createQuery("SELECT pg_try_advisory_xact_lock(:space, hashtext(:key))")
+                        .bind("space", LINE_LOCKS)
+                        .bind("key", key)
+                        .mapTo(Boolean.class)
+                        .one();
+                if (!free) {
+                    LOG.infof("outbox line %s is being queued by another transaction: waiting for it to end", key);
+                    h.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:space, hashtext(:key))) AS line")
+                            .bind("space", LINE_LOCKS)
+                            .bind("key", key)
+                            .mapTo(Integer.class)
+                            .one();
+                }
+            }
+        });
     }
 
     /** Destinations with at least one entry due now. */

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.cxrplatform.contracts.ReportEvent;
 import org.cxrplatform.contracts.findings.Finding;
 import org.cxrplatform.contracts.findings.FindingState;
+import org.cxrplatform.report.outbox.OutboxRepository;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,20 +30,27 @@ public class ReportIngest {
     @Inject
     Instance<ReportExporter> exporters;
 
+    @Inject
+    OutboxRepository outbox;
+
     /** @return the stored draft, or empty for a re-delivery */
     @Transactional
     public Optional<StoredReport> store(ReportEvent event) {
+        outbox.lockLines(List.of(orderKey(event)));
         return storeOne(event);
     }
 
     /**
      * Stores the events in one transaction, in the given order (the consumer calls it once for a
      * poll's STAT reports, then once for its routine ones). Any failure rolls back every event.
+     * Every outbox line the events queue into is held first, all at once, before any row is written:
+     * another replica storing the same patients waits for this commit instead of deadlocking with it.
      *
      * @return how many were new (the rest were re-deliveries)
      */
     @Transactional
     public int storeAll(List<ReportEvent> events) {
+        outbox.lockLines(events.stream().map(ReportIngest::orderKey).toList());
         int inserted = 0;
         for (ReportEvent event : events) {
             if (storeOne(event).isPresent()) {

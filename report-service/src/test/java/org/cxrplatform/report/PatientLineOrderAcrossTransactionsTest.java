@@ -1,0 +1,123 @@
+package org.cxrplatform.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.cxrplatform.contracts.Lane;
+import org.cxrplatform.contracts.Patient;
+import org.cxrplatform.contracts.ReportEvent;
+import org.cxrplatform.report.store.ReportIngest;
+import org.cxrplatform.testsupport.RisPeer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two report-service replicas store two reports of one patient at the same moment (here two
+ * transactions on two threads: two database sessions, as two replicas have; the database is all
+ * they share). The patient's ORUs must still reach each RIS in the order the reports were queued.
+ * Real PostgreSQL, the real store path, worker and sender, real MLLP listeners.
+ *
+ * <p>What e2e's {@code CrashCampaignTest} found (CI, 2026-12-07): patient PK0000006's ORUs arrived as
+ * outbox entries 178, 210, 201, 231. An entry's id is drawn when its row is inserted, not when it
+ * commits: replica A's transaction drew 201 and was still open when replica B's drew 210 and
+ * committed; for every sender 210 was then the head of the patient's line (201 was not visible), so
+ * it went first. Here the first transaction stays open until the second has either committed (that
+ * defect: the test then waits for the second ORU to arrive, as it did in the campaign) or is waiting
+ * for a lock the first holds; nothing depends on how fast the machine is.
+ */
+@QuarkusTest
+class PatientLineOrderAcrossTransactionsTest {
+
+    @Inject
+    ReportIngest ingest;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Test
+    void aPatientsOrusReachEachRisInQueueOrderWhenTwoReplicasStoreThemAtOnce() throws Exception {
+        HookServer.shared();
+        RisPeer ris = ReportServiceResources.ris();
+        StoreAndRisTest.awaitOutboxIdle();
+        ris.clear();
+        String tag = "LN" + UUID.randomUUID().toString().substring(0, 6);
+        Patient patient = Fixtures.patient(tag + "-P");
+        ReportEvent first = Fixtures.report(tag + "-1", patient, Lane.ROUTINE, "No acute findings.", Fixtures.MODEL);
+        ReportEvent second = Fixtures.report(tag + "-2", patient, Lane.ROUTINE, "Small effusion.", Fixtures.MODEL);
+
+        CountDownLatch firstQueued = new CountDownLatch(1);
+        CountDownLatch commitFirst = new CountDownLatch(1);
+        ExecutorService replicas = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> replicaA =
+                    replicas.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+                        ingest.store(first); // joins this transaction: report, history, outbox entries
+                        firstQueued.countDown();
+                        try {
+                            commitFirst.await(2, TimeUnit.MINUTES);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }));
+            assertThat(firstQueued.await(1, TimeUnit.MINUTES))
+                    .as("first report queued")
+                    .isTrue();
+            Future<?> replicaB = replicas.submit(() -> ingest.store(second));
+            await().atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> replicaB.isDone() || sessionsWaitingForALock() > 0);
+            if (replicaB.isDone()) {
+                replicaB.get();
+                await().atMost(Duration.ofMinutes(1)).until(() -> arrived(ris, second));
+            }
+            commitFirst.countDown();
+            replicaA.get(1, TimeUnit.MINUTES);
+            replicaB.get(1, TimeUnit.MINUTES);
+        } finally {
+            commitFirst.countDown();
+            replicas.shutdownNow();
+        }
+
+        for (RisPeer r : List.of(ris, ReportServiceResources.secondRis())) {
+            await().atMost(Duration.ofMinutes(1)).until(() -> arrived(r, first) && arrived(r, second));
+            List<String> order = r.accepted().stream()
+                    .map(RisPeer.Oru::accession)
+                    .filter(a -> a.startsWith(tag))
+                    .distinct()
+                    .toList();
+            assertThat(order)
+                    .as("the patient's ORUs at the RIS on port " + r.port() + ", in order of first arrival")
+                    .containsExactly(first.accessionNumber(), second.accessionNumber());
+        }
+    }
+
+    private static boolean arrived(RisPeer ris, ReportEvent report) {
+        return !ris.forAccession(report.accessionNumber()).isEmpty();
+    }
+
+    /** Sessions of this database blocked on a lock (row, advisory, any). */
+    private long sessionsWaitingForALock() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        + " AND datname = current_database()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
