@@ -260,6 +260,19 @@ final class LlamaDecoder {
         return Nn.rmsNorm(hidden, norm, eps);
     }
 
+    /**
+     * The largest transient float32 copy of a projection weight that a step makes, when up to {@code
+     * layerRows} rows go through the layers and up to {@code sampledRows} through lm_head (0 when every
+     * projection runs in its own dtype). Every layer has the same projections, so layer 0 stands for all.
+     */
+    long widenedWeightBytes(long layerRows, long sampledRows) {
+        Layer w = layers[0];
+        long layer = Math.max(
+                Math.max(w.qkv().widenedBytes(layerRows), w.o().widenedBytes(layerRows)),
+                Math.max(w.gateUp().widenedBytes(layerRows), w.down().widenedBytes(layerRows)));
+        return Math.max(layer, lmHead.widenedBytes(sampledRows));
+    }
+
     int dim() {
         return dim;
     }
