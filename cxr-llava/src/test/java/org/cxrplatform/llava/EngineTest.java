@@ -278,22 +278,22 @@ class EngineTest {
     void theMemoryBudgetRefusesFewerSequencesThanConfiguredInOneLineNamingTheFix() {
         // LLaMA-2-7B geometry in FP16 with 2,048 positions: 1 GiB of KV cache per sequence
         CxrLlavaConfig sevenB = CardBudgets.sevenB();
-        MemoryBudget card = MemoryBudget.plan(sevenB, 2, 8, 2048, 256, 9L << 30, "test");
+        MemoryBudget card = MemoryBudget.plan(sevenB, 2, 0, 8, 2048, 256, 9L << 30, "test");
         assertThat(card.kvBytesPerSlot()).isEqualTo(1L << 30);
         assertThat(card.activationBytes()).isBetween(1L << 20, 1L << 30);
         assertThat(card.slots()).isEqualTo(8);
-        assertThat(MemoryBudget.maxSlots(sevenB, 2, 2048, 256, 9L << 30)).isEqualTo(8);
-        assertThatThrownBy(() -> MemoryBudget.plan(sevenB, 2, 16, 2048, 256, 9L << 30, "a 24 GB card"))
+        assertThat(MemoryBudget.maxSlots(sevenB, 2, 0, 2048, 256, 9L << 30)).isEqualTo(8);
+        assertThatThrownBy(() -> MemoryBudget.plan(sevenB, 2, 0, 16, 2048, 256, 9L << 30, "a 24 GB card"))
                 .isInstanceOf(SetupException.class)
                 .hasMessageNotContaining("\n")
                 .hasMessageContaining("(a 24 GB card) holds 8 sequence(s) of 2048 positions, 16 configured")
                 .hasMessageContaining("configure at most 8 slot(s) or at most 1088 positions");
-        assertThatThrownBy(() -> MemoryBudget.plan(sevenB, 2, 1, 2048, 256, 1L << 30, "a small card"))
+        assertThatThrownBy(() -> MemoryBudget.plan(sevenB, 2, 0, 1, 2048, 256, 1L << 30, "a small card"))
                 .isInstanceOf(SetupException.class)
                 .hasMessageContaining("(a small card) holds 0 sequence(s) of 2048 positions, 1 configured");
 
         // the engine refuses at start-up with a configured figure; the same figure runs the slots it holds
-        MemoryBudget roomy = MemoryBudget.plan(model.config(), 4, 8, 256, 64, 1L << 40, "test");
+        MemoryBudget roomy = MemoryBudget.plan(model.config(), 4, 0, 8, 256, 64, 1L << 40, "test");
         long twoAndAHalf = roomy.activationBytes() + roomy.kvBytesPerSlot() * 5 / 2;
         assertThatThrownBy(() -> CxrLlava.load(
                         Fixtures.model(Fixtures.TINY),

@@ -1,16 +1,20 @@
 package org.cxrplatform.llava;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.types.DataType;
 import java.awt.image.BufferedImage;
 import java.util.List;
+import org.cxrplatform.llava.checkpoint.CxrLlavaConfig;
 import org.cxrplatform.llava.checkpoint.SafeTensorsFile;
+import org.cxrplatform.llava.engine.MemoryBudget;
 import org.cxrplatform.llava.generate.PromptEncoder;
 import org.cxrplatform.llava.image.CxrPreprocessor;
 import org.cxrplatform.llava.model.CxrLlavaModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -101,6 +105,43 @@ class HalfPrecisionTest {
                     name, cache, commonPrefix(ids, expected), expected.length, MARGIN, wide);
             assertThat(commonPrefix(ids, expected)).as("KV cache " + cache).isGreaterThanOrEqualTo(wide);
         }
+    }
+
+    @Test
+    void theMemoryBudgetCountsTheFloat32CopyOfTheLargestWeightAPrefillStepWidens() {
+        CxrLlavaConfig c = tiny.config();
+        long d = c.hiddenSize();
+        long f = c.intermediateSize();
+        long qkv = (c.heads() + 2L * c.kvHeads()) * c.headDim() * d;
+        long layerWeight = 4 * Math.max(Math.max(qkv, d * d), Math.max(2 * f * d, d * f)); // float32 bytes
+        long lmHead = 4 * c.vocabSize() * d;
+        CxrLlavaModel m = tiny.model();
+        assertThat(m.widenedWeightBytes(64, 64))
+                .as("decode rows read the fp16 weights")
+                .isZero();
+        assertThat(m.widenedWeightBytes(65, 64))
+                .as("one layer weight at a time")
+                .isEqualTo(layerWeight);
+        assertThat(m.widenedWeightBytes(65, 65))
+                .as("lm_head too above 64 rows")
+                .isEqualTo(Math.max(layerWeight, lmHead));
+
+        MemoryBudget budget = tiny.engine().budget();
+        int slots = budget.slots();
+        int chunk = tiny.engine().config().prefillChunk();
+        assertThat(budget.widenedWeightBytes())
+                .isEqualTo(m.widenedWeightBytes(slots + chunk, slots))
+                .isPositive();
+        MemoryBudget fp32Weights = MemoryBudget.plan(c, 4, 0, slots, budget.capacity(), chunk, 1L << 40, "test");
+        assertThat(budget.activationBytes()).isEqualTo(fp32Weights.activationBytes() + budget.widenedWeightBytes());
+        long justEnoughWithout = fp32Weights.activationBytes() + slots * fp32Weights.kvBytesPerSlot();
+        assertThat(MemoryBudget.plan(c, 4, 0, slots, budget.capacity(), chunk, justEnoughWithout, "test")
+                        .slots())
+                .isEqualTo(slots);
+        assertThatThrownBy(() -> MemoryBudget.plan(
+                        c, 4, budget.widenedWeightBytes(), slots, budget.capacity(), chunk, justEnoughWithout, "test"))
+                .as("the widened copy is part of what must fit")
+                .isInstanceOf(SetupException.class);
     }
 
     private static int commonPrefix(int[] a, int[] b) {

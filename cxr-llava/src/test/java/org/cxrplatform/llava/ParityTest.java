@@ -140,7 +140,7 @@ class ParityTest {
     /**
      * The projections' column-block layout follows the intra-op thread count at load (one block per
      * thread; three does not divide every width, so some projections fall back to fewer): the reference's
-     * first logits and greedy ids hold for every layout.
+     * first logits and greedy ids hold for every layout, with decode attention on the calling thread.
      */
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3})
@@ -168,6 +168,9 @@ class ParityTest {
                             null)
                     .get(0);
             assertThat(g.generatedIds()).containsExactly(ids);
+            assertThat(JniUtils.getNumThreads())
+                    .as("decode attention ran on one thread and gave the others back")
+                    .isEqualTo(threads);
         } finally {
             JniUtils.setNumThreads(before);
         }

@@ -296,6 +296,28 @@ class ChartPolicyTest {
     }
 
     @Test
+    void theCpuRunsFp16OrFp32AndNoDeviceRunsBf16() {
+        assertThat(env(Workloads.of(Scenarios.VARIANTS.objects()).deployment("-inference-batch")))
+                .as("the CPU with the chart's default dtype (the CPU build's PyTorch 2.7 runs fp16 projections)")
+                .containsEntry("CXR_MODEL_DEVICE", "cpu")
+                .containsEntry("CXR_MODEL_DTYPE", "fp16");
+        Workloads mixed = Workloads.of(
+                Chart.render(c -> c.set("inference.device", "cpu").set("inference.lanes.stat.dtype", "fp32")));
+        assertThat(env(mixed.deployment("-inference-stat")))
+                .as("a lane may keep fp32 on the CPU")
+                .containsEntry("CXR_MODEL_DEVICE", "cpu")
+                .containsEntry("CXR_MODEL_DTYPE", "fp32");
+        assertThatThrownBy(() ->
+                        Chart.template(c -> c.set("inference.device", "cpu").set("inference.dtype", "bf16")))
+                .as("bf16 on the CPU, which DJL cannot create")
+                .hasMessageContaining("dtype");
+        assertThatThrownBy(() -> Chart.template(
+                        c -> c.set("inference.device", "cpu").set("inference.lanes.batch.dtype", "bf16")))
+                .as("bf16 in one lane")
+                .hasMessageContaining("dtype");
+    }
+
+    @Test
     void theInferenceImageIsTheBuildOfItsDevice() {
         String gpu = Workloads.of(Scenarios.DEFAULT.objects())
                 .deployment("-inference-batch")
@@ -838,9 +860,6 @@ class ChartPolicyTest {
         assertThatThrownBy(() -> Chart.template(c -> c.set("inferance.device", "cpu")))
                 .as("misspelt top-level key")
                 .hasMessageContaining("inferance");
-        assertThatThrownBy(() -> Chart.template(c -> c.set("inference.device", "cpu")))
-                .as("CPU with the fp16 default")
-                .hasMessageContaining("fp32");
         assertThatThrownBy(() -> Chart.template(c -> c.set("inference.dtype", "bf16")))
                 .as("bf16, which DJL cannot create")
                 .hasMessageContaining("dtype");

@@ -35,7 +35,7 @@ enum Scenarios {
             c -> c.withValuesFile(
                     Path.of("src/test/resources/exposed-values.yaml").toAbsolutePath())),
     VARIANTS(
-            "SASL Kafka with chart Secret, model by init container, PodMonitor, NodePort DICOM, CPU inference, inline JWT key",
+            "SASL Kafka with chart Secret, model by init container, PodMonitor, NodePort DICOM, CPU inference (fp16), inline JWT key",
             c -> c.withValuesFile(Chart.PRODUCTION_VALUES)
                     .set("externalKafka.sasl.existingSecret", "")
                     .set("externalKafka.sasl.username", "cxr")
@@ -46,7 +46,6 @@ enum Scenarios {
                     .set("inference.model.source", "initContainer")
                     .set("inference.model.initContainer.egressCidrs[0]", "10.70.0.0/16")
                     .set("inference.device", "cpu")
-                    .set("inference.dtype", "fp32")
                     .set("inference.cpuThreads", 8)
                     .set("metrics.serviceMonitor.enabled", false)
                     .set("metrics.podMonitor.enabled", true)

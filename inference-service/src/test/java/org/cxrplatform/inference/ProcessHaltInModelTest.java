@@ -50,12 +50,12 @@ class ProcessHaltInModelTest {
         Devstack.createTopics(Topics.ALL, 3);
         Path log = Files.createTempFile("inference-service-halt-", ".log");
         Map<String, String> env = Map.of(
-                "CXR_INFERENCE_GROUP_ID", "halt-" + UUID.randomUUID().toString().substring(0, 8),
-                "CXR_INFERENCE_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS),
-                "CXR_GENERATION_MAX_NEW_TOKENS", "32",
-                // a halted replica never leaves the group: let the broker notice within seconds, not 45 s
-                "KAFKA_SESSION_TIMEOUT_MS", "6000",
-                "KAFKA_HEARTBEAT_INTERVAL_MS", "1500");
+                "CXR_INFERENCE_GROUP_ID",
+                "halt-" + UUID.randomUUID().toString().substring(0, 8),
+                "CXR_INFERENCE_MAX_ATTEMPTS",
+                Integer.toString(MAX_ATTEMPTS),
+                "CXR_GENERATION_MAX_NEW_TOKENS",
+                "32"); // a halted replica leaves its group within 6 s: PackagedService
         List<String> hook = List.of("-Dcxr.test.halt-in-model-on-image-width=81");
 
         StudyEvent killer = TestStudies.eventWithPng(

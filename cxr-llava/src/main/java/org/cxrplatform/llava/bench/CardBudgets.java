@@ -67,6 +67,7 @@ public final class CardBudgets {
                 overheadGib);
         System.out.println("card (GB) | free for the engine (GiB) | sequences at 2048 positions (1 GiB of KV each) "
                 + "| at 1536 | at 1024");
+        // a GPU computes in the weights' own dtype: no widened weight (0)
         for (int gb : new int[] {24, 40, 80}) {
             double cardGib = gb * 1e9 / (1L << 30);
             long free = (long) ((cardGib - overheadGib) * (1L << 30)) - weights;
@@ -76,9 +77,9 @@ public final class CardBudgets {
                     "%d | %.1f | %d | %d | %d%n",
                     gb,
                     available / (double) (1L << 30),
-                    MemoryBudget.maxSlots(c, 2, 2048, 256, available),
-                    MemoryBudget.maxSlots(c, 2, 1536, 256, available),
-                    MemoryBudget.maxSlots(c, 2, 1024, 256, available));
+                    MemoryBudget.maxSlots(c, 2, 0, 2048, 256, available),
+                    MemoryBudget.maxSlots(c, 2, 0, 1536, 256, available),
+                    MemoryBudget.maxSlots(c, 2, 0, 1024, 256, available));
         }
     }
 }

@@ -18,14 +18,17 @@ import java.util.function.UnaryOperator;
  * the medium model (q/k/v, o, gate/up, down of one layer and the lm_head) in fp32 and fp16 (and bf16
  * with {@code --bf16}, only where {@code DtypeProbe} says the bridge can create it), stored [in, out]
  * (applied as x·W) or [out, in] (x·Wᵀ), as one block or as one column block per intra-op thread
- * applied as one batched product (what {@code Projection} does on a CPU). Three shapes of x:
+ * applied as one batched product (what {@code Projection} does on a CPU). Four shapes of x:
  *
  * <ul>
  *   <li>decode, batch 1: one row through all five weights (what a decode step reads);
  *   <li>decode, batch 8: eight rows, the same weights;
  *   <li>prefill: 1,112 rows (a report prompt) through one layer's four weights, no lm_head; also fp16
  *       weights widened to fp32 for the product, what a prefill chunk can do instead of a slow
- *       half-precision GEMM.
+ *       half-precision GEMM;
+ *   <li>prefill chunk: 256 rows (the engine's default chunk) through the same four weights, fp32 as the
+ *       engine stores it against {@code HalfProjection}'s product (the fp16 weight widened, x and the
+ *       result float32) and the widening alone: what widening once per step, not once per prompt, costs.
  * </ul>
  *
  * plus the attention of a decode row over a 1,112-position cache (16 heads of 64, 8 layers). Rounds
@@ -34,13 +37,15 @@ import java.util.function.UnaryOperator;
  * natives of PyTorch 2.5.1 and 2.7.1).
  *
  * <pre>java -Dai.djl.pytorch.num_threads=1 -cp cxr-llava/target/cxr-llava.jar \
- *     org.cxrplatform.llava.bench.HalfPrecision [--rounds 9] [--prefill-rounds 3] [--bf16]</pre>
+ *     org.cxrplatform.llava.bench.HalfPrecision [--rounds 9] [--prefill-rounds 3] [--bf16]
+ *     [--shapes decode,prefill,chunk,attention]</pre>
  */
 public final class HalfPrecision {
 
     private static final int[][] LAYER = {{1024, 3072}, {1024, 1024}, {1024, 5632}, {2816, 1024}};
     private static final int[] LM_HEAD = {1024, 32000};
     private static final int PROMPT = 1112;
+    private static final int CHUNK = 256;
 
     private HalfPrecision() {}
 
@@ -55,8 +60,10 @@ public final class HalfPrecision {
         int rounds = 9;
         int prefillRounds = 3;
         boolean bf16 = false;
+        List<String> shapes = List.of("decode", "prefill", "chunk", "attention");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--shapes" -> shapes = List.of(args[++i].split(","));
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--prefill-rounds" -> prefillRounds = Integer.parseInt(args[++i]);
                 case "--bf16" -> bf16 = true;
@@ -76,20 +83,35 @@ public final class HalfPrecision {
                     threads,
                     threads,
                     Figures.loadAverage());
-            List<int[]> decodeShapes = new ArrayList<>(List.of(LAYER));
-            decodeShapes.add(LM_HEAD);
-            Weights decode = new Weights(m, decodeShapes, threads);
-            run("decode, batch 1", decode, variants(decode, halves, threads, true, true), m, 1, rounds);
-            run("decode, batch 8", decode, variants(decode, halves, threads, true, true), m, 8, rounds);
+            if (shapes.contains("decode")) {
+                List<int[]> decodeShapes = new ArrayList<>(List.of(LAYER));
+                decodeShapes.add(LM_HEAD);
+                Weights decode = new Weights(m, decodeShapes, threads);
+                run("decode, batch 1", decode, variants(decode, halves, threads, true, true), m, 1, rounds);
+                run("decode, batch 8", decode, variants(decode, halves, threads, true, true), m, 8, rounds);
+            }
             Weights layer = new Weights(m, List.of(LAYER), threads);
-            run(
-                    "prefill, " + PROMPT + " rows, one layer",
-                    layer,
-                    variants(layer, halves, threads, false, true),
-                    m,
-                    PROMPT,
-                    prefillRounds);
-            attention(m, halves, rounds);
+            if (shapes.contains("prefill")) {
+                run(
+                        "prefill, " + PROMPT + " rows, one layer",
+                        layer,
+                        variants(layer, halves, threads, false, true),
+                        m,
+                        PROMPT,
+                        prefillRounds);
+            }
+            if (shapes.contains("chunk")) {
+                run(
+                        "prefill chunk, " + CHUNK + " rows, one layer",
+                        layer,
+                        chunkVariants(layer, threads),
+                        m,
+                        CHUNK,
+                        rounds);
+            }
+            if (shapes.contains("attention")) {
+                attention(m, halves, rounds);
+            }
             Figures.footer();
         }
     }
@@ -122,6 +144,23 @@ public final class HalfPrecision {
             }
         }
         return v;
+    }
+
+    /** A prefill chunk as the engine runs it in fp32 and in fp16 ({@code HalfProjection}), and the widening alone. */
+    private static List<Variant> chunkVariants(Weights w, int blocks) {
+        DataType f16 = DataType.FLOAT16;
+        return List.of(
+                blocks > 1
+                        ? new Variant(
+                                "fp32 blocks x·W (engine)",
+                                DataType.FLOAT32,
+                                (i, x) -> w.blocksInOut(i, x, DataType.FLOAT32))
+                        : new Variant("fp32 x·W (engine)", DataType.FLOAT32, (i, x) -> w.inOut(i, x, DataType.FLOAT32)),
+                new Variant(
+                        "fp16 widened, x fp32 (HalfProjection)",
+                        DataType.FLOAT32,
+                        (i, x) -> w.widenedProduct(i, x, f16)),
+                new Variant("fp16 widening alone (no product)", DataType.FLOAT32, (i, x) -> w.widened(i, f16)));
     }
 
     private static void run(String title, Weights w, List<Variant> variants, NDManager m, int rows, int rounds) {
@@ -250,10 +289,22 @@ public final class HalfPrecision {
 
         /** [out, in] in a half type, widened to fp32 (weight and x) for the product, the result cast back. */
         NDArray widenedOutIn(int i, NDArray x, DataType t) {
-            NDArray w32 = get("outIn", t, w -> w)[i].toType(DataType.FLOAT32, false);
+            NDArray w32 = widened(i, t);
             return Linear.linear(x.toType(DataType.FLOAT32, false), w32)
                     .singletonOrThrow()
                     .toType(t, false);
+        }
+
+        /** [out, in] in a half type widened to float32, freed after x (float32)·Wᵀ: {@code HalfProjection} above 64 rows. */
+        NDArray widenedProduct(int i, NDArray x, DataType t) {
+            try (NDArray w32 = widened(i, t)) {
+                return Linear.linear(x, w32).singletonOrThrow();
+            }
+        }
+
+        /** [out, in] in a half type, widened to float32. */
+        NDArray widened(int i, DataType t) {
+            return get("outIn", t, w -> w)[i].toType(DataType.FLOAT32, false);
         }
 
         /** Today's {@code Projection} on a CPU: [blocks, in, out/blocks], x broadcast over the blocks. */

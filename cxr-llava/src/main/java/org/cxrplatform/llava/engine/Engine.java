@@ -135,11 +135,13 @@ public final class Engine implements AutoCloseable {
                     "engine capacity " + capacity + " exceeds the model's " + c.maxPositionEmbeddings() + " positions");
         }
         int dtypeBytes = model.dtype() == DataType.FLOAT32 ? 4 : 2;
+        // a step runs every slot's next token and one prefill chunk through the layers, every slot through lm_head
+        long widened = model.widenedWeightBytes(config.maxSlots() + config.prefillChunk(), config.maxSlots());
         MemoryBudget budget = availableMemory(
                 model.device(),
                 config,
                 (bytes, source) -> MemoryBudget.plan(
-                        c, dtypeBytes, config.maxSlots(), capacity, config.prefillChunk(), bytes, source));
+                        c, dtypeBytes, widened, config.maxSlots(), capacity, config.prefillChunk(), bytes, source));
         LOG.info("engine memory budget: {}", budget.describe());
         return new Engine(model, prompts, tokenizer, config, budget);
     }

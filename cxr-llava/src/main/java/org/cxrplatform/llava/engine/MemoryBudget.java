@@ -7,22 +7,32 @@ import org.cxrplatform.llava.checkpoint.CxrLlavaConfig;
 /**
  * Whether the configured sequences fit a memory figure: each slot's KV cache at full capacity
  * (allocated once) plus the activations of the largest step (the one-token rows of every slot and a
- * full prefill chunk, its image encoded in the same step). Computed once at start-up; admission is
- * then a free slot, which this budget guarantees fits. Too little memory for the configured slots is
- * refused at start-up rather than run with fewer: the batch a deployment is sized for is a promise.
+ * full prefill chunk, its image encoded in the same step) and the transient float32 copy of one
+ * projection weight that such a step makes when the weights are narrower than the compute dtype (fp16
+ * on a CPU). Computed once at start-up; admission is then a free slot, which this budget guarantees
+ * fits. Too little memory for the configured slots is refused at start-up rather than run with fewer:
+ * the batch a deployment is sized for is a promise.
  *
  * @param source          where {@code availableBytes} came from (configured, GPU free memory, CPU default)
  * @param availableBytes  memory the engine may use beyond the weights
  * @param kvBytesPerSlot  keys and values of one sequence at full capacity
- * @param activationBytes peak temporaries of one step, with a 25 % margin
+ * @param activationBytes peak temporaries of one step, with a 25 % margin, and {@code widenedWeightBytes}
+ * @param widenedWeightBytes the largest float32 copy of a projection weight a step makes and frees (0: none)
  * @param slots           the configured sequences, all of which fit
  * @param capacity        positions per sequence
  */
 public record MemoryBudget(
-        String source, long availableBytes, long kvBytesPerSlot, long activationBytes, int slots, int capacity) {
+        String source,
+        long availableBytes,
+        long kvBytesPerSlot,
+        long activationBytes,
+        long widenedWeightBytes,
+        int slots,
+        int capacity) {
 
     /**
-     * The budget of a model in a compute dtype of {@code dtypeBytes} bytes per value.
+     * The budget of a model in a compute dtype of {@code dtypeBytes} bytes per value, whose largest step
+     * widens a copy of {@code widenedWeightBytes} (the model's {@code widenedWeightBytes}).
      *
      * @throws SetupException when fewer than {@code maxSlots} sequences of {@code capacity} positions fit,
      *     in one line naming how many do, the largest capacity at which {@code maxSlots} would, and the sizes
@@ -30,16 +40,18 @@ public record MemoryBudget(
     public static MemoryBudget plan(
             CxrLlavaConfig c,
             int dtypeBytes,
+            long widenedWeightBytes,
             int maxSlots,
             int capacity,
             int prefillChunk,
             long availableBytes,
             String source) {
         long kvPerSlot = kvBytesPerSlot(c, dtypeBytes, capacity);
-        long activations = activationBytes(c, dtypeBytes, maxSlots, capacity, prefillChunk);
+        long activations = activationBytes(c, dtypeBytes, widenedWeightBytes, maxSlots, capacity, prefillChunk);
         long fit = Math.max(0, (availableBytes - activations) / kvPerSlot);
         if (fit < maxSlots) {
-            int fitting = largestCapacity(c, dtypeBytes, maxSlots, capacity, prefillChunk, availableBytes);
+            int fitting = largestCapacity(
+                    c, dtypeBytes, widenedWeightBytes, maxSlots, capacity, prefillChunk, availableBytes);
             throw new SetupException(String.format(
                     Locale.ROOT,
                     "memory budget: %s available (%s) holds %d sequence(s) of %d positions, %d configured (KV cache %s per "
@@ -54,13 +66,19 @@ public record MemoryBudget(
                     Math.max(1, fit),
                     fitting > 0 ? " or at most " + fitting + " positions" : ""));
         }
-        return new MemoryBudget(source, availableBytes, kvPerSlot, activations, maxSlots, capacity);
+        return new MemoryBudget(source, availableBytes, kvPerSlot, activations, widenedWeightBytes, maxSlots, capacity);
     }
 
     /** The most sequences of {@code capacity} positions that {@code availableBytes} holds (0 when none). */
-    public static int maxSlots(CxrLlavaConfig c, int dtypeBytes, int capacity, int prefillChunk, long availableBytes) {
+    public static int maxSlots(
+            CxrLlavaConfig c,
+            int dtypeBytes,
+            long widenedWeightBytes,
+            int capacity,
+            int prefillChunk,
+            long availableBytes) {
         int n = 0;
-        while (activationBytes(c, dtypeBytes, n + 1, capacity, prefillChunk)
+        while (activationBytes(c, dtypeBytes, widenedWeightBytes, n + 1, capacity, prefillChunk)
                         + (n + 1) * kvBytesPerSlot(c, dtypeBytes, capacity)
                 <= availableBytes) {
             n++;
@@ -74,9 +92,16 @@ public record MemoryBudget(
 
     /** The largest multiple of 64 positions below {@code capacity} at which {@code slots} sequences fit, or 0. */
     private static int largestCapacity(
-            CxrLlavaConfig c, int dtypeBytes, int slots, int capacity, int prefillChunk, long availableBytes) {
+            CxrLlavaConfig c,
+            int dtypeBytes,
+            long widenedWeightBytes,
+            int slots,
+            int capacity,
+            int prefillChunk,
+            long availableBytes) {
         for (int p = (capacity - 1) / 64 * 64; p >= 64; p -= 64) {
-            if (activationBytes(c, dtypeBytes, slots, p, prefillChunk) + slots * kvBytesPerSlot(c, dtypeBytes, p)
+            if (activationBytes(c, dtypeBytes, widenedWeightBytes, slots, p, prefillChunk)
+                            + slots * kvBytesPerSlot(c, dtypeBytes, p)
                     <= availableBytes) {
                 return p;
             }
@@ -88,9 +113,11 @@ public record MemoryBudget(
      * Peak temporaries of one step, ×1.25: N = slots + chunk rows through a layer (x, residual, norm,
      * fused q/k/v and its rotated copy, gate/up and their product); attention scores and probabilities in
      * float32 over the full capacity for every row; logits and the sampler's sorted copies for every
-     * slot; the vision encoder on the step's images (activations and bidirectional attention).
+     * slot; the vision encoder on the step's images (activations and bidirectional attention); then the
+     * widened weight, an exact figure.
      */
-    static long activationBytes(CxrLlavaConfig c, int dtypeBytes, int maxSlots, int capacity, int prefillChunk) {
+    static long activationBytes(
+            CxrLlavaConfig c, int dtypeBytes, long widenedWeightBytes, int maxSlots, int capacity, int prefillChunk) {
         long rows = (long) maxSlots + prefillChunk;
         long qkv = (long) (c.heads() + 2 * c.kvHeads()) * c.headDim();
         long layer = rows * (3L * c.hiddenSize() + 2 * qkv + 3L * c.intermediateSize()) * dtypeBytes;
@@ -101,18 +128,19 @@ public record MemoryBudget(
         long vision = images
                 * (visionTokens * (4L * c.visionWidth() + 2L * c.visionMlpWidth()) * dtypeBytes
                         + 2L * 4 * c.visionHeads() * visionTokens * visionTokens);
-        return (layer + attention + sampling + vision) * 5 / 4;
+        return (layer + attention + sampling + vision) * 5 / 4 + widenedWeightBytes;
     }
 
     /** One line for the start-up log. */
     public String describe() {
         return String.format(
                 Locale.ROOT,
-                "%d slots × %d positions: KV %s per slot, activations %s, of %s (%s)",
+                "%d slots × %d positions: KV %s per slot, activations %s (a widened weight %s), of %s (%s)",
                 slots,
                 capacity,
                 mib(kvBytesPerSlot),
                 mib(activationBytes),
+                mib(widenedWeightBytes),
                 mib(availableBytes),
                 source);
     }

@@ -37,4 +37,9 @@ final class BlockProjection implements Projection {
                 .transpose(1, 0, 2)
                 .reshape(n, out); // [N,out]
     }
+
+    @Override
+    public long widenedBytes(long rows) {
+        return 0; // applied in the weight's own dtype
+    }
 }

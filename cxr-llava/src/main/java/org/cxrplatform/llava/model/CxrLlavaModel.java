@@ -224,6 +224,16 @@ public final class CxrLlavaModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Bytes of the largest float32 copy of one projection weight that a step makes beside the resident
+     * weights (fp16 projections on a CPU widen for a product of more than 64 rows, {@code HalfProjection}),
+     * when up to {@code layerRows} rows go through the layers and up to {@code sampledRows} through
+     * lm_head; 0 when the projections are in the compute dtype.
+     */
+    public long widenedWeightBytes(int layerRows, int sampledRows) {
+        return decoder.widenedWeightBytes(layerRows, sampledRows);
+    }
+
     /** Native arrays the model's manager (and its sub-managers) hold: the weights when nothing leaks. */
     public int liveNativeArrays() {
         return manager.getManagedArrays().size();

@@ -13,7 +13,8 @@ import ai.djl.nn.core.Linear;
  * runs 12-23× slower, split into column blocks for a batched product 1.6× slower (BENCHMARKS.md,
  * "Half precision on the CPU"). That kernel reads the whole weight once per row, so above {@value
  * #WIDEN_ABOVE_ROWS} rows on (a prefill chunk) the weight is widened to float32 for the product
- * instead, which costs a transient float32 copy of it and keeps prefill near fp32's GEMM rate.
+ * instead, which keeps prefill near fp32's GEMM rate; the float32 copy is freed as soon as the product
+ * is done, so a step holds at most one ({@link #widenedBytes}, counted by the engine's memory budget).
  * Activations, RMSNorm, attention and the KV cache stay float32: fp16 attention is 4-6× slower on the
  * CPU (same benchmark).
  */
@@ -35,10 +36,17 @@ final class HalfProjection implements Projection {
     @Override
     public NDArray apply(NDArray x) {
         if (x.getShape().get(0) > WIDEN_ABOVE_ROWS) {
-            return Linear.linear(x, weight.toType(DataType.FLOAT32, false)).singletonOrThrow();
+            try (NDArray wide = weight.toType(DataType.FLOAT32, false)) {
+                return Linear.linear(x, wide).singletonOrThrow();
+            }
         }
         return Linear.linear(x.toType(DataType.FLOAT16, false), weight)
                 .singletonOrThrow()
                 .toType(DataType.FLOAT32, false);
+    }
+
+    @Override
+    public long widenedBytes(long rows) {
+        return rows > WIDEN_ABOVE_ROWS ? weight.size() * DataType.FLOAT32.getNumOfBytes() : 0;
     }
 }

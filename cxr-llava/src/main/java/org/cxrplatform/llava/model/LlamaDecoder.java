@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.cxrplatform.llava.checkpoint.CxrLlavaConfig;
 
 /**
@@ -25,6 +26,13 @@ final class LlamaDecoder {
 
     /** Additive mask value: large and negative instead of -inf, so a fully masked row stays finite. */
     static final float MASKED = -1e9f;
+
+    /**
+     * Decode rows whose attention scores hold fewer values than this run their attention on one CPU
+     * thread ({@link Nn#onCallingThread}): libtorch's own grain, below which it keeps an element-wise
+     * operator on one thread (a decode row of 16 heads over 1,112 keys holds 17,792).
+     */
+    static final long ONE_THREAD_ATTENTION_BELOW = 32_768;
 
     /**
      * One layer's weights, projections stored transposed [in, out]: {@code qkv} = q, k, v stacked,
@@ -50,6 +58,7 @@ final class LlamaDecoder {
     private final NDArray scale; // scalar 1/√dh in the compute dtype
     private final NDArray masked; // float32 scalar MASKED
     private final DataType dtype;
+    private final boolean cpu;
 
     LlamaDecoder(CxrLlavaConfig c, Tensors t, NDManager manager) {
         dim = c.hiddenSize();
@@ -83,6 +92,7 @@ final class LlamaDecoder {
         eps = manager.create(c.rmsNormEps());
         scale = t.constant(new float[] {(float) (1.0 / Math.sqrt(headDim))}, new Shape());
         masked = manager.create(MASKED);
+        cpu = !manager.getDevice().isGpu();
     }
 
     /**
@@ -198,11 +208,13 @@ final class LlamaDecoder {
         int n1 = in.oneTokenRows();
         if (n1 > 0) {
             NDArray q1 = q.get("0:{}", n1).expandDims(2); // [n1,H,1,dh]
-            NDArray o = attend(
+            Supplier<NDArray> decode = () -> attend(
                     q1,
                     cache.keys(l, 0, n1, in.oneTokenKeys()),
                     cache.values(l, 0, n1, in.oneTokenKeys()),
                     s.oneTokenMask()); // [n1,H,1,dh]
+            boolean small = (long) n1 * heads * in.oneTokenKeys() < ONE_THREAD_ATTENTION_BELOW;
+            NDArray o = cpu && small ? Nn.onCallingThread(decode) : decode.get();
             out.add(o.reshape(n1, dim));
         }
         for (int i = 0; i < in.chunks().size(); i++) {
@@ -258,6 +270,19 @@ final class LlamaDecoder {
     /** The final RMSNorm, [R,D] → [R,D]. */
     NDArray finalNorm(NDArray hidden) {
         return Nn.rmsNorm(hidden, norm, eps);
+    }
+
+    /**
+     * The largest transient float32 copy of a projection weight that a step makes, when up to {@code
+     * layerRows} rows go through the layers and up to {@code sampledRows} through lm_head (0 when every
+     * projection runs in its own dtype). Every layer has the same projections, so layer 0 stands for all.
+     */
+    long widenedWeightBytes(long layerRows, long sampledRows) {
+        Layer w = layers[0];
+        long layer = Math.max(
+                Math.max(w.qkv().widenedBytes(layerRows), w.o().widenedBytes(layerRows)),
+                Math.max(w.gateUp().widenedBytes(layerRows), w.down().widenedBytes(layerRows)));
+        return Math.max(layer, lmHead.widenedBytes(sampledRows));
     }
 
     int dim() {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.function.Supplier;
 
 /** The few neural-network primitives the forward passes use, each as PyTorch computes it. */
@@ -28,6 +29,27 @@ final class Nn {
         }
         NDScope.register(out);
         return out;
+    }
+
+    /**
+     * Runs {@code block} with one intra-op thread, then restores the count. For work of a few tens of
+     * microseconds: libtorch hands its softmax (whatever the size) and its batched products to every
+     * intra-op thread, and each hand-off is a fork-join that waits for the other threads to be scheduled,
+     * which on a busy host costs milliseconds. The count is the calling thread's (OpenMP's and MKL's
+     * per-thread setting), so other threads are unaffected; switching it costs under a microsecond
+     * (BENCHMARKS.md, "The 2-thread decode step").
+     */
+    static NDArray onCallingThread(Supplier<NDArray> block) {
+        int threads = JniUtils.getNumThreads();
+        if (threads == 1) {
+            return block.get();
+        }
+        JniUtils.setNumThreads(1);
+        try {
+            return block.get();
+        } finally {
+            JniUtils.setNumThreads(threads);
+        }
     }
 
     /** softmax over the last axis, freeing the scores as soon as possible. */

@@ -11,4 +11,10 @@ import ai.djl.ndarray.NDArray;
 interface Projection {
 
     NDArray apply(NDArray x);
+
+    /**
+     * Bytes of the transient float32 copy of the weight that {@link #apply} makes for {@code rows} rows and
+     * frees after the product (0: none): what a step needs beyond the resident weights.
+     */
+    long widenedBytes(long rows);
 }
