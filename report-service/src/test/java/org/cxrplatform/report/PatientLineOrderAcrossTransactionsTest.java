@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.Patient;
 import org.cxrplatform.contracts.ReportEvent;
+import org.cxrplatform.report.outbox.OutboxRepository;
 import org.cxrplatform.report.store.ReportIngest;
 import org.cxrplatform.testsupport.RisPeer;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,9 @@ class PatientLineOrderAcrossTransactionsTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    OutboxRepository outbox;
 
     @Test
     void aPatientsOrusReachEachRisInQueueOrderWhenTwoReplicasStoreThemAtOnce() throws Exception {
@@ -103,6 +107,80 @@ class PatientLineOrderAcrossTransactionsTest {
             assertThat(order)
                     .as("the patient's ORUs at the RIS on port " + r.port() + ", in order of first arrival")
                     .containsExactly(first.accessionNumber(), second.accessionNumber());
+        }
+    }
+
+    /**
+     * A line's lock is on its key's hash, so two transactions taking several lines must take them in the hashes'
+     * order, not the keys': with keys {@code x < y < z} where {@code x} and {@code z} share a hash, one transaction
+     * taking {@code [x, y]} and another {@code [y, z]} would take the same two locks in opposite orders if each
+     * sorted its keys. Made to happen here (a third transaction holds {@code y} until both wait behind it, so the
+     * one queued first on {@code y} gets it and then needs the other's lock): PostgreSQL detects the deadlock and
+     * aborts one, which this asserts does not happen. Real PostgreSQL; the colliding keys are found by its own
+     * {@code hashtext}.
+     */
+    @Test
+    void twoTransactionsTakingLinesWhoseHashesSortAgainstTheirKeysDoNotDeadlock() throws Exception {
+        List<String> collision = sameHash();
+        String x = collision.get(0);
+        String z = collision.get(1);
+        String y = x + "-";
+        assertThat(x.compareTo(y) < 0 && y.compareTo(z) < 0)
+                .as(x + " < " + y + " < " + z)
+                .isTrue();
+
+        CountDownLatch yHeld = new CountDownLatch(1);
+        CountDownLatch releaseY = new CountDownLatch(1);
+        ExecutorService transactions = Executors.newFixedThreadPool(3);
+        try {
+            Future<?> holder =
+                    transactions.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+                        outbox.lockLines(List.of(y));
+                        yHeld.countDown();
+                        try {
+                            releaseY.await(2, TimeUnit.MINUTES);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }));
+            assertThat(yHeld.await(1, TimeUnit.MINUTES))
+                    .as("line " + y + " held")
+                    .isTrue();
+            Future<?> second = transactions.submit(
+                    () -> QuarkusTransaction.requiringNew().run(() -> outbox.lockLines(List.of(y, z))));
+            await().atMost(Duration.ofMinutes(1)).until(() -> sessionsWaitingForALineLock() == 1);
+            Future<?> first = transactions.submit(
+                    () -> QuarkusTransaction.requiringNew().run(() -> outbox.lockLines(List.of(x, y))));
+            await().atMost(Duration.ofMinutes(1)).until(() -> sessionsWaitingForALineLock() == 2);
+            releaseY.countDown();
+            holder.get(1, TimeUnit.MINUTES);
+            second.get(1, TimeUnit.MINUTES); // a deadlock aborts one of the two: ExecutionException
+            first.get(1, TimeUnit.MINUTES);
+        } finally {
+            releaseY.countDown();
+            transactions.shutdownNow();
+        }
+    }
+
+    /** Two order keys with the same {@code hashtext}, the smaller first (among 400,000 keys several pairs collide). */
+    private List<String> sameHash() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT min(k), max(k) FROM (SELECT 'PK' || g AS k FROM"
+                                + " generate_series(1, 400000) AS g) AS keys GROUP BY hashtext(k) HAVING count(*) > 1 LIMIT 1")) {
+            assertThat(rs.next()).as("two keys sharing a hash").isTrue();
+            return List.of(rs.getString(1), rs.getString(2));
+        }
+    }
+
+    private long sessionsWaitingForALineLock() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        + " AND wait_event = 'advisory' AND datname = current_database()")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
