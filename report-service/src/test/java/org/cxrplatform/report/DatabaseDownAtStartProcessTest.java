@@ -3,6 +3,7 @@ package org.cxrplatform.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -14,6 +15,7 @@ import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.Devstack;
 import org.cxrplatform.devstack.FreePorts;
 import org.cxrplatform.devstack.Postgres;
+import org.cxrplatform.testsupport.Http;
 import org.cxrplatform.testsupport.ServiceProcess;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The packaged service started while its PostgreSQL is down (a pod rescheduled while the database fails over, or
  * e2e's crash campaign restarting a killed replica during the database's kill -9) waits for the database instead of
- * exiting, stays not ready meanwhile, and is ready once the database is back, in the same process: the
+ * exiting, has no HTTP listener meanwhile (so no probe succeeds: not started, not ready), and is ready once the
+ * database is back, in the same process: the
  * {@code quarkus.flyway.connect-retries} defaults of application.properties. Before them the process exited at its
  * first refused connection. Real PostgreSQL (devstack's, its own server here) and the devstack Kafka broker. Needs
  * {@code target/quarkus-app}, so it runs after {@code package} in the {@code process-tests} execution; alone:
@@ -44,6 +47,8 @@ class DatabaseDownAtStartProcessTest {
     void startedWhileItsDatabaseIsDownItWaitsAndIsReadyOnceTheDatabaseIsBack() throws Exception {
         Devstack.createTopics(Topics.ALL, 3); // Kafka is up: readiness waits for the database alone
         Postgres postgres = new Postgres(tmp.resolve("pg"), 0).start();
+        Path log = Path.of("target/process-logs/report-service-database-down.log");
+        Files.deleteIfExists(log); // each start appends to it
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         assertThat(jar).as("package the service first").exists();
         try (ServiceProcess service = ServiceProcess.quarkusApp(
@@ -55,7 +60,7 @@ class DatabaseDownAtStartProcessTest {
                         "-Dquarkus.datasource.jdbc.url=" + postgres.jdbcUrl(DATABASE),
                         "-Dcxr.report.data-dir=" + tmp.resolve("data")),
                 Map.of(),
-                tmp.resolve("report-service.log"),
+                log,
                 FreePorts.next())) {
             postgres.createDatabase(DATABASE);
             postgres.stop();
@@ -68,10 +73,18 @@ class DatabaseDownAtStartProcessTest {
             assertThat(service.alive())
                     .as("running while its database is down; log:\n" + service.tail(40))
                     .isTrue();
-            assertThat(service.ready()).as("ready without a database").isFalse();
+            assertThat(Http.status(service.url("/q/health/started")))
+                    .as("HTTP (and with it every probe) before the migration ran")
+                    .isEqualTo(-1);
+            long down = System.nanoTime();
 
             postgres.start();
+            long up = System.nanoTime();
             service.awaitReady(Duration.ofMinutes(2)); // fails at once if the process exits meanwhile
+            System.out.printf(
+                    "report-service waited for PostgreSQL: %d refused connections logged, ready %d ms after the server"
+                            + " started (%d ms to start it)%n",
+                    service.grep(RETRYING).size(), (System.nanoTime() - up) / 1_000_000, (up - down) / 1_000_000);
             try (Connection c =
                             DriverManager.getConnection(postgres.jdbcUrl(DATABASE), Postgres.USER, Postgres.PASSWORD);
                     ResultSet rs = c.createStatement()
