@@ -37,7 +37,6 @@ import org.cxrplatform.e2e.harness.StudyFactory;
 import org.cxrplatform.testsupport.RisPeer;
 import org.cxrplatform.testsupport.ServiceProcess;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,9 +71,6 @@ import org.junit.jupiter.api.Test;
  * of the kill plus scheduling on a loaded machine; the limit leaves room for JVMs stalled for seconds
  * on a loaded CI machine, and the printed figure is the measure.
  */
-// On demand until its record with the line lock, synchronous commits and report-service waiting for its database at
-// start-up is clean: mvn -B -pl e2e verify -De2e.excluded= -Dtest=CrashCampaignTest
-@Tag("campaign")
 @Order(0)
 class CrashCampaignTest {
 
