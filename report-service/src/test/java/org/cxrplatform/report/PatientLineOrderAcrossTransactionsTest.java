@@ -8,6 +8,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -68,23 +69,15 @@ class PatientLineOrderAcrossTransactionsTest {
         CountDownLatch commitFirst = new CountDownLatch(1);
         ExecutorService replicas = Executors.newFixedThreadPool(2);
         try {
-            Future<?> replicaA =
-                    replicas.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
-                        ingest.store(first); // joins this transaction: report, history, outbox entries
-                        firstQueued.countDown();
-                        try {
-                            commitFirst.await(2, TimeUnit.MINUTES);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }));
+            // store joins this transaction: report, history, outbox entries
+            Future<?> replicaA = inOpenTransaction(replicas, () -> ingest.store(first), firstQueued, commitFirst);
             assertThat(firstQueued.await(1, TimeUnit.MINUTES))
                     .as("first report queued")
                     .isTrue();
             Future<?> replicaB = replicas.submit(() -> ingest.store(second));
             await().atMost(Duration.ofMinutes(1))
                     .pollInterval(Duration.ofMillis(20))
-                    .until(() -> replicaB.isDone() || sessionsWaitingForALock() > 0);
+                    .until(() -> replicaB.isDone() || sessionsWaitingForALock(null) > 0);
             if (replicaB.isDone()) {
                 replicaB.get();
                 await().atMost(Duration.ofMinutes(1)).until(() -> arrived(ris, second));
@@ -133,25 +126,16 @@ class PatientLineOrderAcrossTransactionsTest {
         CountDownLatch releaseY = new CountDownLatch(1);
         ExecutorService transactions = Executors.newFixedThreadPool(3);
         try {
-            Future<?> holder =
-                    transactions.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
-                        outbox.lockLines(List.of(y));
-                        yHeld.countDown();
-                        try {
-                            releaseY.await(2, TimeUnit.MINUTES);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }));
+            Future<?> holder = inOpenTransaction(transactions, () -> outbox.lockLines(List.of(y)), yHeld, releaseY);
             assertThat(yHeld.await(1, TimeUnit.MINUTES))
                     .as("line " + y + " held")
                     .isTrue();
             Future<?> second = transactions.submit(
                     () -> QuarkusTransaction.requiringNew().run(() -> outbox.lockLines(List.of(y, z))));
-            await().atMost(Duration.ofMinutes(1)).until(() -> sessionsWaitingForALineLock() == 1);
+            await().atMost(Duration.ofMinutes(1)).until(() -> sessionsWaitingForALock("advisory") == 1);
             Future<?> first = transactions.submit(
                     () -> QuarkusTransaction.requiringNew().run(() -> outbox.lockLines(List.of(x, y))));
-            await().atMost(Duration.ofMinutes(1)).until(() -> sessionsWaitingForALineLock() == 2);
+            await().atMost(Duration.ofMinutes(1)).until(() -> sessionsWaitingForALock("advisory") == 2);
             releaseY.countDown();
             holder.get(1, TimeUnit.MINUTES);
             second.get(1, TimeUnit.MINUTES); // a deadlock aborts one of the two: ExecutionException
@@ -174,28 +158,35 @@ class PatientLineOrderAcrossTransactionsTest {
         }
     }
 
-    private long sessionsWaitingForALineLock() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                        + " AND wait_event = 'advisory' AND datname = current_database()")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    /** Runs {@code work} in a new transaction, counts {@code done} down, and commits once {@code commit} is counted down. */
+    private static Future<?> inOpenTransaction(
+            ExecutorService pool, Runnable work, CountDownLatch done, CountDownLatch commit) {
+        return pool.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+            work.run();
+            done.countDown();
+            try {
+                commit.await(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
     }
 
     private static boolean arrived(RisPeer ris, ReportEvent report) {
         return !ris.forAccession(report.accessionNumber()).isEmpty();
     }
 
-    /** Sessions of this database blocked on a lock (row, advisory, any). */
-    private long sessionsWaitingForALock() throws SQLException {
+    /** Sessions of this database blocked on a lock: of any kind (null), or of one ({@code advisory}: line locks). */
+    private long sessionsWaitingForALock(String waitEvent) throws SQLException {
         try (Connection c = dataSource.getConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                        + " AND datname = current_database()")) {
-            rs.next();
-            return rs.getLong(1);
+                PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type ="
+                        + " 'Lock' AND (CAST(? AS text) IS NULL OR wait_event = ?) AND datname = current_database()")) {
+            s.setString(1, waitEvent);
+            s.setString(2, waitEvent);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 }
