@@ -520,6 +520,42 @@ class ChartPolicyTest {
                 .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/var/lib/cxr/ingest"));
     }
 
+    /**
+     * ingest answers a C-STORE once the instance is fsync'd in its spool (acknowledge=SPOOL, its default): until
+     * Kafka has it, the spool holds the only copy, so by default it is a claim that outlives the pod, not an emptyDir.
+     */
+    @Test
+    void ingestSpoolIsAPersistentVolumeByDefaultAndAnEmptyDirOnlyWhenTurnedOff() {
+        var ingest = ingestStatefulSet(Scenarios.DEFAULT);
+        assertThat(ingest.getSpec().getVolumeClaimTemplates()).singleElement().satisfies(pvc -> {
+            assertThat(pvc.getMetadata().getName()).isEqualTo("spool");
+            assertThat(pvc.getSpec().getResources().getRequests().get("storage"))
+                    .isEqualTo(new Quantity("20Gi"));
+        });
+        assertThat(ingest.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted())
+                .isEqualTo("Retain");
+        var pod = ingest.getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes()).noneSatisfy(v -> assertThat(v.getName()).isEqualTo("spool"));
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getName()).isEqualTo("spool");
+            assertThat(m.getMountPath()).isEqualTo("/var/lib/cxr/ingest");
+        });
+
+        var off = ingestStatefulSet(Scenarios.VARIANTS);
+        assertThat(off.getSpec().getVolumeClaimTemplates()).isNullOrEmpty();
+        assertThat(off.getSpec().getTemplate().getSpec().getVolumes())
+                .filteredOn(v -> v.getName().equals("spool"))
+                .singleElement()
+                .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    }
+
+    private static io.fabric8.kubernetes.api.model.apps.StatefulSet ingestStatefulSet(Scenarios scenario) {
+        return Workloads.of(scenario.objects()).statefulSets().stream()
+                .filter(s -> s.getMetadata().getName().endsWith("-ingest"))
+                .findFirst()
+                .orElseThrow();
+    }
+
     // ---------------------------------------------------------------- model volume
 
     @Test

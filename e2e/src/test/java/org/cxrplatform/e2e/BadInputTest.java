@@ -67,9 +67,14 @@ class BadInputTest {
         // Zero-size image also through DCMTK's storescu, which parses it happily and sends it.
         protocolFuzz(p, table);
 
-        // Dead letters for the instances ingest accepted.
-        Thread.sleep(5000);
+        // Dead letters for the instances ingest accepted: its success comes once an instance is spooled
+        // (acknowledge=SPOOL), the dead letter after the decode behind it.
         List<DeadLetter> dlq = Pipeline.deadLetters(p);
+        for (long deadline = System.nanoTime() + 60_000_000_000L;
+                !deadLettered(pass1, dlq) && System.nanoTime() < deadline; ) {
+            Thread.sleep(500);
+            dlq = Pipeline.deadLetters(p);
+        }
         for (Map.Entry<BadDicom.Case, RawStoreScu.Outcome> e : pass1.entrySet()) {
             BadDicom.Case c = e.getKey();
             RawStoreScu.Outcome o = e.getValue();
@@ -121,6 +126,14 @@ class BadInputTest {
                 .isTrue();
         assertThat(Pipeline.awaitOrus(p, List.of(good.accessionNumber()), Duration.ofSeconds(120)))
                 .isEmpty();
+    }
+
+    /** Whether every accepted case with a study UID has its dead letter (the checks below name any that has not). */
+    private static boolean deadLettered(Map<BadDicom.Case, RawStoreScu.Outcome> sent, List<DeadLetter> dlq) {
+        return sent.entrySet().stream()
+                .filter(e -> e.getValue().success() && e.getKey().studyInstanceUid() != null)
+                .allMatch(e ->
+                        dlq.stream().anyMatch(d -> e.getKey().studyInstanceUid().equals(d.studyInstanceUid())));
     }
 
     private static Map<BadDicom.Case, RawStoreScu.Outcome> send(

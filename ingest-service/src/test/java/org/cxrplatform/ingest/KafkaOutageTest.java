@@ -3,6 +3,7 @@ package org.cxrplatform.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The broker goes away under a router: the router must see failure statuses, succeed on retry,
- * and Kafka must end up with exactly one event per frontal chest instance.
+ * The broker goes away under a router: Kafka must end up with exactly one event per frontal chest instance. With
+ * {@code acknowledge=KAFKA} the router sees failure statuses and its retries are the only copies; in the default
+ * {@code SPOOL} mode the spool takes what arrives until a publication fails, then the router is refused until Kafka
+ * is back, and the spool publishes what it took.
  */
 class KafkaOutageTest {
 
@@ -65,7 +68,7 @@ class KafkaOutageTest {
     }
 
     @Test
-    void brokerStoppedMidTransferThenRetryLosesAndDuplicatesNothing() throws Exception {
+    void kafkaModeBrokerStoppedMidTransferThenRetryLosesAndDuplicatesNothing() throws Exception {
         List<SampleStudies.Sample> samples = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             samples.addAll(SampleStudies.write(tmp.resolve("s" + i), 9000 + i));
@@ -75,7 +78,8 @@ class KafkaOutageTest {
                 .map(SampleStudies.Sample::sopInstanceUid)
                 .collect(Collectors.toSet());
         List<Path> files = samples.stream().map(SampleStudies.Sample::file).toList();
-        try (IngestNode node = TestNodes.start(tmp.resolve("spool"));
+        try (IngestNode node = TestNodes.start(
+                        tmp.resolve("spool"), Map.of("cxr.ingest.acknowledge", "KAFKA"), new SimpleMeterRegistry());
                 EventCollector events = new EventCollector()) {
             // A router sends a batch; the broker stops while it is in flight.
             Thread stopper = new Thread(() -> {
@@ -115,6 +119,75 @@ class KafkaOutageTest {
                     .as("no duplicates; first run: " + first.output() + "\nretried: " + failed)
                     .allSatisfy((sop, n) -> assertThat(n).as(sop).isEqualTo(1L));
         }
+    }
+
+    @Test
+    void defaultModeSpoolsDuringAnOutageThenRefusesAndPublishesEverythingOnceAfter() throws Exception {
+        // Frontal chests only: a skipped lateral settles without Kafka, which would lift the refusal for a moment.
+        List<SampleStudies.Sample> spooled = frontalChests(SampleStudies.write(tmp.resolve("spooled"), 9200));
+        List<SampleStudies.Sample> refused = frontalChests(SampleStudies.write(tmp.resolve("refused"), 9201));
+        Set<String> all = java.util.stream.Stream.concat(spooled.stream(), refused.stream())
+                .map(SampleStudies.Sample::sopInstanceUid)
+                .collect(Collectors.toSet());
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        // A publication gives up after 2 s: the refusal comes sooner (the producer keeps the record for minutes).
+        try (IngestNode node =
+                        TestNodes.start(tmp.resolve("spool"), Map.of("cxr.ingest.delivery-timeout", "2s"), metrics);
+                EventCollector events = new EventCollector()) {
+            Devstack.kafka().stop();
+            Dcmtk.Result first = Dcmtk.storescu(TestNodes.ROUTER, TestNodes.AE, node.port(), List.of(), files(spooled));
+            assertThat(first.successes())
+                    .as("taken into the spool while Kafka is down: " + first.output())
+                    .isEqualTo(spooled.size());
+            // Once a publication has failed, new instances are refused until one is published again.
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> metrics.counter("cxr.ingest.instances.rejected", "reason", "kafka-unavailable")
+                                    .count()
+                            >= 1);
+            Dcmtk.Result duringOutage =
+                    Dcmtk.storescu(TestNodes.ROUTER, TestNodes.AE, node.port(), List.of("--no-halt"), files(refused));
+            assertThat(duringOutage.successes()).as(duringOutage.output()).isZero();
+            assertThat(duringOutage.responses())
+                    .as(duringOutage.output())
+                    .hasSize(refused.size())
+                    .allMatch(r -> r.contains("OutOfResources"));
+            assertThat(node.spool().pendingCount())
+                    .as("the accepted instances wait in the spool, the refused ones were not kept")
+                    .isEqualTo(spooled.size());
+
+            Devstack.kafka().start();
+            // The router retries what was refused, as routers do, until it is taken.
+            List<Path> toRetry = new ArrayList<>(files(refused));
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        Dcmtk.Result retry =
+                                Dcmtk.storescu(TestNodes.ROUTER, TestNodes.AE, node.port(), List.of(), toRetry);
+                        outcomes(toRetry, retry.output()).forEach((file, ok) -> {
+                            if (ok) {
+                                toRetry.remove(file);
+                            }
+                        });
+                        return toRetry.isEmpty();
+                    });
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> studyEvents(events, all).size() >= all.size());
+            await().atMost(Duration.ofSeconds(30)).until(() -> node.spool().pendingCount() == 0);
+            Thread.sleep(1000); // let any stray duplicate arrive before counting
+            Map<String, Long> perSop = studyEvents(events, all).stream()
+                    .collect(Collectors.groupingBy(
+                            r -> EventJson.read(r.value(), StudyEvent.class).sopInstanceUid(), Collectors.counting()));
+            assertThat(perSop.keySet()).isEqualTo(all);
+            assertThat(perSop).allSatisfy((sop, n) -> assertThat(n).as(sop).isEqualTo(1L));
+        }
+    }
+
+    private static List<SampleStudies.Sample> frontalChests(List<SampleStudies.Sample> samples) {
+        return samples.stream().filter(SampleStudies.Sample::frontalChest).toList();
+    }
+
+    private static List<Path> files(List<SampleStudies.Sample> samples) {
+        return samples.stream().map(SampleStudies.Sample::file).toList();
     }
 
     @Test

@@ -45,9 +45,13 @@ public class IngestLifecycle {
         // kafka.* (bootstrap servers, TLS, SASL) for the hand-built producer, as Quarkus' own Kafka clients take them.
         var kafka = KafkaClientSettings.from(
                 properties.getPropertyNames(), n -> properties.getOptionalValue(n, String.class));
-        sender = new AuditSender(AuditConfig.from(properties, "cxr-ingest-service"));
+        AuditConfig auditConfig = AuditConfig.from(properties, "cxr-ingest-service");
+        sender = new AuditSender(auditConfig);
         sender.bindTo(metrics);
-        audit = new IngestAudit(sender, config.scp().aeTitle());
+        // Without a collector no audit message is built at all.
+        audit = auditConfig.host().isPresent()
+                ? new IngestAudit(sender, config.scp().aeTitle())
+                : IngestAudit.NONE;
         node = new IngestNode(config, kafka, metrics).audit(audit).start();
     }
 

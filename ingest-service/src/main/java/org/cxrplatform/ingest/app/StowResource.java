@@ -28,7 +28,8 @@ import org.jboss.logging.Logger;
  * {@code multipart/related; type="application/dicom"}. The body is streamed part by part into the
  * spool and each instance goes through the C-STORE pipeline; the answer is a DICOM JSON Store
  * Instances Response with ReferencedSOPSequence (0008,1199) and FailedSOPSequence (0008,1198)
- * carrying FailureReason (0008,1197) — 200 when Kafka acknowledged every instance, 202 when some
+ * carrying FailureReason (0008,1197) — 200 when every instance got its success (by default once fsync'd in the
+ * spool with its header checked; with {@code acknowledge=KAFKA} once Kafka acknowledged it), 202 when some
  * failed, 409 when none was stored.
  */
 @Path("/dicomweb/studies")

@@ -1,5 +1,6 @@
 package org.cxrplatform.ingest.audit;
 
+import java.util.function.Supplier;
 import org.cxrplatform.audit.Action;
 import org.cxrplatform.audit.ActiveParticipant;
 import org.cxrplatform.audit.AuditEvent;
@@ -16,7 +17,7 @@ import org.cxrplatform.audit.ParticipantObject;
  */
 public final class IngestAudit {
 
-    /** No collector configured and nothing to record: tests and benchmarks that build a node by hand. */
+    /** No collector configured (nothing is built or sent), and nodes built by hand in tests and benchmarks. */
     public static final IngestAudit NONE = new IngestAudit(null, null);
 
     private final AuditSender sender;
@@ -49,8 +50,11 @@ public final class IngestAudit {
                 .object(patientId == null ? null : ParticipantObject.patient(patientId, patientName)));
     }
 
-    /** We queried the PACS (110112 Query, action E): C-FIND or QIDO-RS, with what we asked. */
-    public void queried(String pacs, String what, String criteria, boolean ok) {
+    /**
+     * We queried the PACS (110112 Query, action E): C-FIND or QIDO-RS, with what we asked. {@code criteria} is
+     * rendered only when there is a collector to send it to (a C-FIND identifier's text costs every query).
+     */
+    public void queried(String pacs, String what, Supplier<String> criteria, boolean ok) {
         if (sender == null) {
             return;
         }
@@ -58,7 +62,7 @@ public final class IngestAudit {
                 .outcome(ok ? Outcome.SUCCESS : Outcome.MINOR_FAILURE)
                 .participant(new ActiveParticipant(ourAe, true, sender.hostname(), ActiveParticipant.SOURCE))
                 .participant(new ActiveParticipant(pacs, false, null, ActiveParticipant.DESTINATION))
-                .object(ParticipantObject.query(what, criteria)));
+                .object(ParticipantObject.query(what, criteria.get())));
     }
 
     /** An HL7 order arrived (110107 Import, action C): the sender, the accession and patient it names. */

@@ -195,10 +195,10 @@ public class DicomWebPacsClient extends PacsClient {
         try {
             response = http.send(rq.GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            audit.queried(base, "QIDO-RS " + path, q, false);
+            audit.queried(base, "QIDO-RS " + path, () -> q, false);
             throw e;
         }
-        audit.queried(base, "QIDO-RS " + path, q, response.statusCode() == 200 || response.statusCode() == 204);
+        audit.queried(base, "QIDO-RS " + path, () -> q, response.statusCode() == 200 || response.statusCode() == 204);
         if (response.statusCode() == 204 || response.body().isBlank()) {
             return List.of();
         }

@@ -138,7 +138,7 @@ public class PacsClient {
             ok = true;
         } finally {
             audit.queried(
-                    pacsAe, "C-FIND " + SOPClass.StudyRootQueryRetrieveInformationModelFind, identifier.toString(), ok);
+                    pacsAe, "C-FIND " + SOPClass.StudyRootQueryRetrieveInformationModelFind, identifier::toString, ok);
         }
         return results;
     }

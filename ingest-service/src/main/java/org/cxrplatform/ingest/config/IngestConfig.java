@@ -34,19 +34,24 @@ public interface IngestConfig {
     @WithDefault("data/ingest")
     Path dataDir();
 
-    /** Longest wait for Kafka's acks=all acknowledgement before a C-STORE is answered 0xA700 (the router retries). */
+    /**
+     * Longest wait for Kafka's acks=all acknowledgement of one record: with {@code acknowledge=KAFKA} the C-STORE is
+     * then answered 0xA700 (the router retries); with {@code SPOOL} the instance stays in the spool for the recovery.
+     */
     @WithDefault("10s")
     Duration deliveryTimeout();
 
     /**
-     * When an instance (C-STORE, STOW-RS part) gets its success status. {@code KAFKA}: once Kafka acknowledged its
-     * StudyEvent or dead letter (acks=all). {@code SPOOL}: once the instance is fsync'd in the spool and its header
-     * passed the checks that can refuse it (parse, UIDs, dimensions); rendering and publishing follow in the
-     * background, and an instance the service dies with (kill -9, power loss) is published from the spool at the next
-     * start. With {@code SPOOL}, new instances are refused with 0xA700 while {@code max-backlog} instances wait for
-     * rendering and Kafka, or while Kafka (or the decoders) fail for an instance already accepted.
+     * When an instance (C-STORE, STOW-RS part) gets its success status. {@code SPOOL} (default): once the instance is
+     * fsync'd in the spool and its header passed the checks that can refuse it (parse, UIDs, dimensions); rendering
+     * and publishing follow in the background, and an instance the service dies with (kill -9, power loss) is
+     * published from the spool at the next start. New instances are then refused with 0xA700 while
+     * {@code max-backlog} instances wait for rendering and Kafka, or while Kafka (or the decoders) fail for an
+     * instance already accepted. The spool volume holds the only copy until publication: it must be persistent (the
+     * chart's default). {@code KAFKA}: once Kafka acknowledged its StudyEvent or dead letter (acks=all); the response
+     * waits for the decode, which costs a full-size JPEG 2000 instance about a second.
      */
-    @WithDefault("KAFKA")
+    @WithDefault("SPOOL")
     Acknowledge acknowledge();
 
     /** The moments {@link #acknowledge()} can choose. */
@@ -55,7 +60,7 @@ public interface IngestConfig {
         SPOOL
     }
 
-    /** With {@code acknowledge=SPOOL}: accepted instances not yet published beyond which new ones get 0xA700. */
+    /** With {@code acknowledge=SPOOL} (default): accepted instances not yet published beyond which new ones get 0xA700. */
     @WithDefault("64")
     int maxBacklog();
 

@@ -47,7 +47,8 @@ import org.jboss.logging.MDC;
 /**
  * What happens to one received instance, from spool file to acknowledged Kafka record:
  * header (no pixel data) → selection → dimension guard → lane → render (one decode) → {@link StudyEvent} on
- * the lane's topic, acknowledged → spool entry deleted → C-STORE success. Every other path ends
+ * the lane's topic, acknowledged → spool entry deleted. The C-STORE success is sent before all that (default,
+ * {@code acknowledge=SPOOL}: below) or after it ({@code acknowledge=KAFKA}). Every other path ends
  * in a precise outcome:
  * <ul>
  *   <li>unparseable header, missing UIDs: refused (0xC000 / 0xA900), nothing kept;</li>
@@ -59,11 +60,11 @@ import org.jboss.logging.MDC;
  *   <li>the service died while decoding it in more than {@code restart-retries} runs: the same
  *       dead letter ({@code service-died}), so it cannot crash-loop the service (one death counts once, however
  *       many copies were being decoded; an instance merely received or queued is not counted);</li>
- *   <li>Kafka does not acknowledge: 0xA700, the entry is dropped so the router's retry is the
- *       only copy (or, for spool recovery, kept for the next attempt).</li>
+ *   <li>Kafka does not acknowledge: with {@code acknowledge=KAFKA} 0xA700, the entry is dropped so the router's
+ *       retry is the only copy; otherwise (spool recovery, an accepted instance) kept for the next attempt.</li>
  * </ul>
  *
- * <p>With {@code cxr.ingest.acknowledge=SPOOL} the success is sent once the instance is fsync'd in the spool and its
+ * <p>With {@code cxr.ingest.acknowledge=SPOOL} (the default) the success is sent once the instance is fsync'd in the spool and its
  * header passed the refusing checks (unparseable, missing UIDs, absurd dimensions); the rest runs on background
  * threads, and an instance still in the spool after a crash is taken up by {@link #recover()} at the next start. New
  * instances are refused with 0xA700 while {@code max-backlog} accepted instances wait, or while the last background

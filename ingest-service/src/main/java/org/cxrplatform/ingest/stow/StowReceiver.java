@@ -23,7 +23,7 @@ import org.jboss.logging.Logger;
  * STOW-RS (PS3.18 §10.5) on top of the C-STORE pipeline: each {@code application/dicom} part of a
  * {@code multipart/related} body is streamed into a spool {@code .part} file (never held in
  * memory) and handed to the same {@link InstanceSink} as a C-STORE, so selection, lanes,
- * rendering, the dead-letter path and "success only after Kafka acknowledged" are identical.
+ * rendering, the dead-letter path and the moment of the success ({@code cxr.ingest.acknowledge}) are identical.
  * A part that is not DICOM, too large, of the wrong media type or of another study (when the
  * request names one) fails on its own; the other parts go on.
  *

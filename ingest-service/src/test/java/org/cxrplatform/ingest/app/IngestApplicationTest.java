@@ -61,14 +61,17 @@ class IngestApplicationTest {
             assertThat(e.patient()).isNotNull();
             assertThat(e.patient().name()).isEqualTo("SAMPLE^JANE^A");
         }
-        given().get("/q/metrics")
-                .then()
-                .statusCode(200)
-                .body(containsString("cxr_ingest_instances_accepted_total"))
-                .body(containsString("cxr_ingest_associations_total"))
-                .body(containsString("cxr_ingest_publish_latency_seconds"))
-                .body(containsString("cxr_ingest_decode_time_seconds"))
-                .body(containsString("cxr_ingest_spool_bytes"));
+        // counted after Kafka's acknowledgement, which the event collector may see first
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> given().get("/q/metrics")
+                        .then()
+                        .statusCode(200)
+                        .body(containsString("cxr_ingest_instances_accepted_total"))
+                        .body(containsString("cxr_ingest_associations_total"))
+                        .body(containsString("cxr_ingest_publish_latency_seconds"))
+                        .body(containsString("cxr_ingest_decode_time_seconds"))
+                        .body(containsString("cxr_ingest_spool_bytes"))
+                        .body(containsString("cxr_ingest_backlog")));
     }
 
     @Test

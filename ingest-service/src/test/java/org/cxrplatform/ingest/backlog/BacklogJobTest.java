@@ -3,6 +3,7 @@ package org.cxrplatform.ingest.backlog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -48,7 +49,8 @@ class BacklogJobTest {
                 .map(SampleStudies.Sample::sopInstanceUid)
                 .collect(Collectors.toSet());
 
-        try (IngestNode node = TestNodes.start(tmp.resolve("spool"));
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        try (IngestNode node = TestNodes.start(tmp.resolve("spool"), Map.of(), metrics);
                 Orthanc pacs = Orthanc.in(tmp.resolve("orthanc"))
                         .modality(TestNodes.AE, node.port())
                         .start();
@@ -72,6 +74,10 @@ class BacklogJobTest {
                 await().atMost(Duration.ofSeconds(60))
                         .until(() -> first.progress(id).orElseThrow().retrieved() >= 2);
             } // the service stops mid-job, as on a restart
+            // Instances the PACS delivered are settled from the spool (acknowledge=SPOOL): wait for them, as a
+            // restarted service's spool recovery would, before the job is read back.
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> metrics.get("cxr.ingest.backlog").gauge().value() == 0);
             BacklogJob.Progress stopped =
                     new JobStore(tmp.resolve("jobs")).loadAll().get(0).progress();
             assertThat(stopped.found()).isEqualTo(inRange.size());
@@ -80,8 +86,7 @@ class BacklogJobTest {
             try (BacklogService second = new BacklogService(new JobStore(tmp.resolve("jobs")), client, 2.0)) {
                 node.pipeline().backlogHook(second);
                 second.resumeUnfinished();
-                await().atMost(Duration.ofSeconds(90))
-                        .until(() -> second.progress(id).orElseThrow().state() == BacklogJob.State.DONE);
+                await().atMost(Duration.ofSeconds(90)).until(() -> settled(second.progress(id)));
                 BacklogJob.Progress done = second.progress(id).orElseThrow();
                 assertThat(done.found()).isEqualTo(inRange.size());
                 assertThat(done.retrieved()).isEqualTo(inRange.size());
@@ -108,6 +113,15 @@ class BacklogJobTest {
                 assertThat(e.acquisition().callingAeTitle()).isEqualTo(pacs.aeTitle());
             }
         }
+    }
+
+    /**
+     * The job is done and every instance it retrieved is settled: the C-MOVE ends when the instances are in our
+     * spool, their outcome (queued, skipped) follows from the background stage.
+     */
+    static boolean settled(java.util.Optional<BacklogJob.Progress> progress) {
+        BacklogJob.Progress p = progress.orElseThrow();
+        return p.state() == BacklogJob.State.DONE && p.queued() + p.skipped() + p.failed() == p.found();
     }
 
     static List<ConsumerRecord<String, byte[]>> studyEvents(EventCollector events, Set<String> sops) {

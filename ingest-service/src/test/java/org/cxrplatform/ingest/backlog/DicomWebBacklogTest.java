@@ -66,8 +66,7 @@ class DicomWebBacklogTest {
                 String id = service.submit(
                                 new JobRequest(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 3, 31), null, "CHEST"))
                         .id();
-                await().atMost(Duration.ofSeconds(60))
-                        .until(() -> service.progress(id).orElseThrow().state() == BacklogJob.State.DONE);
+                await().atMost(Duration.ofSeconds(60)).until(() -> BacklogJobTest.settled(service.progress(id)));
                 BacklogJob.Progress done = service.progress(id).orElseThrow();
                 assertThat(done.found()).isEqualTo(inRange.size());
                 assertThat(done.queued()).isEqualTo(expectedQueued.size());

@@ -19,6 +19,7 @@ import org.cxrplatform.devstack.FreePorts;
 import org.cxrplatform.devstack.samples.SampleStudies;
 import org.cxrplatform.devstack.samples.SampleTranscoder;
 import org.cxrplatform.ingest.IngestNode;
+import org.cxrplatform.ingest.config.IngestConfig;
 import org.cxrplatform.ingest.support.Commands;
 import org.cxrplatform.ingest.support.TestNodes;
 import org.cxrplatform.testsupport.Dcmtk;
@@ -120,6 +121,7 @@ public final class IngestBenchmark {
         Map<String, String> settings = settings(System.getProperty("bench.settings", ""));
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         List<String> rows = new ArrayList<>();
+        IngestConfig.Acknowledge acknowledge;
         try (IngestNode node = new IngestNode(
                                 TestNodes.config(
                                         tmp.resolve("spool"), FreePorts.next(), Duration.ofSeconds(10), settings),
@@ -127,6 +129,7 @@ public final class IngestBenchmark {
                                 metrics)
                         .start();
                 Orthanc orthanc = Orthanc.in(tmp.resolve("orthanc")).start()) {
+            acknowledge = node.config().acknowledge();
             // Warm-up: JIT, Kafka metadata and producer id, Orthanc's database.
             send(TestNodes.AE, node.port(), warmUp, 1, "-xe");
             send(orthanc.aeTitle(), orthanc.dicomPort(), warmUp, 1, "-xe");
@@ -183,7 +186,7 @@ public final class IngestBenchmark {
                 }
             }
         }
-        write(rows, sets, settings);
+        write(rows, sets, settings, acknowledge);
         System.exit(0); // the in-process broker's threads are not daemons
     }
 
@@ -303,7 +306,9 @@ public final class IngestBenchmark {
         return java.util.Arrays.stream(v).max().orElse(0);
     }
 
-    private static void write(List<String> rows, List<ImageSet> sets, Map<String, String> settings) throws Exception {
+    private static void write(
+            List<String> rows, List<ImageSet> sets, Map<String, String> settings, IngestConfig.Acknowledge acknowledge)
+            throws Exception {
         Path md = Path.of(System.getProperty("cxr.benchmarks", "../BENCHMARKS.md"))
                 .toAbsolutePath()
                 .normalize();
@@ -326,7 +331,11 @@ public final class IngestBenchmark {
                 + (settings.isEmpty() ? "" : " with " + settings)
                 + ". " + described
                 + "fresh UIDs every round. Ours: every instance spooled, parsed, selected; frontal chests rendered"
-                + " (decoded once) and published on Kafka (acks=all); the Kafka broker runs inside the benchmark's"
+                + " (decoded once) and published on Kafka (acks=all); the success answered "
+                + (acknowledge == IngestConfig.Acknowledge.SPOOL
+                        ? "once the instance is fsync'd in the spool and header-checked (`acknowledge=SPOOL`)"
+                        : "after Kafka's acknowledgement (`acknowledge=KAFKA`)")
+                + "; the Kafka broker runs inside the benchmark's"
                 + " JVM, on the same cores. \"All published\" counts until the last frontal chest is on Kafka."
                 + " Orthanc 1.10.1 (Debian): stores to disk, SQLite index. Median of " + ROUNDS
                 + " alternating rounds.\n\n"

@@ -155,6 +155,11 @@ class OrderRetrievalTest {
                 Dcmtk.Result push = Dcmtk.storescu(
                         TestNodes.ROUTER, TestNodes.AE, node.port(), List.of(), List.of(pushedFirst.file()));
                 assertThat(push.ok()).as(push.output()).isTrue();
+                // Taken into the spool at the success; it counts as pushed once processed, as here before the
+                // order completes (a modality's push precedes the completion by minutes).
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> !studyEvents(events, List.of(pushedFirst.sopInstanceUid()))
+                                .isEmpty());
 
                 // Completion (ORC-1 SC, ORC-5 CM) triggers the retrieval.
                 for (SampleStudies.Sample s : List.of(routineTagsStatOrder, routineOrder, pushedFirst)) {

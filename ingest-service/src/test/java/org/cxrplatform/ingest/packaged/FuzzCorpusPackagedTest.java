@@ -27,10 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Several hundred malformed instances ({@link FuzzCorpus}), each sent with storescu to the packaged service:
  * after every one the SCP answers a C-ECHO on a new association ({@link Echo}, from this JVM: an echoscu process per
- * instance was the run's largest cost) and the same process still runs; at the end every instance the service
- * answered with success is on Kafka exactly once (a StudyEvent on a lane or a dead letter with its reason) unless
- * skipped with a reason, a refused one (failure status with a reason) left nothing, and the service's RSS stayed
- * bounded. Prints the outcome counts by reason and the time taken.
+ * instance was the run's largest cost) and the same process still runs; at the end (the decodes run behind the
+ * answers in the default {@code acknowledge=SPOOL}) every instance the service answered with success is on Kafka
+ * exactly once (a StudyEvent on a lane or a dead letter with its reason) unless skipped with a reason, a refused one
+ * (failure status with a reason) left nothing, the same process still runs, and the service's RSS stayed bounded.
+ * Prints the outcome counts by reason and the time taken.
  */
 @Tag("packaged")
 class FuzzCorpusPackagedTest {
@@ -103,7 +104,8 @@ class FuzzCorpusPackagedTest {
             }
             long sent = System.nanoTime();
 
-            // Every success is on Kafka by the time it was answered (acks=all): read until each is there or 2 min pass.
+            // Every success was answered once spooled (acknowledge=SPOOL, the default) and is on Kafka once the
+            // background stage settled it: read until each is there or 2 min pass.
             Map<String, List<String>> recordsByStudy = new HashMap<>();
             await().atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofSeconds(1))

@@ -33,13 +33,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * kill -9 of the packaged service while it decodes an instance (held there by stopping its decoder worker with
- * SIGSTOP, so the kill lands mid-decode every time), then a normal restart: with {@code restart-retries=1} the
+ * SIGSTOP, so the kill lands mid-decode every time; the router was answered success when the instance was spooled,
+ * the default {@code acknowledge=SPOOL}, and with {@code max-backlog=1} the next instance was refused with 0xA700
+ * meanwhile), then a normal restart: the spool recovery takes it up, once; with {@code restart-retries=1} the
  * instance is processed again and queued once, or, when it is the JPEG 2000 input that crashes GDCM, the retry kills
  * the new service's worker too (a second death for the same instance) and it is dead-lettered
  * {@code decoder-crashed}; with {@code restart-retries=0} it is quarantined and dead-lettered ({@code service-died})
  * instead, and the router sending it again gets a success and a second {@code service-died} dead letter without the
  * instance being processed. Either way the restart is normal and the worker of the killed service exits on its own.
- * A kill mid-study (the crash campaign's case) counts one death once, for the instance being decoded only.
+ * A kill mid-study (the crash campaign's case, run with {@code acknowledge=KAFKA}: there the router's association
+ * waits for the decode and the router re-sends the study) counts one death once, for the instance being decoded only.
  */
 @Tag("packaged")
 class PoisonReplayPackagedTest {
@@ -72,8 +75,9 @@ class PoisonReplayPackagedTest {
     @EnumSource(Scenario.class)
     void killNineMidDecodeThenARestartRetriesOrQuarantines(Scenario scenario) throws Exception {
         int retries = scenario.retries;
-        SampleStudies.Sample sample = SampleStudies.write(tmp.resolve("samples"), 1400 + scenario.ordinal())
-                .get(0);
+        List<SampleStudies.Sample> samples = SampleStudies.write(tmp.resolve("samples"), 1400 + scenario.ordinal());
+        SampleStudies.Sample sample = samples.get(0);
+        SampleStudies.Sample refused = samples.get(2); // another patient's frontal chest
         Path jls = scenario.crashInput
                 ? CrashInputs.jpeg2000WithColumnsOne(sample.file(), tmp.resolve("crash.dcm"))
                 : SampleTranscoder.transcode(sample.file(), SampleTranscoder.Syntax.JPEG_LS, tmp.resolve("jls"));
@@ -81,17 +85,28 @@ class PoisonReplayPackagedTest {
         Path data = tmp.resolve("data");
         Path attempts = data.resolve("spool/attempts");
         int port = FreePorts.next();
-        try (ServiceProcess service = oneWorker(data, port, retries);
+        try (ServiceProcess service = oneWorker(data, port, retries, Map.of("cxr.ingest.max-backlog", "1"));
                 EventCollector events = new EventCollector()) {
             ProcessHandle worker = PackagedIngest.startWithStoppedWorker(service);
-            CompletableFuture<Dcmtk.Result> store = CompletableFuture.supplyAsync(() ->
-                    Dcmtk.storescu(PackagedIngest.ROUTER, PackagedIngest.AE, port, List.of(proposal), List.of(jls)));
+            Dcmtk.Result store =
+                    Dcmtk.storescu(PackagedIngest.ROUTER, PackagedIngest.AE, port, List.of(proposal), List.of(jls));
+            assertThat(store.successes())
+                    .as("answered once in the spool, before the decode (acknowledge=SPOOL, the default): "
+                            + store.output())
+                    .isEqualTo(1);
             await().atMost(Duration.ofMinutes(1))
-                    .until(() -> PackagedIngest.files(attempts) == 1); // decoding has begun
+                    .until(() -> PackagedIngest.files(attempts) == 1); // decoding has begun, in the held worker
+            Dcmtk.Result full =
+                    Dcmtk.storescu(PackagedIngest.ROUTER, PackagedIngest.AE, port, List.of(), List.of(refused.file()));
+            assertThat(full.successes()).as(full.output()).isZero();
+            assertThat(full.responses())
+                    .as("max-backlog=1: refused while the first is unpublished: " + full.output())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r).contains("OutOfResources"));
+            assertThat(outcomes(events, sample.studyInstanceUid()))
+                    .as("nothing published yet")
+                    .isEmpty();
             PackagedIngest.killNineAndReleaseWorker(service, worker);
-            assertThat(store.get().successes())
-                    .as("no answer from a killed service")
-                    .isZero();
 
             service.start();
             service.awaitReady(PackagedIngest.startTimeout());
@@ -139,6 +154,9 @@ class PoisonReplayPackagedTest {
                             .isEqualTo(2);
                 }
             }
+            assertThat(outcomes(events, refused.studyInstanceUid()))
+                    .as("the refused instance left nothing")
+                    .isEmpty();
             assertThat(PackagedIngest.files(attempts))
                     .as("attempt counters cleared")
                     .isZero();
@@ -173,7 +191,7 @@ class PoisonReplayPackagedTest {
         Path attempts = data.resolve("spool/attempts");
         Path incoming = data.resolve("spool/incoming");
         int port = FreePorts.next();
-        try (ServiceProcess service = oneWorker(data, port, 1);
+        try (ServiceProcess service = oneWorker(data, port, 1, Map.of("cxr.ingest.acknowledge", "KAFKA"));
                 EventCollector events = new EventCollector()) {
             ProcessHandle worker = PackagedIngest.startWithStoppedWorker(service);
             CompletableFuture<Dcmtk.Result> studyAssociation = send(port, study);
@@ -240,20 +258,23 @@ class PoisonReplayPackagedTest {
                 .collect(java.util.stream.Collectors.groupingBy(ConsumerRecord::key));
     }
 
-    /** One decoder worker (the test holds it with SIGSTOP), no time limit that could end the hold, even at its start. */
-    private static ServiceProcess oneWorker(Path data, int port, int retries) throws Exception {
-        return PackagedIngest.service(
-                data,
-                port,
-                Map.of(
-                        "cxr.ingest.restart-retries",
-                        String.valueOf(retries),
-                        "cxr.ingest.decoders.workers",
-                        "1",
-                        "cxr.ingest.decoders.timeout",
-                        "10m",
-                        "cxr.ingest.decoders.start-timeout",
-                        "10m"));
+    /**
+     * One decoder worker (the test holds it with SIGSTOP), no time limit that could end the hold, even at its start;
+     * {@code extra} keys on top.
+     */
+    private static ServiceProcess oneWorker(Path data, int port, int retries, Map<String, String> extra)
+            throws Exception {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
+                "cxr.ingest.restart-retries",
+                String.valueOf(retries),
+                "cxr.ingest.decoders.workers",
+                "1",
+                "cxr.ingest.decoders.timeout",
+                "10m",
+                "cxr.ingest.decoders.start-timeout",
+                "10m"));
+        settings.putAll(extra);
+        return PackagedIngest.service(data, port, settings);
     }
 
     /** storescu on its own thread: the common pool may have a single thread, and these associations overlap. */

@@ -1,5 +1,6 @@
 package org.cxrplatform.ingest.support;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,8 +54,12 @@ public final class TestNodes {
     }
 
     public static IngestNode start(Path dataDir) {
-        return new IngestNode(
-                        config(dataDir, FreePorts.next(), Duration.ofSeconds(6)), kafka(), new SimpleMeterRegistry())
+        return start(dataDir, Map.of(), new SimpleMeterRegistry());
+    }
+
+    /** A node with {@code extra} keys (e.g. {@code cxr.ingest.acknowledge=KAFKA}), its metrics in {@code metrics}. */
+    public static IngestNode start(Path dataDir, Map<String, String> extra, MeterRegistry metrics) {
+        return new IngestNode(config(dataDir, FreePorts.next(), Duration.ofSeconds(6), extra), kafka(), metrics)
                 .start();
     }
 }
