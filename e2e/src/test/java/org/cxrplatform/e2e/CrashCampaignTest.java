@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.cxrplatform.contracts.InFlightMarker;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.KafkaBroker;
 import org.cxrplatform.e2e.harness.DicomFile;
@@ -36,7 +37,6 @@ import org.cxrplatform.e2e.harness.StudyFactory;
 import org.cxrplatform.testsupport.RisPeer;
 import org.cxrplatform.testsupport.ServiceProcess;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,21 +57,28 @@ import org.junit.jupiter.api.Test;
  * </ol>
  * Asserted: every study ingest accepted has an ORU, under one MSH-10 per accession; an MSH-10 arrives
  * twice only if its first arrival fell in a window where a fault could cut off its ACK or the record
- * of it (the replica kill, the database kill, the RIS outage, each widened by the ACK time-out); per
- * patient the ORUs arrive in outbox order; no dead letter at all; every service and node ready
- * afterwards. Runs first ({@code @Order(0)}), before the shared platform of the other classes starts.
+ * of it (the replica kill, the database kill, the RIS outage, each widened by the ACK time-out); the
+ * held ORU arrives again, under its MSH-10, from the other replica within {@link #HANDOVER_LIMIT} of
+ * the kill; per patient the ORUs arrive in outbox order; no dead letter at all; every service and node
+ * ready afterwards. Runs first ({@code @Order(0)}), before the shared platform of the other classes
+ * starts.
+ *
+ * <p>Handover bound, from the design: the killed replica's claim is a row lock in its open
+ * transaction; its TCP connection to PostgreSQL is closed by the kernel at the kill, so the backend
+ * rolls back and the lock is free at once. The survivor reads due line heads at its next
+ * {@code outbox.poll} (1 s here) or, if its sender is already busy, after the send in progress (at
+ * most one {@code ris.ack-timeout}, 3 s here). So the entry is re-sent within poll + ack-timeout = 4 s
+ * of the kill plus scheduling on a loaded machine; the limit leaves room for JVMs stalled for seconds
+ * on a loaded CI machine, and the printed figure is the measure.
  */
-// Out of the default run (tag campaign) again, 2026-12-07 16:05: with the outbox line lock it passed
-// four of five runs and kept per-patient order in all, but one run lost an ORU (a stored report never
-// reached the RIS; cause not yet found). Until that is understood it runs on demand:
-// mvn -B -pl e2e verify -De2e.excluded= -Dtest=CrashCampaignTest
-@Tag("campaign")
 @Order(0)
 class CrashCampaignTest {
 
     private static final int PATIENTS = 8;
     private static final Duration SPACING = Duration.ofMillis(400);
     private static final Duration READY = Duration.ofSeconds(240);
+    /** The design's 4 s (poll + ACK time-out) with room for a loaded machine (class Javadoc). */
+    static final Duration HANDOVER_LIMIT = Duration.ofSeconds(20);
 
     /** A span in which a fault could cut off an ACK at the RIS, or report-service's record of one. */
     private record AckWindow(String fault, Instant from, Instant to) {
@@ -218,6 +225,9 @@ class CrashCampaignTest {
             assertThat(unexplained)
                     .as("MSH-10s repeated although no fault could have cut off their ACK")
                     .isEmpty();
+            assertThat(handover)
+                    .as("kill -9 of the replica holding an entry -> re-send by the other")
+                    .isLessThan(HANDOVER_LIMIT);
             assertThat(orderViolations).as("per-patient order at the RIS").isEmpty();
             assertThat(deadLetters).as("dead letters").isEmpty();
             p.brokers().forEach(b -> b.awaitReady(Duration.ofSeconds(180)));
@@ -309,12 +319,8 @@ class CrashCampaignTest {
                     .partitionsToOffsetAndMetadata()
                     .get(20, TimeUnit.SECONDS);
             committed.forEach((tp, om) -> {
-                // the marker's documented text form: "cxr-inflight deaths=N by=ID offsets=A-B,C" (inference README)
-                if (om != null
-                        && om.metadata() != null
-                        && om.metadata().startsWith("cxr-inflight ")
-                        && !om.metadata().endsWith("offsets=")) {
-                    out.put(tp, om.metadata());
+                if (om != null) {
+                    InFlightMarker.read(om.metadata()).ifPresent(m -> out.put(tp, m.encode()));
                 }
             });
         }
@@ -328,7 +334,7 @@ class CrashCampaignTest {
         ServiceProcess holder;
         Instant heldAt;
         String heldAccession;
-        try (RisHold hold = RisHold.firstOf(p.ris(), ours, port -> true)) {
+        try (RisHold hold = RisHold.firstOf(p.ris(), ours)) {
             assertThat(hold.await(Duration.ofSeconds(120)))
                     .as("an ORU reached the RIS")
                     .isTrue();

@@ -20,11 +20,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.cxrplatform.contracts.EventJson;
+import org.cxrplatform.contracts.InFlightMarker;
 import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.ReportEvent;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.Devstack;
-import org.cxrplatform.inference.pipeline.InFlightMarkers;
 import org.cxrplatform.testsupport.ServiceProcess;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -121,8 +121,10 @@ class KillNineProcessTest {
         Set<String> keys = new HashSet<>();
         committed.forEach((tp, om) -> {
             if (om != null) {
-                InFlightMarkers.offsets(om.metadata())
-                        .forEach(o -> keys.add(keyAt.getOrDefault(tp, Map.of()).get(o)));
+                InFlightMarker.read(om.metadata())
+                        .ifPresent(m -> m.offsets()
+                                .forEach(o -> keys.add(
+                                        keyAt.getOrDefault(tp, Map.of()).get(o))));
             }
         });
         keys.remove(null);

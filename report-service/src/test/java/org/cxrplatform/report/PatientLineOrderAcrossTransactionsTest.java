@@ -8,6 +8,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.cxrplatform.contracts.Lane;
 import org.cxrplatform.contracts.Patient;
 import org.cxrplatform.contracts.ReportEvent;
+import org.cxrplatform.report.outbox.OutboxRepository;
 import org.cxrplatform.report.store.ReportIngest;
 import org.cxrplatform.testsupport.RisPeer;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,9 @@ class PatientLineOrderAcrossTransactionsTest {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    OutboxRepository outbox;
+
     @Test
     void aPatientsOrusReachEachRisInQueueOrderWhenTwoReplicasStoreThemAtOnce() throws Exception {
         HookServer.shared();
@@ -64,23 +69,15 @@ class PatientLineOrderAcrossTransactionsTest {
         CountDownLatch commitFirst = new CountDownLatch(1);
         ExecutorService replicas = Executors.newFixedThreadPool(2);
         try {
-            Future<?> replicaA =
-                    replicas.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
-                        ingest.store(first); // joins this transaction: report, history, outbox entries
-                        firstQueued.countDown();
-                        try {
-                            commitFirst.await(2, TimeUnit.MINUTES);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }));
+            // store joins this transaction: report, history, outbox entries
+            Future<?> replicaA = inOpenTransaction(replicas, () -> ingest.store(first), firstQueued, commitFirst);
             assertThat(firstQueued.await(1, TimeUnit.MINUTES))
                     .as("first report queued")
                     .isTrue();
             Future<?> replicaB = replicas.submit(() -> ingest.store(second));
             await().atMost(Duration.ofMinutes(1))
                     .pollInterval(Duration.ofMillis(20))
-                    .until(() -> replicaB.isDone() || sessionsWaitingForALock() > 0);
+                    .until(() -> replicaB.isDone() || sessionsWaitingForALock(null) > 0);
             if (replicaB.isDone()) {
                 replicaB.get();
                 await().atMost(Duration.ofMinutes(1)).until(() -> arrived(ris, second));
@@ -106,18 +103,90 @@ class PatientLineOrderAcrossTransactionsTest {
         }
     }
 
+    /**
+     * A line's lock is on its key's hash, so two transactions taking several lines must take them in the hashes'
+     * order, not the keys': with keys {@code x < y < z} where {@code x} and {@code z} share a hash, one transaction
+     * taking {@code [x, y]} and another {@code [y, z]} would take the same two locks in opposite orders if each
+     * sorted its keys. Made to happen here (a third transaction holds {@code y} until both wait behind it, so the
+     * one queued first on {@code y} gets it and then needs the other's lock): PostgreSQL detects the deadlock and
+     * aborts one, which this asserts does not happen. Real PostgreSQL; the colliding keys are found by its own
+     * {@code hashtext}.
+     */
+    @Test
+    void twoTransactionsTakingLinesWhoseHashesSortAgainstTheirKeysDoNotDeadlock() throws Exception {
+        List<String> collision = sameHash();
+        String x = collision.get(0);
+        String z = collision.get(1);
+        String y = x + "-";
+        assertThat(x.compareTo(y) < 0 && y.compareTo(z) < 0)
+                .as(x + " < " + y + " < " + z)
+                .isTrue();
+
+        CountDownLatch yHeld = new CountDownLatch(1);
+        CountDownLatch releaseY = new CountDownLatch(1);
+        ExecutorService transactions = Executors.newFixedThreadPool(3);
+        try {
+            Future<?> holder = inOpenTransaction(transactions, () -> outbox.lockLines(List.of(y)), yHeld, releaseY);
+            assertThat(yHeld.await(1, TimeUnit.MINUTES))
+                    .as("line " + y + " held")
+                    .isTrue();
+            Future<?> second = transactions.submit(
+                    () -> QuarkusTransaction.requiringNew().run(() -> outbox.lockLines(List.of(y, z))));
+            await().atMost(Duration.ofMinutes(1)).until(() -> sessionsWaitingForALock("advisory") == 1);
+            Future<?> first = transactions.submit(
+                    () -> QuarkusTransaction.requiringNew().run(() -> outbox.lockLines(List.of(x, y))));
+            await().atMost(Duration.ofMinutes(1)).until(() -> sessionsWaitingForALock("advisory") == 2);
+            releaseY.countDown();
+            holder.get(1, TimeUnit.MINUTES);
+            second.get(1, TimeUnit.MINUTES); // a deadlock aborts one of the two: ExecutionException
+            first.get(1, TimeUnit.MINUTES);
+        } finally {
+            releaseY.countDown();
+            transactions.shutdownNow();
+        }
+    }
+
+    /** Two order keys with the same {@code hashtext}, the smaller first (among 400,000 keys several pairs collide). */
+    private List<String> sameHash() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT min(k), max(k) FROM (SELECT 'PK' || g AS k FROM"
+                                + " generate_series(1, 400000) AS g) AS keys GROUP BY hashtext(k) HAVING count(*) > 1 LIMIT 1")) {
+            assertThat(rs.next()).as("two keys sharing a hash").isTrue();
+            return List.of(rs.getString(1), rs.getString(2));
+        }
+    }
+
+    /** Runs {@code work} in a new transaction, counts {@code done} down, and commits once {@code commit} is counted down. */
+    private static Future<?> inOpenTransaction(
+            ExecutorService pool, Runnable work, CountDownLatch done, CountDownLatch commit) {
+        return pool.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+            work.run();
+            done.countDown();
+            try {
+                commit.await(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+    }
+
     private static boolean arrived(RisPeer ris, ReportEvent report) {
         return !ris.forAccession(report.accessionNumber()).isEmpty();
     }
 
-    /** Sessions of this database blocked on a lock (row, advisory, any). */
-    private long sessionsWaitingForALock() throws SQLException {
+    /** Sessions of this database blocked on a lock: of any kind (null), or of one ({@code advisory}: line locks). */
+    private long sessionsWaitingForALock(String waitEvent) throws SQLException {
         try (Connection c = dataSource.getConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                        + " AND datname = current_database()")) {
-            rs.next();
-            return rs.getLong(1);
+                PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type ="
+                        + " 'Lock' AND (CAST(? AS text) IS NULL OR wait_event = ?) AND datname = current_database()")) {
+            s.setString(1, waitEvent);
+            s.setString(2, waitEvent);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 }

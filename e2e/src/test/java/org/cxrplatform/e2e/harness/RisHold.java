@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntPredicate;
 import org.cxrplatform.testsupport.RisPeer;
 
 /**
@@ -24,18 +23,12 @@ public final class RisHold implements AutoCloseable {
         this.ris = ris;
     }
 
-    /**
-     * Holds the first ORU of {@code accessions} that arrives from a sender port {@code from} accepts; an ORU of
-     * these accessions from another sender is refused (the RIS fails it, so that sender tries again later).
-     */
-    public static RisHold firstOf(RisPeer ris, Set<String> accessions, IntPredicate from) {
+    /** Holds the first ORU of {@code accessions} that arrives, from whichever sender. */
+    public static RisHold firstOf(RisPeer ris, Set<String> accessions) {
         RisHold hold = new RisHold(ris);
         ris.beforeAnswerFrom((accession, port) -> {
             if (!accessions.contains(accession) || hold.holding.getCount() == 0) {
                 return;
-            }
-            if (!from.test(port)) {
-                throw new IllegalStateException("test RIS: the first of these ORUs is taken from one sender only");
             }
             hold.accession = accession;
             hold.senderPort = port;

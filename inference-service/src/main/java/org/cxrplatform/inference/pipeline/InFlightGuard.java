@@ -7,12 +7,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
-import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.cxrplatform.contracts.InFlightMarker;
 import org.cxrplatform.contracts.Lane;
 import org.jboss.logging.Logger;
 
@@ -22,8 +22,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Before studies are submitted to the engine, their partitions are committed — at the first
  * unfinished study, so nothing is skipped — with {@link OffsetAndMetadata} metadata naming every
- * study of the partition in the model ({@link Marker}). Later commits of the partition carry the
- * studies in the model at that moment, and none once it has none, so a marker found on a newly
+ * study of the partition in the model ({@link InFlightMarker}, its text form in {@code contracts}).
+ * Later commits of the partition carry the studies in the model at that moment, and none once it has none, so a marker found on a newly
  * assigned partition means its previous owner died with those studies in the engine (or shortly
  * after they left it). The new owner then runs every study up to the last marked one alone
  * (isolating the culprit), each behind its own marker counting the deaths so far; a study that was
@@ -36,89 +36,6 @@ import org.jboss.logging.Logger;
 final class InFlightGuard {
 
     private static final Logger LOG = Logger.getLogger(InFlightGuard.class);
-
-    /**
-     * What the committed metadata says: these offsets were in the model and the process had
-     * already died {@code deaths} times with them there. Text form
-     * {@code cxr-inflight deaths=<n> by=<instance> offsets=<a>-<b>,<c>} (ranges keep it far below
-     * the broker's {@code offset.metadata.max.bytes}, 4096 by default).
-     */
-    record Marker(NavigableSet<Long> offsets, int deaths, String by) {
-
-        private static final String PREFIX = "cxr-inflight ";
-        /** Far above any batch; a longer range is not ours and would not fit in memory. */
-        private static final long MAX_RANGE = 100_000;
-
-        String encode() {
-            StringBuilder ranges = new StringBuilder();
-            Long start = null;
-            long prev = 0;
-            for (long o : offsets) {
-                if (start != null && o == prev + 1) {
-                    prev = o;
-                    continue;
-                }
-                appendRange(ranges, start, prev);
-                start = o;
-                prev = o;
-            }
-            appendRange(ranges, start, prev);
-            return PREFIX + "deaths=" + deaths + " by=" + by + " offsets=" + ranges;
-        }
-
-        private static void appendRange(StringBuilder out, Long start, long end) {
-            if (start == null) {
-                return;
-            }
-            if (!out.isEmpty()) {
-                out.append(',');
-            }
-            out.append(start);
-            if (end != start) {
-                out.append('-').append(end);
-            }
-        }
-
-        /** The marker in committed metadata, or null when there is none (a batch ended normally). */
-        static Marker decode(String metadata) {
-            if (metadata == null || !metadata.startsWith(PREFIX)) {
-                return null;
-            }
-            Map<String, String> fields = new HashMap<>();
-            for (String part : metadata.substring(PREFIX.length()).trim().split(" ")) {
-                int eq = part.indexOf('=');
-                if (eq > 0) {
-                    fields.put(part.substring(0, eq), part.substring(eq + 1));
-                }
-            }
-            try {
-                NavigableSet<Long> offsets = new TreeSet<>();
-                for (String range : fields.getOrDefault("offsets", "").split(",")) {
-                    if (range.isEmpty()) {
-                        continue;
-                    }
-                    int dash = range.indexOf('-');
-                    long from = Long.parseLong(dash < 0 ? range : range.substring(0, dash));
-                    long to = dash < 0 ? from : Long.parseLong(range.substring(dash + 1));
-                    if (to < from || to - from > MAX_RANGE) {
-                        throw new NumberFormatException("range " + range);
-                    }
-                    for (long o = from; o <= to; o++) {
-                        offsets.add(o);
-                    }
-                }
-                return offsets.isEmpty()
-                        ? null
-                        : new Marker(
-                                offsets,
-                                Integer.parseInt(fields.getOrDefault("deaths", "0")),
-                                fields.getOrDefault("by", "?"));
-            } catch (NumberFormatException e) {
-                LOG.warnf("ignoring unreadable in-flight marker '%s'", metadata);
-                return null;
-            }
-        }
-    }
 
     /** A partition being recovered: these offsets have each been in the model when the process died {@code deaths} times. */
     private record Suspects(NavigableSet<Long> offsets, int deaths) {}
@@ -159,7 +76,7 @@ final class InFlightGuard {
             return;
         }
         committed.forEach((tp, om) -> {
-            Marker m = om == null ? null : Marker.decode(om.metadata());
+            InFlightMarker m = om == null ? null : markerIn(om.metadata());
             if (m == null) {
                 return;
             }
@@ -202,7 +119,17 @@ final class InFlightGuard {
      * commit, which clears the marker).
      */
     String metadata(TopicPartition tp, NavigableSet<Long> inModel) {
-        return inModel.isEmpty() ? "" : new Marker(inModel, deathsSoFar(tp, inModel), instanceId).encode();
+        return inModel.isEmpty() ? "" : new InFlightMarker(inModel, deathsSoFar(tp, inModel), instanceId).encode();
+    }
+
+    /** The marker in committed metadata; null when there is none or it cannot be read (then guarding it is skipped). */
+    private static InFlightMarker markerIn(String metadata) {
+        try {
+            return InFlightMarker.read(metadata).orElse(null);
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("ignoring %s", e.getMessage());
+            return null;
+        }
     }
 
     /** Deaths a marker carries: those of a suspect running alone again, 0 for anything else (a death in a batch blames nobody yet). */

@@ -5,9 +5,10 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.Set;
 import org.cxrplatform.report.Where;
 import org.jboss.logging.Logger;
 import org.jdbi.v3.core.Jdbi;
@@ -64,13 +65,22 @@ public class OutboxRepository {
      * transactions queueing into one line at once (two replicas storing one patient's reports)
      * could commit the later id first, and a sender would send it while the earlier entry was not
      * yet visible to it. Holding the line from before the id is drawn until the commit makes a
-     * line's id order its commit order. Taken in one order (sorted) so that transactions queueing
-     * into several lines never deadlock on them; a line this transaction holds is taken again without waiting. A
-     * transaction that has to wait is logged: it is the race this lock closes.
+     * line's id order its commit order. A line's lock is on its key's hash, so several lines are
+     * taken in the order of those hashes (one lock for keys sharing a hash): every transaction then
+     * takes them in one order and none deadlocks on them (the keys' own order would not do: two
+     * keys' hashes can sort the other way round). A line this transaction holds is taken again
+     * without waiting. A transaction that has to wait is logged: it is the race this lock closes.
      */
     public void lockLines(Collection<String> orderKeys) {
         jdbi.useHandle(h -> {
-            for (String key : new TreeSet<>(orderKeys)) {
+            Set<String> distinct = new HashSet<>(orderKeys);
+            List<String> inLockOrder = distinct.size() < 2
+                    ? List.copyOf(distinct)
+                    : h.createQuery("SELECT min(k) FROM unnest(:keys) AS k GROUP BY hashtext(k) ORDER BY hashtext(k)")
+                            .bindArray("keys", String.class, distinct)
+                            .mapTo(String.class)
+                            .list();
+            for (String key : inLockOrder) {
                 boolean free = h.createQuery("SELECT pg_try_advisory_xact_lock(:space, hashtext(:key))")
                         .bind("space", LINE_LOCKS)
                         .bind("key", key)
