@@ -245,26 +245,33 @@ public final class IngestBenchmark {
     /** Sends every file with {@code parallel} storescu processes (one association each). */
     static void send(String calledAe, int port, List<Path> files, int parallel, String proposal) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
-        List<Future<Dcmtk.Result>> results = new ArrayList<>();
-        for (int p = 0; p < parallel; p++) {
-            List<Path> share = new ArrayList<>();
-            for (int i = p; i < files.size(); i += parallel) {
-                share.add(files.get(i));
+        try {
+            List<Future<Dcmtk.Result>> results = new ArrayList<>();
+            for (int p = 0; p < parallel; p++) {
+                List<Path> share = new ArrayList<>();
+                for (int i = p; i < files.size(); i += parallel) {
+                    share.add(files.get(i));
+                }
+                results.add(pool.submit(() -> Dcmtk.run(storescu(calledAe, port, share, proposal), 900)));
             }
-            results.add(pool.submit(() -> Dcmtk.run(storescu(calledAe, port, share, proposal), 900)));
-        }
-        for (Future<Dcmtk.Result> r : results) {
-            Dcmtk.Result res = r.get();
-            if (!res.ok()) {
-                throw new IllegalStateException("storescu failed: " + res.output());
+            for (Future<Dcmtk.Result> r : results) {
+                Dcmtk.Result res = r.get();
+                if (!res.ok()) {
+                    throw new IllegalStateException("storescu exited " + res.exitCode() + " after " + res.successes()
+                            + " successes; other responses: "
+                            + res.responses().stream()
+                                    .filter(s -> !s.equals("Success"))
+                                    .toList());
+                }
             }
+        } finally {
+            pool.shutdown(); // its threads are not daemons: a failed send must not keep the JVM alive
         }
-        pool.shutdown();
     }
 
     private static List<String> storescu(String calledAe, int port, List<Path> files, String proposal) {
-        List<String> cmd = new ArrayList<>(
-                List.of("storescu", proposal, "-aet", "BENCH", "-aec", calledAe, "127.0.0.1", String.valueOf(port)));
+        List<String> cmd = new ArrayList<>(List.of(
+                "storescu", "-v", proposal, "-aet", "BENCH", "-aec", calledAe, "127.0.0.1", String.valueOf(port)));
         files.forEach(f -> cmd.add(f.toString()));
         return cmd;
     }
