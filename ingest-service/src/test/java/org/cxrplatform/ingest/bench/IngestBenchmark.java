@@ -147,6 +147,7 @@ public final class IngestBenchmark {
                         load[round] = loadAverage();
                         double published = published(metrics);
                         double decodes = decodes(metrics);
+                        long held = heldSenders(metrics);
                         long start = System.nanoTime();
                         send(TestNodes.AE, node.port(), set.files(), parallel, set.proposal());
                         double sent = (System.nanoTime() - start) / 1e9;
@@ -159,7 +160,8 @@ public final class IngestBenchmark {
                         theirs[round] = rate(orthanc.aeTitle(), orthanc.dicomPort(), set, parallel);
                         System.out.printf(
                                 "%s, %d association(s), round %d (load average %.1f): ours %.2f/s (all published:"
-                                        + " %.2f/s, %.1f decodes per frontal chest), Orthanc %.2f/s%n",
+                                        + " %.2f/s, %.1f decodes per frontal chest, %d responses held for a place in"
+                                        + " the backlog), Orthanc %.2f/s%n",
                                 set.name(),
                                 parallel,
                                 round,
@@ -167,6 +169,7 @@ public final class IngestBenchmark {
                                 ours[round],
                                 drained[round],
                                 decodesPerInstance[round],
+                                heldSenders(metrics) - held,
                                 theirs[round]);
                     }
                     String row = String.format(
@@ -222,6 +225,13 @@ public final class IngestBenchmark {
     private static double published(SimpleMeterRegistry metrics) {
         return metrics.find("cxr.ingest.instances.accepted").counters().stream()
                 .mapToDouble(Counter::count)
+                .sum();
+    }
+
+    /** Responses held for a place in a full backlog ({@code acknowledge=SPOOL}'s pacing), admitted or refused. */
+    private static long heldSenders(SimpleMeterRegistry metrics) {
+        return metrics.find("cxr.ingest.backlog.wait").timers().stream()
+                .mapToLong(Timer::count)
                 .sum();
     }
 
