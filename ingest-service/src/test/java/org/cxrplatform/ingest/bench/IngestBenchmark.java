@@ -57,7 +57,17 @@ public final class IngestBenchmark {
     private record ImageSet(
             String name, String description, List<Path> files, int frontal, String proposal, int[] parallel) {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1); // the in-process broker's threads are not daemons: a failure must end the JVM too
+        }
+        System.exit(0);
+    }
+
+    private static void run(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
         int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         int fullSize = args.length > 1 ? Integer.parseInt(args[1]) : 60;
@@ -190,7 +200,6 @@ public final class IngestBenchmark {
             }
         }
         write(rows, sets, settings, acknowledge);
-        System.exit(0); // the in-process broker's threads are not daemons
     }
 
     private static double rate(String ae, int port, ImageSet set, int parallel) throws Exception {
