@@ -6,12 +6,14 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.cxrplatform.llava.model.DecodeThreads;
 
 /**
  * Whether half precision speeds up the decoder on this CPU, in the products it runs: the weights of
@@ -112,6 +114,14 @@ public final class HalfPrecision {
             if (shapes.contains("attention")) {
                 attention(m, halves, rounds);
             }
+            if (shapes.contains("threads")) {
+                List<int[]> decodeShapes = new ArrayList<>(List.of(LAYER));
+                decodeShapes.add(LM_HEAD);
+                Weights decode = new Weights(m, decodeShapes, 2);
+                try (DecodeThreads pool = new DecodeThreads(2)) {
+                    run("decode, batch 1, 1 and 2 threads", decode, threadVariants(decode, pool), m, 1, rounds);
+                }
+            }
             Figures.footer();
         }
     }
@@ -144,6 +154,47 @@ public final class HalfPrecision {
             }
         }
         return v;
+    }
+
+    /**
+     * A decode row with 1 and 2 threads: libtorch's own intra-op threads (one product, or today's batched
+     * column blocks) against two Java threads at one intra-op thread each, each applying its own block of
+     * the weight (columns of [in, out] as x·W_b, or rows of [out, in] as x·W_bᵀ), the halves concatenated.
+     */
+    private static List<Variant> threadVariants(Weights w, DecodeThreads pool) {
+        DataType f32 = DataType.FLOAT32;
+        DataType f16 = DataType.FLOAT16;
+        return List.of(
+                new Variant("fp32 x·W, 1 thread", f32, (i, x) -> onThreads(1, () -> w.inOut(i, x, f32))),
+                new Variant(
+                        "fp32 blocks x·W, 2 threads (today)",
+                        f32,
+                        (i, x) -> onThreads(2, () -> w.blocksInOut(i, x, f32))),
+                new Variant("fp32 x·Wᵀ, 2 threads", f32, (i, x) -> onThreads(2, () -> w.outIn(i, x, f32))),
+                new Variant(
+                        "fp32 2 Java threads, x·W_b",
+                        f32,
+                        (i, x) -> pool.concat(x, w.columnBlocks(i, f32), NDArray::matMul)),
+                new Variant(
+                        "fp32 2 Java threads, x·W_bᵀ",
+                        f32,
+                        (i, x) -> pool.concat(x, w.rowBlocks(i, f32), HalfPrecision::linear)),
+                new Variant("fp16 x·Wᵀ, 1 thread", f16, (i, x) -> onThreads(1, () -> w.outIn(i, x, f16))),
+                new Variant("fp16 x·Wᵀ, 2 threads (today)", f16, (i, x) -> onThreads(2, () -> w.outIn(i, x, f16))),
+                new Variant(
+                        "fp16 2 Java threads, x·W_bᵀ",
+                        f16,
+                        (i, x) -> pool.concat(x, w.rowBlocks(i, f16), HalfPrecision::linear)));
+    }
+
+    /** Sets the calling thread's intra-op thread count, then runs {@code product}. */
+    private static NDArray onThreads(int threads, java.util.function.Supplier<NDArray> product) {
+        JniUtils.setNumThreads(threads);
+        return product.get();
+    }
+
+    private static NDArray linear(NDArray x, NDArray w) {
+        return Linear.linear(x, w).singletonOrThrow();
     }
 
     /** A prefill chunk as the engine runs it in fp32 and in fp16 ({@code HalfProjection}), and the widening alone. */
@@ -325,6 +376,36 @@ public final class HalfPrecision {
             NDArray w = get(
                     "blocksOutIn", t, w32 -> w32.reshape(blocks, w32.getShape().get(0) / blocks, -1))[i];
             return applyBlocks(x, w.transpose(0, 2, 1));
+        }
+
+        /** Two column blocks of [in, out], each contiguous [in, out/2]. */
+        NDArray[] columnBlocks(int i, DataType t) {
+            NDArray[] inOut = get(
+                    "inOut",
+                    t,
+                    w32 -> w32.transpose().flatten().reshape(w32.getShape().get(1), -1));
+            return blocksOf("columns", i, t, () -> inOut[i].split(2, 1));
+        }
+
+        /** Two row blocks of [out, in], each contiguous [out/2, in]. */
+        NDArray[] rowBlocks(int i, DataType t) {
+            NDArray[] outIn = get("outIn", t, w32 -> w32);
+            return blocksOf("rows", i, t, () -> outIn[i].split(2, 0));
+        }
+
+        private final Map<String, NDArray[]> blocksStored = new HashMap<>();
+
+        private NDArray[] blocksOf(
+                String layout, int i, DataType t, java.util.function.Supplier<ai.djl.ndarray.NDList> split) {
+            return blocksStored.computeIfAbsent(layout + t + i, key -> {
+                ai.djl.ndarray.NDList parts = split.get();
+                NDArray[] b = new NDArray[parts.size()];
+                for (int k = 0; k < b.length; k++) {
+                    b[k] = parts.get(k).toType(t, true); // a contiguous copy
+                    NDScope.unregister(b[k]);
+                }
+                return b;
+            });
         }
 
         private NDArray applyBlocks(NDArray x, NDArray w) {
