@@ -158,8 +158,10 @@ public final class HalfPrecision {
 
     /**
      * A decode row with 1 and 2 threads: libtorch's own intra-op threads (one product, or today's batched
-     * column blocks) against two Java threads at one intra-op thread each, each applying its own block of
-     * the weight (columns of [in, out] as x·W_b, or rows of [out, in] as x·W_bᵀ), the halves concatenated.
+     * column blocks) against {@link DecodeThreads} (the calling thread and a worker at one intra-op thread
+     * each, taking chunks of the weight from a shared counter, results concatenated): 2 chunks (one per
+     * thread) or 8 (what the engine cuts at 2 threads), as column chunks of [in, out] (x·W_c; the 8 are
+     * views of the 2-block layout, as in the engine) or row chunks of [out, in] (x·W_cᵀ, views).
      */
     private static List<Variant> threadVariants(Weights w, DecodeThreads pool) {
         DataType f32 = DataType.FLOAT32;
@@ -167,24 +169,32 @@ public final class HalfPrecision {
         return List.of(
                 new Variant("fp32 x·W, 1 thread", f32, (i, x) -> onThreads(1, () -> w.inOut(i, x, f32))),
                 new Variant(
-                        "fp32 blocks x·W, 2 threads (today)",
+                        "fp32 blocks x·W, 2 threads (main)",
                         f32,
                         (i, x) -> onThreads(2, () -> w.blocksInOut(i, x, f32))),
                 new Variant("fp32 x·Wᵀ, 2 threads", f32, (i, x) -> onThreads(2, () -> w.outIn(i, x, f32))),
                 new Variant(
-                        "fp32 2 Java threads, x·W_b",
+                        "fp32 Java threads, 2 x·W_c",
                         f32,
-                        (i, x) -> pool.concat(x, w.columnBlocks(i, f32), NDArray::matMul)),
+                        (i, x) -> pool.concat(x, w.columnChunks(i, f32, 1), NDArray::matMul)),
                 new Variant(
-                        "fp32 2 Java threads, x·W_bᵀ",
+                        "fp32 Java threads, 8 x·W_c (engine)",
                         f32,
-                        (i, x) -> pool.concat(x, w.rowBlocks(i, f32), HalfPrecision::linear)),
+                        (i, x) -> pool.concat(x, w.columnChunks(i, f32, 4), NDArray::matMul)),
+                new Variant(
+                        "fp32 Java threads, 8 x·W_cᵀ",
+                        f32,
+                        (i, x) -> pool.concat(x, w.rowChunks(i, f32, 8), HalfPrecision::linear)),
                 new Variant("fp16 x·Wᵀ, 1 thread", f16, (i, x) -> onThreads(1, () -> w.outIn(i, x, f16))),
-                new Variant("fp16 x·Wᵀ, 2 threads (today)", f16, (i, x) -> onThreads(2, () -> w.outIn(i, x, f16))),
+                new Variant("fp16 x·Wᵀ, 2 threads (main)", f16, (i, x) -> onThreads(2, () -> w.outIn(i, x, f16))),
                 new Variant(
-                        "fp16 2 Java threads, x·W_bᵀ",
+                        "fp16 Java threads, 2 x·W_cᵀ",
                         f16,
-                        (i, x) -> pool.concat(x, w.rowBlocks(i, f16), HalfPrecision::linear)));
+                        (i, x) -> pool.concat(x, w.rowChunks(i, f16, 2), HalfPrecision::linear)),
+                new Variant(
+                        "fp16 Java threads, 8 x·W_cᵀ (engine)",
+                        f16,
+                        (i, x) -> pool.concat(x, w.rowChunks(i, f16, 8), HalfPrecision::linear)));
     }
 
     /** Sets the calling thread's intra-op thread count, then runs {@code product}. */
@@ -360,15 +370,18 @@ public final class HalfPrecision {
 
         /** Today's {@code Projection} on a CPU: [blocks, in, out/blocks], x broadcast over the blocks. */
         NDArray blocksInOut(int i, NDArray x, DataType t) {
-            NDArray w = get("blocksInOut", t, w32 -> {
+            return applyBlocks(x, blocksLayout(t)[i]);
+        }
+
+        private NDArray[] blocksLayout(DataType t) {
+            return get("blocksInOut", t, w32 -> {
                 long out = w32.getShape().get(0);
                 long in = w32.getShape().get(1);
                 return w32.reshape(blocks, out / blocks, in)
                         .transpose(0, 2, 1)
                         .flatten()
                         .reshape(blocks, in, out / blocks);
-            })[i];
-            return applyBlocks(x, w);
+            });
         }
 
         /** [blocks, out/blocks, in], each block applied as x·Wᵀ (a transposed view of the block). */
@@ -378,33 +391,42 @@ public final class HalfPrecision {
             return applyBlocks(x, w.transpose(0, 2, 1));
         }
 
-        /** Two column blocks of [in, out], each contiguous [in, out/2]. */
-        NDArray[] columnBlocks(int i, DataType t) {
-            NDArray[] inOut = get(
-                    "inOut",
-                    t,
-                    w32 -> w32.transpose().flatten().reshape(w32.getShape().get(1), -1));
-            return blocksOf("columns", i, t, () -> inOut[i].split(2, 1));
-        }
-
-        /** Two row blocks of [out, in], each contiguous [out/2, in]. */
-        NDArray[] rowBlocks(int i, DataType t) {
-            NDArray[] outIn = get("outIn", t, w32 -> w32);
-            return blocksOf("rows", i, t, () -> outIn[i].split(2, 0));
-        }
-
-        private final Map<String, NDArray[]> blocksStored = new HashMap<>();
-
-        private NDArray[] blocksOf(
-                String layout, int i, DataType t, java.util.function.Supplier<ai.djl.ndarray.NDList> split) {
-            return blocksStored.computeIfAbsent(layout + t + i, key -> {
-                ai.djl.ndarray.NDList parts = split.get();
-                NDArray[] b = new NDArray[parts.size()];
-                for (int k = 0; k < b.length; k++) {
-                    b[k] = parts.get(k).toType(t, true); // a contiguous copy
-                    NDScope.unregister(b[k]);
+        /** Column chunks [in, out/(2·perBlock)] of the 2-block layout [2, in, out/2], views. */
+        NDArray[] columnChunks(int i, DataType t, int perBlock) {
+            return chunks("columns" + perBlock + t + i, () -> {
+                NDArray w = blocksLayout(t)[i];
+                long width = w.getShape().get(2) / perBlock;
+                NDArray[] c = new NDArray[2 * perBlock];
+                for (int k = 0; k < c.length; k++) {
+                    long from = k % perBlock * width;
+                    c[k] = w.get("{}, :, {}:{}", k / perBlock, from, from + width);
                 }
-                return b;
+                return c;
+            });
+        }
+
+        /** Row chunks [out/count, in] of [out, in], views. */
+        NDArray[] rowChunks(int i, DataType t, int count) {
+            return chunks("rows" + count + t + i, () -> {
+                NDArray w = get("outIn", t, w32 -> w32)[i];
+                long rows = w.getShape().get(0) / count;
+                NDArray[] c = new NDArray[count];
+                for (int k = 0; k < count; k++) {
+                    c[k] = w.get("{}:{}", k * rows, (k + 1) * rows);
+                }
+                return c;
+            });
+        }
+
+        private final Map<String, NDArray[]> chunksStored = new HashMap<>();
+
+        private NDArray[] chunks(String key, java.util.function.Supplier<NDArray[]> views) {
+            return chunksStored.computeIfAbsent(key, k -> {
+                NDArray[] c = views.get();
+                for (NDArray v : c) {
+                    NDScope.unregister(v);
+                }
+                return c;
             });
         }
 

@@ -8,8 +8,8 @@ import ai.djl.ndarray.NDArray;
  *
  * <p>On a CPU with several intra-op threads the weight is stored as {@code blocks} column blocks
  * [blocks, in, out/blocks], each contiguous. A decode step's few rows go through {@link DecodeThreads}:
- * each block's product on its own Java thread at one intra-op thread, the results concatenated, so every
- * core streams its share of the weight from memory. More rows (a prefill chunk) are one batched product,
+ * column chunks of the blocks (views), each a product on one Java thread at one intra-op thread, the
+ * results concatenated, so every core streams its share of the weight from memory. More rows (a prefill chunk) are one batched product,
  * libtorch giving each intra-op thread its own block. Each output column is still one dot product over
  * {@code in}; only which thread computes it changes.
  */
@@ -18,7 +18,7 @@ final class BlockProjection implements Projection {
     private final NDArray weight; // [in,out], or [blocks,in,out/blocks]
     private final int blocks;
     private final long out;
-    private final NDArray[] blockViews; // weight[b], [in,out/blocks] each
+    private final NDArray[] chunks; // views [in, width] of the blocks, in column order
     private final DecodeThreads threads;
 
     BlockProjection(NDArray weight, int blocks, long out, DecodeThreads threads) {
@@ -26,9 +26,13 @@ final class BlockProjection implements Projection {
         this.blocks = blocks;
         this.out = out;
         this.threads = threads;
-        blockViews = new NDArray[blocks == 1 ? 0 : blocks];
-        for (int b = 0; b < blockViews.length; b++) {
-            blockViews[b] = weight.get(b);
+        long blockWidth = out / blocks;
+        int perBlock = blocks == 1 ? 0 : DecodeThreads.chunksPerBlock(blockWidth);
+        long width = blocks == 1 ? 0 : blockWidth / perBlock;
+        chunks = new NDArray[blocks * perBlock];
+        for (int c = 0; c < chunks.length; c++) {
+            long from = c % perBlock * width;
+            chunks[c] = weight.get("{}, :, {}:{}", c / perBlock, from, from + width);
         }
     }
 
@@ -39,7 +43,7 @@ final class BlockProjection implements Projection {
         }
         long n = x.getShape().get(0);
         if (n <= DecodeThreads.MAX_ROWS) {
-            return threads.concat(x, blockViews, NDArray::matMul); // [N,out]
+            return threads.concat(x, chunks, NDArray::matMul); // [N,out]
         }
         long in = x.getShape().get(1);
         return x.expandDims(0)

@@ -5,32 +5,38 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BinaryOperator;
-import java.util.function.Supplier;
 
 /**
- * Java threads that apply a decode row's projection one weight block each, every thread at one
- * libtorch intra-op thread: the calling thread takes block 0, a fixed worker per further block. On
- * this CPU libtorch streams a weight for one row at about one core's bandwidth however it splits the
- * work itself (its batched column blocks scale 1.23× from 1 to 2 threads), while two threads each
- * reading half of the weight with their own single-threaded product read it at nearly twice the speed
- * (BENCHMARKS.md, "The 2-thread decode step, Java threads").
+ * Java threads that share a decode row's projection product, every thread at one libtorch intra-op
+ * thread. On this CPU libtorch streams a weight for one row at about one core's bandwidth however it
+ * splits the work itself (its batched column blocks scale 1.23× from 1 to 2 threads), while two
+ * threads each reading their own part of the weight with a single-threaded product read it at nearly
+ * twice the speed (BENCHMARKS.md, "Decode products on Java threads").
  *
- * <p>Hand-offs are a volatile slot per worker: a worker spins for up to {@value #SPIN_NANOS} ns after
- * each block before parking, so the next product of the same step (tens to hundreds of microseconds
- * later) finds it running, as OpenMP's own threads spin between parallel regions. Owned by the model
- * and closed with it; the threads are daemons.
+ * <p>The weight comes as a few chunks per thread (views of it); the calling thread and the workers
+ * take chunks from a shared counter until none is left, so a worker that the OS schedules late (a
+ * busy host) only leaves more chunks to the caller instead of holding the step up, as a fixed split
+ * (OpenMP's) does. The results are concatenated in chunk order, so each output column is the same
+ * single product whichever thread made it. A worker spins for up to {@value #SPIN_NANOS} ns after a
+ * product before parking, so the next product of the step usually finds it running. Owned by the
+ * model and closed with it; the threads are daemons.
  */
 public final class DecodeThreads implements AutoCloseable {
 
     /** Rows up to this many (decode steps, batch up to 8) are split across the threads; more go to libtorch. */
     static final int MAX_ROWS = 8;
 
-    private static final long SPIN_NANOS = 500_000;
+    /** Chunks per thread: enough for the caller to take up a late worker's share. */
+    static final int CHUNKS_PER_THREAD = 4;
 
-    /** Blocks computed on the workers since start: the profiler records only the thread that started it. */
+    private static final long SPIN_NANOS = 200_000;
+
+    /** Chunks computed on the workers since start: the profiler records only the thread that started it. */
     private static final AtomicLong WORKER_PRODUCTS = new AtomicLong();
 
     private final Worker[] workers;
@@ -60,44 +66,46 @@ public final class DecodeThreads implements AutoCloseable {
     }
 
     /**
-     * {@code product(x, blocks[b])} for every block, block b ≥ 1 on worker b, block 0 on the calling
-     * thread (with one intra-op thread), concatenated along the last axis in block order.
+     * Chunks to cut one thread's block of {@code columns} output columns into: {@link
+     * #CHUNKS_PER_THREAD}, or the largest number below that divides them.
      */
-    public synchronized NDArray concat(NDArray x, NDArray[] blocks, BinaryOperator<NDArray> product) {
-        if (blocks.length > threads()) {
-            throw new IllegalArgumentException(blocks.length + " blocks for " + threads() + " threads");
+    static int chunksPerBlock(long columns) {
+        int chunks = CHUNKS_PER_THREAD;
+        while (columns % chunks != 0) {
+            chunks--;
         }
-        for (int b = 1; b < blocks.length; b++) {
-            NDArray block = blocks[b];
-            workers[b - 1].submit(() -> product.apply(x, block));
+        return chunks;
+    }
+
+    /**
+     * {@code product(x, chunks[i])} for every chunk, shared between the calling thread (with one
+     * intra-op thread) and the workers, concatenated along the last axis in chunk order.
+     */
+    public synchronized NDArray concat(NDArray x, NDArray[] chunks, BinaryOperator<NDArray> product) {
+        if (chunks.length == 1) {
+            return product.apply(x, chunks[0]);
         }
-        NDList parts = new NDList(blocks.length);
-        RuntimeException failure = null;
+        Job job = new Job(x, chunks, product);
+        for (Worker w : workers) {
+            w.offer(job);
+        }
+        Nn.onCallingThread(job::work);
+        job.awaitAll();
         try {
-            parts.add(Nn.onCallingThread(() -> product.apply(x, blocks[0])));
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (int b = 1; b < blocks.length; b++) {
-            try {
-                parts.add(workers[b - 1].awaitResult()); // made on another thread: not in the caller's NDScope
-            } catch (RuntimeException e) {
-                failure = failure == null ? e : failure;
+            if (job.failure != null) {
+                throw job.failure;
             }
-        }
-        try {
-            if (failure != null) {
-                throw failure;
-            }
-            return NDArrays.concat(parts, -1);
+            return NDArrays.concat(new NDList(job.results), -1);
         } finally {
-            for (int i = failure == null ? 1 : 0; i < parts.size(); i++) {
-                parts.get(i).close();
+            for (NDArray r : job.results) {
+                if (r != null) {
+                    r.close(); // the workers' are in no NDScope; closing the caller's early is harmless
+                }
             }
         }
     }
 
-    /** Products computed on workers since the JVM started, for counting native calls per step. */
+    /** Chunks computed on workers since the JVM started, for counting native calls per step. */
     public static long workerProducts() {
         return WORKER_PRODUCTS.get();
     }
@@ -112,14 +120,57 @@ public final class DecodeThreads implements AutoCloseable {
         }
     }
 
+    /** One product: its chunks, the next one to take, and how many are done. */
+    private static final class Job {
+        private final NDArray x;
+        private final NDArray[] chunks;
+        private final BinaryOperator<NDArray> product;
+        private final NDArray[] results; // published by the increment of done
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger done = new AtomicInteger();
+        private final Thread caller = Thread.currentThread();
+        private volatile RuntimeException failure;
+
+        Job(NDArray x, NDArray[] chunks, BinaryOperator<NDArray> product) {
+            this.x = x;
+            this.chunks = chunks;
+            this.product = product;
+            this.results = new NDArray[chunks.length];
+        }
+
+        /** Takes chunks until none is left; returns how many this thread computed. */
+        int work() {
+            int computed = 0;
+            for (int i = next.getAndIncrement(); i < chunks.length; i = next.getAndIncrement()) {
+                try {
+                    results[i] = product.apply(x, chunks[i]);
+                    computed++;
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+                if (done.incrementAndGet() == chunks.length && Thread.currentThread() != caller) {
+                    LockSupport.unpark(caller);
+                }
+            }
+            return computed;
+        }
+
+        void awaitAll() {
+            long since = System.nanoTime();
+            while (done.get() < chunks.length) {
+                if (System.nanoTime() - since < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+        }
+    }
+
     private static final class Worker extends Thread {
         private final CountDownLatch started;
-        private volatile Supplier<NDArray> task;
-        private volatile boolean done;
+        private final AtomicReference<Job> offered = new AtomicReference<>();
         private volatile boolean closed;
-        private volatile Thread waiter;
-        private NDArray result; // published by the volatile write of done
-        private RuntimeException failure;
 
         Worker(String name, CountDownLatch started) {
             super(name);
@@ -132,27 +183,21 @@ public final class DecodeThreads implements AutoCloseable {
             JniUtils.getNumThreads(); // libtorch sets a thread's count on its first use: before ours, not after
             JniUtils.setNumThreads(1);
             started.countDown();
-            while (true) {
-                Supplier<NDArray> t = awaitTask();
-                if (t == null) {
-                    return;
-                }
-                task = null;
-                try {
-                    result = t.get();
-                    WORKER_PRODUCTS.incrementAndGet();
-                } catch (RuntimeException e) {
-                    failure = e;
-                }
-                done = true;
-                LockSupport.unpark(waiter);
+            for (Job j = awaitJob(); j != null; j = awaitJob()) {
+                WORKER_PRODUCTS.addAndGet(j.work());
             }
         }
 
-        private Supplier<NDArray> awaitTask() {
+        void offer(Job j) {
+            offered.set(j);
+            LockSupport.unpark(this);
+        }
+
+        /** The next job offered (an older one not yet taken is dropped: its caller took all its chunks). */
+        private Job awaitJob() {
             long since = System.nanoTime();
-            Supplier<NDArray> t;
-            while ((t = task) == null) {
+            Job j;
+            while ((j = offered.getAndSet(null)) == null) {
                 if (closed) {
                     return null;
                 }
@@ -162,31 +207,7 @@ public final class DecodeThreads implements AutoCloseable {
                     LockSupport.park(this);
                 }
             }
-            return t;
-        }
-
-        void submit(Supplier<NDArray> t) {
-            result = null;
-            failure = null;
-            done = false;
-            waiter = Thread.currentThread();
-            task = t;
-            LockSupport.unpark(this);
-        }
-
-        NDArray awaitResult() {
-            long since = System.nanoTime();
-            while (!done) {
-                if (System.nanoTime() - since < SPIN_NANOS) {
-                    Thread.onSpinWait();
-                } else {
-                    LockSupport.park(this);
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            return result;
+            return j;
         }
     }
 }

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.cxrplatform.llava.checkpoint.CxrLlavaConfig;
 
 /**
@@ -26,13 +25,6 @@ final class LlamaDecoder {
 
     /** Additive mask value: large and negative instead of -inf, so a fully masked row stays finite. */
     static final float MASKED = -1e9f;
-
-    /**
-     * Decode rows whose attention scores hold fewer values than this run their attention on one CPU
-     * thread ({@link Nn#onCallingThread}): libtorch's own grain, below which it keeps an element-wise
-     * operator on one thread (a decode row of 16 heads over 1,112 keys holds 17,792).
-     */
-    static final long ONE_THREAD_ATTENTION_BELOW = 32_768;
 
     /**
      * One layer's weights, projections stored transposed [in, out]: {@code qkv} = q, k, v stacked,
@@ -137,6 +129,13 @@ final class LlamaDecoder {
      * Returns the last layer's hidden states [N,D] (before the final norm). Call inside an NDScope.
      */
     NDArray forward(StepInput in, SlotCache cache) {
+        if (cpu && in.rows() <= DecodeThreads.MAX_ROWS) {
+            return Nn.onCallingThread(() -> layers(in, cache));
+        }
+        return layers(in, cache);
+    }
+
+    private NDArray layers(StepInput in, SlotCache cache) {
         int n = in.rows();
         Step step = new Step(
                 n,
@@ -208,13 +207,11 @@ final class LlamaDecoder {
         int n1 = in.oneTokenRows();
         if (n1 > 0) {
             NDArray q1 = q.get("0:{}", n1).expandDims(2); // [n1,H,1,dh]
-            Supplier<NDArray> decode = () -> attend(
+            NDArray o = attend(
                     q1,
                     cache.keys(l, 0, n1, in.oneTokenKeys()),
                     cache.values(l, 0, n1, in.oneTokenKeys()),
                     s.oneTokenMask()); // [n1,H,1,dh]
-            boolean small = (long) n1 * heads * in.oneTokenKeys() < ONE_THREAD_ATTENTION_BELOW;
-            NDArray o = cpu && small ? Nn.onCallingThread(decode) : decode.get();
             out.add(o.reshape(n1, dim));
         }
         for (int i = 0; i < in.chunks().size(); i++) {

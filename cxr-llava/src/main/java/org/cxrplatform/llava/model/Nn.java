@@ -39,7 +39,7 @@ final class Nn {
      * per-thread setting), so other threads are unaffected; switching it costs under a microsecond
      * (BENCHMARKS.md, "The 2-thread decode step").
      */
-    static NDArray onCallingThread(Supplier<NDArray> block) {
+    static <T> T onCallingThread(Supplier<T> block) {
         int threads = JniUtils.getNumThreads();
         if (threads == 1) {
             return block.get();
