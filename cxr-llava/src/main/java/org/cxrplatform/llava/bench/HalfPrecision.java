@@ -33,14 +33,16 @@ import org.cxrplatform.llava.model.DecodeThreads;
  *       result float32) and the widening alone: what widening once per step, not once per prompt, costs.
  * </ul>
  *
- * plus the attention of a decode row over a 1,112-position cache (16 heads of 64, 8 layers). Rounds
+ * plus the attention of a decode row over a 1,112-position cache (16 heads of 64, 8 layers), and
+ * ({@code threads}, not in the default list) a decode row with 1 and 2 threads: libtorch's own threads
+ * against {@code DecodeThreads}' Java threads. Rounds
  * interleave the variants of a shape, rotating which goes first. Uses only DJL's API, so the same
  * class runs against other libtorch versions ({@code bench/half-precision.sh} runs it on the CPU
  * natives of PyTorch 2.5.1 and 2.7.1).
  *
  * <pre>java -Dai.djl.pytorch.num_threads=1 -cp cxr-llava/target/cxr-llava.jar \
  *     org.cxrplatform.llava.bench.HalfPrecision [--rounds 9] [--prefill-rounds 3] [--bf16]
- *     [--shapes decode,prefill,chunk,attention]</pre>
+ *     [--shapes decode,prefill,chunk,attention,threads]</pre>
  */
 public final class HalfPrecision {
 

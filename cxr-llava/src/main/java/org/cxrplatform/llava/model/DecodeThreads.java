@@ -14,9 +14,9 @@ import java.util.function.BinaryOperator;
 /**
  * Java threads that share a decode row's projection product, every thread at one libtorch intra-op
  * thread. On this CPU libtorch streams a weight for one row at about one core's bandwidth however it
- * splits the work itself (its batched column blocks scale 1.23× from 1 to 2 threads), while two
- * threads each reading their own part of the weight with a single-threaded product read it at nearly
- * twice the speed (BENCHMARKS.md, "Decode products on Java threads").
+ * splits the work itself (its batched column blocks scale 1.23× from 1 to 2 threads) while memory read
+ * by two threads doubles; here each thread streams its own part of the weight with a single-threaded
+ * product (BENCHMARKS.md, "Decode products on Java threads").
  *
  * <p>The weight comes as a few chunks per thread (views of it); the calling thread and the workers
  * take chunks from a shared counter until none is left, so a worker that the OS schedules late (a

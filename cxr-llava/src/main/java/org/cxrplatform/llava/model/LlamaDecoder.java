@@ -127,6 +127,10 @@ final class LlamaDecoder {
     /**
      * Runs the step's rows through every layer, writing their keys/values into {@code cache}.
      * Returns the last layer's hidden states [N,D] (before the final norm). Call inside an NDScope.
+     *
+     * <p>On a CPU a step of a few rows (decode) runs at one intra-op thread: its projections use the other
+     * cores through {@link DecodeThreads}, and its other operators are tens of microseconds each, too
+     * small to gain from an OpenMP fork-join that would also compete with those threads for the cores.
      */
     NDArray forward(StepInput in, SlotCache cache) {
         if (cpu && in.rows() <= DecodeThreads.MAX_ROWS) {
