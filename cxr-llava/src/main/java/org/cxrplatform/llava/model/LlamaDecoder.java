@@ -27,6 +27,14 @@ final class LlamaDecoder {
     static final float MASKED = -1e9f;
 
     /**
+     * A CPU step of at most {@link DecodeThreads#MAX_ROWS} rows whose attention scores hold fewer values
+     * than this runs at one intra-op thread ({@link #forward}): libtorch's own grain, below which it keeps
+     * an element-wise operator on one thread (a decode row of 16 heads over 1,112 keys holds 17,792; 8
+     * such rows, 142,336, keep both threads for their attention, which reads each row's whole cache).
+     */
+    static final long ONE_THREAD_ATTENTION_BELOW = 32_768;
+
+    /**
      * One layer's weights, projections stored transposed [in, out]: {@code qkv} = q, k, v stacked,
      * {@code gateUp} = gate, up stacked.
      */
@@ -128,15 +136,25 @@ final class LlamaDecoder {
      * Runs the step's rows through every layer, writing their keys/values into {@code cache}.
      * Returns the last layer's hidden states [N,D] (before the final norm). Call inside an NDScope.
      *
-     * <p>On a CPU a step of a few rows (decode) runs at one intra-op thread: its projections use the other
-     * cores through {@link DecodeThreads}, and its other operators are tens of microseconds each, too
-     * small to gain from an OpenMP fork-join that would also compete with those threads for the cores.
+     * <p>On a CPU a step of a few rows with a small attention (decode) runs at one intra-op thread: its
+     * projections use the other cores through {@link DecodeThreads}, and its other operators are tens of
+     * microseconds each, too small to gain from an OpenMP fork-join that would also compete with those
+     * threads for the cores.
      */
     NDArray forward(StepInput in, SlotCache cache) {
-        if (cpu && in.rows() <= DecodeThreads.MAX_ROWS) {
+        if (cpu && in.rows() <= DecodeThreads.MAX_ROWS && attentionScores(in) < ONE_THREAD_ATTENTION_BELOW) {
             return Nn.onCallingThread(() -> layers(in, cache));
         }
         return layers(in, cache);
+    }
+
+    /** The attention scores one layer of the step computes: rows × heads × the keys each row sees. */
+    private long attentionScores(StepInput in) {
+        long scores = (long) in.oneTokenRows() * heads * in.oneTokenKeys();
+        for (StepInput.Chunk c : in.chunks()) {
+            scores += (long) c.length() * heads * (c.start() + c.length());
+        }
+        return scores;
     }
 
     private NDArray layers(StepInput in, SlotCache cache) {
