@@ -112,23 +112,21 @@ public record MemoryBudget(
     /**
      * Peak temporaries of one step, ×1.25: N = slots + chunk rows through a layer (x, residual, norm,
      * fused q/k/v and its rotated copy, gate/up and their product); attention scores and probabilities in
-     * float32 over the full capacity for every row, and the prefill chunk's row-major copy of its slot's
-     * keys; logits and the sampler's sorted copies for every slot; the vision encoder on the step's
-     * images (activations, the row-major q/k/v copy and bidirectional attention); then the widened
-     * weight, an exact figure.
+     * float32 over the full capacity for every row; logits and the sampler's sorted copies for every
+     * slot; the vision encoder on the step's images (activations and bidirectional attention); then the
+     * widened weight, an exact figure.
      */
     static long activationBytes(
             CxrLlavaConfig c, int dtypeBytes, long widenedWeightBytes, int maxSlots, int capacity, int prefillChunk) {
         long rows = (long) maxSlots + prefillChunk;
         long qkv = (long) (c.heads() + 2 * c.kvHeads()) * c.headDim();
         long layer = rows * (3L * c.hiddenSize() + 2 * qkv + 3L * c.intermediateSize()) * dtypeBytes;
-        long attention =
-                3L * 4 * c.heads() * (long) capacity * rows + (long) c.kvHeads() * capacity * c.headDim() * dtypeBytes;
+        long attention = 3L * 4 * c.heads() * (long) capacity * rows;
         long sampling = (long) maxSlots * c.vocabSize() * 32;
         long images = Math.max(1, prefillChunk / Math.max(1, c.imageTokens()));
         long visionTokens = c.imageTokens() + 1L;
         long vision = images
-                * (visionTokens * (7L * c.visionWidth() + 2L * c.visionMlpWidth()) * dtypeBytes
+                * (visionTokens * (4L * c.visionWidth() + 2L * c.visionMlpWidth()) * dtypeBytes
                         + 2L * 4 * c.visionHeads() * visionTokens * visionTokens);
         return (layer + attention + sampling + vision) * 5 / 4 + widenedWeightBytes;
     }

@@ -225,7 +225,7 @@ final class LlamaDecoder {
                     .expandDims(0); // [1,H,c,dh]
             NDArray o = attend(
                     qc,
-                    Nn.contiguous(cache.keys(l, c.slot(), c.slot() + 1, keys)), // q·kᵀ on a cache view: 7× slower
+                    cache.keys(l, c.slot(), c.slot() + 1, keys),
                     cache.values(l, c.slot(), c.slot() + 1, keys),
                     s.chunkMasks().get(i)); // [1,H,c,dh]
             out.add(o.transpose(0, 2, 1, 3).reshape(c.length(), dim)); // [c,D]

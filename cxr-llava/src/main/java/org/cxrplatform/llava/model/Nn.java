@@ -52,16 +52,6 @@ final class Nn {
         }
     }
 
-    /**
-     * {@code x} in row-major order: itself when it already is, else a copy. libtorch's CPU product of two
-     * 4-D arrays runs up to 8× slower when an operand is a strided view (a slice of the KV cache, a
-     * head split out of a fused q/k/v) than on the same values laid out contiguously (BENCHMARKS.md,
-     * "Prefill at 2 threads"); the copy costs one pass over the operand.
-     */
-    static NDArray contiguous(NDArray x) {
-        return x.flatten().reshape(x.getShape()); // flatten copies only what is not already row-major
-    }
-
     /** softmax over the last axis, freeing the scores as soon as possible. */
     static NDArray softmax(NDArray scores) {
         NDArray probs = scores.softmax(-1);

@@ -106,11 +106,12 @@ final class VisionTower {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         NDArray qkv = Nn.linear(x, blk.inProjW, blk.inProjB); // [B,T,3W]
-        // one row-major copy [3,B,H,T,hw]: the products below run up to 8× slower on strided views
-        NDArray split = Nn.contiguous(qkv.reshape(b, t, 3, heads, headWidth).transpose(2, 0, 3, 1, 4));
-        NDArray q = split.get(0); // [B,H,T,hw]
-        NDArray k = split.get(1); // [B,H,T,hw]
-        NDArray v = split.get(2); // [B,H,T,hw]
+        NDArray q = qkv.get(":, :, 0:{}", width).reshape(b, t, heads, headWidth).transpose(0, 2, 1, 3); // [B,H,T,hw]
+        NDArray k = qkv.get(":, :, {}:{}", width, 2 * width)
+                .reshape(b, t, heads, headWidth)
+                .transpose(0, 2, 1, 3); // [B,H,T,hw]
+        NDArray v =
+                qkv.get(":, :, {}:", 2 * width).reshape(b, t, heads, headWidth).transpose(0, 2, 1, 3); // [B,H,T,hw]
         NDArray scores = q.mul((float) (1.0 / Math.sqrt(headWidth))).matMul(k.transpose(0, 1, 3, 2)); // [B,H,T,T]
         NDArray probs = Nn.softmax(scores); // [B,H,T,T]
         NDArray out = probs.matMul(v); // [B,H,T,hw]
