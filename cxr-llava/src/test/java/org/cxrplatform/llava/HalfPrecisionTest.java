@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 import org.cxrplatform.llava.checkpoint.CxrLlavaConfig;
 import org.cxrplatform.llava.checkpoint.SafeTensorsFile;
+import org.cxrplatform.llava.engine.EngineConfig;
 import org.cxrplatform.llava.engine.MemoryBudget;
 import org.cxrplatform.llava.generate.PromptEncoder;
 import org.cxrplatform.llava.image.CxrPreprocessor;
@@ -74,7 +75,8 @@ class HalfPrecisionTest {
                     .isLessThanOrEqualTo(TENSOR_TOLERANCE);
 
             PromptEncoder.Prepared p = model.prompts().prepare(GenerationRequest.report(input(name)));
-            CxrLlavaModel.Prefill out = model.model().prefill(p.inputIds(), pixels);
+            CxrLlavaModel.Prefill out = model.model()
+                    .prefill(p.inputIds(), pixels, EngineConfig.defaults().prefillChunk());
             float hidden = Fixtures.maxAbsDiff(out.hidden(), ref.readFloats("prefill_last_hidden_state"));
             float logits = Fixtures.maxAbsDiff(out.lastLogits(), ref.readFloats("first_logits"));
             System.out.printf(

@@ -58,7 +58,7 @@ public final class NativeOps {
         public int computing() {
             return calls
                     - byName.entrySet().stream()
-                            .filter(e -> VIEWS.contains(e.getKey()))
+                            .filter(e -> VIEWS.contains(operator(e.getKey())))
                             .mapToInt(Map.Entry::getValue)
                             .sum();
         }
@@ -119,8 +119,23 @@ public final class NativeOps {
 
     private NativeOps() {}
 
+    /** The operator's name in a key of {@link Count#byName}, without the shapes {@code count} may append. */
+    static String operator(String key) {
+        int space = key.indexOf(' ');
+        return space < 0 ? key : key.substring(0, space);
+    }
+
     /** Runs {@code work} under the profiler and counts its top-level operator calls. */
     public static Count count(boolean cuda, Runnable work) {
+        return count(cuda, false, work);
+    }
+
+    /**
+     * Runs {@code work} under the profiler and counts its top-level operator calls; with {@code shapes}
+     * each name is followed by its inputs' shapes ({@code "aten::matmul [[256,1024],[1024,2816]]"}), so
+     * the same operator on different tensors is counted apart.
+     */
+    public static Count count(boolean cuda, boolean shapes, Runnable work) {
         Path trace;
         try {
             trace = Files.createTempFile("cxr-llava-ops-", ".json");
@@ -129,13 +144,13 @@ public final class NativeOps {
         }
         try {
             long workerProducts = DecodeThreads.workerProducts();
-            JniUtils.startProfile(cuda, false, false);
+            JniUtils.startProfile(cuda, shapes, false);
             try {
                 work.run();
             } finally {
                 JniUtils.stopProfile(trace.toString());
             }
-            Count count = topLevel(new ObjectMapper().readTree(trace.toFile()));
+            Count count = topLevel(new ObjectMapper().readTree(trace.toFile()), shapes);
             return count.plus(WORKER_PRODUCTS, (int) (DecodeThreads.workerProducts() - workerProducts));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the profiler trace " + trace, e);
@@ -147,15 +162,16 @@ public final class NativeOps {
     private record Event(String name, String thread, double start, double end) {}
 
     /** Complete ("X") operator events not enclosed by another operator event of the same thread. */
-    static Count topLevel(JsonNode trace) {
+    static Count topLevel(JsonNode trace, boolean shapes) {
         JsonNode events = trace.isArray() ? trace : trace.path("traceEvents");
         List<Event> ops = new ArrayList<>();
         for (JsonNode e : events) {
             String name = e.path("name").asText("");
             if (e.path("ph").asText("").equals("X") && name.startsWith("aten::")) {
                 double ts = e.path("ts").asDouble();
+                String key = shapes ? name + " " + e.path("shape") : name;
                 ops.add(new Event(
-                        name, e.path("tid").asText(), ts, ts + e.path("dur").asDouble()));
+                        key, e.path("tid").asText(), ts, ts + e.path("dur").asDouble()));
             }
         }
         ops.sort(Comparator.comparing(Event::thread)
