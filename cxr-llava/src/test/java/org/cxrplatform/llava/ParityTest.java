@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.cxrplatform.llava.checkpoint.SafeTensorsFile;
+import org.cxrplatform.llava.engine.EngineConfig;
 import org.cxrplatform.llava.generate.PromptEncoder;
 import org.cxrplatform.llava.image.CxrPreprocessor;
 import org.cxrplatform.llava.model.CxrLlavaModel;
@@ -84,7 +85,8 @@ class ParityTest {
                     .isLessThanOrEqualTo(1e-3f);
 
             PromptEncoder.Prepared p = model.prompts().prepare(GenerationRequest.report(input(name)));
-            CxrLlavaModel.Prefill out = model.model().prefill(p.inputIds(), pixels);
+            CxrLlavaModel.Prefill out = model.model()
+                    .prefill(p.inputIds(), pixels, EngineConfig.defaults().prefillChunk());
             assertThat(Fixtures.maxAbsDiff(out.hidden(), ref.readFloats("prefill_last_hidden_state")))
                     .isLessThanOrEqualTo(1e-3f);
             assertThat(Fixtures.maxAbsDiff(out.lastLogits(), ref.readFloats("first_logits")))
@@ -140,7 +142,8 @@ class ParityTest {
     /**
      * The projections' column-block layout follows the intra-op thread count at load (one block per
      * thread; three does not divide every width, so some projections fall back to fewer): the reference's
-     * first logits and greedy ids hold for every layout, with decode attention on the calling thread.
+     * first logits and greedy ids hold for every layout, with decode steps on the calling thread at one
+     * intra-op thread and their projections shared with DecodeThreads' workers.
      */
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3})
@@ -157,7 +160,9 @@ class ParityTest {
                     .normalize(CxrPreprocessor.greyPixels(cropped));
             try (SafeTensorsFile ref =
                     SafeTensorsFile.open(Fixtures.reference(Fixtures.TINY).resolve("tensors.safetensors"))) {
-                float[] logits = model.model().prefill(p.inputIds(), pixels).lastLogits();
+                float[] logits = model.model()
+                        .prefill(p.inputIds(), pixels, EngineConfig.defaults().prefillChunk())
+                        .lastLogits();
                 assertThat(Fixtures.maxAbsDiff(logits, ref.readFloats("first_logits")))
                         .isLessThanOrEqualTo(1e-3f);
             }
@@ -169,7 +174,7 @@ class ParityTest {
                     .get(0);
             assertThat(g.generatedIds()).containsExactly(ids);
             assertThat(JniUtils.getNumThreads())
-                    .as("decode attention ran on one thread and gave the others back")
+                    .as("decode steps ran at one intra-op thread and gave the count back")
                     .isEqualTo(threads);
         } finally {
             JniUtils.setNumThreads(before);

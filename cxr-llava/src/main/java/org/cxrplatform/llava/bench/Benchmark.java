@@ -53,8 +53,8 @@ public final class Benchmark {
         Path dir = modelDir != null ? modelDir : Figures.mediumModel();
         int maxBatch = java.util.Arrays.stream(batches).max().orElse(1);
         long t0 = System.nanoTime();
-        try (CxrLlava llava = CxrLlava.load(
-                dir, new RuntimeOptions(device, dtype), EngineConfig.defaults().withMaxSlots(Math.max(4, maxBatch)))) {
+        EngineConfig engineConfig = EngineConfig.defaults().withMaxSlots(Math.max(4, maxBatch));
+        try (CxrLlava llava = CxrLlava.load(dir, new RuntimeOptions(device, dtype), engineConfig)) {
             System.out.printf("load %d ms: %s%n", (System.nanoTime() - t0) / 1_000_000, llava.info());
             CxrLlavaConfig c = llava.config();
             Random rnd = new Random(3);
@@ -87,9 +87,15 @@ public final class Benchmark {
                     llava.prompts().prepare(GenerationRequest.report(Figures.randomImage(600, 520, rnd)));
             int prefillLen = llava.prompts().sequenceLength(report.inputIds());
             double layerParams = Figures.weightBytes(c, 1) - (double) c.vocabSize() * c.hiddenSize();
+            // attention as the chunks compute it: each chunk's rows against every position up to its end
+            double scorePairs = 0;
+            for (int start = 0; start < prefillLen; start += engineConfig.prefillChunk()) {
+                int length = Math.min(engineConfig.prefillChunk(), prefillLen - start);
+                scorePairs += (double) length * (start + length);
+            }
             double prefillFlops = 2.0 * layerParams * prefillLen
                     + 2.0 * c.vocabSize() * c.hiddenSize()
-                    + 4.0 * c.layers() * (double) prefillLen * prefillLen * c.hiddenSize();
+                    + 4.0 * c.layers() * scorePairs * c.hiddenSize();
             llava.model().encodeImages(List.of(pixels)); // warm-up
             llava.generate(
                     List.of(GenerationRequest.report(Figures.randomImage(600, 520, rnd))),
@@ -109,7 +115,7 @@ public final class Benchmark {
                 llava.model().encodeImages(List.of(pixels));
                 double visionMs = (System.nanoTime() - tv) / 1e6;
                 long tp = System.nanoTime();
-                llava.model().prefill(report.inputIds(), report.pixelValues());
+                llava.model().prefill(report.inputIds(), report.pixelValues(), engineConfig.prefillChunk());
                 double prefillS = (System.nanoTime() - tp) / 1e9;
                 prefillShare[r] = 100 * prefillFlops / prefillS / 1e9 / gemm[r];
                 double decodeMs;
@@ -122,7 +128,7 @@ public final class Benchmark {
                 StringBuilder line = new StringBuilder(String.format(
                         Locale.ROOT,
                         "round %d (load %s): GEMM %.1f GFLOP/s, "
-                                + "memory %.1f GB/s; vision %.0f ms; prefill %d tokens (vision included) %.0f ms = %.0f%% of GEMM; decode "
+                                + "memory %.1f GB/s; vision %.0f ms; prefill %d tokens in %d-position chunks (vision included) %.0f ms = %.0f%% of GEMM; decode "
                                 + "batch 1 %.2f ms/token = %.0f%% of memory",
                         r + 1,
                         load,
@@ -130,6 +136,7 @@ public final class Benchmark {
                         bandwidth[r],
                         visionMs,
                         prefillLen,
+                        engineConfig.prefillChunk(),
                         prefillS * 1000,
                         prefillShare[r],
                         decodeMs,

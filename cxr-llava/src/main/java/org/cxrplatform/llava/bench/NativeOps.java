@@ -13,12 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.cxrplatform.llava.model.DecodeThreads;
 
 /**
  * Counts the libtorch operators a piece of work dispatches, with PyTorch's own profiler (DJL's
  * {@code JniUtils.startProfile}): every {@code aten::} call that Java started, not the operators
  * those call internally (an event nested in another on the same thread is not counted). On a GPU
  * each such call is at least one kernel launch, so this is the launch count the decode loop pays.
+ * The profiler records only the thread that started it: the products that {@link DecodeThreads} runs
+ * on its workers (a decode row's weight blocks on a multi-threaded CPU) are counted by it and added as
+ * {@value #WORKER_PRODUCTS}, without a time.
  */
 public final class NativeOps {
 
@@ -54,9 +58,19 @@ public final class NativeOps {
         public int computing() {
             return calls
                     - byName.entrySet().stream()
-                            .filter(e -> VIEWS.contains(e.getKey()))
+                            .filter(e -> VIEWS.contains(operator(e.getKey())))
                             .mapToInt(Map.Entry::getValue)
                             .sum();
+        }
+
+        /** This count with {@code n} more calls of {@code name} (none: unchanged). */
+        Count plus(String name, int n) {
+            if (n == 0) {
+                return this;
+            }
+            Map<String, Integer> more = new TreeMap<>(byName);
+            more.merge(name, n, Integer::sum);
+            return new Count(calls + n, more, microsByName);
         }
 
         public Count per(int n) {
@@ -100,10 +114,28 @@ public final class NativeOps {
         }
     }
 
+    /** The name under which products computed on {@link DecodeThreads}' workers are counted. */
+    public static final String WORKER_PRODUCTS = "products on decode threads";
+
     private NativeOps() {}
+
+    /** The operator's name in a key of {@link Count#byName}, without the shapes {@code count} may append. */
+    static String operator(String key) {
+        int space = key.indexOf(' ');
+        return space < 0 ? key : key.substring(0, space);
+    }
 
     /** Runs {@code work} under the profiler and counts its top-level operator calls. */
     public static Count count(boolean cuda, Runnable work) {
+        return count(cuda, false, work);
+    }
+
+    /**
+     * Runs {@code work} under the profiler and counts its top-level operator calls; with {@code shapes}
+     * each name is followed by its inputs' shapes ({@code "aten::matmul [[256,1024],[1024,2816]]"}), so
+     * the same operator on different tensors is counted apart.
+     */
+    public static Count count(boolean cuda, boolean shapes, Runnable work) {
         Path trace;
         try {
             trace = Files.createTempFile("cxr-llava-ops-", ".json");
@@ -111,13 +143,15 @@ public final class NativeOps {
             throw new UncheckedIOException(e);
         }
         try {
-            JniUtils.startProfile(cuda, false, false);
+            long workerProducts = DecodeThreads.workerProducts();
+            JniUtils.startProfile(cuda, shapes, false);
             try {
                 work.run();
             } finally {
                 JniUtils.stopProfile(trace.toString());
             }
-            return topLevel(new ObjectMapper().readTree(trace.toFile()));
+            Count count = topLevel(new ObjectMapper().readTree(trace.toFile()), shapes);
+            return count.plus(WORKER_PRODUCTS, (int) (DecodeThreads.workerProducts() - workerProducts));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the profiler trace " + trace, e);
         } finally {
@@ -128,15 +162,16 @@ public final class NativeOps {
     private record Event(String name, String thread, double start, double end) {}
 
     /** Complete ("X") operator events not enclosed by another operator event of the same thread. */
-    static Count topLevel(JsonNode trace) {
+    static Count topLevel(JsonNode trace, boolean shapes) {
         JsonNode events = trace.isArray() ? trace : trace.path("traceEvents");
         List<Event> ops = new ArrayList<>();
         for (JsonNode e : events) {
             String name = e.path("name").asText("");
             if (e.path("ph").asText("").equals("X") && name.startsWith("aten::")) {
                 double ts = e.path("ts").asDouble();
+                String key = shapes ? name + " " + e.path("shape") : name;
                 ops.add(new Event(
-                        name, e.path("tid").asText(), ts, ts + e.path("dur").asDouble()));
+                        key, e.path("tid").asText(), ts, ts + e.path("dur").asDouble()));
             }
         }
         ops.sort(Comparator.comparing(Event::thread)

@@ -30,22 +30,30 @@ public final class CxrLlavaModel implements AutoCloseable {
     private final DataType dtype;
     private final DataType weightDtype;
     private final Transfers transfers = new Transfers();
+    private final DecodeThreads decodeThreads;
 
     private CxrLlavaModel(Checkpoint checkpoint, NDManager manager, DataType weightDtype) {
         this.config = checkpoint.config();
         this.manager = manager;
         this.weightDtype = weightDtype;
         this.dtype = computeDtype(manager.getDevice(), weightDtype);
-        Tensors tensors = new Tensors(checkpoint, manager, dtype, weightDtype, projectionBlocks(manager.getDevice()));
-        this.vision = new VisionTower(config, tensors);
-        this.decoder = new LlamaDecoder(config, tensors, manager);
+        this.decodeThreads = new DecodeThreads(decodeThreadCount(manager.getDevice()));
+        try {
+            Tensors tensors = new Tensors(checkpoint, manager, dtype, weightDtype, decodeThreads);
+            this.vision = new VisionTower(config, tensors);
+            this.decoder = new LlamaDecoder(config, tensors, manager);
+        } catch (RuntimeException e) {
+            decodeThreads.close();
+            throw e;
+        }
     }
 
     /**
-     * One column block per intra-op thread on a CPU (see {@link Projection}); one on a GPU, whose
-     * matrix products already use the whole device. Read at load time: the weights' layout is fixed then.
+     * One thread, and one weight block per projection, per intra-op thread on a CPU (see {@link
+     * Projection}); one on a GPU, whose matrix products already use the whole device. Read at load time:
+     * the weights' layout is fixed then.
      */
-    private static int projectionBlocks(Device device) {
+    private static int decodeThreadCount(Device device) {
         return device.isGpu() ? 1 : Math.max(1, JniUtils.getNumThreads());
     }
 
@@ -196,10 +204,16 @@ public final class CxrLlavaModel implements AutoCloseable {
     public record Prefill(float[] hidden, float[] lastLogits) {}
 
     /**
-     * One prompt through the decoder in a single pass, outside any engine (its own one-slot cache):
-     * for parity checks against the reference's tensors and for timing prefill.
+     * One prompt through the decoder outside any engine (its own one-slot cache), as the engine
+     * prefills it: the image encoded, then the prompt in pieces of at most {@code chunk} positions, one
+     * forward pass each over the cache written so far (the engine's prefill steps without decode rows),
+     * so no pass holds more than chunk × positions attention scores. For parity checks against the
+     * reference's tensors and for timing prefill.
      */
-    public Prefill prefill(int[] inputIds, float[] pixelValues) {
+    public Prefill prefill(int[] inputIds, float[] pixelValues, int chunk) {
+        if (chunk < 1) {
+            throw new IllegalArgumentException("chunk must be ≥ 1, got " + chunk);
+        }
         try (NDManager request = manager.newSubManager();
                 NDScope scope = new NDScope()) {
             NDArray features = imageFeatures(List.of(pixelValues)).get(0); // [G²,D]
@@ -209,17 +223,24 @@ public final class CxrLlavaModel implements AutoCloseable {
             for (int i = 0; i < t; i++) {
                 positions[i] = i;
             }
+            NDArray allPositions = transfers.upload(manager, positions, new Shape(t));
+            NDArray slots = manager.zeros(new Shape(Math.min(chunk, t)), DataType.INT64);
             SlotCache cache = decoder.newCache(request, 1, t);
-            StepInput in = new StepInput(
-                    embeddings,
-                    transfers.upload(manager, positions, new Shape(t)),
-                    manager.zeros(new Shape(t), DataType.INT64),
-                    0,
-                    0,
-                    List.of(new StepInput.Chunk(0, 0, 0, t)));
-            NDArray hidden = decoder.forward(in, cache); // [T,D]
-            NDArray normed = decoder.finalNorm(hidden);
-            NDArray logits = decoder.logits(hidden.get("-1:")); // [1,V]
+            NDList hidden = new NDList();
+            for (int start = 0; start < t; start += chunk) {
+                int length = Math.min(chunk, t - start);
+                StepInput in = new StepInput(
+                        embeddings.get("{}:{}", start, start + length),
+                        allPositions.get("{}:{}", start, start + length),
+                        slots.get("0:{}", length),
+                        0,
+                        0,
+                        List.of(new StepInput.Chunk(0, 0, start, length)));
+                hidden.add(decoder.forward(in, cache)); // [length,D]
+            }
+            NDArray last = hidden.get(hidden.size() - 1);
+            NDArray logits = decoder.logits(last.get("-1:")); // [1,V]
+            NDArray normed = decoder.finalNorm(hidden.size() == 1 ? last : NDArrays.concat(hidden, 0)); // [T,D]
             return new Prefill(transfers.downloadFloats(normed), transfers.downloadFloats(logits));
         }
     }
@@ -241,6 +262,7 @@ public final class CxrLlavaModel implements AutoCloseable {
 
     @Override
     public void close() {
+        decodeThreads.close();
         manager.close();
     }
 }
