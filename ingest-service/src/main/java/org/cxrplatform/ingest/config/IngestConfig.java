@@ -45,9 +45,9 @@ public interface IngestConfig {
      * When an instance (C-STORE, STOW-RS part) gets its success status. {@code SPOOL} (default): once the instance is
      * fsync'd in the spool and its header passed the checks that can refuse it (parse, UIDs, dimensions); rendering
      * and publishing follow in the background, and an instance the service dies with (kill -9, power loss) is
-     * published from the spool at the next start. New instances are then refused with 0xA700 while
-     * {@code max-backlog} instances wait for rendering and Kafka, or while Kafka (or the decoders) fail for an
-     * instance already accepted. The spool volume holds the only copy until publication: it must be persistent (the
+     * published from the spool at the next start. While {@code max-backlog} instances wait for rendering and Kafka,
+     * a new one is held (its sender paced) up to {@link #backlogWait()}, then refused with 0xA700; it is refused at
+     * once while Kafka (or the decoders) fail for an instance already accepted. The spool volume holds the only copy until publication: it must be persistent (the
      * chart's default). {@code KAFKA}: once Kafka acknowledged its StudyEvent or dead letter (acks=all); the response
      * waits for the decode, which costs a full-size JPEG 2000 instance about a second.
      */
@@ -60,9 +60,24 @@ public interface IngestConfig {
         SPOOL
     }
 
-    /** With {@code acknowledge=SPOOL} (default): accepted instances not yet published beyond which new ones get 0xA700. */
+    /**
+     * With {@code acknowledge=SPOOL} (default): accepted instances not yet published beyond which a new one waits for a
+     * place ({@link #backlogWait()}). The spool then holds at most this many accepted instances, plus one received
+     * instance per association waiting for its place.
+     */
     @WithDefault("64")
     int maxBacklog();
+
+    /**
+     * With {@code acknowledge=SPOOL}: how long a new instance (its C-STORE response, its STOW-RS part) is held for a
+     * place in a full backlog before it is refused with 0xA700; each instance published frees a place, so a burst
+     * faster than publication is paced rather than refused. 8 s stays under the shortest DIMSE response time-out
+     * common among senders, Orthanc's {@code DicomScuTimeout} (10 s by default; DCMTK and dcm4che wait without
+     * limit by default, pynetdicom 30 s), so the sender reads a retryable 0xA700 rather than aborting the
+     * association. While publication fails (Kafka, decoders) the refusal is immediate; 0 refuses at once when full.
+     */
+    @WithDefault("8s")
+    Duration backlogWait();
 
     /** How often instances left in the spool (crash, Kafka outage) are re-processed. */
     @WithDefault("10s")
@@ -120,6 +135,7 @@ public interface IngestConfig {
         problems.positive("cxr.ingest.delivery-timeout", deliveryTimeout());
         problems.positive("cxr.ingest.recovery-interval", recoveryInterval());
         problems.atLeast("cxr.ingest.max-backlog", maxBacklog(), 1);
+        problems.require(!backlogWait().isNegative(), "cxr.ingest.backlog-wait", "must not be negative");
         problems.positive("cxr.ingest.quarantine-retention", quarantineRetention());
         problems.positive("cxr.ingest.quarantine-purge-interval", quarantinePurgeInterval());
         render().check(problems);

@@ -52,7 +52,13 @@ final class DecoderProcess {
                 new ProcessBuilder(command).directory(workDir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("MALLOC_ARENA_MAX", "2"); // fewer reserved arenas under the address-space limit
         DecoderProcess worker = new DecoderProcess(pb.start(), workDir);
-        String ready = worker.answers.poll(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        String ready;
+        try {
+            ready = worker.answers.poll(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            worker.kill(); // the pool is closing: a worker nobody will use must not outlive it
+            throw e;
+        }
         if (ready == null || !ready.startsWith("READY\t")) {
             worker.kill();
             throw new IOException("decoder worker did not start within " + startTimeout + ": "

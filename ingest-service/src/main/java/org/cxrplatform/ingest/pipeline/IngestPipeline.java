@@ -15,6 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import org.cxrplatform.contracts.Acquisition;
 import org.cxrplatform.contracts.DeadLetter;
@@ -66,9 +68,11 @@ import org.jboss.logging.MDC;
  *
  * <p>With {@code cxr.ingest.acknowledge=SPOOL} (the default) the success is sent once the instance is fsync'd in the spool and its
  * header passed the refusing checks (unparseable, missing UIDs, absurd dimensions); the rest runs on background
- * threads, and an instance still in the spool after a crash is taken up by {@link #recover()} at the next start. New
- * instances are refused with 0xA700 while {@code max-backlog} accepted instances wait, or while the last background
- * attempt failed for a transient reason (Kafka, decoders) and has not been settled since.
+ * threads, and an instance still in the spool after a crash is taken up by {@link #recover()} at the next start. While
+ * {@code max-backlog} accepted instances wait, a new one is held before its spool write until one of them settles
+ * (the sender is paced by the background decodes), for at most {@code backlog-wait}, then refused with 0xA700; it is
+ * refused at once while the last background attempt failed for a transient reason (Kafka, decoders) and has not been
+ * settled since, and when the service stops.
  *
  * <p>Thread-safe: called concurrently by associations; decodes are bounded by a semaphore.
  */
@@ -87,10 +91,21 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
     private final Set<Path> inFlight = ConcurrentHashMap.newKeySet();
     /** acknowledge=SPOOL: renders and publishes accepted instances; null with acknowledge=KAFKA. */
     private final ExecutorService background;
-    /** Accepted instances handed to {@link #background} and not yet settled. */
+    /**
+     * Accepted instances admitted to {@link #background} (a place taken before the spool write) and not yet settled.
+     * Changed under {@link #intake} only; read without it by the gauge.
+     */
     private final AtomicInteger backlogged = new AtomicInteger();
+    /** Guards admission to the backlog; {@link #room} is signalled when a place frees, publication fails, or on close. */
+    private final ReentrantLock intake = new ReentrantLock();
+
+    private final Condition room = intake.newCondition();
+    /** Senders held now for a place in the backlog. */
+    private final AtomicInteger waiting = new AtomicInteger();
     /** Why the last background attempt could not settle its instance (Kafka, decoders); null once one settled. */
     private volatile String unsettled;
+
+    private volatile boolean closing;
 
     private volatile BacklogHook backlog = BacklogHook.NONE;
     private volatile OrderHook orders = OrderHook.NONE;
@@ -120,6 +135,7 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
                 })
                 : null;
         metrics.gauge("cxr.ingest.backlog", backlogged);
+        metrics.gauge("cxr.ingest.backlog.waiting", waiting);
         metrics.gauge("cxr.ingest.spool.bytes", spool, Spool::sizeBytes);
         metrics.gauge("cxr.ingest.spool.pending", spool, Spool::pendingCount);
     }
@@ -143,12 +159,17 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
         Path committed = spool.committedPath(request.file());
         inFlight.add(committed);
         boolean handedOver = false;
+        boolean admitted = false;
         try {
-            String full = background == null ? null : intakeRefusal();
-            if (full != null) {
-                deleteQuietly(request.file());
-                LOG.warnf("refused %s: %s", request.sopInstanceUid(), full);
-                return reject("backlog", StoreOutcome.failure(DicomStatus.OUT_OF_RESOURCES, full));
+            if (background != null) {
+                Refusal refused = admit();
+                if (refused != null) {
+                    deleteQuietly(request.file());
+                    LOG.warnf("refused %s (%s): %s", request.sopInstanceUid(), refused.reason(), refused.comment());
+                    return reject(
+                            refused.reason(), StoreOutcome.failure(DicomStatus.OUT_OF_RESOURCES, refused.comment()));
+                }
+                admitted = true;
             }
             Spool.Entry entry;
             try {
@@ -169,13 +190,12 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
             if (screened.refusal() != null) {
                 return screened.refusal();
             }
-            backlogged.incrementAndGet();
             background.execute(() -> {
                 try {
                     settledInBackground(processOwnedSafely(entry, false, screened.header()));
                 } finally {
-                    backlogged.decrementAndGet();
                     inFlight.remove(committed);
+                    release();
                 }
             });
             handedOver = true;
@@ -183,23 +203,110 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
         } finally {
             if (!handedOver) {
                 inFlight.remove(committed);
+                if (admitted) {
+                    release();
+                }
             }
         }
     }
 
-    /** acknowledge=SPOOL: why a new instance cannot be accepted now (the Error Comment), or null. */
-    private String intakeRefusal() {
-        String why = unsettled;
-        if (why != null) {
-            return "spooled instances unpublished: " + why;
+    /** Why a new instance was refused: the metric's reason tag and the Error Comment. */
+    private record Refusal(String reason, String comment) {}
+
+    /**
+     * acknowledge=SPOOL: takes a place in the backlog for a new instance, holding the sender while {@code max-backlog}
+     * instances wait (each settling one frees a place), at most {@code backlog-wait}.
+     *
+     * @return null once a place is taken (give it back with {@link #release()}), or why the instance is refused:
+     *     at once while publication fails or the service stops, past the wait while the backlog stays full
+     */
+    private Refusal admit() {
+        long left = settings.backlogWait().toNanos();
+        long start = 0;
+        boolean held = false;
+        intake.lock();
+        try {
+            while (true) {
+                if (closing) {
+                    return paced(held, start, new Refusal("stopping", "service stopping, retry later"));
+                }
+                String why = unsettled;
+                if (why != null) {
+                    return paced(held, start, new Refusal("unpublished", "spooled instances unpublished: " + why));
+                }
+                int queued = backlogged.get();
+                if (queued < settings.maxBacklog()) {
+                    backlogged.incrementAndGet();
+                    return paced(held, start, null);
+                }
+                if (left <= 0) {
+                    return paced(
+                            held,
+                            start,
+                            new Refusal(
+                                    "backlog-full",
+                                    queued + " instances waiting to be published for "
+                                            + settings.backlogWait().toMillis() + " ms, retry later"));
+                }
+                if (!held) {
+                    held = true;
+                    start = System.nanoTime();
+                    waiting.incrementAndGet();
+                }
+                try {
+                    left = room.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return paced(held, start, new Refusal("stopping", "service stopping, retry later"));
+                }
+            }
+        } finally {
+            intake.unlock();
         }
-        int waiting = backlogged.get();
-        return waiting >= settings.maxBacklog() ? waiting + " instances waiting to be published, retry later" : null;
+    }
+
+    /** Records a sender that was held (Prometheus {@code cxr_ingest_backlog_wait_seconds}, by outcome). */
+    private Refusal paced(boolean held, long start, Refusal refusal) {
+        if (held) {
+            waiting.decrementAndGet();
+            Timer.builder("cxr.ingest.backlog.wait")
+                    .description("senders held for a place in the backlog (acknowledge=SPOOL)")
+                    .tag("outcome", refusal == null ? "admitted" : refusal.reason())
+                    .register(metrics)
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+        return refusal;
+    }
+
+    /** Gives back a place in the backlog: one held sender may take it. */
+    private void release() {
+        intake.lock();
+        try {
+            backlogged.decrementAndGet();
+            room.signal();
+        } finally {
+            intake.unlock();
+        }
     }
 
     private void settledInBackground(StoreOutcome outcome) {
-        // A transient failure keeps the entry for recover(); until one settles, new instances are refused.
-        unsettled = outcome != null && outcome.status() == DicomStatus.OUT_OF_RESOURCES ? outcome.comment() : null;
+        // A transient failure keeps the entry for recover(); until one settles, new instances are refused, held
+        // senders included.
+        String why = outcome != null && outcome.status() == DicomStatus.OUT_OF_RESOURCES ? outcome.comment() : null;
+        unsettled = why;
+        if (why != null) {
+            wakeAll();
+        }
+    }
+
+    /** Every held sender looks again (publication failing, service stopping): they are refused at once. */
+    private void wakeAll() {
+        intake.lock();
+        try {
+            room.signalAll();
+        } finally {
+            intake.unlock();
+        }
     }
 
     /**
@@ -235,6 +342,8 @@ public final class IngestPipeline implements InstanceSink, AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
+        wakeAll();
         if (background != null) {
             // Accepted instances not yet published stay in the spool: the next start publishes them.
             background.shutdownNow();

@@ -57,7 +57,17 @@ public final class IngestBenchmark {
     private record ImageSet(
             String name, String description, List<Path> files, int frontal, String proposal, int[] parallel) {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1); // the in-process broker's threads are not daemons: a failure must end the JVM too
+        }
+        System.exit(0);
+    }
+
+    private static void run(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
         int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         int fullSize = args.length > 1 ? Integer.parseInt(args[1]) : 60;
@@ -147,6 +157,7 @@ public final class IngestBenchmark {
                         load[round] = loadAverage();
                         double published = published(metrics);
                         double decodes = decodes(metrics);
+                        long held = heldSenders(metrics);
                         long start = System.nanoTime();
                         send(TestNodes.AE, node.port(), set.files(), parallel, set.proposal());
                         double sent = (System.nanoTime() - start) / 1e9;
@@ -159,7 +170,8 @@ public final class IngestBenchmark {
                         theirs[round] = rate(orthanc.aeTitle(), orthanc.dicomPort(), set, parallel);
                         System.out.printf(
                                 "%s, %d association(s), round %d (load average %.1f): ours %.2f/s (all published:"
-                                        + " %.2f/s, %.1f decodes per frontal chest), Orthanc %.2f/s%n",
+                                        + " %.2f/s, %.1f decodes per frontal chest, %d responses held for a place in"
+                                        + " the backlog), Orthanc %.2f/s%n",
                                 set.name(),
                                 parallel,
                                 round,
@@ -167,6 +179,7 @@ public final class IngestBenchmark {
                                 ours[round],
                                 drained[round],
                                 decodesPerInstance[round],
+                                heldSenders(metrics) - held,
                                 theirs[round]);
                     }
                     String row = String.format(
@@ -187,7 +200,6 @@ public final class IngestBenchmark {
             }
         }
         write(rows, sets, settings, acknowledge);
-        System.exit(0); // the in-process broker's threads are not daemons
     }
 
     private static double rate(String ae, int port, ImageSet set, int parallel) throws Exception {
@@ -222,6 +234,13 @@ public final class IngestBenchmark {
     private static double published(SimpleMeterRegistry metrics) {
         return metrics.find("cxr.ingest.instances.accepted").counters().stream()
                 .mapToDouble(Counter::count)
+                .sum();
+    }
+
+    /** Responses held for a place in a full backlog ({@code acknowledge=SPOOL}'s pacing), admitted or refused. */
+    private static long heldSenders(SimpleMeterRegistry metrics) {
+        return metrics.find("cxr.ingest.backlog.wait").timers().stream()
+                .mapToLong(Timer::count)
                 .sum();
     }
 

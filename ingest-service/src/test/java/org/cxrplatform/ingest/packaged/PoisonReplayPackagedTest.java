@@ -34,8 +34,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * kill -9 of the packaged service while it decodes an instance (held there by stopping its decoder worker with
  * SIGSTOP, so the kill lands mid-decode every time; the router was answered success when the instance was spooled,
- * the default {@code acknowledge=SPOOL}, and with {@code max-backlog=1} the next instance was refused with 0xA700
- * meanwhile), then a normal restart: the spool recovery takes it up, once; with {@code restart-retries=1} the
+ * the default {@code acknowledge=SPOOL}, and with {@code max-backlog=1} the next instance was held for a place in the
+ * backlog for {@code backlog-wait=1s}, then refused with 0xA700, meanwhile), then a normal restart: the spool recovery takes it up, once; with {@code restart-retries=1} the
  * instance is processed again and queued once, or, when it is the JPEG 2000 input that crashes GDCM, the retry kills
  * the new service's worker too (a second death for the same instance) and it is dead-lettered
  * {@code decoder-crashed}; with {@code restart-retries=0} it is quarantined and dead-lettered ({@code service-died})
@@ -85,7 +85,8 @@ class PoisonReplayPackagedTest {
         Path data = tmp.resolve("data");
         Path attempts = data.resolve("spool/attempts");
         int port = FreePorts.next();
-        try (ServiceProcess service = oneWorker(data, port, retries, Map.of("cxr.ingest.max-backlog", "1"));
+        try (ServiceProcess service = oneWorker(
+                        data, port, retries, Map.of("cxr.ingest.max-backlog", "1", "cxr.ingest.backlog-wait", "1s"));
                 EventCollector events = new EventCollector()) {
             ProcessHandle worker = PackagedIngest.startWithStoppedWorker(service);
             Dcmtk.Result store =
@@ -100,9 +101,12 @@ class PoisonReplayPackagedTest {
                     Dcmtk.storescu(PackagedIngest.ROUTER, PackagedIngest.AE, port, List.of(), List.of(refused.file()));
             assertThat(full.successes()).as(full.output()).isZero();
             assertThat(full.responses())
-                    .as("max-backlog=1: refused while the first is unpublished: " + full.output())
+                    .as("max-backlog=1: held, then refused while the first is unpublished: " + full.output())
                     .singleElement()
                     .satisfies(r -> assertThat(r).contains("OutOfResources"));
+            assertThat(service.metric("cxr_ingest_backlog_wait_seconds_count", "outcome=\"backlog-full\""))
+                    .as("refused past the backlog-wait, not at once")
+                    .isEqualTo(1.0);
             assertThat(outcomes(events, sample.studyInstanceUid()))
                     .as("nothing published yet")
                     .isEmpty();
