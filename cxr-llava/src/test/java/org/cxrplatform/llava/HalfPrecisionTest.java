@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.jni.JniUtils;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import org.cxrplatform.llava.checkpoint.CxrLlavaConfig;
@@ -107,25 +106,6 @@ class HalfPrecisionTest {
                     "fp16 on %s, KV cache %s: %d of %d ids equal before the first margin ≤ %.1f at step %d%n",
                     name, cache, commonPrefix(ids, expected), expected.length, MARGIN, wide);
             assertThat(commonPrefix(ids, expected)).as("KV cache " + cache).isGreaterThanOrEqualTo(wide);
-        }
-    }
-
-    /**
-     * Loaded with 2 threads, a decode row's fp16 products are cut into row chunks shared by two Java
-     * threads (DecodeThreads): each output is still one fp16 dot product, so the ids are the 1-thread ids.
-     */
-    @Test
-    void fp16DecodeOnTwoThreadsGivesTheOneThreadIds() {
-        GenerationOptions greedy = GenerationOptions.greedy().withMaxNewTokens(24);
-        GenerationRequest report = GenerationRequest.report(input(Fixtures.TINY));
-        int[] oneThread = tiny.generate(List.of(report), greedy, null).get(0).generatedIds();
-        int before = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(2);
-        try (CxrLlava twoThreads = CxrLlava.load(Fixtures.model(Fixtures.TINY), new RuntimeOptions("cpu", "fp16"))) {
-            assertThat(twoThreads.generate(List.of(report), greedy, null).get(0).generatedIds())
-                    .containsExactly(oneThread);
-        } finally {
-            JniUtils.setNumThreads(before);
         }
     }
 

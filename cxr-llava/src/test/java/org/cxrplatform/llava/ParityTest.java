@@ -142,8 +142,7 @@ class ParityTest {
     /**
      * The projections' column-block layout follows the intra-op thread count at load (one block per
      * thread; three does not divide every width, so some projections fall back to fewer): the reference's
-     * first logits and greedy ids hold for every layout, with decode steps on the calling thread at one
-     * intra-op thread and their projections shared with DecodeThreads' workers.
+     * first logits and greedy ids hold for every layout, with decode attention on the calling thread.
      */
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3})
@@ -174,7 +173,7 @@ class ParityTest {
                     .get(0);
             assertThat(g.generatedIds()).containsExactly(ids);
             assertThat(JniUtils.getNumThreads())
-                    .as("decode steps ran at one intra-op thread and gave the count back")
+                    .as("decode attention ran on one thread and gave the others back")
                     .isEqualTo(threads);
         } finally {
             JniUtils.setNumThreads(before);

@@ -6,14 +6,12 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.cxrplatform.llava.model.DecodeThreads;
 
 /**
  * Whether half precision speeds up the decoder on this CPU, in the products it runs: the weights of
@@ -33,16 +31,14 @@ import org.cxrplatform.llava.model.DecodeThreads;
  *       result float32) and the widening alone: what widening once per step, not once per prompt, costs.
  * </ul>
  *
- * plus the attention of a decode row over a 1,112-position cache (16 heads of 64, 8 layers), and
- * ({@code threads}, not in the default list) a decode row with 1 and 2 threads: libtorch's own threads
- * against {@code DecodeThreads}' Java threads. Rounds
+ * plus the attention of a decode row over a 1,112-position cache (16 heads of 64, 8 layers). Rounds
  * interleave the variants of a shape, rotating which goes first. Uses only DJL's API, so the same
  * class runs against other libtorch versions ({@code bench/half-precision.sh} runs it on the CPU
  * natives of PyTorch 2.5.1 and 2.7.1).
  *
  * <pre>java -Dai.djl.pytorch.num_threads=1 -cp cxr-llava/target/cxr-llava.jar \
  *     org.cxrplatform.llava.bench.HalfPrecision [--rounds 9] [--prefill-rounds 3] [--bf16]
- *     [--shapes decode,prefill,chunk,attention,threads]</pre>
+ *     [--shapes decode,prefill,chunk,attention]</pre>
  */
 public final class HalfPrecision {
 
@@ -116,14 +112,6 @@ public final class HalfPrecision {
             if (shapes.contains("attention")) {
                 attention(m, halves, rounds);
             }
-            if (shapes.contains("threads")) {
-                List<int[]> decodeShapes = new ArrayList<>(List.of(LAYER));
-                decodeShapes.add(LM_HEAD);
-                Weights decode = new Weights(m, decodeShapes, 2);
-                try (DecodeThreads pool = new DecodeThreads(2)) {
-                    run("decode, batch 1, 1 and 2 threads", decode, threadVariants(decode, pool), m, 1, rounds);
-                }
-            }
             Figures.footer();
         }
     }
@@ -156,57 +144,6 @@ public final class HalfPrecision {
             }
         }
         return v;
-    }
-
-    /**
-     * A decode row with 1 and 2 threads: libtorch's own intra-op threads (one product, or today's batched
-     * column blocks) against {@link DecodeThreads} (the calling thread and a worker at one intra-op thread
-     * each, taking chunks of the weight from a shared counter, results concatenated): 2 chunks (one per
-     * thread) or 8 (what the engine cuts at 2 threads), as column chunks of [in, out] (x·W_c; the 8 are
-     * views of the 2-block layout, as in the engine) or row chunks of [out, in] (x·W_cᵀ, views).
-     */
-    private static List<Variant> threadVariants(Weights w, DecodeThreads pool) {
-        DataType f32 = DataType.FLOAT32;
-        DataType f16 = DataType.FLOAT16;
-        return List.of(
-                new Variant("fp32 x·W, 1 thread", f32, (i, x) -> onThreads(1, () -> w.inOut(i, x, f32))),
-                new Variant(
-                        "fp32 blocks x·W, 2 threads (main)",
-                        f32,
-                        (i, x) -> onThreads(2, () -> w.blocksInOut(i, x, f32))),
-                new Variant("fp32 x·Wᵀ, 2 threads", f32, (i, x) -> onThreads(2, () -> w.outIn(i, x, f32))),
-                new Variant(
-                        "fp32 Java threads, 2 x·W_c",
-                        f32,
-                        (i, x) -> pool.concat(x, w.columnChunks(i, f32, 1), NDArray::matMul)),
-                new Variant(
-                        "fp32 Java threads, 8 x·W_c (engine)",
-                        f32,
-                        (i, x) -> pool.concat(x, w.columnChunks(i, f32, 4), NDArray::matMul)),
-                new Variant(
-                        "fp32 Java threads, 8 x·W_cᵀ",
-                        f32,
-                        (i, x) -> pool.concat(x, w.rowChunks(i, f32, 8), HalfPrecision::linear)),
-                new Variant("fp16 x·Wᵀ, 1 thread", f16, (i, x) -> onThreads(1, () -> w.outIn(i, x, f16))),
-                new Variant("fp16 x·Wᵀ, 2 threads (main)", f16, (i, x) -> onThreads(2, () -> w.outIn(i, x, f16))),
-                new Variant(
-                        "fp16 Java threads, 2 x·W_cᵀ",
-                        f16,
-                        (i, x) -> pool.concat(x, w.rowChunks(i, f16, 2), HalfPrecision::linear)),
-                new Variant(
-                        "fp16 Java threads, 8 x·W_cᵀ (engine)",
-                        f16,
-                        (i, x) -> pool.concat(x, w.rowChunks(i, f16, 8), HalfPrecision::linear)));
-    }
-
-    /** Sets the calling thread's intra-op thread count, then runs {@code product}. */
-    private static NDArray onThreads(int threads, java.util.function.Supplier<NDArray> product) {
-        JniUtils.setNumThreads(threads);
-        return product.get();
-    }
-
-    private static NDArray linear(NDArray x, NDArray w) {
-        return Linear.linear(x, w).singletonOrThrow();
     }
 
     /** A prefill chunk as the engine runs it in fp32 and in fp16 ({@code HalfProjection}), and the widening alone. */
@@ -372,18 +309,15 @@ public final class HalfPrecision {
 
         /** Today's {@code Projection} on a CPU: [blocks, in, out/blocks], x broadcast over the blocks. */
         NDArray blocksInOut(int i, NDArray x, DataType t) {
-            return applyBlocks(x, blocksLayout(t)[i]);
-        }
-
-        private NDArray[] blocksLayout(DataType t) {
-            return get("blocksInOut", t, w32 -> {
+            NDArray w = get("blocksInOut", t, w32 -> {
                 long out = w32.getShape().get(0);
                 long in = w32.getShape().get(1);
                 return w32.reshape(blocks, out / blocks, in)
                         .transpose(0, 2, 1)
                         .flatten()
                         .reshape(blocks, in, out / blocks);
-            });
+            })[i];
+            return applyBlocks(x, w);
         }
 
         /** [blocks, out/blocks, in], each block applied as x·Wᵀ (a transposed view of the block). */
@@ -391,45 +325,6 @@ public final class HalfPrecision {
             NDArray w = get(
                     "blocksOutIn", t, w32 -> w32.reshape(blocks, w32.getShape().get(0) / blocks, -1))[i];
             return applyBlocks(x, w.transpose(0, 2, 1));
-        }
-
-        /** Column chunks [in, out/(2·perBlock)] of the 2-block layout [2, in, out/2], views. */
-        NDArray[] columnChunks(int i, DataType t, int perBlock) {
-            return chunks("columns" + perBlock + t + i, () -> {
-                NDArray w = blocksLayout(t)[i];
-                long width = w.getShape().get(2) / perBlock;
-                NDArray[] c = new NDArray[2 * perBlock];
-                for (int k = 0; k < c.length; k++) {
-                    long from = k % perBlock * width;
-                    c[k] = w.get("{}, :, {}:{}", k / perBlock, from, from + width);
-                }
-                return c;
-            });
-        }
-
-        /** Row chunks [out/count, in] of [out, in], views. */
-        NDArray[] rowChunks(int i, DataType t, int count) {
-            return chunks("rows" + count + t + i, () -> {
-                NDArray w = get("outIn", t, w32 -> w32)[i];
-                long rows = w.getShape().get(0) / count;
-                NDArray[] c = new NDArray[count];
-                for (int k = 0; k < count; k++) {
-                    c[k] = w.get("{}:{}", k * rows, (k + 1) * rows);
-                }
-                return c;
-            });
-        }
-
-        private final Map<String, NDArray[]> chunksStored = new HashMap<>();
-
-        private NDArray[] chunks(String key, java.util.function.Supplier<NDArray[]> views) {
-            return chunksStored.computeIfAbsent(key, k -> {
-                NDArray[] c = views.get();
-                for (NDArray v : c) {
-                    NDScope.unregister(v);
-                }
-                return c;
-            });
         }
 
         private NDArray applyBlocks(NDArray x, NDArray w) {

@@ -13,16 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.cxrplatform.llava.model.DecodeThreads;
 
 /**
  * Counts the libtorch operators a piece of work dispatches, with PyTorch's own profiler (DJL's
  * {@code JniUtils.startProfile}): every {@code aten::} call that Java started, not the operators
  * those call internally (an event nested in another on the same thread is not counted). On a GPU
  * each such call is at least one kernel launch, so this is the launch count the decode loop pays.
- * The profiler records only the thread that started it: the products that {@link DecodeThreads} runs
- * on its workers (a decode row's weight blocks on a multi-threaded CPU) are counted by it and added as
- * {@value #WORKER_PRODUCTS}, without a time.
  */
 public final class NativeOps {
 
@@ -61,16 +57,6 @@ public final class NativeOps {
                             .filter(e -> VIEWS.contains(operator(e.getKey())))
                             .mapToInt(Map.Entry::getValue)
                             .sum();
-        }
-
-        /** This count with {@code n} more calls of {@code name} (none: unchanged). */
-        Count plus(String name, int n) {
-            if (n == 0) {
-                return this;
-            }
-            Map<String, Integer> more = new TreeMap<>(byName);
-            more.merge(name, n, Integer::sum);
-            return new Count(calls + n, more, microsByName);
         }
 
         public Count per(int n) {
@@ -114,9 +100,6 @@ public final class NativeOps {
         }
     }
 
-    /** The name under which products computed on {@link DecodeThreads}' workers are counted. */
-    public static final String WORKER_PRODUCTS = "products on decode threads";
-
     private NativeOps() {}
 
     /** The operator's name in a key of {@link Count#byName}, without the shapes {@code count} may append. */
@@ -143,15 +126,13 @@ public final class NativeOps {
             throw new UncheckedIOException(e);
         }
         try {
-            long workerProducts = DecodeThreads.workerProducts();
             JniUtils.startProfile(cuda, shapes, false);
             try {
                 work.run();
             } finally {
                 JniUtils.stopProfile(trace.toString());
             }
-            Count count = topLevel(new ObjectMapper().readTree(trace.toFile()), shapes);
-            return count.plus(WORKER_PRODUCTS, (int) (DecodeThreads.workerProducts() - workerProducts));
+            return topLevel(new ObjectMapper().readTree(trace.toFile()), shapes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the profiler trace " + trace, e);
         } finally {

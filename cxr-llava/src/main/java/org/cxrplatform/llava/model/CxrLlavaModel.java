@@ -30,30 +30,22 @@ public final class CxrLlavaModel implements AutoCloseable {
     private final DataType dtype;
     private final DataType weightDtype;
     private final Transfers transfers = new Transfers();
-    private final DecodeThreads decodeThreads;
 
     private CxrLlavaModel(Checkpoint checkpoint, NDManager manager, DataType weightDtype) {
         this.config = checkpoint.config();
         this.manager = manager;
         this.weightDtype = weightDtype;
         this.dtype = computeDtype(manager.getDevice(), weightDtype);
-        this.decodeThreads = new DecodeThreads(decodeThreadCount(manager.getDevice()));
-        try {
-            Tensors tensors = new Tensors(checkpoint, manager, dtype, weightDtype, decodeThreads);
-            this.vision = new VisionTower(config, tensors);
-            this.decoder = new LlamaDecoder(config, tensors, manager);
-        } catch (RuntimeException e) {
-            decodeThreads.close();
-            throw e;
-        }
+        Tensors tensors = new Tensors(checkpoint, manager, dtype, weightDtype, projectionBlocks(manager.getDevice()));
+        this.vision = new VisionTower(config, tensors);
+        this.decoder = new LlamaDecoder(config, tensors, manager);
     }
 
     /**
-     * One thread, and one weight block per projection, per intra-op thread on a CPU (see {@link
-     * Projection}); one on a GPU, whose matrix products already use the whole device. Read at load time:
-     * the weights' layout is fixed then.
+     * One column block per intra-op thread on a CPU (see {@link Projection}); one on a GPU, whose
+     * matrix products already use the whole device. Read at load time: the weights' layout is fixed then.
      */
-    private static int decodeThreadCount(Device device) {
+    private static int projectionBlocks(Device device) {
         return device.isGpu() ? 1 : Math.max(1, JniUtils.getNumThreads());
     }
 
@@ -262,7 +254,6 @@ public final class CxrLlavaModel implements AutoCloseable {
 
     @Override
     public void close() {
-        decodeThreads.close();
         manager.close();
     }
 }

@@ -15,9 +15,7 @@ import ai.djl.nn.core.Linear;
  * #WIDEN_ABOVE_ROWS} rows on (a prefill chunk) the weight is widened to float32 for the product
  * instead, which keeps prefill near fp32's GEMM rate; the float32 copy is freed as soon as the product
  * is done, so a step holds at most one ({@link #widenedBytes}, counted by the engine's memory budget).
- * With several CPU threads a decode step's rows go through {@link DecodeThreads}: row ranges of the
- * weight (views), each applied on one Java thread at one intra-op thread, so each core streams its
- * share of the weight. Activations, RMSNorm, attention and the KV cache stay float32: fp16 attention is 4-6× slower on the
+ * Activations, RMSNorm, attention and the KV cache stay float32: fp16 attention is 4-6× slower on the
  * CPU (same benchmark).
  */
 final class HalfProjection implements Projection {
@@ -30,19 +28,9 @@ final class HalfProjection implements Projection {
     static final int WIDEN_ABOVE_ROWS = 64;
 
     private final NDArray weight; // [out,in] fp16
-    private final NDArray[] chunks; // [out/chunks, in] row ranges of weight, views
-    private final DecodeThreads threads;
 
-    HalfProjection(NDArray weight, int blocks, DecodeThreads threads) {
+    HalfProjection(NDArray weight) {
         this.weight = weight;
-        this.threads = threads;
-        long out = weight.getShape().get(0);
-        int count = blocks == 1 ? 1 : blocks * DecodeThreads.chunksPerBlock(out / blocks);
-        long rows = out / count;
-        chunks = new NDArray[count];
-        for (int c = 0; c < count; c++) {
-            chunks[c] = weight.get("{}:{}", c * rows, (c + 1) * rows);
-        }
     }
 
     @Override
@@ -52,11 +40,9 @@ final class HalfProjection implements Projection {
                 return Linear.linear(x, wide).singletonOrThrow();
             }
         }
-        NDArray x16 = x.toType(DataType.FLOAT16, false);
-        NDArray y16 = chunks.length > 1 && x.getShape().get(0) <= DecodeThreads.MAX_ROWS
-                ? threads.concat(x16, chunks, Nn::linear)
-                : Nn.linear(x16, weight);
-        return y16.toType(DataType.FLOAT32, false);
+        return Linear.linear(x.toType(DataType.FLOAT16, false), weight)
+                .singletonOrThrow()
+                .toType(DataType.FLOAT32, false);
     }
 
     @Override

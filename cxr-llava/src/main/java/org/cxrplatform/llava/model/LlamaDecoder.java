@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.cxrplatform.llava.checkpoint.CxrLlavaConfig;
 
 /**
@@ -27,10 +28,9 @@ final class LlamaDecoder {
     static final float MASKED = -1e9f;
 
     /**
-     * A CPU step of at most {@link DecodeThreads#MAX_ROWS} rows whose attention scores hold fewer values
-     * than this runs at one intra-op thread ({@link #forward}): libtorch's own grain, below which it keeps
-     * an element-wise operator on one thread (a decode row of 16 heads over 1,112 keys holds 17,792; 8
-     * such rows, 142,336, keep both threads for their attention, which reads each row's whole cache).
+     * Decode rows whose attention scores hold fewer values than this run their attention on one CPU
+     * thread ({@link Nn#onCallingThread}): libtorch's own grain, below which it keeps an element-wise
+     * operator on one thread (a decode row of 16 heads over 1,112 keys holds 17,792).
      */
     static final long ONE_THREAD_ATTENTION_BELOW = 32_768;
 
@@ -135,29 +135,8 @@ final class LlamaDecoder {
     /**
      * Runs the step's rows through every layer, writing their keys/values into {@code cache}.
      * Returns the last layer's hidden states [N,D] (before the final norm). Call inside an NDScope.
-     *
-     * <p>On a CPU a step of a few rows with a small attention (decode) runs at one intra-op thread: its
-     * projections use the other cores through {@link DecodeThreads}, and its other operators are tens of
-     * microseconds each, too small to gain from an OpenMP fork-join that would also compete with those
-     * threads for the cores.
      */
     NDArray forward(StepInput in, SlotCache cache) {
-        if (cpu && in.rows() <= DecodeThreads.MAX_ROWS && attentionScores(in) < ONE_THREAD_ATTENTION_BELOW) {
-            return Nn.onCallingThread(() -> layers(in, cache));
-        }
-        return layers(in, cache);
-    }
-
-    /** The attention scores one layer of the step computes: rows × heads × the keys each row sees. */
-    private long attentionScores(StepInput in) {
-        long scores = (long) in.oneTokenRows() * heads * in.oneTokenKeys();
-        for (StepInput.Chunk c : in.chunks()) {
-            scores += (long) c.length() * heads * (c.start() + c.length());
-        }
-        return scores;
-    }
-
-    private NDArray layers(StepInput in, SlotCache cache) {
         int n = in.rows();
         Step step = new Step(
                 n,
@@ -229,11 +208,13 @@ final class LlamaDecoder {
         int n1 = in.oneTokenRows();
         if (n1 > 0) {
             NDArray q1 = q.get("0:{}", n1).expandDims(2); // [n1,H,1,dh]
-            NDArray o = attend(
+            Supplier<NDArray> decode = () -> attend(
                     q1,
                     cache.keys(l, 0, n1, in.oneTokenKeys()),
                     cache.values(l, 0, n1, in.oneTokenKeys()),
                     s.oneTokenMask()); // [n1,H,1,dh]
+            boolean small = (long) n1 * heads * in.oneTokenKeys() < ONE_THREAD_ATTENTION_BELOW;
+            NDArray o = cpu && small ? Nn.onCallingThread(decode) : decode.get();
             out.add(o.reshape(n1, dim));
         }
         for (int i = 0; i < in.chunks().size(); i++) {

@@ -32,14 +32,14 @@ final class Nn {
     }
 
     /**
-     * Runs {@code block} with one intra-op thread, then restores the count: a decode step, whose
-     * projections other Java threads share ({@link DecodeThreads}) and whose other operators are too
-     * small for libtorch's fork-joins (each waits for every thread to be scheduled, which on a busy host
-     * costs milliseconds). The count is the calling thread's (OpenMP's and MKL's per-thread setting), so
-     * other threads are unaffected; switching it costs under a microsecond (BENCHMARKS.md, "The 2-thread
-     * decode step").
+     * Runs {@code block} with one intra-op thread, then restores the count. For work of a few tens of
+     * microseconds: libtorch hands its softmax (whatever the size) and its batched products to every
+     * intra-op thread, and each hand-off is a fork-join that waits for the other threads to be scheduled,
+     * which on a busy host costs milliseconds. The count is the calling thread's (OpenMP's and MKL's
+     * per-thread setting), so other threads are unaffected; switching it costs under a microsecond
+     * (BENCHMARKS.md, "The 2-thread decode step").
      */
-    static <T> T onCallingThread(Supplier<T> block) {
+    static NDArray onCallingThread(Supplier<NDArray> block) {
         int threads = JniUtils.getNumThreads();
         if (threads == 1) {
             return block.get();

@@ -6,8 +6,7 @@ import ai.djl.ndarray.NDArray;
  * A linear layer's weight (q/k/v fused, o, gate/up fused, down, lm_head) applied to x [N,in] → [N,out]
  * in the compute dtype. Stored in the layout whose kernel is fast on the device in the weight's dtype
  * ({@link Tensors#loadProjection}): {@link BlockProjection} on a GPU and for fp32, {@link HalfProjection}
- * for fp16 weights on a CPU. On a CPU with several threads both split a decode step's product into one
- * weight block per thread, each run by its own Java thread ({@link DecodeThreads}).
+ * for fp16 weights on a CPU.
  */
 interface Projection {
 

@@ -17,24 +17,18 @@ final class Tensors {
     private final NDManager manager;
     private final DataType dtype;
     private final DataType projectionDtype;
-    private final DecodeThreads decodeThreads;
+    private final int projectionBlocks;
 
     /**
      * {@code dtype}: of activations and every other weight; {@code projectionDtype}: of the projections,
-     * the same or (on a CPU) fp16; {@code decodeThreads}: the threads a decode row's projections use, one
-     * weight block per thread.
+     * the same or (on a CPU) fp16; {@code projectionBlocks}: column blocks per {@link BlockProjection}.
      */
-    Tensors(
-            Checkpoint checkpoint,
-            NDManager manager,
-            DataType dtype,
-            DataType projectionDtype,
-            DecodeThreads decodeThreads) {
+    Tensors(Checkpoint checkpoint, NDManager manager, DataType dtype, DataType projectionDtype, int projectionBlocks) {
         this.checkpoint = checkpoint;
         this.manager = manager;
         this.dtype = dtype;
         this.projectionDtype = projectionDtype;
-        this.decodeThreads = decodeThreads;
+        this.projectionBlocks = projectionBlocks;
     }
 
     NDArray load(String name) {
@@ -46,8 +40,8 @@ final class Tensors {
     /**
      * Linear weights [out_i, in] stacked along out: one product then computes all the projections at
      * once (fused q/k/v, gate/up). In the compute dtype stored transposed, [in, Σout], contiguous (no
-     * per-call transpose), split into the largest number of equal column blocks up to one per decode
-     * thread; in a narrower dtype kept [Σout, in] for {@link HalfProjection}, its rows split likewise.
+     * per-call transpose), split into the largest number of equal column blocks up to {@code
+     * projectionBlocks}; in a narrower dtype kept [Σout, in] for {@link HalfProjection}.
      */
     Projection loadProjection(String... names) {
         long in = checkpoint.shape(names[0])[1];
@@ -66,16 +60,16 @@ final class Tensors {
             System.arraycopy(w, 0, stacked, at, w.length);
             at += w.length;
         }
-        int blocks = decodeThreads.threads();
-        while (out % blocks != 0) {
-            blocks--;
-        }
         if (projectionDtype != dtype) {
             try (NDArray rows = manager.create(stacked, new Shape(out, in))) {
                 NDArray weight = rows.toType(projectionDtype, true);
                 weight.setName(String.join("+", names));
-                return new HalfProjection(weight, blocks, decodeThreads);
+                return new HalfProjection(weight);
             }
+        }
+        int blocks = projectionBlocks;
+        while (out % blocks != 0) {
+            blocks--;
         }
         // flatten copies the permuted view into row-major order; reshape is then a view of that copy
         try (NDArray rows = manager.create(stacked, new Shape(blocks, out / blocks, in));
@@ -83,7 +77,7 @@ final class Tensors {
                 NDArray flat = view.flatten()) {
             NDArray weight = blocks == 1 ? flat.reshape(in, out) : flat.reshape(blocks, in, out / blocks);
             weight.setName(String.join("+", names));
-            return new BlockProjection(cast(weight), blocks, out, decodeThreads);
+            return new BlockProjection(cast(weight), blocks, out);
         }
     }
 
