@@ -27,6 +27,7 @@ import org.cxrplatform.devstack.samples.SampleTranscoder;
 import org.cxrplatform.ingest.support.EventCollector;
 import org.cxrplatform.ingest.support.TestNodes;
 import org.cxrplatform.testsupport.Dcmtk;
+import org.cxrplatform.testsupport.ManagedProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +87,7 @@ class BackPressureTest {
                     .as("one received instance per held association")
                     .isEqualTo(ASSOCIATIONS);
             assertThat(stores).as("every association waits for its response").noneMatch(CompletableFuture::isDone);
-            signal("CONT", worker);
+            ManagedProcess.signal("CONT", worker.pid());
 
             for (int a = 0; a < ASSOCIATIONS; a++) {
                 Dcmtk.Result store = stores.get(a).get();
@@ -164,17 +165,8 @@ class BackPressureTest {
         await().atMost(Duration.ofMinutes(2)).until(() -> node.decoders().pids().size() == 1);
         ProcessHandle worker = ProcessHandle.of(node.decoders().pids().get(0)).orElseThrow();
         stopped.add(worker);
-        signal("STOP", worker);
+        ManagedProcess.signal("STOP", worker.pid());
         return worker;
-    }
-
-    private static void signal(String signal, ProcessHandle p) throws Exception {
-        if (new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
-                        .start()
-                        .waitFor()
-                != 0) {
-            throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed");
-        }
     }
 
     /** One association with every file, on its own thread (the associations overlap). */

@@ -249,4 +249,14 @@ public class ManagedProcess implements AutoCloseable {
     public String toString() {
         return name + "(pid " + pid() + ")";
     }
+
+    /**
+     * Sends {@code kill -SIGNAL} to any process, ours or not (a service's decoder worker): SIGSTOP and SIGCONT
+     * hold and release it, which {@link ProcessHandle} cannot send.
+     */
+    public static void signal(String signal, long pid) throws IOException, InterruptedException {
+        if (new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+        }
+    }
 }

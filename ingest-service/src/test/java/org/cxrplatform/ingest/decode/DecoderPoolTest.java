@@ -15,6 +15,7 @@ import org.cxrplatform.ingest.render.NativeDecoder;
 import org.cxrplatform.ingest.render.RenderException;
 import org.cxrplatform.ingest.support.CrashInputs;
 import org.cxrplatform.ingest.support.DecoderWorkers;
+import org.cxrplatform.testsupport.ManagedProcess;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,7 +84,7 @@ class DecoderPoolTest {
                 Map.of("cxr.ingest.decoders.workers", "1", "cxr.ingest.decoders.timeout", "3s"))) {
             pool.decodeFirstFrame(jpegLs);
             long stuck = pool.pids().get(0);
-            signal("STOP", stuck); // a hung decoder, as far as the service can tell
+            ManagedProcess.signal("STOP", stuck); // a hung decoder, as far as the service can tell
             assertThatThrownBy(() -> pool.decodeFirstFrame(jpegLs)).isInstanceOfSatisfying(RenderException.class, e -> {
                 assertThat(e.code()).isEqualTo("decoder-timeout");
                 assertThat(e.getMessage()).contains("pid " + stuck).contains("3000 ms");
@@ -97,12 +98,5 @@ class DecoderPoolTest {
                             .count())
                     .isEqualTo(1.0);
         }
-    }
-
-    static void signal(String signal, long pid) throws Exception {
-        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
-                        .start()
-                        .waitFor())
-                .isZero();
     }
 }

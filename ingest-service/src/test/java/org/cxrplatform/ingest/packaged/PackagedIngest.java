@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.cxrplatform.contracts.Topics;
 import org.cxrplatform.devstack.Devstack;
 import org.cxrplatform.devstack.FreePorts;
+import org.cxrplatform.testsupport.ManagedProcess;
 import org.cxrplatform.testsupport.ServiceProcess;
 
 /**
@@ -60,7 +61,7 @@ final class PackagedIngest {
         service.awaitReady(startTimeout());
         await().atMost(startTimeout()).until(() -> workers(service).size() == 1);
         ProcessHandle worker = workers(service).get(0);
-        signal("STOP", worker.pid());
+        ManagedProcess.signal("STOP", worker.pid());
         return worker;
     }
 
@@ -75,14 +76,14 @@ final class PackagedIngest {
                 .pollInterval(Duration.ofMillis(5))
                 .until(() -> !workers(service).isEmpty());
         ProcessHandle worker = workers(service).get(0);
-        signal("STOP", worker.pid());
+        ManagedProcess.signal("STOP", worker.pid());
         return worker;
     }
 
     /** kill -9 of the service, then its stopped worker continued: the worker must exit by itself. */
     static void killNineAndReleaseWorker(ServiceProcess service, ProcessHandle worker) throws Exception {
         service.kill9();
-        signal("CONT", worker.pid());
+        ManagedProcess.signal("CONT", worker.pid());
         await("the orphaned worker exits by itself")
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> !worker.isAlive());
@@ -125,11 +126,5 @@ final class PackagedIngest {
             return -1;
         }
         return -1;
-    }
-
-    static void signal(String signal, long pid) throws Exception {
-        if (new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor() != 0) {
-            throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
-        }
     }
 }

@@ -23,6 +23,7 @@ import org.cxrplatform.ingest.support.CrashInputs;
 import org.cxrplatform.ingest.support.Echo;
 import org.cxrplatform.ingest.support.EventCollector;
 import org.cxrplatform.testsupport.Dcmtk;
+import org.cxrplatform.testsupport.ManagedProcess;
 import org.cxrplatform.testsupport.ServiceProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -226,7 +227,7 @@ class PoisonReplayPackagedTest {
             assertThat(counts(attempts))
                     .as("the restarted run records its possible death once for both copies being decoded")
                     .containsExactly("2");
-            PackagedIngest.signal("CONT", restartedWorker.pid());
+            ManagedProcess.signal("CONT", restartedWorker.pid());
             assertThat(retry.get().successes())
                     .as("the router's retry: both instances")
                     .isEqualTo(2);
